@@ -1,0 +1,2 @@
+//! The `stabsim` command line (in progress).
+fn main() {}

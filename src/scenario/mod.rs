@@ -1,0 +1,14 @@
+//! Scenarios: typed TOML files with defaults for every field, `extends`
+//! chains, `--set` overrides from the shell, maps, and validation whose every
+//! failure is one located message: `FILE:LINE:COL: field a.b: what is wrong (expected …)`.
+
+pub mod error;
+pub mod load;
+pub mod map;
+pub mod types;
+pub mod validate;
+
+pub use error::{Location, ScenarioError};
+pub use load::{load, load_str};
+pub use map::{MapError, TerrainMap};
+pub use types::*;

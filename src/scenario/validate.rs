@@ -1,0 +1,1 @@
+//! Range and consistency checks. (Placeholder; being implemented.)
