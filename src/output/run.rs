@@ -1,0 +1,202 @@
+//! A whole run: batch → CSVs → resolved scenario → chart → manifest, all
+//! staged and committed atomically into the output folder.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::manifest::{Manifest, Timings};
+use super::staging::{Staging, WrittenFile, sha256_hex};
+use super::writer::{BatchWriter, summary_csv};
+use crate::batch::{BatchError, run_batch};
+use crate::metrics::{EPSTEIN_METRICS, RUN_COLUMNS, Summary};
+use crate::plot::{self, Band, BandChart, PlotError};
+use crate::scenario::{MapError, Scenario};
+use crate::stats::RunningMoments;
+
+/// How to run and where to write.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// The scenario file as given (recorded in the manifest).
+    pub source: String,
+    /// The command line (recorded in the manifest).
+    pub command: String,
+    /// Seconds spent loading and validating the scenario.
+    pub load_seconds: f64,
+}
+
+/// What a finished run wrote and found.
+#[derive(Debug)]
+pub struct RunReport {
+    /// The output folder.
+    pub dir: PathBuf,
+    /// Files written, in order.
+    pub files: Vec<WrittenFile>,
+    /// Mean, sd and count of each per-run outcome, by [`RUN_COLUMNS`] name.
+    pub outcomes: Vec<(&'static str, RunningMoments)>,
+}
+
+/// Why a run failed (after the scenario was accepted).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Writing outputs failed.
+    #[error("writing outputs: {0}")]
+    Io(#[from] std::io::Error),
+    /// The batch could not run.
+    #[error("{0}")]
+    Batch(#[from] BatchError<std::io::Error>),
+    /// A chart could not be drawn.
+    #[error("drawing chart: {0}")]
+    Plot(#[from] PlotError),
+    /// The scenario's map is invalid (validation should have caught it).
+    #[error("map: {0}")]
+    Map(#[from] MapError),
+    /// The resolved scenario could not be serialised.
+    #[error("serialising scenario: {0}")]
+    Serialize(#[from] toml::ser::Error),
+}
+
+/// Header of `scenario.resolved.toml`. Constant, so that re-running the
+/// resolved file reproduces it byte for byte.
+const RESOLVED_HEADER: &str = "# stabsim resolved scenario: every field explicit, extends and map inlined.\n\
+# Re-run with: stabsim run scenario.resolved.toml\n\n";
+
+/// The text of `scenario.resolved.toml` for a validated scenario.
+pub fn resolved_toml(scenario: &Scenario) -> Result<String, toml::ser::Error> {
+    Ok(format!("{RESOLVED_HEADER}{}", toml::to_string(scenario)?))
+}
+
+/// Runs the scenario's batch and writes every output into `opts.out_dir`.
+pub fn run_to_dir(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let terrain = scenario.world.terrain()?;
+    let resolved = resolved_toml(scenario)?;
+    let mut staging = Staging::create(&opts.out_dir)?;
+
+    let t = Instant::now();
+    let run = &scenario.run;
+    let mut writer = BatchWriter::create(
+        &staging,
+        &EPSTEIN_METRICS,
+        run.ticks,
+        run.burn_in,
+        scenario.metrics.outburst_threshold,
+    )?;
+    run_batch(scenario, &terrain, opts.threads, &mut writer, progress)?;
+    let (summary, outcomes) = writer.finish(&mut staging)?;
+    let simulate = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    staging.write("summary.csv", &summary_csv(&summary)?)?;
+    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
+    let write = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    let chart = status_chart(scenario, &summary);
+    staging.write("timeseries.png", &plot::render_png(&chart, 1200, 700)?)?;
+    staging.write("timeseries.svg", plot::render_svg(&chart, 1200, 700)?.as_bytes())?;
+    let plot_seconds = t.elapsed().as_secs_f64();
+
+    let threads = effective_threads(opts.threads);
+    let manifest = Manifest::new(
+        scenario,
+        &opts.source,
+        &sha256_hex(resolved.as_bytes()),
+        threads,
+        &opts.command,
+        Timings {
+            load: opts.load_seconds,
+            simulate,
+            write,
+            plot: plot_seconds,
+            total: opts.load_seconds + started.elapsed().as_secs_f64(),
+        },
+        staging.written(),
+    );
+    staging.write("manifest.json", manifest.to_json().as_bytes())?;
+    let files = staging.commit()?;
+    Ok(RunReport {
+        dir: opts.out_dir.clone(),
+        files,
+        outcomes: RUN_COLUMNS.into_iter().zip(outcomes).collect(),
+    })
+}
+
+/// The threads a pool of `requested` (0 = automatic) would have.
+pub fn effective_threads(requested: usize) -> usize {
+    if requested == 0 {
+        rayon::current_num_threads()
+    } else {
+        requested
+    }
+}
+
+/// Quiescent, active and jailed citizens over time: median and 5–95 % band.
+pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
+    let band = |name: &str, label: &str| {
+        let m = summary.metric_index(name).unwrap_or(0);
+        let stats: Vec<_> = (0..summary.rows()).map(|t| summary.stats(t, m)).collect();
+        Band {
+            label: label.to_string(),
+            p05: stats.iter().map(|s| s.p05).collect(),
+            p50: stats.iter().map(|s| s.p50).collect(),
+            p95: stats.iter().map(|s| s.p95).collect(),
+        }
+    };
+    let run = &scenario.run;
+    BandChart {
+        title: format!("{}: citizens by status", scenario.name),
+        subtitle: Some(chart_subtitle(scenario)),
+        x_label: "Tick (one activation of every agent)".to_string(),
+        y_label: "Citizens".to_string(),
+        x: (0..summary.rows()).map(|t| t as f64).collect(),
+        bands: vec![
+            band("quiescent", "Quiescent"),
+            band("active", "Active"),
+            band("jailed", "Jailed"),
+        ],
+        footnote: Some(format!(
+            "{} \u{b7} seed {}",
+            plot::replicate_footnote(run.replicates as usize),
+            run.seed
+        )),
+    }
+}
+
+fn chart_subtitle(s: &Scenario) -> String {
+    format!(
+        "{}\u{d7}{} grid, citizen density {}, cop density {}, legitimacy {}, vision {}, J_max {}",
+        s.world.width,
+        s.world.height,
+        s.population.citizen_density,
+        s.population.cop_density,
+        legitimacy_label(s),
+        s.citizens.vision,
+        s.cops.max_jail_term
+    )
+}
+
+fn legitimacy_label(s: &Scenario) -> String {
+    use crate::scenario::LegitimacyShape::*;
+    let l = &s.legitimacy;
+    match l.shape {
+        Constant => format!("{}", l.initial),
+        Drop => format!("{} \u{2192} {} at tick {}", l.initial, l.target, l.start_tick),
+        Linear => format!(
+            "{} \u{2192} {} over ticks {}\u{2013}{}",
+            l.initial, l.target, l.start_tick, l.end_tick
+        ),
+    }
+}
+
+/// The default output folder for a scenario: `outputs/<name>/`.
+pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
+    Path::new("outputs").join(&scenario.name)
+}

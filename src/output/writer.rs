@@ -1,0 +1,131 @@
+//! The batch's streaming consumer: writes `timeseries.csv` and `runs.csv`
+//! row by row as replicates arrive (in replicate order) and aggregates
+//! per-tick statistics, so memory does not grow with the replicate count.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, BufWriter};
+
+use super::staging::{HashingWriter, Staging};
+use crate::batch::ReplicateSink;
+use crate::metrics::{RUN_COLUMNS, Series, Summary, TickStats, outcome};
+use crate::stats::RunningMoments;
+
+type Sink = csv::Writer<HashingWriter<BufWriter<File>>>;
+
+/// Streams replicates into CSV files and running aggregates.
+pub struct BatchWriter {
+    timeseries: Sink,
+    runs: Sink,
+    summary: Summary,
+    outcomes: Vec<RunningMoments>,
+    burn_in: u32,
+    outburst_threshold: f64,
+    buf: String,
+}
+
+impl BatchWriter {
+    /// Opens `timeseries.csv` and `runs.csv` in `staging` and writes their headers.
+    pub fn create(
+        staging: &Staging,
+        names: &'static [&'static str],
+        ticks: u32,
+        burn_in: u32,
+        outburst_threshold: f64,
+    ) -> io::Result<Self> {
+        let mut timeseries = csv::Writer::from_writer(staging.open("timeseries.csv")?);
+        let mut runs = csv::Writer::from_writer(staging.open("runs.csv")?);
+        let header = ["replicate", "tick"].into_iter().chain(names.iter().copied());
+        timeseries.write_record(header)?;
+        runs.write_record(["replicate"].into_iter().chain(RUN_COLUMNS))?;
+        Ok(Self {
+            timeseries,
+            runs,
+            summary: Summary::new(names, ticks),
+            outcomes: (0..RUN_COLUMNS.len()).map(|_| RunningMoments::new()).collect(),
+            burn_in,
+            outburst_threshold,
+            buf: String::new(),
+        })
+    }
+
+    /// Finishes the streamed files (flushed, synced, recorded in `staging`)
+    /// and returns the per-tick summary and per-outcome moments.
+    pub fn finish(self, staging: &mut Staging) -> io::Result<(Summary, Vec<RunningMoments>)> {
+        for w in [self.timeseries, self.runs] {
+            let inner = w.into_inner().map_err(|e| e.into_error())?;
+            staging.finished(inner)?;
+        }
+        Ok((self.summary, self.outcomes))
+    }
+
+    fn write_replicate(&mut self, replicate: u64, series: &Series) -> io::Result<()> {
+        for t in 0..series.len() {
+            self.timeseries.write_field(replicate.to_string())?;
+            self.timeseries.write_field(t.to_string())?;
+            for &v in series.row(t) {
+                write_number(&mut self.timeseries, &mut self.buf, Some(v))?;
+            }
+            self.timeseries.write_record(None::<&[u8]>)?;
+        }
+        let o = outcome(series, self.burn_in, self.outburst_threshold);
+        self.runs.write_field(replicate.to_string())?;
+        for (k, v) in o.values().into_iter().enumerate() {
+            write_number(&mut self.runs, &mut self.buf, v)?;
+            if let Some(v) = v {
+                self.outcomes[k].push(v);
+            }
+        }
+        self.runs.write_record(None::<&[u8]>)?;
+        self.summary.add(series);
+        Ok(())
+    }
+}
+
+impl ReplicateSink for BatchWriter {
+    type Error = io::Error;
+
+    fn accept(&mut self, replicate: u64, series: &Series) -> io::Result<()> {
+        self.write_replicate(replicate, series)
+    }
+}
+
+/// Writes one CSV field: shortest round-trip decimal, empty for a missing
+/// or non-finite value (read as NA by pandas and R).
+fn write_number<W: io::Write>(w: &mut csv::Writer<W>, buf: &mut String, v: Option<f64>) -> io::Result<()> {
+    buf.clear();
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        // `{}` on f64 is exact and locale-free; integers print without ".0".
+        let _ = write!(buf, "{v}");
+    }
+    w.write_field(buf.as_bytes())?;
+    Ok(())
+}
+
+/// The text of `summary.csv`: one row per tick and metric (tidy), with the
+/// number of replicates, mean, sd and the 5th, 50th and 95th percentiles.
+pub fn summary_csv(summary: &Summary) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["tick", "metric", "n", "mean", "sd", "p05", "p50", "p95"])?;
+    let mut buf = String::new();
+    for t in 0..summary.rows() {
+        for (m, name) in summary.names().iter().enumerate() {
+            let TickStats {
+                n,
+                mean,
+                sd,
+                p05,
+                p50,
+                p95,
+            } = summary.stats(t, m);
+            w.write_field(t.to_string())?;
+            w.write_field(name)?;
+            w.write_field(n.to_string())?;
+            for v in [mean, sd, p05, p50, p95] {
+                write_number(&mut w, &mut buf, Some(v))?;
+            }
+            w.write_record(None::<&[u8]>)?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error())
+}

@@ -1,0 +1,598 @@
+//! The look shared by every stabsim chart.
+//!
+//! * the embedded font and its one-time registration ([`ensure_font`]);
+//! * the Okabe–Ito palette ([`OKABE_ITO`]) and, per series, a colour and a
+//!   line pattern ([`series_colour`], [`series_pattern`]) so that series stay
+//!   distinct in greyscale and for colour-blind readers;
+//! * sizes that scale with the canvas ([`Theme`]);
+//! * "nice" axis ticks and their labels ([`nice_ticks`], [`format_tick`]);
+//! * text helpers ([`wrap_text`], [`draw_text`]) and a legend drawn outside
+//!   the data area ([`Legend`]).
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontStyle, register_font};
+
+use super::PlotError;
+
+/// The chart font, DejaVu Sans (licence in `assets/fonts/LICENSE-DejaVu.txt`).
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Font family name under which the embedded font is registered with
+/// plotters; every text style of stabsim's charts uses it.
+pub const FONT_FAMILY: &str = "DejaVu Sans";
+
+/// Registers the embedded font with plotters, once per process.
+///
+/// The font is registered as [`FONT_FAMILY`] and also under plotters'
+/// generic names (`sans-serif`, `serif`, `monospace`), so that no text can
+/// fall through to a system font lookup. Every renderer calls this first;
+/// later calls are free.
+pub fn ensure_font() -> Result<(), PlotError> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        [FONT_FAMILY, "sans-serif", "serif", "monospace"]
+            .iter()
+            .all(|name| register_font(name, FontStyle::Normal, FONT_BYTES).is_ok())
+    });
+    if ok { Ok(()) } else { Err(PlotError::Font) }
+}
+
+/// The Okabe–Ito palette, distinguishable by colour-blind readers, in its
+/// canonical order: orange, sky blue, bluish green, yellow, blue, vermillion,
+/// reddish purple, black.
+pub const OKABE_ITO: [RGBColor; 8] = [
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xF0, 0xE4, 0x42),
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+/// Order in which series take colours from [`OKABE_ITO`]: the canonical
+/// order, except that yellow, hard to see as a line on white, comes last.
+pub const SERIES_ORDER: [usize; 8] = [0, 1, 2, 4, 5, 6, 7, 3];
+
+/// Colour of the `index`-th series (cycling after eight).
+pub fn series_colour(index: usize) -> RGBColor {
+    OKABE_ITO[SERIES_ORDER[index % SERIES_ORDER.len()]]
+}
+
+/// Line pattern of the `index`-th series (cycling after six), so that series
+/// remain distinct when printed in greyscale.
+pub fn series_pattern(index: usize) -> LinePattern {
+    LinePattern::ALL[index % LinePattern::ALL.len()]
+}
+
+/// Near-black for titles and labels.
+pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+/// Grey for subtitles, tick labels and footnotes.
+pub const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+/// Axis lines and tick marks.
+pub const AXIS: RGBColor = RGBColor(0x77, 0x77, 0x77);
+/// Light grid lines.
+pub const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+
+/// How a line is stroked: solid, or one of several dash patterns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinePattern {
+    /// A continuous line.
+    Solid,
+    /// Medium dashes.
+    Dashed,
+    /// Dots.
+    Dotted,
+    /// Alternating dash and dot.
+    DashDot,
+    /// Long dashes.
+    LongDash,
+    /// A dash followed by two dots.
+    DashDotDot,
+}
+
+impl LinePattern {
+    /// Every pattern, in the order series use them.
+    pub const ALL: [LinePattern; 6] = [
+        LinePattern::Solid,
+        LinePattern::Dashed,
+        LinePattern::Dotted,
+        LinePattern::DashDot,
+        LinePattern::LongDash,
+        LinePattern::DashDotDot,
+    ];
+
+    /// Alternating on/off lengths, in multiples of the line width; empty for
+    /// a solid line.
+    pub fn dashes(self) -> &'static [f64] {
+        match self {
+            LinePattern::Solid => &[],
+            LinePattern::Dashed => &[5.0, 3.0],
+            LinePattern::Dotted => &[1.0, 2.0],
+            LinePattern::DashDot => &[5.0, 2.5, 1.0, 2.5],
+            LinePattern::LongDash => &[11.0, 4.0],
+            LinePattern::DashDotDot => &[5.0, 2.0, 1.0, 2.0, 1.0, 2.0],
+        }
+    }
+}
+
+/// Cuts a polyline (in pixels) into the dashes of `pattern` (alternating
+/// on/off lengths in pixels). The pattern runs on along the whole path,
+/// across vertices, so dense series (one vertex per pixel) still show their
+/// dashes. An empty or invalid pattern gives the polyline back whole.
+pub fn dash_polyline(points: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    if points.is_empty() {
+        return Vec::new();
+    }
+    if pattern.is_empty() || pattern.iter().any(|d| !(d.is_finite() && *d > 0.0)) {
+        return vec![points.to_vec()];
+    }
+    let mut dashes = Vec::new();
+    let mut index = 0;
+    let mut left = pattern[0];
+    let mut on = true;
+    let mut current = vec![points[0]];
+    for pair in points.windows(2) {
+        let (mut a, b) = (pair[0], pair[1]);
+        let mut length = (b.0 - a.0).hypot(b.1 - a.1);
+        while length > left {
+            let t = left / length;
+            let p = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+            if on {
+                current.push(p);
+                dashes.push(std::mem::take(&mut current));
+            } else {
+                current = vec![p];
+            }
+            on = !on;
+            index = (index + 1) % pattern.len();
+            left = pattern[index];
+            a = p;
+            length = (b.0 - a.0).hypot(b.1 - a.1);
+        }
+        if length.is_finite() {
+            left -= length;
+        }
+        if on {
+            current.push(b);
+        }
+    }
+    if on && current.len() >= 2 {
+        dashes.push(current);
+    }
+    dashes
+}
+
+/// Strokes a polyline given in backend pixels with a colour, width and
+/// pattern, on an area whose coordinates are backend pixels (a root area).
+pub fn draw_patterned_line<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[(f64, f64)],
+    colour: RGBColor,
+    width: u32,
+    pattern: LinePattern,
+) -> Result<(), PlotError> {
+    let scale = f64::from(width.max(1));
+    let dashes: Vec<f64> = pattern.dashes().iter().map(|d| d * scale).collect();
+    let style = colour.stroke_width(width);
+    for dash in dash_polyline(points, &dashes) {
+        let pixels: Vec<(i32, i32)> = dash
+            .iter()
+            .map(|&(x, y)| (x.round() as i32, y.round() as i32))
+            .collect();
+        area.draw(&PathElement::new(pixels, style))
+            .map_err(draw_error)?;
+    }
+    Ok(())
+}
+
+/// Sizes (text in plotters' font units, about 1.16 × the em size; lengths
+/// in pixels), scaled to the canvas: at 1200 × 700 px the title is 30 units
+/// and tick labels 17.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    /// Overall scale relative to a 1200 × 700 canvas.
+    pub scale: f64,
+    /// Title size.
+    pub title: f64,
+    /// Subtitle size.
+    pub subtitle: f64,
+    /// Axis label size.
+    pub axis_label: f64,
+    /// Tick label size.
+    pub tick_label: f64,
+    /// Legend label size.
+    pub legend: f64,
+    /// Footnote size.
+    pub footnote: f64,
+    /// Width of data lines (medians), in pixels.
+    pub line_width: u32,
+    /// Outer margin, in pixels.
+    pub margin: i32,
+    /// Opacity of bands (0 transparent, 1 opaque).
+    pub band_opacity: f64,
+}
+
+impl Theme {
+    /// The theme for a canvas of `width` × `height` pixels. Text shrinks
+    /// more slowly than the canvas, so small charts stay legible.
+    pub fn for_canvas(width: u32, height: u32) -> Theme {
+        let ratio = (f64::from(width) / 1200.0).min(f64::from(height) / 700.0);
+        let scale = ratio.powf(0.6).clamp(0.5, 3.0);
+        Theme {
+            scale,
+            title: 30.0 * scale,
+            subtitle: 20.0 * scale,
+            axis_label: 19.0 * scale,
+            tick_label: 17.0 * scale,
+            legend: 18.0 * scale,
+            footnote: 16.0 * scale,
+            line_width: ((2.0 * scale).round() as u32).max(1),
+            margin: (18.0 * scale).round() as i32,
+            band_opacity: 0.22,
+        }
+    }
+
+    /// The same theme for a canvas drawn `ratio` times larger (a bitmap
+    /// supersampled before averaging down): every size and length times
+    /// `ratio`.
+    pub fn at_ratio(&self, ratio: f64) -> Theme {
+        Theme {
+            scale: self.scale * ratio,
+            title: self.title * ratio,
+            subtitle: self.subtitle * ratio,
+            axis_label: self.axis_label * ratio,
+            tick_label: self.tick_label * ratio,
+            legend: self.legend * ratio,
+            footnote: self.footnote * ratio,
+            line_width: ((f64::from(self.line_width) * ratio).round() as u32).max(1),
+            margin: (f64::from(self.margin) * ratio).round() as i32,
+            band_opacity: self.band_opacity,
+        }
+    }
+
+    /// A pixel length scaled with the theme.
+    pub fn px(&self, length: f64) -> i32 {
+        (length * self.scale).round() as i32
+    }
+
+    /// A text style in the chart font.
+    pub fn text(&self, size: f64, colour: RGBColor) -> TextStyle<'static> {
+        (FONT_FAMILY, size).into_font().color(&colour)
+    }
+}
+
+/// Nice tick positions covering `[lo, hi]` with about `target` intervals:
+/// multiples of 1, 2, 2.5 or 5 × 10ⁿ. Returns the ticks inside the range and
+/// the step. A degenerate or non-finite range gives no ticks.
+pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return (Vec::new(), 0.0);
+    }
+    let step = nice_step(span / target.max(1) as f64);
+    let first = (lo / step).ceil();
+    let last = (hi / step).floor();
+    let mut ticks = Vec::new();
+    let mut k = first;
+    while k <= last && ticks.len() < 1000 {
+        // Snap near-zero values so that labels read "0", not "-0".
+        let v = k * step;
+        ticks.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
+        k += 1.0;
+    }
+    (ticks, step)
+}
+
+/// The smallest "nice" step (1, 2, 2.5 or 5 × 10ⁿ) not below `raw`.
+pub fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let fraction = raw / magnitude;
+    let nice = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .find(|&n| n >= fraction * (1.0 - 1e-9))
+        .unwrap_or(10.0);
+    nice * magnitude
+}
+
+/// Formats a tick value with as many decimals as the step needs and
+/// thousands separators ("12,500", "0.25", "−3").
+pub fn format_tick(value: f64, step: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let decimals = if step > 0.0 && step.is_finite() {
+        let mut d = 0usize;
+        while d < 10 && ((step * 10f64.powi(d as i32)).round() - step * 10f64.powi(d as i32)).abs() > 1e-6
+        {
+            d += 1;
+        }
+        d
+    } else {
+        0
+    };
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if let Some(f) = frac_part {
+        grouped.push('.');
+        grouped.push_str(f);
+    }
+    let is_zero = text.chars().all(|c| c == '0' || c == '.');
+    if value < 0.0 && !is_zero {
+        format!("\u{2212}{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// Converts a plotters drawing error into a [`PlotError`].
+pub fn draw_error<E: std::fmt::Display>(error: E) -> PlotError {
+    PlotError::Draw(error.to_string())
+}
+
+/// Width and height, in pixels, of `text` in `style`.
+pub fn text_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+) -> Result<(u32, u32), PlotError> {
+    area.estimate_text_size(text, style).map_err(draw_error)
+}
+
+/// Breaks `text` into lines no wider than `max_width` pixels, at spaces.
+/// A single word wider than the limit gets a line of its own.
+pub fn wrap_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+    max_width: u32,
+) -> Result<Vec<String>, PlotError> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if line.is_empty() || text_size(area, &candidate, style)?.0 <= max_width {
+                line = candidate;
+            } else {
+                lines.push(std::mem::replace(&mut line, word.to_string()));
+            }
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+/// Draws `text` with its top-left corner (or another anchor) at `pos`.
+pub fn draw_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle<'_>,
+    pos: (i32, i32),
+    h_pos: HPos,
+    v_pos: VPos,
+) -> Result<(), PlotError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let style = style.pos(Pos::new(h_pos, v_pos));
+    area.draw_text(text, &style, pos).map_err(draw_error)
+}
+
+/// One legend entry: a label and how its series is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendEntry {
+    /// Text shown beside the key.
+    pub label: String,
+    /// Series colour.
+    pub colour: RGBColor,
+    /// Line pattern of the series' line.
+    pub pattern: LinePattern,
+    /// Whether the key shows a band (a translucent box) behind the line.
+    pub band: bool,
+}
+
+/// A legend drawn in its own box, outside the data area: one entry per row
+/// (to the right of a chart) or entries side by side, wrapping (below it).
+#[derive(Clone, Debug)]
+pub struct Legend {
+    /// The entries, in order.
+    pub entries: Vec<LegendEntry>,
+    /// Entries side by side (for a legend below the chart) rather than stacked.
+    pub horizontal: bool,
+}
+
+impl Legend {
+    fn key_size(theme: &Theme) -> (i32, i32) {
+        (theme.px(44.0), theme.px(18.0))
+    }
+
+    fn row_height(theme: &Theme) -> i32 {
+        (theme.legend * 1.55).round() as i32
+    }
+
+    fn entry_width<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        entry: &LegendEntry,
+        theme: &Theme,
+    ) -> Result<i32, PlotError> {
+        let style = theme.text(theme.legend, INK);
+        let (w, _) = text_size(area, &entry.label, &style)?;
+        Ok(Self::key_size(theme).0 + theme.px(10.0) + w as i32)
+    }
+
+    /// Size in pixels of the legend; a horizontal legend wraps at
+    /// `max_width`.
+    pub fn size<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        max_width: i32,
+    ) -> Result<(i32, i32), PlotError> {
+        Ok(self.layout(area, theme, max_width)?.1)
+    }
+
+    /// Top-left corner of each entry relative to the legend, and the
+    /// legend's size.
+    #[allow(clippy::type_complexity)]
+    fn layout<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        max_width: i32,
+    ) -> Result<(Vec<(i32, i32)>, (i32, i32)), PlotError> {
+        let row = Self::row_height(theme);
+        let gap = theme.px(28.0);
+        let mut positions = Vec::with_capacity(self.entries.len());
+        let (mut x, mut y, mut width) = (0, 0, 0);
+        for entry in &self.entries {
+            let w = Self::entry_width(area, entry, theme)?;
+            if self.horizontal {
+                if x > 0 && x + w > max_width {
+                    x = 0;
+                    y += row;
+                }
+                positions.push((x, y));
+                width = width.max(x + w);
+                x += w + gap;
+            } else {
+                positions.push((0, y));
+                width = width.max(w);
+                y += row;
+            }
+        }
+        let height = match (self.horizontal, self.entries.is_empty()) {
+            (_, true) => 0,
+            (true, false) => y + row,
+            (false, false) => y,
+        };
+        Ok((positions, (width, height)))
+    }
+
+    /// Draws the legend with its top-left corner at `origin` (backend
+    /// pixels, on a root area).
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        origin: (i32, i32),
+        max_width: i32,
+    ) -> Result<(), PlotError> {
+        let (positions, _) = self.layout(area, theme, max_width)?;
+        let (key_w, key_h) = Self::key_size(theme);
+        let row = Self::row_height(theme);
+        let style = theme.text(theme.legend, INK);
+        for (entry, (dx, dy)) in self.entries.iter().zip(positions) {
+            let (x, y) = (origin.0 + dx, origin.1 + dy);
+            let mid = y + row / 2;
+            if entry.band {
+                area.draw(&Rectangle::new(
+                    [(x, mid - key_h / 2), (x + key_w, mid + key_h / 2)],
+                    entry.colour.mix(theme.band_opacity).filled(),
+                ))
+                .map_err(draw_error)?;
+            }
+            draw_patterned_line(
+                area,
+                &[(f64::from(x), f64::from(mid)), (f64::from(x + key_w), f64::from(mid))],
+                entry.colour,
+                theme.line_width + 1,
+                entry.pattern,
+            )?;
+            draw_text(
+                area,
+                &entry.label,
+                &style,
+                (x + key_w + theme.px(10.0), mid),
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palette_is_okabe_ito() {
+        assert_eq!(OKABE_ITO[0], RGBColor(0xE6, 0x9F, 0x00));
+        assert_eq!(OKABE_ITO[7], RGBColor(0, 0, 0));
+        assert_eq!(series_colour(3), OKABE_ITO[4]);
+        assert_eq!(series_colour(7), OKABE_ITO[3]);
+        assert_eq!(series_colour(8), series_colour(0));
+        assert_ne!(series_pattern(0), series_pattern(1));
+    }
+
+    #[test]
+    fn font_registers() {
+        ensure_font().unwrap();
+        ensure_font().unwrap();
+    }
+
+    #[test]
+    fn ticks_are_nice() {
+        let (ticks, step) = nice_ticks(0.0, 1000.0, 6);
+        assert_eq!(step, 200.0);
+        assert_eq!(ticks, vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+        let (ticks, step) = nice_ticks(0.0, 1.0, 4);
+        assert_eq!(step, 0.25);
+        assert_eq!(ticks.len(), 5);
+        assert!(nice_ticks(1.0, 1.0, 5).0.is_empty());
+        assert!(nice_ticks(f64::NAN, 1.0, 5).0.is_empty());
+    }
+
+    #[test]
+    fn ticks_format() {
+        assert_eq!(format_tick(12500.0, 500.0), "12,500");
+        assert_eq!(format_tick(0.25, 0.25), "0.25");
+        assert_eq!(format_tick(0.5, 0.25), "0.50");
+        assert_eq!(format_tick(-3.0, 1.0), "\u{2212}3");
+        assert_eq!(format_tick(-0.0, 1.0), "0");
+        assert_eq!(format_tick(1_000_000.0, 200_000.0), "1,000,000");
+        assert_eq!(format_tick(f64::NAN, 1.0), "");
+    }
+
+    #[test]
+    fn dashes_follow_the_path() {
+        // A 20 px line, 5 on / 5 off: two dashes.
+        let dashes = dash_polyline(&[(0.0, 0.0), (20.0, 0.0)], &[5.0, 5.0]);
+        assert_eq!(dashes.len(), 2);
+        assert_eq!(dashes[0], vec![(0.0, 0.0), (5.0, 0.0)]);
+        assert_eq!(dashes[1], vec![(10.0, 0.0), (15.0, 0.0)]);
+        // Many 1 px steps: the pattern carries across vertices.
+        let points: Vec<(f64, f64)> = (0..=20).map(|i| (f64::from(i), 0.0)).collect();
+        let dashes = dash_polyline(&points, &[5.0, 5.0]);
+        assert_eq!(dashes.len(), 2);
+        assert_eq!(dashes[0].first(), Some(&(0.0, 0.0)));
+        assert_eq!(dashes[0].last(), Some(&(5.0, 0.0)));
+        // Solid and degenerate inputs.
+        assert_eq!(dash_polyline(&points, &[]).len(), 1);
+        assert!(dash_polyline(&[], &[1.0, 1.0]).is_empty());
+        assert_eq!(dash_polyline(&points, &[0.0, 1.0]).len(), 1);
+    }
+}

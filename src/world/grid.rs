@@ -1,0 +1,245 @@
+//! The grid as a padded byte array of cell contents.
+//!
+//! Neighbourhood queries scan contiguous row segments of this array (see
+//! [`super::Neighbourhood`]). A ghost border as wide as the largest vision
+//! surrounds the interior: on a torus it mirrors the opposite edge (every
+//! write to an edge cell is copied to its ghosts), on a bounded grid it is
+//! wall. Either way the scan needs no wrap arithmetic and no bounds checks
+//! beyond the slice's own, and each agent sees the grid exactly as the agents
+//! activated before it left it (asynchronous updating stays exact).
+
+use crate::scenario::{Terrain, TerrainMap, Topology};
+
+/// What occupies a cell. One byte per cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Cell {
+    /// Open and unoccupied.
+    Empty = 0,
+    /// A quiescent citizen.
+    Quiet = 1,
+    /// An active citizen.
+    Active = 2,
+    /// A jailed citizen that stays on its cell (Mesa's rule).
+    Jailed = 3,
+    /// A cop.
+    Cop = 4,
+    /// Impassable: blocked terrain, or outside a bounded grid.
+    Wall = 5,
+}
+
+/// Number of [`Cell`] kinds, for lookup tables indexed by `cell as usize`.
+pub const CELL_KINDS: usize = 6;
+
+/// Index of a cell in the padded array. Interior cells and their ghosts have
+/// different indices; [`Grid::occupant`] works for both.
+pub type CellIndex = u32;
+
+/// Marker for "no cell" (an agent off the grid).
+pub const NO_CELL: CellIndex = u32::MAX;
+
+/// The padded grid of cell contents and occupants.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    width: usize,
+    height: usize,
+    pad: usize,
+    stride: usize,
+    torus: bool,
+    cells: Vec<Cell>,
+    occupant: Vec<u32>,
+    open_cells: Vec<CellIndex>,
+}
+
+impl Grid {
+    /// Builds an empty grid over `terrain` with a ghost border `pad` cells
+    /// wide (at least the largest vision radius).
+    pub fn new(terrain: &TerrainMap, topology: Topology, pad: usize) -> Self {
+        let width = terrain.width as usize;
+        let height = terrain.height as usize;
+        let stride = width + 2 * pad;
+        let rows = height + 2 * pad;
+        let mut grid = Self {
+            width,
+            height,
+            pad,
+            stride,
+            torus: topology == Topology::Torus,
+            cells: vec![Cell::Wall; stride * rows],
+            occupant: vec![u32::MAX; stride * rows],
+            open_cells: Vec::new(),
+        };
+        for y in 0..height {
+            for x in 0..width {
+                if terrain.cells[y * width + x] == Terrain::Open {
+                    let idx = grid.index(x, y);
+                    grid.set(idx, Cell::Empty, u32::MAX);
+                    grid.open_cells.push(idx);
+                }
+            }
+        }
+        grid
+    }
+
+    /// Cells per row of the interior.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Rows of the interior.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Cells in one padded row: the distance between vertically adjacent cells.
+    pub fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// Open interior cells in row-major order.
+    pub fn open_cells(&self) -> &[CellIndex] {
+        &self.open_cells
+    }
+
+    /// Padded index of interior cell (x, y).
+    pub fn index(&self, x: usize, y: usize) -> CellIndex {
+        ((y + self.pad) * self.stride + x + self.pad) as CellIndex
+    }
+
+    /// Interior coordinates (x, y) of a padded index (ghosts map to the
+    /// interior cell they mirror).
+    pub fn coords(&self, idx: CellIndex) -> (usize, usize) {
+        let idx = idx as usize;
+        let (py, px) = (idx / self.stride, idx % self.stride);
+        let x = (px + self.width - self.pad % self.width) % self.width;
+        let y = (py + self.height - self.pad % self.height) % self.height;
+        (x, y)
+    }
+
+    /// The interior index a (possibly ghost) index stands for.
+    pub fn canonical(&self, idx: CellIndex) -> CellIndex {
+        let (x, y) = self.coords(idx);
+        self.index(x, y)
+    }
+
+    /// Contents of a cell.
+    #[inline]
+    pub fn cell(&self, idx: CellIndex) -> Cell {
+        self.cells[idx as usize]
+    }
+
+    /// Agent id stored at a cell (meaningful only when the cell holds an agent).
+    #[inline]
+    pub fn occupant(&self, idx: CellIndex) -> u32 {
+        self.occupant[idx as usize]
+    }
+
+    /// The whole padded array, for neighbourhood scans.
+    #[inline]
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// Writes a cell and, on a torus, its ghost copies.
+    #[inline]
+    pub fn set(&mut self, idx: CellIndex, cell: Cell, occupant: u32) {
+        let i = idx as usize;
+        self.cells[i] = cell;
+        self.occupant[i] = occupant;
+        if self.torus {
+            self.write_ghosts(i, cell, occupant);
+        }
+    }
+
+    /// Copies an edge cell into the ghost border on the opposite side(s).
+    fn write_ghosts(&mut self, i: usize, cell: Cell, occupant: u32) {
+        let (py, px) = (i / self.stride, i % self.stride);
+        let (x, y) = (px - self.pad, py - self.pad);
+        let xs = [Some(px), self.ghost_offset(x, self.width).map(|g| g.wrapping_add(px))];
+        let ys = [Some(py), self.ghost_offset(y, self.height).map(|g| g.wrapping_add(py))];
+        for (yi, gy) in ys.iter().enumerate() {
+            for (xi, gx) in xs.iter().enumerate() {
+                if xi + yi == 0 {
+                    continue;
+                }
+                if let (Some(gx), Some(gy)) = (gx, gy) {
+                    let j = *gy * self.stride + *gx;
+                    self.cells[j] = cell;
+                    self.occupant[j] = occupant;
+                }
+            }
+        }
+    }
+
+    /// Signed shift (as wrapping usize) from an edge coordinate to its ghost,
+    /// if the coordinate lies within `pad` of an edge of a dimension of size `n`.
+    fn ghost_offset(&self, c: usize, n: usize) -> Option<usize> {
+        if c < self.pad {
+            Some(n)
+        } else if c + self.pad >= n {
+            Some(n.wrapping_neg())
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(w: u32, h: u32) -> TerrainMap {
+        TerrainMap::open(w, h)
+    }
+
+    #[test]
+    fn torus_ghosts_mirror_edges_and_corners() {
+        let mut g = Grid::new(&open(6, 5), Topology::Torus, 2);
+        let corner = g.index(0, 0);
+        g.set(corner, Cell::Cop, 7);
+        // Every padded cell that maps to (0,0) must hold the cop.
+        let mut copies = 0;
+        for i in 0..g.cells.len() {
+            if g.canonical(i as CellIndex) == corner {
+                assert_eq!(g.cells[i], Cell::Cop, "ghost {i} not updated");
+                assert_eq!(g.occupant[i], 7);
+                copies += 1;
+            }
+        }
+        // The interior cell, two edge ghosts and one corner ghost.
+        assert_eq!(copies, 4);
+    }
+
+    #[test]
+    fn every_padded_cell_mirrors_its_interior_cell_on_a_torus() {
+        let mut g = Grid::new(&open(5, 4), Topology::Torus, 3);
+        for y in 0..4 {
+            for x in 0..5 {
+                let idx = g.index(x, y);
+                g.set(idx, Cell::Quiet, (y * 5 + x) as u32);
+            }
+        }
+        for i in 0..g.cells.len() {
+            let c = g.canonical(i as CellIndex);
+            assert_eq!(g.occupant[i], g.occupant[c as usize]);
+        }
+    }
+
+    #[test]
+    fn bounded_border_is_wall() {
+        let mut g = Grid::new(&open(3, 3), Topology::Bounded, 2);
+        let idx = g.index(0, 0);
+        g.set(idx, Cell::Active, 1);
+        let walls = g.cells.iter().filter(|&&c| c == Cell::Wall).count();
+        assert_eq!(walls, 7 * 7 - 9);
+    }
+
+    #[test]
+    fn blocked_terrain_is_wall_and_not_open() {
+        let mut t = open(3, 2);
+        t.cells[4] = Terrain::Blocked;
+        let g = Grid::new(&t, Topology::Torus, 1);
+        assert_eq!(g.open_cells().len(), 5);
+        assert_eq!(g.cell(g.index(1, 1)), Cell::Wall);
+    }
+}
