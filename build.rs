@@ -17,8 +17,8 @@ fn main() {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
     };
     if let Some(commit) = run(&["rev-parse", "--short=12", "HEAD"]) {
-        let dirty = run(&["status", "--porcelain", "--untracked-files=no"])
-            .is_some_and(|s| !s.is_empty());
+        let dirty =
+            run(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
         let suffix = if dirty { "+dirty" } else { "" };
         println!("cargo:rustc-env=STABSIM_GIT_COMMIT={commit}{suffix}");
     }

@@ -1,2 +1,313 @@
-//! The `stabsim` command line (in progress).
-fn main() {}
+//! The `stabsim` command line: a thin layer over the library.
+//!
+//! Exit codes: 0 success, 2 bad input (scenario, map, flags), 1 anything else
+//! (e.g. an output folder that cannot be written).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use stabsim::output::{self, RunOptions};
+use stabsim::scenario::{self, Scenario, ScenarioError};
+use stabsim::validation;
+
+/// The scenario `stabsim` runs when given no arguments.
+const DEFAULT_SCENARIO: &str = "scenarios/epstein/mesa_app_default.toml";
+
+/// stabsim: agent-based simulation of stabilization missions. It explores
+/// mechanisms and counterfactuals; it does not forecast.
+#[derive(Parser, Debug)]
+#[command(name = "stabsim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario's Monte Carlo batch and write CSVs, chart and manifest.
+    Run(RunArgs),
+    /// Validate scenario files (and their maps) without running them.
+    Check(CheckArgs),
+    /// Time single-threaded ticks of one replicate (JSON on stdout), for
+    /// side-by-side comparison with Mesa's `timing`.
+    Timing(TimingArgs),
+    /// Compare per-replicate outcomes with reference runs of another
+    /// implementation (two-sample Kolmogorov–Smirnov tests).
+    Dock(DockArgs),
+}
+
+/// Scenario overrides shared by every subcommand.
+#[derive(Args, Debug, Clone, Default)]
+struct Overrides {
+    /// Override a scenario field, e.g. `--set citizens.vision=5` (repeatable).
+    #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Replicates (default: the scenario's `run.replicates`).
+    #[arg(long, short = 'n')]
+    replicates: Option<u32>,
+    /// Master seed (default: the scenario's `run.seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Ticks per replicate (default: the scenario's `run.ticks`).
+    #[arg(long)]
+    ticks: Option<u32>,
+    /// Worker threads; 0 = one per core. Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder (default: outputs/<scenario name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no summary table.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Scenario files to validate.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+#[derive(Args, Debug)]
+struct TimingArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Ticks to time.
+    #[arg(long, default_value_t = 100)]
+    ticks: u32,
+    /// Replicate seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+#[derive(Args, Debug)]
+struct DockArgs {
+    /// Scenario file (TOML) matching the reference runs' parameters.
+    scenario: PathBuf,
+    /// Reference CSV with columns seed,step,quiescent,active,jailed.
+    #[arg(long)]
+    reference: PathBuf,
+    /// Replicates of stabsim (default: the scenario's `run.replicates`).
+    #[arg(long, short = 'n')]
+    replicates: Option<u32>,
+    /// Compare ticks 1..=T only (default: the scenario's `run.ticks`).
+    #[arg(long)]
+    ticks: Option<u32>,
+    /// Significance level of each test.
+    #[arg(long, default_value_t = 0.01)]
+    alpha: f64,
+    /// Worker threads; 0 = one per core.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or_else(default_command);
+    let result = match command {
+        Command::Run(args) => cmd_run(args),
+        Command::Check(args) => cmd_check(args),
+        Command::Timing(args) => cmd_timing(args),
+        Command::Dock(args) => cmd_dock(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// How a command failed: the user's input (exit 2) or something else (exit 1).
+enum Failure {
+    BadInput(String),
+    Other(String),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::BadInput(e.to_string())
+    }
+}
+
+/// `stabsim` alone: run the shipped default scenario.
+fn default_command() -> Command {
+    let local = Path::new(DEFAULT_SCENARIO);
+    // Fall back to the source tree when started from another folder.
+    let scenario = if local.exists() {
+        local.to_path_buf()
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_SCENARIO)
+    };
+    Command::Run(RunArgs {
+        scenario,
+        replicates: None,
+        seed: None,
+        ticks: None,
+        threads: 0,
+        out: None,
+        quiet: false,
+        overrides: Overrides::default(),
+    })
+}
+
+/// Loads a scenario with `--set` overrides plus the flags that are
+/// shorthands for fields, validated like everything else.
+fn load(
+    path: &Path,
+    overrides: &Overrides,
+    shorthands: &[(&str, Option<String>)],
+) -> Result<Scenario, Failure> {
+    let mut set = overrides.set.clone();
+    for (key, value) in shorthands {
+        if let Some(v) = value {
+            set.push(format!("{key}={v}"));
+        }
+    }
+    Ok(scenario::load(path, &set)?)
+}
+
+fn cmd_run(args: RunArgs) -> Result<(), Failure> {
+    let t = Instant::now();
+    let sc = load(
+        &args.scenario,
+        &args.overrides,
+        &[
+            ("run.replicates", args.replicates.map(|v| v.to_string())),
+            ("run.seed", args.seed.map(|v| v.to_string())),
+            ("run.ticks", args.ticks.map(|v| v.to_string())),
+        ],
+    )?;
+    let load_seconds = t.elapsed().as_secs_f64();
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| output::default_out_dir(&sc));
+    let opts = RunOptions {
+        threads: args.threads,
+        out_dir,
+        source: args.scenario.display().to_string(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+        load_seconds,
+    };
+    let bar = progress_bar(u64::from(sc.run.replicates), args.quiet);
+    let report = output::run_to_dir(&sc, &opts, &mut |done| bar.set_position(done))
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        print_outcomes(&sc, &report);
+    }
+    println!("wrote {}", report.dir.join("manifest.json").display());
+    Ok(())
+}
+
+/// A progress bar with ETA on stderr; hidden when stderr is not a terminal
+/// or `--quiet` is given.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let style = ProgressStyle::with_template(
+        "{spinner} replicates {pos}/{len} [{bar:40}] {percent}% elapsed {elapsed_precise} ETA {eta_precise}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
+}
+
+fn print_outcomes(sc: &Scenario, report: &output::RunReport) {
+    println!(
+        "{}: {} replicates x {} ticks (seed {}); per-run outcomes after burn-in {}:",
+        sc.name, sc.run.replicates, sc.run.ticks, sc.run.seed, sc.run.burn_in
+    );
+    println!("  {:<22} {:>12} {:>12} {:>6}", "outcome", "mean", "sd", "n");
+    for (name, m) in &report.outcomes {
+        println!(
+            "  {:<22} {:>12.4} {:>12.4} {:>6}",
+            name,
+            m.mean(),
+            m.sd(),
+            m.count()
+        );
+    }
+    println!("  ({})", stabsim::DISCLAIMER);
+}
+
+fn cmd_check(args: CheckArgs) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    for file in &args.files {
+        match scenario::load(file, &args.overrides.set) {
+            Ok(sc) => println!("{}: ok ({})", file.display(), sc.name),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(errors.join("\n")))
+    }
+}
+
+fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {
+    let sc = load(
+        &args.scenario,
+        &args.overrides,
+        &[("run.seed", Some(args.seed.to_string()))],
+    )?;
+    let report =
+        validation::time_ticks(&sc, args.ticks).map_err(|e| Failure::Other(e.to_string()))?;
+    println!("{}", report.to_json());
+    Ok(())
+}
+
+fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
+    let sc = load(
+        &args.scenario,
+        &args.overrides,
+        &[
+            ("run.replicates", args.replicates.map(|v| v.to_string())),
+            ("run.ticks", args.ticks.map(|v| v.to_string())),
+        ],
+    )?;
+    let reference = validation::ReferenceRuns::load(&args.reference)
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
+    let report = validation::dock(&sc, &reference, args.alpha, args.threads)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    println!("{}", report.to_markdown());
+    if report.all_agree() {
+        Ok(())
+    } else {
+        Err(Failure::Other(format!(
+            "{} of {} tests reject distributional equivalence at alpha = {}",
+            report.rejections(),
+            report.tests.len(),
+            args.alpha
+        )))
+    }
+}

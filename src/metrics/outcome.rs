@@ -67,13 +67,10 @@ impl RunOutcome {
 /// The outcome of an Epstein series after `burn_in` ticks, with outbursts
 /// defined by `threshold` (a share of citizens). Needs `burn_in` < horizon.
 pub fn outcome(series: &Series, burn_in: u32, threshold: f64) -> RunOutcome {
-    let col = |name: &str| -> Vec<f64> {
-        series
-            .column(name)
-            .map(|c| c.collect())
-            .unwrap_or_default()
-    };
-    let (quiet, active, jailed, cops) = (col("quiescent"), col("active"), col("jailed"), col("cops"));
+    let col =
+        |name: &str| -> Vec<f64> { series.column(name).map(|c| c.collect()).unwrap_or_default() };
+    let (quiet, active, jailed, cops) =
+        (col("quiescent"), col("active"), col("jailed"), col("cops"));
     let citizens = (quiet[0] + active[0] + jailed[0]) as u32;
     let window = (burn_in as usize + 1)..active.len();
     let n = window.len().max(1) as f64;
@@ -85,7 +82,13 @@ pub fn outcome(series: &Series, burn_in: u32, threshold: f64) -> RunOutcome {
         .filter(|&t| active[t] > bar && active[t - 1] <= bar)
         .map(|t| t as u32)
         .collect();
-    let share = |x: f64| if citizens > 0 { x / f64::from(citizens) } else { 0.0 };
+    let share = |x: f64| {
+        if citizens > 0 {
+            x / f64::from(citizens)
+        } else {
+            0.0
+        }
+    };
     RunOutcome {
         citizens,
         cops: cops[0] as u32,

@@ -24,7 +24,11 @@ impl Series {
 
     /// Appends the next tick's row. `row` must have one value per name.
     pub fn push_row(&mut self, row: &[f64]) {
-        assert_eq!(row.len(), self.names.len(), "row width must match metric names");
+        assert_eq!(
+            row.len(),
+            self.names.len(),
+            "row width must match metric names"
+        );
         self.data.extend_from_slice(row);
     }
 
@@ -64,7 +68,10 @@ mod tests {
         s.push_row(&[3.0, 30.0]);
         assert_eq!(s.len(), 3);
         assert_eq!(s.row(1), &[2.0, 20.0]);
-        assert_eq!(s.column("b").unwrap().collect::<Vec<_>>(), vec![10.0, 20.0, 30.0]);
+        assert_eq!(
+            s.column("b").unwrap().collect::<Vec<_>>(),
+            vec![10.0, 20.0, 30.0]
+        );
         assert!(s.column("c").is_none());
     }
 }

@@ -101,7 +101,10 @@ pub fn run_to_dir(
     let t = Instant::now();
     let chart = status_chart(scenario, &summary);
     staging.write("timeseries.png", &plot::render_png(&chart, 1200, 700)?)?;
-    staging.write("timeseries.svg", plot::render_svg(&chart, 1200, 700)?.as_bytes())?;
+    staging.write(
+        "timeseries.svg",
+        plot::render_svg(&chart, 1200, 700)?.as_bytes(),
+    )?;
     let plot_seconds = t.elapsed().as_secs_f64();
 
     let threads = effective_threads(opts.threads);
@@ -164,7 +167,7 @@ pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
         ],
         footnote: Some(format!(
             "{} \u{b7} seed {}",
-            plot::replicate_footnote(run.replicates as usize),
+            plot::band::replicate_footnote(run.replicates as usize),
             run.seed
         )),
     }
@@ -188,7 +191,10 @@ fn legitimacy_label(s: &Scenario) -> String {
     let l = &s.legitimacy;
     match l.shape {
         Constant => format!("{}", l.initial),
-        Drop => format!("{} \u{2192} {} at tick {}", l.initial, l.target, l.start_tick),
+        Drop => format!(
+            "{} \u{2192} {} at tick {}",
+            l.initial, l.target, l.start_tick
+        ),
         Linear => format!(
             "{} \u{2192} {} over ticks {}\u{2013}{}",
             l.initial, l.target, l.start_tick, l.end_tick

@@ -54,7 +54,10 @@ impl Staging {
     /// Opens `name` in the staging folder for streaming writes.
     pub fn open(&self, name: &str) -> io::Result<HashingWriter<io::BufWriter<fs::File>>> {
         let file = fs::File::create(self.stage.join(name))?;
-        Ok(HashingWriter::new(name, io::BufWriter::with_capacity(1 << 16, file)))
+        Ok(HashingWriter::new(
+            name,
+            io::BufWriter::with_capacity(1 << 16, file),
+        ))
     }
 
     /// Writes a whole file into the staging folder.
@@ -134,7 +137,10 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// SHA-256 of bytes, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

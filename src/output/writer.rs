@@ -35,14 +35,18 @@ impl BatchWriter {
     ) -> io::Result<Self> {
         let mut timeseries = csv::Writer::from_writer(staging.open("timeseries.csv")?);
         let mut runs = csv::Writer::from_writer(staging.open("runs.csv")?);
-        let header = ["replicate", "tick"].into_iter().chain(names.iter().copied());
+        let header = ["replicate", "tick"]
+            .into_iter()
+            .chain(names.iter().copied());
         timeseries.write_record(header)?;
         runs.write_record(["replicate"].into_iter().chain(RUN_COLUMNS))?;
         Ok(Self {
             timeseries,
             runs,
             summary: Summary::new(names, ticks),
-            outcomes: (0..RUN_COLUMNS.len()).map(|_| RunningMoments::new()).collect(),
+            outcomes: (0..RUN_COLUMNS.len())
+                .map(|_| RunningMoments::new())
+                .collect(),
             burn_in,
             outburst_threshold,
             buf: String::new(),
@@ -92,7 +96,11 @@ impl ReplicateSink for BatchWriter {
 
 /// Writes one CSV field: shortest round-trip decimal, empty for a missing
 /// or non-finite value (read as NA by pandas and R).
-fn write_number<W: io::Write>(w: &mut csv::Writer<W>, buf: &mut String, v: Option<f64>) -> io::Result<()> {
+fn write_number<W: io::Write>(
+    w: &mut csv::Writer<W>,
+    buf: &mut String,
+    v: Option<f64>,
+) -> io::Result<()> {
     buf.clear();
     if let Some(v) = v.filter(|v| v.is_finite()) {
         // `{}` on f64 is exact and locale-free; integers print without ".0".

@@ -14,9 +14,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::PlotError;
 use super::canvas::{png_with, svg_with};
 use super::style::{
-    AXIS, GRID, INK, Legend, LegendEntry, MUTED, Theme, draw_error, draw_patterned_line,
-    draw_text, format_tick, nice_step, nice_ticks, series_colour, series_pattern, text_size,
-    wrap_text,
+    Frame, INK, Legend, LegendEntry, MUTED, Theme, Ticks, draw_error, draw_patterned_line,
+    nice_step, series_colour, series_pattern,
 };
 
 /// One series: a median line and a 5–95 % band over replicates.
@@ -58,7 +57,11 @@ pub struct BandChart {
 /// The usual footnote of a Monte Carlo band chart: "5–95 % band and median
 /// over N replicates · stabsim explores mechanisms, not a forecast".
 pub fn replicate_footnote(replicates: usize) -> String {
-    let noun = if replicates == 1 { "replicate" } else { "replicates" };
+    let noun = if replicates == 1 {
+        "replicate"
+    } else {
+        "replicates"
+    };
     format!(
         "5\u{2013}95\u{a0}% band and median over {replicates} {noun} \u{b7} \
          stabsim explores mechanisms, not a forecast"
@@ -97,8 +100,8 @@ impl BandChart {
 /// Renders the chart as PNG bytes, `width` × `height` pixels.
 pub fn render_png(chart: &BandChart, width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
     chart.validate()?;
-    png_with(width, height, |root, ratio| {
-        draw_band_chart(root, chart, &Theme::for_canvas(width, height).at_ratio(ratio))
+    png_with(width, height, |root, surface| {
+        draw_band_chart(root, chart, &Theme::for_canvas(width, height).on(surface))
     })
 }
 
@@ -106,9 +109,13 @@ pub fn render_png(chart: &BandChart, width: u32, height: u32) -> Result<Vec<u8>,
 /// `width` × `height` pixels.
 pub fn render_svg(chart: &BandChart, width: u32, height: u32) -> Result<String, PlotError> {
     chart.validate()?;
-    svg_with(width, height, &chart.title, &chart.description(), |root, ratio| {
-        draw_band_chart(root, chart, &Theme::for_canvas(width, height).at_ratio(ratio))
-    })
+    svg_with(
+        width,
+        height,
+        &chart.title,
+        &chart.description(),
+        |root, surface| draw_band_chart(root, chart, &Theme::for_canvas(width, height).on(surface)),
+    )
 }
 
 /// Maximal runs of consecutive indices for which `ok` holds.
@@ -128,19 +135,27 @@ fn runs(len: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The x range: the data's, or a unit range around a single value.
-fn x_range(x: &[f64]) -> (f64, f64) {
+/// The x range: the data's, or some room around a single value. An end
+/// close to a nice tick is extended to it (0–999 shows as 0–1000).
+fn x_range(x: &[f64], target_ticks: usize) -> (f64, f64) {
     let finite = x.iter().copied().filter(|v| v.is_finite());
     let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
     if !(lo.is_finite() && hi.is_finite()) {
-        (0.0, 1.0)
-    } else if hi > lo {
-        (lo, hi)
-    } else {
-        (lo - 0.5, hi + 0.5)
+        return (0.0, 1.0);
     }
+    if hi <= lo {
+        let pad = (lo.abs() * 0.1).max(1.0);
+        return (lo - pad, hi + pad);
+    }
+    let step = nice_step((hi - lo) / target_ticks.max(1) as f64);
+    let slack = 0.03 * (hi - lo);
+    let up = (hi / step).ceil() * step;
+    let down = (lo / step).floor() * step;
+    let hi = if up - hi <= slack { up } else { hi };
+    let lo = if lo - down <= slack { down } else { lo };
+    (lo, hi)
 }
 
 /// The y range, rounded out to nice ticks: from 0 when the data are
@@ -167,16 +182,24 @@ fn y_range(chart: &BandChart, target_ticks: usize) -> (f64, f64) {
     if hi <= lo {
         // Constant data: give them room.
         let pad = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
-        if lo < 0.0 || hi < 0.0 {
+        if hi < 0.0 {
             lo -= pad;
         }
         hi += pad;
     }
     let step = nice_step((hi - lo) / target_ticks.max(1) as f64);
-    let lo = if lo < 0.0 { (lo / step).floor() * step } else { lo };
+    let lo = if lo < 0.0 {
+        (lo / step).floor() * step
+    } else {
+        lo
+    };
     let hi = (hi / step).ceil() * step;
-    // Guard against rounding producing an empty range.
-    if hi > lo { (lo, hi) } else { (lo, lo + 1.0) }
+    // Guard against overflow or rounding producing an empty range.
+    if hi > lo && (hi - lo).is_finite() {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    }
 }
 
 /// Draws the whole chart on `root`.
@@ -193,31 +216,31 @@ fn draw_band_chart<DB: DrawingBackend>(
     // Title and subtitle, top left.
     let mut y = m;
     let title_style = theme.text(theme.title, INK);
-    for line in wrap_text(root, &chart.title, &title_style, content_w as u32)? {
-        draw_text(root, &line, &title_style, (m, y), HPos::Left, VPos::Top)?;
-        y += (theme.title * 1.2).round() as i32;
+    for line in theme.wrap_text(&chart.title, theme.title, f64::from(content_w)) {
+        theme.draw_text(root, &line, &title_style, (m, y), HPos::Left, VPos::Top)?;
+        y += (theme.title * 1.15).round() as i32;
     }
-    if let Some(subtitle) = chart.subtitle.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(subtitle) = chart.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
         let style = theme.text(theme.subtitle, MUTED);
         y += theme.px(2.0);
-        for line in wrap_text(root, subtitle, &style, content_w as u32)? {
-            draw_text(root, &line, &style, (m, y), HPos::Left, VPos::Top)?;
-            y += (theme.subtitle * 1.3).round() as i32;
+        for line in theme.wrap_text(subtitle, theme.subtitle, f64::from(content_w)) {
+            theme.draw_text(root, &line, &style, (m, y), HPos::Left, VPos::Top)?;
+            y += (theme.subtitle * 1.25).round() as i32;
         }
     }
-    y += theme.px(14.0);
+    y += theme.px(16.0);
 
     // Footnote, bottom left.
     let mut bottom = height - m;
-    if let Some(footnote) = chart.footnote.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(footnote) = chart.footnote.as_deref().filter(|s| !s.trim().is_empty()) {
         let style = theme.text(theme.footnote, MUTED);
-        let lines = wrap_text(root, footnote, &style, content_w as u32)?;
-        let line_h = (theme.footnote * 1.3).round() as i32;
-        bottom -= line_h * lines.len() as i32;
-        for (i, line) in lines.iter().enumerate() {
-            draw_text(root, line, &style, (m, bottom + line_h * i as i32), HPos::Left, VPos::Top)?;
+        let lines = theme.wrap_text(footnote, theme.footnote, f64::from(content_w));
+        let line_h = (theme.footnote * 1.25).round() as i32;
+        for (i, line) in lines.iter().rev().enumerate() {
+            let at = (m, bottom - line_h * i as i32);
+            theme.draw_text(root, line, &style, at, HPos::Left, VPos::Bottom)?;
         }
-        bottom -= theme.px(14.0);
+        bottom -= line_h * lines.len() as i32 + theme.px(14.0);
     }
 
     // Legend: to the right if narrow enough, else below.
@@ -232,107 +255,85 @@ fn draw_band_chart<DB: DrawingBackend>(
             band: true,
         })
         .collect();
-    let mut legend = Legend { entries, horizontal: false };
-    let (legend_w, _) = legend.size(root, theme, content_w)?;
+    let mut legend = Legend {
+        entries,
+        horizontal: false,
+    };
+    let (legend_w, _) = legend.size(theme, content_w);
+    let gap = theme.px(32.0);
     let mut right = width - m;
+    let top = y + (theme.axis_label * 1.5).round() as i32;
     let mut legend_at = None;
     if !legend.entries.is_empty() {
         if legend_w <= width * 3 / 10 {
-            right -= legend_w + theme.px(28.0);
-            legend_at = Some((right + theme.px(28.0), y + (theme.axis_label * 1.5).round() as i32));
+            right -= legend_w + gap;
+            legend_at = Some((right + gap, top));
         } else {
             legend.horizontal = true;
-            let (_, legend_h) = legend.size(root, theme, content_w)?;
+            let (_, legend_h) = legend.size(theme, content_w);
             bottom -= legend_h;
             legend_at = Some((m, bottom));
-            bottom -= theme.px(12.0);
+            bottom -= theme.px(14.0);
         }
     }
 
-    // Y-axis label above the axis.
+    // The y-axis label sits above the axis, horizontal.
     let axis_style = theme.text(theme.axis_label, INK);
-    draw_text(root, &chart.y_label, &axis_style, (m, y), HPos::Left, VPos::Top)?;
-    let top = y + (theme.axis_label * 1.5).round() as i32;
+    theme.draw_text(
+        root,
+        &chart.y_label,
+        &axis_style,
+        (m, y),
+        HPos::Left,
+        VPos::Top,
+    )?;
 
-    // The data area and its axes.
-    let plot_w = (right - m).max(1);
-    let plot_h = (bottom - top).max(1);
-    let area = root.clone().shrink((m, top), (plot_w as u32, plot_h as u32));
-    let tick_style = theme.text(theme.tick_label, MUTED);
-
-    let (x0, x1) = x_range(&chart.x);
-    let x_target = (plot_w as f64 / (theme.scale * 130.0)).round().clamp(2.0, 12.0) as usize;
-    let (x_ticks, x_step) = nice_ticks(x0, x1, x_target);
-    let y_target = (plot_h as f64 / (theme.scale * 75.0)).round().clamp(2.0, 8.0) as usize;
+    // The data frame.
+    let plot_w = f64::from((right - m).max(1)) / theme.scale;
+    let plot_h = f64::from((bottom - top).max(1)) / theme.scale;
+    let x_target = (plot_w / 130.0).round().clamp(2.0, 12.0) as usize;
+    let y_target = (plot_h / 75.0).round().clamp(2.0, 8.0) as usize;
+    let (x0, x1) = x_range(&chart.x, x_target);
     let (y0, y1) = y_range(chart, y_target);
-    let (y_ticks, y_step) = nice_ticks(y0, y1, y_target);
-
-    let mut y_label_w = 0;
-    for t in &y_ticks {
-        y_label_w = y_label_w.max(text_size(root, &format_tick(*t, y_step), &tick_style)?.0);
-    }
-    let tick_h = text_size(root, "0", &tick_style)?.1 as i32;
-    let axis_h = text_size(root, "Xg", &axis_style)?.1 as i32;
-    let x_area = tick_h + theme.px(10.0) + if chart.x_label.is_empty() { 0 } else { axis_h + theme.px(12.0) };
-    let y_area = y_label_w as i32 + theme.px(12.0);
-    // Room for the last x tick label, centred on the right edge.
-    let right_pad = x_ticks
-        .last()
-        .map(|t| text_size(root, &format_tick(*t, x_step), &tick_style).map(|s| s.0 as i32 / 2))
-        .transpose()?
-        .unwrap_or(0)
-        .min(theme.px(30.0));
-
-    let mut cc = ChartBuilder::on(&area)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area)
-        .margin_right(right_pad)
-        .margin_top(tick_h / 2)
-        .build_cartesian_2d(
-            (x0..x1).with_key_points(x_ticks.clone()),
-            (y0..y1).with_key_points(y_ticks.clone()),
-        )
-        .map_err(draw_error)?;
-
-    let x_fmt = |v: &f64| format_tick(*v, x_step);
-    let y_fmt = |v: &f64| format_tick(*v, y_step);
-    cc.configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(theme.px(1.0).max(1) as u32))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(theme.px(1.0).max(1) as u32))
-        .set_all_tick_mark_size(theme.px(5.0))
-        .x_labels(x_ticks.len().max(1))
-        .y_labels(y_ticks.len().max(1))
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .label_style(tick_style.clone())
-        .x_desc(chart.x_label.as_str())
-        .axis_desc_style(axis_style.clone())
-        .draw()
-        .map_err(draw_error)?;
+    let frame = Frame::fit(
+        theme,
+        (m, top, right, bottom),
+        (x0, x1),
+        (y0, y1),
+        Ticks::nice(x0, x1, x_target),
+        Ticks::nice(y0, y1, y_target),
+        &chart.x_label,
+    );
+    frame.draw_axes(root, theme, &chart.x_label)?;
 
     // Bands first, then all medians on top of every band.
     let mut any_data = false;
     for (i, band) in chart.bands.iter().enumerate() {
         let colour = series_colour(i);
-        let fill = colour.mix(theme.band_opacity).filled();
-        let ok = |k: usize| chart.x[k].is_finite() && band.p05[k].is_finite() && band.p95[k].is_finite();
+        let ok =
+            |k: usize| chart.x[k].is_finite() && band.p05[k].is_finite() && band.p95[k].is_finite();
         for run in runs(chart.x.len(), ok) {
             any_data = true;
             if run.len() == 1 {
+                // A lone point: its band is a short thick bar.
                 let k = run.start;
-                let a = cc.backend_coord(&(chart.x[k], band.p05[k]));
-                let b = cc.backend_coord(&(chart.x[k], band.p95[k]));
-                root.draw(&PathElement::new(
-                    vec![a, b],
-                    colour.mix(theme.band_opacity * 2.0).stroke_width(theme.px(8.0).max(1) as u32),
-                ))
-                .map_err(draw_error)?;
+                let ends = vec![
+                    frame.map_i(chart.x[k], band.p05[k]),
+                    frame.map_i(chart.x[k], band.p95[k]),
+                ];
+                let style = colour
+                    .mix(theme.band_opacity * 2.0)
+                    .stroke_width(theme.px(8.0).max(1) as u32);
+                root.draw(&PathElement::new(ends, style))
+                    .map_err(draw_error)?;
                 continue;
             }
-            let upper = run.clone().map(|k| cc.backend_coord(&(chart.x[k], band.p95[k])));
-            let lower = run.clone().rev().map(|k| cc.backend_coord(&(chart.x[k], band.p05[k])));
+            let upper = run.clone().map(|k| frame.map_i(chart.x[k], band.p95[k]));
+            let lower = run
+                .clone()
+                .rev()
+                .map(|k| frame.map_i(chart.x[k], band.p05[k]));
+            let fill = colour.mix(theme.band_opacity).filled();
             root.draw(&Polygon::new(upper.chain(lower).collect::<Vec<_>>(), fill))
                 .map_err(draw_error)?;
         }
@@ -342,35 +343,20 @@ fn draw_band_chart<DB: DrawingBackend>(
         let ok = |k: usize| chart.x[k].is_finite() && band.p50[k].is_finite();
         for run in runs(chart.x.len(), ok) {
             any_data = true;
-            let points: Vec<(f64, f64)> = run
-                .map(|k| {
-                    let (px, py) = cc.backend_coord(&(chart.x[k], band.p50[k]));
-                    (f64::from(px), f64::from(py))
-                })
-                .collect();
+            let points: Vec<(f64, f64)> = run.map(|k| frame.map(chart.x[k], band.p50[k])).collect();
             if let [(px, py)] = points[..] {
-                root.draw(&Circle::new(
-                    (px as i32, py as i32),
-                    theme.line_width * 2,
-                    colour.filled(),
-                ))
-                .map_err(draw_error)?;
+                let centre = (px.round() as i32, py.round() as i32);
+                root.draw(&Circle::new(centre, theme.line_width * 2, colour.filled()))
+                    .map_err(draw_error)?;
             } else {
                 draw_patterned_line(root, &points, colour, theme.line_width, series_pattern(i))?;
             }
         }
     }
     if !any_data {
-        let (px0, py0) = cc.backend_coord(&(x0, y1));
-        let (px1, py1) = cc.backend_coord(&(x1, y0));
-        draw_text(
-            root,
-            "No data",
-            &theme.text(theme.axis_label, MUTED),
-            ((px0 + px1) / 2, (py0 + py1) / 2),
-            HPos::Center,
-            VPos::Center,
-        )?;
+        let centre = frame.map_i((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        let style = theme.text(theme.axis_label, MUTED);
+        theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
     }
 
     if let Some(origin) = legend_at {
@@ -391,17 +377,38 @@ mod tests {
         let burst = |t: f64| -> f64 {
             // Bursts every ~180 ticks, decaying.
             let phase = (t + 40.0) % 180.0;
-            if phase < 25.0 { (phase / 25.0 * std::f64::consts::PI).sin() } else { 0.0 }
+            if phase < 25.0 {
+                (phase / 25.0 * std::f64::consts::PI).sin()
+            } else {
+                0.0
+            }
         };
-        let jitter = |t: f64, k: f64| ((t * 0.37 + k).sin() * 0.5 + (t * 0.071 + 2.0 * k).cos() * 0.5);
-        let mut active = Band { label: "Active".into(), ..Band::default() };
-        let mut jailed = Band { label: "Jailed".into(), ..Band::default() };
-        let mut quiet = Band { label: "Quiescent".into(), ..Band::default() };
+        let jitter =
+            |t: f64, k: f64| (t * 0.37 + k).sin() * 0.5 + (t * 0.071 + 2.0 * k).cos() * 0.5;
+        let mut active = Band {
+            label: "Active".into(),
+            ..Band::default()
+        };
+        let mut jailed = Band {
+            label: "Jailed".into(),
+            ..Band::default()
+        };
+        let mut quiet = Band {
+            label: "Quiescent".into(),
+            ..Band::default()
+        };
         for &t in &x {
             let a = 30.0 + 380.0 * burst(t) + 8.0 * jitter(t, 1.0);
-            let j = 60.0 + 120.0 * (1.0 - (-t / 150.0).exp()) + 90.0 * burst(t - 15.0) + 5.0 * jitter(t, 2.0);
+            let j = 60.0
+                + 120.0 * (1.0 - (-t / 150.0).exp())
+                + 90.0 * burst(t - 15.0)
+                + 5.0 * jitter(t, 2.0);
             let q = 1120.0 - a - j;
-            for (band, v, spread) in [(&mut active, a, 0.35), (&mut jailed, j, 0.2), (&mut quiet, q, 0.08)] {
+            for (band, v, spread) in [
+                (&mut active, a, 0.35),
+                (&mut jailed, j, 0.2),
+                (&mut quiet, q, 0.08),
+            ] {
                 let v = v.max(0.0);
                 band.p50.push(v);
                 band.p05.push((v * (1.0 - spread) - 5.0).max(0.0));
@@ -434,7 +441,11 @@ mod tests {
         let (w, h, pixels) = decode(&bytes);
         assert_eq!((w, h), (1200, 700));
         // Not blank: some pixels are coloured (orange for the first series).
-        assert!(pixels.chunks(3).any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60));
+        assert!(
+            pixels
+                .chunks(3)
+                .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
+        );
         let (w, h, _) = decode(&render_png(&demo_chart(), 333, 201).unwrap());
         assert_eq!((w, h), (333, 201));
     }
@@ -443,7 +454,15 @@ mod tests {
     fn svg_is_self_contained() {
         let svg = render_svg(&demo_chart(), 1200, 700).unwrap();
         assert!(svg.contains("<title>Citizens by state</title>"));
-        for text in ["Citizens by state", "Tick", "Citizens", "Quiescent", "Active", "Jailed", "30 replicates"] {
+        for text in [
+            "Citizens by state",
+            "Tick",
+            "Citizens",
+            "Quiescent",
+            "Active",
+            "Jailed",
+            "30 replicates",
+        ] {
             assert!(svg.contains(text), "SVG lacks {text:?}");
         }
         assert!(svg.contains("@font-face"));
@@ -457,63 +476,131 @@ mod tests {
     }
 
     fn band(label: &str, v: Vec<f64>) -> Band {
-        Band { label: label.into(), p05: v.clone(), p50: v.clone(), p95: v }
+        Band {
+            label: label.into(),
+            p05: v.clone(),
+            p50: v.clone(),
+            p95: v,
+        }
     }
 
     #[test]
     fn edge_cases_do_not_panic() {
-        let base = BandChart { title: "Edge".into(), x_label: "x".into(), y_label: "y".into(), ..BandChart::default() };
+        let base = BandChart {
+            title: "Edge".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            ..BandChart::default()
+        };
 
         // Empty x, no bands; empty x with an empty band.
         let (p, s) = edge_case(&base);
         assert!(p.is_ok() && s.unwrap().contains("No data"));
-        let chart = BandChart { bands: vec![band("a", vec![])], ..base.clone() };
+        let chart = BandChart {
+            bands: vec![band("a", vec![])],
+            ..base.clone()
+        };
         let (p, s) = edge_case(&chart);
         assert!(p.is_ok() && s.is_ok());
 
         // A single point.
-        let chart = BandChart { x: vec![5.0], bands: vec![band("a", vec![3.0])], ..base.clone() };
+        let chart = BandChart {
+            x: vec![5.0],
+            bands: vec![band("a", vec![3.0])],
+            ..base.clone()
+        };
         let (p, s) = edge_case(&chart);
         assert!(p.is_ok() && s.is_ok());
 
         // NaN and infinities are skipped.
         let x = vec![0.0, 1.0, f64::NAN, 3.0, 4.0, 5.0];
         let v = vec![1.0, f64::NAN, 2.0, f64::INFINITY, 3.0, 4.0];
-        let chart = BandChart { x, bands: vec![band("a", v)], ..base.clone() };
+        let chart = BandChart {
+            x,
+            bands: vec![band("a", v)],
+            ..base.clone()
+        };
         let (p, s) = edge_case(&chart);
         assert!(p.is_ok() && s.is_ok());
 
         // All NaN.
-        let chart = BandChart { x: vec![0.0, 1.0], bands: vec![band("a", vec![f64::NAN; 2])], ..base.clone() };
+        let chart = BandChart {
+            x: vec![0.0, 1.0],
+            bands: vec![band("a", vec![f64::NAN; 2])],
+            ..base.clone()
+        };
         let (p, s) = edge_case(&chart);
         assert!(p.is_ok() && s.unwrap().contains("No data"));
 
         // All zero; constant negative; huge values.
-        for v in [0.0, -7.0, 1e300] {
-            let chart = BandChart { x: vec![0.0, 1.0, 2.0], bands: vec![band("a", vec![v; 3])], ..base.clone() };
+        for v in [0.0, -7.0, 1e300, f64::MAX] {
+            let chart = BandChart {
+                x: vec![0.0, 1.0, 2.0],
+                bands: vec![band("a", vec![v; 3])],
+                ..base.clone()
+            };
             let (p, s) = edge_case(&chart);
             assert!(p.is_ok() && s.is_ok(), "value {v}");
         }
 
+        // A range too wide for f64.
+        let chart = BandChart {
+            x: vec![0.0, 1.0],
+            bands: vec![band("a", vec![-f64::MAX, f64::MAX])],
+            ..base.clone()
+        };
+        let (p, s) = edge_case(&chart);
+        assert!(p.is_ok() && s.is_ok());
+        let chart = BandChart {
+            x: vec![-f64::MAX, f64::MAX],
+            bands: vec![band("a", vec![1.0, 2.0])],
+            ..base.clone()
+        };
+        let (p, s) = edge_case(&chart);
+        assert!(p.is_ok() && s.is_ok());
+
         // Mismatched lengths.
         let mut bad = band("b", vec![1.0, 2.0]);
         bad.p95.pop();
-        let chart = BandChart { x: vec![0.0, 1.0], bands: vec![bad], ..base.clone() };
+        let chart = BandChart {
+            x: vec![0.0, 1.0],
+            bands: vec![bad],
+            ..base.clone()
+        };
         let (p, s) = edge_case(&chart);
         assert!(matches!(
             p,
-            Err(PlotError::LengthMismatch { field: "p95", expected: 2, found: 1, .. })
+            Err(PlotError::LengthMismatch {
+                field: "p95",
+                expected: 2,
+                found: 1,
+                ..
+            })
         ));
         assert!(matches!(s, Err(PlotError::LengthMismatch { .. })));
 
         // Bad sizes.
-        assert!(matches!(render_png(&base, 0, 10), Err(PlotError::InvalidSize { .. })));
-        assert!(matches!(render_svg(&base, 10, 0), Err(PlotError::InvalidSize { .. })));
+        assert!(matches!(
+            render_png(&base, 0, 10),
+            Err(PlotError::InvalidSize { .. })
+        ));
+        assert!(matches!(
+            render_svg(&base, 10, 0),
+            Err(PlotError::InvalidSize { .. })
+        ));
 
         // Tiny canvas, many series, long labels and title.
-        let bands = (0..10).map(|i| band(&format!("A rather long series label number {i}"), vec![f64::from(i); 3])).collect();
+        let bands = (0..10)
+            .map(|i| {
+                band(
+                    &format!("A rather long series label number {i}"),
+                    vec![f64::from(i); 3],
+                )
+            })
+            .collect();
         let chart = BandChart {
-            title: "A very long title that will certainly not fit on one line of a narrow chart".into(),
+            title: "A very long title that will certainly not fit on one line of a narrow chart"
+                .into(),
             subtitle: Some("And a subtitle".into()),
             footnote: Some(replicate_footnote(1)),
             x: vec![0.0, 1.0, 2.0],
@@ -528,11 +615,19 @@ mod tests {
 
     #[test]
     fn y_axis_starts_at_zero_for_non_negative_data() {
-        let chart = BandChart { x: vec![0.0, 1.0], bands: vec![band("a", vec![40.0, 95.0])], ..BandChart::default() };
+        let chart = BandChart {
+            x: vec![0.0, 1.0],
+            bands: vec![band("a", vec![40.0, 95.0])],
+            ..BandChart::default()
+        };
         let (lo, hi) = y_range(&chart, 5);
         assert_eq!(lo, 0.0);
         assert!(hi >= 95.0);
-        let chart = BandChart { x: vec![0.0, 1.0], bands: vec![band("a", vec![-4.0, 3.0])], ..BandChart::default() };
+        let chart = BandChart {
+            x: vec![0.0, 1.0],
+            bands: vec![band("a", vec![-4.0, 3.0])],
+            ..BandChart::default()
+        };
         let (lo, hi) = y_range(&chart, 5);
         assert!(lo <= -4.0 && hi >= 3.0);
         assert_eq!(y_range(&BandChart::default(), 5), (0.0, 1.0));

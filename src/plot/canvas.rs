@@ -7,8 +7,9 @@
 //!   and `<desc>` for screen readers.
 //!
 //! A chart is a function drawing on a `DrawingArea` of any plotters back end,
-//! given the pixel ratio (2 for the bitmap, 1 for SVG) to scale its
-//! [`Theme`](super::style::Theme) with.
+//! given a [`Surface`] that says how to scale its
+//! [`Theme`](super::style::Theme) and how text must be drawn (see
+//! [`Theme::draw_text`](super::style::Theme::draw_text)).
 
 use std::collections::BTreeSet;
 
@@ -16,11 +17,35 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::PlotError;
-use super::font_subset;
 use super::style::{FONT_BYTES, FONT_FAMILY, draw_error, ensure_font};
+use super::ttf;
 
-/// Largest accepted width or height, in pixels.
-pub const MAX_SIDE: u32 = 16_384;
+/// What a chart is drawn on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Surface {
+    /// Device pixels per chart pixel (2 for the supersampled bitmap).
+    pub pixel_ratio: f64,
+    /// Whether text must be placed glyph by glyph (the bitmap: plotters'
+    /// own bitmap text spaces letters unevenly) rather than as whole strings
+    /// (SVG `<text>` elements, laid out by the viewer).
+    pub glyph_by_glyph: bool,
+}
+
+/// The bitmap surface of [`png_with`].
+pub const BITMAP: Surface = Surface {
+    pixel_ratio: SUPERSAMPLE as f64,
+    glyph_by_glyph: true,
+};
+
+/// The SVG surface of [`svg_with`].
+pub const SVG: Surface = Surface {
+    pixel_ratio: 1.0,
+    glyph_by_glyph: false,
+};
+
+/// Largest accepted width or height, in pixels (a bitmap is drawn at twice
+/// the size: 4096 × 4096 takes 200 MB while drawing).
+pub const MAX_SIDE: u32 = 4096;
 
 /// Supersampling factor of bitmap charts.
 const SUPERSAMPLE: u32 = 2;
@@ -37,10 +62,10 @@ pub fn check_size(width: u32, height: u32) -> Result<(), PlotError> {
 /// Draws a chart on an in-memory bitmap and returns it as PNG bytes.
 ///
 /// `draw` receives the root area (white, twice the requested size) and the
-/// pixel ratio to scale every length and text size by.
+/// [`BITMAP`] surface.
 pub fn png_with<F>(width: u32, height: u32, draw: F) -> Result<Vec<u8>, PlotError>
 where
-    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>, f64) -> Result<(), PlotError>,
+    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>, Surface) -> Result<(), PlotError>,
 {
     check_size(width, height)?;
     ensure_font()?;
@@ -49,7 +74,7 @@ where
     {
         let root = BitMapBackend::with_buffer(&mut big, (big_w, big_h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
-        draw(&root, f64::from(SUPERSAMPLE))?;
+        draw(&root, BITMAP)?;
         root.present().map_err(draw_error)?;
     }
     let small = downsample(&big, big_w as usize, SUPERSAMPLE as usize);
@@ -96,6 +121,7 @@ pub fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, PlotEr
 
 /// Draws a chart as SVG and returns the document.
 ///
+/// `draw` receives the root area (white) and the [`SVG`] surface.
 /// `title` and `description` become the document's `<title>` and `<desc>`.
 /// The glyphs the text uses (and all of printable ASCII, so that the text
 /// stays editable) are embedded as a TrueType font in a base64 `data:` URL;
@@ -108,7 +134,7 @@ pub fn svg_with<F>(
     draw: F,
 ) -> Result<String, PlotError>
 where
-    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>, f64) -> Result<(), PlotError>,
+    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>, Surface) -> Result<(), PlotError>,
 {
     check_size(width, height)?;
     ensure_font()?;
@@ -116,7 +142,7 @@ where
     {
         let root = SVGBackend::with_string(&mut body, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
-        draw(&root, 1.0)?;
+        draw(&root, SVG)?;
         root.present().map_err(draw_error)?;
     }
     Ok(finish_svg(&body, title, description))
@@ -131,9 +157,20 @@ const SVG_FACE: &str = "stabsim DejaVu Sans";
 fn finish_svg(body: &str, title: &str, description: &str) -> String {
     let mut chars: BTreeSet<char> = (' '..='~').collect();
     chars.extend(text_contents(body).chars());
-    let font = font_subset::subset(FONT_BYTES, &chars);
-    let factor = font_subset::em_per_height(FONT_BYTES).map_or(1.0, |r| 1.24 * r);
-    let body = scale_font_sizes(body, factor);
+    let font = ttf::subset(FONT_BYTES, &chars);
+    let body = match ttf::chart_font() {
+        Some(m) => {
+            // plotters writes font-size = size / 1.24, and anchors text
+            // vertically with "0.5ex" (centre) and "-0.5ex" (bottom); use
+            // the em size and baselines of the bitmap instead.
+            let body = scale_font_sizes(body, 1.24 * m.units_per_em / m.height);
+            let [top, centre, bottom] = ttf::BASELINES_EM.map(|f| f(m));
+            body.replace("dy=\"0.76em\"", &format!("dy=\"{top:.3}em\""))
+                .replace("dy=\"0.5ex\"", &format!("dy=\"{centre:.3}em\""))
+                .replace("dy=\"-0.5ex\"", &format!("dy=\"{bottom:.3}em\""))
+        }
+        None => body.to_string(),
+    };
 
     let mut head = String::new();
     head.push_str("<title>");
@@ -148,7 +185,7 @@ fn finish_svg(body: &str, title: &str, description: &str) -> String {
     if let Some(font) = font {
         head.push_str(&format!(
             "@font-face {{ font-family: \"{SVG_FACE}\"; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n",
-            font_subset::base64(&font)
+            ttf::base64(&font)
         ));
     }
     head.push_str(&format!(
@@ -156,8 +193,16 @@ fn finish_svg(body: &str, title: &str, description: &str) -> String {
     ));
 
     // Insert right after the opening <svg ...> tag.
-    match body.find("<svg").and_then(|s| body[s..].find('>').map(|e| s + e + 1)) {
-        Some(at) => format!("{}\n{}{}", &body[..at], head, body[at..].trim_start_matches('\n')),
+    match body
+        .find("<svg")
+        .and_then(|s| body[s..].find('>').map(|e| s + e + 1))
+    {
+        Some(at) => format!(
+            "{}\n{}{}",
+            &body[..at],
+            head,
+            body[at..].trim_start_matches('\n')
+        ),
         None => body,
     }
 }
@@ -168,8 +213,12 @@ fn text_contents(svg: &str) -> String {
     let mut rest = svg;
     while let Some(start) = rest.find("<text") {
         rest = &rest[start..];
-        let Some(open_end) = rest.find('>') else { break };
-        let Some(close) = rest.find("</text>") else { break };
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let Some(close) = rest.find("</text>") else {
+            break;
+        };
         if close > open_end {
             out.push_str(&unescape_xml(&rest[open_end + 1..close]));
         }

@@ -18,11 +18,11 @@
 
 pub mod band;
 pub mod canvas;
-mod font_subset;
 pub mod style;
+mod ttf;
 
-pub use band::{Band, BandChart, render_png, render_svg};
-pub use style::{OKABE_ITO, LinePattern};
+pub use band::{Band, BandChart, render_png, render_svg, replicate_footnote};
+pub use style::{LinePattern, OKABE_ITO};
 
 /// Why a chart could not be rendered.
 #[derive(Debug, thiserror::Error)]

@@ -4,10 +4,11 @@
 //! * the Okabe–Ito palette ([`OKABE_ITO`]) and, per series, a colour and a
 //!   line pattern ([`series_colour`], [`series_pattern`]) so that series stay
 //!   distinct in greyscale and for colour-blind readers;
-//! * sizes that scale with the canvas ([`Theme`]);
+//! * sizes that scale with the canvas, and text measured, wrapped and drawn
+//!   with the embedded font's own metrics ([`Theme`]);
 //! * "nice" axis ticks and their labels ([`nice_ticks`], [`format_tick`]);
-//! * text helpers ([`wrap_text`], [`draw_text`]) and a legend drawn outside
-//!   the data area ([`Legend`]).
+//! * a data frame with its axes, grid and tick labels ([`Frame`]);
+//! * a legend drawn outside the data area ([`Legend`]).
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
 use super::PlotError;
+use super::canvas::Surface;
+use super::ttf;
 
 /// The chart font, DejaVu Sans (licence in `assets/fonts/LICENSE-DejaVu.txt`).
 pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -191,12 +194,13 @@ pub fn draw_patterned_line<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Sizes (text in plotters' font units, about 1.16 × the em size; lengths
-/// in pixels), scaled to the canvas: at 1200 × 700 px the title is 30 units
-/// and tick labels 17.
+/// Sizes (text in plotters' units: the font's ascender-to-descender
+/// height, about 1.16 em; lengths in pixels), scaled to the canvas: at
+/// 1200 × 700 px the title is 30 units and tick labels 17. Also how text is
+/// drawn on the current surface.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theme {
-    /// Overall scale relative to a 1200 × 700 canvas.
+    /// Overall scale relative to a 1200 × 700 canvas (times the pixel ratio).
     pub scale: f64,
     /// Title size.
     pub title: f64,
@@ -216,11 +220,14 @@ pub struct Theme {
     pub margin: i32,
     /// Opacity of bands (0 transparent, 1 opaque).
     pub band_opacity: f64,
+    /// Place text glyph by glyph (bitmaps) rather than as whole strings.
+    pub glyph_by_glyph: bool,
 }
 
 impl Theme {
-    /// The theme for a canvas of `width` × `height` pixels. Text shrinks
-    /// more slowly than the canvas, so small charts stay legible.
+    /// The theme for a canvas of `width` × `height` pixels, for SVG (whole
+    /// strings, pixel ratio 1); see [`Theme::on`]. Text shrinks more slowly
+    /// than the canvas, so small charts stay legible.
     pub fn for_canvas(width: u32, height: u32) -> Theme {
         let ratio = (f64::from(width) / 1200.0).min(f64::from(height) / 700.0);
         let scale = ratio.powf(0.6).clamp(0.5, 3.0);
@@ -235,13 +242,14 @@ impl Theme {
             line_width: ((2.0 * scale).round() as u32).max(1),
             margin: (18.0 * scale).round() as i32,
             band_opacity: 0.22,
+            glyph_by_glyph: false,
         }
     }
 
-    /// The same theme for a canvas drawn `ratio` times larger (a bitmap
-    /// supersampled before averaging down): every size and length times
-    /// `ratio`.
-    pub fn at_ratio(&self, ratio: f64) -> Theme {
+    /// The same theme on `surface`: every size and length times its pixel
+    /// ratio, and its way of drawing text.
+    pub fn on(&self, surface: Surface) -> Theme {
+        let ratio = surface.pixel_ratio;
         Theme {
             scale: self.scale * ratio,
             title: self.title * ratio,
@@ -253,6 +261,7 @@ impl Theme {
             line_width: ((f64::from(self.line_width) * ratio).round() as u32).max(1),
             margin: (f64::from(self.margin) * ratio).round() as i32,
             band_opacity: self.band_opacity,
+            glyph_by_glyph: surface.glyph_by_glyph,
         }
     }
 
@@ -265,6 +274,95 @@ impl Theme {
     pub fn text(&self, size: f64, colour: RGBColor) -> TextStyle<'static> {
         (FONT_FAMILY, size).into_font().color(&colour)
     }
+
+    /// Width in pixels of `text` at `size`, from the font's advances and
+    /// kerning (the same on every back end).
+    pub fn text_width(&self, text: &str, size: f64) -> f64 {
+        match ttf::chart_font() {
+            Some(m) => m.layout(text).1 * size / m.height,
+            None => 0.55 * size * text.chars().count() as f64,
+        }
+    }
+
+    /// Breaks `text` into lines no wider than `max_width` pixels, at spaces
+    /// (and at line breaks). A word wider than the limit gets its own line.
+    pub fn wrap_text(&self, text: &str, size: f64, max_width: f64) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.lines() {
+            let mut line = String::new();
+            for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+                let candidate = if line.is_empty() {
+                    word.to_string()
+                } else {
+                    format!("{line} {word}")
+                };
+                if line.is_empty() || self.text_width(&candidate, size) <= max_width {
+                    line = candidate;
+                } else {
+                    lines.push(std::mem::replace(&mut line, word.to_string()));
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Draws `text` anchored at `pos`: horizontally by its left edge, centre
+    /// or right edge; vertically by its top (capitals just below `pos`),
+    /// centre (capitals and digits centred on `pos`) or bottom (descenders
+    /// resting on `pos`). Bitmap and SVG output agree.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_text<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        text: &str,
+        style: &TextStyle<'_>,
+        pos: (i32, i32),
+        h_pos: HPos,
+        v_pos: VPos,
+    ) -> Result<(), PlotError> {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        let metrics = match ttf::chart_font() {
+            Some(m) if self.glyph_by_glyph => m,
+            _ => {
+                let style = style.pos(Pos::new(h_pos, v_pos));
+                return area.draw_text(text, &style, pos).map_err(draw_error);
+            }
+        };
+        // plotters' bitmap text ignores side bearings: place each glyph.
+        let size = style.font.get_size();
+        let unit = size / metrics.height;
+        let (glyphs, advance) = metrics.layout(text);
+        let left = f64::from(pos.0)
+            - match h_pos {
+                HPos::Left => 0.0,
+                HPos::Center => advance * unit / 2.0,
+                HPos::Right => advance * unit,
+            };
+        let [top, centre, bottom] = ttf::BASELINES_EM.map(|f| f(metrics));
+        let baseline_em = match v_pos {
+            VPos::Top => top,
+            VPos::Center => centre,
+            VPos::Bottom => bottom,
+        };
+        let baseline = f64::from(pos.1) + baseline_em * metrics.units_per_em * unit;
+        // A glyph drawn at (x, y), anchored top left, has its baseline at
+        // y + size / 2 and its ink from x (at its bearing's pixel fraction).
+        let y = (baseline - size / 2.0).round() as i32;
+        let glyph_style = style.pos(Pos::new(HPos::Left, VPos::Top));
+        let mut buf = [0u8; 4];
+        for (c, pen, lsb) in glyphs {
+            if c.is_whitespace() {
+                continue;
+            }
+            let x = (left + pen * unit).round() as i32 + (lsb * unit).floor() as i32;
+            area.draw_text(c.encode_utf8(&mut buf), &glyph_style, (x, y))
+                .map_err(draw_error)?;
+        }
+        Ok(())
+    }
 }
 
 /// Nice tick positions covering `[lo, hi]` with about `target` intervals:
@@ -276,8 +374,8 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
         return (Vec::new(), 0.0);
     }
     let step = nice_step(span / target.max(1) as f64);
-    let first = (lo / step).ceil();
-    let last = (hi / step).floor();
+    let first = (lo / step - 1e-9).ceil();
+    let last = (hi / step + 1e-9).floor();
     let mut ticks = Vec::new();
     let mut k = first;
     while k <= last && ticks.len() < 1000 {
@@ -309,17 +407,17 @@ pub fn format_tick(value: f64, step: f64) -> String {
     if !value.is_finite() {
         return String::new();
     }
-    let decimals = if step > 0.0 && step.is_finite() {
-        let mut d = 0usize;
-        while d < 10 && ((step * 10f64.powi(d as i32)).round() - step * 10f64.powi(d as i32)).abs() > 1e-6
-        {
-            d += 1;
+    let mut decimals = 0;
+    if step > 0.0 && step.is_finite() {
+        while decimals < 10 {
+            let scaled = step * 10f64.powi(decimals);
+            if (scaled.round() - scaled).abs() <= 1e-6 * scaled.max(1.0) {
+                break;
+            }
+            decimals += 1;
         }
-        d
-    } else {
-        0
-    };
-    let text = format!("{:.*}", decimals, value.abs());
+    }
+    let text = format!("{:.*}", decimals as usize, value.abs());
     let (int_part, frac_part) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),
@@ -348,57 +446,192 @@ pub fn draw_error<E: std::fmt::Display>(error: E) -> PlotError {
     PlotError::Draw(error.to_string())
 }
 
-/// Width and height, in pixels, of `text` in `style`.
-pub fn text_size<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-) -> Result<(u32, u32), PlotError> {
-    area.estimate_text_size(text, style).map_err(draw_error)
+/// Ticks of one axis: positions and the step that formats their labels.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ticks {
+    /// Tick positions, in data units.
+    pub values: Vec<f64>,
+    /// Distance between ticks (sets the decimals of labels).
+    pub step: f64,
 }
 
-/// Breaks `text` into lines no wider than `max_width` pixels, at spaces.
-/// A single word wider than the limit gets a line of its own.
-pub fn wrap_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-    max_width: u32,
-) -> Result<Vec<String>, PlotError> {
-    let mut lines = Vec::new();
-    for paragraph in text.lines() {
-        let mut line = String::new();
-        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if line.is_empty() || text_size(area, &candidate, style)?.0 <= max_width {
-                line = candidate;
-            } else {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
-            }
+impl Ticks {
+    /// Nice ticks inside `[lo, hi]`, about `target` intervals.
+    pub fn nice(lo: f64, hi: f64, target: usize) -> Ticks {
+        let (values, step) = nice_ticks(lo, hi, target);
+        Ticks { values, step }
+    }
+
+    /// The labels of the ticks.
+    pub fn labels(&self) -> Vec<String> {
+        self.values
+            .iter()
+            .map(|v| format_tick(*v, self.step))
+            .collect()
+    }
+}
+
+/// A data area in pixels and the data ranges it shows, with its axes: grid
+/// lines at the y ticks, axis lines at the left and bottom, tick labels and
+/// an x-axis label under the ticks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// Left edge of the data area, in pixels.
+    pub left: f64,
+    /// Top edge of the data area.
+    pub top: f64,
+    /// Right edge of the data area.
+    pub right: f64,
+    /// Bottom edge of the data area.
+    pub bottom: f64,
+    /// Data range shown along x (left to right).
+    pub x: (f64, f64),
+    /// Data range shown along y (bottom to top).
+    pub y: (f64, f64),
+    /// Ticks of the x axis.
+    pub x_ticks: Ticks,
+    /// Ticks of the y axis.
+    pub y_ticks: Ticks,
+}
+
+impl Frame {
+    /// The largest frame whose axes, tick labels and x-axis label (if
+    /// `x_label` is not empty) fit in the box `(left, top, right, bottom)`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fit(
+        theme: &Theme,
+        outer: (i32, i32, i32, i32),
+        x: (f64, f64),
+        y: (f64, f64),
+        x_ticks: Ticks,
+        y_ticks: Ticks,
+        x_label: &str,
+    ) -> Frame {
+        let (l, t, r, b) = outer;
+        let y_label_w = y_ticks
+            .labels()
+            .iter()
+            .map(|s| theme.text_width(s, theme.tick_label))
+            .fold(0.0, f64::max);
+        // Half of the last x tick label may stick out on the right.
+        let x_overhang = x_ticks
+            .labels()
+            .last()
+            .map_or(0.0, |s| theme.text_width(s, theme.tick_label) / 2.0);
+        let mut bottom_inset = f64::from(theme.px(8.0)) + theme.tick_label;
+        if !x_label.is_empty() {
+            bottom_inset += f64::from(theme.px(10.0)) + theme.axis_label;
         }
-        lines.push(line);
+        let left = f64::from(l) + y_label_w + f64::from(theme.px(12.0));
+        let right = (f64::from(r) - x_overhang.min(f64::from(theme.px(40.0)))).max(left + 1.0);
+        let top = f64::from(t) + theme.tick_label / 2.0;
+        let bottom = (f64::from(b) - bottom_inset).max(top + 1.0);
+        Frame {
+            left,
+            top,
+            right,
+            bottom,
+            x,
+            y,
+            x_ticks,
+            y_ticks,
+        }
     }
-    Ok(lines)
-}
 
-/// Draws `text` with its top-left corner (or another anchor) at `pos`.
-pub fn draw_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-    pos: (i32, i32),
-    h_pos: HPos,
-    v_pos: VPos,
-) -> Result<(), PlotError> {
-    if text.is_empty() {
-        return Ok(());
+    /// Pixel position of the data point `(x, y)`, clamped to a margin of
+    /// one frame size around the frame, so that far-off values stay cheap
+    /// to draw (dashes along a line a billion pixels long would not be).
+    pub fn map(&self, x: f64, y: f64) -> (f64, f64) {
+        let (w, h) = (self.right - self.left, self.bottom - self.top);
+        let fx = (x - self.x.0) / (self.x.1 - self.x.0);
+        let fy = (y - self.y.0) / (self.y.1 - self.y.0);
+        (
+            (self.left + fx * w).clamp(self.left - w, self.right + w),
+            (self.bottom - fy * h).clamp(self.top - h, self.bottom + h),
+        )
     }
-    let style = style.pos(Pos::new(h_pos, v_pos));
-    area.draw_text(text, &style, pos).map_err(draw_error)
+
+    /// Pixel position of `(x, y)`, rounded for drawing.
+    pub fn map_i(&self, x: f64, y: f64) -> (i32, i32) {
+        let (px, py) = self.map(x, y);
+        (px.round() as i32, py.round() as i32)
+    }
+
+    /// Draws grid lines, axes, tick marks, tick labels and the x-axis label.
+    pub fn draw_axes<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+        x_label: &str,
+    ) -> Result<(), PlotError> {
+        let thin = theme.px(1.0).max(1) as u32;
+        let (l, r) = (self.left.round() as i32, self.right.round() as i32);
+        let (t, b) = (self.top.round() as i32, self.bottom.round() as i32);
+        let tick = theme.px(5.0);
+        let tick_style = theme.text(theme.tick_label, MUTED);
+        for (value, label) in self.y_ticks.values.iter().zip(self.y_ticks.labels()) {
+            let y = self.map_i(self.x.0, *value).1;
+            if y < t - 1 || y > b + 1 {
+                continue;
+            }
+            if y < b - 1 {
+                area.draw(&PathElement::new(
+                    vec![(l, y), (r, y)],
+                    GRID.stroke_width(thin),
+                ))
+                .map_err(draw_error)?;
+            }
+            area.draw(&PathElement::new(
+                vec![(l - tick, y), (l, y)],
+                AXIS.stroke_width(thin),
+            ))
+            .map_err(draw_error)?;
+            theme.draw_text(
+                area,
+                &label,
+                &tick_style,
+                (l - tick - theme.px(4.0), y),
+                HPos::Right,
+                VPos::Center,
+            )?;
+        }
+        for (value, label) in self.x_ticks.values.iter().zip(self.x_ticks.labels()) {
+            let x = self.map_i(*value, self.y.0).0;
+            if x < l - 1 || x > r + 1 {
+                continue;
+            }
+            area.draw(&PathElement::new(
+                vec![(x, b), (x, b + tick)],
+                AXIS.stroke_width(thin),
+            ))
+            .map_err(draw_error)?;
+            theme.draw_text(
+                area,
+                &label,
+                &tick_style,
+                (x, b + tick + theme.px(4.0)),
+                HPos::Center,
+                VPos::Top,
+            )?;
+        }
+        area.draw(&PathElement::new(
+            vec![(l, t), (l, b), (r, b)],
+            AXIS.stroke_width(thin),
+        ))
+        .map_err(draw_error)?;
+        if !x_label.is_empty() {
+            let y = b + theme.px(8.0) + theme.tick_label.round() as i32 + theme.px(10.0);
+            theme.draw_text(
+                area,
+                x_label,
+                &theme.text(theme.axis_label, INK),
+                ((l + r) / 2, y),
+                HPos::Center,
+                VPos::Top,
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// One legend entry: a label and how its series is drawn.
@@ -415,7 +648,7 @@ pub struct LegendEntry {
 }
 
 /// A legend drawn in its own box, outside the data area: one entry per row
-/// (to the right of a chart) or entries side by side, wrapping (below it).
+/// (beside a chart) or entries side by side, wrapping (below it).
 #[derive(Clone, Debug)]
 pub struct Legend {
     /// The entries, in order.
@@ -433,42 +666,26 @@ impl Legend {
         (theme.legend * 1.55).round() as i32
     }
 
-    fn entry_width<DB: DrawingBackend>(
-        area: &DrawingArea<DB, Shift>,
-        entry: &LegendEntry,
-        theme: &Theme,
-    ) -> Result<i32, PlotError> {
-        let style = theme.text(theme.legend, INK);
-        let (w, _) = text_size(area, &entry.label, &style)?;
-        Ok(Self::key_size(theme).0 + theme.px(10.0) + w as i32)
+    fn entry_width(entry: &LegendEntry, theme: &Theme) -> i32 {
+        let text = theme.text_width(&entry.label, theme.legend).ceil() as i32;
+        Self::key_size(theme).0 + theme.px(10.0) + text
     }
 
     /// Size in pixels of the legend; a horizontal legend wraps at
     /// `max_width`.
-    pub fn size<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        theme: &Theme,
-        max_width: i32,
-    ) -> Result<(i32, i32), PlotError> {
-        Ok(self.layout(area, theme, max_width)?.1)
+    pub fn size(&self, theme: &Theme, max_width: i32) -> (i32, i32) {
+        self.layout(theme, max_width).1
     }
 
     /// Top-left corner of each entry relative to the legend, and the
     /// legend's size.
-    #[allow(clippy::type_complexity)]
-    fn layout<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        theme: &Theme,
-        max_width: i32,
-    ) -> Result<(Vec<(i32, i32)>, (i32, i32)), PlotError> {
+    fn layout(&self, theme: &Theme, max_width: i32) -> (Vec<(i32, i32)>, (i32, i32)) {
         let row = Self::row_height(theme);
         let gap = theme.px(28.0);
         let mut positions = Vec::with_capacity(self.entries.len());
         let (mut x, mut y, mut width) = (0, 0, 0);
         for entry in &self.entries {
-            let w = Self::entry_width(area, entry, theme)?;
+            let w = Self::entry_width(entry, theme);
             if self.horizontal {
                 if x > 0 && x + w > max_width {
                     x = 0;
@@ -488,11 +705,11 @@ impl Legend {
             (true, false) => y + row,
             (false, false) => y,
         };
-        Ok((positions, (width, height)))
+        (positions, (width, height))
     }
 
-    /// Draws the legend with its top-left corner at `origin` (backend
-    /// pixels, on a root area).
+    /// Draws the legend with its top-left corner at `origin` (pixels, on a
+    /// root area).
     pub fn draw<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
@@ -500,7 +717,7 @@ impl Legend {
         origin: (i32, i32),
         max_width: i32,
     ) -> Result<(), PlotError> {
-        let (positions, _) = self.layout(area, theme, max_width)?;
+        let (positions, _) = self.layout(theme, max_width);
         let (key_w, key_h) = Self::key_size(theme);
         let row = Self::row_height(theme);
         let style = theme.text(theme.legend, INK);
@@ -516,12 +733,15 @@ impl Legend {
             }
             draw_patterned_line(
                 area,
-                &[(f64::from(x), f64::from(mid)), (f64::from(x + key_w), f64::from(mid))],
+                &[
+                    (f64::from(x), f64::from(mid)),
+                    (f64::from(x + key_w), f64::from(mid)),
+                ],
                 entry.colour,
-                theme.line_width + 1,
+                theme.line_width,
                 entry.pattern,
             )?;
-            draw_text(
+            theme.draw_text(
                 area,
                 &entry.label,
                 &style,

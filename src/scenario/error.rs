@@ -220,10 +220,12 @@ mod tests {
 
     #[test]
     fn field_paths_display_as_toml_keys() {
-        let path = FieldPath::keys(&["cops", "reductions"]).index(2).key("tick");
+        let path = FieldPath::keys(&["cops", "reductions"])
+            .index(2)
+            .key("tick");
         assert_eq!(path.to_string(), "cops.reductions[2].tick");
         let legend = FieldPath::keys(&["world", "legend", "."]);
-        assert_eq!(legend.to_string(), r#"world.legend."."#);
+        assert_eq!(legend.to_string(), "world.legend.\".\"");
     }
 
     #[test]

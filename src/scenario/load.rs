@@ -1,9 +1,27 @@
 //! Loading: read, follow `extends`, apply `--set`, deserialize, validate.
-//! (Placeholder signatures; being implemented.)
+//!
+//! Each file is parsed with `toml_edit`, which keeps byte spans, into a
+//! [`Entry`] tree: the TOML values together with the file, line and column
+//! each key and value was written at. The tree of every file is first
+//! deserialized on its own (so a type error or unknown key is reported in
+//! the file that has it, even when a child overrides the value), then the
+//! files are merged base first, then the `--set` overrides are merged on
+//! top. The merged tree is deserialized into a [`Scenario`], its map is
+//! read, and it is validated; every error is located by looking up the
+//! offending field in the tree, which remembers the last writer of each
+//! value.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
-use super::{Scenario, ScenarioError};
+use super::Scenario;
+use super::error::{FieldPath, Location, PathSegment, ScenarioError, io_reason};
+use super::map::TerrainMap;
+use super::validate::{self, Violation, backticked, one_of};
+
+/// The file name that locations of `--set` overrides carry.
+pub const SET_FILE: &str = "--set";
 
 /// Loads the scenario at `path`, follows its `extends` chain, applies the
 /// `overrides` (`key.path=value`, as given to `--set`), and validates it.
@@ -19,13 +37,1105 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError
 /// Like [`load`] for text already in memory; `file` names it in messages.
 /// `extends` paths are relative to the directory of `file`.
 pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let _ = overrides;
-    toml::from_str(text).map_err(|e| ScenarioError::Syntax {
-        location: super::Location {
+    let layers = read_chain(text, file)?;
+    let file_count = layers.len();
+    let mut tree = merge_layers(layers, file);
+    for (i, argument) in overrides.iter().enumerate() {
+        let layer = parse_override(argument, file_count + i)?;
+        apply_layer(&mut tree, layer);
+    }
+    let mut scenario = deserialize(&tree)?;
+    resolve_map(&mut scenario, &mut tree)?;
+    if let Some(violation) = validate::violations(&scenario).into_iter().next() {
+        return Err(located_violation(violation, &tree));
+    }
+    Ok(scenario)
+}
+
+// ---------------------------------------------------------------------------
+// The located tree.
+
+/// A 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pos {
+    line: usize,
+    col: usize,
+}
+
+/// Where the text of a string value starts, to locate errors inside an
+/// inline map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TextStart {
+    /// Position of the string's first character.
+    pos: Pos,
+    /// A `"""`/`'''` string: its lines are lines of the file.
+    multiline: bool,
+}
+
+/// Where a key and its value were written, and by which layer.
+#[derive(Debug, Clone)]
+struct Origin {
+    /// File as displayed in messages, or [`SET_FILE`].
+    file: String,
+    /// Position of the key, when written in the file.
+    key: Option<Pos>,
+    /// Position of the value (a table's header), when written in the file.
+    value: Option<Pos>,
+    /// For strings: where their text starts.
+    text: Option<TextStart>,
+    /// Layers applied later have higher ranks: the deepest base 0, then
+    /// each file that extends it, then each `--set` in order.
+    rank: usize,
+}
+
+impl Origin {
+    /// A whole file, without position.
+    fn file(file: &str) -> Self {
+        Self {
             file: file.to_string(),
-            line: None,
-            col: None,
-        },
-        message: e.to_string(),
+            key: None,
+            value: None,
+            text: None,
+            rank: 0,
+        }
+    }
+
+    fn is_written(&self) -> bool {
+        self.key.is_some() || self.value.is_some()
+    }
+
+    /// The location of the key (`at_key`) or of the value, falling back to
+    /// the other one, then to the file alone.
+    fn location(&self, at_key: bool) -> Location {
+        let pos = if at_key {
+            self.key.or(self.value)
+        } else {
+            self.value.or(self.key)
+        };
+        match pos {
+            Some(pos) => Location::at(&self.file, pos.line, pos.col),
+            None => Location::file(&self.file),
+        }
+    }
+}
+
+/// A TOML value with its origin.
+#[derive(Debug, Clone)]
+struct Entry {
+    node: Node,
+    origin: Origin,
+}
+
+/// The shape of a TOML value.
+#[derive(Debug, Clone)]
+enum Node {
+    Table(BTreeMap<String, Entry>),
+    Array(Vec<Entry>),
+    Scalar(toml::Value),
+}
+
+impl Entry {
+    fn table(origin: Origin) -> Self {
+        Self {
+            node: Node::Table(BTreeMap::new()),
+            origin,
+        }
+    }
+
+    fn set_rank(&mut self, rank: usize) {
+        self.origin.rank = rank;
+        match &mut self.node {
+            Node::Table(map) => map.values_mut().for_each(|e| e.set_rank(rank)),
+            Node::Array(items) => items.iter_mut().for_each(|e| e.set_rank(rank)),
+            Node::Scalar(_) => {}
+        }
+    }
+
+    fn child(&self, segment: &PathSegment) -> Option<&Entry> {
+        match (segment, &self.node) {
+            (PathSegment::Key(key), Node::Table(map)) => map.get(key),
+            (PathSegment::Index(index), Node::Array(items)) => items.get(*index),
+            _ => None,
+        }
+    }
+
+    fn get(&self, path: &FieldPath) -> Option<&Entry> {
+        path.0
+            .iter()
+            .try_fold(self, |entry, segment| entry.child(segment))
+    }
+
+    /// The table at `keys`, if there is one there.
+    fn table_at_mut(&mut self, keys: &[&str]) -> Option<&mut BTreeMap<String, Entry>> {
+        let mut entry = self;
+        for key in keys {
+            match &mut entry.node {
+                Node::Table(map) => entry = map.get_mut(*key)?,
+                _ => return None,
+            }
+        }
+        match &mut entry.node {
+            Node::Table(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// Sets the leaf at `keys` (a table path then a key), creating tables
+    /// on the way with `origin`.
+    fn set_leaf(&mut self, keys: &[&str], leaf: Entry) {
+        let Some((last, tables)) = keys.split_last() else {
+            return;
+        };
+        let mut entry = self;
+        for key in tables {
+            if !matches!(entry.node, Node::Table(_)) {
+                *entry = Entry::table(leaf.origin.clone());
+            }
+            let Node::Table(map) = &mut entry.node else {
+                return;
+            };
+            entry = map
+                .entry((*key).to_string())
+                .or_insert_with(|| Entry::table(leaf.origin.clone()));
+        }
+        if let Node::Table(map) = &mut entry.node {
+            map.insert((*last).to_string(), leaf);
+        }
+    }
+
+    /// The plain TOML value, for deserialization.
+    fn to_toml(&self) -> toml::Value {
+        match &self.node {
+            Node::Scalar(value) => value.clone(),
+            Node::Array(items) => toml::Value::Array(items.iter().map(Entry::to_toml).collect()),
+            Node::Table(map) => toml::Value::Table(
+                map.iter()
+                    .map(|(key, entry)| (key.clone(), entry.to_toml()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Parsing one file.
+
+/// One TOML text being turned into an [`Entry`] tree.
+struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    fn new(file: &'a str, text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            file,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset. Robust to offsets past the end or
+    /// inside a character, so a surprising span cannot panic.
+    fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let col = self.text.as_bytes()[start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+            + 1;
+        Pos { line, col }
+    }
+
+    fn origin(&self, key: Option<Range<usize>>, value: Option<Range<usize>>) -> Origin {
+        Origin {
+            file: self.file.to_string(),
+            key: key.map(|span| self.pos(span.start)),
+            value: value.map(|span| self.pos(span.start)),
+            text: None,
+            rank: 0,
+        }
+    }
+
+    fn table(&self, table: &toml_edit::Table, origin: Origin) -> Entry {
+        let mut map = BTreeMap::new();
+        for (key, item) in table.iter() {
+            let key_span = table.key(key).and_then(toml_edit::Key::span);
+            if let Some(entry) = self.item(item, key_span) {
+                map.insert(key.to_string(), entry);
+            }
+        }
+        Entry {
+            node: Node::Table(map),
+            origin,
+        }
+    }
+
+    fn item(&self, item: &toml_edit::Item, key_span: Option<Range<usize>>) -> Option<Entry> {
+        match item {
+            toml_edit::Item::None => None,
+            toml_edit::Item::Value(value) => Some(self.value(value, key_span)),
+            toml_edit::Item::Table(table) => {
+                Some(self.table(table, self.origin(key_span, table.span())))
+            }
+            toml_edit::Item::ArrayOfTables(array) => {
+                let items = array
+                    .iter()
+                    .map(|table| self.table(table, self.origin(table.span(), table.span())))
+                    .collect();
+                Some(Entry {
+                    node: Node::Array(items),
+                    origin: self.origin(key_span, array.span()),
+                })
+            }
+        }
+    }
+
+    fn value(&self, value: &toml_edit::Value, key_span: Option<Range<usize>>) -> Entry {
+        use toml_edit::Value as V;
+        let mut origin = self.origin(key_span, value.span());
+        let node = match value {
+            V::String(s) => {
+                origin.text = value.span().and_then(|span| self.text_start(span));
+                Node::Scalar(toml::Value::String(s.value().clone()))
+            }
+            V::Integer(i) => Node::Scalar(toml::Value::Integer(*i.value())),
+            V::Float(f) => Node::Scalar(toml::Value::Float(*f.value())),
+            V::Boolean(b) => Node::Scalar(toml::Value::Boolean(*b.value())),
+            V::Datetime(d) => Node::Scalar(toml::Value::Datetime(*d.value())),
+            V::Array(items) => Node::Array(items.iter().map(|v| self.value(v, None)).collect()),
+            V::InlineTable(table) => Node::Table(
+                table
+                    .iter()
+                    .map(|(key, v)| {
+                        let key_span = table.key(key).and_then(toml_edit::Key::span);
+                        (key.to_string(), self.value(v, key_span))
+                    })
+                    .collect(),
+            ),
+        };
+        Entry { node, origin }
+    }
+
+    /// Where the text of the string written at `span` starts: after its
+    /// opening quotes and, for `"""`/`'''`, after the newline TOML trims
+    /// there.
+    fn text_start(&self, span: Range<usize>) -> Option<TextStart> {
+        let raw = self.text.get(span.clone())?;
+        let quotes = ["\"\"\"", "'''", "\"", "'"]
+            .into_iter()
+            .find(|q| raw.starts_with(q))?;
+        let multiline = quotes.len() == 3;
+        let mut start = span.start + quotes.len();
+        if multiline {
+            let rest = self.text.get(start..).unwrap_or("");
+            if rest.starts_with("\r\n") {
+                start += 2;
+            } else if rest.starts_with('\n') {
+                start += 1;
+            }
+        }
+        Some(TextStart {
+            pos: self.pos(start),
+            multiline,
+        })
+    }
+
+    /// The whole text as a tree, or its first syntax error.
+    fn parse(&self) -> Result<Entry, ScenarioError> {
+        let document = toml_edit::Document::parse(self.text).map_err(|e| {
+            let location = match e.span() {
+                Some(span) => {
+                    let pos = self.pos(span.start);
+                    Location::at(self.file, pos.line, pos.col)
+                }
+                None => Location::file(self.file),
+            };
+            ScenarioError::Syntax {
+                location,
+                message: super::error::one_line(e.message().trim()),
+            }
+        })?;
+        Ok(self.table(document.as_table(), Origin::file(self.file)))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// `extends` chains.
+
+/// The file and each file it extends, the file itself first; each checked
+/// on its own for types and unknown keys.
+fn read_chain(text: &str, file: &str) -> Result<Vec<Entry>, ScenarioError> {
+    // Files seen so far, by identity, with their displayed names, to
+    // detect a cycle and report it.
+    let mut seen = vec![(identity(Path::new(file)), file.to_string())];
+    let mut layers = Vec::new();
+    let mut layer = Source::new(file, text).parse()?;
+    loop {
+        check_layer(&layer)?;
+        let Some((written, origin)) = take_extends(&mut layer) else {
+            layers.push(layer);
+            return Ok(layers);
+        };
+        layers.push(layer);
+        let base = relative_to(&origin.file, &written);
+        let base_name = base.display().to_string();
+        let base_text = std::fs::read_to_string(&base).map_err(|e| {
+            ScenarioError::field(
+                origin.location(false),
+                &FieldPath::keys(&["extends"]),
+                &format!("cannot read {written}: {}", io_reason(&e)),
+            )
+        })?;
+        let id = identity(&base);
+        if let Some(start) = seen.iter().position(|(seen_id, _)| *seen_id == id) {
+            let mut chain: Vec<&str> = seen[start..].iter().map(|(_, n)| n.as_str()).collect();
+            chain.push(&base_name);
+            return Err(ScenarioError::ExtendsCycle {
+                location: origin.location(false),
+                chain: chain.join(" -> "),
+            });
+        }
+        layer = Source::new(&base_name, &base_text).parse()?;
+        seen.push((id, base_name));
+    }
+}
+
+/// Removes `extends` from a layer, returning the path as written and
+/// where. The layer has been type-checked, so `extends` is a string.
+fn take_extends(layer: &mut Entry) -> Option<(String, Origin)> {
+    let Node::Table(map) = &mut layer.node else {
+        return None;
+    };
+    let entry = map.remove("extends")?;
+    match entry.node {
+        Node::Scalar(toml::Value::String(path)) => Some((path, entry.origin)),
+        _ => None,
+    }
+}
+
+/// `path` relative to the directory of `file` (`--set` counts as a file
+/// in the current directory).
+fn relative_to(file: &str, path: &str) -> PathBuf {
+    Path::new(file)
+        .parent()
+        .unwrap_or_else(|| Path::new(""))
+        .join(path)
+}
+
+/// A path that is the same for every spelling of the same file, so that
+/// `a.toml` and `./dir/../a.toml` are recognised as one in a cycle.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// One file on its own must be a valid (partial) scenario: right types,
+/// known keys, and not both kinds of map.
+fn check_layer(layer: &Entry) -> Result<(), ScenarioError> {
+    let scenario = deserialize(layer)?;
+    match validate::map_exclusivity_violation(&scenario.world) {
+        Some(violation) => Err(located_violation(violation, layer)),
+        None => Ok(()),
+    }
+}
+
+/// Merges the layers of a chain (the file first, its deepest base last)
+/// base first, ranking each so that later writers rank higher.
+fn merge_layers(layers: Vec<Entry>, file: &str) -> Entry {
+    let mut tree = defaults(file);
+    for (rank, mut layer) in layers.into_iter().rev().enumerate() {
+        layer.set_rank(rank);
+        apply_layer(&mut tree, layer);
+    }
+    // Fields left at their defaults are located at the file being loaded.
+    tree.origin = Origin::file(file);
+    tree
+}
+
+/// The default scenario as the bottom layer, written nowhere. Struct
+/// fields would default anyway; what this changes is tables of user keys:
+/// a file's `[world.legend]` adds to (or overrides entries of) the default
+/// legend, as a child's legend does to its base's, instead of replacing it.
+fn defaults(file: &str) -> Entry {
+    let origin = Origin::file(file);
+    match toml::Value::try_from(Scenario::default()) {
+        Ok(value) => unwritten(value, &origin),
+        // Cannot happen (the defaults are plain data); an empty bottom
+        // layer is correct apart from the legend.
+        Err(_) => Entry::table(origin),
+    }
+}
+
+/// A plain TOML value as a tree whose every entry has `origin`.
+fn unwritten(value: toml::Value, origin: &Origin) -> Entry {
+    let node = match value {
+        toml::Value::Table(map) => Node::Table(
+            map.into_iter()
+                .map(|(key, value)| (key, unwritten(value, origin)))
+                .collect(),
+        ),
+        toml::Value::Array(items) => {
+            Node::Array(items.into_iter().map(|v| unwritten(v, origin)).collect())
+        }
+        scalar => Node::Scalar(scalar),
+    };
+    Entry {
+        node,
+        origin: origin.clone(),
+    }
+}
+
+/// Merges `layer` over `tree`. A layer that names a map (`world.map` or
+/// `world.map_inline`) replaces the map of what it extends, whichever kind
+/// that was: a child could not otherwise switch kinds, as TOML cannot unset
+/// a key.
+fn apply_layer(tree: &mut Entry, layer: Entry) {
+    let names = |key: &str| layer.get(&FieldPath::keys(&["world", key])).is_some();
+    let (names_map, names_inline) = (names("map"), names("map_inline"));
+    if let Some(world) = tree.table_at_mut(&["world"]) {
+        if names_map {
+            world.remove("map_inline");
+        }
+        if names_inline {
+            world.remove("map");
+        }
+    }
+    merge_into(tree, layer);
+}
+
+/// Deep merge: tables merge key by key; anything else replaces.
+fn merge_into(base: &mut Entry, over: Entry) {
+    match (&mut base.node, over.node) {
+        (Node::Table(base_map), Node::Table(over_map)) => {
+            // A table keeps the position of its latest header, for errors
+            // about fields inside it left at their defaults.
+            if over.origin.is_written() {
+                base.origin = over.origin;
+            }
+            for (key, entry) in over_map {
+                match base_map.get_mut(&key) {
+                    Some(existing) => merge_into(existing, entry),
+                    None => {
+                        base_map.insert(key, entry);
+                    }
+                }
+            }
+        }
+        (_, node) => {
+            *base = Entry {
+                node,
+                origin: over.origin,
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// `--set key.path=value`.
+
+/// One `--set` argument as a layer of its own: a tree holding the value at
+/// the key path, located in the argument (line 1, columns of the argument).
+fn parse_override(argument: &str, rank: usize) -> Result<Entry, ScenarioError> {
+    let Some(equals) = unquoted_equals(argument) else {
+        return Err(ScenarioError::field(
+            Location::at(SET_FILE, 1, 1),
+            &argument_as_path(argument),
+            "missing `=` (expected key.path=value, e.g. citizens.vision=7)",
+        ));
+    };
+    let (raw_key, raw_value) = (&argument[..equals], &argument[equals + 1..]);
+    let keys = override_keys(raw_key)?;
+    // `extends` is resolved before overrides apply; setting it here would
+    // leave it unfollowed in the resolved scenario.
+    if let Some((key, col)) = keys.first().filter(|(key, _)| key == "extends") {
+        return Err(ScenarioError::field(
+            Location::at(SET_FILE, 1, *col),
+            &FieldPath::keys(&[key]),
+            "cannot be set with --set (expected a field of the scenario; `extends` belongs in a file)",
+        ));
+    }
+    let value_text = raw_value.trim();
+    let leading = raw_value.len() - raw_value.trim_start().len();
+    let value_col = argument[..equals + 1 + leading].chars().count() + 1;
+    let mut entry = override_value(value_text, value_col);
+    entry.set_rank(rank);
+    // Build the path from the leaf up; each table is located at its key.
+    for (index, (key, col)) in keys.iter().enumerate().rev() {
+        let key_pos = Pos { line: 1, col: *col };
+        if index == keys.len() - 1 {
+            entry.origin.key = Some(key_pos);
+        }
+        let mut origin = Origin::file(SET_FILE);
+        origin.key = Some(key_pos);
+        origin.rank = rank;
+        let mut table = Entry::table(origin);
+        if let Node::Table(map) = &mut table.node {
+            map.insert(key.clone(), entry);
+        }
+        entry = table;
+    }
+    entry.origin = Origin {
+        rank,
+        ..Origin::file(SET_FILE)
+    };
+    Ok(entry)
+}
+
+/// The field an argument without `=` names, for its error message: its key
+/// path if it is one, else the whole text as a single key.
+fn argument_as_path(argument: &str) -> FieldPath {
+    match toml_edit::Key::parse(argument.trim()) {
+        Ok(keys) => FieldPath(
+            keys.iter()
+                .map(|key| PathSegment::Key(key.get().to_string()))
+                .collect(),
+        ),
+        Err(_) => FieldPath(vec![PathSegment::Key(argument.to_string())]),
+    }
+}
+
+/// Byte index of the first `=` outside quotes (keys may be quoted).
+fn unquoted_equals(argument: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in argument.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if q == '"' && c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => quote = Some(c),
+                '=' => return Some(i),
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+/// The keys of a dotted key path with the 1-based column of each.
+fn override_keys(raw_key: &str) -> Result<Vec<(String, usize)>, ScenarioError> {
+    let keys = toml_edit::Key::parse(raw_key.trim()).map_err(|e| {
+        ScenarioError::field(
+            Location::at(SET_FILE, 1, 1),
+            &FieldPath(vec![PathSegment::Key(raw_key.to_string())]),
+            &format!(
+                "invalid key path: {} (expected key.path=value, e.g. citizens.vision=7)",
+                e.message().trim()
+            ),
+        )
+    })?;
+    let cols = key_columns(raw_key);
+    Ok(keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| (key.get().to_string(), cols.get(i).copied().unwrap_or(1)))
+        .collect())
+}
+
+/// The 1-based column where each segment of a dotted key starts.
+fn key_columns(raw_key: &str) -> Vec<usize> {
+    let mut cols = Vec::new();
+    let mut quote = None;
+    let mut escaped = false;
+    let mut at_segment_start = true;
+    for (index, c) in raw_key.chars().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if q == '"' && c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if at_segment_start && !c.is_whitespace() {
+            cols.push(index + 1);
+            at_segment_start = false;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '.' => at_segment_start = true,
+            _ => {}
+        }
+    }
+    cols
+}
+
+/// The value of a `--set`: a TOML value if it parses as one, else the
+/// text as a string (so `rules.neighbourhood=moore` needs no quotes).
+fn override_value(text: &str, col: usize) -> Entry {
+    // Parse it as the value of a one-key document padded so that the value
+    // starts at the same column as in the argument: the spans of nested
+    // values (inside arrays and inline tables) then give argument columns.
+    let padded = format!("_{}={text}", " ".repeat(col.saturating_sub(3)));
+    let source = Source::new(SET_FILE, &padded);
+    let as_toml = toml_edit::Document::parse(padded.as_str())
+        .ok()
+        .filter(|document| document.as_table().len() == 1)
+        .and_then(|document| match document.as_table().get("_") {
+            Some(toml_edit::Item::Value(value)) => Some(source.value(value, None)),
+            _ => None,
+        });
+    as_toml.unwrap_or_else(|| {
+        let mut origin = Origin::file(SET_FILE);
+        origin.value = Some(Pos { line: 1, col });
+        Entry {
+            node: Node::Scalar(toml::Value::String(text.to_string())),
+            origin,
+        }
     })
+}
+
+// ---------------------------------------------------------------------------
+// Deserialization and serde's messages.
+
+/// The tree as a [`Scenario`], or the first type error or unknown key,
+/// located at the offending value or key.
+fn deserialize(tree: &Entry) -> Result<Scenario, ScenarioError> {
+    serde_path_to_error::deserialize(tree.to_toml()).map_err(|e| {
+        let path = field_path(e.path());
+        let (message, at_key) = describe_serde_error(e.inner().message(), &path, tree);
+        ScenarioError::field(locate(tree, &path, at_key), &path, &message)
+    })
+}
+
+fn field_path(path: &serde_path_to_error::Path) -> FieldPath {
+    use serde_path_to_error::Segment;
+    FieldPath(
+        path.iter()
+            .filter_map(|segment| match segment {
+                Segment::Map { key } => Some(PathSegment::Key(key.clone())),
+                Segment::Enum { variant } => Some(PathSegment::Key(variant.clone())),
+                Segment::Seq { index } => Some(PathSegment::Index(*index)),
+                Segment::Unknown => None,
+            })
+            .collect(),
+    )
+}
+
+/// serde's message in our words, and whether it is about the key (an
+/// unknown key) rather than the value.
+fn describe_serde_error(raw: &str, path: &FieldPath, tree: &Entry) -> (String, bool) {
+    if let Some(key) = path.last_key() {
+        if let Some(rest) = raw.strip_prefix(&format!("unknown field `{key}`, ")) {
+            return (unknown_key(key, rest), true);
+        }
+    }
+    if let Some(Entry {
+        node: Node::Scalar(toml::Value::String(value)),
+        ..
+    }) = tree.get(path)
+    {
+        if let Some(rest) = raw.strip_prefix(&format!("unknown variant `{value}`, ")) {
+            return (unknown_value(value, rest), false);
+        }
+    }
+    (wrong_value(raw, path), false)
+}
+
+/// `unknown key; did you mean `vision`? (expected one of `vision`, …)`
+/// from the rest of serde's "unknown field" message.
+fn unknown_key(key: &str, serde_rest: &str) -> String {
+    let names = backticked(serde_rest);
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let expected = match quoted.as_slice() {
+        [] => "no keys here".to_string(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} or {second}"),
+        _ => format!("one of {}", quoted.join(", ")),
+    };
+    match did_you_mean(key, &names) {
+        Some(name) => format!("unknown key; did you mean `{name}`? (expected {expected})"),
+        None => format!("unknown key (expected {expected})"),
+    }
+}
+
+/// `unknown value "moor"; did you mean "moore"? (expected one of …)`.
+fn unknown_value(value: &str, serde_rest: &str) -> String {
+    let names = backticked(serde_rest);
+    let expected = one_of(&names);
+    match did_you_mean(value, &names) {
+        Some(name) => {
+            format!("unknown value {value:?}; did you mean {name:?}? (expected {expected})")
+        }
+        None => format!("unknown value {value:?} (expected {expected})"),
+    }
+}
+
+/// A type or value error: serde's description of what was found, then
+/// what the field accepts, in the words of [`validate::expected`].
+fn wrong_value(raw: &str, path: &FieldPath) -> String {
+    let (found, serde_expected) = match raw.rfind(", expected ") {
+        Some(cut) => (&raw[..cut], Some(&raw[cut + ", expected ".len()..])),
+        None => (raw, None),
+    };
+    // serde names TOML tables "map" and arrays "sequence".
+    let found = found
+        .replacen("invalid type: map", "invalid type: table", 1)
+        .replacen("invalid type: sequence", "invalid type: array", 1);
+    match validate::expected(path).or(serde_expected.map(str::to_string)) {
+        Some(expected) => format!("{found} (expected {expected})"),
+        None => found,
+    }
+}
+
+/// The candidate closest to `word`, if close enough to be a likely typo.
+fn did_you_mean<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                c,
+                strsim::jaro_winkler(word, c),
+                strsim::levenshtein(word, c),
+            )
+        })
+        .filter(|&(_, similarity, distance)| {
+            similarity >= 0.8 || (distance <= 2 && distance < word.chars().count())
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _, _)| c.as_str())
+}
+
+// ---------------------------------------------------------------------------
+// Locating errors.
+
+/// Where the field at `path` was written: its key (`at_key`) or value, or,
+/// for a field left at its default, the closest enclosing table that was
+/// written, or else the file being loaded.
+fn locate(tree: &Entry, path: &FieldPath, at_key: bool) -> Location {
+    let mut enclosing = tree.origin.location(true);
+    let mut entry = tree;
+    for segment in &path.0 {
+        let Some(child) = entry.child(segment) else {
+            return enclosing;
+        };
+        entry = child;
+        if entry.origin.is_written() {
+            enclosing = entry.origin.location(true);
+        }
+    }
+    if entry.origin.is_written() {
+        entry.origin.location(at_key)
+    } else {
+        enclosing
+    }
+}
+
+/// The rank of the layer that wrote the field at `path`, if one did.
+fn written_rank(tree: &Entry, path: &FieldPath) -> Option<usize> {
+    tree.get(path)
+        .filter(|entry| entry.origin.is_written())
+        .map(|entry| entry.origin.rank)
+}
+
+/// A violation as an error, blaming of its fields the one written last.
+fn located_violation(violation: Violation, tree: &Entry) -> ScenarioError {
+    let at_key = violation.at_key;
+    let mut blamed = (violation.field, violation.message);
+    let mut blamed_rank = written_rank(tree, &blamed.0);
+    for (field, message) in violation.alternatives {
+        let rank = written_rank(tree, &field);
+        // Strictly later only: on a tie the default field is clearer.
+        if rank > blamed_rank {
+            blamed = (field, message);
+            blamed_rank = rank;
+        }
+    }
+    ScenarioError::field(locate(tree, &blamed.0, at_key), &blamed.0, &blamed.1)
+}
+
+// ---------------------------------------------------------------------------
+// Maps.
+
+/// Reads and checks the map, stores it inline and takes the grid size from
+/// it, so that the resolved scenario is self-contained. The tree follows,
+/// so that later errors about the size point at where the map was named.
+fn resolve_map(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), ScenarioError> {
+    if let Some(violation) = validate::legend_violations(&scenario.world)
+        .into_iter()
+        .next()
+    {
+        return Err(located_violation(violation, tree));
+    }
+    let map_path = FieldPath::keys(&["world", "map"]);
+    let inline_path = FieldPath::keys(&["world", "map_inline"]);
+    let (terrain, origin) = if let Some(written) = scenario.world.map.take() {
+        let origin = origin_at(tree, &map_path);
+        let text = read_map_file(&written, &origin)?;
+        let terrain = parse_map_file(&text, &written, &origin, scenario)?;
+        scenario.world.map_inline = Some(text);
+        let mut inline_origin = origin.clone();
+        inline_origin.text = None;
+        if let Some(world) = tree.table_at_mut(&["world"]) {
+            world.remove("map");
+        }
+        let inline = Entry {
+            node: Node::Scalar(toml::Value::String(
+                scenario.world.map_inline.clone().unwrap_or_default(),
+            )),
+            origin: inline_origin.clone(),
+        };
+        tree.set_leaf(&["world", "map_inline"], inline);
+        (terrain, inline_origin)
+    } else if let Some(text) = &scenario.world.map_inline {
+        let origin = origin_at(tree, &inline_path);
+        let terrain = TerrainMap::parse(text, &scenario.world.legend).map_err(|e| {
+            ScenarioError::field(
+                map_text_location(&origin, e.line, e.col),
+                &inline_path,
+                &e.message,
+            )
+        })?;
+        if terrain.open_cells() == 0 {
+            let violation = validate::no_open_cell(inline_path);
+            return Err(ScenarioError::field(
+                origin.location(false),
+                &violation.field,
+                &violation.message,
+            ));
+        }
+        (terrain, origin)
+    } else {
+        return Ok(());
+    };
+    scenario.world.width = terrain.width;
+    scenario.world.height = terrain.height;
+    for (key, size) in [("width", terrain.width), ("height", terrain.height)] {
+        let mut size_origin = origin.clone();
+        size_origin.text = None;
+        let entry = Entry {
+            node: Node::Scalar(toml::Value::Integer(size.into())),
+            origin: size_origin,
+        };
+        tree.set_leaf(&["world", key], entry);
+    }
+    Ok(())
+}
+
+/// The origin of the value at `path`, or the root's when it has none.
+fn origin_at(tree: &Entry, path: &FieldPath) -> Origin {
+    tree.get(path)
+        .map_or_else(|| tree.origin.clone(), |entry| entry.origin.clone())
+}
+
+fn read_map_file(written: &str, origin: &Origin) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(relative_to(&origin.file, written)).map_err(|e| {
+        ScenarioError::field(
+            origin.location(false),
+            &FieldPath::keys(&["world", "map"]),
+            &format!("cannot read {written}: {}", io_reason(&e)),
+        )
+    })
+}
+
+/// Checks a map file's text; errors are located in the map file.
+fn parse_map_file(
+    text: &str,
+    written: &str,
+    origin: &Origin,
+    scenario: &Scenario,
+) -> Result<TerrainMap, ScenarioError> {
+    let map_path = FieldPath::keys(&["world", "map"]);
+    let file = relative_to(&origin.file, written).display().to_string();
+    let terrain = TerrainMap::parse(text, &scenario.world.legend).map_err(|e| {
+        ScenarioError::field(Location::at(&file, e.line, e.col), &map_path, &e.message)
+    })?;
+    if terrain.open_cells() == 0 {
+        let violation = validate::no_open_cell(map_path);
+        return Err(ScenarioError::field(
+            Location::file(&file),
+            &violation.field,
+            &violation.message,
+        ));
+    }
+    Ok(terrain)
+}
+
+/// The location in the scenario of row `line`, column `col` of an inline
+/// map: exact for a `"""` string whose rows are lines of the file and for
+/// the first row of any string, else the start of the string.
+fn map_text_location(origin: &Origin, line: usize, col: usize) -> Location {
+    match origin.text {
+        Some(start) if line == 1 => {
+            Location::at(&origin.file, start.pos.line, start.pos.col + col - 1)
+        }
+        Some(start) if start.multiline => {
+            Location::at(&origin.file, start.pos.line + line - 1, col)
+        }
+        _ => origin.location(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str, overrides: &[&str]) -> String {
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        load_str(text, "s.toml", &overrides)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let source = Source::new("f", "ab\néx\n");
+        assert_eq!(source.pos(0), Pos { line: 1, col: 1 });
+        assert_eq!(source.pos(3), Pos { line: 2, col: 1 });
+        assert_eq!(source.pos(5), Pos { line: 2, col: 2 });
+        assert_eq!(source.pos(4), Pos { line: 2, col: 2 }, "inside é");
+        assert_eq!(source.pos(99), Pos { line: 3, col: 1 });
+    }
+
+    #[test]
+    fn key_columns_handle_quotes() {
+        assert_eq!(key_columns("citizens.vision"), [1, 10]);
+        assert_eq!(key_columns(r#"world.legend."." "#), [1, 7, 14]);
+        assert_eq!(key_columns(" a . b"), [2, 6]);
+    }
+
+    #[test]
+    fn unquoted_equals_skips_quoted_keys() {
+        assert_eq!(unquoted_equals(r#"world.legend."="=open"#), Some(16));
+        assert_eq!(unquoted_equals("a.b"), None);
+    }
+
+    #[test]
+    fn suggestions() {
+        let names: Vec<String> = ["vision", "threshold"].map(String::from).to_vec();
+        assert_eq!(did_you_mean("visoin", &names), Some("vision"));
+        assert_eq!(did_you_mean("treshold", &names), Some("threshold"));
+        assert_eq!(did_you_mean("zzz", &names), None);
+    }
+
+    #[test]
+    fn unknown_key_with_suggestion() {
+        assert_eq!(
+            err("[citizens]\nvisoin = 3\n", &[]),
+            "s.toml:2:1: field citizens.visoin: unknown key; did you mean `vision`? \
+             (expected one of `vision`, `threshold`, `arrest_constant`, `hardship`, `risk_aversion`)"
+        );
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_value() {
+        assert_eq!(
+            err("[citizens]\nvision = \"seven\"\n", &[]),
+            "s.toml:2:10: field citizens.vision: invalid type: string \"seven\" (expected an integer in 1..=50)"
+        );
+    }
+
+    #[test]
+    fn enum_value_with_suggestion() {
+        assert_eq!(
+            err("rules.neighbourhood = \"moor\"\n", &[]),
+            "s.toml:1:23: field rules.neighbourhood: unknown value \"moor\"; did you mean \"moore\"? \
+             (expected one of \"von_neumann\", \"moore\", \"euclidean\")"
+        );
+    }
+
+    #[test]
+    fn syntax_error_is_one_located_line() {
+        let message = err("a = 1\nb = \n", &[]);
+        assert!(
+            message.starts_with("s.toml:2:5: TOML syntax: "),
+            "{message}"
+        );
+        assert!(!message.contains('\n'));
+    }
+
+    #[test]
+    fn locate_falls_back_to_the_enclosing_table_then_the_file() {
+        let layers = read_chain("[citizens]\nthreshold = 0.2\n", "s.toml").unwrap();
+        let tree = merge_layers(layers, "s.toml");
+        let vision = FieldPath::keys(&["citizens", "vision"]);
+        let ticks = FieldPath::keys(&["run", "ticks"]);
+        let threshold = FieldPath::keys(&["citizens", "threshold"]);
+        assert_eq!(locate(&tree, &vision, false).to_string(), "s.toml:1:2");
+        assert_eq!(locate(&tree, &ticks, false).to_string(), "s.toml");
+        assert_eq!(locate(&tree, &threshold, false).to_string(), "s.toml:2:13");
+        assert_eq!(locate(&tree, &threshold, true).to_string(), "s.toml:2:1");
+    }
+
+    #[test]
+    fn extends_cannot_be_set() {
+        assert!(
+            err("", &["extends=x.toml"]).starts_with("--set:1:1: field extends: cannot be set")
+        );
+    }
+
+    #[test]
+    fn rule_blames_the_field_written_last() {
+        // burn_in (default 100) is blamed, but ticks was written: blame ticks.
+        assert_eq!(
+            err("[run]\nticks = 50\n", &[]),
+            "s.toml:2:9: field run.ticks: 50 is not greater than run.burn_in = 100 (expected an integer in 101..=1_000_000)"
+        );
+        // vision is written, the grid size is not: blame vision.
+        assert_eq!(
+            err("citizens.vision = 50\n", &[]),
+            "s.toml:1:19: field citizens.vision: 50 is too large for a 40×40 torus: 2·50+1 = 101 cells would wrap onto themselves (expected an integer in 1..=19)"
+        );
+    }
+
+    #[test]
+    fn set_value_and_key_columns() {
+        assert_eq!(
+            err("", &["citizens.vision=abc"]),
+            "--set:1:17: field citizens.vision: invalid type: string \"abc\" (expected an integer in 1..=50)"
+        );
+        assert!(
+            err("", &["citizens.visoin=3"]).starts_with(
+                "--set:1:10: field citizens.visoin: unknown key; did you mean `vision`?"
+            )
+        );
+        assert!(
+            err("", &["run.ticks 5"]).starts_with("--set:1:1: field \"run.ticks 5\": missing `=`")
+        );
+        assert!(err("", &["a..b=1"]).starts_with("--set:1:1: field \"a..b\": invalid key path"));
+    }
+
+    #[test]
+    fn set_inside_an_inline_value_is_located() {
+        assert_eq!(
+            err("", &["cops.reductions=[{tick = 5, fraction = 2.0}]"]),
+            "--set:1:40: field cops.reductions[0].fraction: 2 is out of range (expected a number in 0..=1)"
+        );
+    }
+
+    #[test]
+    fn inline_map_errors_are_located_in_the_scenario() {
+        let text = "[world]\nmap_inline = \"\"\"\n...\n.x.\n\"\"\"\n";
+        assert_eq!(
+            err(text, &[]),
+            "s.toml:4:2: field world.map_inline: unknown character 'x' (expected one of '#', '.')"
+        );
+        let one_line = "world.map_inline = \"..x\"\n";
+        assert!(err(one_line, &[]).starts_with("s.toml:1:23: "));
+    }
+
+    #[test]
+    fn inline_map_sets_the_size() {
+        let text = "world.topology = \"bounded\"\nworld.map_inline = \"...#\\n....\\n\"\n";
+        let scenario = load_str(text, "s.toml", &[]).unwrap();
+        assert_eq!((scenario.world.width, scenario.world.height), (4, 2));
+    }
 }

@@ -1,7 +1,12 @@
 //! Maps: plain text, one character per cell, legend in the scenario.
-//! (Placeholder; being implemented.)
+//!
+//! A map is rows of characters, every row the same length, each character a
+//! key of `[world.legend]`. A final newline is allowed, and `\r\n` line ends
+//! are read like `\n`. Columns count characters, not bytes.
 
-use super::Terrain;
+use std::collections::BTreeMap;
+
+use super::{Terrain, WorldConfig};
 
 /// A parsed map: terrain per cell, row-major, row 0 at the top of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +28,142 @@ impl TerrainMap {
             cells: vec![Terrain::Open; (width as usize) * (height as usize)],
         }
     }
+
+    /// Parses map text with `legend` (character → terrain). Legend keys
+    /// that are not exactly one character match nothing (validation
+    /// rejects them). Errors are located within `text`.
+    pub fn parse(text: &str, legend: &BTreeMap<String, Terrain>) -> Result<Self, MapError> {
+        let legend = single_char_legend(legend);
+        let rows = map_rows(text);
+        let Some(first) = rows.first() else {
+            return Err(MapError::new(
+                1,
+                1,
+                "the map is empty (expected at least one row of cells)",
+            ));
+        };
+        let width = first.chars().count();
+        if width == 0 {
+            return Err(MapError::new(
+                1,
+                1,
+                "row 1 is empty (expected at least one cell per row)",
+            ));
+        }
+        let mut cells = Vec::with_capacity(width * rows.len());
+        for (index, row) in rows.iter().enumerate() {
+            parse_row(row, index + 1, width, &legend, &mut cells)?;
+        }
+        Ok(Self {
+            width: saturating_u32(width),
+            height: saturating_u32(rows.len()),
+            cells,
+        })
+    }
+
+    /// The terrain at column `x`, row `y` (row 0 at the top).
+    ///
+    /// # Panics
+    ///
+    /// If `(x, y)` is outside the map.
+    pub fn at(&self, x: u32, y: u32) -> Terrain {
+        assert!(x < self.width && y < self.height, "cell outside the map");
+        self.cells[y as usize * self.width as usize + x as usize]
+    }
+
+    /// How many cells are open.
+    pub fn open_cells(&self) -> usize {
+        self.cells.iter().filter(|&&t| t == Terrain::Open).count()
+    }
+}
+
+/// Map dimensions beyond `u32` are out of range anyway; saturating keeps
+/// that visible to validation instead of wrapping.
+fn saturating_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The legend's one-character keys as characters.
+fn single_char_legend(legend: &BTreeMap<String, Terrain>) -> BTreeMap<char, Terrain> {
+    legend
+        .iter()
+        .filter_map(|(key, &terrain)| {
+            let mut chars = key.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => Some((c, terrain)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The rows of map text: one final line end is dropped, and `\r\n` counts
+/// as a line end like `\n`. Empty text has no rows.
+fn map_rows(text: &str) -> Vec<&str> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if body.is_empty() {
+        return Vec::new();
+    }
+    body.split('\n')
+        .map(|row| row.strip_suffix('\r').unwrap_or(row))
+        .collect()
+}
+
+/// Appends the cells of one row, checking in reading order that each
+/// character is in the legend and that the row is `width` cells long.
+fn parse_row(
+    row: &str,
+    line: usize,
+    width: usize,
+    legend: &BTreeMap<char, Terrain>,
+    cells: &mut Vec<Terrain>,
+) -> Result<(), MapError> {
+    let mut length = 0;
+    for (index, c) in row.chars().enumerate() {
+        if index == width {
+            let length = row.chars().count();
+            return Err(ragged_row(line, width + 1, length, width));
+        }
+        let Some(&terrain) = legend.get(&c) else {
+            return Err(MapError::new(
+                line,
+                index + 1,
+                format!(
+                    "unknown character {c:?} (expected one of {})",
+                    legend_chars(legend)
+                ),
+            ));
+        };
+        cells.push(terrain);
+        length = index + 1;
+    }
+    if length < width {
+        return Err(ragged_row(line, length + 1, length, width));
+    }
+    Ok(())
+}
+
+/// The error for a row whose length differs from the first row's.
+fn ragged_row(line: usize, col: usize, length: usize, width: usize) -> MapError {
+    MapError::new(
+        line,
+        col,
+        format!(
+            "row {line} is {length} cells long but row 1 is {width} (expected every row {width} cells long)"
+        ),
+    )
+}
+
+/// The legend's characters, quoted, for "expected" lists: `'#', '.'`.
+fn legend_chars(legend: &BTreeMap<char, Terrain>) -> String {
+    if legend.is_empty() {
+        return "the characters of [world.legend], which is empty".to_string();
+    }
+    legend
+        .keys()
+        .map(|c| format!("{c:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A problem in map text, located within that text (1-based).
@@ -37,9 +178,121 @@ pub struct MapError {
     pub message: String,
 }
 
-impl super::WorldConfig {
-    /// The terrain of this world: the inline map if any, else an all-open grid.
+impl MapError {
+    fn new(line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            col,
+            message: message.into(),
+        }
+    }
+}
+
+impl WorldConfig {
+    /// The terrain of this world: the inline map if any, else an all-open
+    /// `width × height` grid. A `map` file that the loader has not turned
+    /// into `map_inline` is an error, not silently an open grid.
     pub fn terrain(&self) -> Result<TerrainMap, MapError> {
-        Ok(TerrainMap::open(self.width, self.height))
+        match (&self.map_inline, &self.map) {
+            (Some(text), _) => TerrainMap::parse(text, &self.legend),
+            (None, Some(file)) => Err(MapError::new(
+                1,
+                1,
+                format!(
+                    "map file {file:?} has not been read (expected a scenario from scenario::load, whose map is inline)"
+                ),
+            )),
+            (None, None) => Ok(TerrainMap::open(self.width, self.height)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn legend() -> BTreeMap<String, Terrain> {
+        WorldConfig::default().legend
+    }
+
+    #[test]
+    fn parses_rows_and_legend() {
+        let map = TerrainMap::parse("..#\n#..\n", &legend()).unwrap();
+        assert_eq!((map.width, map.height), (3, 2));
+        assert_eq!(map.at(2, 0), Terrain::Blocked);
+        assert_eq!(map.at(0, 1), Terrain::Blocked);
+        assert_eq!(map.at(1, 1), Terrain::Open);
+        assert_eq!(map.open_cells(), 4);
+    }
+
+    #[test]
+    fn accepts_crlf_and_no_final_newline() {
+        let crlf = TerrainMap::parse("..\r\n.#\r\n", &legend()).unwrap();
+        let bare = TerrainMap::parse("..\n.#", &legend()).unwrap();
+        assert_eq!(crlf, bare);
+    }
+
+    #[test]
+    fn short_row_is_located_where_it_ends() {
+        let err = TerrainMap::parse("....\n..\n....\n", &legend()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "2:3: row 2 is 2 cells long but row 1 is 4 (expected every row 4 cells long)"
+        );
+    }
+
+    #[test]
+    fn long_row_is_located_where_it_overflows() {
+        let err = TerrainMap::parse("..\n..\n....\n", &legend()).unwrap_err();
+        assert_eq!((err.line, err.col), (3, 3));
+    }
+
+    #[test]
+    fn unknown_character_lists_the_legend() {
+        let err = TerrainMap::parse("...\n.x.\n", &legend()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "2:2: unknown character 'x' (expected one of '#', '.')"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let mut legend = legend();
+        legend.insert("é".to_string(), Terrain::Open);
+        let err = TerrainMap::parse("é.x\n", &legend).unwrap_err();
+        assert_eq!((err.line, err.col), (1, 3));
+    }
+
+    #[test]
+    fn empty_map_and_empty_first_row_are_errors() {
+        assert!(TerrainMap::parse("", &legend()).is_err());
+        assert!(TerrainMap::parse("\n", &legend()).is_err());
+        assert_eq!(TerrainMap::parse("\n..\n", &legend()).unwrap_err().line, 1);
+    }
+
+    #[test]
+    fn blank_line_inside_the_map_is_a_ragged_row() {
+        let err = TerrainMap::parse("..\n\n..\n", &legend()).unwrap_err();
+        assert_eq!((err.line, err.col), (2, 1));
+    }
+
+    #[test]
+    fn terrain_without_map_is_open() {
+        let world = WorldConfig {
+            width: 3,
+            height: 2,
+            ..WorldConfig::default()
+        };
+        assert_eq!(world.terrain().unwrap(), TerrainMap::open(3, 2));
+    }
+
+    #[test]
+    fn terrain_refuses_an_unread_map_file() {
+        let world = WorldConfig {
+            map: Some("m.txt".to_string()),
+            ..WorldConfig::default()
+        };
+        assert!(world.terrain().is_err());
     }
 }

@@ -1,1 +1,915 @@
-//! Range and consistency checks. (Placeholder; being implemented.)
+//! Range and consistency checks.
+//!
+//! [`violations`] lists everything wrong with a typed [`Scenario`], each
+//! problem blamed on a field and ending with `(expected …)`. It knows
+//! nothing of files: the loader turns the first violation into a located
+//! [`ScenarioError`] using where each field was written. [`expected`] states
+//! what a field accepts, so type errors and range errors say the same thing.
+
+use serde::de::DeserializeOwned;
+
+use super::error::{FieldPath, Location, PathSegment, ScenarioError};
+use super::{
+    ArrestRounding, CitizenStepOrder, JailCountdown, JailPlacement, JailTermRange, LegitimacyShape,
+    NeighbourhoodShape, Placement, Scenario, Terrain, Topology, UniformRange, WorldConfig,
+};
+
+/// Largest `run.ticks`.
+pub const MAX_TICKS: u64 = 1_000_000;
+/// Largest `run.replicates`.
+pub const MAX_REPLICATES: u64 = 10_000_000;
+/// Largest `world.width` and `world.height`.
+pub const MAX_SIDE: u64 = 10_000;
+/// Largest vision radius (citizens and cops).
+pub const MAX_VISION: u64 = 50;
+/// Largest `cops.max_jail_term`.
+pub const MAX_JAIL_TERM: u64 = 1_000_000;
+/// Largest `citizens.arrest_constant`.
+pub const MAX_ARREST_CONSTANT: f64 = 100.0;
+/// Largest seed: TOML integers are signed 64-bit, so a larger seed could not
+/// be written to `scenario.resolved.toml`.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+/// What a name may contain, as stated in messages.
+const NAME_RULE: &str = "a non-empty name of letters, digits, `_`, `-` and `.`";
+
+/// One failed check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The field blamed by default.
+    pub field: FieldPath,
+    /// What is wrong, ending with `(expected …)`.
+    pub message: String,
+    /// The problem is the key itself (a legend key), not its value.
+    pub at_key: bool,
+    /// Other fields that break the same rule, each with the message to give
+    /// when it is blamed instead. The loader blames whichever field was
+    /// written last (a `--set` over a file, a child over its base), since
+    /// that is the value that made the combination wrong.
+    pub alternatives: Vec<(FieldPath, String)>,
+}
+
+impl Violation {
+    fn new(field: FieldPath, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+            at_key: false,
+            alternatives: Vec::new(),
+        }
+    }
+
+    fn or_blame(mut self, field: FieldPath, message: impl Into<String>) -> Self {
+        self.alternatives.push((field, message.into()));
+        self
+    }
+}
+
+/// Checks `scenario`; `Err` carries the first violation, located at `file`
+/// without line or column (use [`crate::scenario::load`] for located errors).
+pub fn validate(scenario: &Scenario, file: &str) -> Result<(), ScenarioError> {
+    match violations(scenario).into_iter().next() {
+        None => Ok(()),
+        Some(v) => Err(ScenarioError::field(
+            Location::file(file),
+            &v.field,
+            &v.message,
+        )),
+    }
+}
+
+/// Every range and consistency problem in `scenario`, roughly in the order
+/// of the fields in the file.
+pub fn violations(scenario: &Scenario) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check_name(&scenario.name, &mut out);
+    check_run(scenario, &mut out);
+    check_world(&scenario.world, &mut out);
+    check_population(scenario, &mut out);
+    check_citizens(scenario, &mut out);
+    check_legitimacy(scenario, &mut out);
+    check_cops(scenario, &mut out);
+    check_rules(scenario, &mut out);
+    check_number(
+        FieldPath::keys(&["metrics", "outburst_threshold"]),
+        scenario.metrics.outburst_threshold,
+        0.0,
+        1.0,
+        &mut out,
+    );
+    check_torus_vision(scenario, &mut out);
+    out
+}
+
+fn check_name(name: &str, out: &mut Vec<Violation>) {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let problem = if name.is_empty() {
+        Some("is empty".to_string())
+    } else {
+        name.chars()
+            .find(|&c| !allowed(c))
+            .map(|c| format!("{name:?} contains {c:?}"))
+    };
+    if let Some(problem) = problem {
+        out.push(Violation::new(
+            FieldPath::keys(&["name"]),
+            format!("{problem} (expected {NAME_RULE})"),
+        ));
+    }
+}
+
+fn check_run(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let run = &scenario.run;
+    let ticks = FieldPath::keys(&["run", "ticks"]);
+    let burn_in = FieldPath::keys(&["run", "burn_in"]);
+    check_int(ticks.clone(), run.ticks.into(), 1, MAX_TICKS, out);
+    check_int(
+        FieldPath::keys(&["run", "replicates"]),
+        run.replicates.into(),
+        1,
+        MAX_REPLICATES,
+        out,
+    );
+    check_int(
+        FieldPath::keys(&["run", "seed"]),
+        run.seed,
+        0,
+        MAX_SEED,
+        out,
+    );
+    if run.burn_in >= run.ticks {
+        out.push(
+            Violation::new(
+                burn_in,
+                format!(
+                    "{} is not less than run.ticks = {} (expected an integer in 0..{})",
+                    run.burn_in, run.ticks, run.ticks
+                ),
+            )
+            .or_blame(
+                ticks,
+                format!(
+                    "{} is not greater than run.burn_in = {} (expected an integer in {}..={})",
+                    run.ticks,
+                    run.burn_in,
+                    u64::from(run.burn_in) + 1,
+                    group(MAX_TICKS)
+                ),
+            ),
+        );
+    }
+}
+
+fn check_world(world: &WorldConfig, out: &mut Vec<Violation>) {
+    let width = FieldPath::keys(&["world", "width"]);
+    let height = FieldPath::keys(&["world", "height"]);
+    check_int(width.clone(), world.width.into(), 1, MAX_SIDE, out);
+    check_int(height.clone(), world.height.into(), 1, MAX_SIDE, out);
+    out.extend(map_exclusivity_violation(world));
+    let legend_problems = legend_violations(world);
+    let legend_ok = legend_problems.is_empty();
+    out.extend(legend_problems);
+    if !legend_ok {
+        return;
+    }
+    let Some(text) = &world.map_inline else {
+        return;
+    };
+    let inline = FieldPath::keys(&["world", "map_inline"]);
+    match super::TerrainMap::parse(text, &world.legend) {
+        Err(e) => out.push(Violation::new(
+            inline,
+            format!("line {}, column {}: {}", e.line, e.col, e.message),
+        )),
+        Ok(map) => {
+            if map.open_cells() == 0 {
+                out.push(no_open_cell(inline));
+            }
+            for (field, actual, name) in
+                [(width, world.width, "wide"), (height, world.height, "high")]
+            {
+                let from_map = if name == "wide" {
+                    map.width
+                } else {
+                    map.height
+                };
+                if actual != from_map {
+                    out.push(Violation::new(
+                        field,
+                        format!(
+                            "{actual} does not match world.map_inline, which is {from_map} cells {name} (expected {from_map})"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The violation for a map whose every cell is blocked.
+pub fn no_open_cell(field: FieldPath) -> Violation {
+    Violation::new(
+        field,
+        "the map has no open cell (expected at least one cell whose legend entry is \"open\")",
+    )
+}
+
+/// `world.map` and `world.map_inline` both set.
+pub fn map_exclusivity_violation(world: &WorldConfig) -> Option<Violation> {
+    if world.map.is_some() && world.map_inline.is_some() {
+        let message = "both world.map and world.map_inline are set (expected at most one of them)";
+        Some(
+            Violation::new(FieldPath::keys(&["world", "map_inline"]), message)
+                .or_blame(FieldPath::keys(&["world", "map"]), message),
+        )
+    } else {
+        None
+    }
+}
+
+/// Legend keys that are not exactly one character, blamed on the key.
+pub fn legend_violations(world: &WorldConfig) -> Vec<Violation> {
+    world
+        .legend
+        .keys()
+        .filter(|key| key.chars().count() != 1)
+        .map(|key| Violation {
+            at_key: true,
+            ..Violation::new(
+                FieldPath::keys(&["world", "legend", key]),
+                format!(
+                    "legend key {key:?} is {} characters long (expected exactly one character)",
+                    key.chars().count()
+                ),
+            )
+        })
+        .collect()
+}
+
+fn check_population(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let population = &scenario.population;
+    let citizens = FieldPath::keys(&["population", "citizen_density"]);
+    let cops = FieldPath::keys(&["population", "cop_density"]);
+    let before = out.len();
+    check_number(citizens.clone(), population.citizen_density, 0.0, 1.0, out);
+    check_number(cops.clone(), population.cop_density, 0.0, 1.0, out);
+    // Rounded so that 0.8 + 0.3 reads 1.1, not 1.1000000000000001.
+    let sum = ((population.citizen_density + population.cop_density) * 1e12).round() / 1e12;
+    if out.len() == before && sum > 1.0 {
+        let rule = "(expected citizen_density + cop_density ≤ 1)";
+        out.push(
+            Violation::new(
+                citizens,
+                format!(
+                    "{} plus population.cop_density = {} is {} {rule}",
+                    number(population.citizen_density),
+                    number(population.cop_density),
+                    number(sum)
+                ),
+            )
+            .or_blame(
+                cops,
+                format!(
+                    "{} plus population.citizen_density = {} is {} {rule}",
+                    number(population.cop_density),
+                    number(population.citizen_density),
+                    number(sum)
+                ),
+            ),
+        );
+    }
+}
+
+fn check_citizens(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let citizens = &scenario.citizens;
+    check_int(
+        FieldPath::keys(&["citizens", "vision"]),
+        citizens.vision.into(),
+        1,
+        MAX_VISION,
+        out,
+    );
+    check_number(
+        FieldPath::keys(&["citizens", "threshold"]),
+        citizens.threshold,
+        0.0,
+        1.0,
+        out,
+    );
+    check_number(
+        FieldPath::keys(&["citizens", "arrest_constant"]),
+        citizens.arrest_constant,
+        0.0,
+        MAX_ARREST_CONSTANT,
+        out,
+    );
+    check_uniform(
+        FieldPath::keys(&["citizens", "hardship"]),
+        citizens.hardship,
+        out,
+    );
+    check_uniform(
+        FieldPath::keys(&["citizens", "risk_aversion"]),
+        citizens.risk_aversion,
+        out,
+    );
+}
+
+fn check_uniform(path: FieldPath, range: UniformRange, out: &mut Vec<Violation>) {
+    let min = path.key("min");
+    let max = path.key("max");
+    let before = out.len();
+    check_number(min.clone(), range.min, 0.0, 1.0, out);
+    check_number(max.clone(), range.max, 0.0, 1.0, out);
+    if out.len() == before && range.min > range.max {
+        out.push(
+            Violation::new(
+                max,
+                format!(
+                    "{} is less than {path}.min = {} (expected a number in {}..=1)",
+                    number(range.max),
+                    number(range.min),
+                    number(range.min)
+                ),
+            )
+            .or_blame(
+                min,
+                format!(
+                    "{} is greater than {path}.max = {} (expected a number in 0..={})",
+                    number(range.min),
+                    number(range.max),
+                    number(range.max)
+                ),
+            ),
+        );
+    }
+}
+
+fn check_legitimacy(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let legitimacy = &scenario.legitimacy;
+    check_number(
+        FieldPath::keys(&["legitimacy", "initial"]),
+        legitimacy.initial,
+        0.0,
+        1.0,
+        out,
+    );
+    check_number(
+        FieldPath::keys(&["legitimacy", "target"]),
+        legitimacy.target,
+        0.0,
+        1.0,
+        out,
+    );
+    // `end_tick` only means something for a linear change; `drop` users set
+    // `start_tick` alone and must not be forced to set `end_tick` too.
+    if legitimacy.shape == LegitimacyShape::Linear && legitimacy.end_tick < legitimacy.start_tick {
+        out.push(
+            Violation::new(
+                FieldPath::keys(&["legitimacy", "end_tick"]),
+                format!(
+                    "{} is less than legitimacy.start_tick = {} (expected an integer ≥ {})",
+                    legitimacy.end_tick, legitimacy.start_tick, legitimacy.start_tick
+                ),
+            )
+            .or_blame(
+                FieldPath::keys(&["legitimacy", "start_tick"]),
+                format!(
+                    "{} is greater than legitimacy.end_tick = {} (expected an integer ≤ {})",
+                    legitimacy.start_tick, legitimacy.end_tick, legitimacy.end_tick
+                ),
+            ),
+        );
+    }
+}
+
+fn check_cops(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let cops = &scenario.cops;
+    check_int(
+        FieldPath::keys(&["cops", "vision"]),
+        cops.vision.into(),
+        1,
+        MAX_VISION,
+        out,
+    );
+    check_int(
+        FieldPath::keys(&["cops", "max_jail_term"]),
+        cops.max_jail_term.into(),
+        0,
+        MAX_JAIL_TERM,
+        out,
+    );
+    let reductions = FieldPath::keys(&["cops", "reductions"]);
+    let ticks = scenario.run.ticks;
+    for (i, reduction) in cops.reductions.iter().enumerate() {
+        let tick = reductions.index(i).key("tick");
+        if reduction.tick == 0 || reduction.tick > ticks {
+            out.push(
+                Violation::new(
+                    tick.clone(),
+                    format!(
+                        "{} is out of range (expected an integer in 1..={ticks}, the run's ticks)",
+                        reduction.tick
+                    ),
+                )
+                .or_blame(
+                    FieldPath::keys(&["run", "ticks"]),
+                    format!(
+                        "{ticks} is less than {tick} = {} (expected an integer in {}..={})",
+                        reduction.tick,
+                        reduction.tick,
+                        group(MAX_TICKS)
+                    ),
+                ),
+            );
+        }
+        check_number(
+            reductions.index(i).key("fraction"),
+            reduction.fraction,
+            0.0,
+            1.0,
+            out,
+        );
+    }
+}
+
+fn check_rules(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let rules = &scenario.rules;
+    if rules.cop_moves_to_arrestee && rules.jailed != JailPlacement::LeaveGrid {
+        out.push(
+            Violation::new(
+                FieldPath::keys(&["rules", "cop_moves_to_arrestee"]),
+                "true needs rules.jailed = \"leave_grid\" (expected false while rules.jailed = \"stay_on_cell\")",
+            )
+            .or_blame(
+                FieldPath::keys(&["rules", "jailed"]),
+                "\"stay_on_cell\" leaves no empty cell for the cop (expected \"leave_grid\" while rules.cop_moves_to_arrestee = true)",
+            ),
+        );
+    }
+}
+
+/// On a torus a neighbourhood wider than the grid would wrap onto itself
+/// and count some cells twice.
+fn check_torus_vision(scenario: &Scenario, out: &mut Vec<Violation>) {
+    let world = &scenario.world;
+    if world.topology != Topology::Torus {
+        return;
+    }
+    let side = u64::from(world.width.min(world.height));
+    for (who, vision) in [
+        ("citizens", scenario.citizens.vision),
+        ("cops", scenario.cops.vision),
+    ] {
+        let vision = u64::from(vision);
+        let across = 2 * vision + 1;
+        if across <= side || vision == 0 {
+            continue;
+        }
+        let limit = (side.saturating_sub(1)) / 2;
+        let expected = if limit == 0 {
+            "a torus at least 3 cells wide and high, or world.topology = \"bounded\"".to_string()
+        } else {
+            format!("an integer in 1..={limit}")
+        };
+        let vision_path = FieldPath::keys(&[who, "vision"]);
+        let wrap = format!(
+            "{vision} is too large for a {}×{} torus: 2·{vision}+1 = {across} cells would wrap onto themselves (expected {expected})",
+            world.width, world.height
+        );
+        let mut violation = Violation::new(vision_path, wrap);
+        for (side_name, side_value) in [("width", world.width), ("height", world.height)] {
+            if u64::from(side_value) < across {
+                violation = violation.or_blame(
+                    FieldPath::keys(&["world", side_name]),
+                    format!(
+                        "{side_value} is too small for {who}.vision = {vision} on a torus (expected an integer in {across}..={})",
+                        group(MAX_SIDE)
+                    ),
+                );
+            }
+        }
+        violation = violation.or_blame(
+            FieldPath::keys(&["world", "topology"]),
+            format!(
+                "a {}×{} torus is too small for {who}.vision = {vision} (expected \"bounded\", or a torus at least {across}×{across})",
+                world.width, world.height
+            ),
+        );
+        out.push(violation);
+    }
+}
+
+fn check_int(path: FieldPath, value: u64, min: u64, max: u64, out: &mut Vec<Violation>) {
+    if value < min || value > max {
+        out.push(Violation::new(
+            path,
+            format!("{value} is out of range (expected {})", ints(min, max)),
+        ));
+    }
+}
+
+fn check_number(path: FieldPath, value: f64, min: f64, max: f64, out: &mut Vec<Violation>) {
+    let expected = numbers(min, max);
+    if !value.is_finite() {
+        out.push(Violation::new(
+            path,
+            format!(
+                "{} is not a finite number (expected {expected})",
+                number(value)
+            ),
+        ));
+    } else if value < min || value > max {
+        out.push(Violation::new(
+            path,
+            format!("{} is out of range (expected {expected})", number(value)),
+        ));
+    }
+}
+
+/// `an integer in 1..=1_000_000`.
+fn ints(min: u64, max: u64) -> String {
+    format!("an integer in {}..={}", group(min), group(max))
+}
+
+/// `a number in 0..=1`.
+fn numbers(min: f64, max: f64) -> String {
+    format!("a number in {}..={}", number(min), number(max))
+}
+
+/// A number as TOML would read it back: `nan`, `inf`, shortest decimals.
+fn number(value: f64) -> String {
+    if value.is_nan() {
+        "nan".to_string()
+    } else if value.is_infinite() {
+        if value > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Digits grouped by `_` from 10_000 up, as in the documentation and in TOML.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    if n < 10_000 {
+        return digits;
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('_');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The names a unit-only enum accepts. They are read from serde's own
+/// "unknown variant" message for a value no variant has, so that this list
+/// can never drift from the `rename_all` attributes in `types.rs`.
+pub fn variant_names<T: DeserializeOwned>() -> Vec<String> {
+    let probe = serde::de::value::StrDeserializer::<serde::de::value::Error>::new("\u{0}");
+    match T::deserialize(probe) {
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            let text = e.to_string();
+            let list = text.split_once("expected").map_or("", |(_, rest)| rest);
+            backticked(list)
+        }
+    }
+}
+
+/// The words between backticks in `text`: serde quotes names that way.
+pub(crate) fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// `"a", "b" or "c"` for a list of names, as TOML strings.
+pub(crate) fn one_of(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    match quoted.as_slice() {
+        [] => "nothing".to_string(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} or {second}"),
+        _ => format!("one of {}", quoted.join(", ")),
+    }
+}
+
+fn enum_choice<T: DeserializeOwned>() -> String {
+    one_of(&variant_names::<T>())
+}
+
+/// What the field at `path` accepts, e.g. `an integer in 1..=50`, as stated
+/// in the `(expected …)` of type errors. `None` for a path that is not a
+/// field. Bounds that depend on other fields are named, not computed.
+pub fn expected(path: &FieldPath) -> Option<String> {
+    let pattern = pattern(path);
+    let unit = "a number in 0..=1".to_string();
+    Some(match pattern.as_str() {
+        ""
+        | "run"
+        | "world"
+        | "population"
+        | "citizens"
+        | "legitimacy"
+        | "cops"
+        | "rules"
+        | "metrics"
+        | "citizens.hardship"
+        | "citizens.risk_aversion"
+        | "cops.reductions[]" => "a table".to_string(),
+        "name" => NAME_RULE.to_string(),
+        "description" => "a string".to_string(),
+        "extends" => "a path to a scenario file, relative to this one".to_string(),
+        "run.ticks" => ints(1, MAX_TICKS),
+        "run.replicates" => ints(1, MAX_REPLICATES),
+        "run.seed" => ints(0, MAX_SEED),
+        "run.burn_in" => "an integer in 0..run.ticks".to_string(),
+        "world.width" | "world.height" => ints(1, MAX_SIDE),
+        "world.topology" => enum_choice::<Topology>(),
+        "world.map" => "a path to a map file, relative to this scenario file".to_string(),
+        "world.map_inline" => "a string: rows of map characters".to_string(),
+        "world.legend" => format!(
+            "a table of one-character keys to {}",
+            enum_choice::<Terrain>()
+        ),
+        "world.legend.*" => enum_choice::<Terrain>(),
+        "population.placement" => enum_choice::<Placement>(),
+        "population.citizen_density" | "population.cop_density" => unit,
+        "citizens.vision" | "cops.vision" => ints(1, MAX_VISION),
+        "citizens.threshold" => unit,
+        "citizens.arrest_constant" => numbers(0.0, MAX_ARREST_CONSTANT),
+        "citizens.hardship.min"
+        | "citizens.hardship.max"
+        | "citizens.risk_aversion.min"
+        | "citizens.risk_aversion.max" => unit,
+        "legitimacy.shape" => enum_choice::<LegitimacyShape>(),
+        "legitimacy.initial" | "legitimacy.target" => unit,
+        "legitimacy.start_tick" => ints(0, u64::from(u32::MAX)),
+        "legitimacy.end_tick" => "an integer ≥ legitimacy.start_tick".to_string(),
+        "cops.max_jail_term" => ints(0, MAX_JAIL_TERM),
+        "cops.reductions" => "an array of tables with `tick` and `fraction`".to_string(),
+        "cops.reductions[].tick" => "an integer in 1..=run.ticks".to_string(),
+        "cops.reductions[].fraction" => unit,
+        "rules.neighbourhood" => enum_choice::<NeighbourhoodShape>(),
+        "rules.arrest_rounding" => enum_choice::<ArrestRounding>(),
+        "rules.jailed" => enum_choice::<JailPlacement>(),
+        "rules.jail_term" => enum_choice::<JailTermRange>(),
+        "rules.jail_countdown" => enum_choice::<JailCountdown>(),
+        "rules.citizen_step" => enum_choice::<CitizenStepOrder>(),
+        "rules.cop_moves_to_arrestee" | "rules.movement" => "true or false".to_string(),
+        "metrics.outburst_threshold" => unit,
+        _ => return None,
+    })
+}
+
+/// `path` with array indices as `[]` and legend keys as `*`, to look up in
+/// [`expected`].
+fn pattern(path: &FieldPath) -> String {
+    let is_legend_key = path.0.len() == 3
+        && path.0[0] == PathSegment::Key("world".to_string())
+        && path.0[1] == PathSegment::Key("legend".to_string());
+    let mut out = String::new();
+    for (i, segment) in path.0.iter().enumerate() {
+        match segment {
+            PathSegment::Index(_) => out.push_str("[]"),
+            PathSegment::Key(key) => {
+                if i > 0 {
+                    out.push('.');
+                }
+                if is_legend_key && i == 2 {
+                    out.push('*');
+                } else {
+                    out.push_str(key);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::CopReduction;
+
+    fn first(scenario: &Scenario) -> Violation {
+        violations(scenario)
+            .into_iter()
+            .next()
+            .expect("a violation")
+    }
+
+    #[test]
+    fn default_scenario_is_valid() {
+        assert_eq!(violations(&Scenario::default()), vec![]);
+    }
+
+    #[test]
+    fn vision_out_of_range() {
+        let mut s = Scenario::default();
+        s.citizens.vision = 60;
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "citizens.vision");
+        assert_eq!(
+            v.message,
+            "60 is out of range (expected an integer in 1..=50)"
+        );
+    }
+
+    #[test]
+    fn nan_and_inf_are_rejected() {
+        let mut s = Scenario::default();
+        s.citizens.threshold = f64::NAN;
+        assert_eq!(
+            first(&s).message,
+            "nan is not a finite number (expected a number in 0..=1)"
+        );
+        s.citizens.threshold = 0.1;
+        s.legitimacy.target = f64::INFINITY;
+        assert_eq!(first(&s).field.to_string(), "legitimacy.target");
+    }
+
+    #[test]
+    fn density_sum_above_one() {
+        let mut s = Scenario::default();
+        s.population.citizen_density = 0.75;
+        s.population.cop_density = 0.5;
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "population.citizen_density");
+        assert_eq!(
+            v.message,
+            "0.75 plus population.cop_density = 0.5 is 1.25 (expected citizen_density + cop_density ≤ 1)"
+        );
+        assert_eq!(v.alternatives[0].0.to_string(), "population.cop_density");
+    }
+
+    #[test]
+    fn burn_in_must_be_less_than_ticks() {
+        let mut s = Scenario::default();
+        s.run.ticks = 100;
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "run.burn_in");
+        assert_eq!(
+            v.message,
+            "100 is not less than run.ticks = 100 (expected an integer in 0..100)"
+        );
+    }
+
+    #[test]
+    fn uniform_min_above_max() {
+        let mut s = Scenario::default();
+        s.citizens.risk_aversion = UniformRange { min: 0.6, max: 0.4 };
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "citizens.risk_aversion.max");
+        assert_eq!(
+            v.message,
+            "0.4 is less than citizens.risk_aversion.min = 0.6 (expected a number in 0.6..=1)"
+        );
+    }
+
+    #[test]
+    fn linear_legitimacy_needs_ordered_ticks_but_drop_does_not() {
+        let mut s = Scenario::default();
+        s.legitimacy.shape = LegitimacyShape::Drop;
+        s.legitimacy.start_tick = 200;
+        assert_eq!(violations(&s), vec![]);
+        s.legitimacy.shape = LegitimacyShape::Linear;
+        assert_eq!(first(&s).field.to_string(), "legitimacy.end_tick");
+    }
+
+    #[test]
+    fn reduction_tick_within_run() {
+        let mut s = Scenario::default();
+        s.cops.reductions = vec![
+            CopReduction {
+                tick: 10,
+                fraction: 0.5,
+            },
+            CopReduction {
+                tick: 1001,
+                fraction: 0.5,
+            },
+        ];
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "cops.reductions[1].tick");
+        assert_eq!(
+            v.message,
+            "1001 is out of range (expected an integer in 1..=1000, the run's ticks)"
+        );
+    }
+
+    #[test]
+    fn cop_moves_to_arrestee_needs_leave_grid() {
+        let mut s = Scenario::default();
+        s.rules.cop_moves_to_arrestee = true;
+        assert_eq!(first(&s).field.to_string(), "rules.cop_moves_to_arrestee");
+        s.rules.jailed = JailPlacement::LeaveGrid;
+        assert_eq!(violations(&s), vec![]);
+    }
+
+    #[test]
+    fn name_characters() {
+        let mut s = Scenario::default();
+        s.name = "my run".to_string();
+        assert_eq!(
+            first(&s).message,
+            "\"my run\" contains ' ' (expected a non-empty name of letters, digits, `_`, `-` and `.`)"
+        );
+        s.name = String::new();
+        assert_eq!(first(&s).field.to_string(), "name");
+        s.name = "ok_name-1.2".to_string();
+        assert_eq!(violations(&s), vec![]);
+    }
+
+    #[test]
+    fn torus_too_small_for_vision() {
+        let mut s = Scenario::default();
+        s.world.width = 10;
+        s.world.height = 20;
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "citizens.vision");
+        assert_eq!(
+            v.message,
+            "7 is too large for a 10×20 torus: 2·7+1 = 15 cells would wrap onto themselves (expected an integer in 1..=4)"
+        );
+        s.world.topology = Topology::Bounded;
+        assert_eq!(violations(&s), vec![]);
+    }
+
+    #[test]
+    fn map_problems() {
+        let mut s = Scenario::default();
+        s.world.map_inline = Some("##\n##\n".to_string());
+        s.world.width = 2;
+        s.world.height = 2;
+        s.citizens.vision = 1;
+        s.cops.vision = 1;
+        s.world.topology = Topology::Bounded;
+        assert_eq!(first(&s).field.to_string(), "world.map_inline");
+        s.world.map_inline = Some("#.\n##\n".to_string());
+        assert_eq!(violations(&s), vec![]);
+        s.world.width = 3;
+        assert_eq!(
+            first(&s).message,
+            "3 does not match world.map_inline, which is 2 cells wide (expected 2)"
+        );
+        s.world.width = 2;
+        s.world.map = Some("m.txt".to_string());
+        assert_eq!(first(&s).field.to_string(), "world.map_inline");
+    }
+
+    #[test]
+    fn legend_keys_are_single_characters() {
+        let mut s = Scenario::default();
+        s.world.legend.insert("ab".to_string(), Terrain::Open);
+        let v = first(&s);
+        assert!(v.at_key);
+        assert_eq!(v.field.to_string(), "world.legend.ab");
+    }
+
+    #[test]
+    fn validate_reports_the_first_violation_at_the_file() {
+        let mut s = Scenario::default();
+        s.cops.vision = 0;
+        let err = validate(&s, "x.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.toml: field cops.vision: 0 is out of range (expected an integer in 1..=50)"
+        );
+    }
+
+    #[test]
+    fn variant_names_come_from_serde() {
+        assert_eq!(
+            variant_names::<NeighbourhoodShape>(),
+            ["von_neumann", "moore", "euclidean"]
+        );
+        assert_eq!(variant_names::<Topology>(), ["torus", "bounded"]);
+    }
+
+    #[test]
+    fn expectations() {
+        let path = FieldPath::keys(&["cops", "reductions"])
+            .index(3)
+            .key("tick");
+        assert_eq!(expected(&path).unwrap(), "an integer in 1..=run.ticks");
+        assert_eq!(
+            expected(&FieldPath::keys(&["world", "legend", "x"])).unwrap(),
+            r#""open" or "blocked""#
+        );
+        assert_eq!(
+            expected(&FieldPath::keys(&["rules", "neighbourhood"])).unwrap(),
+            r#"one of "von_neumann", "moore", "euclidean""#
+        );
+        assert_eq!(
+            expected(&FieldPath::keys(&["run", "ticks"])).unwrap(),
+            "an integer in 1..=1_000_000"
+        );
+        assert_eq!(expected(&FieldPath::keys(&["nope"])), None);
+    }
+}

@@ -127,7 +127,12 @@ fn decide(s: &mut SimState, id: u32, legitimacy: f64) -> u32 {
     let i = id as usize;
     let seen = s.citizen_view.count(&s.grid, s.citizens.cell[i]);
     // The citizen counts itself as active when estimating P (A ≥ 1).
-    let p = arrest_probability(s.rules.arrest_constant, s.rules.rounding, seen.cops, seen.actives + 1);
+    let p = arrest_probability(
+        s.rules.arrest_constant,
+        s.rules.rounding,
+        seen.cops,
+        seen.actives + 1,
+    );
     let active = is_active(
         s.citizens.hardship[i],
         s.citizens.risk_aversion[i],

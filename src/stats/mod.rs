@@ -1,1 +1,26 @@
-//! (in progress)
+//! Statistics for Monte Carlo batches and docking validation: streaming
+//! moments, quantiles (exact and in bounded memory) and the two-sample
+//! Kolmogorov–Smirnov test.
+//!
+//! Everything here is deterministic: results depend only on the values and
+//! the order they arrive in, never on timing or thread count, so a batch
+//! summarised in replicate order gives the same bits on every run.
+//!
+//! * [`RunningMoments`]: count, mean and sample sd in O(1) memory (Welford).
+//! * [`quantile_sorted`]: the quantile of a sorted sample, numpy's default.
+//! * [`QuantileSketch`]: quantiles of a stream in bounded memory, exact up
+//!   to a capacity, a t-digest beyond.
+//! * [`ks_two_sample`], [`ks_critical_d`]: do two samples come from one
+//!   distribution?
+//!
+//! Only the standard library is used.
+
+mod ks;
+mod moments;
+mod quantile;
+mod sketch;
+
+pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
+pub use moments::RunningMoments;
+pub use quantile::quantile_sorted;
+pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};

@@ -155,8 +155,15 @@ impl Grid {
     fn write_ghosts(&mut self, i: usize, cell: Cell, occupant: u32) {
         let (py, px) = (i / self.stride, i % self.stride);
         let (x, y) = (px - self.pad, py - self.pad);
-        let xs = [Some(px), self.ghost_offset(x, self.width).map(|g| g.wrapping_add(px))];
-        let ys = [Some(py), self.ghost_offset(y, self.height).map(|g| g.wrapping_add(py))];
+        let xs = [
+            Some(px),
+            self.ghost_offset(x, self.width).map(|g| g.wrapping_add(px)),
+        ];
+        let ys = [
+            Some(py),
+            self.ghost_offset(y, self.height)
+                .map(|g| g.wrapping_add(py)),
+        ];
         for (yi, gy) in ys.iter().enumerate() {
             for (xi, gx) in xs.iter().enumerate() {
                 if xi + yi == 0 {

@@ -159,7 +159,10 @@ mod tests {
             Neighbourhood::new(NeighbourhoodShape::VonNeumann, 7, s).len(),
             112
         );
-        assert_eq!(Neighbourhood::new(NeighbourhoodShape::Moore, 7, s).len(), 224);
+        assert_eq!(
+            Neighbourhood::new(NeighbourhoodShape::Moore, 7, s).len(),
+            224
+        );
         assert_eq!(
             Neighbourhood::new(NeighbourhoodShape::Euclidean, 7, s).len(),
             148
@@ -198,11 +201,19 @@ mod tests {
         let (w, h) = (17usize, 15usize);
         let mut grid = Grid::new(&TerrainMap::open(w as u32, h as u32), Topology::Torus, 7);
         // A deterministic pseudo-random fill.
-        let kinds = [Cell::Empty, Cell::Quiet, Cell::Active, Cell::Jailed, Cell::Cop];
+        let kinds = [
+            Cell::Empty,
+            Cell::Quiet,
+            Cell::Active,
+            Cell::Jailed,
+            Cell::Cop,
+        ];
         let mut s = 12345u64;
         for y in 0..h {
             for x in 0..w {
-                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 let k = kinds[(s >> 33) as usize % kinds.len()];
                 let idx = grid.index(x, y);
                 grid.set(idx, k, (y * w + x) as u32);
@@ -217,10 +228,18 @@ mod tests {
             for y in 0..h {
                 for x in 0..w {
                     let got = nb.count(&grid, grid.index(x, y));
-                    assert_eq!(got, brute_count(&grid, shape, 7, x, y), "{shape:?} at ({x},{y})");
+                    assert_eq!(
+                        got,
+                        brute_count(&grid, shape, 7, x, y),
+                        "{shape:?} at ({x},{y})"
+                    );
                     // nth visits exactly `count` cells of each kind.
                     let idx = grid.index(x, y);
-                    for (kind, n) in [(Cell::Cop, got.cops), (Cell::Active, got.actives), (Cell::Empty, got.empties)] {
+                    for (kind, n) in [
+                        (Cell::Cop, got.cops),
+                        (Cell::Active, got.actives),
+                        (Cell::Empty, got.empties),
+                    ] {
                         for i in 0..n {
                             let found = nb.nth(&grid, idx, kind, i).expect("nth within count");
                             assert_eq!(grid.cell(found), kind);

@@ -1,15 +1,24 @@
-//! A minimal TrueType subsetter, to embed the chart font in SVG files.
+//! Minimal TrueType reading: metrics for laying out text on bitmaps, and a
+//! subsetter to embed the chart font in SVG files.
 //!
-//! The whole DejaVu Sans is 760 kB (1 MB in base64): too much for every
-//! chart. This keeps glyph ids unchanged and empties the outlines of glyphs
-//! the chart does not use (zero length in `loca`), so `cmap`, `hmtx` and
-//! `kern` stay valid as they are. It also drops the OpenType layout and
-//! FontForge tables (`GDEF`, `GPOS`, `GSUB`, `MATH`, `FFTM`, plus any `DSIG`,
-//! `hdmx`, `LTSH`, `VDMX`), turns `post` into format 3 (no glyph names) and
-//! recomputes checksums. Without `GSUB` no substitution can lead to an
-//! emptied glyph; without `GPOS` browsers kern with `kern`, as plotters does.
+//! **Metrics.** plotters' bitmap text (through ab_glyph) ignores each glyph's
+//! left side bearing, which spaces letters unevenly ("Acti ve"), and puts the
+//! baseline half a text size below the anchor. [`Metrics`] gives advances,
+//! side bearings and kerning so that the bitmap back end can place every
+//! glyph itself (see `canvas`).
+//!
+//! **Subsetting.** The whole DejaVu Sans is 760 kB (1 MB in base64): too
+//! much for every chart. [`subset`] keeps glyph ids unchanged and empties the
+//! outlines of glyphs the chart does not use (zero length in `loca`), so
+//! `cmap`, `hmtx` and `kern` stay valid as they are. It also drops the
+//! OpenType layout and FontForge tables (`GDEF`, `GPOS`, `GSUB`, `MATH`,
+//! `FFTM`, plus any `DSIG`, `hdmx`, `LTSH`, `VDMX`), turns `post` into
+//! format 3 (no glyph names) and recomputes checksums. Without `GSUB` no
+//! substitution can lead to an emptied glyph; without `GPOS` browsers kern
+//! with `kern`, as plotters does.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// Tables dropped from the subset.
 const DROPPED: [&[u8; 4]; 9] = [
@@ -154,21 +163,156 @@ fn checksum(data: &[u8]) -> u32 {
     })
 }
 
-/// The ratio of the em size to plotters' text size for this font.
-///
-/// plotters (through ab_glyph) scales text so that the font's height,
-/// ascender minus descender, equals the requested size; its SVG back end
-/// writes `font-size = size / 1.24`. Multiplying the SVG font size by
-/// `1.24 × em_per_height` makes SVG text as large as bitmap text.
-pub(crate) fn em_per_height(font: &[u8]) -> Option<f64> {
-    let tables = Tables::parse(font)?;
-    let head = tables.get(b"head")?;
-    let hhea = tables.get(b"hhea")?;
-    let units_per_em = f64::from(u16_at(head, 18)?);
-    let ascender = f64::from(u16_at(hhea, 4)? as i16);
-    let descender = f64::from(u16_at(hhea, 6)? as i16);
-    let height = ascender - descender;
-    (height > 0.0).then(|| units_per_em / height)
+/// Horizontal metrics and kerning of a TrueType font, in font units.
+pub(crate) struct Metrics {
+    cmap: &'static [u8],
+    hmtx: &'static [u8],
+    long_metrics: usize,
+    /// Pair records (left, right, value) of the first horizontal format-0
+    /// `kern` subtable, sorted by pair.
+    kern_pairs: &'static [u8],
+    /// Units per em.
+    pub units_per_em: f64,
+    /// Ascender minus descender (`hhea`): plotters' text size is this height.
+    pub height: f64,
+    /// Height of capital letters (top of "H").
+    pub cap_height: f64,
+    /// Depth of descenders below the baseline (positive).
+    pub descent: f64,
+}
+
+impl Metrics {
+    fn parse(font: &'static [u8]) -> Option<Metrics> {
+        let tables = Tables::parse(font)?;
+        let head = tables.get(b"head")?;
+        let hhea = tables.get(b"hhea")?;
+        let units_per_em = f64::from(u16_at(head, 18)?);
+        let ascender = f64::from(u16_at(hhea, 4)? as i16);
+        let descender = f64::from(u16_at(hhea, 6)? as i16);
+        let cmap = unicode_cmap(tables.get(b"cmap")?)?;
+        let mut metrics = Metrics {
+            cmap,
+            hmtx: tables.get(b"hmtx")?,
+            long_metrics: usize::from(u16_at(hhea, 34)?).max(1),
+            kern_pairs: tables.get(b"kern").and_then(kern_pairs).unwrap_or(&[]),
+            units_per_em,
+            height: ascender - descender,
+            cap_height: 0.7 * units_per_em,
+            descent: -descender,
+        };
+        if !(metrics.height > 0.0 && units_per_em > 0.0) {
+            return None;
+        }
+        // Cap height: yMax of "H" in its glyph header.
+        let glyf = tables.get(b"glyf")?;
+        let loca = tables.get(b"loca")?;
+        let h = usize::from(metrics.glyph('H'));
+        let offset = if u16_at(head, 50)? == 1 {
+            u32_at(loca, 4 * h).map(|o| o as usize)
+        } else {
+            u16_at(loca, 2 * h).map(|o| 2 * usize::from(o))
+        };
+        if let Some(y_max) = offset.and_then(|o| u16_at(glyf, o + 8)) {
+            let y_max = f64::from(y_max as i16);
+            if y_max > 0.0 {
+                metrics.cap_height = y_max;
+            }
+        }
+        Some(metrics)
+    }
+
+    /// Glyph id of `c` (0, `.notdef`, if the font lacks it).
+    pub(crate) fn glyph(&self, c: char) -> u16 {
+        lookup(self.cmap, c).unwrap_or(0)
+    }
+
+    /// Advance width and left side bearing of glyph `g`.
+    pub(crate) fn h_metrics(&self, g: u16) -> (f64, f64) {
+        let g = usize::from(g);
+        let n = self.long_metrics;
+        let advance = u16_at(self.hmtx, 4 * g.min(n - 1)).unwrap_or(0);
+        let lsb = if g < n {
+            u16_at(self.hmtx, 4 * g + 2)
+        } else {
+            u16_at(self.hmtx, 4 * n + 2 * (g - n))
+        };
+        (f64::from(advance), f64::from(lsb.unwrap_or(0) as i16))
+    }
+
+    /// Kerning between glyphs `left` and `right`.
+    pub(crate) fn kern(&self, left: u16, right: u16) -> f64 {
+        let key = (u32::from(left) << 16) | u32::from(right);
+        let count = self.kern_pairs.len() / 6;
+        let (mut lo, mut hi) = (0, count);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let pair = u32_at(self.kern_pairs, 6 * mid).unwrap_or(0);
+            match pair.cmp(&key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    return f64::from(u16_at(self.kern_pairs, 6 * mid + 4).unwrap_or(0) as i16);
+                }
+            }
+        }
+        0.0
+    }
+
+    /// Pen position of each character of `text` (before its left side
+    /// bearing), plus the total advance, in font units.
+    pub(crate) fn layout(&self, text: &str) -> (Vec<(char, f64, f64)>, f64) {
+        let mut pen = 0.0;
+        let mut prev = None;
+        let mut glyphs = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            let g = self.glyph(c);
+            if let Some(p) = prev {
+                pen += self.kern(p, g);
+            }
+            let (advance, lsb) = self.h_metrics(g);
+            glyphs.push((c, pen, lsb));
+            pen += advance;
+            prev = Some(g);
+        }
+        (glyphs, pen)
+    }
+}
+
+/// The pair records of the first horizontal format-0 subtable of `kern`
+/// (version 0, the Microsoft layout).
+fn kern_pairs(kern: &[u8]) -> Option<&[u8]> {
+    if u16_at(kern, 0)? != 0 {
+        return None;
+    }
+    let mut at = 4;
+    for _ in 0..u16_at(kern, 2)? {
+        let length = usize::from(u16_at(kern, at + 2)?);
+        let coverage = u16_at(kern, at + 4)?;
+        if coverage >> 8 == 0 && coverage & 0x000F == 0x0001 {
+            let pairs = usize::from(u16_at(kern, at + 6)?);
+            return kern.get(at + 14..at + 14 + 6 * pairs);
+        }
+        at += length.max(6);
+    }
+    None
+}
+
+/// Baseline below a text's anchor point, in ems, for text anchored at its
+/// top (plotters' SVG value), centre (capitals and digits centred) and
+/// bottom (descenders resting on the anchor), as used by both back ends.
+#[allow(clippy::type_complexity)]
+pub(crate) const BASELINES_EM: [fn(&Metrics) -> f64; 3] = [
+    |_| 0.76,
+    |m| m.cap_height / 2.0 / m.units_per_em,
+    |m| -m.descent / m.units_per_em,
+];
+
+/// Metrics of the embedded chart font, parsed once.
+pub(crate) fn chart_font() -> Option<&'static Metrics> {
+    static METRICS: OnceLock<Option<Metrics>> = OnceLock::new();
+    METRICS
+        .get_or_init(|| Metrics::parse(crate::plot::style::FONT_BYTES))
+        .as_ref()
 }
 
 /// A copy of `font` that draws only `chars` (and `.notdef`); `None` if the
@@ -221,7 +365,9 @@ pub(crate) fn subset(font: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
 
     let mut new_head = head.to_vec();
     new_head.get_mut(8..12)?.copy_from_slice(&[0; 4]);
-    new_head.get_mut(50..52)?.copy_from_slice(&1u16.to_be_bytes());
+    new_head
+        .get_mut(50..52)?
+        .copy_from_slice(&1u16.to_be_bytes());
     let mut post = tables.get(b"post")?.get(..32)?.to_vec();
     post[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
 
@@ -248,7 +394,12 @@ pub(crate) fn subset(font: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let search_range = 16usize << entry_selector;
     let mut out = Vec::new();
     out.extend_from_slice(font.get(0..4)?);
-    for v in [count, search_range, entry_selector as usize, 16 * count - search_range] {
+    for v in [
+        count,
+        search_range,
+        entry_selector as usize,
+        16 * count - search_range,
+    ] {
         out.extend_from_slice(&(v as u16).to_be_bytes());
     }
     let mut offset = 12 + 16 * count;
@@ -278,7 +429,11 @@ pub(crate) fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -345,14 +500,45 @@ mod tests {
     }
 
     #[test]
-    fn em_ratio_of_dejavu() {
-        let r = em_per_height(FONT_BYTES).unwrap();
-        assert!((r - 2048.0 / 2384.0).abs() < 1e-9, "{r}");
+    fn subset_keeps_components_of_composite_glyphs() {
+        // In DejaVu Sans "é" is "e" plus "acute"; "acute" is not asked for.
+        let chars: BTreeSet<char> = ['é'].into_iter().collect();
+        let small = subset(FONT_BYTES, &chars).unwrap();
+        let tables = Tables::parse(&small).unwrap();
+        let loca = tables.get(b"loca").unwrap();
+        let glyf = tables.get(b"glyf").unwrap();
+        let cmap = unicode_cmap(tables.get(b"cmap").unwrap()).unwrap();
+        let range = |g: u16| {
+            let g = usize::from(g);
+            u32_at(loca, 4 * g).unwrap() as usize..u32_at(loca, 4 * g + 4).unwrap() as usize
+        };
+        let parts = components(&glyf[range(lookup(cmap, 'é').unwrap())]);
+        assert_eq!(parts.len(), 2);
+        assert!(parts.contains(&lookup(cmap, 'e').unwrap()));
+        assert!(parts.iter().all(|&g| !range(g).is_empty()));
+        assert!(range(lookup(cmap, 'n').unwrap()).is_empty());
+    }
+
+    #[test]
+    fn metrics_of_dejavu() {
+        let m = chart_font().unwrap();
+        assert_eq!(m.units_per_em, 2048.0);
+        assert_eq!(m.height, 1901.0 + 483.0);
+        assert!((m.cap_height / m.units_per_em - 0.729).abs() < 0.01);
+        let (adv_i, lsb_i) = m.h_metrics(m.glyph('i'));
+        assert!(adv_i > 0.0 && lsb_i > 0.0);
+        // "AV" is kerned together; "ab" is not.
+        assert!(m.kern(m.glyph('A'), m.glyph('V')) < 0.0);
+        assert_eq!(m.kern(m.glyph('a'), m.glyph('b')), 0.0);
+        let (glyphs, width) = m.layout("AV");
+        assert_eq!(glyphs.len(), 2);
+        assert!(glyphs[1].1 < m.h_metrics(m.glyph('A')).0);
+        assert!(width > 0.0);
     }
 
     #[test]
     fn garbage_is_rejected() {
         assert!(subset(b"not a font", &BTreeSet::new()).is_none());
-        assert!(em_per_height(&[0; 3]).is_none());
+        assert!(Tables::parse(&[0; 3]).is_none());
     }
 }
