@@ -116,6 +116,31 @@ fn unknown_table_suggests_at_its_header() {
 }
 
 #[test]
+fn enum_field_given_a_number() {
+    assert_eq!(
+        load_str("world.topology = 3\n", "s.toml", &[])
+            .unwrap_err()
+            .to_string(),
+        "s.toml:1:18: field world.topology: invalid type: integer `3` (expected \"torus\" or \
+         \"bounded\")"
+    );
+}
+
+#[test]
+fn datetime_is_not_a_string() {
+    assert_eq!(
+        load_str("name = 1979-05-27\n", "s.toml", &[])
+            .unwrap_err()
+            .to_string(),
+        "s.toml:1:8: field name: invalid type: datetime `1979-05-27` (expected a non-empty name \
+         of letters, digits, `_`, `-` and `.`)"
+    );
+    // From the shell, a date-like value can only mean its text.
+    let scenario = load_str("", "s.toml", &sets(&["name=2024-06-01"])).unwrap();
+    assert_eq!(scenario.name, "2024-06-01");
+}
+
+#[test]
 fn enum_typo_suggests_the_variant() {
     assert_eq!(
         load_str("[rules]\nneighbourhood = \"moor\"\n", "s.toml", &[])
@@ -525,6 +550,8 @@ fn map_with_crlf_and_no_final_newline() {
     ]);
     let scenario = load(&dir.path().join("s.toml"), &[]).unwrap();
     assert_eq!((scenario.world.width, scenario.world.height), (3, 3));
+    assert_eq!(scenario.world.map_inline.as_deref(), Some("..#\n...\n.#."));
+    assert_round_trip(&scenario);
 }
 
 #[test]

@@ -775,6 +775,30 @@ mod tests {
     }
 
     #[test]
+    fn text_width_agrees_with_plotters() {
+        ensure_font().unwrap();
+        let theme = Theme::for_canvas(1200, 700);
+        let mut svg = String::new();
+        let area = SVGBackend::with_string(&mut svg, (100, 100)).into_drawing_area();
+        for text in ["Citizens by state", "AVAVA To Wa", "5\u{2013}95 % · 1,200"] {
+            let style = theme.text(40.0, INK);
+            let (w, _) = area.estimate_text_size(text, &style).unwrap();
+            let ours = theme.text_width(text, 40.0);
+            assert!(
+                (ours - f64::from(w)).abs() <= 1.5,
+                "{text:?}: {ours} vs {w}"
+            );
+        }
+        let lines = theme.wrap_text(
+            "one two three four",
+            17.0,
+            theme.text_width("three four", 17.0),
+        );
+        assert_eq!(lines, vec!["one two", "three four"]);
+        assert_eq!(theme.wrap_text("", 17.0, 10.0), Vec::<String>::new());
+    }
+
+    #[test]
     fn ticks_are_nice() {
         let (ticks, step) = nice_ticks(0.0, 1000.0, 6);
         assert_eq!(step, 200.0);

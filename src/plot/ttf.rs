@@ -386,7 +386,7 @@ pub(crate) fn subset(font: &[u8], chars: &BTreeSet<char>) -> Option<Vec<u8>> {
             (tag, data)
         })
         .collect();
-    out_tables.sort_by(|a, b| a.0.cmp(&b.0));
+    out_tables.sort_by_key(|t| t.0);
 
     // Offset table, directory, then tables on 4-byte boundaries.
     let count = out_tables.len();

@@ -1,7 +1,7 @@
 //! Loading: read, follow `extends`, apply `--set`, deserialize, validate.
 //!
-//! Each file is parsed with `toml_edit`, which keeps byte spans, into a
-//! [`Entry`] tree: the TOML values together with the file, line and column
+//! Each file is parsed with `toml_edit`, which keeps byte spans, into an
+//! `Entry` tree: the TOML values together with the file, line and column
 //! each key and value was written at. The tree of every file is first
 //! deserialized on its own (so a type error or unknown key is reported in
 //! the file that has it, even when a child overrides the value), then the
@@ -693,6 +693,9 @@ fn override_value(text: &str, col: usize) -> Entry {
             Some(toml_edit::Item::Value(value)) => Some(source.value(value, None)),
             _ => None,
         });
+    // No field takes a datetime: `name=2024-06-01` means the text.
+    let as_toml =
+        as_toml.filter(|entry| !matches!(entry.node, Node::Scalar(toml::Value::Datetime(_))));
     as_toml.unwrap_or_else(|| {
         let mut origin = Origin::file(SET_FILE);
         origin.value = Some(Pos { line: 1, col });
@@ -709,6 +712,14 @@ fn override_value(text: &str, col: usize) -> Entry {
 /// The tree as a [`Scenario`], or the first type error or unknown key,
 /// located at the offending value or key.
 fn deserialize(tree: &Entry) -> Result<Scenario, ScenarioError> {
+    if let Some((path, entry)) = find_datetime(tree, FieldPath::default()) {
+        let message = wrong_value("invalid type: datetime", &path, Some(entry));
+        return Err(ScenarioError::field(
+            entry.origin.location(false),
+            &path,
+            &message,
+        ));
+    }
     serde_path_to_error::deserialize(tree.to_toml()).map_err(|e| {
         let path = field_path(e.path());
         let (message, at_key) = describe_serde_error(e.inner().message(), &path, tree);
@@ -747,7 +758,7 @@ fn describe_serde_error(raw: &str, path: &FieldPath, tree: &Entry) -> (String, b
             return (unknown_value(value, rest), false);
         }
     }
-    (wrong_value(raw, path), false)
+    (wrong_value(raw, path, tree.get(path)), false)
 }
 
 /// `unknown key; did you mean `vision`? (expected one of `vision`, …)`
@@ -779,20 +790,54 @@ fn unknown_value(value: &str, serde_rest: &str) -> String {
     }
 }
 
-/// A type or value error: serde's description of what was found, then
-/// what the field accepts, in the words of [`validate::expected`].
-fn wrong_value(raw: &str, path: &FieldPath) -> String {
-    let (found, serde_expected) = match raw.rfind(", expected ") {
+/// A type or value error: what was found, then what the field accepts, in
+/// the words of [`validate::expected`].
+fn wrong_value(raw: &str, path: &FieldPath, found: Option<&Entry>) -> String {
+    let (serde_found, serde_expected) = match raw.rfind(", expected ") {
         Some(cut) => (&raw[..cut], Some(&raw[cut + ", expected ".len()..])),
         None => (raw, None),
     };
-    // serde names TOML tables "map" and arrays "sequence".
-    let found = found
-        .replacen("invalid type: map", "invalid type: table", 1)
-        .replacen("invalid type: sequence", "invalid type: array", 1);
+    // For a type error, describe the value in TOML's words: serde says
+    // "map", "sequence", or for an enum field even "unit variant".
+    let found = match found {
+        Some(entry) if serde_found.starts_with("invalid type: ") => {
+            format!("invalid type: {}", describe_value(&entry.node))
+        }
+        _ => serde_found.to_string(),
+    };
     match validate::expected(path).or(serde_expected.map(str::to_string)) {
         Some(expected) => format!("{found} (expected {expected})"),
         None => found,
+    }
+}
+
+/// A value's TOML type, with the value for scalars: `integer `3``.
+fn describe_value(node: &Node) -> String {
+    match node {
+        Node::Table(_) => "table".to_string(),
+        Node::Array(_) => "array".to_string(),
+        Node::Scalar(toml::Value::String(s)) => format!("string {s:?}"),
+        Node::Scalar(toml::Value::Integer(i)) => format!("integer `{i}`"),
+        Node::Scalar(toml::Value::Float(f)) => format!("floating point `{f:?}`"),
+        Node::Scalar(toml::Value::Boolean(b)) => format!("boolean `{b}`"),
+        Node::Scalar(toml::Value::Datetime(d)) => format!("datetime `{d}`"),
+        Node::Scalar(other) => other.type_str().to_string(),
+    }
+}
+
+/// The first datetime in the tree: no field takes one, and serde would
+/// read it as a string, accepting `name = 1979-05-27`.
+fn find_datetime(entry: &Entry, path: FieldPath) -> Option<(FieldPath, &Entry)> {
+    match &entry.node {
+        Node::Scalar(toml::Value::Datetime(_)) => Some((path, entry)),
+        Node::Scalar(_) => None,
+        Node::Table(map) => map
+            .iter()
+            .find_map(|(key, child)| find_datetime(child, path.key(key))),
+        Node::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, child)| find_datetime(child, path.index(i))),
     }
 }
 
@@ -869,49 +914,32 @@ fn located_violation(violation: Violation, tree: &Entry) -> ScenarioError {
 /// it, so that the resolved scenario is self-contained. The tree follows,
 /// so that later errors about the size point at where the map was named.
 fn resolve_map(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), ScenarioError> {
+    // Map characters are looked up in the legend: check its keys first.
     if let Some(violation) = validate::legend_violations(&scenario.world)
         .into_iter()
         .next()
     {
         return Err(located_violation(violation, tree));
     }
-    let map_path = FieldPath::keys(&["world", "map"]);
-    let inline_path = FieldPath::keys(&["world", "map_inline"]);
     let (terrain, origin) = if let Some(written) = scenario.world.map.take() {
-        let origin = origin_at(tree, &map_path);
-        let text = read_map_file(&written, &origin)?;
-        let terrain = parse_map_file(&text, &written, &origin, scenario)?;
+        let origin = origin_at(tree, &FieldPath::keys(&["world", "map"]));
+        let (text, terrain) = read_map_file(&written, &origin, scenario)?;
+        // `\r\n` reads like `\n`; store plain rows so that the resolved
+        // scenario shows the map as it looks.
+        let text = text.replace("\r\n", "\n");
+        inline_map_file(tree, &text, &origin);
         scenario.world.map_inline = Some(text);
-        let mut inline_origin = origin.clone();
-        inline_origin.text = None;
-        if let Some(world) = tree.table_at_mut(&["world"]) {
-            world.remove("map");
-        }
-        let inline = Entry {
-            node: Node::Scalar(toml::Value::String(
-                scenario.world.map_inline.clone().unwrap_or_default(),
-            )),
-            origin: inline_origin.clone(),
-        };
-        tree.set_leaf(&["world", "map_inline"], inline);
-        (terrain, inline_origin)
+        (terrain, origin)
     } else if let Some(text) = &scenario.world.map_inline {
-        let origin = origin_at(tree, &inline_path);
-        let terrain = TerrainMap::parse(text, &scenario.world.legend).map_err(|e| {
-            ScenarioError::field(
-                map_text_location(&origin, e.line, e.col),
-                &inline_path,
-                &e.message,
-            )
-        })?;
-        if terrain.open_cells() == 0 {
-            let violation = validate::no_open_cell(inline_path);
-            return Err(ScenarioError::field(
-                origin.location(false),
-                &violation.field,
-                &violation.message,
-            ));
-        }
+        let field = FieldPath::keys(&["world", "map_inline"]);
+        let origin = origin_at(tree, &field);
+        let terrain = check_map_text(
+            text,
+            scenario,
+            &field,
+            |line, col| map_text_location(&origin, line, col),
+            origin.location(false),
+        )?;
         (terrain, origin)
     } else {
         return Ok(());
@@ -919,11 +947,12 @@ fn resolve_map(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), Scenario
     scenario.world.width = terrain.width;
     scenario.world.height = terrain.height;
     for (key, size) in [("width", terrain.width), ("height", terrain.height)] {
-        let mut size_origin = origin.clone();
-        size_origin.text = None;
         let entry = Entry {
             node: Node::Scalar(toml::Value::Integer(size.into())),
-            origin: size_origin,
+            origin: Origin {
+                text: None,
+                ..origin.clone()
+            },
         };
         tree.set_leaf(&["world", key], entry);
     }
@@ -936,35 +965,63 @@ fn origin_at(tree: &Entry, path: &FieldPath) -> Origin {
         .map_or_else(|| tree.origin.clone(), |entry| entry.origin.clone())
 }
 
-fn read_map_file(written: &str, origin: &Origin) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(relative_to(&origin.file, written)).map_err(|e| {
-        ScenarioError::field(
-            origin.location(false),
-            &FieldPath::keys(&["world", "map"]),
-            &format!("cannot read {written}: {}", io_reason(&e)),
-        )
-    })
-}
-
-/// Checks a map file's text; errors are located in the map file.
-fn parse_map_file(
-    text: &str,
+/// Reads and checks the map file named `written` (relative to the file
+/// that names it); errors inside it are located in the map file.
+fn read_map_file(
     written: &str,
     origin: &Origin,
     scenario: &Scenario,
-) -> Result<TerrainMap, ScenarioError> {
-    let map_path = FieldPath::keys(&["world", "map"]);
-    let file = relative_to(&origin.file, written).display().to_string();
-    let terrain = TerrainMap::parse(text, &scenario.world.legend).map_err(|e| {
-        ScenarioError::field(Location::at(&file, e.line, e.col), &map_path, &e.message)
+) -> Result<(String, TerrainMap), ScenarioError> {
+    let field = FieldPath::keys(&["world", "map"]);
+    let path = relative_to(&origin.file, written);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ScenarioError::field(
+            origin.location(false),
+            &field,
+            &format!("cannot read {written}: {}", io_reason(&e)),
+        )
     })?;
+    let file = path.display().to_string();
+    let terrain = check_map_text(
+        &text,
+        scenario,
+        &field,
+        |line, col| Location::at(&file, line, col),
+        Location::file(&file),
+    )?;
+    Ok((text, terrain))
+}
+
+/// In the tree, the map file named at `origin` becomes an inline map
+/// located there.
+fn inline_map_file(tree: &mut Entry, text: &str, origin: &Origin) {
+    if let Some(world) = tree.table_at_mut(&["world"]) {
+        world.remove("map");
+    }
+    let inline = Entry {
+        node: Node::Scalar(toml::Value::String(text.to_string())),
+        origin: Origin {
+            text: None,
+            ..origin.clone()
+        },
+    };
+    tree.set_leaf(&["world", "map_inline"], inline);
+}
+
+/// Parses map text with the scenario's legend and requires an open cell;
+/// `cell` locates a map line and column, `whole` the map as a whole.
+fn check_map_text(
+    text: &str,
+    scenario: &Scenario,
+    field: &FieldPath,
+    cell: impl Fn(usize, usize) -> Location,
+    whole: Location,
+) -> Result<TerrainMap, ScenarioError> {
+    let terrain = TerrainMap::parse(text, &scenario.world.legend)
+        .map_err(|e| ScenarioError::field(cell(e.line, e.col), field, &e.message))?;
     if terrain.open_cells() == 0 {
-        let violation = validate::no_open_cell(map_path);
-        return Err(ScenarioError::field(
-            Location::file(&file),
-            &violation.field,
-            &violation.message,
-        ));
+        let violation = validate::no_open_cell(field.clone());
+        return Err(ScenarioError::field(whole, field, &violation.message));
     }
     Ok(terrain)
 }
@@ -974,11 +1031,13 @@ fn parse_map_file(
 /// the first row of any string, else the start of the string.
 fn map_text_location(origin: &Origin, line: usize, col: usize) -> Location {
     match origin.text {
-        Some(start) if line == 1 => {
-            Location::at(&origin.file, start.pos.line, start.pos.col + col - 1)
-        }
+        Some(start) if line <= 1 => Location::at(
+            &origin.file,
+            start.pos.line,
+            start.pos.col + col.saturating_sub(1),
+        ),
         Some(start) if start.multiline => {
-            Location::at(&origin.file, start.pos.line + line - 1, col)
+            Location::at(&origin.file, start.pos.line + line.saturating_sub(1), col)
         }
         _ => origin.location(false),
     }

@@ -149,9 +149,20 @@ fn ragged_row(line: usize, col: usize, length: usize, width: usize) -> MapError 
         line,
         col,
         format!(
-            "row {line} is {length} cells long but row 1 is {width} (expected every row {width} cells long)"
+            "row {line} is {} long but row 1 is {width} (expected every row {} long)",
+            cells(length),
+            cells(width)
         ),
     )
+}
+
+/// `1 cell`, `6 cells`.
+fn cells(n: usize) -> String {
+    if n == 1 {
+        "1 cell".to_string()
+    } else {
+        format!("{n} cells")
+    }
 }
 
 /// The legend's characters, quoted, for "expected" lists: `'#', '.'`.

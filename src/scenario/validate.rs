@@ -66,7 +66,7 @@ impl Violation {
 }
 
 /// Checks `scenario`; `Err` carries the first violation, located at `file`
-/// without line or column (use [`crate::scenario::load`] for located errors).
+/// without line or column (use [`crate::scenario::load()`] for located errors).
 pub fn validate(scenario: &Scenario, file: &str) -> Result<(), ScenarioError> {
     match violations(scenario).into_iter().next() {
         None => Ok(()),
@@ -104,7 +104,7 @@ pub fn violations(scenario: &Scenario) -> Vec<Violation> {
 fn check_name(name: &str, out: &mut Vec<Violation>) {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     let problem = if name.is_empty() {
-        Some("is empty".to_string())
+        Some("\"\" is empty".to_string())
     } else {
         name.chars()
             .find(|&c| !allowed(c))
@@ -161,47 +161,61 @@ fn check_run(scenario: &Scenario, out: &mut Vec<Violation>) {
 }
 
 fn check_world(world: &WorldConfig, out: &mut Vec<Violation>) {
-    let width = FieldPath::keys(&["world", "width"]);
-    let height = FieldPath::keys(&["world", "height"]);
-    check_int(width.clone(), world.width.into(), 1, MAX_SIDE, out);
-    check_int(height.clone(), world.height.into(), 1, MAX_SIDE, out);
+    check_int(
+        FieldPath::keys(&["world", "width"]),
+        world.width.into(),
+        1,
+        MAX_SIDE,
+        out,
+    );
+    check_int(
+        FieldPath::keys(&["world", "height"]),
+        world.height.into(),
+        1,
+        MAX_SIDE,
+        out,
+    );
     out.extend(map_exclusivity_violation(world));
     let legend_problems = legend_violations(world);
-    let legend_ok = legend_problems.is_empty();
-    out.extend(legend_problems);
-    if !legend_ok {
-        return;
+    if legend_problems.is_empty() {
+        check_inline_map(world, out);
     }
+    out.extend(legend_problems);
+}
+
+/// An inline map must parse, have an open cell, and match the stated size
+/// (the loader sets the size from the map; a scenario built in code might
+/// not).
+fn check_inline_map(world: &WorldConfig, out: &mut Vec<Violation>) {
     let Some(text) = &world.map_inline else {
         return;
     };
     let inline = FieldPath::keys(&["world", "map_inline"]);
-    match super::TerrainMap::parse(text, &world.legend) {
-        Err(e) => out.push(Violation::new(
-            inline,
-            format!("line {}, column {}: {}", e.line, e.col, e.message),
-        )),
-        Ok(map) => {
-            if map.open_cells() == 0 {
-                out.push(no_open_cell(inline));
-            }
-            for (field, actual, name) in
-                [(width, world.width, "wide"), (height, world.height, "high")]
-            {
-                let from_map = if name == "wide" {
-                    map.width
-                } else {
-                    map.height
-                };
-                if actual != from_map {
-                    out.push(Violation::new(
-                        field,
-                        format!(
-                            "{actual} does not match world.map_inline, which is {from_map} cells {name} (expected {from_map})"
-                        ),
-                    ));
-                }
-            }
+    let map = match super::TerrainMap::parse(text, &world.legend) {
+        Ok(map) => map,
+        Err(e) => {
+            out.push(Violation::new(
+                inline,
+                format!("line {}, column {}: {}", e.line, e.col, e.message),
+            ));
+            return;
+        }
+    };
+    if map.open_cells() == 0 {
+        out.push(no_open_cell(inline));
+    }
+    let sides = [
+        ("width", world.width, map.width, "wide"),
+        ("height", world.height, map.height, "high"),
+    ];
+    for (key, stated, from_map, adjective) in sides {
+        if stated != from_map {
+            out.push(Violation::new(
+                FieldPath::keys(&["world", key]),
+                format!(
+                    "{stated} does not match world.map_inline, which is {from_map} cells {adjective} (expected {from_map})"
+                ),
+            ));
         }
     }
 }
@@ -814,8 +828,10 @@ mod tests {
 
     #[test]
     fn name_characters() {
-        let mut s = Scenario::default();
-        s.name = "my run".to_string();
+        let mut s = Scenario {
+            name: "my run".to_string(),
+            ..Scenario::default()
+        };
         assert_eq!(
             first(&s).message,
             "\"my run\" contains ' ' (expected a non-empty name of letters, digits, `_`, `-` and `.`)"

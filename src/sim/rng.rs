@@ -66,5 +66,5 @@ mod tests {
         assert_eq!(x, PINNED_FIRST_DRAW);
     }
 
-    const PINNED_FIRST_DRAW: u64 = 0;
+    const PINNED_FIRST_DRAW: u64 = 15_953_810_294_117_694_994;
 }

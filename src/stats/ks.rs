@@ -15,7 +15,7 @@
 /// Largest n·m for which [`ks_two_sample`] computes the exact p-value; above
 /// it, the asymptotic Kolmogorov distribution is used. The exact computation
 /// costs O(n·m) time, so this keeps a test well under a millisecond.
-pub const KS_EXACT_MAX_PRODUCT: u128 = 10_000;
+pub const KS_EXACT_MAX_PRODUCT: usize = 10_000;
 
 /// Outcome of a two-sample Kolmogorov–Smirnov test.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -208,7 +208,8 @@ pub fn kolmogorov_sf(lambda: f64) -> f64 {
 }
 
 fn uses_exact(n: usize, m: usize) -> bool {
-    n as u128 * m as u128 <= KS_EXACT_MAX_PRODUCT
+    // In u128: n·m may not fit a usize.
+    n as u128 * m as u128 <= KS_EXACT_MAX_PRODUCT as u128
 }
 
 fn gcd(mut a: u128, mut b: u128) -> u128 {
@@ -280,7 +281,7 @@ impl Lattice {
         if h == 0 {
             return 1.0;
         }
-        if self.n * self.m <= KS_EXACT_MAX_PRODUCT {
+        if uses_exact(self.n as usize, self.m as usize) {
             self.p_exact(h)
         } else {
             self.p_asymptotic(h)

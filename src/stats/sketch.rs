@@ -55,20 +55,21 @@ impl Centroid {
 ///
 /// **Accuracy beyond capacity** (capacity 256; rank error = distance from q
 /// to the empirical CDF at the estimate, over all values pushed), measured
-/// by the tests of this module on 100,000 values (uniform and normal, 40
-/// random streams):
+/// by `accuracy_over_many_streams` in this module's tests on 40 streams of
+/// 100,000 values, half uniform, half normal:
 ///
 /// | level               | p01    | p05    | p25    | p50    | p75    | p95    | p99    |
 /// |---------------------|--------|--------|--------|--------|--------|--------|--------|
-/// | mean rank error     | 0.0001 | 0.0002 | 0.0009 | 0.0011 | 0.0009 | 0.0003 | 0.0001 |
-/// | worst of 40 streams | 0.0006 | 0.0018 | 0.0033 | 0.0043 | 0.0036 | 0.0015 | 0.0010 |
+/// | mean rank error     | 0.0001 | 0.0002 | 0.0010 | 0.0012 | 0.0011 | 0.0003 | 0.0001 |
+/// | worst of 40 streams | 0.0008 | 0.0009 | 0.0032 | 0.0044 | 0.0040 | 0.0014 | 0.0004 |
 ///
 /// Sorted, reverse-sorted, exponential and heavily tied streams stay within
-/// the same range. The tests assert 0.01 at every level. This is an
+/// the same range; the tests assert 0.01 at every level. This is an
 /// empirical figure, not a guarantee (see the module docs): a cluster near
 /// the median holds about π/δ ≈ 1.2 % of the values, and interpolation
-/// inside one typically strays by a fraction of that. The error grows
-/// roughly as 1/capacity (capacity 128 about doubles it).
+/// inside one typically strays by a fraction of that. Other capacities
+/// (worst p50 rank error over 40 uniform streams of 100,000): 64: 0.012,
+/// 128: 0.0076, 256: 0.0055, 512: 0.0018, 1024: 0.0011.
 ///
 /// Other properties, all tested:
 ///
@@ -83,8 +84,10 @@ impl Centroid {
 ///   constant; answers are monotone in `q`.
 /// * Memory never exceeds [`memory_bound_bytes`](Self::memory_bound_bytes)
 ///   (16 bytes per cell, 2·capacity + 1 cells: about 8 KiB at the default),
-///   whatever the count; merging works in place, and `quantile` allocates
-///   O(capacity) temporary space.
+///   whatever the count. While exact it holds 16 bytes per value (rounded
+///   up to a power of two, at most capacity), so a batch summary with one
+///   sketch per tick and metric costs little for few replicates. Merging
+///   works in place; `quantile` allocates O(capacity) temporary space.
 ///
 /// Non-finite values are not summarised: once a NaN or an infinity has been
 /// pushed, every quantile is NaN, so a broken replicate cannot hide in a
@@ -100,7 +103,7 @@ impl Centroid {
 /// assert!((s.quantile(0.5) - 0.5).abs() < 0.01);
 /// assert!(s.memory_bytes() <= s.memory_bound_bytes());
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct QuantileSketch {
     /// Values kept exactly, and the compression parameter δ.
     capacity: usize,
@@ -126,6 +129,16 @@ pub struct QuantileSketch {
     merges: u64,
 }
 
+impl Clone for QuantileSketch {
+    fn clone(&self) -> Self {
+        // A derived clone would size `cells` to its length, and the clone's
+        // later pushes would grow it by doubling, past the memory bound.
+        let mut cells = Vec::with_capacity(self.cells.capacity());
+        cells.extend_from_slice(&self.cells);
+        Self { cells, ..*self }
+    }
+}
+
 impl Default for QuantileSketch {
     fn default() -> Self {
         Self::new()
@@ -141,7 +154,7 @@ impl QuantileSketch {
     /// A sketch exact up to `capacity` values, then a t-digest with
     /// compression δ = `capacity`. Memory grows linearly with `capacity`
     /// (see [`memory_bound_bytes`](Self::memory_bound_bytes)) and the error
-    /// beyond it shrinks roughly as 1/`capacity`.
+    /// beyond it shrinks as it grows (see the type's docs for figures).
     ///
     /// # Panics
     ///
@@ -163,17 +176,19 @@ impl QuantileSketch {
             non_finite: false,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            // Exact phase: room for the raw values only; the digest's share
-            // is reserved at the first merge, so small batches stay small.
-            cells: Vec::with_capacity(capacity),
+            // Grown on demand (see `push`): a batch summary holds one
+            // sketch per tick and metric, so an empty or small sketch must
+            // cost little.
+            cells: Vec::new(),
             merged: 0,
             cos_limit,
             merges: 0,
         }
     }
 
-    /// Adds one value. Amortised O(log capacity); allocates only at the
-    /// first merge.
+    /// Adds one value. Amortised O(log capacity). Allocates only while
+    /// the sketch is exact (growing by doubling up to the capacity) and at
+    /// the first merge (to its final size).
     pub fn push(&mut self, x: f64) {
         self.count += 1;
         if !x.is_finite() {
@@ -188,6 +203,12 @@ impl QuantileSketch {
         self.max = self.max.max(x);
         if self.cells.len() - self.merged == self.capacity {
             self.merge();
+        } else if self.merges == 0 && self.cells.len() == self.cells.capacity() {
+            // Exact phase: double as `Vec` would, but never past the
+            // capacity, which doubling would overshoot (e.g. 300 → 512).
+            // After the first merge the cells are already at full size.
+            let target = (2 * self.cells.len()).max(4).min(self.capacity);
+            self.cells.reserve_exact(target - self.cells.len());
         }
         self.cells.push(Centroid { mean: x, weight: 1 });
     }
@@ -705,6 +726,48 @@ mod tests {
             }
             assert!(s.merged <= max_centroids(capacity));
         }
+    }
+
+    #[test]
+    fn small_sketches_stay_small() {
+        let mut s = QuantileSketch::with_capacity(300);
+        let empty = s.memory_bytes();
+        assert_eq!(empty, std::mem::size_of::<QuantileSketch>());
+        for i in 0..30 {
+            s.push(f64::from(i));
+        }
+        // Room for 32 values, not 300.
+        assert_eq!(
+            s.memory_bytes(),
+            empty + 32 * std::mem::size_of::<Centroid>()
+        );
+        for i in 30..300 {
+            s.push(f64::from(i));
+        }
+        // Capped at the capacity, not doubled to 512.
+        assert_eq!(
+            s.memory_bytes(),
+            empty + 300 * std::mem::size_of::<Centroid>()
+        );
+        assert!(s.is_exact());
+    }
+
+    #[test]
+    fn clone_keeps_memory_bounded_and_answers() {
+        let mut r = SplitMix(12);
+        let mut s = QuantileSketch::with_capacity(32);
+        for _ in 0..1000 {
+            s.push(r.uniform());
+        }
+        let mut c = s.clone();
+        assert_eq!(c.quantile(0.3).to_bits(), s.quantile(0.3).to_bits());
+        for _ in 0..10_000 {
+            let x = r.uniform();
+            c.push(x);
+            s.push(x);
+            assert!(c.memory_bytes() <= c.memory_bound_bytes());
+        }
+        assert_eq!(c.quantile(0.7).to_bits(), s.quantile(0.7).to_bits());
     }
 
     #[test]

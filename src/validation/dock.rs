@@ -11,8 +11,11 @@ use crate::metrics::{RunOutcome, Series, outcome};
 use crate::scenario::{MapError, Scenario};
 use crate::stats::{RunningMoments, ks_critical_d, ks_two_sample};
 
+/// Reads one number from a run's outcome.
+pub type OutcomeGetter = fn(&RunOutcome) -> f64;
+
 /// The outcomes compared, with how to read each from a [`RunOutcome`].
-pub const DOCKED_OUTCOMES: [(&str, fn(&RunOutcome) -> f64); 4] = [
+pub const DOCKED_OUTCOMES: [(&str, OutcomeGetter); 4] = [
     ("mean active share", |o| o.mean_active_share),
     ("mean jailed share", |o| o.mean_jailed_share),
     ("peak active share", |o| o.peak_active_share),

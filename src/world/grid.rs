@@ -49,12 +49,24 @@ pub struct Grid {
     cells: Vec<Cell>,
     occupant: Vec<u32>,
     open_cells: Vec<CellIndex>,
+    /// Per padded index: the interior index it stands for (itself if interior).
+    canonical: Vec<CellIndex>,
+    /// Per padded index (torus only): the up to three ghost copies of an
+    /// interior cell, `NO_CELL` where there are fewer. Precomputed so a
+    /// write needs no division.
+    ghosts: Vec<[CellIndex; 3]>,
 }
 
 impl Grid {
     /// Builds an empty grid over `terrain` with a ghost border `pad` cells
-    /// wide (at least the largest vision radius).
+    /// wide (at least the largest vision radius). On a torus, 2·pad must be
+    /// less than the width and the height (validation ensures it), so that
+    /// no neighbourhood wraps onto itself.
     pub fn new(terrain: &TerrainMap, topology: Topology, pad: usize) -> Self {
+        debug_assert!(
+            topology == Topology::Bounded || 2 * pad < (terrain.width.min(terrain.height) as usize),
+            "torus grid too small for its vision"
+        );
         let width = terrain.width as usize;
         let height = terrain.height as usize;
         let stride = width + 2 * pad;
@@ -68,7 +80,25 @@ impl Grid {
             cells: vec![Cell::Wall; stride * rows],
             occupant: vec![u32::MAX; stride * rows],
             open_cells: Vec::new(),
+            canonical: Vec::new(),
+            ghosts: Vec::new(),
         };
+        grid.canonical = (0..stride * rows)
+            .map(|i| grid.compute_canonical(i))
+            .collect();
+        if grid.torus {
+            grid.ghosts = vec![[NO_CELL; 3]; stride * rows];
+            for i in 0..stride * rows {
+                let c = grid.canonical[i] as usize;
+                if c != i {
+                    let slot = grid.ghosts[c].iter().position(|&g| g == NO_CELL);
+                    // At most three ghosts per cell when 2·pad < width, height.
+                    if let Some(k) = slot {
+                        grid.ghosts[c][k] = i as CellIndex;
+                    }
+                }
+            }
+        }
         for y in 0..height {
             for x in 0..width {
                 if terrain.cells[y * width + x] == Terrain::Open {
@@ -109,17 +139,21 @@ impl Grid {
     /// Interior coordinates (x, y) of a padded index (ghosts map to the
     /// interior cell they mirror).
     pub fn coords(&self, idx: CellIndex) -> (usize, usize) {
-        let idx = idx as usize;
+        let c = self.canonical[idx as usize] as usize;
+        (c % self.stride - self.pad, c / self.stride - self.pad)
+    }
+
+    fn compute_canonical(&self, idx: usize) -> CellIndex {
         let (py, px) = (idx / self.stride, idx % self.stride);
         let x = (px + self.width - self.pad % self.width) % self.width;
         let y = (py + self.height - self.pad % self.height) % self.height;
-        (x, y)
+        self.index(x, y)
     }
 
     /// The interior index a (possibly ghost) index stands for.
+    #[inline]
     pub fn canonical(&self, idx: CellIndex) -> CellIndex {
-        let (x, y) = self.coords(idx);
-        self.index(x, y)
+        self.canonical[idx as usize]
     }
 
     /// Contents of a cell.
@@ -147,46 +181,13 @@ impl Grid {
         self.cells[i] = cell;
         self.occupant[i] = occupant;
         if self.torus {
-            self.write_ghosts(i, cell, occupant);
-        }
-    }
-
-    /// Copies an edge cell into the ghost border on the opposite side(s).
-    fn write_ghosts(&mut self, i: usize, cell: Cell, occupant: u32) {
-        let (py, px) = (i / self.stride, i % self.stride);
-        let (x, y) = (px - self.pad, py - self.pad);
-        let xs = [
-            Some(px),
-            self.ghost_offset(x, self.width).map(|g| g.wrapping_add(px)),
-        ];
-        let ys = [
-            Some(py),
-            self.ghost_offset(y, self.height)
-                .map(|g| g.wrapping_add(py)),
-        ];
-        for (yi, gy) in ys.iter().enumerate() {
-            for (xi, gx) in xs.iter().enumerate() {
-                if xi + yi == 0 {
-                    continue;
+            for g in self.ghosts[i] {
+                if g == NO_CELL {
+                    break;
                 }
-                if let (Some(gx), Some(gy)) = (gx, gy) {
-                    let j = *gy * self.stride + *gx;
-                    self.cells[j] = cell;
-                    self.occupant[j] = occupant;
-                }
+                self.cells[g as usize] = cell;
+                self.occupant[g as usize] = occupant;
             }
-        }
-    }
-
-    /// Signed shift (as wrapping usize) from an edge coordinate to its ghost,
-    /// if the coordinate lies within `pad` of an edge of a dimension of size `n`.
-    fn ghost_offset(&self, c: usize, n: usize) -> Option<usize> {
-        if c < self.pad {
-            Some(n)
-        } else if c + self.pad >= n {
-            Some(n.wrapping_neg())
-        } else {
-            None
         }
     }
 }
@@ -219,11 +220,11 @@ mod tests {
 
     #[test]
     fn every_padded_cell_mirrors_its_interior_cell_on_a_torus() {
-        let mut g = Grid::new(&open(5, 4), Topology::Torus, 3);
-        for y in 0..4 {
-            for x in 0..5 {
+        let mut g = Grid::new(&open(7, 8), Topology::Torus, 3);
+        for y in 0..8 {
+            for x in 0..7 {
                 let idx = g.index(x, y);
-                g.set(idx, Cell::Quiet, (y * 5 + x) as u32);
+                g.set(idx, Cell::Quiet, (y * 7 + x) as u32);
             }
         }
         for i in 0..g.cells.len() {

@@ -105,23 +105,31 @@ impl Neighbourhood {
     }
 
     /// The `n`-th cell (0-based, in scan order) holding `kind` around
-    /// `centre`, centre excluded; `None` if there are not that many.
-    /// Scan order is row by row, left to right.
+    /// `centre`; `None` if there are not that many. Scan order is row by
+    /// row, left to right. The centre must not hold `kind` (it holds the
+    /// agent asking, which looks for empty cells or, as a cop, for actives).
     #[inline]
     pub fn nth(&self, grid: &Grid, centre: CellIndex, kind: Cell, n: u32) -> Option<CellIndex> {
         let cells = grid.cells();
+        debug_assert_ne!(cells[centre as usize], kind, "centre holds the kind sought");
         let c = centre as isize;
-        let mut left = n;
+        let mut left = n as usize;
         for seg in &self.segments {
             let from = (c + seg.start) as usize;
-            for (i, &cell) in cells[from..from + seg.len].iter().enumerate() {
-                if cell == kind && from + i != centre as usize {
-                    if left == 0 {
-                        return Some((from + i) as CellIndex);
-                    }
-                    left -= 1;
-                }
+            let row = &cells[from..from + seg.len];
+            // Whole rows are skipped with a branch-free count; only the row
+            // holding the answer is searched cell by cell.
+            let here = row.iter().filter(|&&cell| cell == kind).count();
+            if left < here {
+                let i = row
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cell)| **cell == kind)
+                    .nth(left)
+                    .map(|(i, _)| i)?;
+                return Some((from + i) as CellIndex);
             }
+            left -= here;
         }
         None
     }
@@ -240,6 +248,9 @@ mod tests {
                         (Cell::Active, got.actives),
                         (Cell::Empty, got.empties),
                     ] {
+                        if grid.cell(idx) == kind {
+                            continue; // nth's precondition: the centre holds the asker
+                        }
                         for i in 0..n {
                             let found = nb.nth(&grid, idx, kind, i).expect("nth within count");
                             assert_eq!(grid.cell(found), kind);

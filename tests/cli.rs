@@ -1,0 +1,296 @@
+//! The command line as a user meets it: outputs, determinism across thread
+//! counts, atomic writes, and bad input (exit 2 with a located message).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn stabsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const APP: &str = "scenarios/epstein/mesa_app_default.toml";
+
+/// A short run of the default Epstein scenario into `dir`.
+fn short_run(dir: &Path, threads: &str) -> Output {
+    stabsim(&[
+        "run",
+        APP,
+        "--replicates",
+        "6",
+        "--ticks",
+        "150",
+        "--threads",
+        threads,
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+}
+
+const DATA_FILES: [&str; 6] = [
+    "timeseries.csv",
+    "summary.csv",
+    "runs.csv",
+    "scenario.resolved.toml",
+    "timeseries.png",
+    "timeseries.svg",
+];
+
+#[test]
+fn run_writes_every_output_and_is_identical_across_thread_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("t1"), tmp.path().join("t2"));
+    let o = short_run(&one, "1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = short_run(&two, "2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in DATA_FILES {
+        let a = fs::read(one.join(name)).unwrap_or_else(|_| panic!("{name} missing"));
+        let b = fs::read(two.join(name)).unwrap();
+        assert!(!a.is_empty(), "{name} is empty");
+        assert!(a == b, "{name} differs between --threads 1 and --threads 2");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(one.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["replicates"], 6);
+    assert_eq!(manifest["ticks"], 150);
+    assert_eq!(manifest["threads"], 1);
+    assert!(
+        manifest["disclaimer"]
+            .as_str()
+            .unwrap()
+            .contains("does not forecast")
+    );
+    assert_eq!(
+        manifest["files"].as_array().unwrap().len(),
+        DATA_FILES.len()
+    );
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = fs::read_dir(&one)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn csv_outputs_have_the_documented_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = short_run(tmp.path(), "2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ts = fs::read_to_string(tmp.path().join("timeseries.csv")).unwrap();
+    let mut lines = ts.lines();
+    assert_eq!(
+        lines.next(),
+        Some("replicate,tick,quiescent,active,jailed,cops,legitimacy")
+    );
+    assert_eq!(lines.count(), 6 * 151);
+    let summary = fs::read_to_string(tmp.path().join("summary.csv")).unwrap();
+    assert!(summary.starts_with("tick,metric,n,mean,sd,p05,p50,p95\n0,quiescent,6,"));
+    assert_eq!(summary.lines().count(), 1 + 151 * 5);
+    let runs = fs::read_to_string(tmp.path().join("runs.csv")).unwrap();
+    assert!(runs.starts_with("replicate,citizens,cops,mean_active,mean_jailed,peak_active,"));
+    assert_eq!(runs.lines().count(), 7);
+    // Every citizen is in exactly one status at every tick.
+    let mut rdr = csv::Reader::from_reader(ts.as_bytes());
+    let mut citizens = std::collections::HashMap::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let total: f64 = (2..5).map(|i| rec[i].parse::<f64>().unwrap()).sum();
+        let first = *citizens.entry(rec[0].to_string()).or_insert(total);
+        assert_eq!(
+            total, first,
+            "citizens not conserved in replicate {}",
+            &rec[0]
+        );
+    }
+}
+
+#[test]
+fn resolved_scenario_reruns_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (first, second) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(short_run(&first, "2").status.success());
+    let resolved = first.join("scenario.resolved.toml");
+    let o = stabsim(&[
+        "run",
+        resolved.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        second.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in DATA_FILES {
+        assert_eq!(
+            fs::read(first.join(name)).unwrap(),
+            fs::read(second.join(name)).unwrap(),
+            "{name} differs when re-running the resolved scenario"
+        );
+    }
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_complete_looking_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args([
+            "run",
+            APP,
+            "--replicates",
+            "100000",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .spawn()
+        .unwrap();
+    // Wait until the run has started writing, then kill it.
+    for _ in 0..200 {
+        if out.exists() && fs::read_dir(&out).map(|d| d.count() > 0).unwrap_or(false) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for name in DATA_FILES.iter().chain(&["manifest.json"]) {
+        assert!(!out.join(name).exists(), "{name} exists after a killed run");
+    }
+    let entries: Vec<PathBuf> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(entries.len(), 1);
+    assert!(
+        entries[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(".partial-")
+    );
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario() {
+    let mut files: Vec<String> = Vec::new();
+    for entry in
+        fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/epstein")).unwrap()
+    {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "toml") {
+            files.push(format!(
+                "scenarios/epstein/{}",
+                p.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(files.len() >= 5);
+    let args: Vec<&str> = std::iter::once("check")
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let o = stabsim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Writes `text` to a scenario file in a temp dir and checks it with stabsim.
+fn check_text(text: &str, extra: &[&str]) -> (i32, String, PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bad.toml");
+    fs::write(&path, text).unwrap();
+    let mut args = vec!["check", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = stabsim(&args);
+    (o.status.code().unwrap(), stderr(&o), path, tmp)
+}
+
+#[test]
+fn bad_inputs_exit_2_with_one_located_line() {
+    let cases: [(&str, &[&str], &str); 5] = [
+        // Unknown key, with a suggestion.
+        (
+            "[citizens]\nvison = 7\n",
+            &[],
+            ":2:1: field citizens.vison: ",
+        ),
+        // Out of range.
+        (
+            "[citizens]\nvision = 0\n",
+            &[],
+            ":2:10: field citizens.vision: ",
+        ),
+        // Wrong type.
+        ("[run]\nticks = \"many\"\n", &[], ":2:9: field run.ticks: "),
+        // TOML syntax.
+        ("[run\nticks = 3\n", &[], ":1:"),
+        // Bad override from the shell.
+        ("", &["--set", "cops.vision=-3"], "--set:1:"),
+    ];
+    for (text, extra, expected) in cases {
+        let (code, err, path, _tmp) = check_text(text, extra);
+        assert_eq!(code, 2, "input {text:?} {extra:?}: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "one line expected: {err}"
+        );
+        assert!(err.contains(expected), "{err:?} lacks {expected:?}");
+        if extra.is_empty() {
+            assert!(err.starts_with(path.to_str().unwrap()), "{err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (_, err, _, _tmp) = check_text("[citizens]\nvison = 7\n", &[]);
+    assert!(err.contains("did you mean `vision`"), "{err}");
+}
+
+#[test]
+fn run_rejects_bad_input_before_writing_anything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let o = stabsim(&[
+        "run",
+        APP,
+        "--set",
+        "population.cop_density=2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("field population.cop_density"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = stabsim(&["run", "no/such/file.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("no/such/file.toml: cannot read"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn timing_prints_json() {
+    let o = stabsim(&["timing", APP, "--ticks", "5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["steps"], 5);
+    assert!(v["agent_steps_per_s"].as_f64().unwrap() > 0.0);
+}
