@@ -244,10 +244,10 @@ mod tests {
 
     #[test]
     fn blocked_terrain_is_wall_and_not_open() {
-        let mut t = open(3, 2);
-        t.cells[4] = Terrain::Blocked;
+        let mut t = open(4, 3);
+        t.cells[5] = Terrain::Blocked;
         let g = Grid::new(&t, Topology::Torus, 1);
-        assert_eq!(g.open_cells().len(), 5);
+        assert_eq!(g.open_cells().len(), 11);
         assert_eq!(g.cell(g.index(1, 1)), Cell::Wall);
     }
 }
