@@ -84,7 +84,7 @@ def table(ns) -> int:
             if not rs:
                 continue
             lines.append(
-                f"| {size}×{size} | {label} | {len(rs)} | {med(r['steps'] for r in rs.values())} "
+                f"| {size}×{size} | {label} | {len(rs)} | {med(r['steps'] for r in rs.values()):.0f} "
                 f"| {med(r['agents'] for r in rs.values()):.0f} "
                 f"| {fmt_s(med(r['median_step_s'] for r in rs.values()))} "
                 f"| {fmt_rate(med(r['agent_steps_per_s'] for r in rs.values()))} |"
