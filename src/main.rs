@@ -233,7 +233,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
     let style = ProgressStyle::with_template(
-        "{spinner} replicates {pos}/{len} [{bar:40}] {percent}% elapsed {elapsed_precise} ETA {eta_precise}",
+        "replicates {pos}/{len} [{bar:30}] {percent:>3}% {elapsed_precise} ETA {eta_precise}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ");
