@@ -2,11 +2,16 @@
 //! threaded. Targets (docs/PERFORMANCE.md): ≥ 100× faster per tick than Mesa
 //! 3.5.1 at 40×40 (measured side by side by benches/compare_mesa.sh) and
 //! ≥ 3 M agent-steps per second on one core.
+//!
+//! `cargo bench --bench epstein_tick`. Plots are off: criterion's plotters
+//! backend panics on machines without system fonts, and the numbers are
+//! what matters (they print on stdout and land in target/criterion/).
 
 use std::hint::black_box;
 use std::path::Path;
+use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use stabsim::scenario::{self, Scenario};
 use stabsim::sim::SimState;
 
@@ -37,6 +42,13 @@ fn bench_tick(c: &mut Criterion) {
         let state = warmed_state(&sc);
         let agents = (state.citizens().len() + state.cops().on_duty_count()) as u64;
         group.throughput(Throughput::Elements(agents));
+        if size >= 400 {
+            // ~17 ms a tick: linear sampling would need 5050 ticks (~90 s).
+            group
+                .sampling_mode(SamplingMode::Flat)
+                .sample_size(50)
+                .measurement_time(Duration::from_secs(10));
+        }
         group.bench_function(format!("mesa_app_default_{size}x{size}"), |b| {
             let mut s = state.clone();
             b.iter(|| {
@@ -48,5 +60,9 @@ fn bench_tick(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_tick);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = bench_tick
+}
 criterion_main!(benches);

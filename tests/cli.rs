@@ -36,13 +36,15 @@ fn short_run(dir: &Path, threads: &str) -> Output {
     ])
 }
 
-const DATA_FILES: [&str; 6] = [
+const DATA_FILES: [&str; 8] = [
     "timeseries.csv",
     "summary.csv",
     "runs.csv",
     "scenario.resolved.toml",
     "timeseries.png",
     "timeseries.svg",
+    "active.png",
+    "active.svg",
 ];
 
 #[test]

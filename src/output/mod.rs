@@ -12,4 +12,4 @@ pub use run::{
     status_chart,
 };
 pub use staging::{HashingWriter, Staging, WrittenFile, sha256_hex};
-pub use writer::{BatchWriter, summary_csv};
+pub use writer::{BatchAggregates, BatchWriter, summary_csv};

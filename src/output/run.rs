@@ -8,7 +8,7 @@ use super::manifest::{Manifest, Timings};
 use super::staging::{Staging, WrittenFile, sha256_hex};
 use super::writer::{BatchWriter, summary_csv};
 use crate::batch::{BatchError, run_batch};
-use crate::metrics::{EPSTEIN_METRICS, RUN_COLUMNS, Summary};
+use crate::metrics::{EPSTEIN_METRICS, RUN_COLUMNS, Series, Summary};
 use crate::plot::{self, Band, BandChart, PlotError};
 use crate::scenario::{MapError, Scenario};
 use crate::stats::RunningMoments;
@@ -90,21 +90,30 @@ pub fn run_to_dir(
         scenario.metrics.outburst_threshold,
     )?;
     run_batch(scenario, &terrain, opts.threads, &mut writer, progress)?;
-    let (summary, outcomes) = writer.finish(&mut staging)?;
+    let aggregates = writer.finish(&mut staging)?;
+    let summary = &aggregates.summary;
     let simulate = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    staging.write("summary.csv", &summary_csv(&summary)?)?;
+    staging.write("summary.csv", &summary_csv(summary)?)?;
     staging.write("scenario.resolved.toml", resolved.as_bytes())?;
     let write = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let chart = status_chart(scenario, &summary);
-    staging.write("timeseries.png", &plot::render_png(&chart, 1200, 700)?)?;
-    staging.write(
-        "timeseries.svg",
-        plot::render_svg(&chart, 1200, 700)?.as_bytes(),
-    )?;
+    let charts = [
+        ("timeseries", status_chart(scenario, summary)),
+        (
+            "active",
+            active_chart(scenario, summary, aggregates.first.as_ref()),
+        ),
+    ];
+    for (name, chart) in &charts {
+        staging.write(&format!("{name}.png"), &plot::render_png(chart, 1200, 700)?)?;
+        staging.write(
+            &format!("{name}.svg"),
+            plot::render_svg(chart, 1200, 700)?.as_bytes(),
+        )?;
+    }
     let plot_seconds = t.elapsed().as_secs_f64();
 
     let threads = effective_threads(opts.threads);
@@ -128,7 +137,7 @@ pub fn run_to_dir(
     Ok(RunReport {
         dir: opts.out_dir.clone(),
         files,
-        outcomes: RUN_COLUMNS.into_iter().zip(outcomes).collect(),
+        outcomes: RUN_COLUMNS.into_iter().zip(aggregates.outcomes).collect(),
     })
 }
 
@@ -141,18 +150,21 @@ pub fn effective_threads(requested: usize) -> usize {
     }
 }
 
+/// The median and 5–95 % band of one metric over replicates.
+fn summary_band(summary: &Summary, metric: &str, label: &str) -> Band {
+    let m = summary.metric_index(metric).unwrap_or(0);
+    let stats: Vec<_> = (0..summary.rows()).map(|t| summary.stats(t, m)).collect();
+    Band {
+        label: label.to_string(),
+        p05: stats.iter().map(|s| s.p05).collect(),
+        p50: stats.iter().map(|s| s.p50).collect(),
+        p95: stats.iter().map(|s| s.p95).collect(),
+    }
+}
+
 /// Quiescent, active and jailed citizens over time: median and 5–95 % band.
 pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
-    let band = |name: &str, label: &str| {
-        let m = summary.metric_index(name).unwrap_or(0);
-        let stats: Vec<_> = (0..summary.rows()).map(|t| summary.stats(t, m)).collect();
-        Band {
-            label: label.to_string(),
-            p05: stats.iter().map(|s| s.p05).collect(),
-            p50: stats.iter().map(|s| s.p50).collect(),
-            p95: stats.iter().map(|s| s.p95).collect(),
-        }
-    };
+    let band = |name: &str, label: &str| summary_band(summary, name, label);
     let run = &scenario.run;
     BandChart {
         title: format!("{}: citizens by status", scenario.name),
@@ -165,6 +177,36 @@ pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
             band("active", "Active"),
             band("jailed", "Jailed"),
         ],
+        footnote: Some(format!(
+            "{} \u{b7} seed {}",
+            plot::band::replicate_footnote(run.replicates as usize),
+            run.seed
+        )),
+    }
+}
+
+/// Active citizens on their own scale: the band over replicates, and one
+/// replicate's trace, where outbursts show as spikes (the median over
+/// replicates smooths them away, since they come at different times).
+pub fn active_chart(scenario: &Scenario, summary: &Summary, first: Option<&Series>) -> BandChart {
+    let mut bands = vec![summary_band(summary, "active", "Active, all replicates")];
+    if let Some(trace) = first.and_then(|s| s.column("active")) {
+        let values: Vec<f64> = trace.collect();
+        bands.push(Band {
+            label: "Active, replicate 0".to_string(),
+            p05: values.clone(),
+            p50: values.clone(),
+            p95: values,
+        });
+    }
+    let run = &scenario.run;
+    BandChart {
+        title: format!("{}: active citizens", scenario.name),
+        subtitle: Some(chart_subtitle(scenario)),
+        x_label: "Tick (one activation of every agent)".to_string(),
+        y_label: "Active citizens".to_string(),
+        x: (0..summary.rows()).map(|t| t as f64).collect(),
+        bands,
         footnote: Some(format!(
             "{} \u{b7} seed {}",
             plot::band::replicate_footnote(run.replicates as usize),

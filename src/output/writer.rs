@@ -22,6 +22,8 @@ pub struct BatchWriter {
     burn_in: u32,
     outburst_threshold: f64,
     buf: String,
+    /// Replicate 0's series, kept for the single-run trace chart.
+    first: Option<Series>,
 }
 
 impl BatchWriter {
@@ -50,17 +52,22 @@ impl BatchWriter {
             burn_in,
             outburst_threshold,
             buf: String::new(),
+            first: None,
         })
     }
 
     /// Finishes the streamed files (flushed, synced, recorded in `staging`)
-    /// and returns the per-tick summary and per-outcome moments.
-    pub fn finish(self, staging: &mut Staging) -> io::Result<(Summary, Vec<RunningMoments>)> {
+    /// and returns what was aggregated.
+    pub fn finish(self, staging: &mut Staging) -> io::Result<BatchAggregates> {
         for w in [self.timeseries, self.runs] {
             let inner = w.into_inner().map_err(|e| e.into_error())?;
             staging.finished(inner)?;
         }
-        Ok((self.summary, self.outcomes))
+        Ok(BatchAggregates {
+            summary: self.summary,
+            outcomes: self.outcomes,
+            first: self.first,
+        })
     }
 
     fn write_replicate(&mut self, replicate: u64, series: &Series) -> io::Result<()> {
@@ -82,8 +89,21 @@ impl BatchWriter {
         }
         self.runs.write_record(None::<&[u8]>)?;
         self.summary.add(series);
+        if replicate == 0 {
+            self.first = Some(series.clone());
+        }
         Ok(())
     }
+}
+
+/// What a batch leaves besides its streamed files.
+pub struct BatchAggregates {
+    /// Per-tick statistics over replicates.
+    pub summary: Summary,
+    /// Moments of each per-run outcome, in [`RUN_COLUMNS`] order.
+    pub outcomes: Vec<RunningMoments>,
+    /// Replicate 0's series (for a single-run trace).
+    pub first: Option<Series>,
 }
 
 impl ReplicateSink for BatchWriter {
