@@ -175,6 +175,10 @@ run_stabsim() { # size seed ticks
 }
 
 echo "== $(nproc) cores; $(uname -sm); Mesa $MESA_VERSION on $("$VPY" -c 'import platform; print(platform.python_version())'); stabsim $("$STABSIM" --version | awk '{print $2}')" >&2
+echo "== warm-up (discarded)" >&2
+run_mesa 40 0 10
+run_stabsim 40 0 200
+rm -f "$OUT_DIR"/*_40_0.json
 echo "== interleaved timing: seeds ${SEED_LIST[*]}, grids $SIZES, $TICKS ticks each" >&2
 i=0
 for seed in "${SEED_LIST[@]}"; do
