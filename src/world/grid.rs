@@ -153,7 +153,22 @@ impl Grid {
     /// The interior index a (possibly ghost) index stands for.
     #[inline]
     pub fn canonical(&self, idx: CellIndex) -> CellIndex {
-        self.canonical[idx as usize]
+        // Interior cells map to themselves: answer without touching the
+        // table (a cache miss on large grids).
+        if self.is_interior_far_from_edge(idx as usize) {
+            idx
+        } else {
+            self.canonical[idx as usize]
+        }
+    }
+
+    /// Whether a padded index is an interior cell at least `pad` cells from
+    /// every edge: such a cell is nobody's ghost and has no ghosts.
+    #[inline]
+    fn is_interior_far_from_edge(&self, i: usize) -> bool {
+        let (row, col) = (i / self.stride, i % self.stride);
+        let inner = |c: usize, n: usize| c >= 2 * self.pad && c < n;
+        inner(row, self.height) && inner(col, self.width)
     }
 
     /// Contents of a cell.
@@ -180,7 +195,7 @@ impl Grid {
         let i = idx as usize;
         self.cells[i] = cell;
         self.occupant[i] = occupant;
-        if self.torus {
+        if self.torus && !self.is_interior_far_from_edge(i) {
             for g in self.ghosts[i] {
                 if g == NO_CELL {
                     break;
