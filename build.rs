@@ -4,6 +4,9 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/index");
+    println!("cargo:rerun-if-changed=.git/refs/heads");
+    // A source edit after the last commit makes the tree dirty.
+    println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-env-changed=STABSIM_GIT_COMMIT");
     if std::env::var("STABSIM_GIT_COMMIT").is_ok() {
         return;

@@ -16,9 +16,15 @@ ref=tests/data/mesa_epstein
 dock() { # scenario reference replicates [--set ...]
     local scenario=$1 reference=$2 n=$3
     shift 3
-    # `stabsim dock` exits 1 when a test rejects: that is a result here, not an error.
+    # `stabsim dock` exits 1 when a test rejects: that is a result here, not
+    # an error. Any other failure stops the script.
+    local rc=0
     "$bin" dock "scenarios/epstein/$scenario.toml" --reference "$ref/$reference.csv" \
-        --replicates "$n" "$@" || true
+        --replicates "$n" "$@" || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+        echo "stabsim dock failed (exit $rc)" >&2
+        exit "$rc"
+    fi
 }
 
 for name in mesa_app_default mesa_default; do

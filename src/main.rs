@@ -142,6 +142,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Most worker threads accepted: far beyond any workstation, low enough
+/// that a typo cannot make the process spawn threads until it stalls.
+const MAX_THREADS: usize = 1024;
+
+fn check_threads(threads: usize) -> Result<(), Failure> {
+    if threads > MAX_THREADS {
+        return Err(Failure::BadInput(format!(
+            "--threads: {threads} is out of range (expected 0 = one per core, or 1..={MAX_THREADS})"
+        )));
+    }
+    Ok(())
+}
+
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
 enum Failure {
     BadInput(String),
@@ -177,29 +190,64 @@ fn default_command() -> Command {
 
 /// Loads a scenario with `--set` overrides plus the flags that are
 /// shorthands for fields, validated like everything else.
-fn load(
-    path: &Path,
-    overrides: &Overrides,
-    shorthands: &[(&str, Option<String>)],
-) -> Result<Scenario, Failure> {
+fn load(path: &Path, overrides: &Overrides, shorthands: &[Shorthand]) -> Result<Scenario, Failure> {
     let mut set = overrides.set.clone();
-    for (key, value) in shorthands {
+    for (key, _, value) in shorthands {
         if let Some(v) = value {
             set.push(format!("{key}={v}"));
         }
     }
-    Ok(scenario::load(path, &set)?)
+    scenario::load(path, &set).map_err(|e| blame_flag(e, shorthands).into())
+}
+
+/// A flag that stands for a scenario field: (field, flag, value given).
+type Shorthand = (&'static str, &'static str, Option<String>);
+
+/// Shorthand flags are applied as the last `--set`; an error in one names
+/// the flag the user typed rather than a `--set` they did not.
+fn blame_flag(error: ScenarioError, shorthands: &[Shorthand]) -> ScenarioError {
+    match error {
+        ScenarioError::Field {
+            location,
+            field,
+            message,
+        } if location.file == scenario::load::SET_FILE => {
+            let flag = shorthands
+                .iter()
+                .find(|(key, _, value)| *key == field && value.is_some())
+                .map(|(_, flag, _)| *flag);
+            let location = match flag {
+                Some(flag) => scenario::Location {
+                    file: flag.to_string(),
+                    line: None,
+                    col: None,
+                },
+                None => location,
+            };
+            ScenarioError::Field {
+                location,
+                field,
+                message,
+            }
+        }
+        other => other,
+    }
 }
 
 fn cmd_run(args: RunArgs) -> Result<(), Failure> {
+    check_threads(args.threads)?;
     let t = Instant::now();
     let sc = load(
         &args.scenario,
         &args.overrides,
         &[
-            ("run.replicates", args.replicates.map(|v| v.to_string())),
-            ("run.seed", args.seed.map(|v| v.to_string())),
-            ("run.ticks", args.ticks.map(|v| v.to_string())),
+            (
+                "run.replicates",
+                "--replicates",
+                args.replicates.map(|v| v.to_string()),
+            ),
+            ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
+            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
         ],
     )?;
     let load_seconds = t.elapsed().as_secs_f64();
@@ -278,7 +326,12 @@ fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {
     let sc = load(
         &args.scenario,
         &args.overrides,
-        &[("run.seed", Some(args.seed.to_string()))],
+        &[
+            ("run.seed", "--seed", Some(args.seed.to_string())),
+            // Validated like the scenario's horizon (1..=1,000,000).
+            ("run.ticks", "--ticks", Some(args.ticks.to_string())),
+            ("run.burn_in", "--ticks", Some("0".to_string())),
+        ],
     )?;
     let report =
         validation::time_ticks(&sc, args.ticks).map_err(|e| Failure::Other(e.to_string()))?;
@@ -287,18 +340,33 @@ fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {
 }
 
 fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
+    if !(args.alpha > 0.0 && args.alpha < 1.0) {
+        return Err(Failure::BadInput(format!(
+            "--alpha: {} is out of range (expected a number strictly between 0 and 1)",
+            args.alpha
+        )));
+    }
+    check_threads(args.threads)?;
     let sc = load(
         &args.scenario,
         &args.overrides,
         &[
-            ("run.replicates", args.replicates.map(|v| v.to_string())),
-            ("run.ticks", args.ticks.map(|v| v.to_string())),
+            (
+                "run.replicates",
+                "--replicates",
+                args.replicates.map(|v| v.to_string()),
+            ),
+            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
         ],
     )?;
     let reference = validation::ReferenceRuns::load(&args.reference)
         .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let report = validation::dock(&sc, &reference, args.alpha, args.threads)
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    let report =
+        validation::dock(&sc, &reference, args.alpha, args.threads).map_err(|e| match e {
+            // Asking for more ticks than the reference has is a bad flag.
+            validation::DockError::TooShort { .. } => Failure::BadInput(format!("--ticks: {e}")),
+            other => Failure::Other(other.to_string()),
+        })?;
     println!("{}", report.to_markdown());
     if report.all_agree() {
         Ok(())

@@ -25,7 +25,7 @@ fn short_run(dir: &Path, threads: &str) -> Output {
         "run",
         APP,
         "--replicates",
-        "6",
+        "20",
         "--ticks",
         "150",
         "--threads",
@@ -63,7 +63,7 @@ fn run_writes_every_output_and_is_identical_across_thread_counts() {
     }
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(one.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["replicates"], 6);
+    assert_eq!(manifest["replicates"], 20);
     assert_eq!(manifest["ticks"], 150);
     assert_eq!(manifest["threads"], 1);
     assert!(
@@ -96,13 +96,13 @@ fn csv_outputs_have_the_documented_shape() {
         lines.next(),
         Some("replicate,tick,quiescent,active,jailed,cops,legitimacy")
     );
-    assert_eq!(lines.count(), 6 * 151);
+    assert_eq!(lines.count(), 20 * 151);
     let summary = fs::read_to_string(tmp.path().join("summary.csv")).unwrap();
-    assert!(summary.starts_with("tick,metric,n,mean,sd,p05,p50,p95\n0,quiescent,6,"));
+    assert!(summary.starts_with("tick,metric,n,mean,sd,p05,p50,p95\n0,quiescent,20,"));
     assert_eq!(summary.lines().count(), 1 + 151 * 5);
     let runs = fs::read_to_string(tmp.path().join("runs.csv")).unwrap();
     assert!(runs.starts_with("replicate,citizens,cops,mean_active,mean_jailed,peak_active,"));
-    assert_eq!(runs.lines().count(), 7);
+    assert_eq!(runs.lines().count(), 21);
     // Every citizen is in exactly one status at every tick.
     let mut rdr = csv::Reader::from_reader(ts.as_bytes());
     let mut citizens = std::collections::HashMap::new();
@@ -286,6 +286,58 @@ fn run_rejects_bad_input_before_writing_anything() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag() {
+    let reference = "tests/data/mesa_epstein/mesa_app_default.csv";
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["run", APP, "--ticks", "5"],
+            "--ticks: field run.ticks: 5 is not greater than run.burn_in",
+        ),
+        (
+            &["run", APP, "--threads", "100000"],
+            "--threads: 100000 is out of range",
+        ),
+        (
+            &["timing", APP, "--ticks", "0"],
+            "--ticks: field run.ticks: 0 is out of range",
+        ),
+        (
+            &["dock", APP, "--reference", reference, "--alpha", "0"],
+            "--alpha: 0 is out of range",
+        ),
+        (
+            &["dock", APP, "--reference", reference, "--ticks", "2000"],
+            "--ticks: reference runs stop at step 1000",
+        ),
+        (
+            &["check", APP, "--set", "name=.."],
+            "--set:1:6: field name: \"..\" starts with '.'",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = stabsim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).starts_with(expected), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_rerun_into_the_same_folder_leaves_a_consistent_set() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(short_run(tmp.path(), "1").status.success());
+    assert!(short_run(tmp.path(), "2").status.success());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("manifest.json")).unwrap()).unwrap();
+    for f in manifest["files"].as_array().unwrap() {
+        let bytes = fs::read(tmp.path().join(f["name"].as_str().unwrap())).unwrap();
+        assert_eq!(
+            f["sha256"].as_str().unwrap(),
+            stabsim::output::sha256_hex(&bytes)
+        );
+    }
 }
 
 #[test]

@@ -35,6 +35,19 @@ fn a_sudden_legitimacy_drop_brings_a_larger_outburst_than_a_deeper_gradual_decli
         diff - 1.96 * se > 0.0,
         "peak active sudden - gradual = {diff} ± {se}"
     );
+    // The outburst is counted in runs.csv (burn-in ends before the change):
+    // most sudden runs record one, the gradual runs almost none.
+    let with_outburst = |o: &[RunOutcome]| o.iter().filter(|r| r.outbursts > 0).count();
+    assert!(
+        with_outburst(&sudden) >= 12,
+        "{} of 20 sudden runs",
+        with_outburst(&sudden)
+    );
+    assert!(
+        with_outburst(&gradual) <= 3,
+        "{} of 20 gradual runs",
+        with_outburst(&gradual)
+    );
 }
 
 #[test]
@@ -46,5 +59,18 @@ fn a_sudden_cut_in_cops_brings_a_larger_outburst_than_the_same_cut_in_steps() {
     assert!(
         diff - 1.96 * se > 0.0,
         "peak active sudden - gradual = {diff} ± {se}"
+    );
+    // The outburst is counted in runs.csv (burn-in ends before the change):
+    // most sudden runs record one, the gradual runs almost none.
+    let with_outburst = |o: &[RunOutcome]| o.iter().filter(|r| r.outbursts > 0).count();
+    assert!(
+        with_outburst(&sudden) >= 12,
+        "{} of 20 sudden runs",
+        with_outburst(&sudden)
+    );
+    assert!(
+        with_outburst(&gradual) <= 3,
+        "{} of 20 gradual runs",
+        with_outburst(&gradual)
     );
 }

@@ -133,7 +133,7 @@ fn datetime_is_not_a_string() {
             .unwrap_err()
             .to_string(),
         "s.toml:1:8: field name: invalid type: datetime `1979-05-27` (expected a non-empty name \
-         of letters, digits, `_`, `-` and `.`)"
+         of letters, digits, `_`, `-` and `.`, not starting with `.`)"
     );
     // From the shell, a date-like value can only mean its text.
     let scenario = load_str("", "s.toml", &sets(&["name=2024-06-01"])).unwrap();
@@ -215,7 +215,7 @@ fn bad_name() {
             .unwrap_err()
             .to_string(),
         "s.toml:1:8: field name: \"my run\" contains ' ' (expected a non-empty name of letters, \
-         digits, `_`, `-` and `.`)"
+         digits, `_`, `-` and `.`, not starting with `.`)"
     );
 }
 

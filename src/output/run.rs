@@ -62,7 +62,8 @@ pub enum RunError {
 /// Header of `scenario.resolved.toml`. Constant, so that re-running the
 /// resolved file reproduces it byte for byte.
 const RESOLVED_HEADER: &str = "# stabsim resolved scenario: every field explicit, extends and map inlined.\n\
-# Re-run with: stabsim run scenario.resolved.toml\n\n";
+# Re-run with: stabsim run scenario.resolved.toml\n\
+# stabsim explores mechanisms and counterfactuals; it does not forecast.\n\n";
 
 /// The text of `scenario.resolved.toml` for a validated scenario.
 pub fn resolved_toml(scenario: &Scenario) -> Result<String, toml::ser::Error> {
@@ -132,7 +133,7 @@ pub fn run_to_dir(
         },
         staging.written(),
     );
-    staging.write("manifest.json", manifest.to_json().as_bytes())?;
+    staging.write(super::staging::MANIFEST, manifest.to_json().as_bytes())?;
     let files = staging.commit()?;
     Ok(RunReport {
         dir: opts.out_dir.clone(),

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+/// The file that marks an output folder as complete; renamed into place last.
+pub const MANIFEST: &str = "manifest.json";
+
 /// A file written in the staging folder, with its size and SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct WrittenFile {
@@ -84,6 +87,12 @@ impl Staging {
     /// Moves every staged file into the output folder (in the order written,
     /// so the manifest, written last, lands last) and removes the staging folder.
     pub fn commit(self) -> io::Result<Vec<WrittenFile>> {
+        // The manifest marks a complete set: remove the previous one first,
+        // so that new files never sit beside an old manifest.
+        match fs::remove_file(self.dir.join(MANIFEST)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
         for f in &self.written {
             fs::rename(self.stage.join(&f.name), self.dir.join(&f.name))?;
         }
@@ -111,8 +120,7 @@ impl<W: Write> HashingWriter<W> {
     }
 
     fn finish(self) -> (WrittenFile, W) {
-        let digest = self.hasher.finalize();
-        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = hex(&self.hasher.finalize());
         let record = WrittenFile {
             name: self.name,
             bytes: self.bytes,
@@ -137,10 +145,11 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// SHA-256 of bytes, hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -2,10 +2,11 @@
 //! names only what it changes. Defaults are the parameters of Mesa 3.5.1's
 //! `EpsteinScenario` (see `docs/ODD.md` for the basis of each).
 //!
-//! The file format is deliberately flat (strings for choices, scalars for
-//! numbers) so that `extends` and `--set a.b=v` can override any single
-//! field; [`crate::scenario::validate`] turns it into checked values and the
-//! simulation converts choices into enums that admit no invalid state.
+//! The file format is deliberately flat (a string per choice, a scalar per
+//! number, no tagged tables) so that `extends` and `--set a.b=v` can override
+//! any single field. Choices deserialise straight into enums, so an unknown
+//! choice is a located error, never an invalid state; ranges and consistency
+//! are checked by [`crate::scenario::validate`].
 
 use std::collections::BTreeMap;
 

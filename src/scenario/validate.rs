@@ -31,7 +31,8 @@ pub const MAX_ARREST_CONSTANT: f64 = 100.0;
 pub const MAX_SEED: u64 = i64::MAX as u64;
 
 /// What a name may contain, as stated in messages.
-const NAME_RULE: &str = "a non-empty name of letters, digits, `_`, `-` and `.`";
+const NAME_RULE: &str =
+    "a non-empty name of letters, digits, `_`, `-` and `.`, not starting with `.`";
 
 /// One failed check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +106,9 @@ fn check_name(name: &str, out: &mut Vec<Violation>) {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     let problem = if name.is_empty() {
         Some("\"\" is empty".to_string())
+    } else if name.starts_with('.') {
+        // "." and ".." would make outputs/<name>/ escape outputs/.
+        Some(format!("{name:?} starts with '.'"))
     } else {
         name.chars()
             .find(|&c| !allowed(c))
@@ -834,7 +838,7 @@ mod tests {
         };
         assert_eq!(
             first(&s).message,
-            "\"my run\" contains ' ' (expected a non-empty name of letters, digits, `_`, `-` and `.`)"
+            "\"my run\" contains ' ' (expected a non-empty name of letters, digits, `_`, `-` and `.`, not starting with `.`)"
         );
         s.name = String::new();
         assert_eq!(first(&s).field.to_string(), "name");

@@ -88,11 +88,13 @@ impl ReferenceRuns {
         let mut runs = BTreeMap::new();
         for (seed, mut steps) in rows {
             steps.sort_by_key(|(step, _)| *step);
-            if steps.iter().enumerate().any(|(i, (s, _))| *s != i as u64) {
-                return Err(bad(
-                    0,
-                    format!("seed {seed}: steps are not 0, 1, 2, … without gaps"),
-                ));
+            if let Some((i, (s, _))) = steps.iter().enumerate().find(|(i, (s, _))| *s != *i as u64)
+            {
+                let message = format!(
+                    "seed {seed}: step {s} found where step {i} was expected \
+                     (steps must run 0, 1, 2, … without gaps)"
+                );
+                return Err(bad(rows_line(text, seed, *s), message));
             }
             let mut series = Series::new(&EPSTEIN_METRICS, steps.len() as u32);
             for (_, [q, a, j]) in steps {
@@ -119,6 +121,14 @@ impl ReferenceRuns {
     }
 }
 
+/// 1-based line of the row for (`seed`, `step`) in the CSV text (0 if absent).
+fn rows_line(text: &str, seed: u64, step: u64) -> u64 {
+    let prefix = format!("{seed},{step},");
+    text.lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(0, |i| i as u64 + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +148,12 @@ mod tests {
         let text = "seed,step,quiescent,active,jailed\n1,0,9,0,0\n1,x,9,0,0\n";
         let e = ReferenceRuns::parse(text, "r.csv").unwrap_err().to_string();
         assert!(e.starts_with("r.csv:3: column step"), "{e}");
+        let gap = "seed,step,quiescent,active,jailed\n1,0,9,0,0\n1,2,9,0,0\n";
+        let e = ReferenceRuns::parse(gap, "r.csv").unwrap_err().to_string();
+        assert!(
+            e.starts_with("r.csv:3: seed 1: step 2 found where step 1"),
+            "{e}"
+        );
         let e = ReferenceRuns::parse("a,b\n", "r.csv")
             .unwrap_err()
             .to_string();
