@@ -41,11 +41,12 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         0u32..40,
         any::<bool>(),
         any::<u64>(),
+        (1u32..5, any::<bool>(), 0u32..4),
     );
     (rules, numbers).prop_map(
         |(
             (shape, rounding, off, excl, eot, mtd, to_arrestee, bounded),
-            (w, h, cd, kd, v, l, j, exact, seed),
+            (w, h, cd, kd, v, l, j, exact, seed, (cop_v, still, walls)),
         )| {
             let mut s = Scenario::default();
             s.world.width = w;
@@ -63,7 +64,16 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 Placement::PerCell
             };
             s.citizens.vision = v;
-            s.cops.vision = v;
+            s.cops.vision = cop_v;
+            s.rules.movement = !still;
+            // A few blocked rows, as a map would have (sea, walls).
+            let mut rows: Vec<String> = (0..h).map(|_| ".".repeat(w as usize)).collect();
+            for k in 0..walls {
+                let y = ((seed >> (8 * k)) % u64::from(h)) as usize;
+                rows[y] = "#".repeat(w as usize);
+            }
+            rows[0] = ".".repeat(w as usize);
+            s.world.map_inline = Some(rows.join("\n"));
             s.legitimacy.initial = l;
             s.cops.max_jail_term = j;
             s.cops.reductions = vec![stabsim::scenario::CopReduction {
@@ -115,6 +125,14 @@ fn check(state: &SimState, sc: &Scenario, citizens: usize) -> Result<(), TestCas
     for i in 0..cz.len() {
         let cell = cz.cell[i];
         let status = cz.status[i];
+        if status != CitizenStatus::Jailed {
+            prop_assert_eq!(cz.jail_left[i], 0, "free citizens owe no jail time");
+        } else {
+            prop_assert!(
+                cz.jail_left[i] <= sc.cops.max_jail_term,
+                "jail term in range"
+            );
+        }
         if cell == NO_CELL {
             prop_assert_eq!(
                 status,
@@ -137,12 +155,6 @@ fn check(state: &SimState, sc: &Scenario, citizens: usize) -> Result<(), TestCas
             "citizen {} is where it thinks",
             i
         );
-        if status == CitizenStatus::Jailed {
-            prop_assert!(
-                cz.jail_left[i] <= sc.cops.max_jail_term,
-                "jail term in range"
-            );
-        }
     }
     let cops = state.cops();
     let mut cops_on_grid = 0usize;
@@ -163,6 +175,14 @@ fn check(state: &SimState, sc: &Scenario, citizens: usize) -> Result<(), TestCas
         .filter(|&&c| grid.cell(c) != Cell::Empty)
         .count();
     prop_assert_eq!(occupied, on_grid + cops_on_grid, "one agent per cell");
+    // Ghost cells mirror the interior cell they stand for (torus), so
+    // neighbourhood scans across an edge see the live grid.
+    for i in 0..grid.cells().len() as u32 {
+        let c = grid.canonical(i);
+        if sc.world.topology == Topology::Torus || c == i {
+            prop_assert_eq!(grid.cell(i), grid.cell(c), "ghost {} out of date", i);
+        }
+    }
     for v in state.metrics() {
         prop_assert!(v.is_finite(), "metric is NaN or infinite");
     }
@@ -176,7 +196,7 @@ proptest! {
     fn invariants_hold_every_tick(mut sc in scenario()) {
         let max_v = (sc.world.width.min(sc.world.height) - 1) / 2;
         sc.citizens.vision = sc.citizens.vision.min(max_v).max(1);
-        sc.cops.vision = sc.citizens.vision;
+        sc.cops.vision = sc.cops.vision.min(max_v).max(1);
         let terrain = sc.world.terrain().unwrap();
         let mut state = SimState::new(&sc, &terrain, 3);
         let citizens = state.citizens().len();
