@@ -166,24 +166,12 @@ fn summary_band(summary: &Summary, metric: &str, label: &str) -> Band {
 /// Quiescent, active and jailed citizens over time: median and 5–95 % band.
 pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
     let band = |name: &str, label: &str| summary_band(summary, name, label);
-    let run = &scenario.run;
-    BandChart {
-        title: format!("{}: citizens by status", scenario.name),
-        subtitle: Some(chart_subtitle(scenario)),
-        x_label: "Tick (one activation of every agent)".to_string(),
-        y_label: "Citizens".to_string(),
-        x: (0..summary.rows()).map(|t| t as f64).collect(),
-        bands: vec![
-            band("quiescent", "Quiescent"),
-            band("active", "Active"),
-            band("jailed", "Jailed"),
-        ],
-        footnote: Some(format!(
-            "{} \u{b7} seed {}",
-            plot::band::replicate_footnote(run.replicates as usize),
-            run.seed
-        )),
-    }
+    let bands = vec![
+        band("quiescent", "Quiescent"),
+        band("active", "Active"),
+        band("jailed", "Jailed"),
+    ];
+    time_chart(scenario, summary, "citizens by status", "Citizens", bands)
 }
 
 /// Active citizens on their own scale: the band over replicates, and one
@@ -200,12 +188,29 @@ pub fn active_chart(scenario: &Scenario, summary: &Summary, first: Option<&Serie
             p95: values,
         });
     }
+    time_chart(
+        scenario,
+        summary,
+        "active citizens",
+        "Active citizens",
+        bands,
+    )
+}
+
+/// A chart over ticks with the scenario's title, subtitle and footnote.
+fn time_chart(
+    scenario: &Scenario,
+    summary: &Summary,
+    what: &str,
+    y_label: &str,
+    bands: Vec<Band>,
+) -> BandChart {
     let run = &scenario.run;
     BandChart {
-        title: format!("{}: active citizens", scenario.name),
+        title: format!("{}: {what}", scenario.name),
         subtitle: Some(chart_subtitle(scenario)),
         x_label: "Tick (one activation of every agent)".to_string(),
-        y_label: "Active citizens".to_string(),
+        y_label: y_label.to_string(),
         x: (0..summary.rows()).map(|t| t as f64).collect(),
         bands,
         footnote: Some(format!(

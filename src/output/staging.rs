@@ -49,11 +49,6 @@ impl Staging {
         })
     }
 
-    /// The final output folder.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Opens `name` in the staging folder for streaming writes.
     pub fn open(&self, name: &str) -> io::Result<HashingWriter<io::BufWriter<fs::File>>> {
         let file = fs::File::create(self.stage.join(name))?;

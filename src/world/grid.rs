@@ -136,13 +136,8 @@ impl Grid {
         ((y + self.pad) * self.stride + x + self.pad) as CellIndex
     }
 
-    /// Interior coordinates (x, y) of a padded index (ghosts map to the
-    /// interior cell they mirror).
-    pub fn coords(&self, idx: CellIndex) -> (usize, usize) {
-        let c = self.canonical[idx as usize] as usize;
-        (c % self.stride - self.pad, c / self.stride - self.pad)
-    }
-
+    /// The interior index a padded index stands for, by wrapping its
+    /// coordinates (used once, to fill the lookup table).
     fn compute_canonical(&self, idx: usize) -> CellIndex {
         let (py, px) = (idx / self.stride, idx % self.stride);
         let x = (px + self.width - self.pad % self.width) % self.width;

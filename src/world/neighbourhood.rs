@@ -20,7 +20,6 @@ struct Segment {
 #[derive(Debug, Clone)]
 pub struct Neighbourhood {
     segments: Vec<Segment>,
-    radius: usize,
     cells: usize,
 }
 
@@ -62,16 +61,7 @@ impl Neighbourhood {
             });
         }
         let cells = segments.iter().map(|s| s.len).sum::<usize>() - 1;
-        Self {
-            segments,
-            radius,
-            cells,
-        }
-    }
-
-    /// Radius in cells.
-    pub fn radius(&self) -> usize {
-        self.radius
+        Self { segments, cells }
     }
 
     /// Number of cells in the neighbourhood, the centre excluded.
