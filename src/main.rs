@@ -155,6 +155,34 @@ fn check_threads(threads: usize) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Refuses a batch whose estimated peak memory exceeds 80 % of this
+/// machine's (Linux: /proc/meminfo; elsewhere no check), before anything is
+/// written, instead of letting it be killed midway.
+fn check_memory(sc: &Scenario, threads: usize) -> Result<(), Failure> {
+    let Some(total) = total_memory_bytes() else {
+        return Ok(());
+    };
+    let need = output::estimated_peak_bytes(sc, threads);
+    if need as f64 > 0.8 * total as f64 {
+        let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+        return Err(Failure::BadInput(format!(
+            "{}: this batch would need about {:.1} GiB of memory, more than 80 % of the {:.1} GiB here \
+             (expected fewer run.ticks, a smaller world, or fewer --threads)",
+            sc.name,
+            gib(need),
+            gib(total)
+        )));
+    }
+    Ok(())
+}
+
+fn total_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
 enum Failure {
     BadInput(String),
@@ -251,6 +279,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         ],
     )?;
     let load_seconds = t.elapsed().as_secs_f64();
+    check_memory(&sc, args.threads)?;
     let out_dir = args
         .out
         .clone()

@@ -8,8 +8,8 @@ mod writer;
 
 pub use manifest::{Manifest, Timings};
 pub use run::{
-    RunError, RunOptions, RunReport, default_out_dir, effective_threads, resolved_toml, run_to_dir,
-    status_chart,
+    RunError, RunOptions, RunReport, default_out_dir, effective_threads, estimated_peak_bytes,
+    resolved_toml, run_to_dir, status_chart,
 };
 pub use staging::{HashingWriter, Staging, WrittenFile, sha256_hex};
 pub use writer::{BatchAggregates, BatchWriter, summary_csv};

@@ -142,6 +142,27 @@ pub fn run_to_dir(
     })
 }
 
+/// An upper estimate, in bytes, of a batch's peak memory: the per-tick
+/// summary (one moments accumulator and one bounded quantile sketch per tick
+/// and metric, which is why memory scales with the horizon, not with the
+/// replicate count) plus one world per worker thread and the two windows of
+/// finished series waiting to be consumed.
+pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
+    let rows = u64::from(scenario.run.ticks) + 1;
+    let metrics = EPSTEIN_METRICS.len() as u64;
+    let sketch = crate::stats::QuantileSketch::new().memory_bound_bytes() as u64;
+    let moments = std::mem::size_of::<RunningMoments>() as u64;
+    let summary = rows * metrics * (sketch + moments);
+    let threads = effective_threads(threads) as u64;
+    let cells = u64::from(scenario.world.width) * u64::from(scenario.world.height);
+    // Per cell: padded grid byte, occupant, ghost table, canonical table, and
+    // at most one agent's state (about 40 bytes); padding at most doubles it.
+    let world = 2 * cells * (1 + 4 + 12 + 4 + 40);
+    let series = rows * metrics * 8;
+    let in_flight = threads.min(u64::from(scenario.run.replicates));
+    summary + in_flight * world + 2 * 4 * threads * series
+}
+
 /// The threads a pool of `requested` (0 = automatic) would have.
 pub fn effective_threads(requested: usize) -> usize {
     if requested == 0 {
@@ -253,4 +274,21 @@ fn legitimacy_label(s: &Scenario) -> String {
 /// The default output folder for a scenario: `outputs/<name>/`.
 pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
     Path::new("outputs").join(&scenario.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peak_memory_estimate_scales_with_the_horizon_not_the_replicates() {
+        let mut sc = Scenario::default();
+        sc.run.replicates = 100;
+        let base = estimated_peak_bytes(&sc, 2);
+        sc.run.replicates = 10_000_000;
+        assert_eq!(estimated_peak_bytes(&sc, 2), base);
+        sc.run.ticks = 1_000_000;
+        // About 40 KiB per tick: a million ticks cannot fit a workstation.
+        assert!(estimated_peak_bytes(&sc, 2) > 30 << 30);
+    }
 }
