@@ -293,7 +293,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     };
     let bar = progress_bar(u64::from(sc.run.replicates), args.quiet);
     let report = output::run_to_dir(&sc, &opts, &mut |done| bar.set_position(done))
-        .map_err(|e| Failure::Other(e.to_string()))?;
+        .map_err(|e| Failure::Other(format!("{}: {e}", opts.out_dir.display())))?;
     bar.finish_and_clear();
     if !args.quiet {
         print_outcomes(&sc, &report);

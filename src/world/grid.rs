@@ -63,9 +63,13 @@ impl Grid {
     /// less than the width and the height (validation ensures it), so that
     /// no neighbourhood wraps onto itself.
     pub fn new(terrain: &TerrainMap, topology: Topology, pad: usize) -> Self {
-        debug_assert!(
+        // A programming error, not a user error: validation rejects such
+        // scenarios with a located message long before a grid is built.
+        assert!(
             topology == Topology::Bounded || 2 * pad < (terrain.width.min(terrain.height) as usize),
-            "torus grid too small for its vision"
+            "torus grid {}x{} too small for vision {pad}: validate the scenario first",
+            terrain.width,
+            terrain.height
         );
         let width = terrain.width as usize;
         let height = terrain.height as usize;
