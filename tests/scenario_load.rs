@@ -534,7 +534,8 @@ fn legend_value_typo() {
         load_str("[world.legend]\n\"~\" = \"water\"\n", "s.toml", &[])
             .unwrap_err()
             .to_string(),
-        "s.toml:2:7: field world.legend.\"~\": unknown value \"water\" (expected \"open\" or \
+        "s.toml:2:7: field world.legend.\"~\": unknown value \"water\" (expected one of \
+         \"open\", \"urban\", \"rubble\", \"sea\", \"border\", \"crossing\", \"buffer\", \
          \"blocked\")"
     );
 }
@@ -555,7 +556,7 @@ fn map_with_crlf_and_no_final_newline() {
 }
 
 #[test]
-fn all_blocked_map_has_no_open_cell() {
+fn all_blocked_map_has_no_passable_cell() {
     let dir = temp_files(&[("s.toml", "world.map = \"m.txt\"\n"), ("m.txt", "##\n##\n")]);
     let map = dir.path().join("m.txt").display().to_string();
     assert_eq!(
@@ -563,8 +564,8 @@ fn all_blocked_map_has_no_open_cell() {
             .unwrap_err()
             .to_string(),
         format!(
-            "{map}: field world.map: the map has no open cell (expected at least one cell whose \
-             legend entry is \"open\")"
+            "{map}: field world.map: the map has no passable cell (expected at least one cell \
+             whose legend entry is \"open\", \"urban\", \"rubble\" or \"crossing\")"
         )
     );
 }
@@ -720,5 +721,122 @@ proptest! {
     ) {
         let argument = format!("{field}={value}");
         let _ = load_str("", "/nonexistent-stabsim-dir/prop.toml", &[argument]);
+    }
+}
+
+// --- sectors ---------------------------------------------------------------------
+
+#[test]
+fn sector_map_of_the_wrong_size_is_located_where_it_differs() {
+    assert_eq!(
+        error("sectors_size.toml", &[]),
+        "tests/fixtures/scenarios/maps/island_sectors_narrow.txt:1:6: field world.sectors: the \
+         sector map is 5 × 4 cells but the terrain is 6 × 4 (expected 6 × 4)"
+    );
+}
+
+#[test]
+fn unknown_sector_character_is_located_in_the_sector_file() {
+    assert_eq!(
+        error("sectors_unknown_char.toml", &[]),
+        "tests/fixtures/scenarios/maps/island_sectors_unknown.txt:3:4: field world.sectors: \
+         unknown character 'x' (expected one of '-', '1', '2')"
+    );
+}
+
+#[test]
+fn short_inline_sector_map_is_located_in_the_scenario_file() {
+    let text = "[world]\ntopology = \"bounded\"\nmap_inline = \"\"\"\n...\n...\n\"\"\"\n\
+                sectors_inline = \"\"\"\n1-1\n\"\"\"\nsector_names = { \"1\" = \"A\" }\n\
+                [citizens]\nvision = 1\n[cops]\nvision = 1\n";
+    assert_eq!(
+        load_str(text, "s.toml", &[]).unwrap_err().to_string(),
+        "s.toml:9:1: field world.sectors_inline: the sector map is 3 × 1 cells but the terrain \
+         is 3 × 2 (expected 3 × 2)"
+    );
+}
+
+/// The Gaza fixture's terrain text, as rows of characters.
+fn gaza_rows(scenario: &Scenario) -> Vec<Vec<char>> {
+    let text = scenario.world.map_inline.as_deref().unwrap();
+    text.lines().map(|row| row.chars().collect()).collect()
+}
+
+#[test]
+fn gaza_map_loads_with_its_sectors_and_crossings() {
+    let scenario = ok("gaza.toml", &[]);
+    assert_eq!(scenario.world.sectors, None);
+    let terrain = scenario.world.terrain().unwrap();
+    assert_eq!((terrain.width, terrain.height), (56, 160));
+    let sectors = scenario.world.sectors().unwrap().unwrap();
+    assert_eq!((sectors.width, sectors.height), (56, 160));
+    assert_eq!(
+        sectors.names,
+        [
+            "North Gaza",
+            "Gaza City",
+            "Deir al-Balah",
+            "Khan Younis",
+            "Rafah"
+        ]
+    );
+    // Every governorate has passable cells; the sea, border and outside
+    // have no sector.
+    for index in 0..5u16 {
+        let passable = (0..terrain.cells.len())
+            .filter(|&i| sectors.cells[i] == Some(index) && terrain.cells[i].is_passable())
+            .count();
+        assert!(passable > 100, "sector {index} has {passable} cells");
+    }
+    for (i, &t) in terrain.cells.iter().enumerate() {
+        if matches!(t, Terrain::Sea | Terrain::Border | Terrain::Blocked) {
+            assert_eq!(sectors.cells[i], None, "cell {i} is {t:?}");
+        }
+    }
+    // North to south: the first sector met down the middle column is 1.
+    let middle = 40;
+    let first = (0..160).find_map(|y| sectors.at(middle, y)).unwrap();
+    assert_eq!(sectors.names[usize::from(first)], "North Gaza");
+    // Each crossing is one cell on the border line: border cells beside it
+    // along the line, the outside (blocked) on one side.
+    let rows = gaza_rows(&scenario);
+    for name in ['Z', 'E', 'K', 'R'] {
+        let found: Vec<(u32, u32)> = (0..160u32)
+            .flat_map(|y| (0..56u32).map(move |x| (x, y)))
+            .filter(|&(x, y)| rows[y as usize][x as usize] == name)
+            .collect();
+        assert_eq!(found.len(), 1, "crossing {name}: {found:?}");
+        let (x, y) = found[0];
+        assert_eq!(terrain.at(x, y), Terrain::Crossing);
+        let near =
+            |dx: i32, dy: i32| terrain.at(x.wrapping_add_signed(dx), y.wrapping_add_signed(dy));
+        let across_line = [(0, -1), (0, 1), (-1, 0), (1, 0)]
+            .iter()
+            .any(|&(dx, dy)| near(dx, dy) == Terrain::Blocked && near(-dx, -dy).is_passable());
+        let along_line = [(0, -1), (0, 1), (-1, 0), (1, 0)]
+            .iter()
+            .filter(|&&(dx, dy)| near(dx, dy) == Terrain::Border)
+            .count();
+        assert!(
+            across_line,
+            "crossing {name} does not lead from outside into the Strip"
+        );
+        assert_eq!(along_line, 2, "crossing {name} is not on a border line");
+    }
+    assert_round_trip(&scenario);
+}
+
+#[test]
+fn epstein_model_runs_on_the_gaza_map() {
+    let scenario = ok("gaza.toml", &[]);
+    let terrain = scenario.world.terrain().unwrap();
+    let series = stabsim::sim::run_replicate(&scenario, &terrain, 0);
+    assert_eq!(series.len(), 6);
+    let quiescent = series.row(0)[0] + series.row(0)[1] + series.row(0)[2];
+    let passable = terrain.passable_cells() as f64;
+    assert!(quiescent > 0.1 * passable && quiescent < 0.3 * passable);
+    for t in 0..6 {
+        let row = series.row(t);
+        assert_eq!(row[0] + row[1] + row[2], quiescent, "citizens at tick {t}");
     }
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::Scenario;
 use super::error::{FieldPath, Location, PathSegment, ScenarioError, io_reason};
-use super::map::TerrainMap;
+use super::map::{SectorMap, TerrainMap};
 use super::validate::{self, Violation, backticked, one_of};
 
 /// The file name that locations of `--set` overrides carry.
@@ -46,6 +46,7 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
     }
     let mut scenario = deserialize(&tree)?;
     resolve_map(&mut scenario, &mut tree)?;
+    resolve_sectors(&mut scenario, &mut tree)?;
     if let Some(violation) = validate::violations(&scenario).into_iter().next() {
         return Err(located_violation(violation, &tree));
     }
@@ -442,7 +443,10 @@ fn identity(path: &Path) -> PathBuf {
 /// known keys, and not both kinds of map.
 fn check_layer(layer: &Entry) -> Result<(), ScenarioError> {
     let scenario = deserialize(layer)?;
-    match validate::map_exclusivity_violation(&scenario.world) {
+    let world = &scenario.world;
+    match validate::map_exclusivity_violation(world)
+        .or_else(|| validate::sectors_exclusivity_violation(world))
+    {
         Some(violation) => Err(located_violation(violation, layer)),
         None => Ok(()),
     }
@@ -496,17 +500,23 @@ fn unwritten(value: toml::Value, origin: &Origin) -> Entry {
 
 /// Merges `layer` over `tree`. A layer that names a map (`world.map` or
 /// `world.map_inline`) replaces the map of what it extends, whichever kind
-/// that was: a child could not otherwise switch kinds, as TOML cannot unset
+/// that was, and likewise for sectors: a child could not otherwise switch kinds, as TOML cannot unset
 /// a key.
 fn apply_layer(tree: &mut Entry, layer: Entry) {
     let names = |key: &str| layer.get(&FieldPath::keys(&["world", key])).is_some();
-    let (names_map, names_inline) = (names("map"), names("map_inline"));
+    let pairs = [("map", "map_inline"), ("sectors", "sectors_inline")];
+    let named: Vec<(&str, &str, bool, bool)> = pairs
+        .iter()
+        .map(|&(file, inline)| (file, inline, names(file), names(inline)))
+        .collect();
     if let Some(world) = tree.table_at_mut(&["world"]) {
-        if names_map {
-            world.remove("map_inline");
-        }
-        if names_inline {
-            world.remove("map");
+        for (file, inline, names_file, names_inline) in named {
+            if names_file {
+                world.remove(inline);
+            }
+            if names_inline {
+                world.remove(file);
+            }
         }
     }
     merge_into(tree, layer);
@@ -927,7 +937,7 @@ fn resolve_map(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), Scenario
         // `\r\n` reads like `\n`; store plain rows so that the resolved
         // scenario shows the map as it looks.
         let text = text.replace("\r\n", "\n");
-        inline_map_file(tree, &text, &origin);
+        inline_file(tree, ("map", "map_inline"), &text, &origin);
         scenario.world.map_inline = Some(text);
         (terrain, origin)
     } else if let Some(text) = &scenario.world.map_inline {
@@ -992,23 +1002,23 @@ fn read_map_file(
     Ok((text, terrain))
 }
 
-/// In the tree, the map file named at `origin` becomes an inline map
-/// located there.
-fn inline_map_file(tree: &mut Entry, text: &str, origin: &Origin) {
+/// In the tree, the map file named at `origin` (key `file` of `[world]`)
+/// becomes an inline map (key `inline`) located there.
+fn inline_file(tree: &mut Entry, (file, inline): (&str, &str), text: &str, origin: &Origin) {
     if let Some(world) = tree.table_at_mut(&["world"]) {
-        world.remove("map");
+        world.remove(file);
     }
-    let inline = Entry {
+    let text_entry = Entry {
         node: Node::Scalar(toml::Value::String(text.to_string())),
         origin: Origin {
             text: None,
             ..origin.clone()
         },
     };
-    tree.set_leaf(&["world", "map_inline"], inline);
+    tree.set_leaf(&["world", inline], text_entry);
 }
 
-/// Parses map text with the scenario's legend and requires an open cell;
+/// Parses map text with the scenario's legend and requires a passable cell;
 /// `cell` locates a map line and column, `whole` the map as a whole.
 fn check_map_text(
     text: &str,
@@ -1019,11 +1029,56 @@ fn check_map_text(
 ) -> Result<TerrainMap, ScenarioError> {
     let terrain = TerrainMap::parse(text, &scenario.world.legend)
         .map_err(|e| ScenarioError::field(cell(e.line, e.col), field, &e.message))?;
-    if terrain.open_cells() == 0 {
-        let violation = validate::no_open_cell(field.clone());
+    if terrain.passable_cells() == 0 {
+        let violation = validate::no_passable_cell(field.clone());
         return Err(ScenarioError::field(whole, field, &violation.message));
     }
     Ok(terrain)
+}
+
+/// Reads and checks the sector map (after the terrain, whose size it must
+/// have) and stores it inline, like the terrain map.
+fn resolve_sectors(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), ScenarioError> {
+    if let Some(written) = scenario.world.sectors.take() {
+        let field = FieldPath::keys(&["world", "sectors"]);
+        let origin = origin_at(tree, &field);
+        let path = relative_to(&origin.file, &written);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ScenarioError::field(
+                origin.location(false),
+                &field,
+                &format!("cannot read {written}: {}", io_reason(&e)),
+            )
+        })?;
+        let file = path.display().to_string();
+        check_sector_text(&text, scenario, &field, |line, col| {
+            Location::at(&file, line, col)
+        })?;
+        let text = text.replace("\r\n", "\n");
+        inline_file(tree, ("sectors", "sectors_inline"), &text, &origin);
+        scenario.world.sectors_inline = Some(text);
+    } else if let Some(text) = &scenario.world.sectors_inline {
+        let field = FieldPath::keys(&["world", "sectors_inline"]);
+        let origin = origin_at(tree, &field);
+        check_sector_text(text, scenario, &field, |line, col| {
+            map_text_location(&origin, line, col)
+        })?;
+    }
+    Ok(())
+}
+
+/// Parses sector map text with the scenario's sector names and requires
+/// the size of the world; `cell` locates a line and column of the text.
+fn check_sector_text(
+    text: &str,
+    scenario: &Scenario,
+    field: &FieldPath,
+    cell: impl Fn(usize, usize) -> Location,
+) -> Result<(), ScenarioError> {
+    let world = &scenario.world;
+    SectorMap::parse(text, &world.sector_names)
+        .and_then(|sectors| sectors.check_size(world.width, world.height))
+        .map_err(|e| ScenarioError::field(cell(e.line, e.col), field, &e.message))
 }
 
 /// The location in the scenario of row `line`, column `col` of an inline

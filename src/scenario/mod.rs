@@ -10,5 +10,5 @@ pub mod validate;
 
 pub use error::{Location, ScenarioError};
 pub use load::{load, load_str};
-pub use map::{MapError, TerrainMap};
+pub use map::{MapError, SectorMap, TerrainMap};
 pub use types::*;

@@ -97,13 +97,47 @@ pub enum Topology {
 }
 
 /// What a map character stands for.
+///
+/// Only passability matters to the current (Epstein) model; the other
+/// distinctions are kept for the mission model (services, damage, aid,
+/// smuggling across the border, the external military's buffer zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Terrain {
-    /// Open ground: agents may stand here.
+    /// Open or agricultural ground: passable.
     Open,
-    /// Impassable (sea, wall): no agent, never part of a neighbourhood.
+    /// Built-up area: passable.
+    Urban,
+    /// Destroyed built-up area: passable (movement costs come later).
+    Rubble,
+    /// Sea: impassable.
+    Sea,
+    /// A border line (fence, wall): impassable except at crossings.
+    Border,
+    /// A crossing point on the border: passable.
+    Crossing,
+    /// Buffer zone held by the external military: impassable to civilians
+    /// and mission forces in the current model (the external military that
+    /// holds it is modelled explicitly later).
+    Buffer,
+    /// Impassable (wall, anything else): no agent, never part of a
+    /// neighbourhood.
     Blocked,
+}
+
+impl Terrain {
+    /// Whether agents (citizens, cops) may stand on this terrain: open,
+    /// urban, rubble and crossing cells are passable; sea, border, buffer
+    /// and blocked cells are not. The buffer zone is impassable because it
+    /// is held by the external military, which no actor of the current
+    /// model may enter; later issues model that military explicitly.
+    /// Impassable cells are walls: never occupied, never in a neighbourhood.
+    pub fn is_passable(self) -> bool {
+        match self {
+            Terrain::Open | Terrain::Urban | Terrain::Rubble | Terrain::Crossing => true,
+            Terrain::Sea | Terrain::Border | Terrain::Buffer | Terrain::Blocked => false,
+        }
+    }
 }
 
 /// The grid.
@@ -127,6 +161,20 @@ pub struct WorldConfig {
     pub map_inline: Option<String>,
     /// Map legend: one character → terrain.
     pub legend: BTreeMap<String, Terrain>,
+    /// Optional sector map file, relative to the scenario file: one
+    /// character per cell, the same width and height as the terrain, each
+    /// character `-` or a key of `sector_names`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sectors: Option<String>,
+    /// Optional inline sector map (the same format as a sector file); the
+    /// resolved scenario stores the sectors inline. At most one of
+    /// `sectors` and `sectors_inline` may be set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sectors_inline: Option<String>,
+    /// Sector legend: one character → sector name. `-`, unless listed, and
+    /// any character mapped to `""` mean "no sector".
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sector_names: BTreeMap<String, String>,
 }
 
 impl Default for WorldConfig {
@@ -142,6 +190,9 @@ impl Default for WorldConfig {
             map: None,
             map_inline: None,
             legend,
+            sectors: None,
+            sectors_inline: None,
+            sector_names: BTreeMap::new(),
         }
     }
 }

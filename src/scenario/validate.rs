@@ -180,14 +180,32 @@ fn check_world(world: &WorldConfig, out: &mut Vec<Violation>) {
         out,
     );
     out.extend(map_exclusivity_violation(world));
+    out.extend(sectors_exclusivity_violation(world));
     let legend_problems = legend_violations(world);
     if legend_problems.is_empty() {
         check_inline_map(world, out);
+        check_inline_sectors(world, out);
     }
     out.extend(legend_problems);
 }
 
-/// An inline map must parse, have an open cell, and match the stated size
+/// Inline sectors must parse and have the size of the world.
+fn check_inline_sectors(world: &WorldConfig, out: &mut Vec<Violation>) {
+    let Some(text) = &world.sectors_inline else {
+        return;
+    };
+    let inline = FieldPath::keys(&["world", "sectors_inline"]);
+    let checked = super::SectorMap::parse(text, &world.sector_names)
+        .and_then(|sectors| sectors.check_size(world.width, world.height));
+    if let Err(e) = checked {
+        out.push(Violation::new(
+            inline,
+            format!("line {}, column {}: {}", e.line, e.col, e.message),
+        ));
+    }
+}
+
+/// An inline map must parse, have a passable cell, and match the stated size
 /// (the loader sets the size from the map; a scenario built in code might
 /// not).
 fn check_inline_map(world: &WorldConfig, out: &mut Vec<Violation>) {
@@ -205,8 +223,8 @@ fn check_inline_map(world: &WorldConfig, out: &mut Vec<Violation>) {
             return;
         }
     };
-    if map.open_cells() == 0 {
-        out.push(no_open_cell(inline));
+    if map.passable_cells() == 0 {
+        out.push(no_passable_cell(inline));
     }
     let sides = [
         ("width", world.width, map.width, "wide"),
@@ -224,11 +242,11 @@ fn check_inline_map(world: &WorldConfig, out: &mut Vec<Violation>) {
     }
 }
 
-/// The violation for a map whose every cell is blocked.
-pub fn no_open_cell(field: FieldPath) -> Violation {
+/// The violation for a map whose every cell is impassable.
+pub fn no_passable_cell(field: FieldPath) -> Violation {
     Violation::new(
         field,
-        "the map has no open cell (expected at least one cell whose legend entry is \"open\")",
+        "the map has no passable cell (expected at least one cell whose legend entry is \"open\", \"urban\", \"rubble\" or \"crossing\")",
     )
 }
 
@@ -245,16 +263,32 @@ pub fn map_exclusivity_violation(world: &WorldConfig) -> Option<Violation> {
     }
 }
 
-/// Legend keys that are not exactly one character, blamed on the key.
+/// `world.sectors` and `world.sectors_inline` both set.
+pub fn sectors_exclusivity_violation(world: &WorldConfig) -> Option<Violation> {
+    if world.sectors.is_some() && world.sectors_inline.is_some() {
+        let message =
+            "both world.sectors and world.sectors_inline are set (expected at most one of them)";
+        Some(
+            Violation::new(FieldPath::keys(&["world", "sectors_inline"]), message)
+                .or_blame(FieldPath::keys(&["world", "sectors"]), message),
+        )
+    } else {
+        None
+    }
+}
+
+/// Keys of `world.legend` and `world.sector_names` that are not exactly
+/// one character, blamed on the key.
 pub fn legend_violations(world: &WorldConfig) -> Vec<Violation> {
-    world
-        .legend
-        .keys()
-        .filter(|key| key.chars().count() != 1)
-        .map(|key| Violation {
+    let terrain = world.legend.keys().map(|key| ("legend", key));
+    let sectors = world.sector_names.keys().map(|key| ("sector_names", key));
+    terrain
+        .chain(sectors)
+        .filter(|(_, key)| key.chars().count() != 1)
+        .map(|(table, key)| Violation {
             at_key: true,
             ..Violation::new(
-                FieldPath::keys(&["world", "legend", key]),
+                FieldPath::keys(&["world", table, key]),
                 format!(
                     "legend key {key:?} is {} characters long (expected exactly one character)",
                     key.chars().count()
@@ -656,6 +690,12 @@ pub fn expected(path: &FieldPath) -> Option<String> {
             enum_choice::<Terrain>()
         ),
         "world.legend.*" => enum_choice::<Terrain>(),
+        "world.sectors" => {
+            "a path to a sector map file, relative to this scenario file".to_string()
+        }
+        "world.sectors_inline" => "a string: rows of sector characters".to_string(),
+        "world.sector_names" => "a table of one-character keys to sector names".to_string(),
+        "world.sector_names.*" => "a string: a sector name, or \"\" for no sector".to_string(),
         "population.placement" => enum_choice::<Placement>(),
         "population.citizen_density" | "population.cop_density" => unit,
         "citizens.vision" | "cops.vision" => ints(1, MAX_VISION),
@@ -690,7 +730,8 @@ pub fn expected(path: &FieldPath) -> Option<String> {
 fn pattern(path: &FieldPath) -> String {
     let is_legend_key = path.0.len() == 3
         && path.0[0] == PathSegment::Key("world".to_string())
-        && path.0[1] == PathSegment::Key("legend".to_string());
+        && (path.0[1] == PathSegment::Key("legend".to_string())
+            || path.0[1] == PathSegment::Key("sector_names".to_string()));
     let mut out = String::new();
     for (i, segment) in path.0.iter().enumerate() {
         match segment {
@@ -884,6 +925,56 @@ mod tests {
     }
 
     #[test]
+    fn passable_terrain_other_than_open_is_enough() {
+        let mut s = Scenario::default();
+        s.world.legend.insert("u".to_string(), Terrain::Urban);
+        s.world.legend.insert("~".to_string(), Terrain::Sea);
+        s.world.map_inline = Some("~u\n~~\n".to_string());
+        (s.world.width, s.world.height) = (2, 2);
+        (s.citizens.vision, s.cops.vision) = (1, 1);
+        s.world.topology = Topology::Bounded;
+        assert_eq!(violations(&s), vec![]);
+        s.world.map_inline = Some("~~\n~#\n".to_string());
+        assert!(first(&s).message.contains("no passable cell"));
+    }
+
+    #[test]
+    fn sector_problems() {
+        let mut s = Scenario::default();
+        s.world.map_inline = Some("..\n..\n".to_string());
+        (s.world.width, s.world.height) = (2, 2);
+        (s.citizens.vision, s.cops.vision) = (1, 1);
+        s.world.topology = Topology::Bounded;
+        s.world
+            .sector_names
+            .insert("1".to_string(), "North".to_string());
+        s.world.sectors_inline = Some("1-\n11\n".to_string());
+        assert_eq!(violations(&s), vec![]);
+        s.world.sectors_inline = Some("1-\n1x\n".to_string());
+        let v = first(&s);
+        assert_eq!(v.field.to_string(), "world.sectors_inline");
+        assert!(
+            v.message
+                .starts_with("line 2, column 2: unknown character 'x'")
+        );
+        s.world.sectors_inline = Some("1-\n".to_string());
+        assert_eq!(
+            first(&s).message,
+            "line 2, column 1: the sector map is 2 × 1 cells but the terrain is 2 × 2 (expected 2 × 2)"
+        );
+        s.world.sectors_inline = Some("11\n11\n".to_string());
+        s.world.sectors = Some("s.txt".to_string());
+        assert_eq!(first(&s).field.to_string(), "world.sectors_inline");
+        s.world.sectors = None;
+        s.world
+            .sector_names
+            .insert("ab".to_string(), "X".to_string());
+        let v = first(&s);
+        assert!(v.at_key);
+        assert_eq!(v.field.to_string(), "world.sector_names.ab");
+    }
+
+    #[test]
     fn legend_keys_are_single_characters() {
         let mut s = Scenario::default();
         s.world.legend.insert("ab".to_string(), Terrain::Open);
@@ -920,7 +1011,7 @@ mod tests {
         assert_eq!(expected(&path).unwrap(), "an integer in 1..=run.ticks");
         assert_eq!(
             expected(&FieldPath::keys(&["world", "legend", "x"])).unwrap(),
-            r#""open" or "blocked""#
+            r#"one of "open", "urban", "rubble", "sea", "border", "crossing", "buffer", "blocked""#
         );
         assert_eq!(
             expected(&FieldPath::keys(&["rules", "neighbourhood"])).unwrap(),

@@ -8,7 +8,7 @@
 //! beyond the slice's own, and each agent sees the grid exactly as the agents
 //! activated before it left it (asynchronous updating stays exact).
 
-use crate::scenario::{Terrain, TerrainMap, Topology};
+use crate::scenario::{TerrainMap, Topology};
 
 /// What occupies a cell. One byte per cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,7 +105,7 @@ impl Grid {
         }
         for y in 0..height {
             for x in 0..width {
-                if terrain.cells[y * width + x] == Terrain::Open {
+                if terrain.cells[y * width + x].is_passable() {
                     let idx = grid.index(x, y);
                     grid.set(idx, Cell::Empty, u32::MAX);
                     grid.open_cells.push(idx);
@@ -209,6 +209,7 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Terrain;
 
     fn open(w: u32, h: u32) -> TerrainMap {
         TerrainMap::open(w, h)
