@@ -127,6 +127,20 @@ struct Entry {
     origin: Origin,
 }
 
+impl Entry {
+    /// A value the loader derived (a map's size, an inlined map), located
+    /// where its source was given but with no text of its own.
+    fn derived(value: toml::Value, origin: &Origin) -> Self {
+        Self {
+            node: Node::Scalar(value),
+            origin: Origin {
+                text: None,
+                ..origin.clone()
+            },
+        }
+    }
+}
+
 /// The shape of a TOML value.
 #[derive(Debug, Clone)]
 enum Node {
@@ -957,13 +971,7 @@ fn resolve_map(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), Scenario
     scenario.world.width = terrain.width;
     scenario.world.height = terrain.height;
     for (key, size) in [("width", terrain.width), ("height", terrain.height)] {
-        let entry = Entry {
-            node: Node::Scalar(toml::Value::Integer(size.into())),
-            origin: Origin {
-                text: None,
-                ..origin.clone()
-            },
-        };
+        let entry = Entry::derived(toml::Value::Integer(size.into()), &origin);
         tree.set_leaf(&["world", key], entry);
     }
     Ok(())
@@ -1008,13 +1016,7 @@ fn inline_file(tree: &mut Entry, (file, inline): (&str, &str), text: &str, origi
     if let Some(world) = tree.table_at_mut(&["world"]) {
         world.remove(file);
     }
-    let text_entry = Entry {
-        node: Node::Scalar(toml::Value::String(text.to_string())),
-        origin: Origin {
-            text: None,
-            ..origin.clone()
-        },
-    };
+    let text_entry = Entry::derived(toml::Value::String(text.to_string()), origin);
     tree.set_leaf(&["world", inline], text_entry);
 }
 
