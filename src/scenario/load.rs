@@ -824,6 +824,12 @@ fn wrong_value(raw: &str, path: &FieldPath, found: Option<&Entry>) -> String {
     // For a type error, describe the value in TOML's words: serde says
     // "map", "sequence", or for an enum field even "unit variant".
     let found = match found {
+        // A whole number too large for TOML's 64-bit integers reaches us as
+        // text (a `--set` value); say what is wrong with it.
+        Some(Entry {
+            node: Node::Scalar(toml::Value::String(text)),
+            ..
+        }) if is_integer_literal(text) => format!("{text} is out of range"),
         Some(entry) if serde_found.starts_with("invalid type: ") => {
             format!("invalid type: {}", describe_value(&entry.node))
         }
@@ -833,6 +839,12 @@ fn wrong_value(raw: &str, path: &FieldPath, found: Option<&Entry>) -> String {
         Some(expected) => format!("{found} (expected {expected})"),
         None => found,
     }
+}
+
+/// Whether `text` is a decimal integer (optional sign, digits only).
+fn is_integer_literal(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A value's TOML type, with the value for scalars: `integer `3``.
@@ -1189,6 +1201,17 @@ mod tests {
         assert_eq!(locate(&tree, &ticks, false).to_string(), "s.toml");
         assert_eq!(locate(&tree, &threshold, false).to_string(), "s.toml:2:13");
         assert_eq!(locate(&tree, &threshold, true).to_string(), "s.toml:2:1");
+    }
+
+    #[test]
+    fn integers_too_large_for_toml_are_out_of_range() {
+        assert_eq!(
+            err("", &["run.seed=9223372036854775808"]),
+            "--set:1:10: field run.seed: 9223372036854775808 is out of range \
+             (expected an integer in 0..=9_223_372_036_854_775_807)"
+        );
+        // Text that is not a number is still a type error.
+        assert!(err("", &["run.seed=abc"]).contains("invalid type: string \"abc\""));
     }
 
     #[test]
