@@ -37,6 +37,8 @@ come from a fixed integer hash of the cell position. Prints one summary line.
 
 import os
 
+from maplib import write_layers
+
 WIDTH, HEIGHT = 56, 160
 NORTH_BORDER = 2  # row of the northern border line (Israel above)
 SOUTH_BORDER = 157  # row of the Egyptian border line (Egypt below)
@@ -159,16 +161,7 @@ def main():
     grid = [[terrain(x, y) for x in range(WIDTH)] for y in range(HEIGHT)]
     place_crossings(grid)
     sectors = [[sector(x, y, grid[y][x]) for x in range(WIDTH)] for y in range(HEIGHT)]
-    os.makedirs(OUT_DIR, exist_ok=True)
-    for name, rows in (("gaza.txt", grid), ("gaza_sectors.txt", sectors)):
-        with open(os.path.join(OUT_DIR, name), "w", encoding="utf-8", newline="\n") as f:
-            f.write("".join("".join(row) + "\n" for row in rows))
-    counts = {}
-    for row in grid:
-        for ch in row:
-            counts[ch] = counts.get(ch, 0) + 1
-    summary = " ".join(f"{ch}={counts[ch]}" for ch in sorted(counts))
-    print(f"wrote gaza.txt and gaza_sectors.txt ({WIDTH}x{HEIGHT}): {summary}")
+    write_layers(OUT_DIR, "gaza", grid, sectors)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ integer hash of the cell position. Prints one summary line.
 
 import os
 
+from maplib import write_layers
+
 WIDTH, HEIGHT = 64, 80
 LON0, DLON = -6.0, 0.165  # west edge of column 0; degrees per column
 LAT0, DLAT = 25.4, 0.15  # north edge of row 0; degrees per row
@@ -282,16 +284,7 @@ def main():
         ]
         for y in range(HEIGHT)
     ]
-    os.makedirs(OUT_DIR, exist_ok=True)
-    for name, rows in (("mali.txt", grid), ("mali_sectors.txt", sectors)):
-        with open(os.path.join(OUT_DIR, name), "w", encoding="utf-8", newline="\n") as f:
-            f.write("".join("".join(row) + "\n" for row in rows))
-    counts = {}
-    for row in grid:
-        for ch in row:
-            counts[ch] = counts.get(ch, 0) + 1
-    summary = " ".join(f"{ch}={counts[ch]}" for ch in sorted(counts))
-    print(f"wrote mali.txt and mali_sectors.txt ({WIDTH}x{HEIGHT}): {summary}")
+    write_layers(OUT_DIR, "mali", grid, sectors)
 
 
 if __name__ == "__main__":
