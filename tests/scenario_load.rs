@@ -665,19 +665,35 @@ fn resolved_scenario_writes_every_field() {
 
 // --- never a panic ---------------------------------------------------------------
 
+/// Any outcome is fine except a panic or a badly shaped error: an error is
+/// one line that starts with the file, or with `--set` for an override.
+fn check_one_located_line(
+    result: Result<stabsim::scenario::Scenario, stabsim::scenario::ScenarioError>,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    if let Err(e) = result {
+        let message = e.to_string();
+        prop_assert!(!message.contains('\n'), "multi-line error: {message:?}");
+        prop_assert!(
+            message.starts_with("/nonexistent-stabsim-dir/") || message.starts_with("--set"),
+            "error not located: {message:?}"
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
-        let _ = load_str(&text, "/nonexistent-stabsim-dir/prop.toml", &[]);
+        check_one_located_line(load_str(&text, "/nonexistent-stabsim-dir/prop.toml", &[]))?;
     }
 
     #[test]
     fn toml_like_text_never_panics(
         text in r#"(\[{1,2}[a-z._]{0,12}\]{1,2}\n|[a-z_."]{1,16} ?= ?("[^"\n]{0,8}"|[0-9.e+-]{1,8}|nan|inf|true|\[[0-9, ]{0,8}\]|\{[a-z =0-9,]{0,12}\}|"""\n[.#x\n]{0,20}""")\n){0,8}"#
     ) {
-        let _ = load_str(&text, "/nonexistent-stabsim-dir/prop.toml", &[]);
+        check_one_located_line(load_str(&text, "/nonexistent-stabsim-dir/prop.toml", &[]))?;
     }
 
     #[test]
@@ -697,7 +713,7 @@ proptest! {
             }
         }
         let text: String = text.into_iter().collect();
-        let _ = load_str(&text, "/nonexistent-stabsim-dir/prop.toml", &[]);
+        check_one_located_line(load_str(&text, "/nonexistent-stabsim-dir/prop.toml", &[]))?;
     }
 
     #[test]
@@ -706,7 +722,7 @@ proptest! {
         value in any::<String>(),
     ) {
         let argument = format!("{key}={value}");
-        let _ = load_str("", "/nonexistent-stabsim-dir/prop.toml", &[argument]);
+        check_one_located_line(load_str("", "/nonexistent-stabsim-dir/prop.toml", &[argument]))?;
     }
 
     #[test]
@@ -720,7 +736,7 @@ proptest! {
         value in r#"(-?[0-9]{1,12}(\.[0-9]{1,3})?|nan|-?inf|true|"[^"]{0,6}"|[a-z_]{0,10}|\[.{0,12}\]|\{.{0,16}\})"#,
     ) {
         let argument = format!("{field}={value}");
-        let _ = load_str("", "/nonexistent-stabsim-dir/prop.toml", &[argument]);
+        check_one_located_line(load_str("", "/nonexistent-stabsim-dir/prop.toml", &[argument]))?;
     }
 }
 
