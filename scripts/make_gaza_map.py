@@ -37,7 +37,7 @@ come from a fixed integer hash of the cell position. Prints one summary line.
 
 import os
 
-from maplib import write_layers
+from maplib import hash01, write_layers
 
 WIDTH, HEIGHT = 56, 160
 NORTH_BORDER = 2  # row of the northern border line (Israel above)
@@ -46,16 +46,6 @@ BUFFER_DEPTH = 4  # cells (about 1 km) inside the eastern and northern border
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.join(HERE, os.pardir, "scenarios", "maps")
-
-
-def hash01(x, y, salt):
-    """A fixed pseudo-random number in [0, 1) for cell (x, y)."""
-    h = (x * 73856093) ^ (y * 19349663) ^ (salt * 83492791)
-    h = (h * 2654435761) & 0xFFFFFFFF
-    h ^= h >> 15
-    h = (h * 2246822519) & 0xFFFFFFFF
-    h ^= h >> 13
-    return (h & 0xFFFF) / 65536.0
 
 
 def frac(y):

@@ -44,7 +44,7 @@ integer hash of the cell position. Prints one summary line.
 
 import os
 
-from maplib import write_layers
+from maplib import hash01, write_layers
 
 WIDTH, HEIGHT = 64, 80
 LON0, DLON = -6.0, 0.165  # west edge of column 0; degrees per column
@@ -126,16 +126,6 @@ RIVER_CROSSINGS = [
 ]
 
 STEPS = ((0, -1), (0, 1), (-1, 0), (1, 0))
-
-
-def hash01(x, y, salt):
-    """A fixed pseudo-random number in [0, 1) for cell (x, y)."""
-    h = (x * 73856093) ^ (y * 19349663) ^ (salt * 83492791)
-    h = (h * 2654435761) & 0xFFFFFFFF
-    h ^= h >> 15
-    h = (h * 2246822519) & 0xFFFFFFFF
-    h ^= h >> 13
-    return (h & 0xFFFF) / 65536.0
 
 
 def cell_of(lat, lon):

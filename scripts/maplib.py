@@ -3,6 +3,16 @@
 import os
 
 
+def hash01(x, y, salt):
+    """A fixed pseudo-random number in [0, 1) for cell (x, y)."""
+    h = (x * 73856093) ^ (y * 19349663) ^ (salt * 83492791)
+    h = (h * 2654435761) & 0xFFFFFFFF
+    h ^= h >> 15
+    h = (h * 2246822519) & 0xFFFFFFFF
+    h ^= h >> 13
+    return (h & 0xFFFF) / 65536.0
+
+
 def write_layers(out_dir, stem, grid, sectors):
     """Write <stem>.txt and <stem>_sectors.txt (one character per cell) and
     print a one-line summary with the count of each terrain character."""

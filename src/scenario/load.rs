@@ -995,6 +995,24 @@ fn origin_at(tree: &Entry, path: &FieldPath) -> Origin {
         .map_or_else(|| tree.origin.clone(), |entry| entry.origin.clone())
 }
 
+/// Reads a map layer file (terrain or sectors) named `written` relative to
+/// the file that names it; a failure is located at the naming field.
+fn read_layer_file(
+    written: &str,
+    origin: &Origin,
+    field: &FieldPath,
+) -> Result<(std::path::PathBuf, String), ScenarioError> {
+    let path = relative_to(&origin.file, written);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ScenarioError::field(
+            origin.location(false),
+            field,
+            &format!("cannot read {written}: {}", io_reason(&e)),
+        )
+    })?;
+    Ok((path, text))
+}
+
 /// Reads and checks the map file named `written` (relative to the file
 /// that names it); errors inside it are located in the map file.
 fn read_map_file(
@@ -1003,14 +1021,7 @@ fn read_map_file(
     scenario: &Scenario,
 ) -> Result<(String, TerrainMap), ScenarioError> {
     let field = FieldPath::keys(&["world", "map"]);
-    let path = relative_to(&origin.file, written);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ScenarioError::field(
-            origin.location(false),
-            &field,
-            &format!("cannot read {written}: {}", io_reason(&e)),
-        )
-    })?;
+    let (path, text) = read_layer_file(written, origin, &field)?;
     let file = path.display().to_string();
     let terrain = check_map_text(
         &text,
@@ -1056,14 +1067,7 @@ fn resolve_sectors(scenario: &mut Scenario, tree: &mut Entry) -> Result<(), Scen
     if let Some(written) = scenario.world.sectors.take() {
         let field = FieldPath::keys(&["world", "sectors"]);
         let origin = origin_at(tree, &field);
-        let path = relative_to(&origin.file, &written);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            ScenarioError::field(
-                origin.location(false),
-                &field,
-                &format!("cannot read {written}: {}", io_reason(&e)),
-            )
-        })?;
+        let (path, text) = read_layer_file(&written, &origin, &field)?;
         let file = path.display().to_string();
         check_sector_text(&text, scenario, &field, |line, col| {
             Location::at(&file, line, col)
