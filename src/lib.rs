@@ -1,10 +1,12 @@
 //! stabsim: an agent-based simulator of international stabilization missions.
 //!
 //! stabsim is a tool for exploring mechanisms and counterfactuals. It does
-//! **not** forecast. This first slice implements Epstein's (2002) civil
-//! violence Model I (citizens and cops) as a special case of the civilian
-//! model, end to end: scenario → deterministic core → parallel batch →
-//! outputs → chart.
+//! **not** forecast. A scenario without a `[mission]` table is Epstein's
+//! (2002) civil violence Model I (citizens and cops), docked against an
+//! independent implementation; with one, the stabilization mission model of
+//! `docs/ODD.md` runs: civilians, factions, troop contributors, quick
+//! reaction forces, local police, an external military and the
+//! humanitarian system on a map.
 //!
 //! The data flow goes one way; the modules read like a table of contents:
 //!
@@ -12,6 +14,7 @@
 //! * [`world`]: the grid, maps and neighbourhood queries;
 //! * [`agents`]: citizens and cops, as struct-of-arrays populations;
 //! * [`sim`]: one replicate's state and its step, phases in a fixed order (pure: no I/O);
+//! * [`mission`]: the mission model's actors and phases (pure: no I/O);
 //! * [`metrics`]: per-tick metrics and per-run outcomes;
 //! * [`stats`]: streaming moments, quantiles, the Kolmogorov–Smirnov test;
 //! * [`batch`]: seeding and Monte Carlo replicates in parallel (rayon);
@@ -22,6 +25,7 @@
 pub mod agents;
 pub mod batch;
 pub mod metrics;
+pub mod mission;
 pub mod output;
 pub mod plot;
 pub mod scenario;

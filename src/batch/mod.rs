@@ -11,8 +11,8 @@
 use rayon::prelude::*;
 
 use crate::metrics::Series;
-use crate::scenario::{Scenario, TerrainMap};
-use crate::sim::run_replicate;
+use crate::scenario::Scenario;
+use crate::sim::Model;
 
 /// Takes finished replicates, in replicate order.
 pub trait ReplicateSink {
@@ -47,8 +47,8 @@ const WINDOW_PER_THREAD: usize = 4;
 /// per core), feeding each to `sink` in replicate order and calling
 /// `progress` with the number done after each.
 pub fn run_batch<S>(
+    model: &Model,
     scenario: &Scenario,
-    terrain: &TerrainMap,
     threads: usize,
     sink: &mut S,
     progress: &mut (dyn FnMut(u64) + Send),
@@ -66,7 +66,7 @@ where
         let end = (start + window).min(total);
         (start..end)
             .into_par_iter()
-            .map(|i| run_replicate(scenario, terrain, i))
+            .map(|i| model.run(i))
             .collect()
     };
     pool.install(|| {
@@ -134,7 +134,8 @@ mod tests {
         let terrain = TerrainMap::open(20, 20);
         let mut sink = Collect::default();
         let mut last = 0;
-        run_batch(&s, &terrain, threads, &mut sink, &mut |n| last = n).unwrap();
+        let model = crate::sim::Model::new(&s, &terrain).unwrap();
+        run_batch(&model, &s, threads, &mut sink, &mut |n| last = n).unwrap();
         assert_eq!(last, 11);
         sink
     }

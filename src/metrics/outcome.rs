@@ -18,6 +18,62 @@ pub const RUN_COLUMNS: [&str; 11] = [
     "first_outburst_tick",
 ];
 
+/// How a replicate's series becomes its row of `runs.csv`: Epstein's
+/// outcomes, or the mission model's.
+#[derive(Debug, Clone)]
+pub enum OutcomeRule {
+    /// [`outcome`] with this burn-in and outburst threshold.
+    Epstein {
+        /// Ticks left out.
+        burn_in: u32,
+        /// Outburst threshold (share of citizens).
+        threshold: f64,
+    },
+    /// [`crate::mission::mission_outcome`].
+    Mission {
+        /// Ticks left out.
+        burn_in: u32,
+        /// The mission configuration (outcome definitions).
+        config: Box<crate::scenario::MissionConfig>,
+    },
+}
+
+impl OutcomeRule {
+    /// The rule for a scenario.
+    pub fn for_scenario(scenario: &crate::scenario::Scenario) -> Self {
+        match &scenario.mission {
+            None => Self::Epstein {
+                burn_in: scenario.run.burn_in,
+                threshold: scenario.metrics.outburst_threshold,
+            },
+            Some(config) => Self::Mission {
+                burn_in: scenario.run.burn_in,
+                config: Box::new(config.clone()),
+            },
+        }
+    }
+
+    /// Column names after `replicate`.
+    pub fn columns(&self) -> &'static [&'static str] {
+        match self {
+            Self::Epstein { .. } => &RUN_COLUMNS,
+            Self::Mission { .. } => &crate::mission::MISSION_RUN_COLUMNS,
+        }
+    }
+
+    /// One replicate's values, in column order; `None` where undefined.
+    pub fn values(&self, series: &Series) -> Vec<Option<f64>> {
+        match self {
+            Self::Epstein { burn_in, threshold } => {
+                outcome(series, *burn_in, *threshold).values().to_vec()
+            }
+            Self::Mission { burn_in, config } => {
+                crate::mission::mission_outcome(series, *burn_in, config)
+            }
+        }
+    }
+}
+
 /// One replicate's outcome over ticks `burn_in + 1 ..= horizon`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunOutcome {
@@ -118,7 +174,7 @@ mod tests {
     use crate::metrics::EPSTEIN_METRICS;
 
     fn series(active: &[f64]) -> Series {
-        let mut s = Series::new(&EPSTEIN_METRICS, active.len() as u32);
+        let mut s = Series::new(crate::metrics::names_of(&EPSTEIN_METRICS), active.len() as u32);
         for &a in active {
             s.push_row(&[100.0 - a, a, 0.0, 5.0, 0.8]);
         }

@@ -1,25 +1,28 @@
 //! One replicate's metrics over time: a flat, preallocated table.
 
+use super::Names;
+
 /// Metrics for ticks 0..=horizon of one replicate, row-major (one row per
 /// tick, one column per metric name).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    names: &'static [&'static str],
+    names: Names,
     data: Vec<f64>,
 }
 
 impl Series {
     /// An empty series with room for ticks 0..=`ticks`.
-    pub fn new(names: &'static [&'static str], ticks: u32) -> Self {
+    pub fn new(names: Names, ticks: u32) -> Self {
+        let capacity = (ticks as usize + 1) * names.len();
         Self {
             names,
-            data: Vec::with_capacity((ticks as usize + 1) * names.len()),
+            data: Vec::with_capacity(capacity),
         }
     }
 
     /// Metric names, in column order.
-    pub fn names(&self) -> &'static [&'static str] {
-        self.names
+    pub fn names(&self) -> &Names {
+        &self.names
     }
 
     /// Appends the next tick's row. `row` must have one value per name.
@@ -61,8 +64,7 @@ mod tests {
 
     #[test]
     fn rows_and_columns_index_the_same_values() {
-        static NAMES: [&str; 2] = ["a", "b"];
-        let mut s = Series::new(&NAMES, 2);
+        let mut s = Series::new(super::super::names_of(&["a", "b"]), 2);
         s.push_row(&[1.0, 10.0]);
         s.push_row(&[2.0, 20.0]);
         s.push_row(&[3.0, 30.0]);

@@ -3,7 +3,7 @@
 //! sketch; see [`crate::stats::QuantileSketch`]). Replicates are added in
 //! replicate order, so results do not depend on the thread count.
 
-use super::Series;
+use super::{Names, Series};
 use crate::stats::{QuantileSketch, RunningMoments};
 
 /// Statistics of one metric at one tick, over replicates.
@@ -26,7 +26,7 @@ pub struct TickStats {
 /// Running per-tick, per-metric statistics over replicates.
 #[derive(Debug, Clone)]
 pub struct Summary {
-    names: &'static [&'static str],
+    names: Names,
     rows: usize,
     moments: Vec<RunningMoments>,
     sketches: Vec<QuantileSketch>,
@@ -34,7 +34,7 @@ pub struct Summary {
 
 impl Summary {
     /// An empty summary for series of ticks 0..=`ticks` with metrics `names`.
-    pub fn new(names: &'static [&'static str], ticks: u32) -> Self {
+    pub fn new(names: Names, ticks: u32) -> Self {
         let rows = ticks as usize + 1;
         let cells = rows * names.len();
         Self {
@@ -47,7 +47,7 @@ impl Summary {
 
     /// Adds one replicate's series (same names and horizon).
     pub fn add(&mut self, series: &Series) {
-        debug_assert_eq!(series.names(), self.names);
+        debug_assert_eq!(series.names(), &self.names);
         for t in 0..self.rows.min(series.len()) {
             for (m, &v) in series.row(t).iter().enumerate() {
                 let k = t * self.names.len() + m;
@@ -58,8 +58,8 @@ impl Summary {
     }
 
     /// Metric names.
-    pub fn names(&self) -> &'static [&'static str] {
-        self.names
+    pub fn names(&self) -> &Names {
+        &self.names
     }
 
     /// Number of ticks covered (0..rows).
@@ -91,13 +91,12 @@ impl Summary {
 mod tests {
     use super::*;
 
-    static NAMES: [&str; 1] = ["x"];
-
     #[test]
     fn aggregates_each_tick_over_replicates() {
-        let mut sum = Summary::new(&NAMES, 1);
+        let names = super::super::names_of(&["x"]);
+        let mut sum = Summary::new(names.clone(), 1);
         for r in 0..5 {
-            let mut s = Series::new(&NAMES, 1);
+            let mut s = Series::new(names.clone(), 1);
             s.push_row(&[r as f64]);
             s.push_row(&[10.0]);
             sum.add(&s);

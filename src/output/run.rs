@@ -8,7 +8,7 @@ use super::manifest::{Manifest, Timings};
 use super::staging::{Staging, WrittenFile, sha256_hex};
 use super::writer::{BatchWriter, summary_csv};
 use crate::batch::{BatchError, run_batch};
-use crate::metrics::{EPSTEIN_METRICS, RUN_COLUMNS, Series, Summary};
+use crate::metrics::{OutcomeRule, Series, Summary};
 use crate::plot::{self, Band, BandChart, PlotError};
 use crate::scenario::{MapError, Scenario};
 use crate::stats::RunningMoments;
@@ -35,7 +35,7 @@ pub struct RunReport {
     pub dir: PathBuf,
     /// Files written, in order.
     pub files: Vec<WrittenFile>,
-    /// Mean, sd and count of each per-run outcome, by [`RUN_COLUMNS`] name.
+    /// Mean, sd and count of each per-run outcome, by `runs.csv` column.
     pub outcomes: Vec<(&'static str, RunningMoments)>,
 }
 
@@ -83,14 +83,11 @@ pub fn run_to_dir(
 
     let t = Instant::now();
     let run = &scenario.run;
-    let mut writer = BatchWriter::create(
-        &staging,
-        &EPSTEIN_METRICS,
-        run.ticks,
-        run.burn_in,
-        scenario.metrics.outburst_threshold,
-    )?;
-    run_batch(scenario, &terrain, opts.threads, &mut writer, progress)?;
+    let model = crate::sim::Model::new(scenario, &terrain)?;
+    let rule = OutcomeRule::for_scenario(scenario);
+    let columns = rule.columns();
+    let mut writer = BatchWriter::create(&staging, model.names().clone(), run.ticks, rule)?;
+    run_batch(&model, scenario, opts.threads, &mut writer, progress)?;
     let aggregates = writer.finish(&mut staging)?;
     let summary = &aggregates.summary;
     let simulate = t.elapsed().as_secs_f64();
@@ -138,7 +135,7 @@ pub fn run_to_dir(
     Ok(RunReport {
         dir: opts.out_dir.clone(),
         files,
-        outcomes: RUN_COLUMNS.into_iter().zip(aggregates.outcomes).collect(),
+        outcomes: columns.iter().copied().zip(aggregates.outcomes).collect(),
     })
 }
 
@@ -149,7 +146,10 @@ pub fn run_to_dir(
 /// finished series waiting to be consumed.
 pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
     let rows = u64::from(scenario.run.ticks) + 1;
-    let metrics = EPSTEIN_METRICS.len() as u64;
+    let metrics = match &scenario.mission {
+        None => crate::metrics::EPSTEIN_METRICS.len(),
+        Some(m) => crate::mission::metric_names(m).len(),
+    } as u64;
     let sketch = crate::stats::QuantileSketch::new().memory_bound_bytes() as u64;
     let moments = std::mem::size_of::<RunningMoments>() as u64;
     let summary = rows * metrics * (sketch + moments);

@@ -8,7 +8,7 @@ use std::io::{self, BufWriter};
 
 use super::staging::{HashingWriter, Staging};
 use crate::batch::ReplicateSink;
-use crate::metrics::{RUN_COLUMNS, Series, Summary, TickStats, outcome};
+use crate::metrics::{Names, OutcomeRule, Series, Summary, TickStats};
 use crate::stats::RunningMoments;
 
 type Sink = csv::Writer<HashingWriter<BufWriter<File>>>;
@@ -19,8 +19,7 @@ pub struct BatchWriter {
     runs: Sink,
     summary: Summary,
     outcomes: Vec<RunningMoments>,
-    burn_in: u32,
-    outburst_threshold: f64,
+    rule: OutcomeRule,
     buf: String,
     /// Replicate 0's series, kept for the single-run trace chart.
     first: Option<Series>,
@@ -30,27 +29,25 @@ impl BatchWriter {
     /// Opens `timeseries.csv` and `runs.csv` in `staging` and writes their headers.
     pub fn create(
         staging: &Staging,
-        names: &'static [&'static str],
+        names: Names,
         ticks: u32,
-        burn_in: u32,
-        outburst_threshold: f64,
+        rule: OutcomeRule,
     ) -> io::Result<Self> {
         let mut timeseries = csv::Writer::from_writer(staging.open("timeseries.csv")?);
         let mut runs = csv::Writer::from_writer(staging.open("runs.csv")?);
         let header = ["replicate", "tick"]
             .into_iter()
-            .chain(names.iter().copied());
+            .chain(names.iter().map(String::as_str));
         timeseries.write_record(header)?;
-        runs.write_record(["replicate"].into_iter().chain(RUN_COLUMNS))?;
+        runs.write_record(["replicate"].iter().chain(rule.columns()))?;
         Ok(Self {
             timeseries,
             runs,
             summary: Summary::new(names, ticks),
-            outcomes: (0..RUN_COLUMNS.len())
+            outcomes: (0..rule.columns().len())
                 .map(|_| RunningMoments::new())
                 .collect(),
-            burn_in,
-            outburst_threshold,
+            rule,
             buf: String::new(),
             first: None,
         })
@@ -79,9 +76,9 @@ impl BatchWriter {
             }
             self.timeseries.write_record(None::<&[u8]>)?;
         }
-        let o = outcome(series, self.burn_in, self.outburst_threshold);
+        let values = self.rule.values(series);
         self.runs.write_field(replicate.to_string())?;
-        for (k, v) in o.values().into_iter().enumerate() {
+        for (k, v) in values.into_iter().enumerate() {
             write_number(&mut self.runs, &mut self.buf, v)?;
             if let Some(v) = v {
                 self.outcomes[k].push(v);
@@ -100,7 +97,7 @@ impl BatchWriter {
 pub struct BatchAggregates {
     /// Per-tick statistics over replicates.
     pub summary: Summary,
-    /// Moments of each per-run outcome, in [`RUN_COLUMNS`] order.
+    /// Moments of each per-run outcome, in the rule's column order.
     pub outcomes: Vec<RunningMoments>,
     /// Replicate 0's series (for a single-run trace).
     pub first: Option<Series>,

@@ -5,10 +5,12 @@
 pub mod error;
 pub mod load;
 pub mod map;
+pub mod mission;
 pub mod types;
 pub mod validate;
 
 pub use error::{Location, ScenarioError};
 pub use load::{load, load_str};
 pub use map::{MapError, SectorMap, TerrainMap};
+pub use mission::*;
 pub use types::*;

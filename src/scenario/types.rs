@@ -41,6 +41,10 @@ pub struct Scenario {
     pub rules: RulesConfig,
     /// Definitions used by per-run outcomes.
     pub metrics: MetricsConfig,
+    /// The stabilization mission model. Absent: the Epstein model, byte
+    /// for byte (the docking special case).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mission: Option<super::mission::MissionConfig>,
 }
 
 impl Default for Scenario {
@@ -57,6 +61,7 @@ impl Default for Scenario {
             cops: CopConfig::default(),
             rules: RulesConfig::default(),
             metrics: MetricsConfig::default(),
+            mission: None,
         }
     }
 }

@@ -10,7 +10,8 @@ use serde::de::DeserializeOwned;
 
 use super::error::{FieldPath, Location, PathSegment, ScenarioError};
 use super::{
-    ArrestRounding, CitizenStepOrder, JailCountdown, JailPlacement, JailTermRange, LegitimacyShape,
+    ArrestRounding, CitizenStepOrder, Disarmament, FactionKind, Handover, Headquarters,
+    MissionConfig, JailCountdown, JailPlacement, JailTermRange, LegitimacyShape,
     NeighbourhoodShape, Placement, Scenario, Terrain, Topology, UniformRange, WorldConfig,
 };
 
@@ -99,6 +100,9 @@ pub fn violations(scenario: &Scenario) -> Vec<Violation> {
         &mut out,
     );
     check_torus_vision(scenario, &mut out);
+    if let Some(mission) = &scenario.mission {
+        check_mission(scenario, mission, &mut out);
+    }
     out
 }
 
@@ -552,6 +556,165 @@ fn check_torus_vision(scenario: &Scenario, out: &mut Vec<Violation>) {
     }
 }
 
+/// The mission model's checks: every catalogued number in range, names
+/// usable as output columns, and the few consistency rules between fields.
+fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Violation>) {
+    for p in mission.params() {
+        let path = param_path(&p.path);
+        if p.integer {
+            check_int(path, p.value as u64, p.min as u64, p.max as u64, out);
+        } else {
+            check_number(path, p.value, p.min, p.max, out);
+        }
+    }
+    let civ = &mission.civilians;
+    if civ.trust_initial_min > civ.trust_initial_max {
+        out.push(Violation::new(
+            FieldPath::keys(&["mission", "civilians", "trust_initial_max"]),
+            format!(
+                "{} is below mission.civilians.trust_initial_min = {} (expected a number in {}..=1)",
+                number(civ.trust_initial_max),
+                number(civ.trust_initial_min),
+                number(civ.trust_initial_min)
+            ),
+        ));
+    }
+    let police = &mission.police;
+    if police.capability_initial > police.capability_max {
+        out.push(Violation::new(
+            FieldPath::keys(&["mission", "police", "capability_max"]),
+            format!(
+                "{} is below mission.police.capability_initial = {} (expected a number in {}..=10)",
+                number(police.capability_max),
+                number(police.capability_initial),
+                number(police.capability_initial)
+            ),
+        ));
+    }
+    let factions = mission.factions.iter().map(|f| f.name.as_str());
+    check_member_names("factions", factions, out);
+    let contributors = mission.contributors.iter().map(|c| c.name.as_str());
+    check_member_names("contributors", contributors, out);
+    if mission.factions.len() > MAX_FACTIONS {
+        out.push(Violation::new(
+            FieldPath::keys(&["mission", "factions"]),
+            format!(
+                "{} factions (expected at most {MAX_FACTIONS})",
+                mission.factions.len()
+            ),
+        ));
+    }
+    let vision_cells = (mission.forces.vision_km / mission.cell_km).round();
+    if mission.forces.vision_km.is_finite() && mission.cell_km > 0.0 && vision_cells > MAX_VISION as f64 {
+        out.push(Violation::new(
+            FieldPath::keys(&["mission", "forces", "vision_km"]),
+            format!(
+                "{} km is {vision_cells} cells of {} km (expected at most {MAX_VISION} cells)",
+                number(mission.forces.vision_km),
+                number(mission.cell_km)
+            ),
+        ));
+    }
+    if scenario.world.topology == Topology::Torus {
+        out.push(Violation::new(
+            FieldPath::keys(&["world", "topology"]),
+            "\"torus\" with a [mission] table (expected \"bounded\": a theatre has edges)",
+        ));
+    }
+}
+
+/// Most factions a mission scenario may list (each civilian keeps one
+/// sympathy per faction).
+pub const MAX_FACTIONS: usize = 8;
+
+/// Faction and contributor names become output columns: the name rule,
+/// and no two alike.
+fn check_member_names<'a>(
+    list: &str,
+    names: impl Iterator<Item = &'a str>,
+    out: &mut Vec<Violation>,
+) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, name) in names.enumerate() {
+        let path = FieldPath::keys(&["mission", list]).index(i).key("name");
+        let mut problems = Vec::new();
+        check_name(name, &mut problems);
+        if let Some(v) = problems.pop() {
+            out.push(Violation::new(path, v.message));
+        } else if seen.contains(&name) {
+            out.push(Violation::new(
+                path,
+                format!("{name:?} is used twice (expected a name unique among mission.{list})"),
+            ));
+        }
+        seen.push(name);
+    }
+}
+
+/// A catalogue path (`factions[2]` for array elements) as a field path.
+fn param_path(parts: &[String]) -> FieldPath {
+    let mut path = FieldPath(Vec::new());
+    for part in parts {
+        match part.split_once('[') {
+            Some((key, index)) => {
+                let i = index.trim_end_matches(']').parse().unwrap_or(0);
+                path = path.key(key).index(i);
+            }
+            None => path = path.key(part),
+        }
+    }
+    path
+}
+
+/// What a `mission.*` field accepts, from the parameter catalogue, or for
+/// the few fields that are not numbers.
+fn mission_expected(pattern: &str) -> Option<String> {
+    let table = [
+        "mission",
+        "mission.population",
+        "mission.mandate",
+        "mission.civilians",
+        "mission.legitimacy",
+        "mission.fighters",
+        "mission.factions[]",
+        "mission.forces",
+        "mission.contributors[]",
+        "mission.qrf",
+        "mission.police",
+        "mission.external",
+        "mission.humanitarian",
+        "mission.outcomes",
+    ];
+    if table.contains(&pattern) {
+        return Some("a table".to_string());
+    }
+    let text = match pattern {
+        "mission.factions" | "mission.contributors" => "an array of tables".to_string(),
+        "mission.factions[].name" | "mission.contributors[].name" => NAME_RULE.to_string(),
+        "mission.factions[].kind" => enum_choice::<FactionKind>(),
+        "mission.mandate.disarmament" => enum_choice::<Disarmament>(),
+        "mission.mandate.handover" => enum_choice::<Handover>(),
+        "mission.mandate.headquarters" => enum_choice::<Headquarters>(),
+        "mission.mandate.pmc_lethal"
+        | "mission.mandate.unsc_mandate"
+        | "mission.external.enabled"
+        | "mission.contributors[].refuses_forced_disarmament" => "true or false".to_string(),
+        _ => {
+            let catalogue = MissionConfig::param_catalogue();
+            let p = catalogue.iter().find(|p| {
+                let joined = p.path.join(".").replace("[0]", "[]");
+                joined == pattern
+            })?;
+            if p.integer {
+                ints(p.min as u64, p.max as u64)
+            } else {
+                numbers(p.min, p.max)
+            }
+        }
+    };
+    Some(text)
+}
+
 fn check_int(path: FieldPath, value: u64, min: u64, max: u64, out: &mut Vec<Violation>) {
     if value < min || value > max {
         out.push(Violation::new(
@@ -721,7 +884,7 @@ pub fn expected(path: &FieldPath) -> Option<String> {
         "rules.citizen_step" => enum_choice::<CitizenStepOrder>(),
         "rules.cop_moves_to_arrestee" | "rules.movement" => "true or false".to_string(),
         "metrics.outburst_threshold" => unit,
-        _ => return None,
+        other => return mission_expected(other),
     })
 }
 

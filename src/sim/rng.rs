@@ -24,6 +24,16 @@ pub enum Stream {
     Actions = 3,
     /// Scheduled interventions such as cop reductions.
     Events = 4,
+    /// Mission model: fighters' choices and the outcomes of incidents.
+    Fighters = 5,
+    /// Mission model: mission units' choices.
+    Forces = 6,
+    /// Mission model: the counter-terror track.
+    CounterTerror = 7,
+    /// Mission model: the external military.
+    External = 8,
+    /// Mission model: humanitarian convoys.
+    Humanitarian = 9,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -236,13 +236,7 @@ fn pick_empty(
     centre: CellIndex,
     empties: u32,
 ) -> Option<CellIndex> {
-    if empties == 0 {
-        return None;
-    }
-    let n = rng.random_range(0..empties);
-    let cell = view.nth(grid, centre, Cell::Empty, n)?;
-    // A ghost cell stands for an interior cell across the torus edge.
-    Some(grid.canonical(cell))
+    view.random_empty(grid, rng, centre, empties)
 }
 
 /// Puts a released citizen back on the grid (jailed-off-grid rule): on its

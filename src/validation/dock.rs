@@ -155,7 +155,8 @@ pub fn dock_outcomes(scenario: &Scenario, threads: usize) -> Result<Vec<RunOutco
         threshold: scenario.metrics.outburst_threshold,
         runs: Vec::new(),
     };
-    run_batch(scenario, &terrain, threads, &mut sink, &mut |_| {})?;
+    let model = crate::sim::Model::new(scenario, &terrain)?;
+    run_batch(&model, scenario, threads, &mut sink, &mut |_| {})?;
     Ok(sink.runs)
 }
 
@@ -214,7 +215,7 @@ pub fn dock(
 
 /// The first `ticks + 1` rows (ticks 0..=ticks) of a series.
 fn truncate(series: &Series, ticks: u32) -> Series {
-    let mut out = Series::new(series.names(), ticks);
+    let mut out = Series::new(series.names().clone(), ticks);
     for t in 0..=(ticks as usize).min(series.len() - 1) {
         out.push_row(series.row(t));
     }

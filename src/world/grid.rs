@@ -22,14 +22,16 @@ pub enum Cell {
     Active = 2,
     /// A jailed citizen that stays on its cell (Mesa's rule).
     Jailed = 3,
-    /// A cop.
+    /// A cop, or any security unit of the mission model.
     Cop = 4,
     /// Impassable: blocked terrain, or outside a bounded grid.
     Wall = 5,
+    /// A faction's fighters (mission model only).
+    Fighter = 6,
 }
 
 /// Number of [`Cell`] kinds, for lookup tables indexed by `cell as usize`.
-pub const CELL_KINDS: usize = 6;
+pub const CELL_KINDS: usize = 7;
 
 /// Index of a cell in the padded array. Interior cells and their ghosts have
 /// different indices; [`Grid::occupant`] works for both.
@@ -138,6 +140,21 @@ impl Grid {
     /// Padded index of interior cell (x, y).
     pub fn index(&self, x: usize, y: usize) -> CellIndex {
         ((y + self.pad) * self.stride + x + self.pad) as CellIndex
+    }
+
+    /// Interior coordinates (x, y) of an interior padded index.
+    #[inline]
+    pub fn coords(&self, idx: CellIndex) -> (usize, usize) {
+        let i = idx as usize;
+        (i % self.stride - self.pad, i / self.stride - self.pad)
+    }
+
+    /// Row-major position (y · width + x) of an interior padded index, for
+    /// per-cell layers that have no padding.
+    #[inline]
+    pub fn interior(&self, idx: CellIndex) -> usize {
+        let (x, y) = self.coords(idx);
+        y * self.width + x
     }
 
     /// The interior index a padded index stands for, by wrapping its

@@ -47,6 +47,38 @@ const WEIGHT: [u64; CELL_KINDS] = {
     w
 };
 
+/// Counts of the cell kinds the mission model needs, the centre excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MissionCounts {
+    /// Security units (cells coded [`Cell::Cop`]).
+    pub units: u32,
+    /// Active civilians.
+    pub actives: u32,
+    /// Empty cells.
+    pub empties: u32,
+    /// Fighters.
+    pub fighters: u32,
+    /// Civilians on the grid, quiescent or active.
+    pub civilians: u32,
+}
+
+/// Largest neighbourhood radius [`Neighbourhood::count_mission`] supports:
+/// five 12-bit fields hold at most 4095 cells, and a Moore square of
+/// radius 31 has 3968.
+pub const MAX_MISSION_RADIUS: usize = 31;
+
+const MISSION_BITS: u32 = 12;
+const MISSION_MASK: u64 = (1 << MISSION_BITS) - 1;
+const MISSION_WEIGHT: [u64; CELL_KINDS] = {
+    let mut w = [0u64; CELL_KINDS];
+    w[Cell::Cop as usize] = 1;
+    w[Cell::Active as usize] = (1 << MISSION_BITS) | (1 << (4 * MISSION_BITS));
+    w[Cell::Empty as usize] = 1 << (2 * MISSION_BITS);
+    w[Cell::Fighter as usize] = 1 << (3 * MISSION_BITS);
+    w[Cell::Quiet as usize] = 1 << (4 * MISSION_BITS);
+    w
+};
+
 impl Neighbourhood {
     /// The cells within `radius` of the centre for `shape`, on a grid whose
     /// padded rows are `stride` cells long.
@@ -77,21 +109,62 @@ impl Neighbourhood {
     /// Counts cops, actives and empty cells around `centre` (centre excluded).
     #[inline]
     pub fn count(&self, grid: &Grid, centre: CellIndex) -> Counts {
+        let sum = self.tally(grid, centre, &WEIGHT);
+        Counts {
+            empties: (sum & FIELD_MASK) as u32,
+            actives: ((sum >> FIELD_BITS) & FIELD_MASK) as u32,
+            cops: (sum >> (2 * FIELD_BITS)) as u32,
+        }
+    }
+
+    /// Counts units, actives, empty cells, fighters and civilians around
+    /// `centre` (centre excluded), in one pass. The radius must be at most
+    /// [`MAX_MISSION_RADIUS`].
+    #[inline]
+    pub fn count_mission(&self, grid: &Grid, centre: CellIndex) -> MissionCounts {
+        let sum = self.tally(grid, centre, &MISSION_WEIGHT);
+        let field = |k: u32| ((sum >> (k * MISSION_BITS)) & MISSION_MASK) as u32;
+        MissionCounts {
+            units: field(0),
+            actives: field(1),
+            empties: field(2),
+            fighters: field(3),
+            civilians: field(4),
+        }
+    }
+
+    /// Sum of `weights[cell]` over the neighbourhood, centre excluded.
+    #[inline]
+    fn tally(&self, grid: &Grid, centre: CellIndex, weights: &[u64; CELL_KINDS]) -> u64 {
         let cells = grid.cells();
         let c = centre as isize;
         let mut sum = 0u64;
         for seg in &self.segments {
             let from = (c + seg.start) as usize;
             for &cell in &cells[from..from + seg.len] {
-                sum += WEIGHT[cell as usize];
+                sum += weights[cell as usize];
             }
         }
-        sum -= WEIGHT[cells[centre as usize] as usize];
-        Counts {
-            empties: (sum & FIELD_MASK) as u32,
-            actives: ((sum >> FIELD_BITS) & FIELD_MASK) as u32,
-            cops: (sum >> (2 * FIELD_BITS)) as u32,
+        sum - weights[cells[centre as usize] as usize]
+    }
+
+    /// A uniformly chosen empty cell among the `empties` around `centre`,
+    /// as an interior index, or `None` when nothing is free.
+    pub fn random_empty<R: rand::Rng>(
+        &self,
+        grid: &Grid,
+        rng: &mut R,
+        centre: CellIndex,
+        empties: u32,
+    ) -> Option<CellIndex> {
+        use rand::RngExt;
+        if empties == 0 {
+            return None;
         }
+        let n = rng.random_range(0..empties);
+        let cell = self.nth(grid, centre, Cell::Empty, n)?;
+        // A ghost cell stands for an interior cell across the torus edge.
+        Some(grid.canonical(cell))
     }
 
     /// The `n`-th cell (0-based, in scan order) holding `kind` around

@@ -1,0 +1,205 @@
+//! Civilians' turn: flee danger or return home, Epstein's rule A with
+//! hardship and legitimacy that the mission model moves, recruitment of
+//! aggrieved actives, and Epstein's rule M. (Perceptions are updated
+//! synchronously once a day in [`super::perception`].)
+
+use rand::RngExt;
+
+use super::draw::chance;
+use super::state::{MissionState, NO_FACTION, Status, flag};
+use crate::agents::arrest_probability;
+use crate::world::{Cell, CellIndex, NO_CELL};
+
+/// Random open cells looked at when choosing where to flee.
+const FLIGHT_CANDIDATES: usize = 8;
+
+/// A civilian agent's turn.
+pub fn civilian_step(s: &mut MissionState, id: u32) {
+    let i = id as usize;
+    match s.civilians.status[i] {
+        Status::Quiescent | Status::Active => {}
+        Status::Displaced => return try_return(s, id),
+        Status::Recruited => return super::factions::fighter_step(s, id),
+        Status::Detained | Status::Harmed | Status::Dead => return,
+    }
+    if maybe_relapse(s, id) || maybe_flee(s, id) {
+        return;
+    }
+    let cell = s.civilians.cell[i];
+    let seen = s.civilian_view.count_mission(&s.grid, cell);
+    let active = decide(s, i, seen.units, seen.actives);
+    s.set_status(id, if active { Status::Active } else { Status::Quiescent });
+    if active && maybe_recruit(s, id, seen.empties) {
+        return;
+    }
+    if let Some(to) = s
+        .civilian_view
+        .random_empty(&s.grid, &mut s.rng.civilians, cell, seen.empties)
+    {
+        s.move_agent(id, to);
+    }
+}
+
+/// Agent `i`'s perceived legitimacy: the order's, moved by its trust in
+/// the mission, lowered if it is excluded.
+pub fn agent_legitimacy(s: &MissionState, i: usize) -> f64 {
+    let c = &s.config.civilians;
+    let trust = f64::from(s.civilians.trust[i]);
+    let excluded = if s.civilians.has(i, flag::EXCLUDED) {
+        c.exclusion_legitimacy_loss
+    } else {
+        0.0
+    };
+    (s.legitimacy + c.legitimacy_trust_weight * (trust - 0.5) - excluded).clamp(0.0, 1.0)
+}
+
+/// Rule A: grievance H·(1 − L) minus net risk R·P above the threshold,
+/// with P from the security units and actives in view (the agent counts
+/// itself as active).
+fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
+    let p = arrest_probability(s.arrest_constant, s.rounding, units, actives + 1);
+    let grievance = f64::from(s.civilians.hardship[i]) * (1.0 - agent_legitimacy(s, i));
+    grievance - f64::from(s.civilians.risk[i]) * p > s.threshold
+}
+
+/// An active agent may send a fighting unit to the faction it sympathises
+/// with most, if that faction has weapons to spare: p = rate · sympathy ·
+/// availability, raised for excluded agents. Returns whether the agent
+/// itself became fighters (a group no larger than a unit).
+fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32) -> bool {
+    let i = id as usize;
+    let nf = s.factions;
+    if nf == 0 {
+        return false;
+    }
+    let row = &s.civilians.sympathy[i * nf..(i + 1) * nf];
+    let (f, &sym) = row
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
+        .expect("at least one faction");
+    let c = &s.config.civilians;
+    let boost = if s.civilians.has(i, flag::EXCLUDED) {
+        1.0 + c.exclusion_recruit_boost
+    } else {
+        1.0
+    };
+    let p = c.recruit_rate * f64::from(sym) * s.arms_available(f) * boost;
+    if !chance(&mut s.rng.civilians, p) {
+        return false;
+    }
+    let at = s.civilians.cell[i];
+    let to = s
+        .civilian_view
+        .random_empty(&s.grid, &mut s.rng.civilians, at, empties);
+    let fighter = s.split_fighters(id, f as u8, to);
+    // The group itself turned fighter only if it was no larger than a unit.
+    fighter == Some(id)
+}
+
+/// An unemployed ex-fighter may rejoin its faction.
+fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
+    let i = id as usize;
+    let f = s.civilians.faction[i];
+    if f == NO_FACTION || !s.civilians.has(i, flag::EX_FIGHTER) {
+        return false;
+    }
+    let employed = s.civilians.has(i, flag::EMPLOYED) && s.mission_started(s.tick + 1);
+    let p = if employed {
+        0.0
+    } else {
+        s.config.fighters.relapse_rate * s.arms_available(f as usize)
+    };
+    if chance(&mut s.rng.civilians, p) {
+        s.civilians.flags[i] &= !flag::EX_FIGHTER;
+        s.recruit(id, f);
+        return true;
+    }
+    false
+}
+
+/// In danger, an agent may flee to the safest empty cell among a few
+/// random open cells.
+fn maybe_flee(s: &mut MissionState, id: u32) -> bool {
+    let i = id as usize;
+    let cell = s.civilians.cell[i];
+    let c = &s.config.civilians;
+    let danger = f64::from(s.layers.danger.get(s.grid.interior(cell)));
+    if danger <= c.displacement_danger || !chance(&mut s.rng.civilians, c.displacement_probability)
+    {
+        return false;
+    }
+    let open = s.grid.open_cells();
+    let mut best: Option<(f32, CellIndex)> = None;
+    for _ in 0..FLIGHT_CANDIDATES {
+        let to = open[s.rng.civilians.random_range(0..open.len())];
+        if s.grid.cell(to) != Cell::Empty {
+            continue;
+        }
+        let d = s.layers.danger.get(s.grid.interior(to));
+        if best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, to));
+        }
+    }
+    let Some((d, to)) = best else {
+        return false;
+    };
+    if f64::from(d) >= danger {
+        return false;
+    }
+    s.civilians.home[i] = cell;
+    s.move_agent(id, to);
+    s.set_status(id, Status::Displaced);
+    s.civilians.timer[i] = s.config.civilians.displaced_min_days.min(u32::from(u16::MAX)) as u16;
+    true
+}
+
+/// A displaced agent returns home (or next to it) once its minimum stay is
+/// over and home is safe.
+fn try_return(s: &mut MissionState, id: u32) {
+    let i = id as usize;
+    if s.civilians.timer[i] > 0 {
+        return;
+    }
+    let home = s.civilians.home[i];
+    let c = &s.config.civilians;
+    let danger = f64::from(s.layers.danger.get(s.grid.interior(home)));
+    if danger > 0.5 * c.displacement_danger
+        || !chance(&mut s.rng.civilians, c.return_probability)
+    {
+        return;
+    }
+    let to = if s.grid.cell(home) == Cell::Empty {
+        Some(home)
+    } else {
+        let empties = s.civilian_view.count_mission(&s.grid, home).empties;
+        s.civilian_view
+            .random_empty(&s.grid, &mut s.rng.civilians, home, empties)
+    };
+    if let Some(to) = to {
+        s.move_agent(id, to);
+        s.set_status(id, Status::Quiescent);
+    }
+}
+
+/// Puts a released detainee back near where it was taken; false if there
+/// is no room today.
+pub fn release(s: &mut MissionState, id: u32) -> bool {
+    let i = id as usize;
+    let home = s.civilians.home[i];
+    let to = if s.grid.cell(home) == Cell::Empty {
+        Some(home)
+    } else {
+        let empties = s.civilian_view.count_mission(&s.grid, home).empties;
+        s.civilian_view
+            .random_empty(&s.grid, &mut s.rng.civilians, home, empties)
+    };
+    let Some(to) = to else {
+        return false;
+    };
+    s.civilians.cell[i] = to;
+    s.grid.set(to, Cell::Quiet, id);
+    s.civilians.status[i] = Status::Quiescent;
+    debug_assert_ne!(to, NO_CELL);
+    true
+}

@@ -1,0 +1,395 @@
+//! Troop contributors and their contingents (and PMCs, and the separate
+//! counter-terror track): deployment and ramp-up, withdrawal when casualties
+//! or association with strikes exceed a contributor's tolerance, exit, and
+//! each unit's turn: arrest, detain, raid, community policing, move.
+
+use rand::RngExt;
+
+use super::draw::{chance, poisson};
+use super::factions::{nth_civilian, press, unit_capability};
+use super::qrf::detain_fighter;
+use super::state::{ContributorState, MissionState, Perpetrator, Status, UnitKind};
+use crate::scenario::{Disarmament, Handover, MissionConfig};
+use crate::world::{Cell, CellIndex, NO_CELL};
+
+/// Units each contributor brings at full strength.
+pub fn plan_contributors(config: &MissionConfig) -> Vec<ContributorState> {
+    config
+        .contributors
+        .iter()
+        .map(|c| ContributorState {
+            full_units: (c.troops * config.mandate.force_scale / config.forces.troops_per_unit)
+                .round() as u32,
+            ..ContributorState::default()
+        })
+        .collect()
+}
+
+/// Share of the force due by day `t` (0 before the delay, 1 after the ramp).
+fn ramp(config: &MissionConfig, t: u32) -> f64 {
+    let m = &config.mandate;
+    if t <= m.deployment_delay_days {
+        return 0.0;
+    }
+    if m.ramp_up_days == 0 {
+        return 1.0;
+    }
+    (f64::from(t - m.deployment_delay_days) / f64::from(m.ramp_up_days)).min(1.0)
+}
+
+/// Phase 1: contributors withdraw if their tolerance is exceeded; forces
+/// arrive along the ramp; everyone leaves at the exit date.
+pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
+    let mut changed = decide_withdrawals(s, t);
+    let exit = s.config.mandate.exit_day;
+    let exited = exit > 0 && t >= exit && s.config.mandate.handover != Handover::None;
+    if exited {
+        changed |= recall(s, |k| k != UnitKind::Police, |_| true);
+    } else {
+        changed |= deploy_contingents(s, t);
+        changed |= deploy_pmcs(s, t);
+    }
+    s.qrf_sorties = if exited || !s.mission_started(t) {
+        0
+    } else {
+        s.config.mandate.qrf_units * s.config.qrf.sorties_per_day
+    };
+    s.association_pressure *= 1.0 - s.derived.pressure_rate;
+    if changed {
+        s.rebuild_order();
+    }
+}
+
+fn decide_withdrawals(s: &mut MissionState, t: u32) -> bool {
+    let mut changed = false;
+    for c in 0..s.contributor_state.len() {
+        let cfg = &s.config.contributors[c];
+        let st = &s.contributor_state[c];
+        let leaves = st.withdrawn.is_none()
+            && (st.deaths >= cfg.casualty_tolerance
+                || s.association_pressure >= cfg.association_tolerance);
+        if leaves && st.deployed > 0 {
+            s.contributor_state[c].withdrawn = Some(t);
+            s.totals.withdrawals += 1;
+            let owner = c as u16;
+            changed |= recall(
+                s,
+                |k| k == UnitKind::Contingent,
+                |(units, u)| units.owner[u] == owner,
+            );
+        }
+    }
+    changed
+}
+
+/// Takes off duty every unit of a kind accepted by `kind` for which `pick`
+/// holds. Returns whether any unit left.
+pub fn recall(
+    s: &mut MissionState,
+    kind: impl Fn(UnitKind) -> bool,
+    pick: impl Fn((&super::state::Units, usize)) -> bool,
+) -> bool {
+    let mut any = false;
+    for u in 0..s.units.len() {
+        if s.units.on_duty[u] && kind(s.units.kind[u]) && pick((&s.units, u)) {
+            s.units.on_duty[u] = false;
+            s.grid.set(s.units.cell[u], Cell::Empty, u32::MAX);
+            s.units.cell[u] = NO_CELL;
+            any = true;
+        }
+    }
+    any
+}
+
+fn deploy_contingents(s: &mut MissionState, t: u32) -> bool {
+    let share = ramp(&s.config, t);
+    let mut changed = false;
+    for c in 0..s.contributor_state.len() {
+        let st = &s.contributor_state[c];
+        if st.withdrawn.is_some() {
+            continue;
+        }
+        let due = (f64::from(st.full_units) * share).round() as u32;
+        for _ in st.deployed..due {
+            let k = s.contributor_state[c].deployed;
+            s.contributor_state[c].deployed += 1;
+            // Posture by a low-discrepancy sequence: the share in community
+            // policing is exact at every force size, with no random draw.
+            let community = frac(f64::from(k) * GOLDEN + c as f64 * 0.5)
+                < s.config.mandate.community_policing;
+            changed |= add_unit(s, UnitKind::Contingent, c as u16, community, t);
+        }
+    }
+    changed
+}
+
+fn deploy_pmcs(s: &mut MissionState, t: u32) -> bool {
+    let due = (f64::from(s.config.mandate.pmc_units) * ramp(&s.config, t)).round() as usize;
+    let have = s.units.kind.iter().filter(|&&k| k == UnitKind::Pmc).count();
+    let mut changed = false;
+    for _ in have..due {
+        changed |= add_unit(s, UnitKind::Pmc, 0, false, t);
+    }
+    changed
+}
+
+const GOLDEN: f64 = 0.618_033_988_749_894_9;
+
+fn frac(x: f64) -> f64 {
+    x - x.floor()
+}
+
+/// Places a new unit in the sector with the fewest units of its kind per
+/// resident (not yet handed over, for contingents and PMCs). Returns false
+/// if no cell was free.
+pub fn add_unit(s: &mut MissionState, kind: UnitKind, owner: u16, community: bool, t: u32) -> bool {
+    let sector = neediest_sector(s, kind);
+    let Some(cell) = free_cell_in(s, sector) else {
+        return false;
+    };
+    let u = s.units.len() as u32;
+    let units = &mut s.units;
+    units.kind.push(kind);
+    units.owner.push(owner);
+    units.cell.push(cell);
+    units.sector.push(sector as u16);
+    units.community.push(community);
+    units.on_duty.push(true);
+    units.since.push(t);
+    s.grid.set(cell, Cell::Cop, u);
+    true
+}
+
+fn neediest_sector(s: &MissionState, kind: UnitKind) -> usize {
+    let mut count = vec![0.0f64; s.sectors.len()];
+    for u in 0..s.units.len() {
+        if s.units.on_duty[u] && s.units.kind[u] == kind {
+            count[s.units.sector[u] as usize] += 1.0;
+        }
+    }
+    (0..s.sectors.len())
+        .filter(|&k| kind == UnitKind::Police || s.sectors[k].handed_over.is_none())
+        .filter(|&k| s.sectors[k].depot != NO_CELL)
+        .min_by(|&a, &b| {
+            let need = |k: usize| count[k] / s.sectors[k].people.max(1.0);
+            need(a).total_cmp(&need(b)).then(a.cmp(&b))
+        })
+        .unwrap_or(0)
+}
+
+/// An empty cell in `sector`: near its depot if possible, else anywhere in it.
+fn free_cell_in(s: &mut MissionState, sector: usize) -> Option<CellIndex> {
+    let depot = s.sectors[sector].depot;
+    if depot != NO_CELL {
+        let empties = s.unit_view.count_mission(&s.grid, depot).empties;
+        for _ in 0..8 {
+            let to = s
+                .unit_view
+                .random_empty(&s.grid, &mut s.rng.forces, depot, empties)?;
+            if s.sector_of(to) == sector {
+                return Some(to);
+            }
+        }
+    }
+    let n = s.grid.open_cells().len();
+    (0..200).find_map(|_| {
+        let c = s.grid.open_cells()[s.rng.forces.random_range(0..n)];
+        (s.grid.cell(c) == Cell::Empty && s.sector_of(c) == sector).then_some(c)
+    })
+}
+
+/// A unit's turn.
+pub fn unit_step(s: &mut MissionState, u: usize) {
+    let at = s.units.cell[u];
+    let seen = s.unit_view.count_mission(&s.grid, at);
+    let kind = s.units.kind[u];
+    if seen.actives > 0 {
+        arrest_active(s, u, seen.actives);
+    }
+    if seen.fighters > 0 {
+        try_detain(s, u, seen.fighters);
+    }
+    let forced = s.config.mandate.disarmament == Disarmament::Forced
+        && kind == UnitKind::Contingent
+        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament;
+    if forced {
+        raid(s, u);
+    }
+    if s.units.community[u] {
+        community_contact(s, u, kind);
+    } else if kind != UnitKind::Police {
+        military_harm(s, u);
+    }
+    patrol(s, u);
+}
+
+/// Epstein's rule C: take one active civilian in view into detention (a
+/// lethal PMC may kill instead).
+fn arrest_active(s: &mut MissionState, u: usize, actives: u32) {
+    let at = s.units.cell[u];
+    let n = s.rng.forces.random_range(0..actives);
+    let Some(cell) = s.unit_view.nth(&s.grid, at, Cell::Active, n) else {
+        return;
+    };
+    let id = s.grid.occupant(cell);
+    if s.units.kind[u] == UnitKind::Pmc
+        && s.config.mandate.pmc_lethal
+        && chance(&mut s.rng.forces, s.config.forces.pmc_lethal_kill)
+    {
+        s.kill(id, 1, Perpetrator::Pmc);
+        return;
+    }
+    let term = s.rng.forces.random_range(0..=s.max_jail_term);
+    s.detain(id, term);
+}
+
+/// Detains a fighter in view with a probability raised by capability,
+/// intelligence and forced disarmament.
+fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
+    let f = &s.config.forces;
+    let forced = s.config.mandate.disarmament == Disarmament::Forced
+        && s.units.kind[u] == UnitKind::Contingent
+        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament;
+    let multiplier = if forced {
+        f.forced_detain_multiplier
+    } else {
+        1.0
+    };
+    let p = f.detain_rate * unit_capability(s, u) * (1.0 + f.intel_gain * s.intel) * multiplier;
+    if !chance(&mut s.rng.forces, p.min(1.0)) {
+        return;
+    }
+    let at = s.units.cell[u];
+    let n = s.rng.forces.random_range(0..fighters);
+    if let Some(cell) = s.unit_view.nth(&s.grid, at, Cell::Fighter, n) {
+        let id = s.grid.occupant(cell);
+        detain_fighter(s, id);
+    }
+}
+
+/// Forced disarmament: a search raid seizes weapons from the strongest
+/// faction in the sector, harms bystanders and raises coercive pressure.
+fn raid(s: &mut MissionState, u: usize) {
+    let f = &s.config.forces;
+    if s.factions == 0 || !chance(&mut s.rng.forces, f.raid_rate) {
+        return;
+    }
+    let (raid_deaths, weapons) = (f.raid_deaths, f.raid_weapons);
+    let strongest = (0..s.factions)
+        .max_by(|&a, &b| {
+            s.faction_state[a]
+                .fighters
+                .total_cmp(&s.faction_state[b].fighters)
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0);
+    s.collect_weapons(strongest, weapons);
+    let fighter_agents = (s.faction_state[strongest].fighters / s.config.fighters.people_per_unit).max(1.0);
+    press(s, strongest, 1.0 / fighter_agents);
+    let at = s.units.cell[u];
+    let near = s.unit_view.count_mission(&s.grid, at).civilians;
+    let deaths = poisson(&mut s.rng.forces, raid_deaths);
+    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.forces, at, near) {
+        s.kill(v, deaths, Perpetrator::Mission);
+    }
+}
+
+/// Community policing: a daily contact seen by the neighbours, and tips in
+/// proportion to their trust, which build the mission's intelligence.
+fn community_contact(s: &mut MissionState, u: usize, kind: UnitKind) {
+    let i = s.grid.interior(s.units.cell[u]);
+    // Police contacts build trust in the mission only as far as people
+    // credit the mission for the police.
+    let credit = match kind {
+        UnitKind::Police => s.config.civilians.attribution_police,
+        _ => 1.0,
+    };
+    s.layers.policing.add(i, credit as f32);
+    let trust = f64::from(s.layers.trust_nearby.get(i));
+    let f = &s.config.forces;
+    let tips = f.tip_rate * trust;
+    s.intel = (s.intel + f.tip_value * tips).min(1.0);
+}
+
+/// Military posture (and PMCs, more so): occasional harm to civilians at
+/// checkpoints and in crowd control.
+fn military_harm(s: &mut MissionState, u: usize) {
+    let f = &s.config.forces;
+    let (rate, perp) = match s.units.kind[u] {
+        UnitKind::Pmc => {
+            let lethal = if s.config.mandate.pmc_lethal {
+                f.pmc_harm_multiplier
+            } else {
+                1.0
+            };
+            (f.military_harm_rate * lethal, Perpetrator::Pmc)
+        }
+        _ => (f.military_harm_rate, Perpetrator::Mission),
+    };
+    if !chance(&mut s.rng.forces, rate.min(1.0)) {
+        return;
+    }
+    let deaths = poisson(&mut s.rng.forces, f.harm_deaths.max(0.0));
+    let at = s.units.cell[u];
+    let near = s.unit_view.count_mission(&s.grid, at).civilians;
+    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.forces, at, near) {
+        s.kill(v, deaths, perp);
+    }
+}
+
+/// Rule M within the unit's sector: jump to a random empty cell in view,
+/// unless it lies in another sector.
+fn patrol(s: &mut MissionState, u: usize) {
+    let at = s.units.cell[u];
+    let empties = s.unit_view.count_mission(&s.grid, at).empties;
+    let Some(to) = s
+        .unit_view
+        .random_empty(&s.grid, &mut s.rng.forces, at, empties)
+    else {
+        return;
+    };
+    if s.sector_of(to) != s.units.sector[u] as usize {
+        return;
+    }
+    s.grid.set(at, Cell::Empty, u32::MAX);
+    s.grid.set(to, Cell::Cop, u as u32);
+    s.units.cell[u] = to;
+}
+
+/// Phase 2b: the separate counter-terror track raids fighters found by its
+/// own intelligence, killing fighters and bystanders and raising the
+/// faction's coercive pressure.
+pub fn counter_terror(s: &mut MissionState, t: u32) {
+    let m = &s.config.mandate;
+    if m.ct_track <= 0.0 || !s.mission_started(t) || s.fighter_ids.is_empty() {
+        return;
+    }
+    let f = s.config.forces.clone();
+    let raids = poisson(&mut s.rng.counter_terror, f.ct_raids_per_day * m.ct_track);
+    for _ in 0..raids {
+        if s.fighter_ids.is_empty() {
+            break;
+        }
+        s.today.ct_raids += 1;
+        let k = s.rng.counter_terror.random_range(0..s.fighter_ids.len());
+        let target = s.fighter_ids[k];
+        let i = target as usize;
+        if s.civilians.status[i] != Status::Recruited {
+            continue;
+        }
+        let at = s.civilians.cell[i];
+        let faction = s.civilians.faction[i] as usize;
+        if chance(&mut s.rng.counter_terror, f.ct_success) {
+            let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
+            s.kill(target, deaths, Perpetrator::CounterTerror);
+            let agents = (s.faction_state[faction].fighters / s.config.fighters.people_per_unit).max(1.0);
+            press(s, faction, 1.0 / agents);
+        }
+        let near = s.unit_view.count_mission(&s.grid, at).civilians;
+        let deaths = poisson(&mut s.rng.counter_terror, f.ct_deaths);
+        let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.counter_terror, at, near);
+        if let Some(v) = victim {
+            s.kill(v, deaths, Perpetrator::CounterTerror);
+        }
+    }
+}

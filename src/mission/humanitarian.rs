@@ -1,0 +1,137 @@
+//! The humanitarian system: convoys enter at crossings at a rate set by
+//! access, travel to the neediest sector's distribution point and may be
+//! looted on the way by gangs near the route (or desperate crowds) unless
+//! escorted; sectors hand out rations; services are restored at the
+//! mandate's rate once the mission is there and are damaged by fighting.
+
+use rand::RngExt;
+
+use super::draw::{chance, poisson};
+use super::state::{MissionState, Status};
+use crate::world::CellIndex;
+
+/// Living people per sector (agents on the grid or displaced; detained
+/// people are fed elsewhere).
+pub fn count_sector_people(s: &mut MissionState) {
+    for sector in &mut s.sectors {
+        sector.people = 0.0;
+    }
+    for i in 0..s.civilians.len() {
+        let cell = s.civilians.cell[i];
+        if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
+            continue;
+        }
+        let k = s.sector_of(cell);
+        s.sectors[k].people += f64::from(s.civilians.members[i]);
+    }
+}
+
+/// Phase 3: convoys arrive, travel, and are delivered or looted; each
+/// sector then hands out what it holds.
+pub fn convoys(s: &mut MissionState, _t: u32) {
+    count_sector_people(s);
+    let h = s.config.humanitarian.clone();
+    let m = &s.config.mandate;
+    let (access, escort) = (m.humanitarian_access, m.convoy_escort);
+    let hazard = looting_hazard(s);
+    let arrivals = poisson(&mut s.rng.humanitarian, h.convoys_per_day * access);
+    for _ in 0..arrivals {
+        let Some(sector) = neediest_sector(s) else {
+            break;
+        };
+        let entry = entry_cell(s);
+        let depot = s.sectors[sector].depot;
+        let exposure = route_exposure(s, &hazard, entry, depot);
+        let escorted = s.rng.humanitarian.random::<f64>() < escort;
+        let shield = if escorted { 1.0 - h.escort_effect } else { 1.0 };
+        if chance(&mut s.rng.humanitarian, 1.0 - (-exposure * shield).exp()) {
+            s.today.lootings += 1;
+        } else {
+            s.sectors[sector].stock += h.rations_per_convoy;
+            s.today.rations += h.rations_per_convoy;
+        }
+    }
+    let rate = s.derived.coverage_rate;
+    for sector in &mut s.sectors {
+        let need = sector.people;
+        let handed = sector.stock.min(need);
+        sector.stock -= handed;
+        let coverage = if need > 0.0 { handed / need } else { 1.0 };
+        sector.coverage += rate * (coverage - sector.coverage);
+    }
+}
+
+/// Looting hazard per cell: fighters weighted by their faction's looting
+/// propensity (gangs loot) and active civilians within the witness radius.
+fn looting_hazard(s: &mut MissionState) -> Vec<f32> {
+    let h = &s.config.humanitarian;
+    let [raw, out, ..] = &mut s.layers.scratch;
+    raw.clear();
+    for i in 0..s.civilians.len() {
+        let cell = s.civilians.cell[i];
+        let weight = match s.civilians.status[i] {
+            Status::Recruited => {
+                let f = &s.config.factions[s.civilians.faction[i] as usize];
+                h.loot_rate * f.loot_propensity
+            }
+            Status::Active => h.crowd_loot_rate,
+            _ => 0.0,
+        };
+        if weight > 0.0 {
+            raw.add(s.grid.interior(cell), weight as f32);
+        }
+    }
+    raw.box_sum(s.derived.witness_cells, &mut s.layers.table, out);
+    out.values().to_vec()
+}
+
+/// The sector with the least stock per resident, if anyone lives anywhere.
+fn neediest_sector(s: &MissionState) -> Option<usize> {
+    (0..s.sectors.len())
+        .filter(|&k| s.sectors[k].people > 0.0 && s.sectors[k].depot != crate::world::NO_CELL)
+        .min_by(|&a, &b| {
+            let per = |k: usize| s.sectors[k].stock / s.sectors[k].people;
+            per(a).total_cmp(&per(b)).then(a.cmp(&b))
+        })
+}
+
+/// A random crossing, or a random open cell on a map without crossings.
+fn entry_cell(s: &mut MissionState) -> CellIndex {
+    if s.crossings.is_empty() {
+        let open = s.grid.open_cells();
+        open[s.rng.humanitarian.random_range(0..open.len())]
+    } else {
+        s.crossings[s.rng.humanitarian.random_range(0..s.crossings.len())]
+    }
+}
+
+/// Sum of the looting hazard over cells along the straight route, one
+/// sample per cell of length.
+fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellIndex) -> f64 {
+    let (x0, y0) = s.grid.coords(from);
+    let (x1, y1) = s.grid.coords(to);
+    let steps = x0.abs_diff(x1).max(y0.abs_diff(y1)).max(1);
+    let w = s.grid.width();
+    (0..=steps)
+        .map(|k| {
+            let f = k as f64 / steps as f64;
+            let x = (x0 as f64 + f * (x1 as f64 - x0 as f64)).round() as usize;
+            let y = (y0 as f64 + f * (y1 as f64 - y0 as f64)).round() as usize;
+            f64::from(hazard[y * w + x])
+        })
+        .sum()
+}
+
+/// Phase 8: services recover at the mandate's rate once the mission is
+/// there (damage from incidents and strikes was applied as it happened).
+pub fn restore_services(s: &mut MissionState, t: u32) {
+    let rate = if s.mission_started(t) {
+        s.config.mandate.service_rate
+    } else {
+        0.0
+    };
+    for sector in &mut s.sectors {
+        sector.services_before = sector.services;
+        sector.services += rate * (1.0 - sector.services);
+    }
+}

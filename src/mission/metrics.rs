@@ -1,0 +1,309 @@
+//! What the mission model measures each day (MODEL.md §Outputs), in people
+//! unless the name says otherwise, and the per-run outcomes derived from
+//! those series. Definitions are in `docs/ODD.md` §Observation.
+
+use super::state::{MissionState, PERPETRATOR_NAMES, STATUS_NAMES, Status, UnitKind};
+use crate::metrics::Series;
+use crate::scenario::MissionConfig;
+
+/// Metrics that do not depend on the line-up, after the statuses.
+const FIXED: [&str; 33] = [
+    "units",
+    "legitimacy",
+    "incidents",
+    "attacks_on_mission",
+    "civilian_deaths",
+    "fighter_deaths",
+    "mission_deaths",
+    "strikes",
+    "lootings",
+    "ct_raids",
+    "trust_mean",
+    "trust_share",
+    "legitimacy_mean",
+    "grievance_mean",
+    "hardship_mean",
+    "active_share",
+    "fighters",
+    "arms",
+    "weapons_collected",
+    "reintegrated",
+    "detained_fighters",
+    "rations_delivered",
+    "aid_coverage",
+    "services",
+    "troops",
+    "contributors_withdrawn",
+    "police_officers",
+    "police_units",
+    "pmc_units",
+    "sectors_handed_over",
+    "handover_share",
+    "intel",
+    "threat",
+];
+
+/// Column names for a mission configuration: statuses (people), the fixed
+/// metrics, civilian deaths by perpetrator, then troops by contributor and
+/// fighters and support by faction.
+pub fn metric_names(config: &MissionConfig) -> Vec<String> {
+    let mut names: Vec<String> = STATUS_NAMES.iter().map(|s| s.to_string()).collect();
+    names.extend(FIXED.iter().map(|s| s.to_string()));
+    names.extend(
+        PERPETRATOR_NAMES
+            .iter()
+            .map(|p| format!("civilian_deaths_{p}")),
+    );
+    names.extend(config.contributors.iter().map(|c| format!("troops:{}", c.name)));
+    names.extend(config.factions.iter().map(|f| format!("fighters:{}", f.name)));
+    names.extend(config.factions.iter().map(|f| format!("support:{}", f.name)));
+    names
+}
+
+impl MissionState {
+    /// Today's row, in the order of [`metric_names`], written into `row`.
+    pub fn metrics_into(&self, row: &mut Vec<f64>) {
+        row.clear();
+        let c = &self.civilians;
+        let mut status_people = [0.0f64; 7];
+        let (mut living, mut trust_sum, mut trusting) = (0.0f64, 0.0f64, 0.0f64);
+        let (mut legit_sum, mut grievance_sum, mut hardship_sum) = (0.0f64, 0.0f64, 0.0f64);
+        let nf = self.factions;
+        let mut support = vec![0.0f64; nf];
+        let threshold = self.config.outcomes.trust_threshold as f32;
+        for i in 0..c.len() {
+            let m = f64::from(c.members[i]);
+            status_people[c.status[i].index()] += m;
+            if matches!(c.status[i], Status::Dead | Status::Recruited) {
+                continue;
+            }
+            living += m;
+            trust_sum += m * f64::from(c.trust[i]);
+            if c.trust[i] >= threshold {
+                trusting += m;
+            }
+            let l = super::civilians::agent_legitimacy(self, i);
+            legit_sum += m * l;
+            grievance_sum += m * f64::from(c.hardship[i]) * (1.0 - l);
+            hardship_sum += m * f64::from(c.hardship[i]);
+            for (f, s) in support.iter_mut().enumerate() {
+                *s += m * f64::from(c.sympathy[i * nf + f]);
+            }
+        }
+        // Dead people are counted in `dead` whether or not their whole
+        // group died, so that statuses sum to the population.
+        status_people[Status::Dead.index()] = self.totals.dead;
+        let mean = |x: f64| if living > 0.0 { x / living } else { 0.0 };
+        row.extend_from_slice(&status_people);
+
+        let t = &self.today;
+        let units_on = (0..self.units.len()).filter(|&u| self.units.on_duty[u]).count();
+        let contingents = self.units.on_duty_of(UnitKind::Contingent);
+        let per_unit = self.config.forces.troops_per_unit;
+        let fighters: f64 = self.faction_state.iter().map(|f| f.fighters).sum();
+        let arms: f64 = self.faction_state.iter().map(|f| f.arms).sum();
+        let detained_fighters: f64 = (0..c.len())
+            .filter(|&i| c.status[i] == Status::Detained && c.faction[i] != super::state::NO_FACTION)
+            .map(|i| f64::from(c.members[i]))
+            .sum();
+        let people: f64 = self.sectors.iter().map(|s| s.people).sum();
+        let weighted = |f: &dyn Fn(&super::state::SectorState) -> f64| {
+            if people > 0.0 {
+                self.sectors.iter().map(|s| f(s) * s.people).sum::<f64>() / people
+            } else {
+                0.0
+            }
+        };
+        let handed = self.sectors.iter().filter(|s| s.handed_over.is_some()).count();
+        row.extend_from_slice(&[
+            units_on as f64,
+            self.legitimacy,
+            f64::from(t.incidents),
+            f64::from(t.attacks_on_mission),
+            t.civilian_deaths.iter().sum(),
+            t.fighter_deaths,
+            t.mission_deaths,
+            f64::from(t.strikes),
+            f64::from(t.lootings),
+            f64::from(t.ct_raids),
+            mean(trust_sum),
+            mean(trusting),
+            mean(legit_sum),
+            mean(grievance_sum),
+            mean(hardship_sum),
+            mean(status_people[Status::Active.index()]),
+            fighters,
+            arms,
+            self.totals.weapons_collected,
+            self.totals.reintegrated,
+            detained_fighters,
+            t.rations,
+            weighted(&|s| s.coverage),
+            weighted(&|s| s.services),
+            contingents as f64 * per_unit,
+            f64::from(self.totals.withdrawals),
+            self.officers,
+            self.units.on_duty_of(UnitKind::Police) as f64,
+            self.units.on_duty_of(UnitKind::Pmc) as f64,
+            handed as f64,
+            handed as f64 / self.sectors.len().max(1) as f64,
+            self.intel,
+            self.threat,
+        ]);
+        row.extend_from_slice(&t.civilian_deaths);
+        for k in 0..self.contributor_state.len() {
+            let n = (0..self.units.len())
+                .filter(|&u| {
+                    self.units.on_duty[u]
+                        && self.units.kind[u] == UnitKind::Contingent
+                        && self.units.owner[u] as usize == k
+                })
+                .count();
+            row.push(n as f64 * per_unit);
+        }
+        row.extend(self.faction_state.iter().map(|f| f.fighters));
+        row.extend(support.iter().map(|&s| mean(s)));
+    }
+}
+
+/// Column names of the mission model's `runs.csv` (after `replicate`).
+pub const MISSION_RUN_COLUMNS: [&str; 26] = [
+    "civilian_deaths",
+    "civilian_deaths_mission_side",
+    "civilian_deaths_external",
+    "civilian_deaths_faction",
+    "fighter_deaths",
+    "mission_deaths",
+    "incidents",
+    "attacks_on_mission",
+    "strikes",
+    "lootings",
+    "mean_trust",
+    "final_trust",
+    "final_trust_share",
+    "final_legitimacy",
+    "mean_active_share",
+    "final_fighters",
+    "final_arms",
+    "weapons_collected",
+    "reintegrated",
+    "mean_aid_coverage",
+    "final_services",
+    "contributors_withdrawn",
+    "ceasefire_collapsed",
+    "collapse_tick",
+    "handover_achieved",
+    "handover_tick",
+];
+
+/// The mission model's per-run outcomes over ticks `burn_in + 1 ..= T`:
+/// totals of daily counts, means and final values of levels, ceasefire
+/// collapse (the 7-day mean of incidents at or above
+/// `collapse_incidents_per_day` on `collapse_days` consecutive days; the
+/// tick is the day that completes the run) and handover (every sector
+/// handed over; the tick is the first such day).
+pub fn mission_outcome(
+    series: &Series,
+    burn_in: u32,
+    config: &MissionConfig,
+) -> Vec<Option<f64>> {
+    let col = |name: &str| -> Vec<f64> { series.column(name).map(|c| c.collect()).unwrap_or_default() };
+    let from = burn_in as usize + 1;
+    let total = |name: &str| col(name).iter().skip(from).sum::<f64>();
+    let last = |name: &str| col(name).last().copied().unwrap_or(0.0);
+    let mean = |name: &str| {
+        let v = col(name);
+        let w = &v[from.min(v.len())..];
+        if w.is_empty() {
+            0.0
+        } else {
+            w.iter().sum::<f64>() / w.len() as f64
+        }
+    };
+    let mission_side: f64 = ["mission", "qrf", "pmc", "ct", "police"]
+        .iter()
+        .map(|p| total(&format!("civilian_deaths_{p}")))
+        .sum();
+    let collapse = collapse_tick(
+        &col("incidents"),
+        from,
+        config.outcomes.collapse_incidents_per_day,
+        config.outcomes.collapse_days,
+    );
+    let handover = col("handover_share")
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, x)| **x >= 1.0)
+        .map(|(t, _)| t as f64);
+    vec![
+        Some(total("civilian_deaths")),
+        Some(mission_side),
+        Some(total("civilian_deaths_external")),
+        Some(total("civilian_deaths_faction")),
+        Some(total("fighter_deaths")),
+        Some(total("mission_deaths")),
+        Some(total("incidents")),
+        Some(total("attacks_on_mission")),
+        Some(total("strikes")),
+        Some(total("lootings")),
+        Some(mean("trust_mean")),
+        Some(last("trust_mean")),
+        Some(last("trust_share")),
+        Some(last("legitimacy_mean")),
+        Some(mean("active_share")),
+        Some(last("fighters")),
+        Some(last("arms")),
+        Some(last("weapons_collected")),
+        Some(last("reintegrated")),
+        Some(mean("aid_coverage")),
+        Some(last("services")),
+        Some(last("contributors_withdrawn")),
+        Some(if collapse.is_some() { 1.0 } else { 0.0 }),
+        collapse.map(|t| t as f64),
+        Some(if handover.is_some() { 1.0 } else { 0.0 }),
+        handover,
+    ]
+}
+
+/// The first tick at which the trailing 7-day mean of `incidents` has been
+/// at or above `level` for `days` consecutive ticks (ticks before `from`
+/// do not count).
+pub fn collapse_tick(incidents: &[f64], from: usize, level: f64, days: u32) -> Option<usize> {
+    let mut run = 0u32;
+    let mut window = 0.0;
+    for (t, &x) in incidents.iter().enumerate() {
+        window += x;
+        if t >= 7 {
+            window -= incidents[t - 7];
+        }
+        let n = (t + 1).min(7) as f64;
+        if t >= from && window / n >= level {
+            run += 1;
+            if run >= days {
+                return Some(t);
+            }
+        } else {
+            run = 0;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_needs_the_level_held_for_the_whole_run() {
+        // Seven days of 10 incidents: the 7-day mean reaches 10 on day 6.
+        let mut x = vec![0.0; 5];
+        x.extend([10.0; 20]);
+        // Mean ≥ 5 from the day the window holds four 10s (t = 8).
+        assert_eq!(collapse_tick(&x, 1, 5.0, 1), Some(8));
+        assert_eq!(collapse_tick(&x, 1, 5.0, 3), Some(10));
+        assert_eq!(collapse_tick(&x, 1, 11.0, 1), None);
+        // A burn-in past the spike hides it.
+        assert_eq!(collapse_tick(&x, 30, 5.0, 1), None);
+    }
+}

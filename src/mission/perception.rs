@@ -1,0 +1,285 @@
+//! Phase 7, synchronous: what civilians saw and heard today moves their
+//! hardship, trust in the mission and sympathy for the factions; then
+//! neighbours pull each other's trust and sympathy together (social
+//! contagion); then the order's legitimacy relaxes towards the level the
+//! political levers support.
+//!
+//! Witnessing is a box sum of today's events within the witness radius;
+//! rumours carry the sector's total at `rumour_weight`. Updates use the
+//! saturating form x + (1 − x)·min(1, U) − x·min(1, D), which stays in
+//! [0, 1] without clamping.
+
+use super::field::Layer;
+use super::state::{MissionState, Status, flag};
+
+/// Today's sector totals heard as rumour.
+#[derive(Debug, Clone, Default)]
+struct Rumours {
+    attributed: f64,
+    backlash: f64,
+    protection: f64,
+    faction: Vec<f64>,
+}
+
+/// Runs the phase for day `t`.
+pub fn update_perceptions(s: &mut MissionState, t: u32) {
+    let r = s.derived.witness_cells;
+    {
+        let l = &mut s.layers;
+        let [attributed, backlash, protection, total] = &mut l.scratch;
+        l.harm_attributed.box_sum(r, &mut l.table, attributed);
+        l.harm_backlash.box_sum(r, &mut l.table, backlash);
+        l.protection.box_sum(r, &mut l.table, protection);
+        l.harm_total.box_sum(r, &mut l.table, total);
+        for (raw, seen) in l.harm_faction.iter().zip(l.seen_faction.iter_mut()) {
+            raw.box_sum(r, &mut l.table, seen);
+        }
+        // Danger: witnessed deaths, smoothed over about a week.
+        for (d, &x) in l.danger.values_mut().iter_mut().zip(total.values()) {
+            *d = *d * (6.0 / 7.0) + x;
+        }
+    }
+    let rumours = sector_rumours(s);
+    let started = s.mission_started(t);
+    for i in 0..s.civilians.len() {
+        if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
+            continue;
+        }
+        update_hardship(s, i, started);
+        update_trust(s, i, &rumours);
+        update_sympathy(s, i, &rumours);
+    }
+    contagion(s);
+    update_legitimacy(s);
+    let l = &mut s.layers;
+    for layer in [
+        &mut l.harm_total,
+        &mut l.harm_attributed,
+        &mut l.harm_backlash,
+        &mut l.protection,
+        &mut l.policing,
+    ] {
+        layer.clear();
+    }
+    for layer in &mut l.harm_faction {
+        layer.clear();
+    }
+}
+
+/// Per-sector rumour levels: the sector's total of each kind of event,
+/// times the rumour weight; good communication damps rumours of mission
+/// harm and spreads word of protection.
+fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
+    let ns = s.sectors.len();
+    let nf = s.factions;
+    let mut totals = vec![
+        Rumours {
+            faction: vec![0.0; nf],
+            ..Rumours::default()
+        };
+        ns
+    ];
+    let l = &s.layers;
+    for (i, &k) in s.cell_sector.iter().enumerate() {
+        let tot = &mut totals[k as usize];
+        tot.attributed += f64::from(l.harm_attributed.get(i));
+        tot.backlash += f64::from(l.harm_backlash.get(i));
+        tot.protection += f64::from(l.protection.get(i));
+        for f in 0..nf {
+            tot.faction[f] += f64::from(l.harm_faction[f].get(i));
+        }
+    }
+    let c = &s.config.civilians;
+    let comm = s.config.mandate.communication;
+    let damp = 1.0 - c.communication_damping * comm;
+    for tot in &mut totals {
+        tot.attributed *= c.rumour_weight * damp;
+        tot.backlash *= c.rumour_weight * damp;
+        tot.protection *= c.rumour_weight * comm;
+        for x in &mut tot.faction {
+            *x *= c.rumour_weight;
+        }
+    }
+    totals
+}
+
+/// H = H0 + unmet aid + missing services + displacement + exclusion +
+/// remembered losses − a job, clamped to [0, 1]; the loss memory decays.
+fn update_hardship(s: &mut MissionState, i: usize, started: bool) {
+    let c = &s.config.civilians;
+    let cell = s.civilians.cell[i];
+    let sector = &s.sectors[s.sector_of(cell)];
+    let civ = &mut s.civilians;
+    civ.loss[i] *= (1.0 - s.derived.loss_rate) as f32;
+    let on = |bit: u8| if civ.flags[i] & bit != 0 { 1.0 } else { 0.0 };
+    let displaced = if civ.status[i] == Status::Displaced {
+        1.0
+    } else {
+        0.0
+    };
+    let employed = if started { on(flag::EMPLOYED) } else { 0.0 };
+    let h = f64::from(civ.base_hardship[i])
+        + c.hardship_aid_weight * (1.0 - sector.coverage)
+        + c.hardship_services_weight * (1.0 - sector.services)
+        + c.hardship_displaced_weight * displaced
+        + c.hardship_exclusion_weight * on(flag::EXCLUDED)
+        + c.hardship_loss_weight * f64::from(civ.loss[i])
+        - c.hardship_jobs_relief * employed;
+    civ.hardship[i] = h.clamp(0.0, 1.0) as f32;
+}
+
+/// Saturating update of a [0, 1] attitude by a push up and a push down.
+#[inline]
+fn saturating(x: f64, up: f64, down: f64) -> f64 {
+    (x + (1.0 - x) * up.min(1.0) - x * down.min(1.0)).clamp(0.0, 1.0)
+}
+
+/// Trust in the mission: up with aid (the mission's share of the credit),
+/// services restored, protection witnessed or heard of and community
+/// policing nearby; down with harm attributed to the mission, weighted by
+/// the negativity bias; then back towards the agent's baseline.
+fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
+    let c = &s.config.civilians;
+    let cell = s.civilians.cell[i];
+    let k = s.sector_of(cell);
+    let sector = &s.sectors[k];
+    let at = s.grid.interior(cell);
+    let l = &s.layers;
+    let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
+    let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
+    let policing = f64::from(policing_seen(l, s.derived.witness_cells, s.grid.width(), at));
+    let up = c.trust_aid_gain * c.aid_credit * sector.coverage
+        + c.trust_services_gain * (sector.services - sector.services_before).max(0.0)
+        + c.trust_protection_gain * protection
+        + c.trust_policing_gain * policing;
+    let down = c.trust_harm_loss * (1.0 + c.negativity_bias) * seen_harm;
+    let t = saturating(f64::from(s.civilians.trust[i]), up, down);
+    let t0 = f64::from(s.civilians.trust0[i]);
+    s.civilians.trust[i] = (t + s.derived.trust_rate * (t0 - t)) as f32;
+}
+
+/// Community-policing contacts within the witness radius of `at`: few
+/// units, so counted directly rather than with a full box sum.
+fn policing_seen(l: &super::state::Layers, r: usize, w: usize, at: usize) -> f32 {
+    let h = l.policing.values().len() / w.max(1);
+    let (x, y) = (at % w, at / w);
+    let mut sum = 0.0;
+    for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+        let row = &l.policing.values()[yy * w..(yy + 1) * w];
+        sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
+            .iter()
+            .sum::<f32>();
+    }
+    sum
+}
+
+/// Sympathy for each faction: up with mission-side and external harm
+/// (backlash, shared in proportion to existing leanings), down with the
+/// faction's own harm (less so for partisans), back towards its support.
+fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
+    let nf = s.factions;
+    if nf == 0 {
+        return;
+    }
+    let c = &s.config.civilians;
+    let cell = s.civilians.cell[i];
+    let k = s.sector_of(cell);
+    let at = s.grid.interior(cell);
+    let backlash = f64::from(s.layers.scratch[1].get(at)) + rumours[k].backlash;
+    let row = &mut s.civilians.sympathy[i * nf..(i + 1) * nf];
+    let total: f64 = row.iter().map(|&x| f64::from(x)).sum();
+    for (f, x) in row.iter_mut().enumerate() {
+        let v = f64::from(*x);
+        let lean = if total > 0.0 {
+            v / total
+        } else {
+            1.0 / nf as f64
+        };
+        let own = f64::from(s.layers.seen_faction[f].get(at)) + rumours[k].faction[f];
+        let up = c.sympathy_backlash_gain * backlash * lean;
+        let down = c.sympathy_own_harm_loss * own * (1.0 - v);
+        let next = saturating(v, up, down);
+        let support = s.config.factions[f].support;
+        *x = (next + s.derived.sympathy_rate * (support - next)) as f32;
+    }
+}
+
+/// Social contagion: trust and each sympathy move a share of the way
+/// towards the mean of agents within the contagion radius (synchronous:
+/// means are taken before anyone moves).
+fn contagion(s: &mut MissionState) {
+    let r = s.derived.contagion_cells;
+    let mu = s.config.civilians.contagion_weight as f32;
+    let nf = s.factions;
+    let (w, h) = (s.grid.width(), s.grid.height());
+    let mut count = Layer::new(w, h);
+    let mut count_sum = Layer::new(w, h);
+    let on_grid: Vec<(usize, usize)> = (0..s.civilians.len())
+        .filter(|&i| {
+            !matches!(
+                s.civilians.status[i],
+                Status::Dead | Status::Detained | Status::Recruited
+            )
+        })
+        .map(|i| (i, s.grid.interior(s.civilians.cell[i])))
+        .collect();
+    for &(_, at) in &on_grid {
+        count.add(at, 1.0);
+    }
+    count.box_sum(r, &mut s.layers.table, &mut count_sum);
+    // Trust first (its mean also feeds community-policing tips), then each sympathy.
+    for attitude in 0..=nf {
+        let [raw, mean, ..] = &mut s.layers.scratch;
+        raw.clear();
+        for &(i, at) in &on_grid {
+            raw.add(at, attitude_of(&s.civilians, nf, i, attitude));
+        }
+        raw.box_sum(r, &mut s.layers.table, mean);
+        for (m, &n) in mean.values_mut().iter_mut().zip(count_sum.values()) {
+            *m = if n > 0.0 { *m / n } else { 0.0 };
+        }
+        for &(i, at) in &on_grid {
+            let x = attitude_of(&s.civilians, nf, i, attitude);
+            let pulled = x + mu * (mean.get(at) - x);
+            set_attitude(&mut s.civilians, nf, i, attitude, pulled.clamp(0.0, 1.0));
+        }
+        if attitude == 0 {
+            s.layers
+                .trust_nearby
+                .values_mut()
+                .copy_from_slice(s.layers.scratch[1].values());
+        }
+    }
+}
+
+/// Attitude 0 is trust; attitude 1 + f is sympathy for faction f.
+fn attitude_of(c: &super::state::Civilians, nf: usize, i: usize, attitude: usize) -> f32 {
+    if attitude == 0 {
+        c.trust[i]
+    } else {
+        c.sympathy[i * nf + attitude - 1]
+    }
+}
+
+fn set_attitude(c: &mut super::state::Civilians, nf: usize, i: usize, attitude: usize, v: f32) {
+    if attitude == 0 {
+        c.trust[i] = v;
+    } else {
+        c.sympathy[i * nf + attitude - 1] = v;
+    }
+}
+
+/// The order's legitimacy relaxes towards base + the political levers'
+/// gains: without a political horizon it decays.
+fn update_legitimacy(s: &mut MissionState) {
+    let g = &s.config.legitimacy;
+    let m = &s.config.mandate;
+    let unsc = if m.unsc_mandate { 1.0 } else { 0.0 };
+    let target = (g.base
+        + g.horizon_gain * m.political_horizon
+        + g.ownership_gain * m.local_ownership
+        + g.unsc_gain * unsc
+        + g.sponsor_gain * m.sponsor_pressure)
+        .clamp(0.0, 1.0);
+    s.legitimacy += s.derived.legitimacy_rate * (target - s.legitimacy);
+}

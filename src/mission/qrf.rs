@@ -1,0 +1,108 @@
+//! Incidents and the response to them: a unit in view answers quickly; a
+//! severe incident far from any unit waits for a quick reaction force,
+//! whose delay is detection (shortened by intelligence) plus travel. The
+//! share of the incident's course left before help arrives sets how much
+//! further harm it does; an arriving QRF may harm bystanders.
+
+use super::draw::{chance, poisson};
+use super::factions::nth_civilian;
+use super::state::{MissionState, Perpetrator, Status};
+use crate::world::CellIndex;
+
+/// An attack that has just happened.
+#[derive(Debug, Clone, Copy)]
+pub struct Incident {
+    /// The attacking fighter agent.
+    pub attacker: u32,
+    /// Its faction.
+    pub faction: usize,
+    /// Where.
+    pub cell: CellIndex,
+    /// Security units in view of it.
+    pub units_near: u32,
+    /// Deaths so far.
+    pub severity: f64,
+}
+
+/// Hours until help arrives, and whether it is the QRF; `None` if nobody comes.
+fn response(s: &mut MissionState, inc: &Incident) -> Option<(f64, bool)> {
+    let forces = &s.config.forces;
+    if inc.units_near > 0 && chance(&mut s.rng.fighters, forces.local_response_probability) {
+        return Some((forces.local_response_hours, false));
+    }
+    let m = &s.config.mandate;
+    if inc.severity < s.config.qrf.severity_threshold
+        || s.qrf_sorties == 0
+        || s.derived.qrf_bases.is_empty()
+    {
+        return None;
+    }
+    s.qrf_sorties -= 1;
+    let (x, y) = s.grid.coords(inc.cell);
+    let km = s.config.cell_km;
+    let (px, py) = (x as f64 * km, y as f64 * km);
+    let distance = s
+        .derived
+        .qrf_bases
+        .iter()
+        .map(|&(bx, by)| ((bx - px).powi(2) + (by - py).powi(2)).sqrt())
+        .fold(f64::INFINITY, f64::min);
+    let detect = m.qrf_detection_hours * (1.0 - s.config.qrf.intel_detection_cut * s.intel);
+    Some((detect + distance / m.qrf_speed_kmh, true))
+}
+
+/// Runs an incident to its end: escalation deaths in proportion to the
+/// share of its course before help arrives; a response may catch the
+/// attacker and counts as protection seen by the neighbours.
+pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
+    s.today.incidents += 1;
+    let sector = s.sector_of(inc.cell);
+    let slot = (s.tick + 1) as usize % s.sectors[sector].incidents.len();
+    s.sectors[sector].incidents[slot] += 1;
+    let damage = s.config.humanitarian.incident_services_damage;
+    let services = &mut s.sectors[sector].services;
+    *services = (*services - damage).max(0.0);
+
+    let duration = s.config.fighters.incident_duration_hours;
+    let answered = response(s, &inc);
+    let unchecked = answered.map_or(1.0, |(hours, _)| (hours / duration).min(1.0));
+    let near = s.unit_view.count_mission(&s.grid, inc.cell).civilians;
+    let escalation = poisson(
+        &mut s.rng.fighters,
+        s.config.fighters.escalation_deaths * unchecked,
+    );
+    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, inc.cell, near) {
+        s.kill(v, escalation, Perpetrator::Faction(inc.faction as u8));
+    }
+    let Some((_, by_qrf)) = answered else {
+        return;
+    };
+    let saved = 1.0 - unchecked;
+    let i = s.grid.interior(inc.cell);
+    s.layers.protection.add(i, saved as f32);
+    if by_qrf {
+        let near = s.unit_view.count_mission(&s.grid, inc.cell).civilians;
+        let collateral = poisson(&mut s.rng.fighters, s.config.qrf.collateral_deaths);
+        if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, inc.cell, near) {
+            s.kill(v, collateral, Perpetrator::Qrf);
+        }
+    }
+    let capture = s.config.forces.suppression * saved;
+    let attacker = inc.attacker;
+    if s.civilians.status[attacker as usize] == Status::Recruited
+        && chance(&mut s.rng.fighters, capture)
+    {
+        detain_fighter(s, attacker);
+    }
+}
+
+/// Detains fighter agent `id`: its weapons are seized and it is held for
+/// the detention term.
+pub fn detain_fighter(s: &mut MissionState, id: u32) {
+    let i = id as usize;
+    let f = s.civilians.faction[i] as usize;
+    let members = f64::from(s.civilians.members[i]);
+    s.collect_weapons(f, members);
+    let days = s.config.fighters.detention_days;
+    s.detain(id, days);
+}
