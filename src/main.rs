@@ -14,8 +14,9 @@ use stabsim::output::{self, RunOptions};
 use stabsim::scenario::{self, Scenario, ScenarioError};
 use stabsim::validation;
 
-/// The scenario `stabsim` runs when given no arguments.
-const DEFAULT_SCENARIO: &str = "scenarios/epstein/mesa_app_default.toml";
+/// What `stabsim` runs when given no arguments: the Gaza pack (the baseline
+/// and one variant per lever).
+const DEFAULT_SCENARIO: &str = "scenarios/gaza";
 
 /// stabsim: agent-based simulation of stabilization missions. It explores
 /// mechanisms and counterfactuals; it does not forecast.
@@ -28,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run a scenario's Monte Carlo batch and write CSVs, chart and manifest.
+    /// Run scenarios' Monte Carlo batches and write CSVs, charts and manifests.
     Run(RunArgs),
     /// Validate scenario files (and their maps) without running them.
     Check(CheckArgs),
@@ -50,8 +51,10 @@ struct Overrides {
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
+    /// Scenario files (TOML), or folders whose `*.toml` files are all run
+    /// (`baseline.toml` first, then by name).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
     /// Replicates (default: the scenario's `run.replicates`).
     #[arg(long, short = 'n')]
     replicates: Option<u32>,
@@ -64,7 +67,8 @@ struct RunArgs {
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Output folder (default: outputs/<scenario name>/).
+    /// Output folder (default: outputs/<scenario name>/); with several
+    /// scenarios, the parent of one folder per scenario (default: outputs/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no summary table.
@@ -205,7 +209,7 @@ fn default_command() -> Command {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_SCENARIO)
     };
     Command::Run(RunArgs {
-        scenario,
+        scenarios: vec![scenario],
         replicates: None,
         seed: None,
         ticks: None,
@@ -264,42 +268,147 @@ fn blame_flag(error: ScenarioError, shorthands: &[Shorthand]) -> ScenarioError {
 
 fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     check_threads(args.threads)?;
-    let t = Instant::now();
-    let sc = load(
-        &args.scenario,
-        &args.overrides,
-        &[
-            (
-                "run.replicates",
-                "--replicates",
-                args.replicates.map(|v| v.to_string()),
-            ),
-            ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
-            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
-        ],
-    )?;
-    let load_seconds = t.elapsed().as_secs_f64();
-    check_memory(&sc, args.threads)?;
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| output::default_out_dir(&sc));
-    let opts = RunOptions {
-        threads: args.threads,
-        out_dir,
-        source: args.scenario.display().to_string(),
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-        load_seconds,
-    };
-    let bar = progress_bar(u64::from(sc.run.replicates), args.quiet);
-    let report = output::run_to_dir(&sc, &opts, &mut |done| bar.set_position(done))
-        .map_err(|e| Failure::Other(format!("{}: {e}", opts.out_dir.display())))?;
-    bar.finish_and_clear();
-    if !args.quiet {
-        print_outcomes(&sc, &report);
+    let files = expand_scenarios(&args.scenarios)?;
+    // Everything is loaded and checked before anything runs, so a bad file
+    // late in the list costs no half-written outputs.
+    let mut loaded = Vec::new();
+    for file in &files {
+        let t = Instant::now();
+        let sc = load(
+            file,
+            &args.overrides,
+            &[
+                (
+                    "run.replicates",
+                    "--replicates",
+                    args.replicates.map(|v| v.to_string()),
+                ),
+                ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
+                ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
+            ],
+        )?;
+        check_memory(&sc, args.threads)?;
+        loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
     }
-    println!("wrote {}", report.dir.join("manifest.json").display());
+    let several = loaded.len() > 1;
+    let mut dirs = Vec::new();
+    for (_, sc, _) in &loaded {
+        let dir = match (&args.out, several) {
+            (Some(out), false) => out.clone(),
+            (Some(out), true) => out.join(&sc.name),
+            (None, _) => output::default_out_dir(sc),
+        };
+        if dirs.contains(&dir) {
+            return Err(Failure::BadInput(format!(
+                "{}: two scenarios would write to this folder (expected distinct scenario names)",
+                dir.display()
+            )));
+        }
+        dirs.push(dir);
+    }
+    let total: u64 = loaded
+        .iter()
+        .map(|(_, sc, _)| u64::from(sc.run.replicates))
+        .sum();
+    let bar = progress_bar(total, args.quiet);
+    let mut done_before = 0u64;
+    let mut reports = Vec::new();
+    for ((file, sc, load_seconds), out_dir) in loaded.iter().zip(dirs) {
+        let opts = RunOptions {
+            threads: args.threads,
+            out_dir,
+            source: file.display().to_string(),
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+            load_seconds: *load_seconds,
+        };
+        bar.set_message(sc.name.clone());
+        let report =
+            output::run_to_dir(sc, &opts, &mut |done| bar.set_position(done_before + done))
+                .map_err(|e| Failure::Other(format!("{}: {e}", opts.out_dir.display())))?;
+        done_before += u64::from(sc.run.replicates);
+        if !args.quiet && !several {
+            bar.suspend(|| print_outcomes(sc, &report));
+        }
+        reports.push((sc, report));
+    }
+    bar.finish_and_clear();
+    if several {
+        if !args.quiet {
+            print_pack(&reports);
+        }
+        let parent = args.out.clone().unwrap_or_else(|| PathBuf::from("outputs"));
+        println!(
+            "wrote {} scenarios under {}",
+            reports.len(),
+            parent.display()
+        );
+    } else if let Some((_, report)) = reports.first() {
+        println!("wrote {}", report.dir.join("manifest.json").display());
+    }
     Ok(())
+}
+
+/// Scenario files from the command line: files as given, folders as their
+/// `*.toml` files with `baseline.toml` first, then by name.
+fn expand_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| {
+            Failure::BadInput(format!("{}: cannot read folder: {e}", path.display()))
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+            .collect();
+        found.sort_by_key(|p| {
+            (
+                p.file_name().is_none_or(|n| n != "baseline.toml"),
+                p.clone(),
+            )
+        });
+        if found.is_empty() {
+            return Err(Failure::BadInput(format!(
+                "{}: no scenario files (expected a folder with *.toml files)",
+                path.display()
+            )));
+        }
+        files.extend(found);
+    }
+    Ok(files)
+}
+
+/// One line per scenario: the mean of a few per-run outcomes.
+fn print_pack(reports: &[(&Scenario, output::RunReport)]) {
+    let columns = [
+        ("civilian_deaths", "civ. deaths"),
+        ("attacks_on_mission", "attacks"),
+        ("final_trust_share", "trust share"),
+        ("ceasefire_collapsed", "collapsed"),
+        ("handover_achieved", "handed over"),
+        ("mean_active_share", "active"),
+    ];
+    print!("  {:<28}", "scenario (means over replicates)");
+    for (_, label) in &columns {
+        print!(" {label:>12}");
+    }
+    println!();
+    for (sc, report) in reports {
+        print!("  {:<28}", sc.name);
+        for (name, _) in &columns {
+            let value = report
+                .outcomes
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("-".to_string(), |(_, m)| format!("{:.3}", m.mean()));
+            print!(" {value:>12}");
+        }
+        println!();
+    }
+    println!("  ({})", stabsim::DISCLAIMER);
 }
 
 /// A progress bar with ETA on stderr; hidden when stderr is not a terminal
@@ -310,7 +419,7 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
     let style = ProgressStyle::with_template(
-        "replicates {pos}/{len} [{bar:30}] {percent:>3}% {elapsed_precise} ETA {eta_precise}",
+        "{msg} replicates {pos}/{len} [{bar:30}] {percent:>3}% {elapsed_precise} ETA {eta_precise}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar())
     .progress_chars("=> ");

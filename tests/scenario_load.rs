@@ -111,7 +111,7 @@ fn unknown_table_suggests_at_its_header() {
             .to_string(),
         "s.toml:1:2: field citizen: unknown key; did you mean `citizens`? (expected one of \
          `name`, `description`, `extends`, `run`, `world`, `population`, `citizens`, \
-         `legitimacy`, `cops`, `rules`, `metrics`)"
+         `legitimacy`, `cops`, `rules`, `metrics`, `mission`)"
     );
 }
 

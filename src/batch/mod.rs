@@ -64,10 +64,7 @@ where
     let window = (pool.current_num_threads() * WINDOW_PER_THREAD) as u64;
     let run_window = |start: u64| -> Vec<Series> {
         let end = (start + window).min(total);
-        (start..end)
-            .into_par_iter()
-            .map(|i| model.run(i))
-            .collect()
+        (start..end).into_par_iter().map(|i| model.run(i)).collect()
     };
     pool.install(|| {
         let mut start = 0;
@@ -131,7 +128,7 @@ mod tests {
 
     fn collect(threads: usize) -> Collect {
         let s = small();
-        let terrain = TerrainMap::open(20, 20);
+        let terrain = crate::scenario::TerrainMap::open(20, 20);
         let mut sink = Collect::default();
         let mut last = 0;
         let model = crate::sim::Model::new(&s, &terrain).unwrap();

@@ -174,7 +174,10 @@ mod tests {
     use crate::metrics::EPSTEIN_METRICS;
 
     fn series(active: &[f64]) -> Series {
-        let mut s = Series::new(crate::metrics::names_of(&EPSTEIN_METRICS), active.len() as u32);
+        let mut s = Series::new(
+            crate::metrics::names_of(&EPSTEIN_METRICS),
+            active.len() as u32,
+        );
         for &a in active {
             s.push_row(&[100.0 - a, a, 0.0, 5.0, 0.8]);
         }

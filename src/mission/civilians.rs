@@ -28,13 +28,20 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     let cell = s.civilians.cell[i];
     let seen = s.civilian_view.count_mission(&s.grid, cell);
     let active = decide(s, i, seen.units, seen.actives);
-    s.set_status(id, if active { Status::Active } else { Status::Quiescent });
+    s.set_status(
+        id,
+        if active {
+            Status::Active
+        } else {
+            Status::Quiescent
+        },
+    );
     if active && maybe_recruit(s, id, seen.empties) {
         return;
     }
-    if let Some(to) = s
-        .civilian_view
-        .random_empty(&s.grid, &mut s.rng.civilians, cell, seen.empties)
+    if let Some(to) =
+        s.civilian_view
+            .random_empty(&s.grid, &mut s.rng.civilians, cell, seen.empties)
     {
         s.move_agent(id, to);
     }
@@ -150,7 +157,11 @@ fn maybe_flee(s: &mut MissionState, id: u32) -> bool {
     s.civilians.home[i] = cell;
     s.move_agent(id, to);
     s.set_status(id, Status::Displaced);
-    s.civilians.timer[i] = s.config.civilians.displaced_min_days.min(u32::from(u16::MAX)) as u16;
+    s.civilians.timer[i] = s
+        .config
+        .civilians
+        .displaced_min_days
+        .min(u32::from(u16::MAX)) as u16;
     true
 }
 
@@ -164,9 +175,7 @@ fn try_return(s: &mut MissionState, id: u32) {
     let home = s.civilians.home[i];
     let c = &s.config.civilians;
     let danger = f64::from(s.layers.danger.get(s.grid.interior(home)));
-    if danger > 0.5 * c.displacement_danger
-        || !chance(&mut s.rng.civilians, c.return_probability)
-    {
+    if danger > 0.5 * c.displacement_danger || !chance(&mut s.rng.civilians, c.return_probability) {
         return;
     }
     let to = if s.grid.cell(home) == Cell::Empty {

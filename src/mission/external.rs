@@ -39,7 +39,10 @@ pub fn strike(s: &mut MissionState, t: u32) {
     let faction = s.civilians.faction[i] as usize;
     let near = s.unit_view.count_mission(&s.grid, at).civilians;
     let fighters = poisson(&mut s.rng.external, e.strike_fighter_deaths);
-    let civilians = poisson(&mut s.rng.external, e.strike_civilian_deaths * (1.0 - avoided));
+    let civilians = poisson(
+        &mut s.rng.external,
+        e.strike_civilian_deaths * (1.0 - avoided),
+    );
     let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.external, at, near);
     s.kill(target, fighters, Perpetrator::External);
     if let Some(v) = victim {

@@ -242,7 +242,10 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
     let fp = s.config.fighters.clone();
     let capability = unit_capability(s, unit).max(0.05);
     s.today.attacks_on_mission += 1;
-    let mission_deaths = poisson(&mut s.rng.fighters, fp.mission_deaths_per_attack / capability);
+    let mission_deaths = poisson(
+        &mut s.rng.fighters,
+        fp.mission_deaths_per_attack / capability,
+    );
     s.today.mission_deaths += f64::from(mission_deaths);
     if s.units.kind[unit] == UnitKind::Contingent {
         let c = s.units.owner[unit] as usize;

@@ -65,9 +65,9 @@ impl Layer {
             let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
             for x in 0..w {
                 let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-                let s = table[y1 * (w + 1) + x1] - table[y0 * (w + 1) + x1]
-                    - table[y1 * (w + 1) + x0]
-                    + table[y0 * (w + 1) + x0];
+                let s =
+                    table[y1 * (w + 1) + x1] - table[y0 * (w + 1) + x1] - table[y1 * (w + 1) + x0]
+                        + table[y0 * (w + 1) + x0];
                 // Clamped: rounding may leave a tiny negative on an all-zero box.
                 out.values[y * w + x] = s.max(0.0) as f32;
             }

@@ -55,6 +55,12 @@ pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
         s.config.mandate.qrf_units * s.config.qrf.sorties_per_day
     };
     s.association_pressure *= 1.0 - s.derived.pressure_rate;
+    // Intelligence fades unless renewed by tips and monitoring.
+    s.intel *= 1.0 - s.derived.intel_rate;
+    if s.mission_started(t) {
+        let f = &s.config.forces;
+        s.intel = (s.intel + f.monitoring_intel * s.config.mandate.monitoring).min(1.0);
+    }
     if changed {
         s.rebuild_order();
     }
@@ -112,12 +118,16 @@ fn deploy_contingents(s: &mut MissionState, t: u32) -> bool {
         let due = (f64::from(st.full_units) * share).round() as u32;
         for _ in st.deployed..due {
             let k = s.contributor_state[c].deployed;
-            s.contributor_state[c].deployed += 1;
             // Posture by a low-discrepancy sequence: the share in community
             // policing is exact at every force size, with no random draw.
-            let community = frac(f64::from(k) * GOLDEN + c as f64 * 0.5)
-                < s.config.mandate.community_policing;
-            changed |= add_unit(s, UnitKind::Contingent, c as u16, community, t);
+            let community =
+                frac(f64::from(k) * GOLDEN + c as f64 * 0.5) < s.config.mandate.community_policing;
+            // A unit with no free cell today arrives on a later day.
+            if !add_unit(s, UnitKind::Contingent, c as u16, community, t) {
+                break;
+            }
+            s.contributor_state[c].deployed += 1;
+            changed = true;
         }
     }
     changed
@@ -267,8 +277,8 @@ fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
     }
 }
 
-/// Forced disarmament: a search raid seizes weapons from the strongest
-/// faction in the sector, harms bystanders and raises coercive pressure.
+/// Forced disarmament: a search raid seizes weapons from the faction with
+/// the most fighters, harms bystanders and raises coercive pressure.
 fn raid(s: &mut MissionState, u: usize) {
     let f = &s.config.forces;
     if s.factions == 0 || !chance(&mut s.rng.forces, f.raid_rate) {
@@ -284,7 +294,8 @@ fn raid(s: &mut MissionState, u: usize) {
         })
         .unwrap_or(0);
     s.collect_weapons(strongest, weapons);
-    let fighter_agents = (s.faction_state[strongest].fighters / s.config.fighters.people_per_unit).max(1.0);
+    let fighter_agents =
+        (s.faction_state[strongest].fighters / s.config.fighters.people_per_unit).max(1.0);
     press(s, strongest, 1.0 / fighter_agents);
     let at = s.units.cell[u];
     let near = s.unit_view.count_mission(&s.grid, at).civilians;
@@ -382,7 +393,8 @@ pub fn counter_terror(s: &mut MissionState, t: u32) {
         if chance(&mut s.rng.counter_terror, f.ct_success) {
             let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
             s.kill(target, deaths, Perpetrator::CounterTerror);
-            let agents = (s.faction_state[faction].fighters / s.config.fighters.people_per_unit).max(1.0);
+            let agents =
+                (s.faction_state[faction].fighters / s.config.fighters.people_per_unit).max(1.0);
             press(s, faction, 1.0 / agents);
         }
         let near = s.unit_view.count_mission(&s.grid, at).civilians;

@@ -53,6 +53,7 @@ impl MissionState {
             self.today.fighter_deaths += killed;
         } else {
             self.today.civilian_deaths[perp.class()] += killed;
+            self.totals.civilian_deaths += killed;
         }
         let cell = self.civilians.cell[i];
         self.record_harm(cell, killed, perp);
@@ -88,7 +89,8 @@ impl MissionState {
     fn set_harmed(&mut self, id: u32) {
         let i = id as usize;
         self.civilians.status[i] = Status::Harmed;
-        self.civilians.timer[i] = self.config.civilians.recovery_days.min(u32::from(u16::MAX)) as u16;
+        self.civilians.timer[i] =
+            self.config.civilians.recovery_days.min(u32::from(u16::MAX)) as u16;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
             self.grid.set(cell, Cell::Quiet, id);

@@ -7,9 +7,11 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 33] = [
+const FIXED: [&str; 35] = [
     "units",
     "legitimacy",
+    "cumulative_civilian_deaths",
+    "cumulative_incidents",
     "incidents",
     "attacks_on_mission",
     "civilian_deaths",
@@ -54,9 +56,24 @@ pub fn metric_names(config: &MissionConfig) -> Vec<String> {
             .iter()
             .map(|p| format!("civilian_deaths_{p}")),
     );
-    names.extend(config.contributors.iter().map(|c| format!("troops:{}", c.name)));
-    names.extend(config.factions.iter().map(|f| format!("fighters:{}", f.name)));
-    names.extend(config.factions.iter().map(|f| format!("support:{}", f.name)));
+    names.extend(
+        config
+            .contributors
+            .iter()
+            .map(|c| format!("troops:{}", c.name)),
+    );
+    names.extend(
+        config
+            .factions
+            .iter()
+            .map(|f| format!("fighters:{}", f.name)),
+    );
+    names.extend(
+        config
+            .factions
+            .iter()
+            .map(|f| format!("support:{}", f.name)),
+    );
     names
 }
 
@@ -97,13 +114,17 @@ impl MissionState {
         row.extend_from_slice(&status_people);
 
         let t = &self.today;
-        let units_on = (0..self.units.len()).filter(|&u| self.units.on_duty[u]).count();
+        let units_on = (0..self.units.len())
+            .filter(|&u| self.units.on_duty[u])
+            .count();
         let contingents = self.units.on_duty_of(UnitKind::Contingent);
         let per_unit = self.config.forces.troops_per_unit;
         let fighters: f64 = self.faction_state.iter().map(|f| f.fighters).sum();
         let arms: f64 = self.faction_state.iter().map(|f| f.arms).sum();
         let detained_fighters: f64 = (0..c.len())
-            .filter(|&i| c.status[i] == Status::Detained && c.faction[i] != super::state::NO_FACTION)
+            .filter(|&i| {
+                c.status[i] == Status::Detained && c.faction[i] != super::state::NO_FACTION
+            })
             .map(|i| f64::from(c.members[i]))
             .sum();
         let people: f64 = self.sectors.iter().map(|s| s.people).sum();
@@ -114,10 +135,16 @@ impl MissionState {
                 0.0
             }
         };
-        let handed = self.sectors.iter().filter(|s| s.handed_over.is_some()).count();
+        let handed = self
+            .sectors
+            .iter()
+            .filter(|s| s.handed_over.is_some())
+            .count();
         row.extend_from_slice(&[
             units_on as f64,
             self.legitimacy,
+            self.totals.civilian_deaths,
+            f64::from(self.totals.incidents),
             f64::from(t.incidents),
             f64::from(t.attacks_on_mission),
             t.civilian_deaths.iter().sum(),
@@ -202,12 +229,9 @@ pub const MISSION_RUN_COLUMNS: [&str; 26] = [
 /// `collapse_incidents_per_day` on `collapse_days` consecutive days; the
 /// tick is the day that completes the run) and handover (every sector
 /// handed over; the tick is the first such day).
-pub fn mission_outcome(
-    series: &Series,
-    burn_in: u32,
-    config: &MissionConfig,
-) -> Vec<Option<f64>> {
-    let col = |name: &str| -> Vec<f64> { series.column(name).map(|c| c.collect()).unwrap_or_default() };
+pub fn mission_outcome(series: &Series, burn_in: u32, config: &MissionConfig) -> Vec<Option<f64>> {
+    let col =
+        |name: &str| -> Vec<f64> { series.column(name).map(|c| c.collect()).unwrap_or_default() };
     let from = burn_in as usize + 1;
     let total = |name: &str| col(name).iter().skip(from).sum::<f64>();
     let last = |name: &str| col(name).last().copied().unwrap_or(0.0);

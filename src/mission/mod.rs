@@ -96,11 +96,13 @@ fn count_down(s: &mut MissionState) {
         if *timer > 0 {
             continue;
         }
-        match s.civilians.status[i] {
-            Status::Detained => {
-                if civilians::release(s, i as u32) && s.civilians.faction[i] != state::NO_FACTION {
-                    s.civilians.flags[i] |= state::flag::EX_FIGHTER;
-                }
+        let status = s.civilians.status[i];
+        match status {
+            Status::Detained
+                if civilians::release(s, i as u32)
+                    && s.civilians.faction[i] != state::NO_FACTION =>
+            {
+                s.civilians.flags[i] |= state::flag::EX_FIGHTER;
             }
             Status::Harmed => s.set_status(i as u32, Status::Quiescent),
             _ => {}

@@ -147,7 +147,12 @@ fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
     let l = &s.layers;
     let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
     let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
-    let policing = f64::from(policing_seen(l, s.derived.witness_cells, s.grid.width(), at));
+    let policing = f64::from(policing_seen(
+        l,
+        s.derived.witness_cells,
+        s.grid.width(),
+        at,
+    ));
     let up = c.trust_aid_gain * c.aid_credit * sector.coverage
         + c.trust_services_gain * (sector.services - sector.services_before).max(0.0)
         + c.trust_protection_gain * protection

@@ -26,7 +26,12 @@ pub fn deploy_trained(s: &mut MissionState, t: u32) {
 fn deploy_new(s: &mut MissionState, t: u32) -> bool {
     let per_unit = s.config.police.officers_per_unit;
     let due = (s.officers / per_unit).floor() as usize;
-    let have = s.units.kind.iter().filter(|&&k| k == UnitKind::Police).count();
+    let have = s
+        .units
+        .kind
+        .iter()
+        .filter(|&&k| k == UnitKind::Police)
+        .count();
     let mut changed = false;
     for _ in have..due {
         changed |= add_unit(s, UnitKind::Police, 0, true, t);
@@ -58,25 +63,27 @@ pub fn handover(s: &mut MissionState, t: u32) {
     }
     let window = p.handover_window_days;
     let mut changed = false;
-    for k in 0..s.sectors.len() {
-        let sector = &mut s.sectors[k];
+    let mut handed = Vec::new();
+    for (k, (sector, &officers)) in s.sectors.iter_mut().zip(&police).enumerate() {
         if sector.handed_over.is_some() || sector.people <= 0.0 {
             continue;
         }
         let recent: u32 = sector.incidents.iter().sum();
-        let ratio = police[k] / (sector.people / 1000.0);
-        let holds = ratio >= p.handover_officers_per_1000
-            && f64::from(recent) <= p.handover_max_incidents;
+        let ratio = officers / (sector.people / 1000.0);
+        let holds =
+            ratio >= p.handover_officers_per_1000 && f64::from(recent) <= p.handover_max_incidents;
         sector.streak = if holds { sector.streak + 1 } else { 0 };
         if sector.streak >= window {
             sector.handed_over = Some(t);
-            let k16 = k as u16;
-            changed |= recall(
-                s,
-                |kind| kind != UnitKind::Police,
-                |(units, u)| units.sector[u] == k16,
-            );
+            handed.push(k as u16);
         }
+    }
+    for k in handed {
+        changed |= recall(
+            s,
+            |kind| kind != UnitKind::Police,
+            |(units, u)| units.sector[u] == k,
+        );
     }
     if changed {
         s.rebuild_order();

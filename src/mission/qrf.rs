@@ -56,6 +56,7 @@ fn response(s: &mut MissionState, inc: &Incident) -> Option<(f64, bool)> {
 /// attacker and counts as protection seen by the neighbours.
 pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
     s.today.incidents += 1;
+    s.totals.incidents += 1;
     let sector = s.sector_of(inc.cell);
     let slot = (s.tick + 1) as usize % s.sectors[sector].incidents.len();
     s.sectors[sector].incidents[slot] += 1;
@@ -87,7 +88,8 @@ pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
             s.kill(v, collateral, Perpetrator::Qrf);
         }
     }
-    let capture = s.config.forces.suppression * saved;
+    let strength = if by_qrf { s.config.qrf.capability } else { 1.0 };
+    let capture = (s.config.forces.suppression * saved * strength).min(1.0);
     let attacker = inc.attacker;
     if s.civilians.status[attacker as usize] == Status::Recruited
         && chance(&mut s.rng.fighters, capture)

@@ -236,13 +236,7 @@ pub enum Perpetrator {
 
 /// Perpetrator classes of civilian deaths, as output columns.
 pub const PERPETRATOR_NAMES: [&str; 7] = [
-    "faction",
-    "mission",
-    "qrf",
-    "pmc",
-    "ct",
-    "police",
-    "external",
+    "faction", "mission", "qrf", "pmc", "ct", "police", "external",
 ];
 
 impl Perpetrator {
@@ -290,8 +284,12 @@ pub struct Totals {
     pub weapons_collected: f64,
     /// Fighters (people) who handed in weapons and went home.
     pub reintegrated: f64,
-    /// People killed.
+    /// People killed (civilians and fighters).
     pub dead: f64,
+    /// Civilians killed.
+    pub civilian_deaths: f64,
+    /// Incidents.
+    pub incidents: u32,
     /// Contributors withdrawn.
     pub withdrawals: u32,
 }
@@ -468,7 +466,11 @@ impl MissionState {
         let cells = |radius_km: f64| ((radius_km / km).round() as usize).min(MAX_MISSION_RADIUS);
         let unit_vision = cells(config.forces.vision_km).max(1);
         let civ_vision = (scenario.citizens.vision as usize).min(MAX_MISSION_RADIUS);
-        let grid = Grid::new(terrain, scenario.world.topology, unit_vision.max(civ_vision));
+        let grid = Grid::new(
+            terrain,
+            scenario.world.topology,
+            unit_vision.max(civ_vision),
+        );
         let shape = scenario.rules.neighbourhood;
         let (w, h) = (grid.width(), grid.height());
         let layer = || Layer::new(w, h);
@@ -717,7 +719,9 @@ impl MissionState {
                 }
                 let at = self.civilians.cell[i as usize];
                 let empties = self.civilian_view.count_mission(&self.grid, at).empties;
-                let to = self.civilian_view.random_empty(&self.grid, rng, at, empties);
+                let to = self
+                    .civilian_view
+                    .random_empty(&self.grid, rng, at, empties);
                 if let Some(id) = self.split_fighters(i, f as u8, to) {
                     let k = id as usize * self.factions + f;
                     self.civilians.sympathy[k] = self.civilians.sympathy[k].max(0.8);

@@ -98,13 +98,19 @@ pub fn run_to_dir(
     let write = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let charts = [
-        ("timeseries", status_chart(scenario, summary)),
-        (
-            "active",
-            active_chart(scenario, summary, aggregates.first.as_ref()),
-        ),
-    ];
+    let charts = match scenario.mission {
+        None => vec![
+            ("timeseries", status_chart(scenario, summary)),
+            (
+                "active",
+                active_chart(scenario, summary, aggregates.first.as_ref()),
+            ),
+        ],
+        Some(_) => vec![
+            ("violence", violence_chart(scenario, summary)),
+            ("trust", trust_chart(scenario, summary)),
+        ],
+    };
     for (name, chart) in &charts {
         staging.write(&format!("{name}.png"), &plot::render_png(chart, 1200, 700)?)?;
         staging.write(
@@ -216,6 +222,72 @@ pub fn active_chart(scenario: &Scenario, summary: &Summary, first: Option<&Serie
         "Active citizens",
         bands,
     )
+}
+
+/// Mission model: cumulative civilian deaths and incidents over days.
+pub fn violence_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
+    let band = |name: &str, label: &str| summary_band(summary, name, label);
+    let bands = vec![
+        band("cumulative_civilian_deaths", "Civilian deaths (people)"),
+        band("cumulative_incidents", "Incidents (count)"),
+    ];
+    let mut chart = time_chart(
+        scenario,
+        summary,
+        "violence since the ceasefire",
+        "Cumulative count",
+        bands,
+    );
+    chart.x_label = "Day since the ceasefire".to_string();
+    chart.subtitle = Some(mission_subtitle(scenario));
+    chart
+}
+
+/// Mission model: trust in the mission, legitimacy and active share, all
+/// shares of the living population in [0, 1].
+pub fn trust_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
+    let band = |name: &str, label: &str| summary_band(summary, name, label);
+    let bands = vec![
+        band("trust_share", "Trusting the mission (share)"),
+        band("legitimacy_mean", "Perceived legitimacy (mean)"),
+        band("active_share", "Active (share)"),
+    ];
+    let mut chart = time_chart(
+        scenario,
+        summary,
+        "trust and legitimacy",
+        "Share (0 to 1)",
+        bands,
+    );
+    chart.x_label = "Day since the ceasefire".to_string();
+    chart.subtitle = Some(mission_subtitle(scenario));
+    chart
+}
+
+fn mission_subtitle(s: &Scenario) -> String {
+    let Some(m) = &s.mission else {
+        return chart_subtitle(s);
+    };
+    let troops: f64 = m.contributors.iter().map(|c| c.troops).sum::<f64>() * m.mandate.force_scale;
+    format!(
+        "{} people, {} troops from {} contributors, {} factions; stylized, not a forecast",
+        group_thousands(m.population.total_people),
+        group_thousands(troops),
+        m.contributors.len(),
+        m.factions.len()
+    )
+}
+
+fn group_thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A chart over ticks with the scenario's title, subtitle and footnote.

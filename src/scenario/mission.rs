@@ -98,7 +98,7 @@ impl Default for MissionPopulation {
             weight_urban: 3.0,
             weight_rubble: 2.0,
             weight_crossing: 0.5,
-            former_officials_share: 0.03,
+            former_officials_share: 0.08,
         }
     }
 }
@@ -317,8 +317,6 @@ pub struct CivilianParams {
     pub displaced_min_days: u32,
     /// Days a harmed group needs to recover.
     pub recovery_days: u32,
-    /// Injured people per person killed in an event.
-    pub injuries_per_death: f64,
     /// Daily probability that an active, sympathetic agent joins a faction.
     pub recruit_rate: f64,
     /// Extra recruitment of excluded agents (multiplier − 1).
@@ -364,7 +362,6 @@ impl Default for CivilianParams {
             return_probability: 0.05,
             displaced_min_days: 14,
             recovery_days: 14,
-            injuries_per_death: 3.0,
             recruit_rate: 0.01,
             exclusion_recruit_boost: 2.0,
         }
@@ -612,7 +609,7 @@ impl Default for ForceParams {
             pmc_harm_multiplier: 3.0,
             pmc_lethal_kill: 0.3,
             pmc_acceptability: 0.2,
-            ct_raids_per_day: 1.0,
+            ct_raids_per_day: 0.5,
             ct_success: 0.5,
             ct_deaths: 1.0,
             ct_fighter_deaths: 5.0,
@@ -667,7 +664,7 @@ pub struct QrfParams {
     pub intel_detection_cut: f64,
     /// Mean civilians killed by a QRF intervention.
     pub collateral_deaths: f64,
-    /// Capability of a QRF unit.
+    /// Capability of a QRF unit: multiplies the chance of catching the attacker.
     pub capability: f64,
 }
 
@@ -834,7 +831,7 @@ impl Default for OutcomeParams {
     fn default() -> Self {
         Self {
             trust_threshold: 0.5,
-            collapse_incidents_per_day: 5.0,
+            collapse_incidents_per_day: 3.0,
             collapse_days: 14,
         }
     }
@@ -985,7 +982,12 @@ fn mandate_params(x: &Mandate, p: &mut Params) {
     );
     p.int("exit_day", x.exit_day, 0, MAX_DAYS);
     p.unit("deconfliction", x.deconfliction);
-    p.int("deployment_delay_days", x.deployment_delay_days, 0, MAX_DAYS);
+    p.int(
+        "deployment_delay_days",
+        x.deployment_delay_days,
+        0,
+        MAX_DAYS,
+    );
     p.int("ramp_up_days", x.ramp_up_days, 0, MAX_DAYS);
     p.unit("monitoring", x.monitoring);
 }
@@ -1018,7 +1020,12 @@ fn civilian_params(x: &CivilianParams, p: &mut Params) {
     p.unit("attribution_police", x.attribution_police);
     p.unit("sympathy_backlash_gain", x.sympathy_backlash_gain);
     p.unit("sympathy_own_harm_loss", x.sympathy_own_harm_loss);
-    p.num("sympathy_half_life_days", x.sympathy_half_life_days, 0.1, 1e6);
+    p.num(
+        "sympathy_half_life_days",
+        x.sympathy_half_life_days,
+        0.1,
+        1e6,
+    );
     p.unit("sympathy_spread", x.sympathy_spread);
     p.num("contagion_radius_km", x.contagion_radius_km, 0.0, 100.0);
     p.unit("contagion_weight", x.contagion_weight);
@@ -1027,9 +1034,13 @@ fn civilian_params(x: &CivilianParams, p: &mut Params) {
     p.unit("return_probability", x.return_probability);
     p.int("displaced_min_days", x.displaced_min_days, 0, MAX_DAYS);
     p.int("recovery_days", x.recovery_days, 0, MAX_DAYS);
-    p.num("injuries_per_death", x.injuries_per_death, 0.0, MAX_RATE);
     p.unit("recruit_rate", x.recruit_rate);
-    p.num("exclusion_recruit_boost", x.exclusion_recruit_boost, 0.0, MAX_RATE);
+    p.num(
+        "exclusion_recruit_boost",
+        x.exclusion_recruit_boost,
+        0.0,
+        MAX_RATE,
+    );
 }
 
 fn legitimacy_params(x: &OrderLegitimacy, p: &mut Params) {
@@ -1048,8 +1059,18 @@ fn fighter_params(x: &FighterParams, p: &mut Params) {
     p.num("deterrence_per_unit", x.deterrence_per_unit, 0.0, MAX_RATE);
     p.unit("acceptability_effect", x.acceptability_effect);
     p.unit("monitoring_deterrence", x.monitoring_deterrence);
-    p.num("civilian_deaths_per_attack", x.civilian_deaths_per_attack, 0.0, 1e4);
-    p.num("mission_deaths_per_attack", x.mission_deaths_per_attack, 0.0, 1e4);
+    p.num(
+        "civilian_deaths_per_attack",
+        x.civilian_deaths_per_attack,
+        0.0,
+        1e4,
+    );
+    p.num(
+        "mission_deaths_per_attack",
+        x.mission_deaths_per_attack,
+        0.0,
+        1e4,
+    );
     p.num("return_fire_deaths", x.return_fire_deaths, 0.0, 1e4);
     p.num(
         "collateral_deaths_per_attack",
@@ -1058,7 +1079,12 @@ fn fighter_params(x: &FighterParams, p: &mut Params) {
         1e4,
     );
     p.num("escalation_deaths", x.escalation_deaths, 0.0, 1e4);
-    p.num("incident_duration_hours", x.incident_duration_hours, 0.1, 1e4);
+    p.num(
+        "incident_duration_hours",
+        x.incident_duration_hours,
+        0.1,
+        1e4,
+    );
     p.unit("ddr_rate", x.ddr_rate);
     p.unit("relapse_rate", x.relapse_rate);
     p.int("detention_days", x.detention_days, 0, MAX_DAYS);
@@ -1076,7 +1102,12 @@ fn fighter_params(x: &FighterParams, p: &mut Params) {
         0.0,
         MAX_RATE,
     );
-    p.num("pressure_half_life_days", x.pressure_half_life_days, 0.1, 1e6);
+    p.num(
+        "pressure_half_life_days",
+        x.pressure_half_life_days,
+        0.1,
+        1e6,
+    );
 }
 
 fn faction_params(x: &Faction, p: &mut Params) {
@@ -1133,7 +1164,12 @@ fn contributor_params(x: &Contributor, p: &mut Params) {
     p.num("capability", x.capability, 0.0, 10.0);
     p.unit("acceptability", x.acceptability);
     p.num("casualty_tolerance", x.casualty_tolerance, 0.0, MAX_PEOPLE);
-    p.num("association_tolerance", x.association_tolerance, 0.0, MAX_RATE);
+    p.num(
+        "association_tolerance",
+        x.association_tolerance,
+        0.0,
+        MAX_RATE,
+    );
 }
 
 fn qrf_params(x: &QrfParams, p: &mut Params) {

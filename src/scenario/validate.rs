@@ -8,10 +8,12 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::world::MAX_MISSION_RADIUS;
+
 use super::error::{FieldPath, Location, PathSegment, ScenarioError};
 use super::{
     ArrestRounding, CitizenStepOrder, Disarmament, FactionKind, Handover, Headquarters,
-    MissionConfig, JailCountdown, JailPlacement, JailTermRange, LegitimacyShape,
+    JailCountdown, JailPlacement, JailTermRange, LegitimacyShape, MissionConfig,
     NeighbourhoodShape, Placement, Scenario, Terrain, Topology, UniformRange, WorldConfig,
 };
 
@@ -604,14 +606,39 @@ fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Vio
             ),
         ));
     }
-    let vision_cells = (mission.forces.vision_km / mission.cell_km).round();
-    if mission.forces.vision_km.is_finite() && mission.cell_km > 0.0 && vision_cells > MAX_VISION as f64 {
+    let radii = [
+        ("forces", "vision_km", mission.forces.vision_km),
+        (
+            "civilians",
+            "witness_radius_km",
+            mission.civilians.witness_radius_km,
+        ),
+        (
+            "civilians",
+            "contagion_radius_km",
+            mission.civilians.contagion_radius_km,
+        ),
+    ];
+    let most = MAX_MISSION_RADIUS as f64;
+    for (table, field, km) in radii {
+        let cells = (km / mission.cell_km).round();
+        if km.is_finite() && mission.cell_km > 0.0 && cells > most {
+            out.push(Violation::new(
+                FieldPath::keys(&["mission", table, field]),
+                format!(
+                    "{} km is {cells} cells of {} km (expected at most {most} cells)",
+                    number(km),
+                    number(mission.cell_km)
+                ),
+            ));
+        }
+    }
+    if u64::from(scenario.citizens.vision) > MAX_MISSION_RADIUS as u64 {
         out.push(Violation::new(
-            FieldPath::keys(&["mission", "forces", "vision_km"]),
+            FieldPath::keys(&["citizens", "vision"]),
             format!(
-                "{} km is {vision_cells} cells of {} km (expected at most {MAX_VISION} cells)",
-                number(mission.forces.vision_km),
-                number(mission.cell_km)
+                "{} is too large with a [mission] table (expected an integer in 1..={MAX_MISSION_RADIUS})",
+                scenario.citizens.vision
             ),
         ));
     }

@@ -96,7 +96,10 @@ impl ReferenceRuns {
                 );
                 return Err(bad(rows_line(text, seed, *s), message));
             }
-            let mut series = Series::new(crate::metrics::names_of(&EPSTEIN_METRICS), steps.len() as u32);
+            let mut series = Series::new(
+                crate::metrics::names_of(&EPSTEIN_METRICS),
+                steps.len() as u32,
+            );
             for (_, [q, a, j]) in steps {
                 series.push_row(&[q, a, j, f64::NAN, f64::NAN]);
             }

@@ -1,0 +1,94 @@
+//! Stylized facts of the mission model (MODEL.md's lever table,
+//! `stylized_facts.csv`): each lever moves its outcome in the stated
+//! direction on the shipped Gaza scenarios. Replicate i of both scenarios
+//! uses the same seed (common random numbers), and the paired difference's
+//! 95 % t interval must exclude zero.
+
+use std::path::Path;
+
+use stabsim::metrics::OutcomeRule;
+use stabsim::scenario::{self, Scenario};
+use stabsim::sim::Model;
+
+const REPLICATES: u32 = 12;
+const TICKS: u32 = 365;
+
+fn load(file: &str) -> Scenario {
+    let overrides = [
+        format!("run.replicates={REPLICATES}"),
+        format!("run.ticks={TICKS}"),
+    ];
+    scenario::load(&Path::new("scenarios/gaza").join(file), &overrides).expect("shipped scenario")
+}
+
+/// Per-replicate values of `outcome` for a scenario.
+fn outcomes(file: &str, outcome: &str) -> Vec<f64> {
+    let sc = load(file);
+    let terrain = sc.world.terrain().expect("map");
+    let model = Model::new(&sc, &terrain).expect("sectors");
+    let rule = OutcomeRule::for_scenario(&sc);
+    let k = rule
+        .columns()
+        .iter()
+        .position(|c| *c == outcome)
+        .expect("outcome column");
+    (0..u64::from(REPLICATES))
+        .map(|i| rule.values(&model.run(i))[k].expect("defined outcome"))
+        .collect()
+}
+
+/// Mean of `b − a` and its 95 % t half-width.
+fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    // t quantile 0.975 with 11 degrees of freedom.
+    (mean, 2.201 * (var / n).sqrt())
+}
+
+/// Asserts that `outcome` is higher under `higher` than under `lower`.
+fn assert_higher(lower: &str, higher: &str, outcome: &str) {
+    let (mean, half) = paired(&outcomes(lower, outcome), &outcomes(higher, outcome));
+    assert!(
+        mean - half > 0.0,
+        "{outcome}: {higher} − {lower} = {mean:.3} ± {half:.3} (95 % CI must exclude 0)"
+    );
+}
+
+#[test]
+fn late_deployment_costs_more_civilian_lives_than_early() {
+    assert_higher(
+        "deployment_early.toml",
+        "deployment_late.toml",
+        "civilian_deaths",
+    );
+}
+
+#[test]
+fn forced_disarmament_harms_more_civilians_than_voluntary() {
+    assert_higher(
+        "baseline.toml",
+        "disarmament_forced.toml",
+        "civilian_deaths_mission_side",
+    );
+}
+
+#[test]
+fn a_larger_force_means_fewer_civilian_deaths() {
+    assert_higher("force_large.toml", "force_small.toml", "civilian_deaths");
+}
+
+#[test]
+fn low_acceptability_contingents_are_attacked_more() {
+    assert_higher(
+        "baseline.toml",
+        "low_acceptability_mix.toml",
+        "attacks_on_mission",
+    );
+}
+
+#[test]
+fn a_counter_terror_track_costs_trust() {
+    assert_higher("ct_track.toml", "baseline.toml", "final_trust");
+}
