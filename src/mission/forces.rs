@@ -190,6 +190,9 @@ fn neediest_sector(s: &MissionState, kind: UnitKind) -> usize {
 /// An empty cell in `sector`: near its depot if possible, else anywhere in it.
 fn free_cell_in(s: &mut MissionState, sector: usize) -> Option<CellIndex> {
     let depot = s.sectors[sector].depot;
+    if depot != NO_CELL && s.grid.cell(depot) == Cell::Empty {
+        return Some(depot);
+    }
     if depot != NO_CELL {
         let empties = s.unit_view.count_mission(&s.grid, depot).empties;
         for _ in 0..8 {
