@@ -178,17 +178,21 @@ fn try_return(s: &mut MissionState, id: u32) {
     if danger > 0.5 * c.displacement_danger || !chance(&mut s.rng.civilians, c.return_probability) {
         return;
     }
-    let to = if s.grid.cell(home) == Cell::Empty {
-        Some(home)
-    } else {
-        let empties = s.civilian_view.count_mission(&s.grid, home).empties;
-        s.civilian_view
-            .random_empty(&s.grid, &mut s.rng.civilians, home, empties)
-    };
+    let to = cell_near_home(s, home);
     if let Some(to) = to {
         s.move_agent(id, to);
         s.set_status(id, Status::Quiescent);
     }
+}
+
+/// `home` if it is empty, else a random empty cell in view of it.
+fn cell_near_home(s: &mut MissionState, home: CellIndex) -> Option<CellIndex> {
+    if s.grid.cell(home) == Cell::Empty {
+        return Some(home);
+    }
+    let empties = s.civilian_view.count_mission(&s.grid, home).empties;
+    s.civilian_view
+        .random_empty(&s.grid, &mut s.rng.civilians, home, empties)
 }
 
 /// Puts a released detainee back near where it was taken; false if there
@@ -196,13 +200,7 @@ fn try_return(s: &mut MissionState, id: u32) {
 pub fn release(s: &mut MissionState, id: u32) -> bool {
     let i = id as usize;
     let home = s.civilians.home[i];
-    let to = if s.grid.cell(home) == Cell::Empty {
-        Some(home)
-    } else {
-        let empties = s.civilian_view.count_mission(&s.grid, home).empties;
-        s.civilian_view
-            .random_empty(&s.grid, &mut s.rng.civilians, home, empties)
-    };
+    let to = cell_near_home(s, home);
     let Some(to) = to else {
         return false;
     };

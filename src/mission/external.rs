@@ -48,8 +48,7 @@ pub fn strike(s: &mut MissionState, t: u32) {
     if let Some(v) = victim {
         s.kill(v, civilians, Perpetrator::External);
     }
-    let agents = (s.faction_state[faction].fighters / s.config.fighters.people_per_unit).max(1.0);
-    press(s, faction, 1.0 / agents);
+    press(s, faction);
     let sector = s.sector_of(at);
     let services = &mut s.sectors[sector].services;
     *services = (*services - e.services_damage).max(0.0);

@@ -75,9 +75,12 @@ pub fn count_fighters(s: &mut MissionState) {
     }
 }
 
-/// Adds coercive pressure to the faction of fighter agent `id`.
-pub fn press(s: &mut MissionState, f: usize, amount: f64) {
-    s.faction_state[f].pressure += amount;
+/// Adds one coercive blow (a raid, a CT raid, a strike) to faction `f`'s
+/// pressure, spread over its fighter units: the same blow weighs more on a
+/// small faction.
+pub fn press(s: &mut MissionState, f: usize) {
+    let units = (s.faction_state[f].fighters / s.config.fighters.people_per_unit).max(1.0);
+    s.faction_state[f].pressure += 1.0 / units;
 }
 
 /// A fighter agent's turn.

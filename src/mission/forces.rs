@@ -297,9 +297,7 @@ fn raid(s: &mut MissionState, u: usize) {
         })
         .unwrap_or(0);
     s.collect_weapons(strongest, weapons);
-    let fighter_agents =
-        (s.faction_state[strongest].fighters / s.config.fighters.people_per_unit).max(1.0);
-    press(s, strongest, 1.0 / fighter_agents);
+    press(s, strongest);
     let at = s.units.cell[u];
     let near = s.unit_view.count_mission(&s.grid, at).civilians;
     let deaths = poisson(&mut s.rng.forces, raid_deaths);
@@ -396,9 +394,7 @@ pub fn counter_terror(s: &mut MissionState, t: u32) {
         if chance(&mut s.rng.counter_terror, f.ct_success) {
             let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
             s.kill(target, deaths, Perpetrator::CounterTerror);
-            let agents =
-                (s.faction_state[faction].fighters / s.config.fighters.people_per_unit).max(1.0);
-            press(s, faction, 1.0 / agents);
+            press(s, faction);
         }
         let near = s.unit_view.count_mission(&s.grid, at).civilians;
         let deaths = poisson(&mut s.rng.counter_terror, f.ct_deaths);
