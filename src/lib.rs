@@ -19,15 +19,19 @@
 //! * [`stats`]: streaming moments, quantiles, the Kolmogorov–Smirnov test;
 //! * [`batch`]: seeding and Monte Carlo replicates in parallel (rayon);
 //! * [`output`]: CSV, resolved scenario, manifest, atomic writes;
+//! * [`compare`]: mandates side by side: paired differences, ranking, survival;
 //! * [`plot`]: charts with an embedded font;
+//! * [`report`]: the comparison report, self-contained HTML and Markdown;
 //! * [`validation`]: docking against reference runs of an independent implementation.
 
 pub mod agents;
 pub mod batch;
+pub mod compare;
 pub mod metrics;
 pub mod mission;
 pub mod output;
 pub mod plot;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use stabsim::compare::{self, ComparisonFile, ComparisonSpec, ScenarioOutputs};
 use stabsim::output::{self, RunOptions};
 use stabsim::scenario::{self, Scenario, ScenarioError};
 use stabsim::validation;
@@ -31,6 +32,12 @@ struct Cli {
 enum Command {
     /// Run scenarios' Monte Carlo batches and write CSVs, charts and manifests.
     Run(RunArgs),
+    /// Compare mandates: run scenarios with common random numbers, then
+    /// paired differences against the baseline, charts and a report.
+    Compare(CompareArgs),
+    /// Redraw every chart (and the report) of an outputs folder without
+    /// re-running.
+    Plot(PlotArgs),
     /// Validate scenario files (and their maps) without running them.
     Check(CheckArgs),
     /// Time single-threaded ticks of one replicate (JSON on stdout), for
@@ -76,6 +83,48 @@ struct RunArgs {
     quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
+}
+
+#[derive(Args, Debug)]
+struct CompareArgs {
+    /// Scenario files, folders (`baseline.toml` first, then by name), or a
+    /// comparison file (TOML with a `scenarios` list).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// The baseline's scenario name (default: the first scenario).
+    #[arg(long)]
+    baseline: Option<String>,
+    /// Replicates of every scenario (default: the baseline's `run.replicates`).
+    #[arg(long, short = 'n')]
+    replicates: Option<u32>,
+    /// Master seed of every scenario (default: the baseline's `run.seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days per replicate (default: the baseline's `run.ticks`).
+    #[arg(long)]
+    ticks: Option<u32>,
+    /// Days drawn as maps, comma-separated (default: a few across the run).
+    #[arg(long, value_delimiter = ',')]
+    map_days: Option<Vec<u32>>,
+    /// Worker threads; 0 = one per core. Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder (default: outputs/<folder or comparison file name>/,
+    /// or outputs/comparison/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+#[derive(Args, Debug)]
+struct PlotArgs {
+    /// An outputs folder: a comparison (with comparison.json) or one
+    /// scenario's run.
+    dir: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -129,6 +178,8 @@ fn main() -> ExitCode {
     let command = cli.command.unwrap_or_else(default_command);
     let result = match command {
         Command::Run(args) => cmd_run(args),
+        Command::Compare(args) => cmd_compare(args),
+        Command::Plot(args) => cmd_plot(args),
         Command::Check(args) => cmd_check(args),
         Command::Timing(args) => cmd_timing(args),
         Command::Dock(args) => cmd_dock(args),
@@ -199,7 +250,7 @@ impl From<ScenarioError> for Failure {
     }
 }
 
-/// `stabsim` alone: run the shipped default scenario.
+/// `stabsim` alone: compare the shipped default pack's mandates.
 fn default_command() -> Command {
     let local = Path::new(DEFAULT_SCENARIO);
     // Fall back to the source tree when started from another folder.
@@ -208,13 +259,15 @@ fn default_command() -> Command {
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_SCENARIO)
     };
-    Command::Run(RunArgs {
+    Command::Compare(CompareArgs {
         scenarios: vec![scenario],
+        baseline: None,
         replicates: None,
         seed: None,
         ticks: None,
+        map_days: None,
         threads: 0,
-        out: None,
+        out: Some(PathBuf::from("outputs").join("gaza")),
         quiet: false,
         overrides: Overrides::default(),
     })
@@ -306,31 +359,14 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         }
         dirs.push(dir);
     }
-    let total: u64 = loaded
-        .iter()
-        .map(|(_, sc, _)| u64::from(sc.run.replicates))
-        .sum();
-    let bar = progress_bar(total, args.quiet);
-    let mut done_before = 0u64;
-    let mut reports = Vec::new();
-    for ((file, sc, load_seconds), out_dir) in loaded.iter().zip(dirs) {
-        let opts = RunOptions {
-            threads: args.threads,
-            out_dir,
-            source: file.display().to_string(),
-            command: std::env::args().collect::<Vec<_>>().join(" "),
-            load_seconds: *load_seconds,
-        };
-        bar.set_message(sc.name.clone());
-        let report =
-            output::run_to_dir(sc, &opts, &mut |done| bar.set_position(done_before + done))
-                .map_err(|e| Failure::Other(format!("{}: {e}", opts.out_dir.display())))?;
-        done_before += u64::from(sc.run.replicates);
-        if !args.quiet && !several {
-            bar.suspend(|| print_outcomes(sc, &report));
+    let bar = progress_bar(total_replicates(&loaded), args.quiet);
+    let reports = run_all(&loaded, dirs, args.threads, &bar)?;
+    if !args.quiet && !several {
+        if let Some((sc, report)) = loaded.first().map(|l| &l.1).zip(reports.first()) {
+            bar.suspend(|| print_outcomes(sc, report));
         }
-        reports.push((sc, report));
     }
+    let reports: Vec<_> = loaded.iter().map(|l| &l.1).zip(reports).collect();
     bar.finish_and_clear();
     if several {
         if !args.quiet {
@@ -344,6 +380,267 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         );
     } else if let Some((_, report)) = reports.first() {
         println!("wrote {}", report.dir.join("manifest.json").display());
+    }
+    Ok(())
+}
+
+/// A loaded scenario: its file, the scenario, and seconds spent loading it.
+type Loaded = (PathBuf, Scenario, f64);
+
+fn total_replicates(loaded: &[Loaded]) -> u64 {
+    loaded
+        .iter()
+        .map(|(_, sc, _)| u64::from(sc.run.replicates))
+        .sum()
+}
+
+/// Runs each scenario's batch into its folder, one after the other, with
+/// one progress bar over all replicates.
+fn run_all(
+    loaded: &[Loaded],
+    dirs: Vec<PathBuf>,
+    threads: usize,
+    bar: &ProgressBar,
+) -> Result<Vec<output::RunReport>, Failure> {
+    let mut done_before = 0u64;
+    let mut reports = Vec::new();
+    for ((file, sc, load_seconds), out_dir) in loaded.iter().zip(dirs) {
+        let opts = RunOptions {
+            threads,
+            out_dir,
+            source: file.display().to_string(),
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+            load_seconds: *load_seconds,
+        };
+        bar.set_message(sc.name.clone());
+        let report =
+            output::run_to_dir(sc, &opts, &mut |done| bar.set_position(done_before + done))
+                .map_err(|e| Failure::Other(format!("{}: {e}", opts.out_dir.display())))?;
+        done_before += u64::from(sc.run.replicates);
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+/// Distinct output folders, one per scenario, under `parent`.
+fn scenario_dirs(loaded: &[Loaded], parent: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (_, sc, _) in loaded {
+        let dir = parent.join(&sc.name);
+        if dirs.contains(&dir) {
+            return Err(Failure::BadInput(format!(
+                "{}: two scenarios would write to this folder (expected distinct scenario names)",
+                dir.display()
+            )));
+        }
+        dirs.push(dir);
+    }
+    Ok(dirs)
+}
+
+fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
+    check_threads(args.threads)?;
+    // Inputs: scenario files and folders, or comparison files whose
+    // settings act as defaults under the flags.
+    let mut paths = Vec::new();
+    let mut from_file: Option<ComparisonFile> = None;
+    for path in &args.scenarios {
+        let text = if path.is_file() {
+            std::fs::read_to_string(path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        if ComparisonFile::is_comparison(&text) {
+            let file = ComparisonFile::load(path)?;
+            paths.extend(file.scenarios.iter().cloned());
+            from_file = Some(file);
+        } else {
+            paths.push(path.clone());
+        }
+    }
+    let files = expand_scenarios(&paths)?;
+    let setting = |flag: Option<String>, file: Option<String>| flag.or(file);
+    let f = from_file.as_ref();
+    let replicates = setting(
+        args.replicates.map(|v| v.to_string()),
+        f.and_then(|f| f.replicates).map(|v| v.to_string()),
+    );
+    let seed = setting(
+        args.seed.map(|v| v.to_string()),
+        f.and_then(|f| f.seed).map(|v| v.to_string()),
+    );
+    let ticks = args.ticks.map(|v| v.to_string());
+    let shorthands = |r: Option<String>, s: Option<String>, t: Option<String>| -> Vec<Shorthand> {
+        vec![
+            ("run.replicates", "--replicates", r),
+            ("run.seed", "--seed", s),
+            ("run.ticks", "--ticks", t),
+        ]
+    };
+    let mut loaded: Vec<Loaded> = Vec::new();
+    for file in &files {
+        let t = Instant::now();
+        let sc = load(
+            file,
+            &args.overrides,
+            &shorthands(replicates.clone(), seed.clone(), ticks.clone()),
+        )?;
+        loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
+    }
+    let baseline_name = args
+        .baseline
+        .clone()
+        .or_else(|| f.and_then(|f| f.baseline.clone()));
+    if let Some(name) = baseline_name {
+        let k = loaded
+            .iter()
+            .position(|(file, sc, _)| {
+                sc.name == name || file.file_stem().is_some_and(|s| s == name.as_str())
+            })
+            .ok_or_else(|| {
+                let names: Vec<&str> = loaded.iter().map(|l| l.1.name.as_str()).collect();
+                Failure::BadInput(format!(
+                    "--baseline: no scenario named {name:?} (expected one of: {})",
+                    names.join(", ")
+                ))
+            })?;
+        let base = loaded.remove(k);
+        loaded.insert(0, base);
+    }
+    // Common random numbers: every scenario runs with the baseline's seed,
+    // replicates and horizon.
+    let run = loaded[0].1.run.clone();
+    for l in loaded.iter_mut().skip(1) {
+        if (l.1.run.seed, l.1.run.replicates, l.1.run.ticks)
+            != (run.seed, run.replicates, run.ticks)
+        {
+            l.1 = load(
+                &l.0,
+                &args.overrides,
+                &shorthands(
+                    Some(run.replicates.to_string()),
+                    Some(run.seed.to_string()),
+                    Some(run.ticks.to_string()),
+                ),
+            )?;
+        }
+    }
+    for (_, sc, _) in &loaded {
+        check_memory(sc, args.threads)?;
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_comparison_dir(&args.scenarios));
+    let dirs = scenario_dirs(&loaded, &out)?;
+    let map_days = args
+        .map_days
+        .clone()
+        .or_else(|| f.and_then(|f| f.map_days.clone()))
+        .unwrap_or_else(|| default_map_days(run.ticks));
+    if let Some(day) = map_days.iter().find(|&&d| d > run.ticks) {
+        return Err(Failure::BadInput(format!(
+            "--map-days: day {day} is after the end of the run (expected days 0..={})",
+            run.ticks
+        )));
+    }
+
+    let bar = progress_bar(total_replicates(&loaded), args.quiet);
+    run_all(&loaded, dirs, args.threads, &bar)?;
+    bar.set_message("drawing charts and the report");
+    let spec = ComparisonSpec {
+        scenarios: loaded.iter().map(|l| l.1.name.clone()).collect(),
+        map_days,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let outputs = spec
+        .scenarios
+        .iter()
+        .map(|s| ScenarioOutputs::read(&out.join(s)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let drawn = compare::draw(&out, &spec, &outputs)
+        .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        print_moe(&outputs, &drawn.table);
+    }
+    println!("report: {}", out.join("report.html").display());
+    Ok(())
+}
+
+/// `outputs/<folder or comparison file stem>/` for one input, else
+/// `outputs/comparison/`.
+fn default_comparison_dir(inputs: &[PathBuf]) -> PathBuf {
+    let name = match inputs {
+        [one] => one
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "comparison".to_string()),
+        _ => "comparison".to_string(),
+    };
+    Path::new("outputs").join(name)
+}
+
+/// Maps early, midway and at the end of the run.
+fn default_map_days(ticks: u32) -> Vec<u32> {
+    let mut days = vec![ticks / 8, ticks / 2, ticks];
+    days.dedup();
+    days
+}
+
+/// The measures of effectiveness, one line per scenario, by mean rank.
+fn print_moe(outputs: &[ScenarioOutputs], table: &compare::MoeTable) {
+    let base = &outputs[0].scenario.name;
+    print!("  {:<26}", "mandate (means; * CI excludes 0)");
+    for m in &compare::MEASURES {
+        print!(" {:>14}", m.key);
+    }
+    println!(" {:>9}", "mean rank");
+    let mut order: Vec<usize> = (0..outputs.len()).collect();
+    order.sort_by(|&a, &b| {
+        table.mean_rank[a]
+            .total_cmp(&table.mean_rank[b])
+            .then(a.cmp(&b))
+    });
+    for s in order {
+        print!("  {:<26}", outputs[s].short_name(base));
+        for c in &table.cells[s] {
+            let star = if c.diff.is_some_and(|d| d.excludes_zero()) {
+                "*"
+            } else {
+                " "
+            };
+            print!(" {:>13.3}{star}", c.mean);
+        }
+        println!(" {:>9.2}", table.mean_rank[s]);
+    }
+    println!("  ({})", stabsim::DISCLAIMER);
+}
+
+fn cmd_plot(args: PlotArgs) -> Result<(), Failure> {
+    let dir = &args.dir;
+    let bad = |what: &str| {
+        Failure::BadInput(format!(
+            "{}: {what} (expected an outputs folder of `stabsim run` or `stabsim compare`)",
+            dir.display()
+        ))
+    };
+    if !dir.is_dir() {
+        return Err(bad("not a folder"));
+    }
+    let fail = |e: compare::CompareError| match e {
+        compare::CompareError::Load(e) => Failure::BadInput(e.to_string()),
+        other => Failure::Other(format!("{}: {other}", dir.display())),
+    };
+    if dir.join(compare::COMPARISON_FILE).exists() {
+        compare::redraw_comparison(dir).map_err(fail)?;
+        println!("report: {}", dir.join("report.html").display());
+    } else if dir.join("summary.csv").exists() {
+        let files = compare::redraw_scenario(dir).map_err(fail)?;
+        println!("redrew {} files in {}", files.len(), dir.display());
+    } else {
+        return Err(bad("no comparison.json or summary.csv"));
     }
     Ok(())
 }

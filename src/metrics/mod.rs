@@ -8,7 +8,7 @@ mod summary;
 
 pub use outcome::{OutcomeRule, RUN_COLUMNS, RunOutcome, outcome};
 pub use series::Series;
-pub use summary::{Summary, TickStats};
+pub use summary::{SUMMARY_SKETCH_CAPACITY, Summary, TickStats};
 
 /// Per-tick metrics of the Epstein model, in column order: citizens by
 /// status, cops on duty, and the legitimacy in force.

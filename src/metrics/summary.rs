@@ -23,7 +23,15 @@ pub struct TickStats {
     pub p95: f64,
 }
 
-/// Running per-tick, per-metric statistics over replicates.
+/// Values each per-tick sketch keeps exactly: quantiles are exact up to this
+/// many replicates, and a t-digest beyond (rank error below 0.01, see
+/// [`QuantileSketch`]). Smaller than the sketch default because a summary
+/// holds one per tick and metric (a two-year mission run: ~50,000).
+pub const SUMMARY_SKETCH_CAPACITY: usize = 128;
+
+/// Running per-tick, per-metric statistics over replicates. Its memory is
+/// taken in full when it is created (every sketch preallocated), so a batch
+/// uses the same memory whatever its replicate count.
 #[derive(Debug, Clone)]
 pub struct Summary {
     names: Names,
@@ -41,7 +49,9 @@ impl Summary {
             names,
             rows,
             moments: (0..cells).map(|_| RunningMoments::new()).collect(),
-            sketches: (0..cells).map(|_| QuantileSketch::new()).collect(),
+            sketches: (0..cells)
+                .map(|_| QuantileSketch::preallocated(SUMMARY_SKETCH_CAPACITY))
+                .collect(),
         }
     }
 

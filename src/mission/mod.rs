@@ -27,6 +27,7 @@ pub mod external;
 pub mod factions;
 pub mod field;
 pub mod forces;
+pub mod frames;
 pub mod harm;
 pub mod humanitarian;
 pub mod metrics;
@@ -37,6 +38,7 @@ pub mod state;
 
 use rand::seq::SliceRandom;
 
+pub use frames::{Control, MapFrame, run_replicate_with_frames};
 pub use metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
 pub use state::{MissionState, Status};
 

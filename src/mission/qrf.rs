@@ -57,6 +57,9 @@ fn response(s: &mut MissionState, inc: &Incident) -> Option<(f64, bool)> {
 pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
     s.today.incidents += 1;
     s.totals.incidents += 1;
+    if let Some(map) = s.incident_map.as_mut() {
+        map[s.grid.interior(inc.cell)] += 1;
+    }
     let sector = s.sector_of(inc.cell);
     let slot = (s.tick + 1) as usize % s.sectors[sector].incidents.len();
     s.sectors[sector].incidents[slot] += 1;

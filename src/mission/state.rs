@@ -423,6 +423,9 @@ pub struct MissionState {
     pub fighter_ids: Vec<u32>,
     /// Random streams, one per process.
     pub rng: Streams,
+    /// Incidents per interior cell since the last map frame, counted only
+    /// while frames are recorded (see [`super::frames`]).
+    pub incident_map: Option<Vec<u32>>,
 }
 
 /// One random stream per process, so a lever changes only the draws of the
@@ -561,6 +564,7 @@ impl MissionState {
                 external: stream(seed, replicate, Stream::External),
                 humanitarian: stream(seed, replicate, Stream::Humanitarian),
             },
+            incident_map: None,
             grid,
             config,
         };

@@ -4,11 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use super::frames::{FRAME_EVERY, frames_csv};
 use super::manifest::{Manifest, Timings};
+use super::read::SummaryBands;
 use super::staging::{Staging, WrittenFile, sha256_hex};
 use super::writer::{BatchWriter, summary_csv};
 use crate::batch::{BatchError, run_batch};
-use crate::metrics::{OutcomeRule, Series, Summary};
+use crate::metrics::OutcomeRule;
 use crate::plot::{self, Band, BandChart, PlotError};
 use crate::scenario::{MapError, Scenario};
 use crate::stats::RunningMoments;
@@ -97,25 +99,32 @@ pub fn run_to_dir(
     staging.write("scenario.resolved.toml", resolved.as_bytes())?;
     let write = t.elapsed().as_secs_f64();
 
+    let mut frames_seconds = 0.0;
+    if scenario.mission.is_some() {
+        // Replicate 0 again, recording the map: the same run as in the
+        // batch (the frames only observe it).
+        let t = Instant::now();
+        if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY) {
+            staging.write("frames.csv", &frames_csv(&frames)?)?;
+        }
+        frames_seconds = t.elapsed().as_secs_f64();
+    }
+
     let t = Instant::now();
-    let charts = match scenario.mission {
-        None => vec![
-            ("timeseries", status_chart(scenario, summary)),
-            (
-                "active",
-                active_chart(scenario, summary, aggregates.first.as_ref()),
-            ),
-        ],
-        Some(_) => vec![
-            ("violence", violence_chart(scenario, summary)),
-            ("trust", trust_chart(scenario, summary)),
-        ],
-    };
-    for (name, chart) in &charts {
-        staging.write(&format!("{name}.png"), &plot::render_png(chart, 1200, 700)?)?;
+    let bands = SummaryBands::from_summary(summary);
+    let trace = aggregates
+        .first
+        .as_ref()
+        .and_then(|s| s.column("active"))
+        .map(|c| c.collect::<Vec<f64>>());
+    for (name, chart) in scenario_charts(scenario, &bands, trace.as_deref()) {
+        staging.write(
+            &format!("{name}.png"),
+            &plot::render_png(&chart, 1200, 700)?,
+        )?;
         staging.write(
             &format!("{name}.svg"),
-            plot::render_svg(chart, 1200, 700)?.as_bytes(),
+            plot::render_svg(&chart, 1200, 700)?.as_bytes(),
         )?;
     }
     let plot_seconds = t.elapsed().as_secs_f64();
@@ -131,7 +140,7 @@ pub fn run_to_dir(
             load: opts.load_seconds,
             simulate,
             write,
-            plot: plot_seconds,
+            plot: plot_seconds + frames_seconds,
             total: opts.load_seconds + started.elapsed().as_secs_f64(),
         },
         staging.written(),
@@ -156,7 +165,9 @@ pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
         None => crate::metrics::EPSTEIN_METRICS.len(),
         Some(m) => crate::mission::metric_names(m).len(),
     } as u64;
-    let sketch = crate::stats::QuantileSketch::new().memory_bound_bytes() as u64;
+    let sketch =
+        crate::stats::QuantileSketch::with_capacity(crate::metrics::SUMMARY_SKETCH_CAPACITY)
+            .memory_bound_bytes() as u64;
     let moments = std::mem::size_of::<RunningMoments>() as u64;
     let summary = rows * metrics * (sketch + moments);
     let threads = effective_threads(threads) as u64;
@@ -178,21 +189,29 @@ pub fn effective_threads(requested: usize) -> usize {
     }
 }
 
-/// The median and 5–95 % band of one metric over replicates.
-fn summary_band(summary: &Summary, metric: &str, label: &str) -> Band {
-    let m = summary.metric_index(metric).unwrap_or(0);
-    let stats: Vec<_> = (0..summary.rows()).map(|t| summary.stats(t, m)).collect();
-    Band {
-        label: label.to_string(),
-        p05: stats.iter().map(|s| s.p05).collect(),
-        p50: stats.iter().map(|s| s.p50).collect(),
-        p95: stats.iter().map(|s| s.p95).collect(),
+/// A scenario's own charts (file stem, chart): citizens by status and
+/// active citizens for Epstein (with replicate 0's `active` trace when
+/// given), violence and trust for the mission model.
+pub fn scenario_charts(
+    scenario: &Scenario,
+    bands: &SummaryBands,
+    active_trace: Option<&[f64]>,
+) -> Vec<(&'static str, BandChart)> {
+    match scenario.mission {
+        None => vec![
+            ("timeseries", status_chart(scenario, bands)),
+            ("active", active_chart(scenario, bands, active_trace)),
+        ],
+        Some(_) => vec![
+            ("violence", violence_chart(scenario, bands)),
+            ("trust", trust_chart(scenario, bands)),
+        ],
     }
 }
 
 /// Quiescent, active and jailed citizens over time: median and 5–95 % band.
-pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
-    let band = |name: &str, label: &str| summary_band(summary, name, label);
+pub fn status_chart(scenario: &Scenario, summary: &SummaryBands) -> BandChart {
+    let band = |name: &str, label: &str| summary.band(name, label);
     let bands = vec![
         band("quiescent", "Quiescent"),
         band("active", "Active"),
@@ -204,10 +223,14 @@ pub fn status_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
 /// Active citizens on their own scale: the band over replicates, and one
 /// replicate's trace, where outbursts show as spikes (the median over
 /// replicates smooths them away, since they come at different times).
-pub fn active_chart(scenario: &Scenario, summary: &Summary, first: Option<&Series>) -> BandChart {
-    let mut bands = vec![summary_band(summary, "active", "Active, all replicates")];
-    if let Some(trace) = first.and_then(|s| s.column("active")) {
-        let values: Vec<f64> = trace.collect();
+pub fn active_chart(
+    scenario: &Scenario,
+    summary: &SummaryBands,
+    first: Option<&[f64]>,
+) -> BandChart {
+    let mut bands = vec![summary.band("active", "Active, all replicates")];
+    if let Some(trace) = first {
+        let values: Vec<f64> = trace.to_vec();
         bands.push(Band {
             label: "Active, replicate 0".to_string(),
             p05: values.clone(),
@@ -225,8 +248,8 @@ pub fn active_chart(scenario: &Scenario, summary: &Summary, first: Option<&Serie
 }
 
 /// Mission model: cumulative civilian deaths and incidents over days.
-pub fn violence_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
-    let band = |name: &str, label: &str| summary_band(summary, name, label);
+pub fn violence_chart(scenario: &Scenario, summary: &SummaryBands) -> BandChart {
+    let band = |name: &str, label: &str| summary.band(name, label);
     let bands = vec![
         band("cumulative_civilian_deaths", "Civilian deaths (people)"),
         band("cumulative_incidents", "Incidents (count)"),
@@ -245,8 +268,8 @@ pub fn violence_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
 
 /// Mission model: trust in the mission, legitimacy and active share, all
 /// shares of the living population in [0, 1].
-pub fn trust_chart(scenario: &Scenario, summary: &Summary) -> BandChart {
-    let band = |name: &str, label: &str| summary_band(summary, name, label);
+pub fn trust_chart(scenario: &Scenario, summary: &SummaryBands) -> BandChart {
+    let band = |name: &str, label: &str| summary.band(name, label);
     let bands = vec![
         band("trust_share", "Trusting the mission (share)"),
         band("legitimacy_mean", "Perceived legitimacy (mean)"),
@@ -293,7 +316,7 @@ fn group_thousands(x: f64) -> String {
 /// A chart over ticks with the scenario's title, subtitle and footnote.
 fn time_chart(
     scenario: &Scenario,
-    summary: &Summary,
+    summary: &SummaryBands,
     what: &str,
     y_label: &str,
     bands: Vec<Band>,
@@ -304,7 +327,7 @@ fn time_chart(
         subtitle: Some(chart_subtitle(scenario)),
         x_label: "Tick (one activation of every agent)".to_string(),
         y_label: y_label.to_string(),
-        x: (0..summary.rows()).map(|t| t as f64).collect(),
+        x: (0..summary.rows).map(|t| t as f64).collect(),
         bands,
         footnote: Some(format!(
             "{} \u{b7} seed {}",
@@ -360,7 +383,8 @@ mod tests {
         sc.run.replicates = 10_000_000;
         assert_eq!(estimated_peak_bytes(&sc, 2), base);
         sc.run.ticks = 1_000_000;
-        // About 40 KiB per tick: a million ticks cannot fit a workstation.
-        assert!(estimated_peak_bytes(&sc, 2) > 30 << 30);
+        // About 4 KiB per tick and metric (5 metrics): a million ticks
+        // cannot fit a workstation.
+        assert!(estimated_peak_bytes(&sc, 2) > 15 << 30);
     }
 }

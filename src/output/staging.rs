@@ -70,6 +70,8 @@ impl Staging {
         let (record, inner) = w.finish();
         let file = inner.into_inner().map_err(io::IntoInnerError::into_error)?;
         file.sync_all()?;
+        // Writing a name again replaces the file: keep one record, the last.
+        self.written.retain(|w| w.name != record.name);
         self.written.push(record);
         Ok(())
     }

@@ -13,16 +13,41 @@
 //!   the look shared by every chart;
 //! * [`band`]: Monte Carlo time series, a median line and a 5–95 % band per
 //!   series ([`BandChart`], [`render_png`], [`render_svg`]);
+//! * [`forest`]: paired differences from a baseline with 95 % confidence
+//!   intervals, a panel per measure ([`ForestChart`], [`render_forest_png`],
+//!   [`render_forest_svg`]);
+//! * [`survival`]: Kaplan–Meier step curves ([`SurvivalChart`],
+//!   [`render_survival_png`], [`render_survival_svg`]);
+//! * [`multiples`]: small multiples of Monte Carlo bands, one legend for
+//!   the grid ([`SmallMultiples`], [`render_multiples_png`],
+//!   [`render_multiples_svg`]);
+//! * [`map`]: raster maps of the grid, categorical or continuous (viridis),
+//!   panels side by side ([`MapChart`], [`render_map_png`],
+//!   [`render_map_svg`], [`render_map_rgb`]);
+//! * [`gif`](mod@gif): an animated map, one [`MapChart`] per frame
+//!   ([`render_gif`]);
 //! * [`canvas`]: the two back ends (an in-memory bitmap encoded as PNG, and
 //!   SVG with the font embedded), for any chart drawn with plotters.
 
 pub mod band;
 pub mod canvas;
+pub mod forest;
+pub mod gif;
+pub mod map;
+pub mod multiples;
 pub mod style;
+pub mod survival;
 mod ttf;
 
+pub use self::gif::render_gif;
 pub use band::{Band, BandChart, render_png, render_svg, replicate_footnote};
+pub use forest::{
+    Better, ForestChart, ForestPanel, ForestRow, render_forest_png, render_forest_svg,
+};
+pub use map::{MapChart, MapPanel, MapValues, render_map_png, render_map_rgb, render_map_svg};
+pub use multiples::{SmallMultiples, SmallPanel, render_multiples_png, render_multiples_svg};
 pub use style::{LinePattern, OKABE_ITO};
+pub use survival::{SurvivalChart, SurvivalCurve, render_survival_png, render_survival_svg};
 
 /// Why a chart could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -43,12 +68,39 @@ pub enum PlotError {
     LengthMismatch {
         /// Label of the offending series.
         series: String,
-        /// Which vector is off: `p05`, `p50` or `p95`.
+        /// Which vector is off: `p05`, `p50` or `p95` (bands), or `reference`
+        /// (small multiples).
         field: &'static str,
         /// Number of x values.
         expected: usize,
         /// Number of values in the series.
         found: usize,
+    },
+    /// A panel does not have as many entries as the chart needs: a forest
+    /// panel's rows (as many as the first panel's), a map's cells (width ×
+    /// height).
+    #[error("panel {panel:?}: {field} has {found} entries but {expected} are needed")]
+    CountMismatch {
+        /// Title of the offending panel.
+        panel: String,
+        /// What is counted: `rows` or `values`.
+        field: &'static str,
+        /// Number of entries needed.
+        expected: usize,
+        /// Number of entries found.
+        found: usize,
+    },
+    /// Panels that must show the same rows, in the same order, do not.
+    #[error("panel {panel:?}: row {index} is {found:?} but the first panel's is {expected:?}")]
+    LabelMismatch {
+        /// Title of the offending panel.
+        panel: String,
+        /// Index of the first row that differs.
+        index: usize,
+        /// Label of that row in the first panel.
+        expected: String,
+        /// Label of that row in the offending panel.
+        found: String,
     },
     /// The embedded font could not be registered with plotters.
     #[error("the embedded chart font could not be loaded")]
@@ -59,4 +111,10 @@ pub enum PlotError {
     /// PNG encoding failed.
     #[error("PNG encoding failed: {0}")]
     Png(#[from] png::EncodingError),
+    /// GIF encoding failed.
+    #[error("GIF encoding failed: {0}")]
+    Gif(#[from] ::gif::EncodingError),
+    /// An animation needs at least one frame.
+    #[error("an animation needs at least one frame")]
+    NoFrames,
 }

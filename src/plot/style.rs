@@ -754,6 +754,216 @@ impl Legend {
     }
 }
 
+/// Draws a chart's title and optional subtitle from `(left, top)`, each
+/// wrapped to `max_width` pixels, as band charts do; returns the y where
+/// the chart's content may start (below them and a gap).
+pub fn draw_header<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    subtitle: Option<&str>,
+    (left, top): (i32, i32),
+    max_width: i32,
+) -> Result<i32, PlotError> {
+    let mut y = top;
+    let max_width = f64::from(max_width.max(1));
+    let title_style = theme.text(theme.title, INK);
+    for line in theme.wrap_text(title, theme.title, max_width) {
+        theme.draw_text(area, &line, &title_style, (left, y), HPos::Left, VPos::Top)?;
+        y += (theme.title * 1.15).round() as i32;
+    }
+    if let Some(subtitle) = subtitle.filter(|s| !s.trim().is_empty()) {
+        let style = theme.text(theme.subtitle, MUTED);
+        y += theme.px(2.0);
+        for line in theme.wrap_text(subtitle, theme.subtitle, max_width) {
+            theme.draw_text(area, &line, &style, (left, y), HPos::Left, VPos::Top)?;
+            y += (theme.subtitle * 1.25).round() as i32;
+        }
+    }
+    Ok(y + theme.px(16.0))
+}
+
+/// Draws an optional footnote, wrapped to `max_width`, with its last line
+/// resting on `bottom`, as band charts do; returns the lowest y the
+/// chart's content may use (above the footnote and a gap), or `bottom`
+/// when there is no footnote.
+pub fn draw_footnote<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    footnote: Option<&str>,
+    (left, bottom): (i32, i32),
+    max_width: i32,
+) -> Result<i32, PlotError> {
+    let Some(footnote) = footnote.filter(|s| !s.trim().is_empty()) else {
+        return Ok(bottom);
+    };
+    let style = theme.text(theme.footnote, MUTED);
+    let lines = theme.wrap_text(footnote, theme.footnote, f64::from(max_width.max(1)));
+    let line_h = (theme.footnote * 1.25).round() as i32;
+    for (i, line) in lines.iter().rev().enumerate() {
+        let at = (left, bottom - line_h * i as i32);
+        theme.draw_text(area, line, &style, at, HPos::Left, VPos::Bottom)?;
+    }
+    Ok(bottom - line_h * lines.len() as i32 - theme.px(14.0))
+}
+
+/// The SVG `<desc>` of a chart: its subtitle and footnote, one per line.
+pub fn description(subtitle: Option<&str>, footnote: Option<&str>) -> String {
+    [subtitle, footnote]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `text` cut to fit `max_width` pixels at `size`, ending in "…" when cut,
+/// for labels that must stay on one line (row labels, panel titles).
+pub fn ellipsize(theme: &Theme, text: &str, size: f64, max_width: f64) -> String {
+    if theme.text_width(text, size) <= max_width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // Longest prefix that fits with the ellipsis (binary search: widths
+    // grow with the prefix).
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().collect::<String>() + "\u{2026}";
+        if theme.text_width(&candidate, size) <= max_width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let prefix: String = chars[..lo].iter().collect();
+    format!("{}\u{2026}", prefix.trim_end())
+}
+
+/// Ticks for an axis that must cover `[lo, hi]`: multiples of the nice
+/// step for about `target` intervals, from the last one at or below `lo` to
+/// the first one at or above `hi`, so that both ends of the axis carry a
+/// labelled tick. A degenerate range gets room around it; a non-finite or
+/// reversed one gives the axis of `[0, 1]`.
+pub fn nice_axis(lo: f64, hi: f64, target: usize) -> Ticks {
+    let (mut lo, mut hi) = (lo, hi);
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if hi == lo {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        lo -= pad;
+        hi += pad;
+    }
+    let step = nice_step((hi - lo) / target.max(1) as f64);
+    let (first, last) = ((lo / step + 1e-9).floor(), (hi / step - 1e-9).ceil());
+    if !(first.is_finite() && last.is_finite() && last > first && last - first <= 1000.0) {
+        // Overflow or a range too wide for f64: fall back to the ends.
+        return Ticks {
+            values: vec![lo, hi],
+            step: hi - lo,
+        };
+    }
+    let values = (0..=(last - first) as i64)
+        .map(|k| {
+            let v = (first + k as f64) * step;
+            // Snap near-zero values so that labels read "0", not "-0".
+            if v.abs() < step * 1e-9 { 0.0 } else { v }
+        })
+        .collect();
+    Ticks { values, step }
+}
+
+/// An axis over data in `[lo, hi]`: ticks at multiples of a nice step for
+/// about `target` intervals, inside the range, and the range itself, each
+/// end moved out to the next tick when that is within `slack` (a fraction
+/// of the span). Ends fall on ticks where that wastes little room, and the
+/// data fill the frame where it would waste much. A degenerate range gets
+/// room around it; a non-finite one gives `[0, 1]`.
+pub fn snug_axis(lo: f64, hi: f64, target: usize, slack: f64) -> ((f64, f64), Ticks) {
+    let (mut lo, mut hi) = (lo, hi);
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if hi == lo {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        lo -= pad;
+        hi += pad;
+    }
+    let span = hi - lo;
+    if !span.is_finite() {
+        // Beyond f64: no sensible ticks.
+        return ((lo, hi), Ticks::default());
+    }
+    let step = nice_step(span / target.max(1) as f64);
+    let (down, up) = ((lo / step).floor() * step, (hi / step).ceil() * step);
+    let lo = if lo - down <= slack * span { down } else { lo };
+    let hi = if up - hi <= slack * span { up } else { hi };
+    let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
+    let count = (last - first).clamp(-1.0, 1000.0) as i64;
+    let values = (0..=count)
+        .map(|k| {
+            let v = (first + k as f64) * step;
+            // Snap near-zero values so that labels read "0", not "-0".
+            if v.abs() < step * 1e-9 { 0.0 } else { v }
+        })
+        .collect();
+    ((lo, hi), Ticks { values, step })
+}
+
+/// The finest nice ticks over `range` (at most about `most` intervals)
+/// whose labels, at text `size`, keep apart along an axis `length` pixels
+/// long; at least about two intervals.
+pub fn fitted_ticks(
+    theme: &Theme,
+    range: (f64, f64),
+    length: f64,
+    size: f64,
+    most: usize,
+) -> Ticks {
+    let mut target = most.max(2);
+    loop {
+        let ticks = Ticks::nice(range.0, range.1, target);
+        let widest = ticks
+            .labels()
+            .iter()
+            .map(|l| theme.text_width(l, size))
+            .fold(0.0, f64::max);
+        let spacing = length * ticks.step / (range.1 - range.0);
+        if target <= 2 || widest + f64::from(theme.px(16.0)) <= spacing {
+            return ticks;
+        }
+        target -= 1;
+    }
+}
+
+/// Decodes a PNG into its width, height and RGB8 pixels (tests).
+#[cfg(test)]
+pub(crate) fn decode_png(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(png_bytes);
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// Whether every word of `text` appears in `svg` (labels may be wrapped
+/// over several `<text>` elements) (tests).
+#[cfg(test)]
+pub(crate) fn svg_has_words(svg: &str, text: &str) -> bool {
+    text.split_whitespace().all(|word| svg.contains(word))
+}
+
+/// Writes a sample chart to `$TMPDIR/plot-samples/name`, for looking at
+/// (the ignored `samples` tests).
+#[cfg(test)]
+pub(crate) fn write_sample(name: &str, bytes: &[u8]) {
+    let dir = std::env::temp_dir().join("plot-samples");
+    std::fs::create_dir_all(&dir).expect("sample folder");
+    std::fs::write(dir.join(name), bytes).expect("sample file");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -838,5 +1048,42 @@ mod tests {
         assert_eq!(dash_polyline(&points, &[]).len(), 1);
         assert!(dash_polyline(&[], &[1.0, 1.0]).is_empty());
         assert_eq!(dash_polyline(&points, &[0.0, 1.0]).len(), 1);
+    }
+
+    #[test]
+    fn helpers_fit_text_and_ranges() {
+        let theme = Theme::for_canvas(1200, 700);
+        assert_eq!(ellipsize(&theme, "short", 17.0, 500.0), "short");
+        let cut = ellipsize(&theme, "a label far too long for its column", 17.0, 80.0);
+        assert!(cut.ends_with('\u{2026}') && theme.text_width(&cut, 17.0) <= 80.0);
+        let ends = |t: Ticks| (t.values[0], *t.values.last().unwrap());
+        assert_eq!(ends(nice_axis(0.3, 9.2, 5)), (0.0, 10.0));
+        assert_eq!(
+            nice_axis(-3.2, 0.0, 4).values,
+            vec![-4.0, -3.0, -2.0, -1.0, 0.0]
+        );
+        // The ends are ticks even when the span is awkward for the target.
+        assert_eq!(
+            nice_axis(-60.0, 30.0, 2).values,
+            vec![-100.0, -50.0, 0.0, 50.0]
+        );
+        assert_eq!(ends(nice_axis(f64::NAN, 1.0, 4)), (0.0, 1.0));
+        let (lo, hi) = ends(nice_axis(5.0, 5.0, 4));
+        assert!(lo < 5.0 && hi > 5.0);
+        assert_eq!(nice_axis(-f64::MAX, f64::MAX, 4).values.len(), 2);
+        // Snug: the top moves to 1.25 (close), not to 1.5 (far).
+        let ((lo, hi), ticks) = snug_axis(0.0, 1.2, 5, 0.1);
+        assert_eq!((lo, hi), (0.0, 1.25));
+        assert_eq!(ticks.values, vec![0.0, 0.25, 0.5, 0.75, 1.0, 1.25]);
+        let ((lo, hi), ticks) = snug_axis(-0.3, 1.05, 2, 0.1);
+        assert_eq!((lo, hi), (-0.3, 1.05));
+        assert_eq!(ticks.values, vec![0.0, 1.0]);
+        assert!(snug_axis(-f64::MAX, f64::MAX, 4, 0.1).1.values.is_empty());
+        // Long labels on a short axis: fewer ticks.
+        let wide = fitted_ticks(&theme, (0.0, 1e6), 1000.0, 17.0, 8);
+        let narrow = fitted_ticks(&theme, (0.0, 1e6), 150.0, 17.0, 8);
+        assert!(narrow.values.len() < wide.values.len() && narrow.values.len() >= 2);
+        assert_eq!(description(Some("a"), None), "a");
+        assert_eq!(description(Some("a"), Some("b")), "a\nb");
     }
 }

@@ -85,6 +85,27 @@ impl<'a> Model<'a> {
     }
 }
 
+impl Model<'_> {
+    /// For a mission scenario, runs replicate `replicate` as [`Model::run`]
+    /// does (same series) and also returns map frames of day 0, every
+    /// `every` days and the last day; `None` for an Epstein scenario.
+    pub fn run_with_frames(
+        &self,
+        replicate: u64,
+        every: u32,
+    ) -> Option<(Series, Vec<crate::mission::MapFrame>)> {
+        self.scenario.mission.as_ref()?;
+        Some(crate::mission::run_replicate_with_frames(
+            self.scenario,
+            self.terrain,
+            self.sectors.as_ref(),
+            &self.names,
+            replicate,
+            every,
+        ))
+    }
+}
+
 /// Runs replicate `replicate` of a validated scenario (either model) for
 /// `scenario.run.ticks` ticks. Panics if the scenario's sector map is
 /// invalid, which validation rules out.

@@ -12,15 +12,22 @@
 //!   to a capacity, a t-digest beyond.
 //! * [`ks_two_sample`], [`ks_critical_d`]: do two samples come from one
 //!   distribution?
+//! * [`PairedInterval`], [`t_critical`]: paired differences with Student t
+//!   intervals (common random numbers);
+//! * [`KaplanMeier`]: survival curves of right-censored times.
 //!
 //! Only the standard library is used.
 
 mod ks;
 mod moments;
+mod paired;
 mod quantile;
 mod sketch;
+mod survival;
 
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
 pub use moments::RunningMoments;
+pub use paired::{PairedInterval, t_central_probability, t_critical};
 pub use quantile::quantile_sorted;
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};
+pub use survival::{KaplanMeier, Observation};

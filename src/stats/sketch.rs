@@ -186,6 +186,20 @@ impl QuantileSketch {
         }
     }
 
+    /// A sketch like [`with_capacity`](Self::with_capacity) that takes its
+    /// full memory ([`memory_bound_bytes`](Self::memory_bound_bytes)) at
+    /// once: a batch summary built from these costs the same for 100 or
+    /// 10,000 replicates, so its peak is known before the batch starts.
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is 0.
+    pub fn preallocated(capacity: usize) -> Self {
+        let mut s = Self::with_capacity(capacity);
+        s.cells.reserve_exact(max_cells(capacity));
+        s
+    }
+
     /// Adds one value. Amortised O(log capacity). Allocates only while
     /// the sketch is exact (growing by doubling up to the capacity) and at
     /// the first merge (to its final size).

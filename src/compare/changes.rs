@@ -1,0 +1,106 @@
+//! What a scenario changes against the baseline, field by field, read from
+//! the resolved scenarios (so the report states exactly which levers moved,
+//! whatever the files' `extends` chains look like).
+
+use std::collections::BTreeMap;
+
+use crate::scenario::Scenario;
+
+/// Fields that name or describe a scenario rather than change the model.
+const IGNORED: [&str; 2] = ["name", "description"];
+
+/// Longest value shown in full; longer ones (maps) are summarised.
+const MAX_VALUE_CHARS: usize = 40;
+
+/// One line per changed field, `path: old → new`, sorted by path; fields
+/// present in only one of them show `(none)` on the other side.
+pub fn changes(baseline: &Scenario, variant: &Scenario) -> Vec<String> {
+    let (a, b) = (flatten(baseline), flatten(variant));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !IGNORED.contains(&k.as_str()))
+        .filter_map(|k| {
+            let (x, y) = (a.get(k), b.get(k));
+            (x != y).then(|| format!("{k}: {} \u{2192} {}", shown(x), shown(y)))
+        })
+        .collect()
+}
+
+fn shown(v: Option<&String>) -> String {
+    match v {
+        None => "(none)".to_string(),
+        Some(s) if s.chars().count() > MAX_VALUE_CHARS => "(changed)".to_string(),
+        Some(s) => s.clone(),
+    }
+}
+
+/// Every leaf of the scenario as `dotted.path → value text`; array items
+/// are indexed by position, or by their `name` when they have one
+/// (`mission.factions.splinter.arms`).
+fn flatten(scenario: &Scenario) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Ok(value) = toml::Value::try_from(scenario) {
+        walk(&value, String::new(), &mut out);
+    }
+    out
+}
+
+fn walk(v: &toml::Value, path: String, out: &mut BTreeMap<String, String>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match v {
+        toml::Value::Table(t) => {
+            for (k, x) in t {
+                walk(x, join(k), out);
+            }
+        }
+        toml::Value::Array(items) if items.iter().all(toml::Value::is_table) => {
+            for (i, x) in items.iter().enumerate() {
+                let key = x
+                    .get("name")
+                    .and_then(toml::Value::as_str)
+                    .map_or_else(|| i.to_string(), str::to_string);
+                walk(x, join(&key), out);
+            }
+        }
+        toml::Value::String(s) => {
+            out.insert(path, s.clone());
+        }
+        other => {
+            out.insert(path, other.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changed_fields_are_listed() {
+        let a = Scenario::default();
+        let mut b = a.clone();
+        b.name = "other".into();
+        b.citizens.vision = a.citizens.vision + 1;
+        b.legitimacy.initial = 0.25;
+        let c = changes(&a, &b);
+        assert_eq!(
+            c,
+            vec![
+                format!(
+                    "citizens.vision: {} \u{2192} {}",
+                    a.citizens.vision, b.citizens.vision
+                ),
+                format!("legitimacy.initial: {} \u{2192} 0.25", a.legitimacy.initial),
+            ]
+        );
+        assert!(changes(&a, &a).is_empty());
+    }
+}

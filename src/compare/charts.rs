@@ -1,0 +1,392 @@
+//! The comparison's charts, built from the scenarios' outputs: bands per
+//! mandate, small multiples of the key metrics, a forest plot of the
+//! paired differences, Kaplan–Meier ceasefire survival, maps of the grid
+//! and an animation of one replicate.
+
+use plotters::style::RGBColor;
+
+use super::analysis::{Better, MEASURES, MoeTable, ceasefire_survival};
+use super::folder::ScenarioOutputs;
+use crate::mission::{Control, MapFrame};
+use crate::plot::OKABE_ITO;
+use crate::plot::forest::{self, ForestChart, ForestPanel, ForestRow};
+use crate::plot::map::{MapChart, MapPanel, MapValues};
+use crate::plot::multiples::{SmallMultiples, SmallPanel};
+use crate::plot::survival::{SurvivalChart, SurvivalCurve};
+use crate::scenario::{Terrain, TerrainMap};
+
+/// Most mandates drawn in one chart with a colour each (the Okabe–Ito
+/// palette has eight colours; beyond that lines stop being tellable apart).
+pub const MAX_LINES: usize = 8;
+
+/// The metrics of the key-metrics small multiples: (metric, title, unit).
+pub const KEY_METRICS: [(&str, &str, &str); 9] = [
+    (
+        "cumulative_incidents",
+        "Incidents (cumulative)",
+        "incidents",
+    ),
+    ("trust_share", "Trusting the mission", "share of people"),
+    ("legitimacy_mean", "Perceived legitimacy", "mean, 0 to 1"),
+    ("active_share", "Active (protest, riot)", "share of people"),
+    ("fighters", "Fighters", "people"),
+    ("aid_coverage", "Aid coverage", "share of need"),
+    ("services", "Services restored", "share of pre-war"),
+    ("troops", "Troops deployed", "troops"),
+    ("handover_share", "Sectors handed over", "share of sectors"),
+];
+
+fn x_days(o: &ScenarioOutputs) -> Vec<f64> {
+    (0..o.bands.rows).map(|t| t as f64).collect()
+}
+
+fn footnote(outputs: &[ScenarioOutputs]) -> String {
+    let b = &outputs[0];
+    format!(
+        "{} replicates per mandate (common random numbers), seed {}; lines: medians, shading: \
+         5\u{2013}95 % of replicates. {}",
+        b.runs.rows.len(),
+        b.scenario.run.seed,
+        crate::DISCLAIMER
+    )
+}
+
+/// One panel per mandate: `metric`'s median and band, with the baseline's
+/// median dashed in every panel.
+pub fn by_mandate(
+    outputs: &[ScenarioOutputs],
+    metric: &str,
+    title: &str,
+    y_label: &str,
+) -> SmallMultiples {
+    let base = &outputs[0];
+    let reference = base.bands.get(metric).map(|b| b.p50.clone());
+    let panels = outputs
+        .iter()
+        .map(|o| SmallPanel {
+            title: o.short_name(&base.scenario.name),
+            y_label: y_label.to_string(),
+            bands: vec![o.bands.band(metric, "mandate")],
+            reference: reference.clone(),
+        })
+        .collect();
+    SmallMultiples {
+        title: format!("{title}, by mandate"),
+        subtitle: Some(format!(
+            "{}: every mandate against the baseline (dashed)",
+            base.scenario.name
+        )),
+        footnote: Some(footnote(outputs)),
+        x_label: "Day since the ceasefire".to_string(),
+        x: x_days(base),
+        columns: 5,
+        legend: vec!["Mandate: median and 5\u{2013}95 % band".to_string()],
+        reference_label: Some("Baseline median".to_string()),
+        shared_y: true,
+        panels,
+    }
+}
+
+/// The mandates drawn where only [`MAX_LINES`] fit: the baseline, then the
+/// best and the worst by mean rank, alternately.
+pub fn highlighted(table: &MoeTable) -> Vec<usize> {
+    let mut others: Vec<usize> = (0..table.cells.len())
+        .filter(|&s| s != table.baseline)
+        .collect();
+    others.sort_by(|&a, &b| {
+        table.mean_rank[a]
+            .total_cmp(&table.mean_rank[b])
+            .then(a.cmp(&b))
+    });
+    let mut picked = vec![table.baseline];
+    let (mut lo, mut hi) = (0, others.len());
+    while picked.len() < MAX_LINES && lo < hi {
+        picked.push(others[lo]);
+        lo += 1;
+        if picked.len() < MAX_LINES && lo < hi {
+            hi -= 1;
+            picked.push(others[hi]);
+        }
+    }
+    picked
+}
+
+/// One panel per key metric, one band per highlighted mandate.
+pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultiples {
+    let base = &outputs[0];
+    let names: Vec<String> = picked
+        .iter()
+        .map(|&s| outputs[s].short_name(&base.scenario.name))
+        .collect();
+    let panels = KEY_METRICS
+        .iter()
+        .map(|(metric, title, unit)| SmallPanel {
+            title: title.to_string(),
+            y_label: unit.to_string(),
+            bands: picked
+                .iter()
+                .zip(&names)
+                .map(|(&s, name)| outputs[s].bands.band(metric, name))
+                .collect(),
+            reference: None,
+        })
+        .collect();
+    let shown = if picked.len() < outputs.len() {
+        format!(
+            "the baseline and the {} mandates with the best and worst mean rank of {}",
+            picked.len() - 1,
+            outputs.len() - 1
+        )
+    } else {
+        "every mandate".to_string()
+    };
+    SmallMultiples {
+        title: "Key metrics over time".to_string(),
+        subtitle: Some(format!("{}: {shown}", base.scenario.name)),
+        footnote: Some(footnote(outputs)),
+        x_label: "Day since the ceasefire".to_string(),
+        x: x_days(base),
+        columns: 3,
+        legend: names,
+        reference_label: None,
+        shared_y: false,
+        panels,
+    }
+}
+
+/// Paired differences from the baseline, one panel per measure, rows in
+/// `order` (indices of scenarios other than the baseline).
+pub fn forest(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> ForestChart {
+    let base = &outputs[0];
+    let panels = MEASURES
+        .iter()
+        .enumerate()
+        .map(|(m, measure)| ForestPanel {
+            title: measure.label.to_string(),
+            x_label: format!("Difference from baseline ({})", measure.unit),
+            better: match measure.better {
+                Better::Lower => forest::Better::Lower,
+                Better::Higher => forest::Better::Higher,
+            },
+            rows: order
+                .iter()
+                .map(|&s| {
+                    let d = table.cells[s][m].diff;
+                    ForestRow {
+                        label: outputs[s].short_name(&base.scenario.name),
+                        estimate: d.map_or(f64::NAN, |d| d.estimate),
+                        low: d.map_or(f64::NAN, |d| d.low),
+                        high: d.map_or(f64::NAN, |d| d.high),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    ForestChart {
+        title: "Each mandate against the baseline".to_string(),
+        subtitle: Some(format!(
+            "{}: mean paired difference and 95 % confidence interval, end of run (day {})",
+            base.scenario.name, base.scenario.run.ticks
+        )),
+        footnote: Some(format!(
+            "Paired t intervals over {} replicates with common random numbers; filled: the \
+             interval excludes zero. {}",
+            base.runs.rows.len(),
+            crate::DISCLAIMER
+        )),
+        panels,
+    }
+}
+
+/// Kaplan–Meier ceasefire survival: the baseline and the mandates whose
+/// ceasefire collapsed most often (up to [`MAX_LINES`] curves).
+pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
+    let base = &outputs[0];
+    let horizon = base.scenario.run.ticks;
+    let km: Vec<_> = outputs
+        .iter()
+        .map(|o| ceasefire_survival(&o.runs, horizon))
+        .collect();
+    let mut order: Vec<usize> = (1..outputs.len()).collect();
+    order.sort_by(|&a, &b| km[b].events.cmp(&km[a].events).then(a.cmp(&b)));
+    let mut picked = vec![0];
+    picked.extend(
+        order
+            .iter()
+            .copied()
+            .filter(|&s| km[s].events > 0)
+            .take(MAX_LINES - 1),
+    );
+    let quiet: Vec<String> = order
+        .iter()
+        .filter(|&&s| km[s].events == 0)
+        .map(|&s| outputs[s].short_name(&base.scenario.name))
+        .collect();
+    let curves = picked
+        .iter()
+        .map(|&s| SurvivalCurve {
+            label: format!(
+                "{} ({} of {} collapsed)",
+                outputs[s].short_name(&base.scenario.name),
+                km[s].events,
+                km[s].n
+            ),
+            steps: km[s].steps.clone(),
+            censored: km[s].censored.clone(),
+            end: km[s].end,
+        })
+        .collect();
+    let rule = base.scenario.mission.as_ref().map_or(String::new(), |m| {
+        format!(
+            "collapse: 7-day mean of incidents at or above {} per day for {} consecutive days",
+            m.outcomes.collapse_incidents_per_day, m.outcomes.collapse_days
+        )
+    });
+    let no_collapse = if quiet.is_empty() {
+        String::new()
+    } else {
+        format!(" No collapse in any replicate: {}.", quiet.join(", "))
+    };
+    SurvivalChart {
+        title: "Ceasefire survival (Kaplan\u{2013}Meier)".to_string(),
+        subtitle: Some(format!("{}: {rule}", base.scenario.name)),
+        footnote: Some(format!(
+            "Runs without collapse are censored at day {horizon} (+).{no_collapse} {}",
+            crate::DISCLAIMER
+        )),
+        x_label: "Day since the ceasefire".to_string(),
+        y_label: "Share of runs with the ceasefire holding".to_string(),
+        curves,
+    }
+}
+
+/// Terrain classes and their colours, in legend order.
+const TERRAIN: [(Terrain, &str, RGBColor); 8] = [
+    (Terrain::Open, "open", RGBColor(0xEE, 0xE6, 0xCF)),
+    (Terrain::Urban, "urban", RGBColor(0x99, 0x99, 0x99)),
+    (Terrain::Rubble, "rubble", RGBColor(0x7A, 0x5C, 0x3A)),
+    (Terrain::Crossing, "crossing", OKABE_ITO[0]),
+    (Terrain::Buffer, "buffer zone", OKABE_ITO[6]),
+    (Terrain::Border, "border", RGBColor(0x22, 0x22, 0x22)),
+    (Terrain::Sea, "sea", OKABE_ITO[1]),
+    (Terrain::Blocked, "blocked", RGBColor(0x55, 0x55, 0x55)),
+];
+
+/// Control classes and their colours, in [`Control`] code order.
+const CONTROL: [RGBColor; 5] = [
+    OKABE_ITO[2],               // police: bluish green
+    OKABE_ITO[4],               // mission: blue
+    OKABE_ITO[0],               // contested: orange
+    OKABE_ITO[5],               // armed groups: vermillion
+    RGBColor(0xF4, 0xF4, 0xF4), // no presence
+];
+
+/// No-data code of a categorical map.
+const NO_DATA: u8 = 255;
+
+fn terrain_panel(terrain: &TerrainMap) -> MapPanel {
+    let values = terrain
+        .cells
+        .iter()
+        .map(|t| {
+            TERRAIN
+                .iter()
+                .position(|(x, _, _)| x == t)
+                .map_or(NO_DATA, |k| k as u8)
+        })
+        .collect();
+    MapPanel {
+        title: "Terrain".to_string(),
+        values: MapValues::Categorical {
+            values,
+            categories: TERRAIN
+                .iter()
+                .map(|(_, name, c)| (name.to_string(), *c))
+                .collect(),
+        },
+    }
+}
+
+/// The four panels of one frame: terrain, control, incidents (since the
+/// previous frame, on a scale up to `max_incidents`) and trust.
+fn frame_panels(terrain: &TerrainMap, f: &MapFrame, max_incidents: f64) -> Vec<MapPanel> {
+    let control = f
+        .control
+        .iter()
+        .map(|c| c.map_or(NO_DATA, Control::code))
+        .collect();
+    let passable = |i: usize| f.control[i].is_some();
+    let incidents = (0..f.incidents.len())
+        .map(|i| {
+            if passable(i) {
+                f64::from(f.incidents[i])
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    vec![
+        terrain_panel(terrain),
+        MapPanel {
+            title: "Who holds the ground".to_string(),
+            values: MapValues::Categorical {
+                values: control,
+                categories: Control::ALL
+                    .iter()
+                    .map(|c| (c.label().to_string(), CONTROL[c.code() as usize]))
+                    .collect(),
+            },
+        },
+        MapPanel {
+            title: "Incidents since last map".to_string(),
+            values: MapValues::Continuous {
+                values: incidents,
+                min: 0.0,
+                max: max_incidents.max(1.0),
+                label: "incidents per cell".to_string(),
+            },
+        },
+        MapPanel {
+            title: "Trust in the mission".to_string(),
+            values: MapValues::Continuous {
+                values: f.trust.iter().map(|&t| f64::from(t)).collect(),
+                min: 0.0,
+                max: 1.0,
+                label: "mean trust of residents (0 to 1)".to_string(),
+            },
+        },
+    ]
+}
+
+/// The largest incident count of any cell in any frame (the shared scale).
+pub fn max_incidents(frames: &[MapFrame]) -> f64 {
+    frames
+        .iter()
+        .flat_map(|f| f.incidents.iter())
+        .copied()
+        .max()
+        .map_or(1.0, f64::from)
+}
+
+/// A map figure of one frame of replicate 0.
+pub fn map(o: &ScenarioOutputs, terrain: &TerrainMap, f: &MapFrame, max: f64) -> MapChart {
+    MapChart {
+        title: format!("{}: the map on day {}", o.scenario.name, f.tick),
+        subtitle: Some(format!(
+            "Replicate 0; one cell is {} km across; who holds a cell: the side with more units \
+             (security) or fighter groups within a resident's sight of it",
+            o.scenario.mission.as_ref().map_or(1.0, |m| m.cell_km)
+        )),
+        footnote: Some(crate::DISCLAIMER.to_string()),
+        width: f.width,
+        height: f.height,
+        panels: frame_panels(terrain, f, max),
+    }
+}
+
+/// The frame closest to `day` (frames are every few days).
+pub fn frame_near(frames: &[MapFrame], day: u32) -> Option<&MapFrame> {
+    frames
+        .iter()
+        .min_by_key(|f| (i64::from(f.tick) - i64::from(day)).abs())
+}

@@ -1,0 +1,119 @@
+//! Comparison files: a TOML list of scenarios to compare, with optional
+//! settings, so a comparison can be named, versioned and re-run.
+//!
+//! ```toml
+//! # Paths are relative to this file; the baseline defaults to the first.
+//! scenarios = ["../gaza/baseline.toml", "../gaza/force_large.toml"]
+//! baseline = "gaza_baseline"   # optional: a scenario name
+//! replicates = 20              # optional: overrides every scenario's
+//! map_days = [30, 365, 730]    # optional: days drawn as maps
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::scenario::error::{FieldPath, Location, ScenarioError};
+
+/// A parsed comparison file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComparisonFile {
+    /// Scenario files or folders, relative to the comparison file.
+    pub scenarios: Vec<PathBuf>,
+    /// The baseline's scenario name (default: the first scenario).
+    #[serde(default)]
+    pub baseline: Option<String>,
+    /// Replicates of every scenario (default: the baseline's).
+    #[serde(default)]
+    pub replicates: Option<u32>,
+    /// Master seed of every scenario (default: the baseline's).
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Days drawn as maps (default: a few across the run).
+    #[serde(default)]
+    pub map_days: Option<Vec<u32>>,
+}
+
+impl ComparisonFile {
+    /// Whether `text` looks like a comparison file (a top-level
+    /// `scenarios` array) rather than a scenario.
+    pub fn is_comparison(text: &str) -> bool {
+        toml::from_str::<toml::Table>(text)
+            .map(|t| t.get("scenarios").is_some_and(toml::Value::is_array))
+            .unwrap_or(false)
+    }
+
+    /// Reads a comparison file; scenario paths come back relative to the
+    /// current folder.
+    pub fn load(path: &Path) -> Result<Self, ScenarioError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            file: shown.clone(),
+            source,
+        })?;
+        let mut file: ComparisonFile = toml::from_str(&text).map_err(|e| {
+            let (line, col) = e.span().map_or((1, 1), |span| line_col(&text, span.start));
+            ScenarioError::field(
+                Location::at(&shown, line, col),
+                &FieldPath::default(),
+                &crate::scenario::error::one_line(e.message()),
+            )
+        })?;
+        if file.scenarios.is_empty() {
+            return Err(ScenarioError::field(
+                Location::file(&shown),
+                &FieldPath::keys(&["scenarios"]),
+                "expected at least one scenario file or folder",
+            ));
+        }
+        let base = path.parent().unwrap_or(Path::new(""));
+        for s in &mut file.scenarios {
+            *s = base.join(&*s);
+        }
+        Ok(file)
+    }
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_relative_to_the_file_and_errors_are_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "scenarios = [\"a.toml\", \"b\"]\nreplicates = 5\n").unwrap();
+        assert!(ComparisonFile::is_comparison(
+            &std::fs::read_to_string(&path).unwrap()
+        ));
+        let f = ComparisonFile::load(&path).unwrap();
+        assert_eq!(
+            f.scenarios,
+            vec![dir.path().join("a.toml"), dir.path().join("b")]
+        );
+        assert_eq!(f.replicates, Some(5));
+
+        std::fs::write(&path, "scenarios = [\"a.toml\"]\nreplicate = 5\n").unwrap();
+        let err = ComparisonFile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("c.toml:2:1") && err.contains("replicate"),
+            "{err}"
+        );
+        std::fs::write(&path, "scenarios = []\n").unwrap();
+        let err = ComparisonFile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("scenarios") && err.contains("at least one"),
+            "{err}"
+        );
+        assert!(!ComparisonFile::is_comparison("name = \"x\"\n"));
+    }
+}

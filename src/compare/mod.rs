@@ -1,0 +1,540 @@
+//! Mandates side by side: run several scenarios with common random numbers
+//! (replicate i of every scenario has the same seed and one random stream
+//! per process, so a lever changes only what it touches), then compare
+//! them on measures of effectiveness with paired differences, charts and a
+//! report.
+//!
+//! A comparison folder holds one `stabsim run` output folder per scenario
+//! (the baseline first), `comparison.json` naming them, and the
+//! comparison's own files: `moe.csv`, the charts, `report.html`,
+//! `report.md` and a manifest, committed atomically. Everything here is
+//! drawn from the files on disk, so `stabsim plot` redraws it without
+//! re-running.
+//!
+//! * [`analysis`]: measures, paired t intervals, ranks, survival (pure);
+//! * [`changes`]: what each scenario changes against the baseline;
+//! * [`charts`]: the comparison's charts;
+//! * [`file`]: comparison files (a named list of scenarios);
+//! * [`folder`]: reading a comparison back.
+
+pub mod analysis;
+pub mod changes;
+pub mod charts;
+pub mod file;
+pub mod folder;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub use analysis::{CI_METHOD, MEASURES, MoeTable, moe_table};
+pub use file::ComparisonFile;
+pub use folder::{
+    COMPARISON_FILE, ComparisonSpec, LoadError, ScenarioOutputs, read_comparison, short_name,
+};
+
+use crate::output::{Staging, WrittenFile};
+use crate::plot::{self, PlotError};
+use crate::report::{self, ChartEntry, ChartKind, ReportInput};
+
+/// Chart size in pixels (PNG and SVG).
+const CHART_SIZE: (u32, u32) = (1600, 1000);
+/// Map figure size: four tall panels side by side.
+const MAP_SIZE: (u32, u32) = (1400, 1000);
+/// Animation frame size and delay.
+const GIF_SIZE: (u32, u32) = (900, 640);
+const GIF_DELAY_CS: u16 = 25;
+
+/// Why the comparison's files could not be drawn or written.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// Reading the scenarios' outputs failed.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A chart could not be drawn.
+    #[error("drawing chart: {0}")]
+    Plot(#[from] PlotError),
+    /// Writing failed.
+    #[error("writing outputs: {0}")]
+    Io(#[from] std::io::Error),
+    /// A scenario's map is invalid.
+    #[error("map: {0}")]
+    Map(#[from] crate::scenario::MapError),
+    /// Nothing to compare.
+    #[error("{0}")]
+    Empty(String),
+}
+
+/// What was drawn: the table and the files written.
+#[derive(Debug)]
+pub struct Drawn {
+    /// The measures of effectiveness.
+    pub table: MoeTable,
+    /// Files written into the comparison folder, in order.
+    pub files: Vec<WrittenFile>,
+}
+
+/// Draws the comparison of `outputs` (baseline first) into `dir`: moe.csv,
+/// charts, report.html, report.md, comparison.json and a manifest, all
+/// committed at once.
+pub fn draw(
+    dir: &Path,
+    spec: &ComparisonSpec,
+    outputs: &[ScenarioOutputs],
+) -> Result<Drawn, CompareError> {
+    if outputs.is_empty() {
+        return Err(CompareError::Empty("no scenarios to compare".to_string()));
+    }
+    folder::check_pairable(outputs)?;
+    let base = &outputs[0];
+    let horizon = base.scenario.run.ticks;
+    let runs: Vec<_> = outputs.iter().map(|o| &o.runs).collect();
+    let table = moe_table(&runs, 0, horizon);
+    let order = rank_order(&table);
+
+    let mut staging = Staging::create(dir)?;
+    staging.write(COMPARISON_FILE, spec.to_json().as_bytes())?;
+    staging.write("moe.csv", moe_csv(outputs, &table).as_bytes())?;
+
+    let mut charts = Vec::new();
+    let (w, h) = CHART_SIZE;
+    let multiples = [
+        (
+            "violence_by_mandate",
+            charts::by_mandate(
+                outputs,
+                "cumulative_civilian_deaths",
+                "Civilian deaths since the ceasefire",
+                "people (cumulative)",
+            ),
+            "Cumulative civilian deaths under each mandate (median and 5–95 % band), with the baseline's median dashed.",
+        ),
+        (
+            "trust_by_mandate",
+            charts::by_mandate(
+                outputs,
+                "trust_share",
+                "Trust in the mission",
+                "share of people",
+            ),
+            "Share of people trusting the mission under each mandate, with the baseline's median dashed.",
+        ),
+        (
+            "key_metrics",
+            charts::key_metrics(outputs, &charts::highlighted(&table)),
+            "Key metrics over time for the baseline and the mandates with the best and worst mean rank.",
+        ),
+    ];
+    for (stem, chart, caption) in &multiples {
+        let png = plot::multiples::render_multiples_png(chart, w, h)?;
+        let svg = plot::multiples::render_multiples_svg(chart, w, h)?;
+        charts.push(save(
+            &mut staging,
+            stem,
+            caption,
+            &chart.title,
+            png,
+            Some(svg),
+        )?);
+    }
+    if outputs.len() > 1 {
+        let others: Vec<usize> = order.iter().copied().filter(|&s| s != 0).collect();
+        let chart = charts::forest(outputs, &table, &others);
+        let png = plot::forest::render_forest_png(&chart, w, h)?;
+        let svg = plot::forest::render_forest_svg(&chart, w, h)?;
+        let caption = "Mean paired difference from the baseline at the end of the run, with 95 % confidence intervals; filled markers: the interval excludes zero.";
+        charts.push(save(
+            &mut staging,
+            "forest",
+            caption,
+            &chart.title,
+            png,
+            Some(svg),
+        )?);
+    }
+    let chart = charts::survival(outputs);
+    let png = plot::survival::render_survival_png(&chart, w, h)?;
+    let svg = plot::survival::render_survival_svg(&chart, w, h)?;
+    let caption =
+        "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day.";
+    charts.push(save(
+        &mut staging,
+        "survival",
+        caption,
+        &chart.title,
+        png,
+        Some(svg),
+    )?);
+
+    if let Some(frames) = base.frames.as_deref().filter(|f| !f.is_empty()) {
+        let terrain = base.scenario.world.terrain()?;
+        let max = charts::max_incidents(frames);
+        let (mw, mh) = MAP_SIZE;
+        let mut drawn_ticks = Vec::new();
+        for &day in &spec.map_days {
+            let Some(frame) = charts::frame_near(frames, day) else {
+                continue;
+            };
+            if drawn_ticks.contains(&frame.tick) {
+                continue;
+            }
+            drawn_ticks.push(frame.tick);
+            let chart = charts::map(base, &terrain, frame, max);
+            let stem = format!("map_day{:03}", frame.tick);
+            let png = plot::map::render_map_png(&chart, mw, mh)?;
+            let svg = plot::map::render_map_svg(&chart, mw, mh)?;
+            let caption = format!(
+                "The baseline's replicate 0 on day {}: terrain, who holds the ground, incidents since the previous map, and trust in the mission.",
+                frame.tick
+            );
+            charts.push(save(
+                &mut staging,
+                &stem,
+                &caption,
+                &chart.title,
+                png,
+                Some(svg),
+            )?);
+        }
+        let maps: Vec<_> = frames
+            .iter()
+            .map(|f| charts::map(base, &terrain, f, max))
+            .collect();
+        let (gw, gh) = GIF_SIZE;
+        let gif = plot::gif::render_gif(&maps, gw, gh, GIF_DELAY_CS)?;
+        staging.write("animation.gif", &gif)?;
+        charts.push(ChartEntry {
+            file_stem: "animation".to_string(),
+            caption: format!(
+                "The baseline's replicate 0 on the map, one frame every {} days.",
+                crate::output::FRAME_EVERY
+            ),
+            png: gif,
+            alt: format!("Animated map of {} over the run", base.scenario.name),
+            kind: ChartKind::Animation,
+        });
+    }
+
+    let input = report_input(spec, outputs, &table, &order, charts);
+    staging.write("report.html", report::render_html(&input).as_bytes())?;
+    staging.write("report.md", report::render_markdown(&input).as_bytes())?;
+    let manifest = serde_json::json!({
+        "stabsim_version": env!("CARGO_PKG_VERSION"),
+        "kind": "comparison",
+        "baseline": base.scenario.name,
+        "scenarios": spec.scenarios,
+        "files": staging.written(),
+        "disclaimer": crate::DISCLAIMER,
+    });
+    let mut text = serde_json::to_string_pretty(&manifest).expect("plain data serialises");
+    text.push('\n');
+    staging.write(crate::output::MANIFEST, text.as_bytes())?;
+    let files = staging.commit()?;
+    Ok(Drawn { table, files })
+}
+
+/// Redraws every chart and the report of a comparison folder from its
+/// files, without re-running: each scenario's own charts, then the
+/// comparison's.
+pub fn redraw_comparison(dir: &Path) -> Result<Drawn, CompareError> {
+    let spec = ComparisonSpec::read(dir)?;
+    for s in &spec.scenarios {
+        redraw_scenario(&dir.join(s))?;
+    }
+    let (spec, outputs) = read_comparison(dir)?;
+    draw(dir, &spec, &outputs)
+}
+
+/// Redraws a `stabsim run` output folder's own charts from its files and
+/// updates their entries in its manifest.
+pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
+    let o = ScenarioOutputs::read(dir)?;
+    let manifest_path = dir.join(crate::output::MANIFEST);
+    let text = std::fs::read_to_string(&manifest_path).map_err(|source| LoadError::Io {
+        path: manifest_path.display().to_string(),
+        source,
+    })?;
+    let mut manifest: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        LoadError::Read(crate::output::ReadError::content(
+            &manifest_path,
+            e.line() as u64,
+            e.to_string(),
+        ))
+    })?;
+    let trace = match o.scenario.mission {
+        None => crate::output::read_first_trace(&dir.join("timeseries.csv"), "active")
+            .map_err(LoadError::Read)?,
+        Some(_) => None,
+    };
+    let mut staging = Staging::create(dir)?;
+    for (name, chart) in crate::output::scenario_charts(&o.scenario, &o.bands, trace.as_deref()) {
+        staging.write(
+            &format!("{name}.png"),
+            &plot::render_png(&chart, 1200, 700)?,
+        )?;
+        staging.write(
+            &format!("{name}.svg"),
+            plot::render_svg(&chart, 1200, 700)?.as_bytes(),
+        )?;
+    }
+    let redrawn = staging.written().to_vec();
+    if let Some(files) = manifest.get_mut("files").and_then(|f| f.as_array_mut()) {
+        for w in &redrawn {
+            let entry = serde_json::to_value(w).expect("plain data serialises");
+            match files.iter_mut().find(|f| f["name"] == w.name.as_str()) {
+                Some(f) => *f = entry,
+                None => files.push(entry),
+            }
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&manifest).expect("plain data serialises");
+    text.push('\n');
+    staging.write(crate::output::MANIFEST, text.as_bytes())?;
+    Ok(staging.commit()?)
+}
+
+/// Writes a chart's PNG (and SVG) and returns its report entry.
+fn save(
+    staging: &mut Staging,
+    stem: &str,
+    caption: &str,
+    title: &str,
+    png: Vec<u8>,
+    svg: Option<String>,
+) -> std::io::Result<ChartEntry> {
+    staging.write(&format!("{stem}.png"), &png)?;
+    if let Some(svg) = svg {
+        staging.write(&format!("{stem}.svg"), svg.as_bytes())?;
+    }
+    Ok(ChartEntry {
+        file_stem: stem.to_string(),
+        caption: caption.to_string(),
+        png,
+        alt: title.to_string(),
+        kind: ChartKind::Image,
+    })
+}
+
+/// Scenario indices by mean rank (ties in input order).
+fn rank_order(table: &MoeTable) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..table.cells.len()).collect();
+    order.sort_by(|&a, &b| {
+        table.mean_rank[a]
+            .total_cmp(&table.mean_rank[b])
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// `moe.csv`: one row per scenario and measure (tidy).
+pub fn moe_csv(outputs: &[ScenarioOutputs], table: &MoeTable) -> String {
+    let mut out = String::from(
+        "scenario,measure,better,n,mean,diff,diff_low,diff_high,significant,rank,mean_rank\n",
+    );
+    let num = |x: f64| {
+        if x.is_finite() {
+            format!("{x}")
+        } else {
+            String::new()
+        }
+    };
+    for (s, o) in outputs.iter().enumerate() {
+        for (m, measure) in MEASURES.iter().enumerate() {
+            let c = &table.cells[s][m];
+            let (n, d, lo, hi, sig) = match c.diff {
+                Some(d) => (
+                    d.n,
+                    d.estimate,
+                    d.low,
+                    d.high,
+                    d.excludes_zero().to_string(),
+                ),
+                None => (
+                    o.runs.rows.len(),
+                    f64::NAN,
+                    f64::NAN,
+                    f64::NAN,
+                    String::new(),
+                ),
+            };
+            let better = match measure.better {
+                analysis::Better::Lower => "lower",
+                analysis::Better::Higher => "higher",
+            };
+            let _ = writeln!(
+                out,
+                "{},{},{better},{n},{},{},{},{},{sig},{},{}",
+                o.scenario.name,
+                measure.key,
+                num(c.mean),
+                num(d),
+                num(lo),
+                num(hi),
+                c.rank,
+                num(table.mean_rank[s])
+            );
+        }
+    }
+    out
+}
+
+/// Title of a scenario: its description up to the first colon or full stop.
+fn scenario_title(description: &str, name: &str) -> String {
+    let end = description.find([':', '.']).unwrap_or(description.len());
+    let title = description[..end].trim();
+    if title.is_empty() {
+        name.to_string()
+    } else {
+        title.to_string()
+    }
+}
+
+fn report_input(
+    spec: &ComparisonSpec,
+    outputs: &[ScenarioOutputs],
+    table: &MoeTable,
+    order: &[usize],
+    charts: Vec<ChartEntry>,
+) -> ReportInput {
+    let base = &outputs[0];
+    let scenarios = outputs
+        .iter()
+        .enumerate()
+        .map(|(s, o)| report::ScenarioEntry {
+            name: o.short_name(&base.scenario.name),
+            title: scenario_title(&o.scenario.description, &o.scenario.name),
+            description: o.scenario.description.clone(),
+            changes: if s == 0 {
+                Vec::new()
+            } else {
+                changes::changes(&base.scenario, &o.scenario)
+            },
+            is_baseline: s == 0,
+        })
+        .collect();
+    let measures = MEASURES
+        .iter()
+        .map(|m| report::Measure {
+            key: m.key.to_string(),
+            label: m.label.to_string(),
+            unit: m.unit.to_string(),
+            direction: match m.better {
+                analysis::Better::Lower => report::Direction::Lower,
+                analysis::Better::Higher => report::Direction::Higher,
+            },
+        })
+        .collect();
+    let rows = outputs
+        .iter()
+        .enumerate()
+        .map(|(s, o)| {
+            let cells = table.cells[s]
+                .iter()
+                .map(|c| report::MoeCell {
+                    mean: c.mean,
+                    diff: c.diff.map(|d| report::PairedCi {
+                        estimate: d.estimate,
+                        low: d.low,
+                        high: d.high,
+                    }),
+                    rank: c.rank,
+                })
+                .collect();
+            (o.short_name(&base.scenario.name), cells)
+        })
+        .collect();
+    ReportInput {
+        title: format!("{}: mandate comparison", base.scenario.name),
+        generated_by: format!("stabsim {}", env!("CARGO_PKG_VERSION")),
+        command: spec.command.clone(),
+        replicates: base.runs.rows.len() as u32,
+        ticks: base.scenario.run.ticks,
+        seed: base.scenario.run.seed,
+        tick_unit: if base.scenario.mission.is_some() {
+            "day"
+        } else {
+            "tick"
+        }
+        .to_string(),
+        ci_method: CI_METHOD.to_string(),
+        scenarios,
+        moe: report::MoeTable {
+            measures,
+            rows,
+            mean_rank: table.mean_rank.clone(),
+        },
+        findings: findings(outputs, table, order),
+        charts,
+        assumptions: assumptions(),
+        disclaimer: crate::DISCLAIMER.to_string(),
+    }
+}
+
+/// One sentence per scenario whose interval on a measure excludes zero,
+/// for the first measures, in rank order; at most a dozen.
+fn findings(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> Vec<String> {
+    let base = &outputs[0];
+    let mut out = Vec::new();
+    for &s in order.iter().filter(|&&s| s != table.baseline) {
+        let name = outputs[s].short_name(&base.scenario.name);
+        let parts: Vec<String> = MEASURES
+            .iter()
+            .enumerate()
+            .filter_map(|(m, measure)| {
+                let d = table.cells[s][m].diff?;
+                d.excludes_zero().then(|| {
+                    let ci = report::PairedCi {
+                        estimate: d.estimate,
+                        low: d.low,
+                        high: d.high,
+                    };
+                    let better = match (measure.better, d.estimate < 0.0) {
+                        (analysis::Better::Lower, true) | (analysis::Better::Higher, false) => {
+                            "better"
+                        }
+                        _ => "worse",
+                    };
+                    format!(
+                        "{} {} ({better})",
+                        measure.label.to_lowercase(),
+                        report::format_difference(&ci, measure.unit)
+                    )
+                })
+            })
+            .collect();
+        let line = if parts.is_empty() {
+            format!("{name}: no difference from the baseline excludes zero at 95 %.")
+        } else {
+            format!("{name} vs baseline: {}.", parts.join("; "))
+        };
+        out.push(line);
+    }
+    out
+}
+
+/// The key assumptions every comparison report states.
+fn assumptions() -> Vec<String> {
+    [
+        "Every coefficient of the mission model is a named scenario parameter; nearly all are assumptions set for plausibility, not calibrated against data (docs/ODD.md lists each with its basis).",
+        "Differences between mandates are model differences under common random numbers: they show what the modelled rules imply, not what a real mission would achieve.",
+        "One agent stands for many people; fatalities and trust are in people, but events happen at the scale of agents and cells.",
+        "Ceasefire collapse is a threshold on the 7-day mean of incidents held for a number of days; handover time counts runs without handover at the horizon (a lower bound).",
+        "Known gaps are listed in docs/ODD.md §7.K (e.g. fighter deaths count as harm civilians witness; posture deterrence uses the mandate-wide share).",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_come_from_descriptions() {
+        assert_eq!(
+            scenario_title("A larger force: twice the troops.", "x"),
+            "A larger force"
+        );
+        assert_eq!(scenario_title("", "name"), "name");
+        assert_eq!(scenario_title("Plain words.", "x"), "Plain words");
+    }
+}

@@ -1,0 +1,151 @@
+//! `frames.csv`: replicate 0 of a mission scenario on the map, one row per
+//! passable cell and frame (`tick,x,y,control,incidents,trust`), so maps
+//! and animations can be redrawn without re-running. Control codes are
+//! those of [`Control`]; an empty trust means nobody lives there.
+
+use std::io;
+use std::path::Path;
+
+use super::read::ReadError;
+use crate::mission::{Control, MapFrame};
+
+/// Header of `frames.csv`.
+pub const FRAMES_HEADER: [&str; 6] = ["tick", "x", "y", "control", "incidents", "trust"];
+
+/// Days between frames in `frames.csv` (plus day 0 and the last day).
+pub const FRAME_EVERY: u32 = 10;
+
+/// The CSV text of `frames`.
+pub fn frames_csv(frames: &[MapFrame]) -> io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(FRAMES_HEADER)?;
+    for f in frames {
+        for (i, control) in f.control.iter().enumerate() {
+            let Some(control) = control else { continue };
+            let trust = f.trust[i];
+            w.write_record([
+                f.tick.to_string(),
+                (i % f.width).to_string(),
+                (i / f.width).to_string(),
+                control.code().to_string(),
+                f.incidents[i].to_string(),
+                if trust.is_nan() {
+                    String::new()
+                } else {
+                    format!("{trust:.4}")
+                },
+            ])?;
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error())
+}
+
+/// Reads `frames.csv` back into frames over a `width × height` grid (cells
+/// not listed are impassable). Frames come back in file order.
+pub fn read_frames(path: &Path, width: usize, height: usize) -> Result<Vec<MapFrame>, ReadError> {
+    let csv_err = |source| ReadError::Csv {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(csv_err)?;
+    let mut frames: Vec<MapFrame> = Vec::new();
+    for (k, record) in reader.records().enumerate() {
+        let record = record.map_err(csv_err)?;
+        let line = k as u64 + 2;
+        let bad = |message: String| ReadError::content(path, line, message);
+        let field = |j: usize| record.get(j).unwrap_or("");
+        let int = |j: usize| -> Result<u64, ReadError> {
+            field(j).parse::<u64>().map_err(|_| {
+                bad(format!(
+                    "{}: {:?} is not a whole number",
+                    FRAMES_HEADER[j],
+                    field(j)
+                ))
+            })
+        };
+        let (tick, x, y) = (int(0)?, int(1)? as usize, int(2)? as usize);
+        if x >= width || y >= height {
+            return Err(bad(format!(
+                "cell ({x}, {y}) is outside the {width}×{height} map"
+            )));
+        }
+        let control = Control::from_code(int(3)? as u8)
+            .ok_or_else(|| bad(format!("control: unknown code {:?}", field(3))))?;
+        let incidents = int(4)? as u32;
+        let trust = match field(5) {
+            "" => f32::NAN,
+            t => t
+                .parse::<f32>()
+                .map_err(|_| bad(format!("trust: {t:?} is not a number")))?,
+        };
+        let tick = u32::try_from(tick).map_err(|_| bad("tick: too large".to_string()))?;
+        if frames.last().is_none_or(|f| f.tick != tick) {
+            frames.push(MapFrame {
+                tick,
+                width,
+                height,
+                control: vec![None; width * height],
+                incidents: vec![0; width * height],
+                trust: vec![f32::NAN; width * height],
+            });
+        }
+        let f = frames.last_mut().expect("pushed above");
+        let i = y * width + x;
+        f.control[i] = Some(control);
+        f.incidents[i] = incidents;
+        f.trust[i] = trust;
+    }
+    Ok(frames)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_through_csv() {
+        let frame = |tick| MapFrame {
+            tick,
+            width: 3,
+            height: 2,
+            control: vec![
+                None,
+                Some(Control::Mission),
+                Some(Control::ArmedGroups),
+                Some(Control::Police),
+                Some(Control::Nobody),
+                Some(Control::Contested),
+            ],
+            incidents: vec![0, 1, 0, 2, 0, 7],
+            trust: vec![f32::NAN, 0.5, f32::NAN, 0.25, 1.0, 0.0],
+        };
+        let frames = vec![frame(0), frame(10)];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frames.csv");
+        std::fs::write(&path, frames_csv(&frames).unwrap()).unwrap();
+        let back = read_frames(&path, 3, 2).unwrap();
+        assert_eq!(back.len(), 2);
+        for (a, b) in frames.iter().zip(&back) {
+            assert_eq!(
+                (a.tick, &a.control, &a.incidents),
+                (b.tick, &b.control, &b.incidents)
+            );
+            for (x, y) in a.trust.iter().zip(&b.trust) {
+                assert!(x.is_nan() && y.is_nan() || x == y);
+            }
+        }
+    }
+
+    #[test]
+    fn a_cell_off_the_map_is_reported_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frames.csv");
+        std::fs::write(
+            &path,
+            "tick,x,y,control,incidents,trust\n0,0,0,1,0,\n0,5,0,1,0,\n",
+        )
+        .unwrap();
+        let err = read_frames(&path, 3, 2).unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("outside"), "{err}");
+    }
+}

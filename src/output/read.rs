@@ -1,0 +1,310 @@
+//! Reading outputs back: `summary.csv` (per-tick bands) and `runs.csv`
+//! (per-replicate outcomes), so charts and reports can be redrawn from an
+//! outputs folder without re-running (`stabsim plot`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::metrics::Summary;
+use crate::plot::Band;
+
+/// Why an output file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be opened or parsed as CSV.
+    #[error("{path}: {source}")]
+    Csv {
+        /// The file.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: csv::Error,
+    },
+    /// The file's content does not fit its format.
+    #[error("{path}, line {line}: {message}")]
+    Content {
+        /// The file.
+        path: String,
+        /// 1-based line (0: the file as a whole).
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl ReadError {
+    /// An error about the content of `path` at `line`.
+    pub fn content(path: &Path, line: u64, message: impl Into<String>) -> Self {
+        ReadError::Content {
+            path: path.display().to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    fn csv(path: &Path, source: csv::Error) -> Self {
+        ReadError::Csv {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+/// Per-tick mean and 5 %, 50 %, 95 % quantiles of one metric.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricBands {
+    /// Mean over replicates, per tick.
+    pub mean: Vec<f64>,
+    /// 5th percentile per tick.
+    pub p05: Vec<f64>,
+    /// Median per tick.
+    pub p50: Vec<f64>,
+    /// 95th percentile per tick.
+    pub p95: Vec<f64>,
+}
+
+/// Every metric's bands over ticks 0..rows: what charts are drawn from,
+/// built from a batch's [`Summary`] or read back from `summary.csv`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryBands {
+    /// Ticks covered (0..rows).
+    pub rows: usize,
+    /// Replicates aggregated.
+    pub replicates: u64,
+    /// Metric names in column order.
+    pub metrics: Vec<String>,
+    bands: HashMap<String, MetricBands>,
+}
+
+impl SummaryBands {
+    /// The bands of a batch's summary.
+    pub fn from_summary(summary: &Summary) -> Self {
+        let mut out = SummaryBands {
+            rows: summary.rows(),
+            metrics: summary.names().to_vec(),
+            ..Default::default()
+        };
+        for (m, name) in summary.names().iter().enumerate() {
+            let mut b = MetricBands::default();
+            for t in 0..summary.rows() {
+                let s = summary.stats(t, m);
+                out.replicates = s.n;
+                b.mean.push(s.mean);
+                b.p05.push(s.p05);
+                b.p50.push(s.p50);
+                b.p95.push(s.p95);
+            }
+            out.bands.insert(name.clone(), b);
+        }
+        out
+    }
+
+    /// Reads `summary.csv` (`tick,metric,n,mean,sd,p05,p50,p95`, ticks in
+    /// order from 0); empty cells read as NaN.
+    pub fn read(path: &Path) -> Result<Self, ReadError> {
+        let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+        let mut out = SummaryBands::default();
+        for (k, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| ReadError::csv(path, e))?;
+            let line = k as u64 + 2;
+            if record.len() != 8 {
+                return Err(ReadError::content(
+                    path,
+                    line,
+                    format!("expected 8 fields, found {}", record.len()),
+                ));
+            }
+            let number = |j: usize| -> Result<f64, ReadError> {
+                parse_number(&record[j]).ok_or_else(|| {
+                    ReadError::content(path, line, format!("{:?} is not a number", &record[j]))
+                })
+            };
+            let tick = record[0]
+                .parse::<usize>()
+                .map_err(|_| ReadError::content(path, line, "tick is not a whole number"))?;
+            let name = &record[1];
+            let b = match out.bands.get_mut(name) {
+                Some(b) => b,
+                None => {
+                    out.metrics.push(name.to_string());
+                    out.bands.entry(name.to_string()).or_default()
+                }
+            };
+            if b.p50.len() != tick {
+                return Err(ReadError::content(
+                    path,
+                    line,
+                    format!("metric {name}: tick {tick} out of order"),
+                ));
+            }
+            out.replicates = number(2)? as u64;
+            b.mean.push(number(3)?);
+            b.p05.push(number(5)?);
+            b.p50.push(number(6)?);
+            b.p95.push(number(7)?);
+            out.rows = out.rows.max(tick + 1);
+        }
+        if out.rows == 0 {
+            return Err(ReadError::content(path, 0, "no rows"));
+        }
+        Ok(out)
+    }
+
+    /// The bands of `metric`, if present.
+    pub fn get(&self, metric: &str) -> Option<&MetricBands> {
+        self.bands.get(metric)
+    }
+
+    /// The median and 5–95 % band of `metric` as a chart series labelled
+    /// `label` (NaN everywhere if the metric is absent, which charts skip).
+    pub fn band(&self, metric: &str, label: &str) -> Band {
+        let nan = vec![f64::NAN; self.rows];
+        let b = self.bands.get(metric);
+        Band {
+            label: label.to_string(),
+            p05: b.map_or(nan.clone(), |b| b.p05.clone()),
+            p50: b.map_or(nan.clone(), |b| b.p50.clone()),
+            p95: b.map_or(nan, |b| b.p95.clone()),
+        }
+    }
+}
+
+/// Per-replicate outcomes: the columns of `runs.csv` after `replicate`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunsTable {
+    /// Outcome names, in column order.
+    pub columns: Vec<String>,
+    /// One row per replicate, in replicate order; `None` = undefined.
+    pub rows: Vec<Vec<Option<f64>>>,
+}
+
+impl RunsTable {
+    /// Reads `runs.csv`; replicates must be 0, 1, 2, … in order.
+    pub fn read(path: &Path) -> Result<Self, ReadError> {
+        let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+        let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
+        if header.get(0) != Some("replicate") {
+            return Err(ReadError::content(
+                path,
+                1,
+                "the first column must be `replicate`",
+            ));
+        }
+        let columns: Vec<String> = header.iter().skip(1).map(str::to_string).collect();
+        let mut rows = Vec::new();
+        for (k, record) in reader.records().enumerate() {
+            let record = record.map_err(|e| ReadError::csv(path, e))?;
+            let line = k as u64 + 2;
+            if record.get(0) != Some(k.to_string().as_str()) {
+                return Err(ReadError::content(
+                    path,
+                    line,
+                    format!(
+                        "expected replicate {k}, found {:?}",
+                        record.get(0).unwrap_or("")
+                    ),
+                ));
+            }
+            let row = record
+                .iter()
+                .skip(1)
+                .map(|v| match v {
+                    "" => Ok(None),
+                    v => parse_number(v).map(Some).ok_or_else(|| {
+                        ReadError::content(path, line, format!("{v:?} is not a number"))
+                    }),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.push(row);
+        }
+        Ok(Self { columns, rows })
+    }
+
+    /// The values of outcome `name` over replicates, if it is a column.
+    pub fn column(&self, name: &str) -> Option<Vec<Option<f64>>> {
+        let j = self.columns.iter().position(|c| c == name)?;
+        Some(
+            self.rows
+                .iter()
+                .map(|r| r.get(j).copied().flatten())
+                .collect(),
+        )
+    }
+}
+
+/// Replicate 0's values of `metric` from `timeseries.csv` (rows
+/// `replicate,tick,metric…`); reading stops at the first row of replicate 1.
+/// `None` if the file has no such column.
+pub fn read_first_trace(path: &Path, metric: &str) -> Result<Option<Vec<f64>>, ReadError> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+    let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
+    let Some(j) = header.iter().position(|h| h == metric) else {
+        return Ok(None);
+    };
+    let mut values = Vec::new();
+    for (k, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| ReadError::csv(path, e))?;
+        if record.get(0) != Some("0") {
+            break;
+        }
+        let v = record.get(j).unwrap_or("");
+        values.push(parse_number(v).ok_or_else(|| {
+            ReadError::content(path, k as u64 + 2, format!("{v:?} is not a number"))
+        })?);
+    }
+    Ok(Some(values))
+}
+
+/// A CSV number: empty is NaN (what the writers print for undefined).
+fn parse_number(s: &str) -> Option<f64> {
+    if s.is_empty() {
+        Some(f64::NAN)
+    } else {
+        s.parse().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{Series, names_of};
+
+    #[test]
+    fn summary_bands_survive_a_round_trip_through_csv() {
+        let names = names_of(&["a", "b"]);
+        let mut summary = Summary::new(names.clone(), 2);
+        for r in 0..7 {
+            let mut s = Series::new(names.clone(), 2);
+            for t in 0..3 {
+                s.push_row(&[f64::from(r * t) / 3.0, 0.1 * f64::from(r)]);
+            }
+            summary.add(&s);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        std::fs::write(&path, super::super::summary_csv(&summary).unwrap()).unwrap();
+        let back = SummaryBands::read(&path).unwrap();
+        let direct = SummaryBands::from_summary(&summary);
+        assert_eq!(back, direct);
+        assert_eq!((back.rows, back.replicates), (3, 7));
+        assert_eq!(back.metrics, vec!["a", "b"]);
+        assert!(back.band("missing", "x").p50.iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn runs_table_reads_missing_values_and_checks_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.csv");
+        std::fs::write(&path, "replicate,x,y\n0,1.5,\n1,2,3\n").unwrap();
+        let t = RunsTable::read(&path).unwrap();
+        assert_eq!(t.column("x"), Some(vec![Some(1.5), Some(2.0)]));
+        assert_eq!(t.column("y"), Some(vec![None, Some(3.0)]));
+        assert_eq!(t.column("z"), None);
+        std::fs::write(&path, "replicate,x\n0,1\n2,2\n").unwrap();
+        let err = RunsTable::read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3") && err.contains("replicate 1"),
+            "{err}"
+        );
+    }
+}

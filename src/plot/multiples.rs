@@ -1,0 +1,820 @@
+//! Small multiples of Monte Carlo bands: a grid of small panels over a
+//! common x axis, each with a median line and a 5–95 % band per series (as
+//! in [`band`](super::band)) and optionally a reference line.
+//!
+//! Two uses: one panel per scenario, each with its band and the baseline's
+//! median as a reference; or one panel per measure, each with a band per
+//! scenario. Band `k` has the same colour, line pattern and legend entry in
+//! every panel, so one legend (below the grid) serves the whole figure.
+//!
+//! Layout: title and subtitle at the top left; panels in a grid of
+//! `columns` columns, each with its title and y-axis label above it and its
+//! own y ticks (shared or not); x tick labels under the lowest panel of each
+//! column only, and the x-axis label once, under the grid; then the legend
+//! and the footnote. Frames are aligned across the grid, so panels compare
+//! by eye.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::PlotError;
+use super::band::Band;
+use super::canvas::{png_with, svg_with};
+use super::style::{
+    AXIS, Frame, GRID, INK, Legend, LegendEntry, LinePattern, MUTED, Theme, Ticks, description,
+    draw_error, draw_footnote, draw_header, draw_patterned_line, ellipsize, fitted_ticks,
+    nice_step, series_colour, series_pattern, snug_axis,
+};
+
+/// One panel of the grid.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SmallPanel {
+    /// Panel title, above it (a scenario, or a measure).
+    pub title: String,
+    /// Label of the panel's y axis, with units, under the title.
+    pub y_label: String,
+    /// The bands; band `k` is drawn in colour and pattern `k` and is legend
+    /// entry `k`. Each vector has one value per x of the chart.
+    pub bands: Vec<Band>,
+    /// Optional reference line (one value per x), drawn black and dashed:
+    /// e.g. the baseline's median.
+    pub reference: Option<Vec<f64>>,
+}
+
+/// A grid of small panels over a common x axis.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SmallMultiples {
+    /// Title, at the top.
+    pub title: String,
+    /// Optional second line under the title.
+    pub subtitle: Option<String>,
+    /// Optional note at the bottom.
+    pub footnote: Option<String>,
+    /// Label of the shared x axis, with units, under the grid.
+    pub x_label: String,
+    /// The x values shared by every band and reference.
+    pub x: Vec<f64>,
+    /// Number of columns of the grid (rows as needed); 0 chooses about a
+    /// square grid.
+    pub columns: usize,
+    /// Legend label of band `k`, for every `k`; missing entries fall back to
+    /// the bands' own labels.
+    pub legend: Vec<String>,
+    /// Legend label of the reference line; without one, the legend does not
+    /// show it.
+    pub reference_label: Option<String>,
+    /// Whether every panel has the same y range (to compare levels), or
+    /// each its own (to see each shape).
+    pub shared_y: bool,
+    /// The panels, filling the grid row by row.
+    pub panels: Vec<SmallPanel>,
+}
+
+impl SmallMultiples {
+    /// Checks that every band and reference has one value per x.
+    pub fn validate(&self) -> Result<(), PlotError> {
+        let expected = self.x.len();
+        for panel in &self.panels {
+            for band in &panel.bands {
+                for (field, values) in [("p05", &band.p05), ("p50", &band.p50), ("p95", &band.p95)]
+                {
+                    if values.len() != expected {
+                        return Err(PlotError::LengthMismatch {
+                            series: format!("{} / {}", panel.title, band.label),
+                            field,
+                            expected,
+                            found: values.len(),
+                        });
+                    }
+                }
+            }
+            if let Some(reference) = &panel.reference {
+                if reference.len() != expected {
+                    return Err(PlotError::LengthMismatch {
+                        series: panel.title.clone(),
+                        field: "reference",
+                        expected,
+                        found: reference.len(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Number of columns and rows of the grid.
+    fn grid(&self) -> (usize, usize) {
+        let n = self.panels.len().max(1);
+        let columns = if self.columns == 0 {
+            (n as f64).sqrt().ceil() as usize
+        } else {
+            self.columns.min(n)
+        };
+        (columns, n.div_ceil(columns))
+    }
+}
+
+/// Renders the chart as PNG bytes, `width` × `height` pixels. About
+/// 1400 × 1000 suits 20 panels in 5 columns.
+pub fn render_multiples_png(
+    chart: &SmallMultiples,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, PlotError> {
+    chart.validate()?;
+    png_with(width, height, |root, surface| {
+        draw_multiples(root, chart, &Theme::for_canvas(width, height).on(surface))
+    })
+}
+
+/// Renders the chart as a self-contained SVG document (font embedded),
+/// `width` × `height` pixels.
+pub fn render_multiples_svg(
+    chart: &SmallMultiples,
+    width: u32,
+    height: u32,
+) -> Result<String, PlotError> {
+    chart.validate()?;
+    let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
+    svg_with(width, height, &chart.title, &desc, |root, surface| {
+        draw_multiples(root, chart, &Theme::for_canvas(width, height).on(surface))
+    })
+}
+
+/// The reference line's colour: black, as the brief of such figures
+/// expects, distinct from series 6 (also black) by its dashes.
+const REFERENCE: RGBColor = RGBColor(0, 0, 0);
+
+/// Maximal runs of consecutive indices for which `ok` holds.
+fn runs(len: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for i in 0..=len {
+        match (start, i < len && ok(i)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The finite data range of a panel (bands and reference), where x is
+/// finite too; `None` without data.
+fn panel_extent(x: &[f64], panel: &SmallPanel) -> Option<(f64, f64)> {
+    let series = panel
+        .bands
+        .iter()
+        .flat_map(|b| [&b.p05, &b.p50, &b.p95])
+        .chain(panel.reference.as_ref());
+    let (lo, hi) = series
+        .flat_map(|values| values.iter().zip(x))
+        .filter(|(v, x)| v.is_finite() && x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (v, _)| {
+            (lo.min(*v), hi.max(*v))
+        });
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// The y axis of data in `[lo, hi]`: from 0 when the data are
+/// non-negative, with a little room above (and below negative data), ends
+/// on ticks where that wastes little room.
+fn y_axis(extent: Option<(f64, f64)>, target: usize) -> ((f64, f64), Ticks) {
+    let Some((lo, hi)) = extent else {
+        return snug_axis(0.0, 1.0, target, 0.1);
+    };
+    let lo = lo.min(0.0);
+    let pad = 0.03 * (hi - lo);
+    let lo = if lo < 0.0 { lo - pad } else { lo };
+    snug_axis(lo, hi + pad, target, 0.1)
+}
+
+/// The x range: the data's, an end close to a nice tick extended to it
+/// (0–999 shows as 0–1000), as in band charts.
+fn x_range(x: &[f64], target: usize) -> (f64, f64) {
+    let (lo, hi) = x
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return (0.0, 1.0);
+    }
+    if hi <= lo {
+        let pad = (lo.abs() * 0.1).max(1.0);
+        return (lo - pad, hi + pad);
+    }
+    if !(hi - lo).is_finite() {
+        return (lo, hi);
+    }
+    let step = nice_step((hi - lo) / target.max(1) as f64);
+    let slack = 0.03 * (hi - lo);
+    let (up, down) = ((hi / step).ceil() * step, (lo / step).floor() * step);
+    (
+        if lo - down <= slack { down } else { lo },
+        if up - hi <= slack { up } else { hi },
+    )
+}
+
+/// Draws one panel's data: bands first, then the reference, then the
+/// medians on top.
+fn draw_panel_data<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    frame: &Frame,
+    x: &[f64],
+    panel: &SmallPanel,
+) -> Result<bool, PlotError> {
+    let mut any_data = false;
+    for (k, band) in panel.bands.iter().enumerate() {
+        let colour = series_colour(k);
+        let ok = |i: usize| x[i].is_finite() && band.p05[i].is_finite() && band.p95[i].is_finite();
+        for run in runs(x.len(), ok) {
+            any_data = true;
+            if run.len() == 1 {
+                // A lone point: its band is a short thick bar.
+                let i = run.start;
+                let ends = vec![
+                    frame.map_i(x[i], band.p05[i]),
+                    frame.map_i(x[i], band.p95[i]),
+                ];
+                let style = colour
+                    .mix(theme.band_opacity * 2.0)
+                    .stroke_width(theme.px(6.0).max(1) as u32);
+                root.draw(&PathElement::new(ends, style))
+                    .map_err(draw_error)?;
+                continue;
+            }
+            let upper = run.clone().map(|i| frame.map_i(x[i], band.p95[i]));
+            let lower = run.clone().rev().map(|i| frame.map_i(x[i], band.p05[i]));
+            let fill = colour.mix(theme.band_opacity).filled();
+            root.draw(&Polygon::new(upper.chain(lower).collect::<Vec<_>>(), fill))
+                .map_err(draw_error)?;
+        }
+    }
+    let mut lines: Vec<(&[f64], RGBColor, LinePattern)> = Vec::new();
+    if let Some(reference) = &panel.reference {
+        lines.push((reference, REFERENCE, LinePattern::Dashed));
+    }
+    for (k, band) in panel.bands.iter().enumerate() {
+        lines.push((&band.p50, series_colour(k), series_pattern(k)));
+    }
+    for (values, colour, pattern) in lines {
+        for run in runs(x.len(), |i| x[i].is_finite() && values[i].is_finite()) {
+            any_data = true;
+            let points: Vec<(f64, f64)> = run.map(|i| frame.map(x[i], values[i])).collect();
+            if let [(px, py)] = points[..] {
+                let centre = (px.round() as i32, py.round() as i32);
+                root.draw(&Circle::new(centre, theme.line_width * 2, colour.filled()))
+                    .map_err(draw_error)?;
+            } else {
+                draw_patterned_line(root, &points, colour, theme.line_width, pattern)?;
+            }
+        }
+    }
+    Ok(any_data)
+}
+
+/// The legend of the figure: one entry per band index, and the reference.
+fn legend_entries(chart: &SmallMultiples) -> Vec<LegendEntry> {
+    let count = chart
+        .panels
+        .iter()
+        .map(|p| p.bands.len())
+        .max()
+        .unwrap_or(0);
+    let mut entries: Vec<LegendEntry> = (0..count)
+        .map(|k| {
+            let fallback = || {
+                chart
+                    .panels
+                    .iter()
+                    .find_map(|p| p.bands.get(k).map(|b| b.label.clone()))
+                    .unwrap_or_default()
+            };
+            LegendEntry {
+                label: chart.legend.get(k).cloned().unwrap_or_else(fallback),
+                colour: series_colour(k),
+                pattern: series_pattern(k),
+                band: true,
+            }
+        })
+        .collect();
+    let any_reference = chart.panels.iter().any(|p| p.reference.is_some());
+    if let (Some(label), true) = (&chart.reference_label, any_reference) {
+        entries.push(LegendEntry {
+            label: label.clone(),
+            colour: REFERENCE,
+            pattern: LinePattern::Dashed,
+            band: false,
+        });
+    }
+    entries
+}
+
+/// The y-axis label every panel shares, if they all have the same one:
+/// then it is written once, above the grid, not in every panel.
+fn common_y_label(chart: &SmallMultiples) -> Option<&str> {
+    let first = chart.panels.first()?.y_label.as_str();
+    chart
+        .panels
+        .iter()
+        .all(|p| p.y_label == first)
+        .then_some(first)
+}
+
+/// Draws the whole figure on `root`.
+fn draw_multiples<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &SmallMultiples,
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    // Bands stack: with many per panel, each is lighter, so that the stack
+    // stays readable (the legend's keys follow).
+    let most_bands = chart
+        .panels
+        .iter()
+        .map(|p| p.bands.len())
+        .max()
+        .unwrap_or(0);
+    let theme = &Theme {
+        band_opacity: theme.band_opacity * (3.0 / most_bands.max(3) as f64).sqrt(),
+        ..theme.clone()
+    };
+    let (width, height) = root.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
+    let m = theme.margin;
+    let content_w = (width - 2 * m).max(1);
+
+    let mut top = draw_header(
+        root,
+        theme,
+        &chart.title,
+        chart.subtitle.as_deref(),
+        (m, m),
+        content_w,
+    )?;
+    let mut bottom = draw_footnote(
+        root,
+        theme,
+        chart.footnote.as_deref(),
+        (m, height - m),
+        content_w,
+    )?;
+
+    // One legend for the figure, below the grid.
+    let legend = Legend {
+        entries: legend_entries(chart),
+        horizontal: true,
+    };
+    if !legend.entries.is_empty() {
+        let (_, legend_h) = legend.size(theme, content_w);
+        bottom -= legend_h;
+        legend.draw(root, theme, (m, bottom), content_w)?;
+        bottom -= theme.px(14.0);
+    }
+
+    // The shared x-axis label, under the grid.
+    if !chart.x_label.trim().is_empty() {
+        let style = theme.text(theme.axis_label, INK);
+        let at = (m + content_w / 2, bottom);
+        theme.draw_text(root, &chart.x_label, &style, at, HPos::Center, VPos::Bottom)?;
+        bottom -= (theme.axis_label * 1.3).round() as i32 + theme.px(8.0);
+    }
+
+    if chart.panels.is_empty() {
+        let style = theme.text(theme.axis_label, MUTED);
+        let centre = (width / 2, (top + bottom) / 2);
+        return theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center);
+    }
+
+    // A y-axis label shared by all panels goes once above the grid.
+    let common = common_y_label(chart).filter(|l| !l.trim().is_empty());
+    if let Some(label) = common {
+        let style = theme.text(theme.axis_label, INK);
+        theme.draw_text(root, label, &style, (m, top), HPos::Left, VPos::Top)?;
+        top += (theme.axis_label * 1.5).round() as i32;
+    }
+
+    // Grid geometry: every cell has a title line, a y-label line (if the
+    // panels have their own), and the frame; rows are a gap apart. The
+    // lowest row has room under it for the x tick labels; a column whose
+    // lowest panel is higher up writes them over the empty cell below.
+    let (columns, rows) = chart.grid();
+    let tick_size = theme.tick_label * 0.9;
+    let title_size = theme.legend;
+    let tick = theme.px(4.0);
+    let x_labels_h = tick + theme.px(3.0) + tick_size.round() as i32;
+    let h_gap = theme.px(26.0);
+    let v_gap = theme.px(24.0);
+    let own_y_labels =
+        common.is_none() && chart.panels.iter().any(|p| !p.y_label.trim().is_empty());
+    let title_line = (title_size * 1.25).round() as i32;
+    let y_label_line = if own_y_labels {
+        (tick_size * 1.25).round() as i32
+    } else {
+        0
+    };
+    let title_h = title_line + y_label_line + theme.px(6.0);
+    let cols = columns as i32;
+    let cell_w = ((content_w - h_gap * (cols - 1)) / cols).max(1);
+    let pitch = (bottom - top - x_labels_h + v_gap) / rows as i32;
+    let frame_h = (pitch - v_gap - title_h).max(1);
+
+    // y ticks per panel, or shared.
+    let y_target = (f64::from(frame_h) / theme.scale / 38.0)
+        .round()
+        .clamp(2.0, 6.0) as usize;
+    let extents: Vec<Option<(f64, f64)>> = chart
+        .panels
+        .iter()
+        .map(|p| panel_extent(&chart.x, p))
+        .collect();
+    let shared = extents
+        .iter()
+        .flatten()
+        .copied()
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let y_axes: Vec<((f64, f64), Ticks)> = extents
+        .iter()
+        .map(|e| y_axis(if chart.shared_y { shared } else { *e }, y_target))
+        .collect();
+
+    // Frames aligned across the grid: the same inset for every panel's y
+    // tick labels; x ticks shared.
+    let label_w = y_axes
+        .iter()
+        .flat_map(|(_, t)| t.labels())
+        .map(|l| theme.text_width(&l, tick_size))
+        .fold(0.0, f64::max)
+        .ceil() as i32;
+    let inset = label_w + theme.px(10.0);
+    let (x0, x1) = x_range(&chart.x, 4);
+    let x_ticks = fitted_ticks(theme, (x0, x1), f64::from(cell_w - inset), tick_size, 8);
+    let x_overhang = x_ticks
+        .labels()
+        .last()
+        .map_or(0, |l| (theme.text_width(l, tick_size) / 2.0).ceil() as i32)
+        .min(h_gap);
+    let thin = theme.px(1.0).max(1) as u32;
+    let title_style = theme.text(title_size, INK);
+    let y_label_style = theme.text(tick_size, MUTED);
+    let tick_style = theme.text(tick_size, MUTED);
+    for (p, panel) in chart.panels.iter().enumerate() {
+        let (row, col) = ((p / columns) as i32, (p % columns) as i32);
+        let cx = m + col * (cell_w + h_gap);
+        let cy = top + row * pitch;
+        let title = ellipsize(theme, &panel.title, title_size, f64::from(cell_w));
+        theme.draw_text(root, &title, &title_style, (cx, cy), HPos::Left, VPos::Top)?;
+        if own_y_labels {
+            let label = ellipsize(theme, &panel.y_label, tick_size, f64::from(cell_w));
+            let at = (cx, cy + title_line);
+            theme.draw_text(root, &label, &y_label_style, at, HPos::Left, VPos::Top)?;
+        }
+        let ((y0, y1), ticks) = &y_axes[p];
+        let left = cx + inset;
+        let frame = Frame {
+            left: f64::from(left),
+            top: f64::from(cy + title_h),
+            right: f64::from((cx + cell_w - x_overhang).max(left + 1)),
+            bottom: f64::from(cy + title_h + frame_h),
+            x: (x0, x1),
+            y: (*y0, *y1),
+            x_ticks: x_ticks.clone(),
+            y_ticks: ticks.clone(),
+        };
+        let (l, r) = (frame.left.round() as i32, frame.right.round() as i32);
+        let (t, b) = (frame.top.round() as i32, frame.bottom.round() as i32);
+
+        // Grid and y tick labels.
+        for (value, label) in ticks.values.iter().zip(ticks.labels()) {
+            let y = frame.map_i(x0, *value).1;
+            if y < t - 1 || y > b + 1 {
+                continue;
+            }
+            if y < b - 1 {
+                root.draw(&PathElement::new(
+                    vec![(l, y), (r, y)],
+                    GRID.stroke_width(thin),
+                ))
+                .map_err(draw_error)?;
+            }
+            let at = (l - theme.px(5.0), y);
+            theme.draw_text(root, &label, &tick_style, at, HPos::Right, VPos::Center)?;
+        }
+        // x tick marks everywhere; their labels under the lowest panel of
+        // each column only (x is shared).
+        let lowest = p + columns >= chart.panels.len();
+        for (value, label) in x_ticks.values.iter().zip(x_ticks.labels()) {
+            let x = frame.map_i(*value, *y0).0;
+            if x < l - 1 || x > r + 1 {
+                continue;
+            }
+            root.draw(&PathElement::new(
+                vec![(x, b), (x, b + tick)],
+                AXIS.stroke_width(thin),
+            ))
+            .map_err(draw_error)?;
+            if lowest {
+                let at = (x, b + tick + theme.px(3.0));
+                theme.draw_text(root, &label, &tick_style, at, HPos::Center, VPos::Top)?;
+            }
+        }
+        root.draw(&PathElement::new(
+            vec![(l, t), (l, b), (r, b)],
+            AXIS.stroke_width(thin),
+        ))
+        .map_err(draw_error)?;
+
+        if !draw_panel_data(root, theme, &frame, &chart.x, panel)? {
+            let style = theme.text(tick_size, MUTED);
+            let centre = ((l + r) / 2, (t + b) / 2);
+            theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+
+    const MANDATES: [&str; 8] = [
+        "No mission",
+        "Observer mission",
+        "Traditional peacekeeping",
+        "Protection of civilians",
+        "Robust peace enforcement",
+        "Hearts and minds",
+        "Light footprint",
+        "Regional force",
+    ];
+
+    /// A band around a curve `f(t)`, spread growing with t.
+    fn band(label: &str, x: &[f64], f: impl Fn(f64) -> f64, spread: f64) -> Band {
+        let p50: Vec<f64> = x.iter().map(|&t| f(t)).collect();
+        let width = |t: f64, v: f64| spread * v.abs().max(1.0) * (0.3 + t / 730.0);
+        Band {
+            label: label.into(),
+            p05: x
+                .iter()
+                .zip(&p50)
+                .map(|(&t, &v)| (v - width(t, v)).max(0.0))
+                .collect(),
+            p95: x.iter().zip(&p50).map(|(&t, &v)| v + width(t, v)).collect(),
+            p50,
+        }
+    }
+
+    fn days() -> Vec<f64> {
+        (0..=730).step_by(5).map(f64::from).collect()
+    }
+
+    /// Use (a): one panel per mandate, its band and the baseline.
+    fn per_mandate() -> SmallMultiples {
+        let x = days();
+        let baseline = |t: f64| 40.0 + 30.0 * (t / 120.0).sin().abs() + t * 0.05;
+        let names: Vec<String> = (0..20)
+            .map(|i| match MANDATES.get(i) {
+                Some(name) => name.to_string(),
+                None => format!("Mandate variant {i} with a longer name"),
+            })
+            .collect();
+        let panels = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let effect = 0.4 + 0.05 * i as f64;
+                SmallPanel {
+                    title: name.clone(),
+                    y_label: "Incidents per month".into(),
+                    bands: vec![band("Mandate", &x, |t| baseline(t) * effect.min(1.3), 0.35)],
+                    reference: Some(x.iter().map(|&t| baseline(t)).collect()),
+                }
+            })
+            .collect();
+        SmallMultiples {
+            title: "Violent incidents under each mandate".into(),
+            subtitle: Some("Gaza scenario · median and 5–95 % band over 200 replicates".into()),
+            footnote: Some("stabsim explores mechanisms, not a forecast".into()),
+            x_label: "Days since deployment".into(),
+            x,
+            columns: 5,
+            legend: vec!["Mandate (median, 5–95 % band)".into()],
+            reference_label: Some("No mission (median)".into()),
+            shared_y: true,
+            panels,
+        }
+    }
+
+    /// Use (b): one panel per measure, a band per mandate.
+    fn per_measure() -> SmallMultiples {
+        let x = days();
+        let measures = [
+            ("Civilian deaths", "per 10,000 people", 30.0),
+            ("Violent incidents", "per month", 60.0),
+            ("Trust in the mission", "share of citizens", 0.6),
+            ("Displaced people", "thousands", 300.0),
+            ("Insurgent strength", "fighters", 2500.0),
+            ("Peacekeeper casualties", "per 1,000 troops", 4.0),
+            ("Aid delivered", "trucks per day", 500.0),
+            ("Markets open", "share of markets", 0.9),
+            ("Curfew hours", "hours per day", 8.0),
+        ];
+        let panels = measures
+            .iter()
+            .enumerate()
+            .map(|(j, &(title, unit, scale))| SmallPanel {
+                title: title.into(),
+                y_label: unit.into(),
+                bands: MANDATES
+                    .iter()
+                    .enumerate()
+                    .map(|(k, name)| {
+                        let rate = 0.5 + 0.12 * k as f64 + 0.03 * j as f64;
+                        band(
+                            name,
+                            &x,
+                            |t| scale * (1.0 - (-t * rate / 300.0).exp()),
+                            0.15,
+                        )
+                    })
+                    .collect(),
+                reference: None,
+            })
+            .collect();
+        SmallMultiples {
+            title: "Outcomes by mandate".into(),
+            subtitle: Some("Gaza scenario · median and 5–95 % band over 200 replicates".into()),
+            footnote: Some("stabsim explores mechanisms, not a forecast".into()),
+            x_label: "Days since deployment".into(),
+            x,
+            columns: 3,
+            legend: MANDATES.iter().map(|s| s.to_string()).collect(),
+            reference_label: None,
+            shared_y: false,
+            panels,
+        }
+    }
+
+    #[test]
+    fn png_decodes_at_requested_size() {
+        let bytes = render_multiples_png(&per_mandate(), 1400, 1000).unwrap();
+        let (w, h, pixels) = decode_png(&bytes);
+        assert_eq!((w, h), (1400, 1000));
+        // Orange medians (band 0) are drawn.
+        assert!(
+            pixels
+                .chunks(3)
+                .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
+        );
+        let (w, h, _) = decode_png(&render_multiples_png(&per_measure(), 640, 480).unwrap());
+        assert_eq!((w, h), (640, 480));
+    }
+
+    #[test]
+    fn svg_is_self_contained_and_labelled() {
+        for chart in [per_mandate(), per_measure()] {
+            let svg = render_multiples_svg(&chart, 1400, 1000).unwrap();
+            assert!(svg.contains("@font-face") && svg.contains("data:font/ttf;base64,"));
+            assert!(svg.contains(&format!("<title>{}</title>", chart.title)));
+            let mut texts = vec![chart.x_label.as_str(), "not a forecast"];
+            texts.extend(chart.legend.iter().map(String::as_str));
+            texts.extend(chart.reference_label.as_deref());
+            for panel in &chart.panels {
+                // Long titles may be cut; their start is there.
+                texts.push(panel.title.split(' ').next().unwrap());
+                texts.push(&panel.y_label);
+            }
+            for text in texts {
+                assert!(svg_has_words(&svg, text), "SVG lacks {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn shared_y_gives_every_panel_the_same_axis() {
+        let chart = per_measure();
+        let x = &chart.x;
+        let extents: Vec<_> = chart.panels.iter().map(|p| panel_extent(x, p)).collect();
+        let own: Vec<(f64, f64)> = extents.iter().map(|e| y_axis(*e, 4).0).collect();
+        assert_ne!(own[0], own[4]);
+        // Non-negative data start at 0 and fit under the top.
+        assert_eq!(own[2].0, 0.0);
+        let top = extents[4].unwrap().1;
+        assert!(own[4].1 >= top && own[4].1 <= top * 1.2);
+        assert_eq!(y_axis(None, 4).0, (0.0, 1.0));
+        let ((lo, hi), _) = y_axis(Some((-3.0, 2.0)), 4);
+        assert!(lo <= -3.0 && hi >= 2.0);
+    }
+
+    #[test]
+    fn lengths_are_checked() {
+        let mut chart = per_mandate();
+        chart.panels[3].reference.as_mut().unwrap().pop();
+        assert!(matches!(
+            render_multiples_png(&chart, 800, 600),
+            Err(PlotError::LengthMismatch {
+                field: "reference",
+                ..
+            })
+        ));
+        let mut chart = per_measure();
+        chart.panels[1].bands[2].p05.push(1.0);
+        let error = render_multiples_svg(&chart, 800, 600).unwrap_err();
+        assert!(matches!(
+            error,
+            PlotError::LengthMismatch { field: "p05", .. }
+        ));
+        assert!(error.to_string().contains("Violent incidents"));
+    }
+
+    #[test]
+    fn edge_cases_do_not_panic() {
+        let empty = SmallMultiples {
+            title: "Empty".into(),
+            ..SmallMultiples::default()
+        };
+        assert!(
+            render_multiples_svg(&empty, 600, 400)
+                .unwrap()
+                .contains("No data")
+        );
+        let nan = Band {
+            label: "nan".into(),
+            p05: vec![f64::NAN; 3],
+            p50: vec![f64::NAN; 3],
+            p95: vec![f64::NAN; 3],
+        };
+        let lone = Band {
+            label: "lone".into(),
+            p05: vec![f64::NAN, 1.0, f64::NAN],
+            p50: vec![f64::NAN, 2.0, f64::NAN],
+            p95: vec![f64::NAN, 3.0, f64::NAN],
+        };
+        let chart = SmallMultiples {
+            x: vec![0.0, 1.0, 2.0],
+            columns: 0,
+            panels: vec![
+                SmallPanel {
+                    title: "all NaN".into(),
+                    bands: vec![nan],
+                    ..SmallPanel::default()
+                },
+                SmallPanel {
+                    title: "lone point".into(),
+                    bands: vec![lone],
+                    reference: Some(vec![f64::MAX, -f64::MAX, 0.0]),
+                    ..SmallPanel::default()
+                },
+                SmallPanel::default(),
+            ],
+            ..empty
+        };
+        assert_eq!(chart.grid(), (2, 2));
+        for shared_y in [false, true] {
+            let chart = SmallMultiples {
+                shared_y,
+                ..chart.clone()
+            };
+            for (w, h) in [(1, 1), (200, 120), (1400, 1000)] {
+                assert!(render_multiples_png(&chart, w, h).is_ok(), "{w}×{h}");
+                assert!(render_multiples_svg(&chart, w, h).is_ok(), "{w}×{h}");
+            }
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let chart = per_measure();
+        assert_eq!(
+            render_multiples_png(&chart, 700, 500).unwrap(),
+            render_multiples_png(&chart, 700, 500).unwrap()
+        );
+    }
+
+    #[test]
+    #[ignore = "writes sample charts to look at"]
+    fn samples() {
+        write_sample(
+            "multiples-mandates.png",
+            &render_multiples_png(&per_mandate(), 1400, 1000).unwrap(),
+        );
+        write_sample(
+            "multiples-measures.png",
+            &render_multiples_png(&per_measure(), 1400, 1000).unwrap(),
+        );
+        write_sample(
+            "multiples-measures.svg",
+            render_multiples_svg(&per_measure(), 1400, 1000)
+                .unwrap()
+                .as_bytes(),
+        );
+    }
+}

@@ -1,0 +1,487 @@
+//! Kaplan–Meier survival curves: the share of runs in which an event (a
+//! collapse, a withdrawal) has not yet happened, as right-continuous steps
+//! over time, with a tick where a run was censored (it ended without the
+//! event).
+//!
+//! Layout as in band charts: title and subtitle at the top left; the y-axis
+//! label above the axis; the legend to the right of the data area (below it
+//! when the labels are long); the footnote at the bottom left. The y axis
+//! always runs from 0 to 1, so that curves of different charts compare.
+//!
+//! Up to eight curves are told apart by colour and line pattern
+//! ([`series_colour`], [`series_pattern`]). Curves that coincide (say, all at
+//! 1: no run collapsed) overlap exactly; the later ones' dashes show over
+//! the earlier ones, and the legend lists them all.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::PlotError;
+use super::canvas::{png_with, svg_with};
+use super::style::{
+    Frame, INK, Legend, LegendEntry, MUTED, Theme, Ticks, description, draw_error, draw_footnote,
+    draw_header, draw_patterned_line, nice_axis, series_colour, series_pattern,
+};
+
+/// One Kaplan–Meier curve.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SurvivalCurve {
+    /// Name shown in the legend.
+    pub label: String,
+    /// Change points `(time, survival)`, starting with `(0.0, 1.0)`, with
+    /// survival non-increasing: the curve holds each value until the next
+    /// point's time. Points with a non-finite coordinate are skipped.
+    pub steps: Vec<(f64, f64)>,
+    /// Points `(time, survival)` where a run was censored, marked with a
+    /// tick across the curve.
+    pub censored: Vec<(f64, f64)>,
+    /// Time of the last observation: the curve runs on flat to here.
+    pub end: f64,
+}
+
+/// A chart of Kaplan–Meier curves over a common time axis.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SurvivalChart {
+    /// Title, at the top.
+    pub title: String,
+    /// Optional second line under the title.
+    pub subtitle: Option<String>,
+    /// Optional note at the bottom (say what the ticks mean there).
+    pub footnote: Option<String>,
+    /// Label of the x axis, with units (e.g. "Days since deployment").
+    pub x_label: String,
+    /// Label of the y axis (e.g. "Share of runs without collapse"), shown
+    /// above the axis.
+    pub y_label: String,
+    /// The curves, drawn in order.
+    pub curves: Vec<SurvivalCurve>,
+}
+
+/// Renders the chart as PNG bytes, `width` × `height` pixels.
+pub fn render_survival_png(
+    chart: &SurvivalChart,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, PlotError> {
+    png_with(width, height, |root, surface| {
+        draw_survival(root, chart, &Theme::for_canvas(width, height).on(surface))
+    })
+}
+
+/// Renders the chart as a self-contained SVG document (font embedded),
+/// `width` × `height` pixels.
+pub fn render_survival_svg(
+    chart: &SurvivalChart,
+    width: u32,
+    height: u32,
+) -> Result<String, PlotError> {
+    let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
+    svg_with(width, height, &chart.title, &desc, |root, surface| {
+        draw_survival(root, chart, &Theme::for_canvas(width, height).on(surface))
+    })
+}
+
+/// The finite change points of a curve, in time order (a stable sort, so
+/// that equal times keep their order), survival clamped to `[0, 1]`.
+fn clean_steps(curve: &SurvivalCurve) -> Vec<(f64, f64)> {
+    let mut steps: Vec<(f64, f64)> = curve
+        .steps
+        .iter()
+        .filter(|(t, s)| t.is_finite() && s.is_finite())
+        .map(|&(t, s)| (t, s.clamp(0.0, 1.0)))
+        .collect();
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    steps
+}
+
+/// The step function as a polyline in data units: flat to each change
+/// point, then straight down, and flat on to `end`.
+fn step_path(curve: &SurvivalCurve) -> Vec<(f64, f64)> {
+    let steps = clean_steps(curve);
+    let mut path = Vec::with_capacity(steps.len() * 2 + 1);
+    for &(t, s) in &steps {
+        if let Some(&(_, previous)) = path.last() {
+            path.push((t, previous));
+        }
+        path.push((t, s));
+    }
+    if let Some(&(t, s)) = path.last() {
+        if curve.end.is_finite() && curve.end > t {
+            path.push((curve.end, s));
+        }
+    }
+    path
+}
+
+/// The latest time any curve shows (0 without data).
+fn last_time(chart: &SurvivalChart) -> f64 {
+    chart
+        .curves
+        .iter()
+        .flat_map(|c| {
+            let steps = c.steps.iter().chain(&c.censored).map(|p| p.0);
+            steps.chain(std::iter::once(c.end))
+        })
+        .filter(|t| t.is_finite())
+        .fold(0.0, f64::max)
+}
+
+/// Draws the whole chart on `root`.
+fn draw_survival<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &SurvivalChart,
+    theme: &Theme,
+) -> Result<(), PlotError> {
+    let (width, height) = root.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
+    let m = theme.margin;
+    let content_w = (width - 2 * m).max(1);
+
+    let y = draw_header(
+        root,
+        theme,
+        &chart.title,
+        chart.subtitle.as_deref(),
+        (m, m),
+        content_w,
+    )?;
+    let mut bottom = draw_footnote(
+        root,
+        theme,
+        chart.footnote.as_deref(),
+        (m, height - m),
+        content_w,
+    )?;
+
+    // Legend: to the right if narrow enough, else below.
+    let entries: Vec<LegendEntry> = chart
+        .curves
+        .iter()
+        .enumerate()
+        .map(|(i, curve)| LegendEntry {
+            label: curve.label.clone(),
+            colour: series_colour(i),
+            pattern: series_pattern(i),
+            band: false,
+        })
+        .collect();
+    let mut legend = Legend {
+        entries,
+        horizontal: false,
+    };
+    let (legend_w, _) = legend.size(theme, content_w);
+    let gap = theme.px(32.0);
+    let mut right = width - m;
+    let top = y + (theme.axis_label * 1.5).round() as i32;
+    let mut legend_at = None;
+    if !legend.entries.is_empty() {
+        if legend_w <= width * 3 / 10 {
+            right -= legend_w + gap;
+            legend_at = Some((right + gap, top));
+        } else {
+            legend.horizontal = true;
+            let (_, legend_h) = legend.size(theme, content_w);
+            bottom -= legend_h;
+            legend_at = Some((m, bottom));
+            bottom -= theme.px(14.0);
+        }
+    }
+
+    // The y-axis label sits above the axis, horizontal.
+    let axis_style = theme.text(theme.axis_label, INK);
+    theme.draw_text(
+        root,
+        &chart.y_label,
+        &axis_style,
+        (m, y),
+        HPos::Left,
+        VPos::Top,
+    )?;
+
+    // The frame: time from 0 to a nice tick past the last observation,
+    // survival from 0 to 1.
+    let plot_w = f64::from((right - m).max(1)) / theme.scale;
+    let plot_h = f64::from((bottom - top).max(1)) / theme.scale;
+    let x_target = (plot_w / 130.0).round().clamp(2.0, 12.0) as usize;
+    let y_target = if plot_h >= 300.0 { 5 } else { 4 };
+    let x_ticks = nice_axis(0.0, last_time(chart), x_target);
+    let x = (x_ticks.values[0], x_ticks.values[x_ticks.values.len() - 1]);
+    let y_ticks = Ticks::nice(0.0, 1.0, y_target);
+    let frame = Frame::fit(
+        theme,
+        (m, top, right, bottom),
+        x,
+        (0.0, 1.0),
+        x_ticks,
+        y_ticks,
+        &chart.x_label,
+    );
+    frame.draw_axes(root, theme, &chart.x_label)?;
+
+    let mut any_data = false;
+    for (i, curve) in chart.curves.iter().enumerate() {
+        let colour = series_colour(i);
+        let path: Vec<(f64, f64)> = step_path(curve)
+            .into_iter()
+            .map(|(t, s)| frame.map(t, s))
+            .collect();
+        if path.len() >= 2 {
+            any_data = true;
+            draw_patterned_line(root, &path, colour, theme.line_width, series_pattern(i))?;
+        } else if let [(px, py)] = path[..] {
+            any_data = true;
+            let centre = (px.round() as i32, py.round() as i32);
+            root.draw(&Circle::new(centre, theme.line_width * 2, colour.filled()))
+                .map_err(draw_error)?;
+        }
+        // Censoring ticks: short vertical strokes across the curve.
+        let half = theme.px(6.0);
+        let style = colour.stroke_width(theme.line_width);
+        for &(t, s) in &curve.censored {
+            if !(t.is_finite() && s.is_finite()) {
+                continue;
+            }
+            let (px, py) = frame.map_i(t, s.clamp(0.0, 1.0));
+            root.draw(&PathElement::new(
+                vec![(px, py - half), (px, py + half)],
+                style,
+            ))
+            .map_err(draw_error)?;
+        }
+    }
+    if !any_data {
+        let centre = frame.map_i((x.0 + x.1) / 2.0, 0.5);
+        let style = theme.text(theme.axis_label, MUTED);
+        theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+    }
+
+    if let Some(origin) = legend_at {
+        legend.draw(root, theme, origin, content_w)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+
+    /// A Kaplan–Meier estimate from event times (`Some`) and censoring
+    /// times (`None` event, run ended at `horizon`).
+    fn km(label: &str, events: &[f64], runs: usize, horizon: f64) -> SurvivalCurve {
+        let mut steps = vec![(0.0, 1.0)];
+        let mut at_risk = runs as f64;
+        let mut s = 1.0;
+        let mut sorted = events.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        for t in sorted {
+            s *= 1.0 - 1.0 / at_risk;
+            at_risk -= 1.0;
+            steps.push((t, s));
+        }
+        let censored = if at_risk > 0.0 {
+            vec![(horizon, s)]
+        } else {
+            vec![]
+        };
+        SurvivalCurve {
+            label: label.into(),
+            steps,
+            censored,
+            end: horizon,
+        }
+    }
+
+    fn demo_chart() -> SurvivalChart {
+        let mandates = [
+            ("No mission", 0.9, 0.0),
+            ("Observer mission", 0.75, 20.0),
+            ("Traditional peacekeeping", 0.55, 60.0),
+            ("Protection of civilians", 0.35, 90.0),
+            ("Robust peace enforcement", 0.45, 30.0),
+            ("Hearts and minds", 0.2, 150.0),
+            ("Light footprint", 0.6, 10.0),
+            ("Never collapses", 0.0, 0.0),
+        ];
+        let curves = mandates
+            .iter()
+            .enumerate()
+            .map(|(k, &(label, share, delay))| {
+                let runs = 40;
+                let n = (share * runs as f64) as usize;
+                let events: Vec<f64> = (0..n)
+                    .map(|i| {
+                        let u = (i as f64 + 0.5 + k as f64 * 0.05) / (n as f64 + 1.0);
+                        delay + (720.0 - delay) * u.powf(1.6)
+                    })
+                    .collect();
+                km(label, &events, runs, 730.0)
+            })
+            .collect();
+        SurvivalChart {
+            title: "Time to collapse of the ceasefire".into(),
+            subtitle: Some(
+                "Gaza scenario · Kaplan–Meier estimate over 40 replicates per mandate".into(),
+            ),
+            footnote: Some(
+                "A tick marks runs that ended at day 730 without a collapse (censored) · \
+                 stabsim explores mechanisms, not a forecast"
+                    .into(),
+            ),
+            x_label: "Days since deployment".into(),
+            y_label: "Share of runs without collapse".into(),
+            curves,
+        }
+    }
+
+    #[test]
+    fn png_decodes_at_requested_size() {
+        let bytes = render_survival_png(&demo_chart(), 1400, 800).unwrap();
+        let (w, h, pixels) = decode_png(&bytes);
+        assert_eq!((w, h), (1400, 800));
+        // The first curve is orange.
+        assert!(
+            pixels
+                .chunks(3)
+                .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
+        );
+        let (w, h, _) = decode_png(&render_survival_png(&demo_chart(), 321, 200).unwrap());
+        assert_eq!((w, h), (321, 200));
+    }
+
+    #[test]
+    fn svg_is_self_contained_and_labelled() {
+        let chart = demo_chart();
+        let svg = render_survival_svg(&chart, 1400, 800).unwrap();
+        assert!(svg.contains("@font-face") && svg.contains("data:font/ttf;base64,"));
+        assert!(svg.contains("<title>Time to collapse of the ceasefire</title>"));
+        let mut texts = vec![
+            "Days since deployment",
+            "Share of runs without collapse",
+            "Kaplan–Meier estimate",
+            "not a forecast",
+        ];
+        texts.extend(chart.curves.iter().map(|c| c.label.as_str()));
+        for text in texts {
+            assert!(svg_has_words(&svg, text), "SVG lacks {text:?}");
+        }
+        // The y axis is fixed at 0–1.
+        assert!(svg.contains("\n1.0\n") && svg.contains("\n0.0\n"));
+    }
+
+    #[test]
+    fn steps_are_right_continuous() {
+        let curve = SurvivalCurve {
+            label: "a".into(),
+            steps: vec![(0.0, 1.0), (5.0, 0.5), (2.0, 0.8), (f64::NAN, 0.1)],
+            censored: vec![],
+            end: 10.0,
+        };
+        assert_eq!(
+            step_path(&curve),
+            vec![
+                (0.0, 1.0),
+                (2.0, 1.0),
+                (2.0, 0.8),
+                (5.0, 0.8),
+                (5.0, 0.5),
+                (10.0, 0.5)
+            ]
+        );
+        assert!(step_path(&SurvivalCurve::default()).is_empty());
+    }
+
+    #[test]
+    fn edge_cases_do_not_panic() {
+        let empty = SurvivalChart {
+            title: "Empty".into(),
+            ..SurvivalChart::default()
+        };
+        assert!(
+            render_survival_svg(&empty, 600, 400)
+                .unwrap()
+                .contains("No data")
+        );
+        let flat = SurvivalChart {
+            curves: (0..8)
+                .map(|i| SurvivalCurve {
+                    label: format!("Flat {i}"),
+                    steps: vec![(0.0, 1.0)],
+                    censored: vec![(100.0, 1.0)],
+                    end: 100.0,
+                })
+                .collect(),
+            ..empty.clone()
+        };
+        let svg = render_survival_svg(&flat, 600, 400).unwrap();
+        assert!((0..8).all(|i| svg.contains(&format!("Flat {i}"))));
+        let odd = SurvivalChart {
+            curves: vec![
+                SurvivalCurve {
+                    label: "nan".into(),
+                    steps: vec![(f64::NAN, f64::NAN)],
+                    censored: vec![(f64::NAN, 1.0)],
+                    end: f64::NAN,
+                },
+                SurvivalCurve {
+                    label: "out of range".into(),
+                    steps: vec![(0.0, 1.5), (1e9, -2.0)],
+                    censored: vec![(f64::INFINITY, 0.5)],
+                    end: f64::INFINITY,
+                },
+                SurvivalCurve {
+                    label: "single point".into(),
+                    steps: vec![(0.0, 1.0)],
+                    censored: vec![],
+                    end: 0.0,
+                },
+            ],
+            ..empty
+        };
+        for (w, h) in [(1, 1), (150, 90), (1400, 800)] {
+            assert!(render_survival_png(&odd, w, h).is_ok(), "{w}×{h}");
+            assert!(render_survival_svg(&odd, w, h).is_ok(), "{w}×{h}");
+        }
+        assert!(matches!(
+            render_survival_png(&odd, 0, 5),
+            Err(PlotError::InvalidSize { .. })
+        ));
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let chart = demo_chart();
+        assert_eq!(
+            render_survival_png(&chart, 600, 400).unwrap(),
+            render_survival_png(&chart, 600, 400).unwrap()
+        );
+        assert_eq!(
+            render_survival_svg(&chart, 600, 400).unwrap(),
+            render_survival_svg(&chart, 600, 400).unwrap()
+        );
+    }
+
+    #[test]
+    #[ignore = "writes sample charts to look at"]
+    fn samples() {
+        let chart = demo_chart();
+        write_sample(
+            "survival.png",
+            &render_survival_png(&chart, 1400, 800).unwrap(),
+        );
+        let mut few = chart.clone();
+        few.curves.truncate(3);
+        for c in &mut few.curves {
+            c.label = format!("{} (a long label for the legend)", c.label);
+        }
+        write_sample(
+            "survival-few.png",
+            &render_survival_png(&few, 1200, 700).unwrap(),
+        );
+        write_sample(
+            "survival.svg",
+            render_survival_svg(&chart, 1400, 800).unwrap().as_bytes(),
+        );
+    }
+}

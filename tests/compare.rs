@@ -1,0 +1,211 @@
+//! `stabsim compare` and `stabsim plot` as a user meets them: a small
+//! comparison of Gaza mandates writes its report, tables and charts; the
+//! scenarios share their starting world (common random numbers); `plot`
+//! redraws the same bytes; bad input exits 2 with a located message.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn stabsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Baseline and two levers, 4 replicates of 60 days.
+fn small_comparison(out: &Path, threads: &str) -> Output {
+    stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "scenarios/gaza/deployment_late.toml",
+        "--replicates",
+        "4",
+        "--ticks",
+        "60",
+        "--map-days",
+        "10,60",
+        "--threads",
+        threads,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+const TOP_FILES: [&str; 12] = [
+    "comparison.json",
+    "moe.csv",
+    "violence_by_mandate.png",
+    "trust_by_mandate.svg",
+    "key_metrics.png",
+    "forest.png",
+    "survival.png",
+    "map_day010.png",
+    "map_day060.png",
+    "animation.gif",
+    "report.html",
+    "report.md",
+];
+
+fn bytes_of(dir: &Path, name: &str) -> Vec<u8> {
+    fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn a_comparison_writes_its_report_and_plot_redraws_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = small_comparison(&out, "2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let last = text(&o.stdout).lines().last().unwrap_or("").to_string();
+    assert_eq!(
+        last,
+        format!("report: {}", out.join("report.html").display())
+    );
+    for f in TOP_FILES.iter().chain(&["manifest.json"]) {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    for s in ["gaza_baseline", "gaza_force_large", "gaza_deployment_late"] {
+        assert!(
+            out.join(s).join("manifest.json").is_file(),
+            "{s} incomplete"
+        );
+        assert!(
+            out.join(s).join("frames.csv").is_file(),
+            "{s} has no frames"
+        );
+    }
+
+    // The MOE table: five measures per scenario, the baseline without a
+    // difference, and a late deployment worse on civilian deaths.
+    let moe = text(&bytes_of(&out, "moe.csv"));
+    assert_eq!(moe.lines().count(), 1 + 3 * 5, "{moe}");
+    let row = |scenario: &str, measure: &str| -> Vec<String> {
+        moe.lines()
+            .find(|l| l.starts_with(&format!("{scenario},{measure},")))
+            .unwrap_or_else(|| panic!("no row {scenario},{measure}"))
+            .split(',')
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(row("gaza_baseline", "civilian_deaths")[5], "");
+    let late: f64 = row("gaza_deployment_late", "civilian_deaths")[5]
+        .parse()
+        .unwrap();
+    assert!(late > 0.0, "late deployment should cost lives: {late}");
+
+    // The report is self-contained and names every scenario.
+    let html = text(&bytes_of(&out, "report.html"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    assert!(html.contains("data:image/png;base64,") && html.contains("data:image/gif;base64,"));
+    for name in ["baseline", "force_large", "deployment_late"] {
+        assert!(html.contains(name), "report lacks {name}");
+    }
+    assert!(html.contains("does not forecast"));
+    let md = text(&bytes_of(&out, "report.md"));
+    assert!(md.contains("](forest.png)"));
+
+    // Same outputs with one thread; `plot` redraws identical bytes.
+    let again = tmp.path().join("cmp1");
+    assert!(small_comparison(&again, "1").status.success());
+    let before: Vec<Vec<u8>> = TOP_FILES.iter().map(|f| bytes_of(&out, f)).collect();
+    for (f, b) in TOP_FILES.iter().zip(&before) {
+        if *f != "comparison.json" && *f != "report.html" && *f != "report.md" {
+            assert_eq!(&bytes_of(&again, f), b, "{f} differs across thread counts");
+        }
+    }
+    let p = stabsim(&["plot", out.to_str().unwrap()]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    for (f, b) in TOP_FILES.iter().zip(&before) {
+        assert_eq!(&bytes_of(&out, f), b, "{f} changed when redrawn");
+    }
+    assert_eq!(
+        bytes_of(&out.join("gaza_baseline"), "violence.png"),
+        bytes_of(&again.join("gaza_baseline"), "violence.png")
+    );
+}
+
+#[test]
+fn every_mandate_starts_from_the_same_world() {
+    // Day 0 of replicate i: the same people in the same statuses, with the
+    // same trust and legitimacy, whatever the lever (common random numbers).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/exclusion.toml",
+        "scenarios/gaza/posture_military.toml",
+        "-n",
+        "3",
+        "--ticks",
+        "5",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let day0 = |s: &str| -> Vec<Vec<String>> {
+        let t = text(&bytes_of(&out.join(s), "timeseries.csv"));
+        let mut lines = t.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let keep: Vec<usize> = [
+            "quiescent",
+            "active",
+            "recruited",
+            "trust_mean",
+            "legitimacy_mean",
+            "fighters",
+        ]
+        .iter()
+        .map(|m| header.iter().position(|h| h == m).unwrap())
+        .collect();
+        lines
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|r| r[1] == "0")
+            .map(|r| keep.iter().map(|&k| r[k].to_string()).collect())
+            .collect()
+    };
+    let base = day0("gaza_baseline");
+    assert_eq!(base.len(), 3);
+    assert_ne!(base[0], base[1], "replicates must differ from each other");
+    assert_eq!(day0("gaza_posture_military"), base);
+    // Exclusion marks former officials at setup but moves no one.
+    assert_eq!(day0("gaza_exclusion")[0][..3], base[0][..3]);
+}
+
+#[test]
+fn bad_comparison_input_exits_2_with_a_located_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("cmp.toml");
+    fs::write(&file, "scenarios = [\"x.toml\"]\nreplicats = 3\n").unwrap();
+    let o = stabsim(&["compare", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cmp.toml:2:1") && err.contains("replicats"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "--baseline",
+        "nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--baseline"));
+
+    let o = stabsim(&["plot", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no comparison.json"));
+}
