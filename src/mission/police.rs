@@ -4,7 +4,7 @@
 
 use super::forces::{add_unit, recall};
 use super::state::{MissionState, UnitKind};
-use crate::scenario::Handover;
+use crate::scenario::{Handover, Mandate};
 
 /// Phase 1b: training, then new police units for every full complement.
 pub fn train(s: &mut MissionState, t: u32) {
@@ -39,22 +39,29 @@ fn deploy_new(s: &mut MissionState, t: u32) -> bool {
     changed
 }
 
-/// Phase 9: a sector is handed over once, with the force fully deployed,
-/// its police strength per resident and its recent incidents meet the
-/// benchmarks for a whole window; its contingents and PMCs then leave.
+/// The first day on which sectors are judged against the handover
+/// benchmarks: once the force is fully deployed when handover is
+/// benchmarked; from the exit day under a fixed exit, so that a sector
+/// counts as handed over only once the police hold it alone (leaving is
+/// not handing over); never without handover.
+fn judged_from(m: &Mandate) -> Option<u32> {
+    match m.handover {
+        Handover::Benchmarked => Some(m.deployment_delay_days + m.ramp_up_days),
+        Handover::FixedExit if m.exit_day > 0 => Some(m.exit_day),
+        Handover::FixedExit | Handover::None => None,
+    }
+}
+
+/// Phase 9: a sector is handed over once its police strength per resident
+/// and its recent incidents meet the benchmarks for a whole window (judged
+/// from [`judged_from`]); its contingents and PMCs then leave.
 pub fn handover(s: &mut MissionState, t: u32) {
-    let m = s.config.mandate.clone();
+    let m = &s.config.mandate;
+    let judged = judged_from(m).is_some_and(|from| t >= from) && s.mission_started(t);
+    if !judged {
+        return;
+    }
     let p = s.config.police.clone();
-    if m.handover == Handover::FixedExit && m.exit_day > 0 && t >= m.exit_day {
-        for sector in &mut s.sectors {
-            sector.handed_over.get_or_insert(m.exit_day);
-        }
-        return;
-    }
-    let full = t >= m.deployment_delay_days + m.ramp_up_days && s.mission_started(t);
-    if m.handover != Handover::Benchmarked || !full {
-        return;
-    }
     let mut police = vec![0.0f64; s.sectors.len()];
     for u in 0..s.units.len() {
         if s.units.on_duty[u] && s.units.kind[u] == UnitKind::Police {
