@@ -522,7 +522,7 @@ impl MissionState {
                 .iter()
                 .map(|f| FactionState {
                     arms: f.arms,
-                    commitment: f.commitment,
+                    commitment: (f.commitment + f.signing_boost).min(1.0),
                     pressure: 0.0,
                     fighters: 0.0,
                 })

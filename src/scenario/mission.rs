@@ -424,8 +424,12 @@ pub struct Faction {
     pub fighters: f64,
     /// Weapons held at day 0.
     pub arms: f64,
-    /// Commitment to the ceasefire process at day 0 and its resting level.
+    /// Commitment to the ceasefire process: its resting level.
     pub commitment: f64,
+    /// Extra commitment at the signing of the ceasefire (day 0), fading
+    /// towards the resting level with the commitment half-life: the
+    /// narrow window a ceasefire opens.
+    pub signing_boost: f64,
     /// Cohesion: a cohesive faction holds its fighters back from DDR.
     pub cohesion: f64,
     /// Multiplier of the attack rate.
@@ -446,6 +450,7 @@ impl Default for Faction {
             fighters: 1000.0,
             arms: 1000.0,
             commitment: 0.5,
+            signing_boost: 0.0,
             cohesion: 0.5,
             aggression: 1.0,
             support: 0.2,
@@ -1114,6 +1119,7 @@ fn faction_params(x: &Faction, p: &mut Params) {
     p.num("fighters", x.fighters, 0.0, MAX_PEOPLE);
     p.num("arms", x.arms, 0.0, MAX_PEOPLE);
     p.unit("commitment", x.commitment);
+    p.unit("signing_boost", x.signing_boost);
     p.unit("cohesion", x.cohesion);
     p.num("aggression", x.aggression, 0.0, MAX_RATE);
     p.unit("support", x.support);
