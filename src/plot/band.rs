@@ -9,13 +9,13 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::PlotError;
 use super::canvas::{png_with, svg_with};
 use super::style::{
-    Frame, INK, Legend, LegendEntry, MUTED, Theme, Ticks, draw_error, draw_patterned_line,
-    nice_step, series_colour, series_pattern,
+    Frame, Theme, Ticks, draw_error, draw_no_data, draw_page, draw_patterned_line,
+    draw_y_label_above, nice_step, place_series_legend, series_colour, series_entries,
+    series_pattern,
 };
 
 /// One series: a median line and a 5–95 % band over replicates.
@@ -208,85 +208,21 @@ fn draw_band_chart<DB: DrawingBackend>(
     chart: &BandChart,
     theme: &Theme,
 ) -> Result<(), PlotError> {
-    let (width, height) = root.dim_in_pixel();
-    let (width, height) = (width as i32, height as i32);
-    let m = theme.margin;
-    let content_w = (width - 2 * m).max(1);
-
-    // Title and subtitle, top left.
-    let mut y = m;
-    let title_style = theme.text(theme.title, INK);
-    for line in theme.wrap_text(&chart.title, theme.title, f64::from(content_w)) {
-        theme.draw_text(root, &line, &title_style, (m, y), HPos::Left, VPos::Top)?;
-        y += (theme.title * 1.15).round() as i32;
-    }
-    if let Some(subtitle) = chart.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
-        let style = theme.text(theme.subtitle, MUTED);
-        y += theme.px(2.0);
-        for line in theme.wrap_text(subtitle, theme.subtitle, f64::from(content_w)) {
-            theme.draw_text(root, &line, &style, (m, y), HPos::Left, VPos::Top)?;
-            y += (theme.subtitle * 1.25).round() as i32;
-        }
-    }
-    y += theme.px(16.0);
-
-    // Footnote, bottom left.
-    let mut bottom = height - m;
-    if let Some(footnote) = chart.footnote.as_deref().filter(|s| !s.trim().is_empty()) {
-        let style = theme.text(theme.footnote, MUTED);
-        let lines = theme.wrap_text(footnote, theme.footnote, f64::from(content_w));
-        let line_h = (theme.footnote * 1.25).round() as i32;
-        for (i, line) in lines.iter().rev().enumerate() {
-            let at = (m, bottom - line_h * i as i32);
-            theme.draw_text(root, line, &style, at, HPos::Left, VPos::Bottom)?;
-        }
-        bottom -= line_h * lines.len() as i32 + theme.px(14.0);
-    }
-
-    // Legend: to the right if narrow enough, else below.
-    let entries: Vec<LegendEntry> = chart
-        .bands
-        .iter()
-        .enumerate()
-        .map(|(i, band)| LegendEntry {
-            label: band.label.clone(),
-            colour: series_colour(i),
-            pattern: series_pattern(i),
-            band: true,
-        })
-        .collect();
-    let mut legend = Legend {
-        entries,
-        horizontal: false,
-    };
-    let (legend_w, _) = legend.size(theme, content_w);
-    let gap = theme.px(32.0);
-    let mut right = width - m;
-    let top = y + (theme.axis_label * 1.5).round() as i32;
-    let mut legend_at = None;
-    if !legend.entries.is_empty() {
-        if legend_w <= width * 3 / 10 {
-            right -= legend_w + gap;
-            legend_at = Some((right + gap, top));
-        } else {
-            legend.horizontal = true;
-            let (_, legend_h) = legend.size(theme, content_w);
-            bottom -= legend_h;
-            legend_at = Some((m, bottom));
-            bottom -= theme.px(14.0);
-        }
-    }
-
-    // The y-axis label sits above the axis, horizontal.
-    let axis_style = theme.text(theme.axis_label, INK);
-    theme.draw_text(
+    let page = draw_page(
         root,
-        &chart.y_label,
-        &axis_style,
-        (m, y),
-        HPos::Left,
-        VPos::Top,
+        theme,
+        &chart.title,
+        chart.subtitle.as_deref(),
+        chart.footnote.as_deref(),
     )?;
+    let m = page.margin;
+
+    // The y-axis label sits above the axis, horizontal; the legend goes to
+    // the right if narrow enough, else below.
+    let top = draw_y_label_above(root, theme, &chart.y_label, (m, page.top))?;
+    let labels = chart.bands.iter().map(|band| band.label.as_str());
+    let (legend, right, bottom) =
+        place_series_legend(theme, &page, series_entries(labels, true), top);
 
     // The data frame.
     let plot_w = f64::from((right - m).max(1)) / theme.scale;
@@ -355,19 +291,16 @@ fn draw_band_chart<DB: DrawingBackend>(
     }
     if !any_data {
         let centre = frame.map_i((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-        let style = theme.text(theme.axis_label, MUTED);
-        theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+        draw_no_data(root, theme, theme.axis_label, centre)?;
     }
 
-    if let Some(origin) = legend_at {
-        legend.draw(root, theme, origin, content_w)?;
-    }
-    Ok(())
+    legend.draw(root, theme)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plot::style::decode_png;
 
     /// Three series like Epstein's civil violence model: quiescent, active
     /// and jailed citizens over 1000 ticks, with bursts of rebellion.
@@ -426,19 +359,10 @@ mod tests {
         }
     }
 
-    fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
-        let decoder = png::Decoder::new(png_bytes);
-        let mut reader = decoder.read_info().expect("PNG header");
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).expect("PNG data");
-        buf.truncate(info.buffer_size());
-        (info.width, info.height, buf)
-    }
-
     #[test]
     fn png_decodes_at_requested_size() {
         let bytes = render_png(&demo_chart(), 1200, 700).unwrap();
-        let (w, h, pixels) = decode(&bytes);
+        let (w, h, pixels) = decode_png(&bytes);
         assert_eq!((w, h), (1200, 700));
         // Not blank: some pixels are coloured (orange for the first series).
         assert!(
@@ -446,7 +370,7 @@ mod tests {
                 .chunks(3)
                 .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
         );
-        let (w, h, _) = decode(&render_png(&demo_chart(), 333, 201).unwrap());
+        let (w, h, _) = decode_png(&render_png(&demo_chart(), 333, 201).unwrap());
         assert_eq!((w, h), (333, 201));
     }
 

@@ -22,8 +22,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::PlotError;
 use super::canvas::{png_with, svg_with};
 use super::style::{
-    AXIS, Frame, GRID, INK, MUTED, OKABE_ITO, Theme, Ticks, description, draw_error, draw_footnote,
-    draw_header, ellipsize, nice_axis, snug_axis,
+    AXIS, Frame, GRID, INK, MUTED, OKABE_ITO, Theme, Ticks, description, draw_error, draw_no_data,
+    draw_page, ellipsize, nice_axis, snug_axis,
 };
 
 /// Which direction of a difference is an improvement.
@@ -411,26 +411,15 @@ fn draw_forest<DB: DrawingBackend>(
     chart: &ForestChart,
     theme: &Theme,
 ) -> Result<Markers, PlotError> {
-    let (width, height) = root.dim_in_pixel();
-    let (width, height) = (width as i32, height as i32);
-    let m = theme.margin;
-    let content_w = (width - 2 * m).max(1);
-
-    let top = draw_header(
+    let page = draw_page(
         root,
         theme,
         &chart.title,
         chart.subtitle.as_deref(),
-        (m, m),
-        content_w,
-    )?;
-    let mut bottom = draw_footnote(
-        root,
-        theme,
         chart.footnote.as_deref(),
-        (m, height - m),
-        content_w,
     )?;
+    let (width, m, content_w, top) = (page.width, page.margin, page.content_w, page.top);
+    let mut bottom = page.bottom;
 
     // The key, above the footnote.
     let key = key_entries(chart);
@@ -440,9 +429,8 @@ fn draw_forest<DB: DrawingBackend>(
 
     let n_rows = chart.panels.first().map_or(0, |p| p.rows.len());
     if chart.panels.is_empty() || n_rows == 0 {
-        let style = theme.text(theme.axis_label, MUTED);
         let centre = (width / 2, (top + bottom) / 2);
-        theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+        draw_no_data(root, theme, theme.axis_label, centre)?;
         return Ok(vec![Vec::new(); chart.panels.len()]);
     }
     let n_panels = chart.panels.len() as i32;

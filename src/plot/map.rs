@@ -27,8 +27,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::PlotError;
 use super::canvas::{self, BITMAP, check_size, encode_png};
 use super::style::{
-    AXIS, INK, MUTED, Theme, Ticks, description, draw_error, draw_footnote, draw_header,
-    ensure_font, fitted_ticks,
+    AXIS, INK, MUTED, Theme, Ticks, description, draw_error, draw_no_data, draw_page, ensure_font,
+    fitted_ticks,
 };
 
 /// The values of one panel, one per cell, row-major, row 0 at the top.
@@ -578,30 +578,17 @@ fn draw_map<DB: DrawingBackend>(
     no_data: &[bool],
 ) -> Result<Vec<MapRect>, PlotError> {
     let key = |k: usize| no_data.get(k).copied().unwrap_or(false);
-    let (width, height) = root.dim_in_pixel();
-    let (width, height) = (width as i32, height as i32);
-    let m = theme.margin;
-    let content_w = (width - 2 * m).max(1);
-
-    let top = draw_header(
+    let page = draw_page(
         root,
         theme,
         &chart.title,
         chart.subtitle.as_deref(),
-        (m, m),
-        content_w,
-    )?;
-    let bottom = draw_footnote(
-        root,
-        theme,
         chart.footnote.as_deref(),
-        (m, height - m),
-        content_w,
     )?;
+    let (m, content_w, top, bottom) = (page.margin, page.content_w, page.top, page.bottom);
     if chart.panels.is_empty() || chart.width == 0 || chart.height == 0 {
-        let style = theme.text(theme.axis_label, MUTED);
-        let centre = (width / 2, (top + bottom) / 2);
-        theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+        let centre = (page.width / 2, (top + bottom) / 2);
+        draw_no_data(root, theme, theme.axis_label, centre)?;
         return Ok(Vec::new());
     }
 

@@ -23,8 +23,8 @@ use super::band::Band;
 use super::canvas::{png_with, svg_with};
 use super::style::{
     AXIS, Frame, GRID, INK, Legend, LegendEntry, LinePattern, MUTED, Theme, Ticks, description,
-    draw_error, draw_footnote, draw_header, draw_patterned_line, ellipsize, fitted_ticks,
-    nice_step, series_colour, series_pattern, snug_axis,
+    draw_error, draw_no_data, draw_page, draw_patterned_line, draw_y_label_above, ellipsize,
+    fitted_ticks, nice_step, series_colour, series_pattern, snug_axis,
 };
 
 /// One panel of the grid.
@@ -346,26 +346,15 @@ fn draw_multiples<DB: DrawingBackend>(
         band_opacity: theme.band_opacity * (3.0 / most_bands.max(3) as f64).sqrt(),
         ..theme.clone()
     };
-    let (width, height) = root.dim_in_pixel();
-    let (width, height) = (width as i32, height as i32);
-    let m = theme.margin;
-    let content_w = (width - 2 * m).max(1);
-
-    let mut top = draw_header(
+    let page = draw_page(
         root,
         theme,
         &chart.title,
         chart.subtitle.as_deref(),
-        (m, m),
-        content_w,
-    )?;
-    let mut bottom = draw_footnote(
-        root,
-        theme,
         chart.footnote.as_deref(),
-        (m, height - m),
-        content_w,
     )?;
+    let (m, content_w) = (page.margin, page.content_w);
+    let (mut top, mut bottom) = (page.top, page.bottom);
 
     // One legend for the figure, below the grid.
     let legend = Legend {
@@ -388,17 +377,14 @@ fn draw_multiples<DB: DrawingBackend>(
     }
 
     if chart.panels.is_empty() {
-        let style = theme.text(theme.axis_label, MUTED);
-        let centre = (width / 2, (top + bottom) / 2);
-        return theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center);
+        let centre = (page.width / 2, (top + bottom) / 2);
+        return draw_no_data(root, theme, theme.axis_label, centre);
     }
 
     // A y-axis label shared by all panels goes once above the grid.
     let common = common_y_label(chart).filter(|l| !l.trim().is_empty());
     if let Some(label) = common {
-        let style = theme.text(theme.axis_label, INK);
-        theme.draw_text(root, label, &style, (m, top), HPos::Left, VPos::Top)?;
-        top += (theme.axis_label * 1.5).round() as i32;
+        top = draw_y_label_above(root, theme, label, (m, top))?;
     }
 
     // Grid geometry: every cell has a title line, a y-label line (if the
@@ -532,9 +518,7 @@ fn draw_multiples<DB: DrawingBackend>(
         .map_err(draw_error)?;
 
         if !draw_panel_data(root, theme, &frame, &chart.x, panel)? {
-            let style = theme.text(tick_size, MUTED);
-            let centre = ((l + r) / 2, (t + b) / 2);
-            theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+            draw_no_data(root, theme, tick_size, ((l + r) / 2, (t + b) / 2))?;
         }
     }
     Ok(())

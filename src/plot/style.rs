@@ -8,7 +8,10 @@
 //!   with the embedded font's own metrics ([`Theme`]);
 //! * "nice" axis ticks and their labels ([`nice_ticks`], [`format_tick`]);
 //! * a data frame with its axes, grid and tick labels ([`Frame`]);
-//! * a legend drawn outside the data area ([`Legend`]).
+//! * a legend drawn outside the data area ([`Legend`]), and where a chart
+//!   with one data area puts it ([`place_series_legend`]);
+//! * a chart's page: title, subtitle and footnote, and the room left
+//!   between them ([`draw_page`], [`Page`]).
 
 use std::sync::OnceLock;
 
@@ -805,6 +808,168 @@ pub fn draw_footnote<DB: DrawingBackend>(
         theme.draw_text(area, line, &style, at, HPos::Left, VPos::Bottom)?;
     }
     Ok(bottom - line_h * lines.len() as i32 - theme.px(14.0))
+}
+
+/// A chart's page once [`draw_page`] has drawn its title, subtitle and
+/// footnote: the canvas size, the margin, and the band between header and
+/// footnote that is left for the chart itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// Canvas width in pixels.
+    pub width: i32,
+    /// Canvas height in pixels.
+    pub height: i32,
+    /// Margin on every side ([`Theme::margin`]).
+    pub margin: i32,
+    /// Width between the left and right margins (at least 1).
+    pub content_w: i32,
+    /// Highest y the chart may use: below the title, subtitle and a gap.
+    pub top: i32,
+    /// Lowest y the chart may use: above the footnote and a gap, or the
+    /// bottom margin without a footnote.
+    pub bottom: i32,
+}
+
+/// Sets up a chart's page, as every chart does first: title and subtitle at
+/// the top left ([`draw_header`]), the footnote at the bottom left
+/// ([`draw_footnote`]), both inside the theme's margin and wrapped to the
+/// width between the margins. Returns the [`Page`], with the room left
+/// between them.
+pub fn draw_page<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    title: &str,
+    subtitle: Option<&str>,
+    footnote: Option<&str>,
+) -> Result<Page, PlotError> {
+    let (width, height) = root.dim_in_pixel();
+    let (width, height) = (width as i32, height as i32);
+    let margin = theme.margin;
+    let content_w = (width - 2 * margin).max(1);
+    let top = draw_header(root, theme, title, subtitle, (margin, margin), content_w)?;
+    let bottom = draw_footnote(root, theme, footnote, (margin, height - margin), content_w)?;
+    Ok(Page {
+        width,
+        height,
+        margin,
+        content_w,
+        top,
+        bottom,
+    })
+}
+
+/// Draws a y-axis label horizontally with its top-left corner at `at`,
+/// above the axis, where it reads more easily than turned on its side;
+/// returns the y below it where the data area may start.
+pub fn draw_y_label_above<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    label: &str,
+    at: (i32, i32),
+) -> Result<i32, PlotError> {
+    let style = theme.text(theme.axis_label, INK);
+    theme.draw_text(root, label, &style, at, HPos::Left, VPos::Top)?;
+    Ok(at.1 + (theme.axis_label * 1.5).round() as i32)
+}
+
+/// Writes "No data" in grey, at text `size`, centred on `centre`: what a
+/// chart or a panel shows when it has nothing to draw.
+pub fn draw_no_data<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    size: f64,
+    centre: (i32, i32),
+) -> Result<(), PlotError> {
+    let style = theme.text(size, MUTED);
+    theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)
+}
+
+/// The legend of a chart with a single data area (band and survival
+/// charts), placed by [`place_series_legend`] and drawn with
+/// [`SeriesLegend::draw`] once the data are drawn.
+#[derive(Clone, Debug)]
+pub struct SeriesLegend {
+    /// The legend, stacked (beside the data area) or side by side (below).
+    pub legend: Legend,
+    /// Its top-left corner; `None` when it has no entries.
+    pub origin: Option<(i32, i32)>,
+    /// Width at which a legend below the data area wraps.
+    pub max_width: i32,
+}
+
+/// Places the legend of a chart with a single data area whose top is `top`
+/// and that may reach down to `page.bottom`: to the right of the data area,
+/// one entry per row, when the legend takes at most 30 % of the canvas
+/// width; otherwise below it, entries side by side. Returns the legend and
+/// the right and bottom edges it leaves to the data area. Nothing is drawn
+/// yet, so that the legend can be drawn after the data.
+pub fn place_series_legend(
+    theme: &Theme,
+    page: &Page,
+    entries: Vec<LegendEntry>,
+    top: i32,
+) -> (SeriesLegend, i32, i32) {
+    let mut legend = Legend {
+        entries,
+        horizontal: false,
+    };
+    let (legend_w, _) = legend.size(theme, page.content_w);
+    let gap = theme.px(32.0);
+    let mut right = page.width - page.margin;
+    let mut bottom = page.bottom;
+    let mut origin = None;
+    if !legend.entries.is_empty() {
+        if legend_w <= page.width * 3 / 10 {
+            right -= legend_w + gap;
+            origin = Some((right + gap, top));
+        } else {
+            legend.horizontal = true;
+            let (_, legend_h) = legend.size(theme, page.content_w);
+            bottom -= legend_h;
+            origin = Some((page.margin, bottom));
+            bottom -= theme.px(14.0);
+        }
+    }
+    let placed = SeriesLegend {
+        legend,
+        origin,
+        max_width: page.content_w,
+    };
+    (placed, right, bottom)
+}
+
+impl SeriesLegend {
+    /// Draws the legend where [`place_series_legend`] put it (nothing
+    /// without entries).
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
+        match self.origin {
+            Some(origin) => self.legend.draw(root, theme, origin, self.max_width),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The legend entries of series drawn in order with [`series_colour`] and
+/// [`series_pattern`], one per label; `band` when each series has a band
+/// behind its line.
+pub fn series_entries<'a>(
+    labels: impl IntoIterator<Item = &'a str>,
+    band: bool,
+) -> Vec<LegendEntry> {
+    labels
+        .into_iter()
+        .enumerate()
+        .map(|(i, label)| LegendEntry {
+            label: label.to_string(),
+            colour: series_colour(i),
+            pattern: series_pattern(i),
+            band,
+        })
+        .collect()
 }
 
 /// The SVG `<desc>` of a chart: its subtitle and footnote, one per line.

@@ -15,13 +15,13 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::PlotError;
 use super::canvas::{png_with, svg_with};
 use super::style::{
-    Frame, INK, Legend, LegendEntry, MUTED, Theme, Ticks, description, draw_error, draw_footnote,
-    draw_header, draw_patterned_line, nice_axis, series_colour, series_pattern,
+    Frame, Theme, Ticks, description, draw_error, draw_no_data, draw_page, draw_patterned_line,
+    draw_y_label_above, nice_axis, place_series_legend, series_colour, series_entries,
+    series_pattern,
 };
 
 /// One Kaplan–Meier curve.
@@ -133,71 +133,21 @@ fn draw_survival<DB: DrawingBackend>(
     chart: &SurvivalChart,
     theme: &Theme,
 ) -> Result<(), PlotError> {
-    let (width, height) = root.dim_in_pixel();
-    let (width, height) = (width as i32, height as i32);
-    let m = theme.margin;
-    let content_w = (width - 2 * m).max(1);
-
-    let y = draw_header(
+    let page = draw_page(
         root,
         theme,
         &chart.title,
         chart.subtitle.as_deref(),
-        (m, m),
-        content_w,
-    )?;
-    let mut bottom = draw_footnote(
-        root,
-        theme,
         chart.footnote.as_deref(),
-        (m, height - m),
-        content_w,
     )?;
+    let m = page.margin;
 
-    // Legend: to the right if narrow enough, else below.
-    let entries: Vec<LegendEntry> = chart
-        .curves
-        .iter()
-        .enumerate()
-        .map(|(i, curve)| LegendEntry {
-            label: curve.label.clone(),
-            colour: series_colour(i),
-            pattern: series_pattern(i),
-            band: false,
-        })
-        .collect();
-    let mut legend = Legend {
-        entries,
-        horizontal: false,
-    };
-    let (legend_w, _) = legend.size(theme, content_w);
-    let gap = theme.px(32.0);
-    let mut right = width - m;
-    let top = y + (theme.axis_label * 1.5).round() as i32;
-    let mut legend_at = None;
-    if !legend.entries.is_empty() {
-        if legend_w <= width * 3 / 10 {
-            right -= legend_w + gap;
-            legend_at = Some((right + gap, top));
-        } else {
-            legend.horizontal = true;
-            let (_, legend_h) = legend.size(theme, content_w);
-            bottom -= legend_h;
-            legend_at = Some((m, bottom));
-            bottom -= theme.px(14.0);
-        }
-    }
-
-    // The y-axis label sits above the axis, horizontal.
-    let axis_style = theme.text(theme.axis_label, INK);
-    theme.draw_text(
-        root,
-        &chart.y_label,
-        &axis_style,
-        (m, y),
-        HPos::Left,
-        VPos::Top,
-    )?;
+    // The y-axis label sits above the axis, horizontal; the legend goes to
+    // the right if narrow enough, else below.
+    let top = draw_y_label_above(root, theme, &chart.y_label, (m, page.top))?;
+    let labels = chart.curves.iter().map(|curve| curve.label.as_str());
+    let (legend, right, bottom) =
+        place_series_legend(theme, &page, series_entries(labels, false), top);
 
     // The frame: time from 0 to a nice tick past the last observation,
     // survival from 0 to 1.
@@ -252,14 +202,10 @@ fn draw_survival<DB: DrawingBackend>(
     }
     if !any_data {
         let centre = frame.map_i((x.0 + x.1) / 2.0, 0.5);
-        let style = theme.text(theme.axis_label, MUTED);
-        theme.draw_text(root, "No data", &style, centre, HPos::Center, VPos::Center)?;
+        draw_no_data(root, theme, theme.axis_label, centre)?;
     }
 
-    if let Some(origin) = legend_at {
-        legend.draw(root, theme, origin, content_w)?;
-    }
-    Ok(())
+    legend.draw(root, theme)
 }
 
 #[cfg(test)]
