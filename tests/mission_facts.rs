@@ -9,6 +9,7 @@ use std::path::Path;
 use stabsim::metrics::OutcomeRule;
 use stabsim::scenario::{self, Scenario};
 use stabsim::sim::Model;
+use stabsim::stats::PairedInterval;
 
 const REPLICATES: u32 = 12;
 const TICKS: u32 = 365;
@@ -37,22 +38,21 @@ fn outcomes(file: &str, outcome: &str) -> Vec<f64> {
         .collect()
 }
 
-/// Mean of `b − a` and its 95 % t half-width.
-fn paired(a: &[f64], b: &[f64]) -> (f64, f64) {
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    // t quantile 0.975 with 11 degrees of freedom.
-    (mean, 2.201 * (var / n).sqrt())
+/// The 95 % paired t interval of `b − a`.
+fn paired(a: &[f64], b: &[f64]) -> PairedInterval {
+    let wrap = |x: &[f64]| x.iter().copied().map(Some).collect::<Vec<_>>();
+    PairedInterval::of(&wrap(a), &wrap(b), 0.95)
 }
 
 /// Asserts that `outcome` is higher under `higher` than under `lower`.
 fn assert_higher(lower: &str, higher: &str, outcome: &str) {
-    let (mean, half) = paired(&outcomes(lower, outcome), &outcomes(higher, outcome));
+    let d = paired(&outcomes(lower, outcome), &outcomes(higher, outcome));
     assert!(
-        mean - half > 0.0,
-        "{outcome}: {higher} − {lower} = {mean:.3} ± {half:.3} (95 % CI must exclude 0)"
+        d.low > 0.0,
+        "{outcome}: {higher} − {lower} = {:.3} [{:.3}, {:.3}] (95 % CI must exclude 0)",
+        d.estimate,
+        d.low,
+        d.high
     );
 }
 
@@ -123,9 +123,12 @@ fn early_incidents(boost: f64, days: u32) -> Vec<f64> {
 fn a_committed_signatory_opens_a_window_of_fewer_incidents() {
     // Before the force arrives (day 30), the only difference is the main
     // group's commitment at the signing.
-    let (mean, half) = paired(&early_incidents(0.3, 30), &early_incidents(0.0, 30));
+    let d = paired(&early_incidents(0.3, 30), &early_incidents(0.0, 30));
     assert!(
-        mean - half > 0.0,
-        "incidents in days 1-30 without − with the signing boost = {mean:.1} ± {half:.1}"
+        d.low > 0.0,
+        "incidents in days 1-30 without − with the signing boost = {:.1} [{:.1}, {:.1}]",
+        d.estimate,
+        d.low,
+        d.high
     );
 }
