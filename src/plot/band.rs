@@ -300,7 +300,7 @@ fn draw_band_chart<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::decode_png;
+    use crate::plot::style::{decode_png, has_first_series_colour};
 
     /// Three series like Epstein's civil violence model: quiescent, active
     /// and jailed citizens over 1000 ticks, with bursts of rebellion.
@@ -365,11 +365,7 @@ mod tests {
         let (w, h, pixels) = decode_png(&bytes);
         assert_eq!((w, h), (1200, 700));
         // Not blank: some pixels are coloured (orange for the first series).
-        assert!(
-            pixels
-                .chunks(3)
-                .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
-        );
+        assert!(has_first_series_colour(&pixels));
         let (w, h, _) = decode_png(&render_png(&demo_chart(), 333, 201).unwrap());
         assert_eq!((w, h), (333, 201));
     }

@@ -527,7 +527,7 @@ fn draw_multiples<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+    use crate::plot::style::{decode_png, has_first_series_colour, svg_has_words, write_sample};
 
     const MANDATES: [&str; 8] = [
         "No mission",
@@ -653,11 +653,7 @@ mod tests {
         let (w, h, pixels) = decode_png(&bytes);
         assert_eq!((w, h), (1400, 1000));
         // Orange medians (band 0) are drawn.
-        assert!(
-            pixels
-                .chunks(3)
-                .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
-        );
+        assert!(has_first_series_colour(&pixels));
         let (w, h, _) = decode_png(&render_multiples_png(&per_measure(), 640, 480).unwrap());
         assert_eq!((w, h), (640, 480));
     }

@@ -1102,6 +1102,16 @@ pub fn fitted_ticks(
     }
 }
 
+/// Whether decoded RGB `pixels` contain the first series' colour
+/// (Okabe–Ito orange, [`series_colour`]`(0)`): a chart test's check that
+/// its first series was drawn.
+#[cfg(test)]
+pub(crate) fn has_first_series_colour(pixels: &[u8]) -> bool {
+    pixels
+        .chunks(3)
+        .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
+}
+
 /// Decodes a PNG into its width, height and RGB8 pixels (tests).
 #[cfg(test)]
 pub(crate) fn decode_png(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {

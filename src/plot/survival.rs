@@ -211,7 +211,7 @@ fn draw_survival<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+    use crate::plot::style::{decode_png, has_first_series_colour, svg_has_words, write_sample};
 
     /// A Kaplan–Meier estimate from event times (`Some`) and censoring
     /// times (`None` event, run ended at `horizon`).
@@ -287,11 +287,7 @@ mod tests {
         let (w, h, pixels) = decode_png(&bytes);
         assert_eq!((w, h), (1400, 800));
         // The first curve is orange.
-        assert!(
-            pixels
-                .chunks(3)
-                .any(|p| p[0] > 200 && p[1] > 130 && p[1] < 180 && p[2] < 60)
-        );
+        assert!(has_first_series_colour(&pixels));
         let (w, h, _) = decode_png(&render_survival_png(&demo_chart(), 321, 200).unwrap());
         assert_eq!((w, h), (321, 200));
     }
