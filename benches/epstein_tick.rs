@@ -12,8 +12,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+use stabsim::epstein::state::SimState;
 use stabsim::scenario::{self, Scenario};
-use stabsim::sim::SimState;
 
 fn scenario(size: u32) -> Scenario {
     let path =

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use stabsim::model::Model;
 use stabsim::scenario;
-use stabsim::sim::Model;
 
 fn bench_year(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gaza/baseline.toml");

@@ -61,11 +61,16 @@ NEW_BIN="$ROOT/$TARGET/release/stabsim"
 [[ "$TARGET" = /* ]] && NEW_BIN="$TARGET/release/stabsim"
 
 # Both binaries run from the work tree, so scenario files and maps are the
-# same for both and only the code differs.
+# same for both and only the code differs. Each runs as $WORK/bin/stabsim
+# and writes to $WORK/run (then moved aside), because the command line is
+# recorded in the outputs.
 run_all() {
-    local bin=$1 out=$2
-    rm -rf "$out"
-    mkdir -p "$out"
+    local bin=$1 dest=$2
+    local out="$WORK/run"
+    rm -rf "$out" "$dest" "$WORK/bin"
+    mkdir -p "$out" "$WORK/bin"
+    cp "$bin" "$WORK/bin/stabsim"
+    bin="$WORK/bin/stabsim"
     "$bin" compare scenarios/gaza/baseline.toml scenarios/gaza/force_large.toml \
         scenarios/gaza/posture_military.toml scenarios/gaza/fast_exit.toml \
         -n 4 --ticks 200 --map-days 0,90,200 --threads 2 --quiet --out "$out/gaza"
@@ -75,12 +80,14 @@ run_all() {
         --quiet --out "$out/epstein"
     "$bin" run scenarios/epstein/netlogo_rebellion.toml -n 3 --ticks 200 --threads 1 \
         --quiet --out "$out/netlogo"
+    mv "$out" "$dest"
 }
 
 echo "running $REV ..." >&2
 run_all "$OLD_BIN" "$WORK/old"
 echo "running the work tree ..." >&2
 run_all "$NEW_BIN" "$WORK/new"
+rm -rf "$WORK/bin"
 
 # The manifest records wall times, the commit and the command line: drop
 # those; everything else (scenario hash, seed, files and their hashes) stays.

@@ -8,32 +8,35 @@
 //! reaction forces, local police, an external military and the
 //! humanitarian system on a map.
 //!
-//! The data flow goes one way; the modules read like a table of contents:
+//! The data flow goes one way; the modules read like a table of contents,
+//! from the shared floor up (`docs/ARCHITECTURE.md` draws the layers):
 //!
 //! * [`scenario`]: typed TOML scenarios, `extends`, validation with located errors;
+//! * [`stats`]: streaming moments, quantiles, tests and intervals;
 //! * [`world`]: the grid, maps and neighbourhood queries;
-//! * [`agents`]: citizens and cops, as struct-of-arrays populations;
-//! * [`sim`]: one replicate's state and its step, phases in a fixed order (pure: no I/O);
+//! * [`rng`]: one random stream per (seed, replicate, process);
+//! * [`metrics`]: a replicate's per-tick series and their summary over replicates;
+//! * [`epstein`]: Epstein's civil violence model, the special case (pure: no I/O);
 //! * [`mission`]: the mission model's actors and phases (pure: no I/O);
-//! * [`metrics`]: per-tick metrics and per-run outcomes;
-//! * [`stats`]: streaming moments, quantiles, the Kolmogorov–Smirnov test;
-//! * [`batch`]: seeding and Monte Carlo replicates in parallel (rayon);
+//! * [`model`]: the choice between the two, one run loop, per-run outcomes;
+//! * [`batch`]: Monte Carlo replicates in parallel (rayon), in replicate order;
 //! * [`output`]: CSV, resolved scenario, manifest, atomic writes;
 //! * [`compare`]: mandates side by side: paired differences, ranking, survival;
 //! * [`plot`]: charts with an embedded font;
 //! * [`report`]: the comparison report, self-contained HTML and Markdown;
 //! * [`validation`]: docking against reference runs of an independent implementation.
 
-pub mod agents;
 pub mod batch;
 pub mod compare;
+pub mod epstein;
 pub mod metrics;
 pub mod mission;
+pub mod model;
 pub mod output;
 pub mod plot;
 pub mod report;
+pub mod rng;
 pub mod scenario;
-pub mod sim;
 pub mod stats;
 pub mod validation;
 pub mod world;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use stabsim::metrics::RunOutcome;
+use stabsim::epstein::metrics::RunOutcome;
 use stabsim::scenario;
 use stabsim::validation::dock_outcomes;
 

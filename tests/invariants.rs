@@ -4,12 +4,12 @@
 //! in range, no NaN in the metrics.
 
 use proptest::prelude::*;
-use stabsim::agents::CitizenStatus;
+use stabsim::epstein::citizens::CitizenStatus;
+use stabsim::epstein::state::SimState;
 use stabsim::scenario::{
     ArrestRounding, CitizenStepOrder, JailCountdown, JailPlacement, JailTermRange,
     NeighbourhoodShape, Placement, Scenario, Topology,
 };
-use stabsim::sim::SimState;
 use stabsim::world::{Cell, NO_CELL};
 
 fn scenario() -> impl Strategy<Value = Scenario> {

@@ -221,7 +221,7 @@ fn check_map(theatre: &Theatre) {
 fn check_run(theatre: &Theatre) {
     let loaded = load_theatre(theatre);
     let (scenario, terrain) = (&loaded.scenario, &loaded.terrain);
-    let series = stabsim::sim::run_replicate(scenario, terrain, 0);
+    let series = stabsim::model::run_replicate(scenario, terrain, 0);
     let ticks = scenario.run.ticks as usize;
     assert_eq!(series.len(), ticks + 1);
     let citizens = |t: usize| {

@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use stabsim::metrics::OutcomeRule;
+use stabsim::model::Model;
+use stabsim::model::OutcomeRule;
 use stabsim::scenario::{self, Scenario};
-use stabsim::sim::Model;
 use stabsim::stats::PairedInterval;
 
 const REPLICATES: u32 = 12;

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use stabsim::metrics::Series;
+use stabsim::model::Model;
 use stabsim::scenario;
-use stabsim::sim::Model;
 
 const EXIT_DAY: u32 = 60;
 const WINDOW: u32 = 30;

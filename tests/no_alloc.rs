@@ -7,8 +7,8 @@ use std::cell::Cell;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use stabsim::epstein::state::SimState;
 use stabsim::scenario;
-use stabsim::sim::SimState;
 
 struct Counting;
 

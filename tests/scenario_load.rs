@@ -846,7 +846,7 @@ fn gaza_map_loads_with_its_sectors_and_crossings() {
 fn epstein_model_runs_on_the_gaza_map() {
     let scenario = ok("gaza.toml", &[]);
     let terrain = scenario.world.terrain().unwrap();
-    let series = stabsim::sim::run_replicate(&scenario, &terrain, 0);
+    let series = stabsim::model::run_replicate(&scenario, &terrain, 0);
     assert_eq!(series.len(), 6);
     let quiescent = series.row(0)[0] + series.row(0)[1] + series.row(0)[2];
     let passable = terrain.passable_cells() as f64;

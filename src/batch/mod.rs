@@ -1,7 +1,7 @@
 //! Monte Carlo batches: replicates in parallel with rayon, consumed in
 //! replicate order.
 //!
-//! Replicate i depends only on (scenario, seed, i) (see [`crate::sim::rng`]),
+//! Replicate i depends only on (scenario, seed, i) (see [`crate::rng`]),
 //! and results reach the consumer in order 0, 1, 2, … whatever the number of
 //! threads, so every aggregate (and every floating-point reduction) is the
 //! same with 1 or N threads. Replicates run in windows of a few per thread;
@@ -11,8 +11,8 @@
 use rayon::prelude::*;
 
 use crate::metrics::Series;
+use crate::model::Model;
 use crate::scenario::Scenario;
-use crate::sim::Model;
 
 /// Takes finished replicates, in replicate order.
 pub trait ReplicateSink {
@@ -131,7 +131,7 @@ mod tests {
         let terrain = crate::scenario::TerrainMap::open(20, 20);
         let mut sink = Collect::default();
         let mut last = 0;
-        let model = crate::sim::Model::new(&s, &terrain).unwrap();
+        let model = crate::model::Model::new(&s, &terrain).unwrap();
         run_batch(&model, &s, threads, &mut sink, &mut |n| last = n).unwrap();
         assert_eq!(last, 11);
         sink

@@ -3,7 +3,8 @@
 //! sketch; see [`crate::stats::QuantileSketch`]). Replicates are added in
 //! replicate order, so results do not depend on the thread count.
 
-use super::{Names, Series};
+use super::Names;
+use super::series::Series;
 use crate::stats::{QuantileSketch, RunningMoments};
 
 /// Statistics of one metric at one tick, over replicates.

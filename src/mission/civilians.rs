@@ -7,7 +7,7 @@ use rand::RngExt;
 
 use super::draw::chance;
 use super::state::{MissionState, NO_FACTION, Status, flag};
-use crate::agents::arrest_probability;
+use crate::epstein::citizens::arrest_probability;
 use crate::world::{Cell, CellIndex, NO_CELL};
 
 /// Random open cells looked at when choosing where to flee.

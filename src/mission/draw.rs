@@ -2,7 +2,7 @@
 
 use rand::RngExt;
 
-use crate::sim::rng::SimRng;
+use crate::rng::SimRng;
 
 /// A Poisson count with mean `mean` (0 for a mean ≤ 0), by inversion of
 /// the cumulative distribution. Exact for the small means the model uses
@@ -47,7 +47,7 @@ pub fn rate_from_half_life(days: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::{Stream, stream};
+    use crate::rng::{Stream, stream};
 
     #[test]
     fn poisson_mean_and_variance_match() {

@@ -7,8 +7,8 @@ use rand::RngExt;
 use super::draw::{chance, poisson};
 use super::qrf::{Incident, resolve_incident};
 use super::state::{MissionState, Perpetrator, Status, UnitKind, flag};
+use crate::rng::SimRng;
 use crate::scenario::Disarmament;
-use crate::sim::rng::SimRng;
 use crate::world::{Cell, CellIndex, Grid, Neighbourhood};
 
 impl MissionState {

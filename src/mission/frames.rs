@@ -5,8 +5,6 @@
 
 use super::field::Layer;
 use super::state::{MissionState, Status};
-use crate::metrics::{Names, Series};
-use crate::scenario::{Scenario, SectorMap, TerrainMap};
 use crate::world::Cell;
 
 /// Who holds a cell on a given day.
@@ -147,40 +145,20 @@ pub fn snapshot(s: &MissionState, incidents: &[u32]) -> MapFrame {
     }
 }
 
-/// Runs replicate `replicate` like [`super::run_replicate`] and also takes
-/// a [`MapFrame`] on day 0, every `every` days, and on the last day.
-pub fn run_replicate_with_frames(
-    scenario: &Scenario,
-    terrain: &TerrainMap,
-    sectors: Option<&SectorMap>,
-    names: &Names,
-    replicate: u64,
-    every: u32,
-) -> (Series, Vec<MapFrame>) {
-    let every = every.max(1);
-    let mut state = MissionState::new(scenario, terrain, sectors, replicate);
-    state.incident_map = Some(vec![0; state.grid.width() * state.grid.height()]);
-    let ticks = scenario.run.ticks;
-    let mut series = Series::new(names.clone(), ticks);
-    let mut row = Vec::with_capacity(names.len());
-    let mut frames = Vec::new();
-    let take = |state: &mut MissionState, frames: &mut Vec<MapFrame>| {
-        let counts = state.incident_map.as_mut().expect("recording incidents");
-        let counted = std::mem::replace(counts, vec![0; counts.len()]);
-        frames.push(snapshot(state, &counted));
-    };
-    state.metrics_into(&mut row);
-    series.push_row(&row);
-    take(&mut state, &mut frames);
-    for t in 1..=ticks {
-        state.step();
-        state.metrics_into(&mut row);
-        series.push_row(&row);
-        if t % every == 0 || t == ticks {
-            take(&mut state, &mut frames);
-        }
+impl MissionState {
+    /// Starts counting incidents per cell, for [`MissionState::take_frame`].
+    pub fn record_frames(&mut self) {
+        self.incident_map = Some(vec![0; self.grid.width() * self.grid.height()]);
     }
-    (series, frames)
+
+    /// A snapshot of today with the incidents counted since the previous
+    /// one (or since [`MissionState::record_frames`]), whose counts it
+    /// resets.
+    pub fn take_frame(&mut self) -> MapFrame {
+        let counts = self.incident_map.as_mut().expect("recording incidents");
+        let counted = std::mem::replace(counts, vec![0; counts.len()]);
+        snapshot(self, &counted)
+    }
 }
 
 #[cfg(test)]

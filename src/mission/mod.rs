@@ -38,12 +38,10 @@ pub mod state;
 
 use rand::seq::SliceRandom;
 
-pub use frames::{Control, MapFrame, run_replicate_with_frames};
+pub use frames::{Control, MapFrame};
 pub use metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
 pub use state::{MissionState, Status};
 
-use crate::metrics::{Names, Series};
-use crate::scenario::{Scenario, SectorMap, TerrainMap};
 use state::{Tally, UNIT_BIT};
 
 impl MissionState {
@@ -110,27 +108,4 @@ fn count_down(s: &mut MissionState) {
             _ => {}
         }
     }
-}
-
-/// Runs replicate `replicate` of a validated mission scenario and returns
-/// its daily metrics (day 0 = the initial state).
-pub fn run_replicate(
-    scenario: &Scenario,
-    terrain: &TerrainMap,
-    sectors: Option<&SectorMap>,
-    names: &Names,
-    replicate: u64,
-) -> Series {
-    let mut state = MissionState::new(scenario, terrain, sectors, replicate);
-    let ticks = scenario.run.ticks;
-    let mut series = Series::new(names.clone(), ticks);
-    let mut row = Vec::with_capacity(names.len());
-    state.metrics_into(&mut row);
-    series.push_row(&row);
-    for _ in 0..ticks {
-        state.step();
-        state.metrics_into(&mut row);
-        series.push_row(&row);
-    }
-    series
 }

@@ -6,9 +6,10 @@ use rand::RngExt;
 
 use super::draw::rate_from_half_life;
 use super::field::Layer;
+use crate::rng::{SimRng, Stream, stream};
+use crate::scenario::MAX_MISSION_RADIUS;
 use crate::scenario::{MissionConfig, Scenario, SectorMap, Terrain, TerrainMap};
-use crate::sim::rng::{SimRng, Stream, stream};
-use crate::world::{Cell, CellIndex, Grid, MAX_MISSION_RADIUS, NO_CELL, Neighbourhood};
+use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 
 /// A civilian agent's status. Every agent is in exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

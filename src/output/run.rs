@@ -10,7 +10,7 @@ use super::read::SummaryBands;
 use super::staging::{Staging, WrittenFile, sha256_hex};
 use super::writer::{BatchWriter, summary_csv};
 use crate::batch::{BatchError, run_batch};
-use crate::metrics::OutcomeRule;
+use crate::model::OutcomeRule;
 use crate::plot::{self, Band, BandChart, PlotError};
 use crate::scenario::{MapError, Scenario};
 use crate::stats::RunningMoments;
@@ -85,7 +85,7 @@ pub fn run_to_dir(
 
     let t = Instant::now();
     let run = &scenario.run;
-    let model = crate::sim::Model::new(scenario, &terrain)?;
+    let model = crate::model::Model::new(scenario, &terrain)?;
     let rule = OutcomeRule::for_scenario(scenario);
     let columns = rule.columns();
     let mut writer = BatchWriter::create(&staging, model.names().clone(), run.ticks, rule)?;
@@ -162,7 +162,7 @@ pub fn run_to_dir(
 pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
     let rows = u64::from(scenario.run.ticks) + 1;
     let metrics = match &scenario.mission {
-        None => crate::metrics::EPSTEIN_METRICS.len(),
+        None => crate::epstein::metrics::EPSTEIN_METRICS.len(),
         Some(m) => crate::mission::metric_names(m).len(),
     } as u64;
     let sketch =

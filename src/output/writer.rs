@@ -8,7 +8,8 @@ use std::io::{self, BufWriter};
 
 use super::staging::{HashingWriter, Staging};
 use crate::batch::ReplicateSink;
-use crate::metrics::{Names, OutcomeRule, Series, Summary, TickStats};
+use crate::metrics::{Names, Series, Summary, TickStats};
+use crate::model::OutcomeRule;
 use crate::stats::RunningMoments;
 
 type Sink = csv::Writer<HashingWriter<BufWriter<File>>>;

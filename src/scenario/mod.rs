@@ -14,3 +14,8 @@ pub use load::{load, load_str};
 pub use map::{MapError, SectorMap, TerrainMap};
 pub use mission::*;
 pub use types::*;
+
+/// Largest neighbourhood radius, in cells, of a mission scenario: the
+/// mission's neighbourhood counts pack five counts in 12-bit fields (see
+/// `world::neighbourhood`), and a Moore square of radius 31 has 3968 cells.
+pub const MAX_MISSION_RADIUS: usize = 31;

@@ -8,7 +8,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::world::MAX_MISSION_RADIUS;
+use super::MAX_MISSION_RADIUS;
 
 use super::error::{FieldPath, Location, PathSegment, ScenarioError};
 use super::{

@@ -1,13 +1,14 @@
 //! Docking: do stabsim's replicates and another implementation's runs come
 //! from the same distribution? Each per-run outcome is compared with a
 //! two-sample Kolmogorov–Smirnov test; both sides' outcomes are computed by
-//! the same function ([`crate::metrics::outcome`]) over the same ticks.
+//! the same function ([`crate::epstein::metrics::outcome`]) over the same ticks.
 
 use std::fmt::Write as _;
 
 use super::reference::ReferenceRuns;
 use crate::batch::{BatchError, ReplicateSink, run_batch};
-use crate::metrics::{RunOutcome, Series, outcome};
+use crate::epstein::metrics::{RunOutcome, outcome};
+use crate::metrics::Series;
 use crate::scenario::{MapError, Scenario};
 use crate::stats::{RunningMoments, ks_critical_d, ks_two_sample};
 
@@ -155,7 +156,7 @@ pub fn dock_outcomes(scenario: &Scenario, threads: usize) -> Result<Vec<RunOutco
         threshold: scenario.metrics.outburst_threshold,
         runs: Vec::new(),
     };
-    let model = crate::sim::Model::new(scenario, &terrain)?;
+    let model = crate::model::Model::new(scenario, &terrain)?;
     run_batch(&model, scenario, threads, &mut sink, &mut |_| {})?;
     Ok(sink.runs)
 }

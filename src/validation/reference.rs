@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::metrics::{EPSTEIN_METRICS, Series};
+use crate::epstein::metrics::EPSTEIN_METRICS;
+use crate::metrics::Series;
 
 /// Why a reference file could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::epstein::state::SimState;
 use crate::scenario::{MapError, Scenario};
-use crate::sim::SimState;
 
 /// Timing of one replicate.
 #[derive(Debug, Clone, Serialize)]

@@ -7,7 +7,7 @@
 //! asynchronous activation because it reads the live grid.
 
 use super::grid::{CELL_KINDS, Cell, CellIndex, Grid};
-use crate::scenario::NeighbourhoodShape;
+use crate::scenario::{MAX_MISSION_RADIUS, NeighbourhoodShape};
 
 /// One row of a neighbourhood: cells `start .. start + len` relative to the centre.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,10 +62,10 @@ pub struct MissionCounts {
     pub civilians: u32,
 }
 
-/// Largest neighbourhood radius [`Neighbourhood::count_mission`] supports:
-/// five 12-bit fields hold at most 4095 cells, and a Moore square of
-/// radius 31 has 3968.
-pub const MAX_MISSION_RADIUS: usize = 31;
+// [`Neighbourhood::count_mission`] packs five counts in 12-bit fields, so a
+// neighbourhood may hold at most 4095 cells: a Moore square of the largest
+// radius validation accepts has 3968.
+const _: () = assert!((2 * MAX_MISSION_RADIUS + 1).pow(2) < 1 << MISSION_BITS);
 
 const MISSION_BITS: u32 = 12;
 const MISSION_MASK: u64 = (1 << MISSION_BITS) - 1;

@@ -1,5 +1,5 @@
 //! Cops: Epstein's rule C (arrest one active citizen within vision) and
-//! rule M (move). The decision logic lives in [`crate::sim`]; this is their state.
+//! rule M (move). The decision logic lives in [`super::step`]; this is their state.
 
 use crate::world::CellIndex;
 

@@ -1,6 +1,33 @@
-//! Per-run outcomes: what one replicate amounts to after burn-in.
+//! What the Epstein model measures: its per-tick metrics and the per-run
+//! outcomes derived from them after burn-in (definitions in `docs/ODD.md`
+//! §Observation).
 
-use super::Series;
+use crate::metrics::{Names, Series, names_of};
+
+use super::state::SimState;
+
+/// Per-tick metrics of the Epstein model, in column order: citizens by
+/// status, cops on duty, and the legitimacy in force.
+pub const EPSTEIN_METRICS: [&str; 5] = ["quiescent", "active", "jailed", "cops", "legitimacy"];
+
+/// [`EPSTEIN_METRICS`] as [`Names`].
+pub fn metric_names() -> Names {
+    names_of(&EPSTEIN_METRICS)
+}
+
+impl SimState {
+    /// This tick's metrics, in the order of [`EPSTEIN_METRICS`].
+    pub fn metrics(&self) -> [f64; EPSTEIN_METRICS.len()] {
+        let (quiescent, active, jailed) = self.status_counts();
+        [
+            f64::from(quiescent),
+            f64::from(active),
+            f64::from(jailed),
+            self.cops().on_duty_count() as f64,
+            self.legitimacy(),
+        ]
+    }
+}
 
 /// Column names of `runs.csv` after `replicate`, in the order of
 /// [`RunOutcome::values`].
@@ -17,62 +44,6 @@ pub const RUN_COLUMNS: [&str; 11] = [
     "mean_waiting_time",
     "first_outburst_tick",
 ];
-
-/// How a replicate's series becomes its row of `runs.csv`: Epstein's
-/// outcomes, or the mission model's.
-#[derive(Debug, Clone)]
-pub enum OutcomeRule {
-    /// [`outcome`] with this burn-in and outburst threshold.
-    Epstein {
-        /// Ticks left out.
-        burn_in: u32,
-        /// Outburst threshold (share of citizens).
-        threshold: f64,
-    },
-    /// [`crate::mission::mission_outcome`].
-    Mission {
-        /// Ticks left out.
-        burn_in: u32,
-        /// The mission configuration (outcome definitions).
-        config: Box<crate::scenario::MissionConfig>,
-    },
-}
-
-impl OutcomeRule {
-    /// The rule for a scenario.
-    pub fn for_scenario(scenario: &crate::scenario::Scenario) -> Self {
-        match &scenario.mission {
-            None => Self::Epstein {
-                burn_in: scenario.run.burn_in,
-                threshold: scenario.metrics.outburst_threshold,
-            },
-            Some(config) => Self::Mission {
-                burn_in: scenario.run.burn_in,
-                config: Box::new(config.clone()),
-            },
-        }
-    }
-
-    /// Column names after `replicate`.
-    pub fn columns(&self) -> &'static [&'static str] {
-        match self {
-            Self::Epstein { .. } => &RUN_COLUMNS,
-            Self::Mission { .. } => &crate::mission::MISSION_RUN_COLUMNS,
-        }
-    }
-
-    /// One replicate's values, in column order; `None` where undefined.
-    pub fn values(&self, series: &Series) -> Vec<Option<f64>> {
-        match self {
-            Self::Epstein { burn_in, threshold } => {
-                outcome(series, *burn_in, *threshold).values().to_vec()
-            }
-            Self::Mission { burn_in, config } => {
-                crate::mission::mission_outcome(series, *burn_in, config)
-            }
-        }
-    }
-}
 
 /// One replicate's outcome over ticks `burn_in + 1 ..= horizon`.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,13 +142,9 @@ fn mean_gap(onsets: &[u32]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::EPSTEIN_METRICS;
 
     fn series(active: &[f64]) -> Series {
-        let mut s = Series::new(
-            crate::metrics::names_of(&EPSTEIN_METRICS),
-            active.len() as u32,
-        );
+        let mut s = Series::new(metric_names(), active.len() as u32);
         for &a in active {
             s.push_row(&[100.0 - a, a, 0.0, 5.0, 0.8]);
         }

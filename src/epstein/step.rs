@@ -12,9 +12,9 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
-use super::rng::SimRng;
+use super::citizens::{CitizenStatus, arrest_probability, is_active};
 use super::state::{COP_BIT, SimState};
-use crate::agents::{CitizenStatus, arrest_probability, is_active};
+use crate::rng::SimRng;
 use crate::scenario::{CitizenStepOrder, JailCountdown, JailPlacement, JailTermRange};
 use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 

@@ -3,9 +3,10 @@
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
+use super::citizens::{CitizenStatus, Citizens};
+use super::cops::Cops;
 use super::legitimacy::Legitimacy;
-use super::rng::{SimRng, Stream, stream};
-use crate::agents::{CitizenStatus, Citizens, Cops};
+use crate::rng::{SimRng, Stream, stream};
 use crate::scenario::{
     ArrestRounding, CitizenStepOrder, CopReduction, JailCountdown, JailPlacement, JailTermRange,
     Placement, Scenario, TerrainMap,

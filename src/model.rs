@@ -1,0 +1,207 @@
+//! The choice between the two models, made in one place: a scenario without
+//! a `[mission]` table runs Epstein's model ([`crate::epstein`]), one with
+//! it runs the mission model ([`crate::mission`]). Everything above this
+//! file (batches, outputs, comparisons, docking) sees one [`Model`]: its
+//! metric names, one run loop, and the rule that turns a run into its row
+//! of `runs.csv` ([`OutcomeRule`]). Nothing below it knows there are two.
+
+use crate::epstein::metrics::{self as epstein_metrics, RUN_COLUMNS, outcome};
+use crate::epstein::state::SimState;
+use crate::metrics::{Names, Series};
+use crate::mission::frames::MapFrame;
+use crate::mission::metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
+use crate::mission::state::MissionState;
+use crate::scenario::{MapError, MissionConfig, Scenario, SectorMap, TerrainMap};
+
+/// A scenario prepared for running replicates: its map parsed once, its
+/// model chosen (Epstein, or the mission model when `[mission]` is present)
+/// and its metric names fixed.
+#[derive(Debug, Clone)]
+pub struct Model<'a> {
+    scenario: &'a Scenario,
+    terrain: &'a TerrainMap,
+    sectors: Option<SectorMap>,
+    names: Names,
+}
+
+/// One replicate of either model, as the run loop steps it.
+enum Replicate {
+    Epstein(Box<SimState>),
+    Mission(Box<MissionState>),
+}
+
+impl Replicate {
+    fn step(&mut self) {
+        match self {
+            Self::Epstein(s) => s.step(),
+            Self::Mission(s) => s.step(),
+        }
+    }
+
+    /// Replaces `row` with this tick's metrics, in the model's column order.
+    fn metrics_into(&self, row: &mut Vec<f64>) {
+        match self {
+            Self::Epstein(s) => {
+                row.clear();
+                row.extend_from_slice(&s.metrics());
+            }
+            Self::Mission(s) => s.metrics_into(row),
+        }
+    }
+}
+
+/// Map frames recorded while a mission replicate runs: day 0, every
+/// `every` days, and the last day.
+struct FrameObserver {
+    every: u32,
+    frames: Vec<MapFrame>,
+}
+
+impl FrameObserver {
+    /// Records the frame of day `tick` (of `ticks`) if it is one to keep.
+    fn observe(&mut self, state: &mut Replicate, tick: u32, ticks: u32) {
+        let wanted = tick == 0 || tick % self.every == 0 || tick == ticks;
+        if let (true, Replicate::Mission(s)) = (wanted, state) {
+            self.frames.push(s.take_frame());
+        }
+    }
+}
+
+impl<'a> Model<'a> {
+    /// Prepares a validated scenario over its parsed terrain.
+    pub fn new(scenario: &'a Scenario, terrain: &'a TerrainMap) -> Result<Self, MapError> {
+        let (names, sectors) = match &scenario.mission {
+            None => (epstein_metrics::metric_names(), None),
+            Some(m) => (metric_names(m).into(), scenario.world.sectors()?),
+        };
+        Ok(Self {
+            scenario,
+            terrain,
+            sectors,
+            names,
+        })
+    }
+
+    /// The per-tick metric names, in column order.
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// Runs replicate `replicate` for `scenario.run.ticks` ticks and returns
+    /// its metrics for ticks 0 (initial state) to the horizon.
+    pub fn run(&self, replicate: u64) -> Series {
+        self.run_observed(replicate, None)
+    }
+
+    /// For a mission scenario, runs replicate `replicate` as [`Model::run`]
+    /// does (the same series: frames only observe the run) and also returns
+    /// map frames of day 0, every `every` days and the last day; `None` for
+    /// an Epstein scenario, which has no map frames.
+    pub fn run_with_frames(&self, replicate: u64, every: u32) -> Option<(Series, Vec<MapFrame>)> {
+        self.scenario.mission.as_ref()?;
+        let mut observer = FrameObserver {
+            every: every.max(1),
+            frames: Vec::new(),
+        };
+        let series = self.run_observed(replicate, Some(&mut observer));
+        Some((series, observer.frames))
+    }
+
+    /// The run loop of both models: build, then step to the horizon,
+    /// recording a row of metrics per tick (and frames, when observed).
+    fn run_observed(&self, replicate: u64, mut frames: Option<&mut FrameObserver>) -> Series {
+        let mut state = match &self.scenario.mission {
+            None => Replicate::Epstein(Box::new(SimState::new(
+                self.scenario,
+                self.terrain,
+                replicate,
+            ))),
+            Some(_) => Replicate::Mission(Box::new(MissionState::new(
+                self.scenario,
+                self.terrain,
+                self.sectors.as_ref(),
+                replicate,
+            ))),
+        };
+        if let (Some(_), Replicate::Mission(s)) = (&frames, &mut state) {
+            s.record_frames();
+        }
+        let ticks = self.scenario.run.ticks;
+        let mut series = Series::new(self.names.clone(), ticks);
+        let mut row = Vec::with_capacity(self.names.len());
+        for tick in 0..=ticks {
+            if tick > 0 {
+                state.step();
+            }
+            state.metrics_into(&mut row);
+            series.push_row(&row);
+            if let Some(observer) = frames.as_deref_mut() {
+                observer.observe(&mut state, tick, ticks);
+            }
+        }
+        series
+    }
+}
+
+/// Runs replicate `replicate` of a validated scenario (either model) for
+/// `scenario.run.ticks` ticks. Panics if the scenario's sector map is
+/// invalid, which validation rules out.
+pub fn run_replicate(scenario: &Scenario, terrain: &TerrainMap, replicate: u64) -> Series {
+    Model::new(scenario, terrain)
+        .expect("a validated scenario has a valid sector map")
+        .run(replicate)
+}
+
+/// How a replicate's series becomes its row of `runs.csv`: Epstein's
+/// outcomes, or the mission model's.
+#[derive(Debug, Clone)]
+pub enum OutcomeRule {
+    /// [`outcome`] with this burn-in and outburst threshold.
+    Epstein {
+        /// Ticks left out.
+        burn_in: u32,
+        /// Outburst threshold (share of citizens).
+        threshold: f64,
+    },
+    /// [`mission_outcome`].
+    Mission {
+        /// Ticks left out.
+        burn_in: u32,
+        /// The mission configuration (outcome definitions).
+        config: Box<MissionConfig>,
+    },
+}
+
+impl OutcomeRule {
+    /// The rule for a scenario.
+    pub fn for_scenario(scenario: &Scenario) -> Self {
+        match &scenario.mission {
+            None => Self::Epstein {
+                burn_in: scenario.run.burn_in,
+                threshold: scenario.metrics.outburst_threshold,
+            },
+            Some(config) => Self::Mission {
+                burn_in: scenario.run.burn_in,
+                config: Box::new(config.clone()),
+            },
+        }
+    }
+
+    /// Column names after `replicate`.
+    pub fn columns(&self) -> &'static [&'static str] {
+        match self {
+            Self::Epstein { .. } => &RUN_COLUMNS,
+            Self::Mission { .. } => &MISSION_RUN_COLUMNS,
+        }
+    }
+
+    /// One replicate's values, in column order; `None` where undefined.
+    pub fn values(&self, series: &Series) -> Vec<Option<f64>> {
+        match self {
+            Self::Epstein { burn_in, threshold } => {
+                outcome(series, *burn_in, *threshold).values().to_vec()
+            }
+            Self::Mission { burn_in, config } => mission_outcome(series, *burn_in, config),
+        }
+    }
+}
