@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::world::MAX_MISSION_RADIUS;
 
 use super::error::{FieldPath, Location, PathSegment, ScenarioError};
-use super::mission::MissionConfig;
+use super::mission::{CivilianParams, MissionConfig, PoliceParams};
 use super::params::{Accepts, Group, NAME_RULE, Params, Range, Value, no_such_variant};
 use super::types::{
     JailPlacement, LegitimacyShape, MAX_SIDE, MAX_TICKS, Scenario, Topology, UniformRange,
@@ -307,23 +307,25 @@ fn check_uniform(path: FieldPath, range: UniformRange, out: &mut Vec<Violation>)
     let before = out.len();
     check_ranges(&range, &path, out);
     if out.len() == before && range.min > range.max {
+        let (least, _) = number_range::<UniformRange>("min");
+        let (_, most) = number_range::<UniformRange>("max");
         out.push(
             Violation::new(
                 max,
                 format!(
-                    "{} is less than {path}.min = {} (expected a number in {}..=1)",
+                    "{} is less than {path}.min = {} (expected {})",
                     number(range.max),
                     number(range.min),
-                    number(range.min)
+                    numbers(range.min, most)
                 ),
             )
             .or_blame(
                 min,
                 format!(
-                    "{} is greater than {path}.max = {} (expected a number in 0..={})",
+                    "{} is greater than {path}.max = {} (expected {})",
                     number(range.min),
                     number(range.max),
-                    number(range.max)
+                    numbers(least, range.max)
                 ),
             ),
         );
@@ -461,25 +463,27 @@ fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Vio
     }
     let civ = &mission.civilians;
     if civ.trust_initial_min > civ.trust_initial_max {
+        let (_, most) = number_range::<CivilianParams>("trust_initial_max");
         out.push(Violation::new(
             FieldPath::keys(&["mission", "civilians", "trust_initial_max"]),
             format!(
-                "{} is below mission.civilians.trust_initial_min = {} (expected a number in {}..=1)",
+                "{} is below mission.civilians.trust_initial_min = {} (expected {})",
                 number(civ.trust_initial_max),
                 number(civ.trust_initial_min),
-                number(civ.trust_initial_min)
+                numbers(civ.trust_initial_min, most)
             ),
         ));
     }
     let police = &mission.police;
     if police.capability_initial > police.capability_max {
+        let (_, most) = number_range::<PoliceParams>("capability_max");
         out.push(Violation::new(
             FieldPath::keys(&["mission", "police", "capability_max"]),
             format!(
-                "{} is below mission.police.capability_initial = {} (expected a number in {}..=10)",
+                "{} is below mission.police.capability_initial = {} (expected {})",
                 number(police.capability_max),
                 number(police.capability_initial),
-                number(police.capability_initial)
+                numbers(police.capability_initial, most)
             ),
         ));
     }
@@ -590,6 +594,15 @@ fn check_ranges(group: &impl Group, path: &FieldPath, out: &mut Vec<Violation>) 
     group.list_params(&mut Params::new(Vec::new(), &mut params, false));
     for p in params {
         check_param(path.key(&p.path[0]), p.value, p.range, out);
+    }
+}
+
+/// The range of `G`'s number field `name`, from its table, for the
+/// messages of rules between fields.
+fn number_range<G: Group>(name: &str) -> (f64, f64) {
+    match G::FIELDS.iter().find(|f| f.name == name).map(|f| f.accepts) {
+        Some(Accepts::Range(Range::Number(min, max))) => (min, max),
+        _ => unreachable!("{name} is a number field of its table"),
     }
 }
 
@@ -811,6 +824,30 @@ mod tests {
         assert_eq!(
             v.message,
             "0.4 is less than citizens.risk_aversion.min = 0.6 (expected a number in 0.6..=1)"
+        );
+    }
+
+    #[test]
+    fn mission_lower_bound_above_upper_bound() {
+        let mut mission = MissionConfig::default();
+        mission.civilians.trust_initial_min = 0.6;
+        mission.civilians.trust_initial_max = 0.4;
+        mission.police.capability_initial = 0.9;
+        mission.police.capability_max = 0.5;
+        let s = Scenario {
+            mission: Some(mission),
+            ..Scenario::default()
+        };
+        let messages: Vec<String> = violations(&s)
+            .into_iter()
+            .map(|v| format!("{}: {}", v.field, v.message))
+            .collect();
+        assert_eq!(
+            messages[..2],
+            [
+                "mission.civilians.trust_initial_max: 0.4 is below mission.civilians.trust_initial_min = 0.6 (expected a number in 0.6..=1)",
+                "mission.police.capability_max: 0.5 is below mission.police.capability_initial = 0.9 (expected a number in 0.9..=10)",
+            ]
         );
     }
 
