@@ -597,8 +597,7 @@ impl MissionConfig {
     }
 
     /// [`MissionConfig::params`] of a configuration with one default
-    /// faction and contributor: every field that can exist, for looking up
-    /// what a path accepts.
+    /// faction and contributor: every numeric field that can exist.
     pub fn param_catalogue() -> Vec<Param> {
         let config = MissionConfig {
             factions: vec![Faction::default()],
