@@ -6,6 +6,7 @@ pub mod error;
 pub mod load;
 pub mod map;
 pub mod mission;
+pub mod params;
 pub mod types;
 pub mod validate;
 

@@ -12,82 +12,75 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// A whole scenario: what to simulate and for how long.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Scenario {
-    /// Short name: used for the default output folder `outputs/<name>/`.
-    /// Letters, digits, `_`, `-` and `.` only.
-    pub name: String,
-    /// One or two sentences saying what the scenario represents.
-    pub description: String,
-    /// Path of the scenario this one extends, relative to this file.
-    /// Resolved away (absent) in `scenario.resolved.toml`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extends: Option<String>,
-    /// Horizon, replicates, seed, burn-in.
-    pub run: RunConfig,
-    /// The grid: size, topology, optional map.
-    pub world: WorldConfig,
-    /// How many agents of each kind, and how they are placed.
-    pub population: PopulationConfig,
-    /// Citizens' traits and decision rule.
-    pub citizens: CitizenConfig,
-    /// Regime legitimacy L over time.
-    pub legitimacy: LegitimacyConfig,
-    /// Cops: vision, jail terms, reductions over time.
-    pub cops: CopConfig,
-    /// Rule variants (where implementations of Epstein's model differ).
-    pub rules: RulesConfig,
-    /// Definitions used by per-run outcomes.
-    pub metrics: MetricsConfig,
-    /// The stabilization mission model. Absent: the Epstein model, byte
-    /// for byte (the docking special case).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mission: Option<super::mission::MissionConfig>,
-}
+use super::params::{NAME_RULE, group};
 
-impl Default for Scenario {
-    fn default() -> Self {
-        Self {
-            name: "scenario".to_string(),
-            description: String::new(),
-            extends: None,
-            run: RunConfig::default(),
-            world: WorldConfig::default(),
-            population: PopulationConfig::default(),
-            citizens: CitizenConfig::default(),
-            legitimacy: LegitimacyConfig::default(),
-            cops: CopConfig::default(),
-            rules: RulesConfig::default(),
-            metrics: MetricsConfig::default(),
-            mission: None,
-        }
+/// Largest `run.ticks`.
+pub const MAX_TICKS: u64 = 1_000_000;
+/// Largest `run.replicates`.
+pub const MAX_REPLICATES: u64 = 10_000_000;
+/// Largest `world.width` and `world.height`.
+pub const MAX_SIDE: u64 = 10_000;
+/// Largest vision radius (citizens and cops).
+pub const MAX_VISION: u64 = 50;
+/// Largest `cops.max_jail_term`.
+pub const MAX_JAIL_TERM: u64 = 1_000_000;
+/// Largest `citizens.arrest_constant`.
+pub const MAX_ARREST_CONSTANT: f64 = 100.0;
+/// Largest seed: TOML integers are signed 64-bit, so a larger seed could not
+/// be written to `scenario.resolved.toml`.
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
+group! {
+    /// A whole scenario: what to simulate and for how long.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct Scenario {
+        /// Short name: used for the default output folder `outputs/<name>/`.
+        /// Letters, digits, `_`, `-` and `.` only.
+        name: String = "scenario".to_string(), text(NAME_RULE);
+        /// One or two sentences saying what the scenario represents.
+        description: String = String::new(), text("a string");
+        /// Path of the scenario this one extends, relative to this file.
+        /// Resolved away (absent) in `scenario.resolved.toml`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        extends: Option<String> = None, text("a path to a scenario file, relative to this one");
+        /// Horizon, replicates, seed, burn-in.
+        run: RunConfig = RunConfig::default(), table;
+        /// The grid: size, topology, optional map.
+        world: WorldConfig = WorldConfig::default(), table;
+        /// How many agents of each kind, and how they are placed.
+        population: PopulationConfig = PopulationConfig::default(), table;
+        /// Citizens' traits and decision rule.
+        citizens: CitizenConfig = CitizenConfig::default(), table;
+        /// Regime legitimacy L over time.
+        legitimacy: LegitimacyConfig = LegitimacyConfig::default(), table;
+        /// Cops: vision, jail terms, reductions over time.
+        cops: CopConfig = CopConfig::default(), table;
+        /// Rule variants (where implementations of Epstein's model differ).
+        rules: RulesConfig = RulesConfig::default(), table;
+        /// Definitions used by per-run outcomes.
+        metrics: MetricsConfig = MetricsConfig::default(), table;
+        /// The stabilization mission model. Absent: the Epstein model, byte
+        /// for byte (the docking special case).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mission: Option<super::mission::MissionConfig> = None,
+            optional_table(super::mission::MissionConfig);
     }
 }
 
-/// Horizon and Monte Carlo settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RunConfig {
-    /// Number of ticks (steps) after the initial state; range 1..=1_000_000.
-    pub ticks: u32,
-    /// Replicates in a batch; range 1..=10_000_000.
-    pub replicates: u32,
-    /// Master seed: replicate i's random streams derive from (seed, i) only.
-    pub seed: u64,
-    /// Ticks 1..=burn_in are left out of per-run outcomes; range 0..ticks.
-    pub burn_in: u32,
-}
-
-impl Default for RunConfig {
-    fn default() -> Self {
-        Self {
-            ticks: 1000,
-            replicates: 30,
-            seed: 1,
-            burn_in: 100,
-        }
+group! {
+    /// Horizon and Monte Carlo settings.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct RunConfig {
+        /// Number of ticks (steps) after the initial state; range 1..=1_000_000.
+        ticks: u32 = 1000, integer(1, MAX_TICKS);
+        /// Replicates in a batch; range 1..=10_000_000.
+        replicates: u32 = 30, integer(1, MAX_REPLICATES);
+        /// Master seed: replicate i's random streams derive from (seed, i) only.
+        seed: u64 = 1, integer(0, MAX_SEED);
+        /// Ticks 1..=burn_in are left out of per-run outcomes; range 0..ticks.
+        burn_in: u32 = 100, text("an integer in 0..run.ticks");
     }
 }
 
@@ -145,60 +138,47 @@ impl Terrain {
     }
 }
 
-/// The grid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct WorldConfig {
-    /// Cells per row; range 1..=10_000. Ignored (taken from the map) when a map is given.
-    pub width: u32,
-    /// Rows; range 1..=10_000. Ignored (taken from the map) when a map is given.
-    pub height: u32,
-    /// `torus` or `bounded`.
-    pub topology: Topology,
-    /// Optional map file, relative to the scenario file: one character per
-    /// cell, every row the same length, each character in `legend`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub map: Option<String>,
-    /// Optional inline map (the same format as a map file). The resolved
-    /// scenario stores the map inline so it is self-contained. At most one
-    /// of `map` and `map_inline` may be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub map_inline: Option<String>,
-    /// Map legend: one character → terrain.
-    pub legend: BTreeMap<String, Terrain>,
-    /// Optional sector map file, relative to the scenario file: one
-    /// character per cell, the same width and height as the terrain, each
-    /// character `-` or a key of `sector_names`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sectors: Option<String>,
-    /// Optional inline sector map (the same format as a sector file); the
-    /// resolved scenario stores the sectors inline. At most one of
-    /// `sectors` and `sectors_inline` may be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sectors_inline: Option<String>,
-    /// Sector legend: one character → sector name. `-`, unless listed, and
-    /// any character mapped to `""` mean "no sector".
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub sector_names: BTreeMap<String, String>,
-}
-
-impl Default for WorldConfig {
-    fn default() -> Self {
-        let legend = BTreeMap::from([
+group! {
+    /// The grid.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct WorldConfig {
+        /// Cells per row; range 1..=10_000. Ignored (taken from the map) when a map is given.
+        width: u32 = 40, integer(1, MAX_SIDE);
+        /// Rows; range 1..=10_000. Ignored (taken from the map) when a map is given.
+        height: u32 = 40, integer(1, MAX_SIDE);
+        /// `torus` or `bounded`.
+        topology: Topology = Topology::Torus, choice;
+        /// Optional map file, relative to the scenario file: one character per
+        /// cell, every row the same length, each character in `legend`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        map: Option<String> = None, text("a path to a map file, relative to this scenario file");
+        /// Optional inline map (the same format as a map file). The resolved
+        /// scenario stores the map inline so it is self-contained. At most one
+        /// of `map` and `map_inline` may be set.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        map_inline: Option<String> = None, text("a string: rows of map characters");
+        /// Map legend: one character → terrain.
+        legend: BTreeMap<String, Terrain> = BTreeMap::from([
             (".".to_string(), Terrain::Open),
             ("#".to_string(), Terrain::Blocked),
-        ]);
-        Self {
-            width: 40,
-            height: 40,
-            topology: Topology::Torus,
-            map: None,
-            map_inline: None,
-            legend,
-            sectors: None,
-            sectors_inline: None,
-            sector_names: BTreeMap::new(),
-        }
+        ]), legend_of(Terrain);
+        /// Optional sector map file, relative to the scenario file: one
+        /// character per cell, the same width and height as the terrain, each
+        /// character `-` or a key of `sector_names`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sectors: Option<String> = None,
+            text("a path to a sector map file, relative to this scenario file");
+        /// Optional inline sector map (the same format as a sector file); the
+        /// resolved scenario stores the sectors inline. At most one of
+        /// `sectors` and `sectors_inline` may be set.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sectors_inline: Option<String> = None, text("a string: rows of sector characters");
+        /// Sector legend: one character → sector name. `-`, unless listed, and
+        /// any character mapped to `""` mean "no sector".
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        sector_names: BTreeMap<String, String> = BTreeMap::new(),
+            legend("sector names", "a string: a sector name, or \"\" for no sector");
     }
 }
 
@@ -215,70 +195,48 @@ pub enum Placement {
     Exact,
 }
 
-/// Population sizes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PopulationConfig {
-    /// `per_cell` (Mesa) or `exact` (NetLogo).
-    pub placement: Placement,
-    /// Citizens per open cell; range 0..=1, and citizen + cop density ≤ 1.
-    pub citizen_density: f64,
-    /// Cops per open cell; range 0..=1.
-    pub cop_density: f64,
-}
-
-impl Default for PopulationConfig {
-    fn default() -> Self {
-        Self {
-            placement: Placement::PerCell,
-            citizen_density: 0.7,
-            cop_density: 0.074,
-        }
+group! {
+    /// Population sizes.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct PopulationConfig {
+        /// `per_cell` (Mesa) or `exact` (NetLogo).
+        placement: Placement = Placement::PerCell, choice;
+        /// Citizens per open cell; range 0..=1, and citizen + cop density ≤ 1.
+        citizen_density: f64 = 0.7, unit;
+        /// Cops per open cell; range 0..=1.
+        cop_density: f64 = 0.074, unit;
     }
 }
 
-/// A uniform distribution on `[min, max)`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct UniformRange {
-    /// Lower bound; range 0..=1.
-    pub min: f64,
-    /// Upper bound; range 0..=1 and ≥ `min`.
-    pub max: f64,
-}
-
-impl Default for UniformRange {
-    fn default() -> Self {
-        Self { min: 0.0, max: 1.0 }
+group! {
+    /// A uniform distribution on `[min, max)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct UniformRange {
+        /// Lower bound; range 0..=1.
+        min: f64 = 0.0, unit;
+        /// Upper bound; range 0..=1 and ≥ `min`.
+        max: f64 = 1.0, unit;
     }
 }
 
-/// Citizens (Epstein's "agents").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CitizenConfig {
-    /// Vision radius v in cells; range 1..=50. (Mesa uses the cops' vision
-    /// for citizens too; its scenarios set both to 7.)
-    pub vision: u32,
-    /// Activation threshold T: active when G − N > T; range 0..=1.
-    pub threshold: f64,
-    /// Arrest-probability constant k in P = 1 − exp(−k·f(C/A)); range 0..=100.
-    pub arrest_constant: f64,
-    /// Perceived hardship H, drawn once per citizen.
-    pub hardship: UniformRange,
-    /// Risk aversion R, drawn once per citizen.
-    pub risk_aversion: UniformRange,
-}
-
-impl Default for CitizenConfig {
-    fn default() -> Self {
-        Self {
-            vision: 7,
-            threshold: 0.1,
-            arrest_constant: 2.3,
-            hardship: UniformRange::default(),
-            risk_aversion: UniformRange::default(),
-        }
+group! {
+    /// Citizens (Epstein's "agents").
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct CitizenConfig {
+        /// Vision radius v in cells; range 1..=50. (Mesa uses the cops' vision
+        /// for citizens too; its scenarios set both to 7.)
+        vision: u32 = 7, integer(1, MAX_VISION);
+        /// Activation threshold T: active when G − N > T; range 0..=1.
+        threshold: f64 = 0.1, unit;
+        /// Arrest-probability constant k in P = 1 − exp(−k·f(C/A)); range 0..=100.
+        arrest_constant: f64 = 2.3, number(0.0, MAX_ARREST_CONSTANT);
+        /// Perceived hardship H, drawn once per citizen.
+        hardship: UniformRange = UniformRange::default(), table;
+        /// Risk aversion R, drawn once per citizen.
+        risk_aversion: UniformRange = UniformRange::default(), table;
     }
 }
 
@@ -295,73 +253,49 @@ pub enum LegitimacyShape {
     Linear,
 }
 
-/// Regime legitimacy L(t), the same for every citizen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LegitimacyConfig {
-    /// `constant`, `drop` or `linear`.
-    pub shape: LegitimacyShape,
-    /// L at tick 0; range 0..=1.
-    pub initial: f64,
-    /// L after the drop or at the end of the decline; range 0..=1.
-    pub target: f64,
-    /// Tick of the drop, or start of the linear change.
-    pub start_tick: u32,
-    /// End of the linear change; ≥ `start_tick` (used by `linear` only).
-    pub end_tick: u32,
-}
-
-impl Default for LegitimacyConfig {
-    fn default() -> Self {
-        Self {
-            shape: LegitimacyShape::Constant,
-            initial: 0.8,
-            target: 0.8,
-            start_tick: 0,
-            end_tick: 0,
-        }
+group! {
+    /// Regime legitimacy L(t), the same for every citizen.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct LegitimacyConfig {
+        /// `constant`, `drop` or `linear`.
+        shape: LegitimacyShape = LegitimacyShape::Constant, choice;
+        /// L at tick 0; range 0..=1.
+        initial: f64 = 0.8, unit;
+        /// L after the drop or at the end of the decline; range 0..=1.
+        target: f64 = 0.8, unit;
+        /// Tick of the drop, or start of the linear change.
+        start_tick: u32 = 0, integer(0, u32::MAX);
+        /// End of the linear change; ≥ `start_tick` (used by `linear` only).
+        end_tick: u32 = 0, text("an integer ≥ legitimacy.start_tick");
     }
 }
 
-/// A one-off cut in the number of cops.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CopReduction {
-    /// Tick at whose start the cut happens; range 1..=ticks.
-    pub tick: u32,
-    /// Fraction of the cops present at that tick removed (chosen uniformly
-    /// at random, rounded to the nearest whole cop); range 0..=1.
-    pub fraction: f64,
-}
-
-impl Default for CopReduction {
-    fn default() -> Self {
-        Self {
-            tick: 1,
-            fraction: 0.0,
-        }
+group! {
+    /// A one-off cut in the number of cops.
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct CopReduction {
+        /// Tick at whose start the cut happens; range 1..=ticks.
+        tick: u32 = 1, text("an integer in 1..=run.ticks");
+        /// Fraction of the cops present at that tick removed (chosen uniformly
+        /// at random, rounded to the nearest whole cop); range 0..=1.
+        fraction: f64 = 0.0, unit;
     }
 }
 
-/// Cops.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CopConfig {
-    /// Vision radius v* in cells; range 1..=50.
-    pub vision: u32,
-    /// Maximum jail term J_max in ticks; range 0..=1_000_000.
-    pub max_jail_term: u32,
-    /// Cuts in the number of cops over time, applied in tick order.
-    pub reductions: Vec<CopReduction>,
-}
-
-impl Default for CopConfig {
-    fn default() -> Self {
-        Self {
-            vision: 7,
-            max_jail_term: 1000,
-            reductions: Vec::new(),
-        }
+group! {
+    /// Cops.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct CopConfig {
+        /// Vision radius v* in cells; range 1..=50.
+        vision: u32 = 7, integer(1, MAX_VISION);
+        /// Maximum jail term J_max in ticks; range 0..=1_000_000.
+        max_jail_term: u32 = 1000, integer(0, MAX_JAIL_TERM);
+        /// Cuts in the number of cops over time, applied in tick order.
+        reductions: Vec<CopReduction> = Vec::new(),
+            tables(CopReduction, "an array of tables with `tick` and `fraction`");
     }
 }
 
@@ -432,57 +366,38 @@ pub enum CitizenStepOrder {
     MoveThenDecide,
 }
 
-/// Rule variants: where Epstein (2002), NetLogo and Mesa differ.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RulesConfig {
-    /// `von_neumann`, `moore` or `euclidean`.
-    pub neighbourhood: NeighbourhoodShape,
-    /// `none`, `floor` or `round`.
-    pub arrest_rounding: ArrestRounding,
-    /// `stay_on_cell` or `leave_grid`.
-    pub jailed: JailPlacement,
-    /// `inclusive` (0..=J) or `exclusive` (0..J).
-    pub jail_term: JailTermRange,
-    /// `at_activation` or `end_of_tick`.
-    pub jail_countdown: JailCountdown,
-    /// `decide_then_move` or `move_then_decide`.
-    pub citizen_step: CitizenStepOrder,
-    /// Cop moves onto the arrestee's cell after an arrest (NetLogo; needs
-    /// `jailed = "leave_grid"`), instead of to a random empty cell (Mesa).
-    pub cop_moves_to_arrestee: bool,
-    /// Agents move (rule M). Off: everyone stays where placed.
-    pub movement: bool,
-}
-
-impl Default for RulesConfig {
-    fn default() -> Self {
-        Self {
-            neighbourhood: NeighbourhoodShape::VonNeumann,
-            arrest_rounding: ArrestRounding::Round,
-            jailed: JailPlacement::StayOnCell,
-            jail_term: JailTermRange::Inclusive,
-            jail_countdown: JailCountdown::AtActivation,
-            citizen_step: CitizenStepOrder::DecideThenMove,
-            cop_moves_to_arrestee: false,
-            movement: true,
-        }
+group! {
+    /// Rule variants: where Epstein (2002), NetLogo and Mesa differ.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct RulesConfig {
+        /// `von_neumann`, `moore` or `euclidean`.
+        neighbourhood: NeighbourhoodShape = NeighbourhoodShape::VonNeumann, choice;
+        /// `none`, `floor` or `round`.
+        arrest_rounding: ArrestRounding = ArrestRounding::Round, choice;
+        /// `stay_on_cell` or `leave_grid`.
+        jailed: JailPlacement = JailPlacement::StayOnCell, choice;
+        /// `inclusive` (0..=J) or `exclusive` (0..J).
+        jail_term: JailTermRange = JailTermRange::Inclusive, choice;
+        /// `at_activation` or `end_of_tick`.
+        jail_countdown: JailCountdown = JailCountdown::AtActivation, choice;
+        /// `decide_then_move` or `move_then_decide`.
+        citizen_step: CitizenStepOrder = CitizenStepOrder::DecideThenMove, choice;
+        /// Cop moves onto the arrestee's cell after an arrest (NetLogo; needs
+        /// `jailed = "leave_grid"`), instead of to a random empty cell (Mesa).
+        cop_moves_to_arrestee: bool = false, flag;
+        /// Agents move (rule M). Off: everyone stays where placed.
+        movement: bool = true, flag;
     }
 }
 
-/// Definitions behind per-run outcomes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MetricsConfig {
-    /// An outburst starts at tick t when active(t) > threshold × citizens and
-    /// active(t−1) ≤ threshold × citizens; range 0..=1.
-    pub outburst_threshold: f64,
-}
-
-impl Default for MetricsConfig {
-    fn default() -> Self {
-        Self {
-            outburst_threshold: 0.05,
-        }
+group! {
+    /// Definitions behind per-run outcomes.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct MetricsConfig {
+        /// An outburst starts at tick t when active(t) > threshold × citizens and
+        /// active(t−1) ≤ threshold × citizens; range 0..=1.
+        outburst_threshold: f64 = 0.05, unit;
     }
 }

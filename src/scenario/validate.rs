@@ -11,31 +11,12 @@ use serde::de::DeserializeOwned;
 use super::MAX_MISSION_RADIUS;
 
 use super::error::{FieldPath, Location, PathSegment, ScenarioError};
-use super::{
-    ArrestRounding, CitizenStepOrder, Disarmament, FactionKind, Handover, Headquarters,
-    JailCountdown, JailPlacement, JailTermRange, LegitimacyShape, MissionConfig,
-    NeighbourhoodShape, Placement, Scenario, Terrain, Topology, UniformRange, WorldConfig,
+use super::mission::{CivilianParams, MissionConfig, PoliceParams};
+use super::params::{Accepts, Group, NAME_RULE, Params, Range, Value, no_such_variant};
+use super::types::{
+    JailPlacement, LegitimacyShape, MAX_SIDE, MAX_TICKS, Scenario, Topology, UniformRange,
+    WorldConfig,
 };
-
-/// Largest `run.ticks`.
-pub const MAX_TICKS: u64 = 1_000_000;
-/// Largest `run.replicates`.
-pub const MAX_REPLICATES: u64 = 10_000_000;
-/// Largest `world.width` and `world.height`.
-pub const MAX_SIDE: u64 = 10_000;
-/// Largest vision radius (citizens and cops).
-pub const MAX_VISION: u64 = 50;
-/// Largest `cops.max_jail_term`.
-pub const MAX_JAIL_TERM: u64 = 1_000_000;
-/// Largest `citizens.arrest_constant`.
-pub const MAX_ARREST_CONSTANT: f64 = 100.0;
-/// Largest seed: TOML integers are signed 64-bit, so a larger seed could not
-/// be written to `scenario.resolved.toml`.
-pub const MAX_SEED: u64 = i64::MAX as u64;
-
-/// What a name may contain, as stated in messages.
-const NAME_RULE: &str =
-    "a non-empty name of letters, digits, `_`, `-` and `.`, not starting with `.`";
 
 /// One failed check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,13 +75,7 @@ pub fn violations(scenario: &Scenario) -> Vec<Violation> {
     check_legitimacy(scenario, &mut out);
     check_cops(scenario, &mut out);
     check_rules(scenario, &mut out);
-    check_number(
-        FieldPath::keys(&["metrics", "outburst_threshold"]),
-        scenario.metrics.outburst_threshold,
-        0.0,
-        1.0,
-        &mut out,
-    );
+    check_ranges(&scenario.metrics, &FieldPath::keys(&["metrics"]), &mut out);
     check_torus_vision(scenario, &mut out);
     if let Some(mission) = &scenario.mission {
         check_mission(scenario, mission, &mut out);
@@ -132,21 +107,7 @@ fn check_run(scenario: &Scenario, out: &mut Vec<Violation>) {
     let run = &scenario.run;
     let ticks = FieldPath::keys(&["run", "ticks"]);
     let burn_in = FieldPath::keys(&["run", "burn_in"]);
-    check_int(ticks.clone(), run.ticks.into(), 1, MAX_TICKS, out);
-    check_int(
-        FieldPath::keys(&["run", "replicates"]),
-        run.replicates.into(),
-        1,
-        MAX_REPLICATES,
-        out,
-    );
-    check_int(
-        FieldPath::keys(&["run", "seed"]),
-        run.seed,
-        0,
-        MAX_SEED,
-        out,
-    );
+    check_ranges(run, &FieldPath::keys(&["run"]), out);
     if run.burn_in >= run.ticks {
         out.push(
             Violation::new(
@@ -171,20 +132,7 @@ fn check_run(scenario: &Scenario, out: &mut Vec<Violation>) {
 }
 
 fn check_world(world: &WorldConfig, out: &mut Vec<Violation>) {
-    check_int(
-        FieldPath::keys(&["world", "width"]),
-        world.width.into(),
-        1,
-        MAX_SIDE,
-        out,
-    );
-    check_int(
-        FieldPath::keys(&["world", "height"]),
-        world.height.into(),
-        1,
-        MAX_SIDE,
-        out,
-    );
+    check_ranges(world, &FieldPath::keys(&["world"]), out);
     out.extend(map_exclusivity_violation(world));
     out.extend(sectors_exclusivity_violation(world));
     let legend_problems = legend_violations(world);
@@ -309,8 +257,7 @@ fn check_population(scenario: &Scenario, out: &mut Vec<Violation>) {
     let citizens = FieldPath::keys(&["population", "citizen_density"]);
     let cops = FieldPath::keys(&["population", "cop_density"]);
     let before = out.len();
-    check_number(citizens.clone(), population.citizen_density, 0.0, 1.0, out);
-    check_number(cops.clone(), population.cop_density, 0.0, 1.0, out);
+    check_ranges(population, &FieldPath::keys(&["population"]), out);
     // Rounded so that 0.8 + 0.3 reads 1.1, not 1.1000000000000001.
     let sum = ((population.citizen_density + population.cop_density) * 1e12).round() / 1e12;
     if out.len() == before && sum > 1.0 {
@@ -340,27 +287,8 @@ fn check_population(scenario: &Scenario, out: &mut Vec<Violation>) {
 
 fn check_citizens(scenario: &Scenario, out: &mut Vec<Violation>) {
     let citizens = &scenario.citizens;
-    check_int(
-        FieldPath::keys(&["citizens", "vision"]),
-        citizens.vision.into(),
-        1,
-        MAX_VISION,
-        out,
-    );
-    check_number(
-        FieldPath::keys(&["citizens", "threshold"]),
-        citizens.threshold,
-        0.0,
-        1.0,
-        out,
-    );
-    check_number(
-        FieldPath::keys(&["citizens", "arrest_constant"]),
-        citizens.arrest_constant,
-        0.0,
-        MAX_ARREST_CONSTANT,
-        out,
-    );
+    // Sub-tables are not listed: each is checked below, with its rule.
+    check_ranges(citizens, &FieldPath::keys(&["citizens"]), out);
     check_uniform(
         FieldPath::keys(&["citizens", "hardship"]),
         citizens.hardship,
@@ -377,26 +305,27 @@ fn check_uniform(path: FieldPath, range: UniformRange, out: &mut Vec<Violation>)
     let min = path.key("min");
     let max = path.key("max");
     let before = out.len();
-    check_number(min.clone(), range.min, 0.0, 1.0, out);
-    check_number(max.clone(), range.max, 0.0, 1.0, out);
+    check_ranges(&range, &path, out);
     if out.len() == before && range.min > range.max {
+        let (least, _) = number_range::<UniformRange>("min");
+        let (_, most) = number_range::<UniformRange>("max");
         out.push(
             Violation::new(
                 max,
                 format!(
-                    "{} is less than {path}.min = {} (expected a number in {}..=1)",
+                    "{} is less than {path}.min = {} (expected {})",
                     number(range.max),
                     number(range.min),
-                    number(range.min)
+                    numbers(range.min, most)
                 ),
             )
             .or_blame(
                 min,
                 format!(
-                    "{} is greater than {path}.max = {} (expected a number in 0..={})",
+                    "{} is greater than {path}.max = {} (expected {})",
                     number(range.min),
                     number(range.max),
-                    number(range.max)
+                    numbers(least, range.max)
                 ),
             ),
         );
@@ -405,20 +334,7 @@ fn check_uniform(path: FieldPath, range: UniformRange, out: &mut Vec<Violation>)
 
 fn check_legitimacy(scenario: &Scenario, out: &mut Vec<Violation>) {
     let legitimacy = &scenario.legitimacy;
-    check_number(
-        FieldPath::keys(&["legitimacy", "initial"]),
-        legitimacy.initial,
-        0.0,
-        1.0,
-        out,
-    );
-    check_number(
-        FieldPath::keys(&["legitimacy", "target"]),
-        legitimacy.target,
-        0.0,
-        1.0,
-        out,
-    );
+    check_ranges(legitimacy, &FieldPath::keys(&["legitimacy"]), out);
     // `end_tick` only means something for a linear change; `drop` users set
     // `start_tick` alone and must not be forced to set `end_tick` too.
     if legitimacy.shape == LegitimacyShape::Linear && legitimacy.end_tick < legitimacy.start_tick {
@@ -443,20 +359,7 @@ fn check_legitimacy(scenario: &Scenario, out: &mut Vec<Violation>) {
 
 fn check_cops(scenario: &Scenario, out: &mut Vec<Violation>) {
     let cops = &scenario.cops;
-    check_int(
-        FieldPath::keys(&["cops", "vision"]),
-        cops.vision.into(),
-        1,
-        MAX_VISION,
-        out,
-    );
-    check_int(
-        FieldPath::keys(&["cops", "max_jail_term"]),
-        cops.max_jail_term.into(),
-        0,
-        MAX_JAIL_TERM,
-        out,
-    );
+    check_ranges(cops, &FieldPath::keys(&["cops"]), out);
     let reductions = FieldPath::keys(&["cops", "reductions"]);
     let ticks = scenario.run.ticks;
     for (i, reduction) in cops.reductions.iter().enumerate() {
@@ -481,13 +384,7 @@ fn check_cops(scenario: &Scenario, out: &mut Vec<Violation>) {
                 ),
             );
         }
-        check_number(
-            reductions.index(i).key("fraction"),
-            reduction.fraction,
-            0.0,
-            1.0,
-            out,
-        );
+        check_ranges(reduction, &reductions.index(i), out);
     }
 }
 
@@ -562,34 +459,31 @@ fn check_torus_vision(scenario: &Scenario, out: &mut Vec<Violation>) {
 /// usable as output columns, and the few consistency rules between fields.
 fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Violation>) {
     for p in mission.params() {
-        let path = param_path(&p.path);
-        if p.integer {
-            check_int(path, p.value as u64, p.min as u64, p.max as u64, out);
-        } else {
-            check_number(path, p.value, p.min, p.max, out);
-        }
+        check_param(param_path(&p.path), p.value, p.range, out);
     }
     let civ = &mission.civilians;
     if civ.trust_initial_min > civ.trust_initial_max {
+        let (_, most) = number_range::<CivilianParams>("trust_initial_max");
         out.push(Violation::new(
             FieldPath::keys(&["mission", "civilians", "trust_initial_max"]),
             format!(
-                "{} is below mission.civilians.trust_initial_min = {} (expected a number in {}..=1)",
+                "{} is below mission.civilians.trust_initial_min = {} (expected {})",
                 number(civ.trust_initial_max),
                 number(civ.trust_initial_min),
-                number(civ.trust_initial_min)
+                numbers(civ.trust_initial_min, most)
             ),
         ));
     }
     let police = &mission.police;
     if police.capability_initial > police.capability_max {
+        let (_, most) = number_range::<PoliceParams>("capability_max");
         out.push(Violation::new(
             FieldPath::keys(&["mission", "police", "capability_max"]),
             format!(
-                "{} is below mission.police.capability_initial = {} (expected a number in {}..=10)",
+                "{} is below mission.police.capability_initial = {} (expected {})",
                 number(police.capability_max),
                 number(police.capability_initial),
-                number(police.capability_initial)
+                numbers(police.capability_initial, most)
             ),
         ));
     }
@@ -693,53 +587,31 @@ fn param_path(parts: &[String]) -> FieldPath {
     path
 }
 
-/// What a `mission.*` field accepts, from the parameter catalogue, or for
-/// the few fields that are not numbers.
-fn mission_expected(pattern: &str) -> Option<String> {
-    let table = [
-        "mission",
-        "mission.population",
-        "mission.mandate",
-        "mission.civilians",
-        "mission.legitimacy",
-        "mission.fighters",
-        "mission.factions[]",
-        "mission.forces",
-        "mission.contributors[]",
-        "mission.qrf",
-        "mission.police",
-        "mission.external",
-        "mission.humanitarian",
-        "mission.outcomes",
-    ];
-    if table.contains(&pattern) {
-        return Some("a table".to_string());
+/// Checks the numeric fields of `group`, whose path is `path`, against
+/// their ranges, in declaration order; sub-tables are left to the caller.
+fn check_ranges(group: &impl Group, path: &FieldPath, out: &mut Vec<Violation>) {
+    let mut params = Vec::new();
+    group.list_params(&mut Params::new(Vec::new(), &mut params, false));
+    for p in params {
+        check_param(path.key(&p.path[0]), p.value, p.range, out);
     }
-    let text = match pattern {
-        "mission.factions" | "mission.contributors" => "an array of tables".to_string(),
-        "mission.factions[].name" | "mission.contributors[].name" => NAME_RULE.to_string(),
-        "mission.factions[].kind" => enum_choice::<FactionKind>(),
-        "mission.mandate.disarmament" => enum_choice::<Disarmament>(),
-        "mission.mandate.handover" => enum_choice::<Handover>(),
-        "mission.mandate.headquarters" => enum_choice::<Headquarters>(),
-        "mission.mandate.pmc_lethal"
-        | "mission.mandate.unsc_mandate"
-        | "mission.external.enabled"
-        | "mission.contributors[].refuses_forced_disarmament" => "true or false".to_string(),
-        _ => {
-            let catalogue = MissionConfig::param_catalogue();
-            let p = catalogue.iter().find(|p| {
-                let joined = p.path.join(".").replace("[0]", "[]");
-                joined == pattern
-            })?;
-            if p.integer {
-                ints(p.min as u64, p.max as u64)
-            } else {
-                numbers(p.min, p.max)
-            }
-        }
-    };
-    Some(text)
+}
+
+/// The range of `G`'s number field `name`, from its table, for the
+/// messages of rules between fields.
+fn number_range<G: Group>(name: &str) -> (f64, f64) {
+    match G::FIELDS.iter().find(|f| f.name == name).map(|f| f.accepts) {
+        Some(Accepts::Range(Range::Number(min, max))) => (min, max),
+        _ => unreachable!("{name} is a number field of its table"),
+    }
+}
+
+fn check_param(path: FieldPath, value: Value, range: Range, out: &mut Vec<Violation>) {
+    match (value, range) {
+        (Value::Integer(v), Range::Integer(min, max)) => check_int(path, v, min, max, out),
+        (Value::Number(v), Range::Number(min, max)) => check_number(path, v, min, max, out),
+        _ => unreachable!("group! lists each value with a range of its kind"),
+    }
 }
 
 fn check_int(path: FieldPath, value: u64, min: u64, max: u64, out: &mut Vec<Violation>) {
@@ -810,15 +682,13 @@ fn group(n: u64) -> String {
 /// "unknown variant" message for a value no variant has, so that this list
 /// can never drift from the `rename_all` attributes in `types.rs`.
 pub fn variant_names<T: DeserializeOwned>() -> Vec<String> {
-    let probe = serde::de::value::StrDeserializer::<serde::de::value::Error>::new("\u{0}");
-    match T::deserialize(probe) {
-        Ok(_) => Vec::new(),
-        Err(e) => {
-            let text = e.to_string();
-            let list = text.split_once("expected").map_or("", |(_, rest)| rest);
-            backticked(list)
-        }
-    }
+    names_in_error(&no_such_variant::<T>())
+}
+
+/// The names listed after "expected" in serde's "unknown variant" error.
+fn names_in_error(error: &str) -> Vec<String> {
+    let list = error.split_once("expected").map_or("", |(_, rest)| rest);
+    backticked(list)
 }
 
 /// The words between backticks in `text`: serde quotes names that way.
@@ -841,110 +711,46 @@ pub(crate) fn one_of(names: &[String]) -> String {
     }
 }
 
-fn enum_choice<T: DeserializeOwned>() -> String {
-    one_of(&variant_names::<T>())
-}
-
 /// What the field at `path` accepts, e.g. `an integer in 1..=50`, as stated
 /// in the `(expected …)` of type errors. `None` for a path that is not a
-/// field. Bounds that depend on other fields are named, not computed.
+/// field. Read from the parameter tables ([`Group::FIELDS`]), following the
+/// path from the scenario root; bounds that depend on other fields are
+/// named, not computed.
 pub fn expected(path: &FieldPath) -> Option<String> {
-    let pattern = pattern(path);
-    let unit = "a number in 0..=1".to_string();
-    Some(match pattern.as_str() {
-        ""
-        | "run"
-        | "world"
-        | "population"
-        | "citizens"
-        | "legitimacy"
-        | "cops"
-        | "rules"
-        | "metrics"
-        | "citizens.hardship"
-        | "citizens.risk_aversion"
-        | "cops.reductions[]" => "a table".to_string(),
-        "name" => NAME_RULE.to_string(),
-        "description" => "a string".to_string(),
-        "extends" => "a path to a scenario file, relative to this one".to_string(),
-        "run.ticks" => ints(1, MAX_TICKS),
-        "run.replicates" => ints(1, MAX_REPLICATES),
-        "run.seed" => ints(0, MAX_SEED),
-        "run.burn_in" => "an integer in 0..run.ticks".to_string(),
-        "world.width" | "world.height" => ints(1, MAX_SIDE),
-        "world.topology" => enum_choice::<Topology>(),
-        "world.map" => "a path to a map file, relative to this scenario file".to_string(),
-        "world.map_inline" => "a string: rows of map characters".to_string(),
-        "world.legend" => format!(
-            "a table of one-character keys to {}",
-            enum_choice::<Terrain>()
-        ),
-        "world.legend.*" => enum_choice::<Terrain>(),
-        "world.sectors" => {
-            "a path to a sector map file, relative to this scenario file".to_string()
-        }
-        "world.sectors_inline" => "a string: rows of sector characters".to_string(),
-        "world.sector_names" => "a table of one-character keys to sector names".to_string(),
-        "world.sector_names.*" => "a string: a sector name, or \"\" for no sector".to_string(),
-        "population.placement" => enum_choice::<Placement>(),
-        "population.citizen_density" | "population.cop_density" => unit,
-        "citizens.vision" | "cops.vision" => ints(1, MAX_VISION),
-        "citizens.threshold" => unit,
-        "citizens.arrest_constant" => numbers(0.0, MAX_ARREST_CONSTANT),
-        "citizens.hardship.min"
-        | "citizens.hardship.max"
-        | "citizens.risk_aversion.min"
-        | "citizens.risk_aversion.max" => unit,
-        "legitimacy.shape" => enum_choice::<LegitimacyShape>(),
-        "legitimacy.initial" | "legitimacy.target" => unit,
-        "legitimacy.start_tick" => ints(0, u64::from(u32::MAX)),
-        "legitimacy.end_tick" => "an integer ≥ legitimacy.start_tick".to_string(),
-        "cops.max_jail_term" => ints(0, MAX_JAIL_TERM),
-        "cops.reductions" => "an array of tables with `tick` and `fraction`".to_string(),
-        "cops.reductions[].tick" => "an integer in 1..=run.ticks".to_string(),
-        "cops.reductions[].fraction" => unit,
-        "rules.neighbourhood" => enum_choice::<NeighbourhoodShape>(),
-        "rules.arrest_rounding" => enum_choice::<ArrestRounding>(),
-        "rules.jailed" => enum_choice::<JailPlacement>(),
-        "rules.jail_term" => enum_choice::<JailTermRange>(),
-        "rules.jail_countdown" => enum_choice::<JailCountdown>(),
-        "rules.citizen_step" => enum_choice::<CitizenStepOrder>(),
-        "rules.cop_moves_to_arrestee" | "rules.movement" => "true or false".to_string(),
-        "metrics.outburst_threshold" => unit,
-        other => return mission_expected(other),
-    })
+    let mut accepts = Accepts::Table(Scenario::FIELDS);
+    for segment in &path.0 {
+        accepts = match (accepts, segment) {
+            (Accepts::Table(fields), PathSegment::Key(key)) => {
+                fields.iter().find(|f| f.name == key)?.accepts
+            }
+            (Accepts::Tables(_, fields), PathSegment::Index(_)) => Accepts::Table(fields),
+            (Accepts::Legend(_, value), PathSegment::Key(_)) => *value,
+            _ => return None,
+        };
+    }
+    Some(describe(accepts))
 }
 
-/// `path` with array indices as `[]` and legend keys as `*`, to look up in
-/// [`expected`].
-fn pattern(path: &FieldPath) -> String {
-    let is_legend_key = path.0.len() == 3
-        && path.0[0] == PathSegment::Key("world".to_string())
-        && (path.0[1] == PathSegment::Key("legend".to_string())
-            || path.0[1] == PathSegment::Key("sector_names".to_string()));
-    let mut out = String::new();
-    for (i, segment) in path.0.iter().enumerate() {
-        match segment {
-            PathSegment::Index(_) => out.push_str("[]"),
-            PathSegment::Key(key) => {
-                if i > 0 {
-                    out.push('.');
-                }
-                if is_legend_key && i == 2 {
-                    out.push('*');
-                } else {
-                    out.push_str(key);
-                }
-            }
-        }
+/// What `accepts` accepts, in the words of messages.
+fn describe(accepts: Accepts) -> String {
+    match accepts {
+        Accepts::Range(Range::Number(min, max)) => numbers(min, max),
+        Accepts::Range(Range::Integer(min, max)) => ints(min, max),
+        Accepts::Text(text) => text.to_string(),
+        Accepts::Choice(error) => one_of(&names_in_error(&error())),
+        Accepts::Table(_) => "a table".to_string(),
+        Accepts::Tables(text, _) => text.to_string(),
+        Accepts::Legend(what, value) => format!(
+            "a table of one-character keys to {}",
+            what.map_or_else(|| describe(*value), str::to_string)
+        ),
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::CopReduction;
+    use crate::scenario::types::{CopReduction, NeighbourhoodShape, Terrain};
 
     fn first(scenario: &Scenario) -> Violation {
         violations(scenario)
@@ -1018,6 +824,30 @@ mod tests {
         assert_eq!(
             v.message,
             "0.4 is less than citizens.risk_aversion.min = 0.6 (expected a number in 0.6..=1)"
+        );
+    }
+
+    #[test]
+    fn mission_lower_bound_above_upper_bound() {
+        let mut mission = MissionConfig::default();
+        mission.civilians.trust_initial_min = 0.6;
+        mission.civilians.trust_initial_max = 0.4;
+        mission.police.capability_initial = 0.9;
+        mission.police.capability_max = 0.5;
+        let s = Scenario {
+            mission: Some(mission),
+            ..Scenario::default()
+        };
+        let messages: Vec<String> = violations(&s)
+            .into_iter()
+            .map(|v| format!("{}: {}", v.field, v.message))
+            .collect();
+        assert_eq!(
+            messages[..2],
+            [
+                "mission.civilians.trust_initial_max: 0.4 is below mission.civilians.trust_initial_min = 0.6 (expected a number in 0.6..=1)",
+                "mission.police.capability_max: 0.5 is below mission.police.capability_initial = 0.9 (expected a number in 0.9..=10)",
+            ]
         );
     }
 
