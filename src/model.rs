@@ -9,7 +9,7 @@ use crate::epstein::metrics::{self as epstein_metrics, RUN_COLUMNS, outcome};
 use crate::epstein::state::SimState;
 use crate::metrics::{Names, Series};
 use crate::mission::frames::MapFrame;
-use crate::mission::metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
+use crate::mission::metrics::{self as mission_metrics, MISSION_RUN_COLUMNS, mission_outcome};
 use crate::mission::state::MissionState;
 use crate::scenario::{MapError, MissionConfig, Scenario, SectorMap, TerrainMap};
 
@@ -70,15 +70,15 @@ impl FrameObserver {
 impl<'a> Model<'a> {
     /// Prepares a validated scenario over its parsed terrain.
     pub fn new(scenario: &'a Scenario, terrain: &'a TerrainMap) -> Result<Self, MapError> {
-        let (names, sectors) = match &scenario.mission {
-            None => (epstein_metrics::metric_names(), None),
-            Some(m) => (metric_names(m).into(), scenario.world.sectors()?),
+        let sectors = match &scenario.mission {
+            None => None,
+            Some(_) => scenario.world.sectors()?,
         };
         Ok(Self {
             scenario,
             terrain,
             sectors,
-            names,
+            names: metric_names(scenario),
         })
     }
 
@@ -140,6 +140,14 @@ impl<'a> Model<'a> {
             }
         }
         series
+    }
+}
+
+/// The per-tick metric names of a scenario's model, in column order.
+pub fn metric_names(scenario: &Scenario) -> Names {
+    match &scenario.mission {
+        None => epstein_metrics::metric_names(),
+        Some(m) => mission_metrics::metric_names(m).into(),
     }
 }
 

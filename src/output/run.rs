@@ -161,10 +161,7 @@ pub fn run_to_dir(
 /// finished series waiting to be consumed.
 pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
     let rows = u64::from(scenario.run.ticks) + 1;
-    let metrics = match &scenario.mission {
-        None => crate::epstein::metrics::EPSTEIN_METRICS.len(),
-        Some(m) => crate::mission::metric_names(m).len(),
-    } as u64;
+    let metrics = crate::model::metric_names(scenario).len() as u64;
     let sketch =
         crate::stats::QuantileSketch::with_capacity(crate::metrics::SUMMARY_SKETCH_CAPACITY)
             .memory_bound_bytes() as u64;
