@@ -14,20 +14,31 @@
 //!   distribution?
 //! * [`PairedInterval`], [`t_critical`]: paired differences with Student t
 //!   intervals (common random numbers);
-//! * [`KaplanMeier`]: survival curves of right-censored times.
+//! * [`KaplanMeier`]: survival curves of right-censored times, with
+//!   Greenwood log-log bands, restricted mean survival times and the
+//!   log-rank test;
+//! * [`PairedProportions`]: paired yes/no outcomes, Newcombe's interval
+//!   and McNemar's exact test;
+//! * [`holm`], [`benjamini_hochberg`]: p-values adjusted for multiple
+//!   comparisons.
 //!
-//! Only the standard library is used.
+//! Distribution functions come from `statrs`; every routine is checked
+//! against R's output or a published worked example.
 
+mod adjust;
 mod ks;
 mod moments;
 mod paired;
+mod proportions;
 mod quantile;
 mod sketch;
 mod survival;
 
+pub use adjust::{benjamini_hochberg, holm};
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
 pub use moments::RunningMoments;
 pub use paired::{PairedInterval, t_central_probability, t_critical};
+pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};
 pub use quantile::quantile_sorted;
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};
-pub use survival::{KaplanMeier, Observation};
+pub use survival::{BandStep, KaplanMeier, LogRank, Observation, RiskRow, Rmst, log_rank};
