@@ -19,12 +19,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::PlotError;
+use super::axis::{Frame, Ticks, nice_axis, snug_axis};
 use super::canvas::{png_with, svg_with};
-use super::style::{
-    AXIS, Frame, GRID, INK, MUTED, OKABE_ITO, Theme, Ticks, description, draw_error, draw_no_data,
-    draw_page, ellipsize, nice_axis, snug_axis,
-};
+use super::error::{PlotError, draw_error};
+use super::page::{description, draw_no_data, draw_page};
+use super::style::{AXIS, GRID, INK, MUTED, OKABE_ITO, Theme, ellipsize};
 
 /// Which direction of a difference is an improvement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -631,7 +630,7 @@ fn draw_forest<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::plot::canvas::BITMAP;
-    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+    use crate::plot::testing::{decode_png, svg_has_words, write_sample};
 
     const MANDATES: [&str; 20] = [
         "Observer mission",
