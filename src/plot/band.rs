@@ -14,7 +14,7 @@ use super::axis::{Frame, Ticks, nice_step};
 use super::canvas::{png_with, svg_with};
 use super::error::PlotError;
 use super::legend::{place_series_legend, series_entries};
-use super::page::{draw_no_data, draw_page, draw_y_label_above};
+use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
 use super::series::{Band, draw_bands, draw_line, x_range};
 use super::style::{Theme, series_colour, series_pattern};
 
@@ -55,29 +55,10 @@ pub fn replicate_footnote(replicates: usize) -> String {
 impl BandChart {
     /// Checks that every band has one value per x.
     pub fn validate(&self) -> Result<(), PlotError> {
-        let expected = self.x.len();
         for band in &self.bands {
-            for (field, values) in [("p05", &band.p05), ("p50", &band.p50), ("p95", &band.p95)] {
-                if values.len() != expected {
-                    return Err(PlotError::LengthMismatch {
-                        series: band.label.clone(),
-                        field,
-                        expected,
-                        found: values.len(),
-                    });
-                }
-            }
+            band.check_length(self.x.len(), &band.label)?;
         }
         Ok(())
-    }
-
-    /// Plain-text description for the SVG `<desc>`: subtitle and footnote.
-    fn description(&self) -> String {
-        [self.subtitle.as_deref(), self.footnote.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\n")
     }
 }
 
@@ -97,7 +78,7 @@ pub fn render_svg(chart: &BandChart, width: u32, height: u32) -> Result<String, 
         width,
         height,
         &chart.title,
-        &chart.description(),
+        &description(chart.subtitle.as_deref(), chart.footnote.as_deref()),
         |root, surface| draw_band_chart(root, chart, &Theme::for_canvas(width, height).on(surface)),
     )
 }

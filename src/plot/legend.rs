@@ -55,32 +55,13 @@ impl Legend {
     /// Top-left corner of each entry relative to the legend, and the
     /// legend's size.
     fn layout(&self, theme: &Theme, max_width: i32) -> (Vec<(i32, i32)>, (i32, i32)) {
-        let row = Self::row_height(theme);
-        let gap = theme.px(28.0);
-        let mut positions = Vec::with_capacity(self.entries.len());
-        let (mut x, mut y, mut width) = (0, 0, 0);
-        for entry in &self.entries {
-            let w = Self::entry_width(entry, theme);
-            if self.horizontal {
-                if x > 0 && x + w > max_width {
-                    x = 0;
-                    y += row;
-                }
-                positions.push((x, y));
-                width = width.max(x + w);
-                x += w + gap;
-            } else {
-                positions.push((0, y));
-                width = width.max(w);
-                y += row;
-            }
+        let widths = self.entries.iter().map(|e| Self::entry_width(e, theme));
+        if self.horizontal {
+            return flow(theme, widths, max_width);
         }
-        let height = match (self.horizontal, self.entries.is_empty()) {
-            (_, true) => 0,
-            (true, false) => y + row,
-            (false, false) => y,
-        };
-        (positions, (width, height))
+        let (row, n) = (Self::row_height(theme), self.entries.len() as i32);
+        let positions = (0..n).map(|i| (0, i * row)).collect();
+        (positions, (widths.max().unwrap_or(0), n * row))
     }
 
     /// Draws the legend with its top-left corner at `origin` (pixels, on a
@@ -127,6 +108,30 @@ impl Legend {
         }
         Ok(())
     }
+}
+
+/// Lays out boxes `widths` wide as a legend below a chart: left to right,
+/// a gap apart, wrapping before `max_width` onto rows a legend row high.
+/// Returns each box's top-left corner and the size of the whole.
+pub fn flow(
+    theme: &Theme,
+    widths: impl IntoIterator<Item = i32>,
+    max_width: i32,
+) -> (Vec<(i32, i32)>, (i32, i32)) {
+    let (row, gap) = (Legend::row_height(theme), theme.px(28.0));
+    let (mut x, mut y, mut width) = (0, 0, 0);
+    let mut positions = Vec::new();
+    for w in widths {
+        if x > 0 && x + w > max_width {
+            x = 0;
+            y += row;
+        }
+        positions.push((x, y));
+        width = width.max(x + w);
+        x += w + gap;
+    }
+    let height = if positions.is_empty() { 0 } else { y + row };
+    (positions, (width, height))
 }
 
 /// The legend of a chart with a single data area (band and survival

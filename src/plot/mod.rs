@@ -38,8 +38,8 @@
 //! * [`map`]: raster maps of the grid, categorical or continuous (viridis),
 //!   panels side by side ([`MapChart`], [`render_map_png`],
 //!   [`render_map_svg`], [`render_map_rgb`]);
-//! * [`gif`](mod@gif): an animated map, one [`MapChart`] per frame
-//!   ([`render_gif`]).
+//! * [`gif`](mod@gif): an animated map, one [`MapChart`] per frame, each
+//!   drawn by [`map`] ([`render_gif`]).
 
 pub mod axis;
 pub mod band;

@@ -21,7 +21,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::{Frame, Ticks, fitted_ticks, snug_axis};
 use super::canvas::{png_with, svg_with};
 use super::error::{PlotError, draw_error};
-use super::legend::{Legend, LegendEntry};
+use super::legend::{Legend, LegendEntry, series_entries};
 use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
 use super::series::{Band, draw_bands, draw_line, x_range};
 use super::style::{
@@ -78,17 +78,7 @@ impl SmallMultiples {
         let expected = self.x.len();
         for panel in &self.panels {
             for band in &panel.bands {
-                for (field, values) in [("p05", &band.p05), ("p50", &band.p50), ("p95", &band.p95)]
-                {
-                    if values.len() != expected {
-                        return Err(PlotError::LengthMismatch {
-                            series: format!("{} / {}", panel.title, band.label),
-                            field,
-                            expected,
-                            found: values.len(),
-                        });
-                    }
-                }
+                band.check_length(expected, &format!("{} / {}", panel.title, band.label))?;
             }
             if let Some(reference) = &panel.reference {
                 if reference.len() != expected {
@@ -208,23 +198,17 @@ fn legend_entries(chart: &SmallMultiples) -> Vec<LegendEntry> {
         .map(|p| p.bands.len())
         .max()
         .unwrap_or(0);
-    let mut entries: Vec<LegendEntry> = (0..count)
-        .map(|k| {
-            let fallback = || {
-                chart
-                    .panels
-                    .iter()
-                    .find_map(|p| p.bands.get(k).map(|b| b.label.clone()))
-                    .unwrap_or_default()
-            };
-            LegendEntry {
-                label: chart.legend.get(k).cloned().unwrap_or_else(fallback),
-                colour: series_colour(k),
-                pattern: series_pattern(k),
-                band: true,
-            }
+    let labels: Vec<String> = (0..count)
+        .map(|k| match chart.legend.get(k) {
+            Some(label) => label.clone(),
+            None => chart
+                .panels
+                .iter()
+                .find_map(|p| p.bands.get(k).map(|b| b.label.clone()))
+                .unwrap_or_default(),
         })
         .collect();
+    let mut entries = series_entries(labels.iter().map(String::as_str), true);
     let any_reference = chart.panels.iter().any(|p| p.reference.is_some());
     if let (Some(label), true) = (&chart.reference_label, any_reference) {
         entries.push(LegendEntry {

@@ -25,6 +25,24 @@ pub struct Band {
     pub p95: Vec<f64>,
 }
 
+impl Band {
+    /// Checks that each vector has `expected` values (one per x); an error
+    /// names the series `series`.
+    pub fn check_length(&self, expected: usize, series: &str) -> Result<(), PlotError> {
+        for (field, values) in [("p05", &self.p05), ("p50", &self.p50), ("p95", &self.p95)] {
+            if values.len() != expected {
+                return Err(PlotError::LengthMismatch {
+                    series: series.to_string(),
+                    field,
+                    expected,
+                    found: values.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Maximal runs of consecutive indices for which `ok` holds.
 pub fn runs(len: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
