@@ -10,29 +10,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::PlotError;
+use super::axis::{Frame, Ticks, nice_step};
 use super::canvas::{png_with, svg_with};
-use super::style::{
-    Frame, Theme, Ticks, draw_error, draw_no_data, draw_page, draw_patterned_line,
-    draw_y_label_above, nice_step, place_series_legend, series_colour, series_entries,
-    series_pattern,
-};
-
-/// One series: a median line and a 5–95 % band over replicates.
-///
-/// Each vector has one value per x of the chart; non-finite values (NaN,
-/// ±∞) are gaps.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Band {
-    /// Name shown in the legend.
-    pub label: String,
-    /// 5th percentile over replicates (lower edge of the band).
-    pub p05: Vec<f64>,
-    /// Median over replicates (the line).
-    pub p50: Vec<f64>,
-    /// 95th percentile over replicates (upper edge of the band).
-    pub p95: Vec<f64>,
-}
+use super::error::PlotError;
+use super::legend::{place_series_legend, series_entries};
+use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
+use super::series::{Band, draw_bands, draw_line, x_range};
+use super::style::{Theme, series_colour, series_pattern};
 
 /// A chart of several bands over a common x axis.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,29 +55,10 @@ pub fn replicate_footnote(replicates: usize) -> String {
 impl BandChart {
     /// Checks that every band has one value per x.
     pub fn validate(&self) -> Result<(), PlotError> {
-        let expected = self.x.len();
         for band in &self.bands {
-            for (field, values) in [("p05", &band.p05), ("p50", &band.p50), ("p95", &band.p95)] {
-                if values.len() != expected {
-                    return Err(PlotError::LengthMismatch {
-                        series: band.label.clone(),
-                        field,
-                        expected,
-                        found: values.len(),
-                    });
-                }
-            }
+            band.check_length(self.x.len(), &band.label)?;
         }
         Ok(())
-    }
-
-    /// Plain-text description for the SVG `<desc>`: subtitle and footnote.
-    fn description(&self) -> String {
-        [self.subtitle.as_deref(), self.footnote.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\n")
     }
 }
 
@@ -113,49 +78,9 @@ pub fn render_svg(chart: &BandChart, width: u32, height: u32) -> Result<String, 
         width,
         height,
         &chart.title,
-        &chart.description(),
+        &description(chart.subtitle.as_deref(), chart.footnote.as_deref()),
         |root, surface| draw_band_chart(root, chart, &Theme::for_canvas(width, height).on(surface)),
     )
-}
-
-/// Maximal runs of consecutive indices for which `ok` holds.
-fn runs(len: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for i in 0..=len {
-        match (start, i < len && ok(i)) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The x range: the data's, or some room around a single value. An end
-/// close to a nice tick is extended to it (0–999 shows as 0–1000).
-fn x_range(x: &[f64], target_ticks: usize) -> (f64, f64) {
-    let finite = x.iter().copied().filter(|v| v.is_finite());
-    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    if !(lo.is_finite() && hi.is_finite()) {
-        return (0.0, 1.0);
-    }
-    if hi <= lo {
-        let pad = (lo.abs() * 0.1).max(1.0);
-        return (lo - pad, hi + pad);
-    }
-    let step = nice_step((hi - lo) / target_ticks.max(1) as f64);
-    let slack = 0.03 * (hi - lo);
-    let up = (hi / step).ceil() * step;
-    let down = (lo / step).floor() * step;
-    let hi = if up - hi <= slack { up } else { hi };
-    let lo = if lo - down <= slack { down } else { lo };
-    (lo, hi)
 }
 
 /// The y range, rounded out to nice ticks: from 0 when the data are
@@ -243,51 +168,10 @@ fn draw_band_chart<DB: DrawingBackend>(
     frame.draw_axes(root, theme, &chart.x_label)?;
 
     // Bands first, then all medians on top of every band.
-    let mut any_data = false;
+    let mut any_data = draw_bands(root, theme, &frame, &chart.x, &chart.bands, theme.px(8.0))?;
     for (i, band) in chart.bands.iter().enumerate() {
-        let colour = series_colour(i);
-        let ok =
-            |k: usize| chart.x[k].is_finite() && band.p05[k].is_finite() && band.p95[k].is_finite();
-        for run in runs(chart.x.len(), ok) {
-            any_data = true;
-            if run.len() == 1 {
-                // A lone point: its band is a short thick bar.
-                let k = run.start;
-                let ends = vec![
-                    frame.map_i(chart.x[k], band.p05[k]),
-                    frame.map_i(chart.x[k], band.p95[k]),
-                ];
-                let style = colour
-                    .mix(theme.band_opacity * 2.0)
-                    .stroke_width(theme.px(8.0).max(1) as u32);
-                root.draw(&PathElement::new(ends, style))
-                    .map_err(draw_error)?;
-                continue;
-            }
-            let upper = run.clone().map(|k| frame.map_i(chart.x[k], band.p95[k]));
-            let lower = run
-                .clone()
-                .rev()
-                .map(|k| frame.map_i(chart.x[k], band.p05[k]));
-            let fill = colour.mix(theme.band_opacity).filled();
-            root.draw(&Polygon::new(upper.chain(lower).collect::<Vec<_>>(), fill))
-                .map_err(draw_error)?;
-        }
-    }
-    for (i, band) in chart.bands.iter().enumerate() {
-        let colour = series_colour(i);
-        let ok = |k: usize| chart.x[k].is_finite() && band.p50[k].is_finite();
-        for run in runs(chart.x.len(), ok) {
-            any_data = true;
-            let points: Vec<(f64, f64)> = run.map(|k| frame.map(chart.x[k], band.p50[k])).collect();
-            if let [(px, py)] = points[..] {
-                let centre = (px.round() as i32, py.round() as i32);
-                root.draw(&Circle::new(centre, theme.line_width * 2, colour.filled()))
-                    .map_err(draw_error)?;
-            } else {
-                draw_patterned_line(root, &points, colour, theme.line_width, series_pattern(i))?;
-            }
-        }
+        let style = (series_colour(i), series_pattern(i));
+        any_data |= draw_line(root, theme, &frame, &chart.x, &band.p50, style)?;
     }
     if !any_data {
         let centre = frame.map_i((x0 + x1) / 2.0, (y0 + y1) / 2.0);
@@ -300,7 +184,7 @@ fn draw_band_chart<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::{decode_png, has_first_series_colour};
+    use crate::plot::testing::{decode_png, has_first_series_colour};
 
     /// Three series like Epstein's civil violence model: quiescent, active
     /// and jailed citizens over 1000 ticks, with bursts of rebellion.
@@ -551,12 +435,5 @@ mod tests {
         let (lo, hi) = y_range(&chart, 5);
         assert!(lo <= -4.0 && hi >= 3.0);
         assert_eq!(y_range(&BandChart::default(), 5), (0.0, 1.0));
-    }
-
-    #[test]
-    fn runs_split_at_gaps() {
-        let ok = [true, true, false, true, false, false, true];
-        assert_eq!(runs(ok.len(), |i| ok[i]), vec![0..2, 3..4, 6..7]);
-        assert!(runs(0, |_| true).is_empty());
     }
 }

@@ -7,18 +7,16 @@
 //!   and `<desc>` for screen readers.
 //!
 //! A chart is a function drawing on a `DrawingArea` of any plotters back end,
-//! given a [`Surface`] that says how to scale its
-//! [`Theme`](super::style::Theme) and how text must be drawn (see
-//! [`Theme::draw_text`](super::style::Theme::draw_text)).
+//! given a [`Surface`] that says how to scale its theme and how text must be
+//! drawn (see `Theme::draw_text`).
 
 use std::collections::BTreeSet;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::PlotError;
-use super::style::{FONT_BYTES, FONT_FAMILY, draw_error, ensure_font};
-use super::ttf;
+use super::error::{MAX_SIDE, PlotError, draw_error};
+use super::font::{self, FONT_FAMILY, ensure_font};
 
 /// What a chart is drawn on.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,10 +41,6 @@ pub const SVG: Surface = Surface {
     glyph_by_glyph: false,
 };
 
-/// Largest accepted width or height, in pixels (a bitmap is drawn at twice
-/// the size: 4096 × 4096 takes 200 MB while drawing).
-pub const MAX_SIDE: u32 = 4096;
-
 /// Supersampling factor of bitmap charts.
 const SUPERSAMPLE: u32 = 2;
 
@@ -67,18 +61,32 @@ pub fn png_with<F>(width: u32, height: u32, draw: F) -> Result<Vec<u8>, PlotErro
 where
     F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>, Surface) -> Result<(), PlotError>,
 {
+    let (rgb, ()) = rgb_with(width, height, draw)?;
+    encode_png(&rgb, width, height)
+}
+
+/// Draws a chart on an in-memory bitmap twice the requested size and
+/// averages it down; returns the 8-bit RGB pixels and what `draw` returned.
+///
+/// `draw` receives the root area (white, twice the requested size) and the
+/// [`BITMAP`] surface.
+pub fn rgb_with<F, R>(width: u32, height: u32, draw: F) -> Result<(Vec<u8>, R), PlotError>
+where
+    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>, Surface) -> Result<R, PlotError>,
+{
     check_size(width, height)?;
     ensure_font()?;
     let (big_w, big_h) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
     let mut big = vec![255u8; big_w as usize * big_h as usize * 3];
-    {
+    let result = {
         let root = BitMapBackend::with_buffer(&mut big, (big_w, big_h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_error)?;
-        draw(&root, BITMAP)?;
+        let result = draw(&root, BITMAP)?;
         root.present().map_err(draw_error)?;
-    }
+        result
+    };
     let small = downsample(&big, big_w as usize, SUPERSAMPLE as usize);
-    encode_png(&small, width, height)
+    Ok((small, result))
 }
 
 /// Averages `factor` × `factor` blocks of an RGB image `width` pixels wide.
@@ -157,14 +165,14 @@ const SVG_FACE: &str = "stabsim DejaVu Sans";
 fn finish_svg(body: &str, title: &str, description: &str) -> String {
     let mut chars: BTreeSet<char> = (' '..='~').collect();
     chars.extend(text_contents(body).chars());
-    let font = ttf::subset(FONT_BYTES, &chars);
-    let body = match ttf::chart_font() {
+    let font = font::embedded_subset(&chars);
+    let body = match font::chart_font() {
         Some(m) => {
             // plotters writes font-size = size / 1.24, and anchors text
             // vertically with "0.5ex" (centre) and "-0.5ex" (bottom); use
             // the em size and baselines of the bitmap instead.
             let body = scale_font_sizes(body, 1.24 * m.units_per_em / m.height);
-            let [top, centre, bottom] = ttf::BASELINES_EM.map(|f| f(m));
+            let [top, centre, bottom] = font::BASELINES_EM.map(|f| f(m));
             body.replace("dy=\"0.76em\"", &format!("dy=\"{top:.3}em\""))
                 .replace("dy=\"0.5ex\"", &format!("dy=\"{centre:.3}em\""))
                 .replace("dy=\"-0.5ex\"", &format!("dy=\"{bottom:.3}em\""))
@@ -184,8 +192,7 @@ fn finish_svg(body: &str, title: &str, description: &str) -> String {
     head.push_str("<style>\n");
     if let Some(font) = font {
         head.push_str(&format!(
-            "@font-face {{ font-family: \"{SVG_FACE}\"; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n",
-            ttf::base64(&font)
+            "@font-face {{ font-family: \"{SVG_FACE}\"; src: url(data:font/ttf;base64,{font}) format(\"truetype\"); }}\n"
         ));
     }
     head.push_str(&format!(

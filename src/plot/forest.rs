@@ -19,12 +19,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::PlotError;
+use super::axis::{Frame, Ticks, nice_axis, snug_axis};
 use super::canvas::{png_with, svg_with};
-use super::style::{
-    AXIS, Frame, GRID, INK, MUTED, OKABE_ITO, Theme, Ticks, description, draw_error, draw_no_data,
-    draw_page, ellipsize, nice_axis, snug_axis,
-};
+use super::error::{PlotError, draw_error};
+use super::legend::flow;
+use super::page::{description, draw_no_data, draw_page};
+use super::style::{AXIS, GRID, INK, MUTED, OKABE_ITO, Theme, ellipsize};
 
 /// Which direction of a difference is an improvement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,20 +271,11 @@ fn key_layout(
     entries: &[(KeyMark, String)],
     max_width: i32,
 ) -> (Vec<(i32, i32)>, i32) {
-    let row = (theme.legend * 1.55).round() as i32;
-    let (key_w, gap, pad) = (theme.px(34.0), theme.px(28.0), theme.px(8.0));
-    let (mut x, mut y) = (0, 0);
-    let mut positions = Vec::with_capacity(entries.len());
-    for (_, label) in entries {
-        let w = key_w + pad + theme.text_width(label, theme.legend).ceil() as i32;
-        if x > 0 && x + w > max_width {
-            x = 0;
-            y += row;
-        }
-        positions.push((x, y));
-        x += w + gap;
-    }
-    let height = if entries.is_empty() { 0 } else { y + row };
+    let (key_w, pad) = (theme.px(34.0), theme.px(8.0));
+    let widths = entries
+        .iter()
+        .map(|(_, label)| key_w + pad + theme.text_width(label, theme.legend).ceil() as i32);
+    let (positions, (_, height)) = flow(theme, widths, max_width);
     (positions, height)
 }
 
@@ -631,7 +622,7 @@ fn draw_forest<DB: DrawingBackend>(
 mod tests {
     use super::*;
     use crate::plot::canvas::BITMAP;
-    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+    use crate::plot::testing::{decode_png, svg_has_words, write_sample};
 
     const MANDATES: [&str; 20] = [
         "Observer mission",

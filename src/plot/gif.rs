@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 use plotters::style::{RGBColor, WHITE};
 
-use super::PlotError;
+use super::error::PlotError;
 use super::map::{MapChart, chart_colours, no_data_keys, render_map_rgb_with_keys};
 use super::style::{AXIS, GRID, INK, MUTED};
 
@@ -204,7 +204,7 @@ fn changed_part(
 mod tests {
     use super::*;
     use crate::plot::map::{demo, render_map_rgb};
-    use crate::plot::style::write_sample;
+    use crate::plot::testing::write_sample;
 
     /// Decodes a GIF: size, loop setting, and each frame composed onto the
     /// canvas (as RGB), as a viewer shows it.

@@ -24,12 +24,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::PlotError;
-use super::canvas::{self, BITMAP, check_size, encode_png};
-use super::style::{
-    AXIS, INK, MUTED, Theme, Ticks, description, draw_error, draw_no_data, draw_page, ensure_font,
-    fitted_ticks,
-};
+use super::axis::{Ticks, fitted_ticks};
+use super::canvas::{BITMAP, encode_png, rgb_with, svg_with};
+use super::error::{PlotError, draw_error};
+use super::page::{description, draw_no_data, draw_page};
+use super::style::{AXIS, INK, MUTED, Theme};
 
 /// The values of one panel, one per cell, row-major, row 0 at the top.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,7 +141,7 @@ pub fn render_map_png(chart: &MapChart, width: u32, height: u32) -> Result<Vec<u
 pub fn render_map_svg(chart: &MapChart, width: u32, height: u32) -> Result<String, PlotError> {
     chart.validate()?;
     let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
-    canvas::svg_with(width, height, &chart.title, &desc, |root, surface| {
+    svg_with(width, height, &chart.title, &desc, |root, surface| {
         let theme = Theme::for_canvas(width, height).on(surface);
         draw_map(root, chart, &theme, true, &no_data_keys(chart)).map(|_| ())
     })
@@ -272,21 +271,11 @@ fn render_bitmap(
     no_data: &[bool],
 ) -> Result<(Vec<u8>, Vec<MapRect>), PlotError> {
     chart.validate()?;
-    check_size(width, height)?;
-    ensure_font()?;
-    let ratio = BITMAP.pixel_ratio as u32;
-    let (big_w, big_h) = (width * ratio, height * ratio);
-    let mut big = vec![255u8; big_w as usize * big_h as usize * 3];
-    let rects = {
-        let root = BitMapBackend::with_buffer(&mut big, (big_w, big_h)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_error)?;
-        let theme = Theme::for_canvas(width, height).on(BITMAP);
-        let rects = draw_map(&root, chart, &theme, false, no_data)?;
-        root.present().map_err(draw_error)?;
-        rects
-    };
-    let mut rgb = downsample(&big, big_w as usize, ratio as usize);
-    let scale = f64::from(ratio);
+    let (mut rgb, rects) = rgb_with(width, height, |root, surface| {
+        let theme = Theme::for_canvas(width, height).on(surface);
+        draw_map(root, chart, &theme, false, no_data)
+    })?;
+    let scale = BITMAP.pixel_ratio;
     let rects: Vec<MapRect> = rects
         .into_iter()
         .map(|r| MapRect {
@@ -299,29 +288,6 @@ fn render_bitmap(
         paint_cells(&mut rgb, width as usize, chart, &panel.values, rect);
     }
     Ok((rgb, rects))
-}
-
-/// Averages `factor` × `factor` blocks of an RGB image `width` pixels wide
-/// (as the PNG back end does).
-fn downsample(rgb: &[u8], width: usize, factor: usize) -> Vec<u8> {
-    let (out_w, out_h) = (width / factor, rgb.len() / 3 / width / factor);
-    let n = (factor * factor) as u32;
-    let mut out = Vec::with_capacity(out_w * out_h * 3);
-    for y in 0..out_h {
-        for x in 0..out_w {
-            for c in 0..3 {
-                let mut sum = 0u32;
-                for dy in 0..factor {
-                    let row = (y * factor + dy) * width;
-                    for dx in 0..factor {
-                        sum += u32::from(rgb[(row + x * factor + dx) * 3 + c]);
-                    }
-                }
-                out.push(((sum + n / 2) / n) as u8);
-            }
-        }
-    }
-    out
 }
 
 /// Paints a panel's cells on an RGB image `width` pixels wide: each pixel
@@ -821,7 +787,7 @@ pub(crate) mod demo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::{decode_png, svg_has_words, write_sample};
+    use crate::plot::testing::{decode_png, svg_has_words, write_sample};
 
     fn tiny(values: MapValues) -> MapChart {
         MapChart {

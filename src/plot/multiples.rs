@@ -18,13 +18,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::PlotError;
-use super::band::Band;
+use super::axis::{Frame, Ticks, fitted_ticks, snug_axis};
 use super::canvas::{png_with, svg_with};
+use super::error::{PlotError, draw_error};
+use super::legend::{Legend, LegendEntry, series_entries};
+use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
+use super::series::{Band, draw_bands, draw_line, x_range};
 use super::style::{
-    AXIS, Frame, GRID, INK, Legend, LegendEntry, LinePattern, MUTED, Theme, Ticks, description,
-    draw_error, draw_no_data, draw_page, draw_patterned_line, draw_y_label_above, ellipsize,
-    fitted_ticks, nice_step, series_colour, series_pattern, snug_axis,
+    AXIS, GRID, INK, LinePattern, MUTED, Theme, ellipsize, series_colour, series_pattern,
 };
 
 /// One panel of the grid.
@@ -77,17 +78,7 @@ impl SmallMultiples {
         let expected = self.x.len();
         for panel in &self.panels {
             for band in &panel.bands {
-                for (field, values) in [("p05", &band.p05), ("p50", &band.p50), ("p95", &band.p95)]
-                {
-                    if values.len() != expected {
-                        return Err(PlotError::LengthMismatch {
-                            series: format!("{} / {}", panel.title, band.label),
-                            field,
-                            expected,
-                            found: values.len(),
-                        });
-                    }
-                }
+                band.check_length(expected, &format!("{} / {}", panel.title, band.label))?;
             }
             if let Some(reference) = &panel.reference {
                 if reference.len() != expected {
@@ -146,23 +137,6 @@ pub fn render_multiples_svg(
 /// expects, distinct from series 6 (also black) by its dashes.
 const REFERENCE: RGBColor = RGBColor(0, 0, 0);
 
-/// Maximal runs of consecutive indices for which `ok` holds.
-fn runs(len: usize, ok: impl Fn(usize) -> bool) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for i in 0..=len {
-        match (start, i < len && ok(i)) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The finite data range of a panel (bands and reference), where x is
 /// finite too; `None` without data.
 fn panel_extent(x: &[f64], panel: &SmallPanel) -> Option<(f64, f64)> {
@@ -193,34 +167,6 @@ fn y_axis(extent: Option<(f64, f64)>, target: usize) -> ((f64, f64), Ticks) {
     snug_axis(lo, hi + pad, target, 0.1)
 }
 
-/// The x range: the data's, an end close to a nice tick extended to it
-/// (0–999 shows as 0–1000), as in band charts.
-fn x_range(x: &[f64], target: usize) -> (f64, f64) {
-    let (lo, hi) = x
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(*v), hi.max(*v))
-        });
-    if !(lo.is_finite() && hi.is_finite()) {
-        return (0.0, 1.0);
-    }
-    if hi <= lo {
-        let pad = (lo.abs() * 0.1).max(1.0);
-        return (lo - pad, hi + pad);
-    }
-    if !(hi - lo).is_finite() {
-        return (lo, hi);
-    }
-    let step = nice_step((hi - lo) / target.max(1) as f64);
-    let slack = 0.03 * (hi - lo);
-    let (up, down) = ((hi / step).ceil() * step, (lo / step).floor() * step);
-    (
-        if lo - down <= slack { down } else { lo },
-        if up - hi <= slack { up } else { hi },
-    )
-}
-
 /// Draws one panel's data: bands first, then the reference, then the
 /// medians on top.
 fn draw_panel_data<DB: DrawingBackend>(
@@ -230,33 +176,7 @@ fn draw_panel_data<DB: DrawingBackend>(
     x: &[f64],
     panel: &SmallPanel,
 ) -> Result<bool, PlotError> {
-    let mut any_data = false;
-    for (k, band) in panel.bands.iter().enumerate() {
-        let colour = series_colour(k);
-        let ok = |i: usize| x[i].is_finite() && band.p05[i].is_finite() && band.p95[i].is_finite();
-        for run in runs(x.len(), ok) {
-            any_data = true;
-            if run.len() == 1 {
-                // A lone point: its band is a short thick bar.
-                let i = run.start;
-                let ends = vec![
-                    frame.map_i(x[i], band.p05[i]),
-                    frame.map_i(x[i], band.p95[i]),
-                ];
-                let style = colour
-                    .mix(theme.band_opacity * 2.0)
-                    .stroke_width(theme.px(6.0).max(1) as u32);
-                root.draw(&PathElement::new(ends, style))
-                    .map_err(draw_error)?;
-                continue;
-            }
-            let upper = run.clone().map(|i| frame.map_i(x[i], band.p95[i]));
-            let lower = run.clone().rev().map(|i| frame.map_i(x[i], band.p05[i]));
-            let fill = colour.mix(theme.band_opacity).filled();
-            root.draw(&Polygon::new(upper.chain(lower).collect::<Vec<_>>(), fill))
-                .map_err(draw_error)?;
-        }
-    }
+    let mut any_data = draw_bands(root, theme, frame, x, &panel.bands, theme.px(6.0))?;
     let mut lines: Vec<(&[f64], RGBColor, LinePattern)> = Vec::new();
     if let Some(reference) = &panel.reference {
         lines.push((reference, REFERENCE, LinePattern::Dashed));
@@ -265,17 +185,7 @@ fn draw_panel_data<DB: DrawingBackend>(
         lines.push((&band.p50, series_colour(k), series_pattern(k)));
     }
     for (values, colour, pattern) in lines {
-        for run in runs(x.len(), |i| x[i].is_finite() && values[i].is_finite()) {
-            any_data = true;
-            let points: Vec<(f64, f64)> = run.map(|i| frame.map(x[i], values[i])).collect();
-            if let [(px, py)] = points[..] {
-                let centre = (px.round() as i32, py.round() as i32);
-                root.draw(&Circle::new(centre, theme.line_width * 2, colour.filled()))
-                    .map_err(draw_error)?;
-            } else {
-                draw_patterned_line(root, &points, colour, theme.line_width, pattern)?;
-            }
-        }
+        any_data |= draw_line(root, theme, frame, x, values, (colour, pattern))?;
     }
     Ok(any_data)
 }
@@ -288,23 +198,17 @@ fn legend_entries(chart: &SmallMultiples) -> Vec<LegendEntry> {
         .map(|p| p.bands.len())
         .max()
         .unwrap_or(0);
-    let mut entries: Vec<LegendEntry> = (0..count)
-        .map(|k| {
-            let fallback = || {
-                chart
-                    .panels
-                    .iter()
-                    .find_map(|p| p.bands.get(k).map(|b| b.label.clone()))
-                    .unwrap_or_default()
-            };
-            LegendEntry {
-                label: chart.legend.get(k).cloned().unwrap_or_else(fallback),
-                colour: series_colour(k),
-                pattern: series_pattern(k),
-                band: true,
-            }
+    let labels: Vec<String> = (0..count)
+        .map(|k| match chart.legend.get(k) {
+            Some(label) => label.clone(),
+            None => chart
+                .panels
+                .iter()
+                .find_map(|p| p.bands.get(k).map(|b| b.label.clone()))
+                .unwrap_or_default(),
         })
         .collect();
+    let mut entries = series_entries(labels.iter().map(String::as_str), true);
     let any_reference = chart.panels.iter().any(|p| p.reference.is_some());
     if let (Some(label), true) = (&chart.reference_label, any_reference) {
         entries.push(LegendEntry {
@@ -527,7 +431,7 @@ fn draw_multiples<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::{decode_png, has_first_series_colour, svg_has_words, write_sample};
+    use crate::plot::testing::{decode_png, has_first_series_colour, svg_has_words, write_sample};
 
     const MANDATES: [&str; 8] = [
         "No mission",

@@ -16,13 +16,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::PlotError;
+use super::axis::{Frame, Ticks, nice_axis};
 use super::canvas::{png_with, svg_with};
-use super::style::{
-    Frame, Theme, Ticks, description, draw_error, draw_no_data, draw_page, draw_patterned_line,
-    draw_y_label_above, nice_axis, place_series_legend, series_colour, series_entries,
-    series_pattern,
-};
+use super::error::{PlotError, draw_error};
+use super::legend::{place_series_legend, series_entries};
+use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
+use super::style::{Theme, draw_patterned_line, series_colour, series_pattern};
 
 /// One Kaplan–Meier curve.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -211,7 +210,7 @@ fn draw_survival<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::style::{decode_png, has_first_series_colour, svg_has_words, write_sample};
+    use crate::plot::testing::{decode_png, has_first_series_colour, svg_has_words, write_sample};
 
     /// A Kaplan–Meier estimate from event times (`Some`) and censoring
     /// times (`None` event, run ended at `horizon`).
