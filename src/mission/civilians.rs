@@ -19,8 +19,8 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     match s.civilians.status[i] {
         Status::Quiescent | Status::Active => {}
         Status::Displaced => return try_return(s, id),
-        Status::Recruited => return super::factions::fighter_step(s, id),
-        Status::Detained | Status::Harmed | Status::Dead => return,
+        // Fighters take their turn in `factions::fighter_step`.
+        Status::Recruited | Status::Detained | Status::Harmed | Status::Dead => return,
     }
     if maybe_relapse(s, id) || maybe_flee(s, id) {
         return;

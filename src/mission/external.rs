@@ -8,10 +8,11 @@
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::factions::{nth_civilian, press};
+use super::fighters::press;
+use super::harm::nth_civilian;
 use super::state::{MissionState, Perpetrator, Status};
 
-/// Phase 2: threat update and at most one strike a day.
+/// Phase 5: threat update and at most one strike a day.
 pub fn strike(s: &mut MissionState, t: u32) {
     let e = s.config.external.clone();
     if !e.enabled {

@@ -5,20 +5,14 @@
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
+use super::harm::nth_civilian;
 use super::qrf::{Incident, resolve_incident};
 use super::state::{MissionState, Perpetrator, Status, UnitKind, flag};
+use super::units::{unit_acceptability, unit_capability};
 use crate::scenario::Disarmament;
-use crate::sim::rng::SimRng;
-use crate::world::{Cell, CellIndex, Grid, Neighbourhood};
+use crate::world::Cell;
 
 impl MissionState {
-    /// Whether faction `f` has a weapon to spare for one more fighter
-    /// agent, as a share in [0, 1].
-    pub fn arms_available(&self, f: usize) -> f64 {
-        let spare = self.faction_state[f].arms - self.faction_state[f].fighters;
-        (spare / self.config.fighters.people_per_unit).clamp(0.0, 1.0)
-    }
-
     /// Share of faction `f`'s fighters who hold a weapon.
     fn armed_share(&self, f: usize) -> f64 {
         let fighters = self.faction_state[f].fighters;
@@ -27,19 +21,11 @@ impl MissionState {
         }
         (self.faction_state[f].arms / fighters).clamp(0.0, 1.0)
     }
-
-    /// Removes up to `weapons` from faction `f` and counts them collected.
-    pub fn collect_weapons(&mut self, f: usize, weapons: f64) {
-        let taken = weapons.min(self.faction_state[f].arms).max(0.0);
-        self.faction_state[f].arms -= taken;
-        self.totals.weapons_collected += taken;
-    }
 }
 
-/// Phase 4: smuggling (border control counts once the mission is there),
+/// Phase 10: smuggling (border control counts once the mission is there),
 /// coercive pressure decays, commitment relaxes towards its target.
 pub fn update_factions(s: &mut MissionState, t: u32) {
-    count_fighters(s);
     let m = &s.config.mandate;
     let fp = &s.config.fighters;
     let control = if s.mission_started(t) {
@@ -58,29 +44,6 @@ pub fn update_factions(s: &mut MissionState, t: u32) {
             - fp.pressure_commitment_loss * st.pressure;
         st.commitment += s.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
     }
-}
-
-/// Fighters (people) per faction and the list of fighter agents on the grid.
-pub fn count_fighters(s: &mut MissionState) {
-    for st in &mut s.faction_state {
-        st.fighters = 0.0;
-    }
-    s.fighter_ids.clear();
-    for i in 0..s.civilians.len() {
-        if s.civilians.status[i] == Status::Recruited {
-            let f = s.civilians.faction[i] as usize;
-            s.faction_state[f].fighters += f64::from(s.civilians.members[i]);
-            s.fighter_ids.push(i as u32);
-        }
-    }
-}
-
-/// Adds one coercive blow (a raid, a CT raid, a strike) to faction `f`'s
-/// pressure, spread over its fighter units: the same blow weighs more on a
-/// small faction.
-pub fn press(s: &mut MissionState, f: usize) {
-    let units = (s.faction_state[f].fighters / s.config.fighters.people_per_unit).max(1.0);
-    s.faction_state[f].pressure += 1.0 / units;
 }
 
 /// A fighter agent's turn.
@@ -187,55 +150,6 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
                 severity: f64::from(deaths),
             },
         );
-    }
-}
-
-/// A random civilian (quiescent or active) among the `civilians` in
-/// `view` of `at`, drawn from `rng` (the stream of the process asking).
-pub fn nth_civilian(
-    grid: &Grid,
-    view: &Neighbourhood,
-    rng: &mut SimRng,
-    at: CellIndex,
-    civilians: u32,
-) -> Option<u32> {
-    if civilians == 0 {
-        return None;
-    }
-    let n = rng.random_range(0..civilians);
-    // Quiet cells are numbered first, then active ones: a uniform choice
-    // over both kinds.
-    let seen = view.count_mission(grid, at);
-    let quiet = seen.civilians - seen.actives;
-    let (kind, k) = if n < quiet {
-        (Cell::Quiet, n)
-    } else {
-        (Cell::Active, n - quiet)
-    };
-    let cell = view.nth(grid, at, kind, k)?;
-    Some(grid.occupant(cell))
-}
-
-/// Local acceptability of unit `u`.
-pub fn unit_acceptability(s: &MissionState, u: usize) -> f64 {
-    match s.units.kind[u] {
-        UnitKind::Contingent => s.config.contributors[s.units.owner[u] as usize].acceptability,
-        UnitKind::Police => s.config.police.acceptability,
-        UnitKind::Pmc => s.config.forces.pmc_acceptability,
-    }
-}
-
-/// Capability of unit `u` today.
-pub fn unit_capability(s: &MissionState, u: usize) -> f64 {
-    match s.units.kind[u] {
-        UnitKind::Contingent => s.config.contributors[s.units.owner[u] as usize].capability,
-        UnitKind::Pmc => 1.0,
-        UnitKind::Police => {
-            let p = &s.config.police;
-            let age = f64::from(s.tick.saturating_sub(s.units.since[u]));
-            let grown = 1.0 - 0.5f64.powf(age / p.capability_half_life_days);
-            p.capability_initial + (p.capability_max - p.capability_initial) * grown
-        }
     }
 }
 

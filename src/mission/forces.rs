@@ -1,29 +1,18 @@
-//! Troop contributors and their contingents (and PMCs, and the separate
-//! counter-terror track): deployment and ramp-up, withdrawal when casualties
-//! or association with strikes exceed a contributor's tolerance, exit, and
-//! each unit's turn: arrest, detain, raid, community policing, move.
+//! Troop contributors and their contingents (and PMCs): deployment and
+//! ramp-up, withdrawal when casualties or association with strikes exceed
+//! a contributor's tolerance, exit, and each unit's turn: arrest, detain,
+//! raid, community policing, move. (The counter-terror track is apart, in
+//! [`super::counter_terror`].)
 
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::factions::{nth_civilian, press, unit_capability};
-use super::qrf::detain_fighter;
-use super::state::{ContributorState, MissionState, Perpetrator, Status, UnitKind};
+use super::fighters::{detain_fighter, press};
+use super::harm::nth_civilian;
+use super::state::{MissionState, Perpetrator, UnitKind};
+use super::units::{add_unit, recall, unit_capability};
 use crate::scenario::{Disarmament, Handover, MissionConfig};
-use crate::world::{Cell, CellIndex, NO_CELL};
-
-/// Units each contributor brings at full strength.
-pub fn plan_contributors(config: &MissionConfig) -> Vec<ContributorState> {
-    config
-        .contributors
-        .iter()
-        .map(|c| ContributorState {
-            full_units: (c.troops * config.mandate.force_scale / config.forces.troops_per_unit)
-                .round() as u32,
-            ..ContributorState::default()
-        })
-        .collect()
-}
+use crate::world::Cell;
 
 /// Share of the force due by day `t` (0 before the delay, 1 after the ramp).
 fn ramp(config: &MissionConfig, t: u32) -> f64 {
@@ -37,7 +26,7 @@ fn ramp(config: &MissionConfig, t: u32) -> f64 {
     (f64::from(t - m.deployment_delay_days) / f64::from(m.ramp_up_days)).min(1.0)
 }
 
-/// Phase 1: contributors withdraw if their tolerance is exceeded; forces
+/// Phase 3: contributors withdraw if their tolerance is exceeded; forces
 /// arrive along the ramp; everyone leaves at the exit date.
 pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
     let mut changed = decide_withdrawals(s, t);
@@ -88,25 +77,6 @@ fn decide_withdrawals(s: &mut MissionState, t: u32) -> bool {
     changed
 }
 
-/// Takes off duty every unit of a kind accepted by `kind` for which `pick`
-/// holds. Returns whether any unit left.
-pub fn recall(
-    s: &mut MissionState,
-    kind: impl Fn(UnitKind) -> bool,
-    pick: impl Fn((&super::state::Units, usize)) -> bool,
-) -> bool {
-    let mut any = false;
-    for u in 0..s.units.len() {
-        if s.units.on_duty[u] && kind(s.units.kind[u]) && pick((&s.units, u)) {
-            s.units.on_duty[u] = false;
-            s.grid.set(s.units.cell[u], Cell::Empty, u32::MAX);
-            s.units.cell[u] = NO_CELL;
-            any = true;
-        }
-    }
-    any
-}
-
 fn deploy_contingents(s: &mut MissionState, t: u32) -> bool {
     let share = ramp(&s.config, t);
     let mut changed = false;
@@ -149,68 +119,6 @@ fn frac(x: f64) -> f64 {
     x - x.floor()
 }
 
-/// Places a new unit in the sector with the fewest units of its kind per
-/// resident (not yet handed over, for contingents and PMCs). Returns false
-/// if no cell was free.
-pub fn add_unit(s: &mut MissionState, kind: UnitKind, owner: u16, community: bool, t: u32) -> bool {
-    let sector = neediest_sector(s, kind);
-    let Some(cell) = free_cell_in(s, sector) else {
-        return false;
-    };
-    let u = s.units.len() as u32;
-    let units = &mut s.units;
-    units.kind.push(kind);
-    units.owner.push(owner);
-    units.cell.push(cell);
-    units.sector.push(sector as u16);
-    units.community.push(community);
-    units.on_duty.push(true);
-    units.since.push(t);
-    s.grid.set(cell, Cell::Cop, u);
-    true
-}
-
-fn neediest_sector(s: &MissionState, kind: UnitKind) -> usize {
-    let mut count = vec![0.0f64; s.sectors.len()];
-    for u in 0..s.units.len() {
-        if s.units.on_duty[u] && s.units.kind[u] == kind {
-            count[s.units.sector[u] as usize] += 1.0;
-        }
-    }
-    (0..s.sectors.len())
-        .filter(|&k| kind == UnitKind::Police || s.sectors[k].handed_over.is_none())
-        .filter(|&k| s.sectors[k].depot != NO_CELL)
-        .min_by(|&a, &b| {
-            let need = |k: usize| count[k] / s.sectors[k].people.max(1.0);
-            need(a).total_cmp(&need(b)).then(a.cmp(&b))
-        })
-        .unwrap_or(0)
-}
-
-/// An empty cell in `sector`: near its depot if possible, else anywhere in it.
-fn free_cell_in(s: &mut MissionState, sector: usize) -> Option<CellIndex> {
-    let depot = s.sectors[sector].depot;
-    if depot != NO_CELL && s.grid.cell(depot) == Cell::Empty {
-        return Some(depot);
-    }
-    if depot != NO_CELL {
-        let empties = s.unit_view.count_mission(&s.grid, depot).empties;
-        for _ in 0..8 {
-            let to = s
-                .unit_view
-                .random_empty(&s.grid, &mut s.rng.forces, depot, empties)?;
-            if s.sector_of(to) == sector {
-                return Some(to);
-            }
-        }
-    }
-    let n = s.grid.open_cells().len();
-    (0..200).find_map(|_| {
-        let c = s.grid.open_cells()[s.rng.forces.random_range(0..n)];
-        (s.grid.cell(c) == Cell::Empty && s.sector_of(c) == sector).then_some(c)
-    })
-}
-
 /// A unit's turn.
 pub fn unit_step(s: &mut MissionState, u: usize) {
     let at = s.units.cell[u];
@@ -222,10 +130,7 @@ pub fn unit_step(s: &mut MissionState, u: usize) {
     if seen.fighters > 0 {
         try_detain(s, u, seen.fighters);
     }
-    let forced = s.config.mandate.disarmament == Disarmament::Forced
-        && kind == UnitKind::Contingent
-        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament;
-    if forced {
+    if forced_disarmament(s, u) {
         raid(s, u);
     }
     if s.units.community[u] {
@@ -234,6 +139,14 @@ pub fn unit_step(s: &mut MissionState, u: usize) {
         military_harm(s, u);
     }
     patrol(s, u);
+}
+
+/// Whether unit `u` disarms by force: a contingent, under forced
+/// disarmament, of a contributor that does not refuse it.
+fn forced_disarmament(s: &MissionState, u: usize) -> bool {
+    s.config.mandate.disarmament == Disarmament::Forced
+        && s.units.kind[u] == UnitKind::Contingent
+        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament
 }
 
 /// Epstein's rule C: take one active civilian in view into detention (a
@@ -260,10 +173,7 @@ fn arrest_active(s: &mut MissionState, u: usize, actives: u32) {
 /// intelligence and forced disarmament.
 fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
     let f = &s.config.forces;
-    let forced = s.config.mandate.disarmament == Disarmament::Forced
-        && s.units.kind[u] == UnitKind::Contingent
-        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament;
-    let multiplier = if forced {
+    let multiplier = if forced_disarmament(s, u) {
         f.forced_detain_multiplier
     } else {
         1.0
@@ -366,41 +276,4 @@ fn patrol(s: &mut MissionState, u: usize) {
     s.grid.set(at, Cell::Empty, u32::MAX);
     s.grid.set(to, Cell::Cop, u as u32);
     s.units.cell[u] = to;
-}
-
-/// Phase 2b: the separate counter-terror track raids fighters found by its
-/// own intelligence, killing fighters and bystanders and raising the
-/// faction's coercive pressure.
-pub fn counter_terror(s: &mut MissionState, t: u32) {
-    let m = &s.config.mandate;
-    if m.ct_track <= 0.0 || !s.mission_started(t) || s.fighter_ids.is_empty() {
-        return;
-    }
-    let f = s.config.forces.clone();
-    let raids = poisson(&mut s.rng.counter_terror, f.ct_raids_per_day * m.ct_track);
-    for _ in 0..raids {
-        if s.fighter_ids.is_empty() {
-            break;
-        }
-        s.today.ct_raids += 1;
-        let k = s.rng.counter_terror.random_range(0..s.fighter_ids.len());
-        let target = s.fighter_ids[k];
-        let i = target as usize;
-        if s.civilians.status[i] != Status::Recruited {
-            continue;
-        }
-        let at = s.civilians.cell[i];
-        let faction = s.civilians.faction[i] as usize;
-        if chance(&mut s.rng.counter_terror, f.ct_success) {
-            let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
-            s.kill(target, deaths, Perpetrator::CounterTerror);
-            press(s, faction);
-        }
-        let near = s.unit_view.count_mission(&s.grid, at).civilians;
-        let deaths = poisson(&mut s.rng.counter_terror, f.ct_deaths);
-        let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.counter_terror, at, near);
-        if let Some(v) = victim {
-            s.kill(v, deaths, Perpetrator::CounterTerror);
-        }
-    }
 }

@@ -77,6 +77,26 @@ pub struct MapFrame {
     pub trust: Vec<f32>,
 }
 
+impl MissionState {
+    /// Starts counting incidents per cell for [`MissionState::take_frame`]
+    /// (off by default, so a run without frames does not pay for it).
+    pub fn record_frames(&mut self) {
+        self.incident_map = Some(vec![0; self.grid.width() * self.grid.height()]);
+    }
+
+    /// Today's [`MapFrame`], with the incidents counted since the last
+    /// frame (or since [`MissionState::record_frames`]); the counts start
+    /// again from zero.
+    ///
+    /// # Panics
+    /// If [`MissionState::record_frames`] was not called first.
+    pub fn take_frame(&mut self) -> MapFrame {
+        let counts = self.incident_map.as_mut().expect("recording incidents");
+        let counted = std::mem::replace(counts, vec![0; counts.len()]);
+        snapshot(self, &counted)
+    }
+}
+
 /// Takes a snapshot of `s` with `incidents` counted since the last one.
 /// "Nearby" is within a resident's sight (the witness radius): the side a
 /// civilian there sees more of holds the cell.
@@ -159,25 +179,20 @@ pub fn run_replicate_with_frames(
 ) -> (Series, Vec<MapFrame>) {
     let every = every.max(1);
     let mut state = MissionState::new(scenario, terrain, sectors, replicate);
-    state.incident_map = Some(vec![0; state.grid.width() * state.grid.height()]);
+    state.record_frames();
     let ticks = scenario.run.ticks;
     let mut series = Series::new(names.clone(), ticks);
     let mut row = Vec::with_capacity(names.len());
     let mut frames = Vec::new();
-    let take = |state: &mut MissionState, frames: &mut Vec<MapFrame>| {
-        let counts = state.incident_map.as_mut().expect("recording incidents");
-        let counted = std::mem::replace(counts, vec![0; counts.len()]);
-        frames.push(snapshot(state, &counted));
-    };
     state.metrics_into(&mut row);
     series.push_row(&row);
-    take(&mut state, &mut frames);
+    frames.push(state.take_frame());
     for t in 1..=ticks {
         state.step();
         state.metrics_into(&mut row);
         series.push_row(&row);
         if t % every == 0 || t == ticks {
-            take(&mut state, &mut frames);
+            frames.push(state.take_frame());
         }
     }
     (series, frames)

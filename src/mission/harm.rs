@@ -1,9 +1,13 @@
 //! Harm: killing people in an agent's group and logging the event, with its
 //! perpetrator, where civilians can witness it. Perceptions read only these
-//! layers, so attribution is explicit (see `docs/ODD.md` §trust).
+//! layers, so attribution is explicit (see `docs/ODD.md` §trust). Also
+//! the choice of a victim among the civilians in view.
+
+use rand::RngExt;
 
 use super::state::{MissionState, NO_FACTION, Perpetrator, Status};
-use crate::world::{Cell, CellIndex, NO_CELL};
+use crate::sim::rng::SimRng;
+use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 
 impl MissionState {
     /// Share of a harm by `perp` that civilians blame on the mission.
@@ -135,4 +139,30 @@ impl MissionState {
         self.grid.set(to, code, id);
         self.civilians.cell[i] = to;
     }
+}
+
+/// A random civilian (quiescent or active) among the `civilians` in
+/// `view` of `at`, drawn from `rng` (the stream of the process asking).
+pub fn nth_civilian(
+    grid: &Grid,
+    view: &Neighbourhood,
+    rng: &mut SimRng,
+    at: CellIndex,
+    civilians: u32,
+) -> Option<u32> {
+    if civilians == 0 {
+        return None;
+    }
+    let n = rng.random_range(0..civilians);
+    // Quiet cells are numbered first, then active ones: a uniform choice
+    // over both kinds.
+    let seen = view.count_mission(grid, at);
+    let quiet = seen.civilians - seen.actives;
+    let (kind, k) = if n < quiet {
+        (Cell::Quiet, n)
+    } else {
+        (Cell::Active, n - quiet)
+    };
+    let cell = view.nth(grid, at, kind, k)?;
+    Some(grid.occupant(cell))
 }

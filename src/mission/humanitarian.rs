@@ -10,7 +10,7 @@ use super::draw::{chance, poisson};
 use super::state::{MissionState, Status};
 use crate::world::CellIndex;
 
-/// Living people per sector (agents on the grid or displaced; detained
+/// Phase 7 (and setup): living people per sector (agents on the grid or displaced; detained
 /// people are fed elsewhere).
 pub fn count_sector_people(s: &mut MissionState) {
     for sector in &mut s.sectors {
@@ -26,10 +26,9 @@ pub fn count_sector_people(s: &mut MissionState) {
     }
 }
 
-/// Phase 3: convoys arrive, travel, and are delivered or looted; each
+/// Phase 8 (after phase 7 counted the people): convoys arrive, travel, and are delivered or looted; each
 /// sector then hands out what it holds.
-pub fn convoys(s: &mut MissionState, _t: u32) {
-    count_sector_people(s);
+pub fn convoys(s: &mut MissionState) {
     let h = s.config.humanitarian.clone();
     let m = &s.config.mandate;
     let (access, escort) = (m.humanitarian_access, m.convoy_escort);
@@ -122,7 +121,7 @@ fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellInd
         .sum()
 }
 
-/// Phase 8: services recover at the mandate's rate once the mission is
+/// Phase 14: services recover at the mandate's rate once the mission is
 /// there (damage from incidents and strikes was applied as it happened).
 pub fn restore_services(s: &mut MissionState, t: u32) {
     let rate = if s.mission_started(t) {

@@ -1,4 +1,4 @@
-//! Phase 7, synchronous: what civilians saw and heard today moves their
+//! Phase 13, synchronous: what civilians saw and heard today moves their
 //! hardship, trust in the mission and sympathy for the factions; then
 //! neighbours pull each other's trust and sympathy together (social
 //! contagion); then the order's legitimacy relaxes towards the level the
@@ -21,7 +21,7 @@ struct Rumours {
     faction: Vec<f64>,
 }
 
-/// Runs the phase for day `t`.
+/// Phase 13: runs the update for day `t`.
 pub fn update_perceptions(s: &mut MissionState, t: u32) {
     let r = s.derived.witness_cells;
     {

@@ -2,11 +2,11 @@
 //! mission is there, deployed as units whose capability grows; and the
 //! handover of sectors when the benchmarks hold long enough.
 
-use super::forces::{add_unit, recall};
 use super::state::{MissionState, UnitKind};
+use super::units::{add_unit, recall};
 use crate::scenario::{Handover, Mandate};
 
-/// Phase 1b: training, then new police units for every full complement.
+/// Phase 4: training, then new police units for every full complement.
 pub fn train(s: &mut MissionState, t: u32) {
     if s.mission_started(t) {
         let p = &s.config.police;
@@ -52,7 +52,7 @@ fn judged_from(m: &Mandate) -> Option<u32> {
     }
 }
 
-/// Phase 9: a sector is handed over once its police strength per resident
+/// Phase 15: a sector is handed over once its police strength per resident
 /// and its recent incidents meet the benchmarks for a whole window (judged
 /// from [`judged_from`]); its contingents and PMCs then leave.
 pub fn handover(s: &mut MissionState, t: u32) {
@@ -97,7 +97,7 @@ pub fn handover(s: &mut MissionState, t: u32) {
     }
 }
 
-/// Starts today's slot of every sector's incident window at zero.
+/// Phase 1: starts today's slot of every sector's incident window at zero.
 pub fn open_incident_slot(s: &mut MissionState, t: u32) {
     for sector in &mut s.sectors {
         let slot = t as usize % sector.incidents.len();

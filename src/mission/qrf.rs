@@ -5,7 +5,8 @@
 //! further harm it does; an arriving QRF may harm bystanders.
 
 use super::draw::{chance, poisson};
-use super::factions::nth_civilian;
+use super::fighters::detain_fighter;
+use super::harm::nth_civilian;
 use super::state::{MissionState, Perpetrator, Status};
 use crate::world::CellIndex;
 
@@ -99,15 +100,4 @@ pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
     {
         detain_fighter(s, attacker);
     }
-}
-
-/// Detains fighter agent `id`: its weapons are seized and it is held for
-/// the detention term.
-pub fn detain_fighter(s: &mut MissionState, id: u32) {
-    let i = id as usize;
-    let f = s.civilians.faction[i] as usize;
-    let members = f64::from(s.civilians.members[i]);
-    s.collect_weapons(f, members);
-    let days = s.config.fighters.detention_days;
-    s.detain(id, days);
 }
