@@ -13,19 +13,22 @@ use super::state::{MissionState, Perpetrator, Status};
 /// own intelligence, killing fighters and bystanders and raising the
 /// faction's coercive pressure.
 pub fn raids(s: &mut MissionState, t: u32) {
-    let m = &s.config.mandate;
-    if m.ct_track <= 0.0 || !s.mission_started(t) || s.fighter_ids.is_empty() {
+    let m = &s.rules.config.mandate;
+    if m.ct_track <= 0.0 || !s.mission_started(t) || s.factions.fighter_ids.is_empty() {
         return;
     }
-    let f = s.config.forces.clone();
+    let f = s.rules.config.forces.clone();
     let raids = poisson(&mut s.rng.counter_terror, f.ct_raids_per_day * m.ct_track);
     for _ in 0..raids {
-        if s.fighter_ids.is_empty() {
+        if s.factions.fighter_ids.is_empty() {
             break;
         }
         s.today.ct_raids += 1;
-        let k = s.rng.counter_terror.random_range(0..s.fighter_ids.len());
-        let target = s.fighter_ids[k];
+        let k = s
+            .rng
+            .counter_terror
+            .random_range(0..s.factions.fighter_ids.len());
+        let target = s.factions.fighter_ids[k];
         let i = target as usize;
         if s.civilians.status[i] != Status::Recruited {
             continue;
@@ -37,9 +40,15 @@ pub fn raids(s: &mut MissionState, t: u32) {
             s.kill(target, deaths, Perpetrator::CounterTerror);
             press(s, faction);
         }
-        let near = s.unit_view.count_mission(&s.grid, at).civilians;
+        let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
         let deaths = poisson(&mut s.rng.counter_terror, f.ct_deaths);
-        let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.counter_terror, at, near);
+        let victim = nth_civilian(
+            &s.map.grid,
+            &s.map.unit_view,
+            &mut s.rng.counter_terror,
+            at,
+            near,
+        );
         if let Some(v) = victim {
             s.kill(v, deaths, Perpetrator::CounterTerror);
         }

@@ -15,34 +15,34 @@ use crate::world::Cell;
 impl MissionState {
     /// Share of faction `f`'s fighters who hold a weapon.
     fn armed_share(&self, f: usize) -> f64 {
-        let fighters = self.faction_state[f].fighters;
+        let fighters = self.factions.state[f].fighters;
         if fighters <= 0.0 {
             return 0.0;
         }
-        (self.faction_state[f].arms / fighters).clamp(0.0, 1.0)
+        (self.factions.state[f].arms / fighters).clamp(0.0, 1.0)
     }
 }
 
 /// Phase 10: smuggling (border control counts once the mission is there),
 /// coercive pressure decays, commitment relaxes towards its target.
 pub fn update_factions(s: &mut MissionState, t: u32) {
-    let m = &s.config.mandate;
-    let fp = &s.config.fighters;
+    let m = &s.rules.config.mandate;
+    let fp = &s.rules.config.fighters;
     let control = if s.mission_started(t) {
         m.border_control
     } else {
         0.0
     };
-    for f in 0..s.factions {
-        let cfg = &s.config.factions[f];
-        let st = &mut s.faction_state[f];
+    for f in 0..s.factions.len() {
+        let cfg = &s.rules.config.factions[f];
+        let st = &mut s.factions.state[f];
         st.arms += cfg.smuggling_per_day * (1.0 - control);
-        st.pressure *= 1.0 - s.derived.pressure_rate;
+        st.pressure *= 1.0 - s.rules.derived.pressure_rate;
         let target = cfg.commitment
             + fp.horizon_commitment_gain * (m.political_horizon - 0.5)
             + fp.sponsor_commitment_gain * (m.sponsor_pressure - 0.5)
             - fp.pressure_commitment_loss * st.pressure;
-        st.commitment += s.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
+        st.commitment += s.rules.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
     }
 }
 
@@ -54,16 +54,17 @@ pub fn fighter_step(s: &mut MissionState, id: u32) {
         return;
     }
     let cell = s.civilians.cell[i];
-    let seen = s.unit_view.count_mission(&s.grid, cell);
+    let seen = s.map.unit_view.count_mission(&s.map.grid, cell);
     maybe_attack(s, id, f, seen.units, seen.civilians);
     if s.civilians.status[i] != Status::Recruited {
         return;
     }
     let cell = s.civilians.cell[i];
-    let empties = s.unit_view.count_mission(&s.grid, cell).empties;
+    let empties = s.map.unit_view.count_mission(&s.map.grid, cell).empties;
     if let Some(to) = s
+        .map
         .unit_view
-        .random_empty(&s.grid, &mut s.rng.fighters, cell, empties)
+        .random_empty(&s.map.grid, &mut s.rng.fighters, cell, empties)
     {
         s.move_agent(id, to);
     }
@@ -74,15 +75,15 @@ pub fn fighter_step(s: &mut MissionState, id: u32) {
 /// incentives, the faction's commitment and the agent's trust, and falls
 /// with the faction's cohesion.
 fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
-    let m = &s.config.mandate;
+    let m = &s.rules.config.mandate;
     if m.disarmament != Disarmament::Voluntary || !s.mission_started(s.tick + 1) {
         return false;
     }
     let i = id as usize;
     let trust = f64::from(s.civilians.trust[i]);
-    let st = &s.faction_state[f];
-    let cohesion = s.config.factions[f].cohesion;
-    let p = s.config.fighters.ddr_rate
+    let st = &s.factions.state[f];
+    let cohesion = s.rules.config.factions[f].cohesion;
+    let p = s.rules.config.fighters.ddr_rate
         * m.reintegration
         * (0.5 * st.commitment + 0.5 * trust)
         * (1.0 - 0.5 * cohesion);
@@ -101,9 +102,10 @@ fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
 /// by the units in view (deterrence) and by monitoring. It targets a unit in
 /// view (if the unit's acceptability does not hold it back) or civilians.
 fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: u32) {
-    let fp = &s.config.fighters;
-    let m = &s.config.mandate;
-    let military = 1.0 + s.config.forces.military_deterrence_bonus * (1.0 - m.community_policing);
+    let fp = &s.rules.config.fighters;
+    let m = &s.rules.config.mandate;
+    let military =
+        1.0 + s.rules.config.forces.military_deterrence_bonus * (1.0 - m.community_policing);
     let deterrence = (-fp.deterrence_per_unit * military * f64::from(units)).exp();
     let monitoring = if s.mission_started(s.tick + 1) {
         1.0 - fp.monitoring_deterrence * m.monitoring
@@ -111,8 +113,8 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         1.0
     };
     let p = fp.attack_rate
-        * s.config.factions[f].aggression
-        * (1.0 - s.faction_state[f].commitment)
+        * s.rules.config.factions[f].aggression
+        * (1.0 - s.factions.state[f].commitment)
         * s.armed_share(f)
         * deterrence
         * monitoring;
@@ -123,20 +125,26 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < fp.mission_target_share;
     if aim_at_unit {
         let n = s.rng.fighters.random_range(0..units);
-        let Some(cell) = s.unit_view.nth(&s.grid, at, Cell::Cop, n) else {
+        let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n) else {
             return;
         };
-        let unit = s.grid.occupant(cell) as usize;
+        let unit = s.map.grid.occupant(cell) as usize;
         let acceptability = unit_acceptability(s, unit);
         if chance(
             &mut s.rng.fighters,
-            s.config.fighters.acceptability_effect * acceptability,
+            s.rules.config.fighters.acceptability_effect * acceptability,
         ) {
             return;
         }
         attack_unit(s, id, f, unit);
     } else if civilians > 0 {
-        let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, at, civilians);
+        let victim = nth_civilian(
+            &s.map.grid,
+            &s.map.unit_view,
+            &mut s.rng.fighters,
+            at,
+            civilians,
+        );
         let Some(victim) = victim else { return };
         let deaths = poisson(&mut s.rng.fighters, fp.civilian_deaths_per_attack);
         s.kill(victim, deaths, Perpetrator::Faction(f as u8));
@@ -156,7 +164,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
 /// An attack on unit `unit`: mission deaths (fewer for a capable unit),
 /// return fire on the attackers, bystanders killed, then the incident runs.
 fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
-    let fp = s.config.fighters.clone();
+    let fp = s.rules.config.fighters.clone();
     let capability = unit_capability(s, unit).max(0.05);
     s.today.attacks_on_mission += 1;
     let mission_deaths = poisson(
@@ -166,13 +174,19 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
     s.today.mission_deaths += f64::from(mission_deaths);
     if s.units.kind[unit] == UnitKind::Contingent {
         let c = s.units.owner[unit] as usize;
-        s.contributor_state[c].deaths += f64::from(mission_deaths);
+        s.forces.contributors[c].deaths += f64::from(mission_deaths);
     }
     let at = s.civilians.cell[id as usize];
-    let bystanders = s.unit_view.count_mission(&s.grid, at).civilians;
+    let bystanders = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
     let collateral = poisson(&mut s.rng.fighters, fp.collateral_deaths_per_attack);
     let mut severity = f64::from(mission_deaths);
-    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, at, bystanders) {
+    if let Some(v) = nth_civilian(
+        &s.map.grid,
+        &s.map.unit_view,
+        &mut s.rng.fighters,
+        at,
+        bystanders,
+    ) {
         severity += s.kill(v, collateral, Perpetrator::Faction(f as u8));
     }
     let perp = match s.units.kind[unit] {

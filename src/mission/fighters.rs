@@ -14,7 +14,7 @@ impl MissionState {
     /// agent was needed and there was no room.
     pub fn split_fighters(&mut self, from: u32, f: u8, to: Option<CellIndex>) -> Option<u32> {
         let i = from as usize;
-        let unit = self.config.fighters.people_per_unit as f32;
+        let unit = self.rules.config.fighters.people_per_unit as f32;
         if self.civilians.members[i] <= unit {
             self.recruit(from, f);
             return Some(from);
@@ -33,7 +33,7 @@ impl MissionState {
         c.trust.push(c.trust[i]);
         c.trust0.push(c.trust0[i]);
         c.loss.push(c.loss[i]);
-        let nf = self.factions;
+        let nf = self.factions.len();
         for k in 0..nf {
             let v = c.sympathy[i * nf + k];
             c.sympathy.push(v);
@@ -52,21 +52,21 @@ impl MissionState {
         self.civilians.faction[i] = f;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Fighter, id);
+            self.map.grid.set(cell, Cell::Fighter, id);
         }
     }
 
     /// Whether faction `f` has a weapon to spare for one more fighter
     /// agent, as a share in [0, 1].
     pub fn arms_available(&self, f: usize) -> f64 {
-        let spare = self.faction_state[f].arms - self.faction_state[f].fighters;
-        (spare / self.config.fighters.people_per_unit).clamp(0.0, 1.0)
+        let spare = self.factions.state[f].arms - self.factions.state[f].fighters;
+        (spare / self.rules.config.fighters.people_per_unit).clamp(0.0, 1.0)
     }
 
     /// Removes up to `weapons` from faction `f` and counts them collected.
     pub fn collect_weapons(&mut self, f: usize, weapons: f64) {
-        let taken = weapons.min(self.faction_state[f].arms).max(0.0);
-        self.faction_state[f].arms -= taken;
+        let taken = weapons.min(self.factions.state[f].arms).max(0.0);
+        self.factions.state[f].arms -= taken;
         self.totals.weapons_collected += taken;
     }
 }
@@ -74,15 +74,15 @@ impl MissionState {
 /// Phases 2, 9 and 12: fighters (people) per faction and the list of
 /// fighter agents on the grid.
 pub fn count_fighters(s: &mut MissionState) {
-    for st in &mut s.faction_state {
+    for st in &mut s.factions.state {
         st.fighters = 0.0;
     }
-    s.fighter_ids.clear();
+    s.factions.fighter_ids.clear();
     for i in 0..s.civilians.len() {
         if s.civilians.status[i] == Status::Recruited {
             let f = s.civilians.faction[i] as usize;
-            s.faction_state[f].fighters += f64::from(s.civilians.members[i]);
-            s.fighter_ids.push(i as u32);
+            s.factions.state[f].fighters += f64::from(s.civilians.members[i]);
+            s.factions.fighter_ids.push(i as u32);
         }
     }
 }
@@ -91,8 +91,8 @@ pub fn count_fighters(s: &mut MissionState) {
 /// pressure, spread over its fighter units: the same blow weighs more on a
 /// small faction.
 pub fn press(s: &mut MissionState, f: usize) {
-    let units = (s.faction_state[f].fighters / s.config.fighters.people_per_unit).max(1.0);
-    s.faction_state[f].pressure += 1.0 / units;
+    let units = (s.factions.state[f].fighters / s.rules.config.fighters.people_per_unit).max(1.0);
+    s.factions.state[f].pressure += 1.0 / units;
 }
 
 /// Detains fighter agent `id`: its weapons are seized and it is held for
@@ -102,6 +102,6 @@ pub fn detain_fighter(s: &mut MissionState, id: u32) {
     let f = s.civilians.faction[i] as usize;
     let members = f64::from(s.civilians.members[i]);
     s.collect_weapons(f, members);
-    let days = s.config.fighters.detention_days;
+    let days = s.rules.config.fighters.detention_days;
     s.detain(id, days);
 }

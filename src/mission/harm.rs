@@ -12,14 +12,14 @@ use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 impl MissionState {
     /// Share of a harm by `perp` that civilians blame on the mission.
     pub fn attribution(&self, perp: Perpetrator) -> f64 {
-        let c = &self.config.civilians;
+        let c = &self.rules.config.civilians;
         match perp {
             Perpetrator::Faction(_) => 0.0,
             Perpetrator::Mission | Perpetrator::Qrf => 1.0,
             Perpetrator::Pmc => c.attribution_pmc,
             Perpetrator::CounterTerror => c.attribution_ct,
             Perpetrator::Police => c.attribution_police,
-            Perpetrator::External => self.derived.association,
+            Perpetrator::External => self.rules.derived.association,
         }
     }
 
@@ -29,7 +29,7 @@ impl MissionState {
         if deaths <= 0.0 || cell == NO_CELL {
             return;
         }
-        let i = self.grid.interior(cell);
+        let i = self.map.grid.interior(cell);
         let w = deaths as f32;
         let attributed = self.attribution(perp) as f32;
         let l = &mut self.layers;
@@ -83,7 +83,7 @@ impl MissionState {
         let i = id as usize;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Empty, u32::MAX);
+            self.map.grid.set(cell, Cell::Empty, u32::MAX);
         }
         self.civilians.cell[i] = NO_CELL;
         self.civilians.status[i] = Status::Dead;
@@ -93,11 +93,15 @@ impl MissionState {
     fn set_harmed(&mut self, id: u32) {
         let i = id as usize;
         self.civilians.status[i] = Status::Harmed;
-        self.civilians.timer[i] =
-            self.config.civilians.recovery_days.min(u32::from(u16::MAX)) as u16;
+        self.civilians.timer[i] = self
+            .rules
+            .config
+            .civilians
+            .recovery_days
+            .min(u32::from(u16::MAX)) as u16;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Quiet, id);
+            self.map.grid.set(cell, Cell::Quiet, id);
         }
     }
 
@@ -114,7 +118,7 @@ impl MissionState {
             Status::Recruited => Cell::Fighter,
             _ => Cell::Quiet,
         };
-        self.grid.set(cell, code, id);
+        self.map.grid.set(cell, code, id);
     }
 
     /// Takes agent `id` off the grid into detention for `days`.
@@ -122,7 +126,7 @@ impl MissionState {
         let i = id as usize;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Empty, u32::MAX);
+            self.map.grid.set(cell, Cell::Empty, u32::MAX);
             self.civilians.home[i] = cell;
         }
         self.civilians.cell[i] = NO_CELL;
@@ -134,9 +138,9 @@ impl MissionState {
     pub fn move_agent(&mut self, id: u32, to: CellIndex) {
         let i = id as usize;
         let from = self.civilians.cell[i];
-        let code = self.grid.cell(from);
-        self.grid.set(from, Cell::Empty, u32::MAX);
-        self.grid.set(to, code, id);
+        let code = self.map.grid.cell(from);
+        self.map.grid.set(from, Cell::Empty, u32::MAX);
+        self.map.grid.set(to, code, id);
         self.civilians.cell[i] = to;
     }
 }

@@ -29,8 +29,8 @@ pub fn count_sector_people(s: &mut MissionState) {
 /// Phase 8 (after phase 7 counted the people): convoys arrive, travel, and are delivered or looted; each
 /// sector then hands out what it holds.
 pub fn convoys(s: &mut MissionState) {
-    let h = s.config.humanitarian.clone();
-    let m = &s.config.mandate;
+    let h = s.rules.config.humanitarian.clone();
+    let m = &s.rules.config.mandate;
     let (access, escort) = (m.humanitarian_access, m.convoy_escort);
     let hazard = looting_hazard(s);
     let arrivals = poisson(&mut s.rng.humanitarian, h.convoys_per_day * access);
@@ -50,7 +50,7 @@ pub fn convoys(s: &mut MissionState) {
             s.today.rations += h.rations_per_convoy;
         }
     }
-    let rate = s.derived.coverage_rate;
+    let rate = s.rules.derived.coverage_rate;
     for sector in &mut s.sectors {
         let need = sector.people;
         let handed = sector.stock.min(need);
@@ -63,24 +63,24 @@ pub fn convoys(s: &mut MissionState) {
 /// Looting hazard per cell: fighters weighted by their faction's looting
 /// propensity (gangs loot) and active civilians within the witness radius.
 fn looting_hazard(s: &mut MissionState) -> Vec<f32> {
-    let h = &s.config.humanitarian;
+    let h = &s.rules.config.humanitarian;
     let [raw, out, ..] = &mut s.layers.scratch;
     raw.clear();
     for i in 0..s.civilians.len() {
         let cell = s.civilians.cell[i];
         let weight = match s.civilians.status[i] {
             Status::Recruited => {
-                let f = &s.config.factions[s.civilians.faction[i] as usize];
+                let f = &s.rules.config.factions[s.civilians.faction[i] as usize];
                 h.loot_rate * f.loot_propensity
             }
             Status::Active => h.crowd_loot_rate,
             _ => 0.0,
         };
         if weight > 0.0 {
-            raw.add(s.grid.interior(cell), weight as f32);
+            raw.add(s.map.grid.interior(cell), weight as f32);
         }
     }
-    raw.box_sum(s.derived.witness_cells, &mut s.layers.table, out);
+    raw.box_sum(s.rules.derived.witness_cells, &mut s.layers.table, out);
     out.values().to_vec()
 }
 
@@ -96,21 +96,21 @@ fn neediest_sector(s: &MissionState) -> Option<usize> {
 
 /// A random crossing, or a random open cell on a map without crossings.
 fn entry_cell(s: &mut MissionState) -> CellIndex {
-    if s.crossings.is_empty() {
-        let open = s.grid.open_cells();
+    if s.map.crossings.is_empty() {
+        let open = s.map.grid.open_cells();
         open[s.rng.humanitarian.random_range(0..open.len())]
     } else {
-        s.crossings[s.rng.humanitarian.random_range(0..s.crossings.len())]
+        s.map.crossings[s.rng.humanitarian.random_range(0..s.map.crossings.len())]
     }
 }
 
 /// Sum of the looting hazard over cells along the straight route, one
 /// sample per cell of length.
 fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellIndex) -> f64 {
-    let (x0, y0) = s.grid.coords(from);
-    let (x1, y1) = s.grid.coords(to);
+    let (x0, y0) = s.map.grid.coords(from);
+    let (x1, y1) = s.map.grid.coords(to);
     let steps = x0.abs_diff(x1).max(y0.abs_diff(y1)).max(1);
-    let w = s.grid.width();
+    let w = s.map.grid.width();
     (0..=steps)
         .map(|k| {
             let f = k as f64 / steps as f64;
@@ -125,7 +125,7 @@ fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellInd
 /// there (damage from incidents and strikes was applied as it happened).
 pub fn restore_services(s: &mut MissionState, t: u32) {
     let rate = if s.mission_started(t) {
-        s.config.mandate.service_rate
+        s.rules.config.mandate.service_rate
     } else {
         0.0
     };

@@ -77,7 +77,7 @@ impl MissionState {
     /// doc, in order.
     pub fn step(&mut self) {
         let t = self.tick + 1;
-        self.attacks_yesterday = self.today.incidents;
+        self.external.attacks_yesterday = self.today.incidents;
         self.today = Tally::default();
         police::open_incident_slot(self, t); // 1
         fighters::count_fighters(self); // 2

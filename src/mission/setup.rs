@@ -11,8 +11,9 @@ use super::field::Layer;
 use super::humanitarian::count_sector_people;
 use super::police::deploy_trained;
 use super::state::{
-    Civilians, ContributorState, Derived, FactionState, Layers, MissionState, NO_FACTION,
-    SectorState, Status, Streams, Tally, Totals, Units, flag,
+    Civilians, ContributorState, Derived, External, FactionState, Factions, Forces, Layers, Map,
+    MissionState, NO_FACTION, Police, Rules, SectorState, Status, Streams, Tally, Totals, Units,
+    flag,
 };
 use crate::scenario::{MissionConfig, Scenario, SectorMap, Terrain, TerrainMap};
 use crate::sim::rng::{SimRng, Stream, stream};
@@ -72,19 +73,15 @@ impl MissionState {
             initial_arms: config.factions.iter().map(|f| f.arms).sum(),
             qrf_bases: Vec::new(),
         };
-        let mut state = Self {
-            tick: 0,
-            threshold: scenario.citizens.threshold,
-            arrest_constant: scenario.citizens.arrest_constant,
-            rounding: scenario.rules.arrest_rounding,
-            max_jail_term: scenario.cops.max_jail_term,
+        let map = Map {
             civilian_view: Neighbourhood::new(shape, civ_vision, grid.stride()),
             unit_view: Neighbourhood::new(shape, unit_vision, grid.stride()),
             cell_sector: vec![0; w * h],
             crossings: Vec::new(),
-            civilians: Civilians::default(),
-            factions: nf,
-            faction_state: config
+            grid,
+        };
+        let factions = Factions {
+            state: config
                 .factions
                 .iter()
                 .map(|f| FactionState {
@@ -94,8 +91,37 @@ impl MissionState {
                     fighters: 0.0,
                 })
                 .collect(),
-            contributor_state: Vec::new(),
+            fighter_ids: Vec::new(),
+        };
+        let police = Police {
+            officers: config.police.initial_officers,
+        };
+        let mut state = Self {
+            tick: 0,
+            rules: Rules {
+                config,
+                derived,
+                threshold: scenario.citizens.threshold,
+                arrest_constant: scenario.citizens.arrest_constant,
+                rounding: scenario.rules.arrest_rounding,
+                max_jail_term: scenario.cops.max_jail_term,
+            },
+            map,
+            civilians: Civilians::default(),
+            legitimacy: scenario.legitimacy.initial,
+            factions,
             units: Units::default(),
+            forces: Forces {
+                contributors: Vec::new(),
+                intel: 0.0,
+                qrf_sorties: 0,
+                association_pressure: 0.0,
+            },
+            police,
+            external: External {
+                threat: 0.0,
+                attacks_yesterday: 0,
+            },
             sectors: Vec::new(),
             layers: Layers {
                 harm_attributed: layer(),
@@ -110,18 +136,9 @@ impl MissionState {
                 scratch: [layer(), layer(), layer(), layer()],
                 table: Vec::new(),
             },
-            derived,
-            legitimacy: scenario.legitimacy.initial,
-            intel: 0.0,
-            threat: 0.0,
-            association_pressure: 0.0,
-            officers: config.police.initial_officers,
-            qrf_sorties: 0,
             today: Tally::default(),
-            attacks_yesterday: 0,
             totals: Totals::default(),
             order: Vec::new(),
-            fighter_ids: Vec::new(),
             rng: Streams {
                 schedule: stream(seed, replicate, Stream::Schedule),
                 civilians: stream(seed, replicate, Stream::Actions),
@@ -132,15 +149,13 @@ impl MissionState {
                 humanitarian: stream(seed, replicate, Stream::Humanitarian),
             },
             incident_map: None,
-            grid,
-            config,
         };
         let mut rng_world = stream(seed, replicate, Stream::World);
         state.build_sectors(terrain, sectors);
         state.place_civilians(scenario, terrain, &mut rng_world);
         state.recruit_initial_fighters(&mut rng_world);
         state.place_depots_and_bases();
-        state.contributor_state = plan_contributors(&state.config);
+        state.forces.contributors = plan_contributors(&state.rules.config);
         deploy_trained(&mut state, 0);
         count_sector_people(&mut state);
         state.rebuild_order();
@@ -148,7 +163,7 @@ impl MissionState {
     }
 
     fn build_sectors(&mut self, terrain: &TerrainMap, sectors: Option<&SectorMap>) {
-        let (w, h) = (self.grid.width(), self.grid.height());
+        let (w, h) = (self.map.grid.width(), self.map.grid.height());
         let mut names: Vec<String> = match sectors {
             Some(map) => map.names.clone(),
             None => vec!["all".to_string()],
@@ -158,7 +173,7 @@ impl MissionState {
             for x in 0..w {
                 let s = sectors.and_then(|m| m.at(x as u32, y as u32));
                 let passable = terrain.at(x as u32, y as u32).is_passable();
-                self.cell_sector[y * w + x] = match s {
+                self.map.cell_sector[y * w + x] = match s {
                     Some(s) => s,
                     None if sectors.is_none() => 0,
                     None => {
@@ -167,7 +182,7 @@ impl MissionState {
                     }
                 };
                 if terrain.at(x as u32, y as u32) == Terrain::Crossing {
-                    self.crossings.push(self.grid.index(x, y));
+                    self.map.crossings.push(self.map.grid.index(x, y));
                 }
             }
         }
@@ -175,14 +190,14 @@ impl MissionState {
             names.push("unassigned".to_string());
         }
         let last = (names.len() - 1) as u16;
-        for s in &mut self.cell_sector {
+        for s in &mut self.map.cell_sector {
             if *s == u16::MAX {
                 *s = last;
             }
         }
-        let window = self.config.police.handover_window_days as usize;
-        let services = self.config.humanitarian.services_initial;
-        let coverage = self.config.humanitarian.coverage_initial;
+        let window = self.rules.config.police.handover_window_days as usize;
+        let services = self.rules.config.humanitarian.services_initial;
+        let coverage = self.rules.config.humanitarian.coverage_initial;
         self.sectors = names
             .into_iter()
             .map(|name| SectorState {
@@ -198,7 +213,7 @@ impl MissionState {
     }
 
     fn place_civilians(&mut self, scenario: &Scenario, terrain: &TerrainMap, rng: &mut SimRng) {
-        let pop = &self.config.population;
+        let pop = &self.rules.config.population;
         let weight = |t: Terrain| match t {
             Terrain::Open => pop.weight_open,
             Terrain::Urban => pop.weight_urban,
@@ -206,22 +221,22 @@ impl MissionState {
             Terrain::Crossing => pop.weight_crossing,
             _ => 0.0,
         };
-        let open = self.grid.open_cells().to_vec();
+        let open = self.map.grid.open_cells().to_vec();
         let terrain_at = |grid: &Grid, idx: CellIndex| {
             let (x, y) = grid.coords(idx);
             terrain.at(x as u32, y as u32)
         };
         let mean_weight = open
             .iter()
-            .map(|&i| weight(terrain_at(&self.grid, i)))
+            .map(|&i| weight(terrain_at(&self.map.grid, i)))
             .sum::<f64>()
             / open.len().max(1) as f64;
         let (hr, rr) = (scenario.citizens.hardship, scenario.citizens.risk_aversion);
-        let civ = &self.config.civilians;
-        let mandate = &self.config.mandate;
+        let civ = &self.rules.config.civilians;
+        let mandate = &self.rules.config.mandate;
         for &idx in &open {
             let p = if mean_weight > 0.0 {
-                (pop.occupancy * weight(terrain_at(&self.grid, idx)) / mean_weight).min(1.0)
+                (pop.occupancy * weight(terrain_at(&self.map.grid, idx)) / mean_weight).min(1.0)
             } else {
                 0.0
             };
@@ -244,7 +259,7 @@ impl MissionState {
             c.trust.push(t0 as f32);
             c.trust0.push(t0 as f32);
             c.loss.push(0.0);
-            for f in &self.config.factions {
+            for f in &self.rules.config.factions {
                 let s = f.support + civ.sympathy_spread * (2.0 * rng.random::<f64>() - 1.0);
                 c.sympathy.push(s.clamp(0.0, 1.0) as f32);
             }
@@ -264,11 +279,11 @@ impl MissionState {
                 flags |= flag::EMPLOYED;
             }
             c.flags.push(flags);
-            self.grid.set(idx, Cell::Quiet, id);
+            self.map.grid.set(idx, Cell::Quiet, id);
         }
         let n = self.civilians.len().max(1) as f64;
-        self.derived.people_per_agent = pop.total_people / n;
-        let people = self.derived.people_per_agent as f32;
+        self.rules.derived.people_per_agent = pop.total_people / n;
+        let people = self.rules.derived.people_per_agent as f32;
         self.civilians.members.fill(people);
     }
 
@@ -277,9 +292,9 @@ impl MissionState {
         if n == 0 {
             return;
         }
-        let unit = self.config.fighters.people_per_unit;
-        for f in 0..self.factions {
-            let wanted = (self.config.factions[f].fighters / unit).round() as usize;
+        let unit = self.rules.config.fighters.people_per_unit;
+        for f in 0..self.factions.len() {
+            let wanted = (self.rules.config.factions[f].fighters / unit).round() as usize;
             let mut placed = 0;
             let mut tries = 0;
             while placed < wanted && tries < 100 * n {
@@ -289,12 +304,17 @@ impl MissionState {
                     continue;
                 }
                 let at = self.civilians.cell[i as usize];
-                let empties = self.civilian_view.count_mission(&self.grid, at).empties;
-                let to = self
+                let empties = self
+                    .map
                     .civilian_view
-                    .random_empty(&self.grid, rng, at, empties);
+                    .count_mission(&self.map.grid, at)
+                    .empties;
+                let to = self
+                    .map
+                    .civilian_view
+                    .random_empty(&self.map.grid, rng, at, empties);
                 if let Some(id) = self.split_fighters(i, f as u8, to) {
-                    let k = id as usize * self.factions + f;
+                    let k = id as usize * self.factions.len() + f;
                     self.civilians.sympathy[k] = self.civilians.sympathy[k].max(0.8);
                     placed += 1;
                 }
@@ -308,8 +328,8 @@ impl MissionState {
         let ns = self.sectors.len();
         let mut sum = vec![(0.0f64, 0.0f64, 0.0f64); ns];
         for &cell in &self.civilians.cell {
-            let (x, y) = self.grid.coords(cell);
-            let s = self.cell_sector[self.grid.interior(cell)] as usize;
+            let (x, y) = self.map.grid.coords(cell);
+            let s = self.map.cell_sector[self.map.grid.interior(cell)] as usize;
             sum[s].0 += x as f64;
             sum[s].1 += y as f64;
             sum[s].2 += 1.0;
@@ -320,14 +340,15 @@ impl MissionState {
             }
             let (cx, cy) = (sx / n, sy / n);
             let best = self
+                .map
                 .grid
                 .open_cells()
                 .iter()
                 .copied()
-                .filter(|&c| self.cell_sector[self.grid.interior(c)] as usize == s)
+                .filter(|&c| self.map.cell_sector[self.map.grid.interior(c)] as usize == s)
                 .min_by(|&a, &b| {
                     let d = |c: CellIndex| {
-                        let (x, y) = self.grid.coords(c);
+                        let (x, y) = self.map.grid.coords(c);
                         (x as f64 - cx).powi(2) + (y as f64 - cy).powi(2)
                     };
                     d(a).total_cmp(&d(b))
@@ -336,12 +357,12 @@ impl MissionState {
         }
         let mut by_people: Vec<usize> = (0..ns).filter(|&s| sum[s].2 > 0.0).collect();
         by_people.sort_by(|&a, &b| sum[b].2.total_cmp(&sum[a].2).then(a.cmp(&b)));
-        let km = self.config.cell_km;
-        let bases = self.config.mandate.qrf_units as usize;
-        self.derived.qrf_bases = (0..bases)
+        let km = self.rules.config.cell_km;
+        let bases = self.rules.config.mandate.qrf_units as usize;
+        self.rules.derived.qrf_bases = (0..bases)
             .filter_map(|k| {
                 let s = *by_people.get(k % by_people.len().max(1))?;
-                let (x, y) = self.grid.coords(self.sectors[s].depot);
+                let (x, y) = self.map.grid.coords(self.sectors[s].depot);
                 Some((x as f64 * km, y as f64 * km))
             })
             .collect();

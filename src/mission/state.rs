@@ -356,74 +356,150 @@ pub struct Derived {
     pub qrf_bases: Vec<(f64, f64)>,
 }
 
-/// Everything one replicate of the mission model needs to advance.
+/// The scenario's rules for one replicate: the mission configuration,
+/// the Epstein parameters the civilians use, and what is derived from them
+/// once at setup. Read-only after setup.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The scenario's mission configuration.
+    pub(crate) config: MissionConfig,
+    /// Radii and rates derived once from the configuration.
+    pub(crate) derived: Derived,
+    /// Epstein threshold T.
+    pub(crate) threshold: f64,
+    /// Epstein arrest constant k.
+    pub(crate) arrest_constant: f64,
+    /// Arrest rounding.
+    pub(crate) rounding: crate::scenario::ArrestRounding,
+    /// Longest detention of an arrested active civilian.
+    pub(crate) max_jail_term: u32,
+}
+
+impl Rules {
+    /// Whether the mission has begun deploying by day `t`.
+    pub fn mission_started(&self, t: u32) -> bool {
+        t > self.config.mandate.deployment_delay_days
+    }
+}
+
+/// The map: the grid with its occupants, the two views over it, and what
+/// each cell belongs to. The grid changes as agents move; the rest is fixed
+/// at setup.
+#[derive(Debug, Clone)]
+pub struct Map {
+    /// The grid.
+    pub(crate) grid: Grid,
+    /// Civilians' view.
+    pub(crate) civilian_view: Neighbourhood,
+    /// Units' and fighters' view.
+    pub(crate) unit_view: Neighbourhood,
+    /// Sector of each interior cell (row-major).
+    pub(crate) cell_sector: Vec<u16>,
+    /// The crossings (padded indices), where convoys enter.
+    pub(crate) crossings: Vec<CellIndex>,
+}
+
+impl Map {
+    /// Sector of a padded cell index.
+    #[inline]
+    pub fn sector_of(&self, cell: CellIndex) -> usize {
+        self.cell_sector[self.grid.interior(cell)] as usize
+    }
+}
+
+/// The factions (armed groups).
+#[derive(Debug, Clone)]
+pub struct Factions {
+    /// Each faction's running state, in the configuration's order.
+    pub(crate) state: Vec<FactionState>,
+    /// Fighter agents on the grid (recounted in phases 2, 9 and 12), for
+    /// the external military's and the counter-terror track's targeting.
+    pub(crate) fighter_ids: Vec<u32>,
+}
+
+impl Factions {
+    /// Number of factions.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+
+    /// Whether there are no factions.
+    pub fn is_empty(&self) -> bool {
+        self.state.is_empty()
+    }
+}
+
+/// The mission's forces beyond their units: contributors, intelligence,
+/// the QRF's sorties, and the contributors' sense of being tied to strikes.
+#[derive(Debug, Clone)]
+pub struct Forces {
+    /// Contributors' running state.
+    pub(crate) contributors: Vec<ContributorState>,
+    /// Mission intelligence in [0, 1].
+    pub(crate) intel: f64,
+    /// QRF sorties left today.
+    pub(crate) qrf_sorties: u32,
+    /// Contributors' sense of being tied to the strikes (decaying).
+    pub(crate) association_pressure: f64,
+}
+
+/// The local police beyond their units.
+#[derive(Debug, Clone)]
+pub struct Police {
+    /// Officers trained.
+    pub(crate) officers: f64,
+}
+
+/// The external military.
+#[derive(Debug, Clone)]
+pub struct External {
+    /// Its threat perception.
+    pub(crate) threat: f64,
+    /// Yesterday's attacks, which it reacts to.
+    pub(crate) attacks_yesterday: u32,
+}
+
+/// Everything one replicate of the mission model needs to advance, grouped
+/// by actor. Built by [`MissionState::new`] (in [`super::setup`]); read from
+/// outside the crate through the accessors below.
 #[derive(Debug, Clone)]
 pub struct MissionState {
     /// Ticks completed.
-    pub tick: u32,
-    /// The scenario's mission configuration.
-    pub config: MissionConfig,
-    /// Epstein threshold T.
-    pub threshold: f64,
-    /// Epstein arrest constant k.
-    pub arrest_constant: f64,
-    /// Arrest rounding.
-    pub rounding: crate::scenario::ArrestRounding,
-    /// Longest detention of an arrested active civilian.
-    pub max_jail_term: u32,
-    /// The grid.
-    pub grid: Grid,
-    /// Civilians' view.
-    pub civilian_view: Neighbourhood,
-    /// Units' and fighters' view.
-    pub unit_view: Neighbourhood,
-    /// Sector of each interior cell (row-major).
-    pub cell_sector: Vec<u16>,
-    /// Whether each interior cell is a crossing.
-    pub crossings: Vec<CellIndex>,
+    pub(crate) tick: u32,
+    /// The scenario's rules.
+    pub(crate) rules: Rules,
+    /// The grid and what lies on it.
+    pub(crate) map: Map,
     /// Civilians and fighters.
-    pub civilians: Civilians,
-    /// Number of factions.
-    pub factions: usize,
-    /// Factions' running state.
-    pub faction_state: Vec<FactionState>,
-    /// Contributors' running state.
-    pub contributor_state: Vec<ContributorState>,
-    /// Security units.
-    pub units: Units,
-    /// Sectors.
-    pub sectors: Vec<SectorState>,
-    /// Layers.
-    pub layers: Layers,
-    /// Derived constants.
-    pub derived: Derived,
+    pub(crate) civilians: Civilians,
     /// Legitimacy of the order L(t).
-    pub legitimacy: f64,
-    /// Mission intelligence in [0, 1].
-    pub intel: f64,
-    /// The external military's threat perception.
-    pub threat: f64,
-    /// Contributors' sense of being tied to the strikes (decaying).
-    pub association_pressure: f64,
-    /// Local police officers trained.
-    pub officers: f64,
-    /// QRF sorties left today.
-    pub qrf_sorties: u32,
+    pub(crate) legitimacy: f64,
+    /// The factions.
+    pub(crate) factions: Factions,
+    /// Security units of every kind (contingents, police, PMCs).
+    pub(crate) units: Units,
+    /// The mission's forces.
+    pub(crate) forces: Forces,
+    /// The local police.
+    pub(crate) police: Police,
+    /// The external military.
+    pub(crate) external: External,
+    /// Sectors (people, aid, services, incidents, handover).
+    pub(crate) sectors: Vec<SectorState>,
+    /// Per-cell layers of today's events and what civilians perceive.
+    pub(crate) layers: Layers,
     /// Today's events.
-    pub today: Tally,
-    /// Yesterday's attacks (the external military reacts to them).
-    pub attacks_yesterday: u32,
+    pub(crate) today: Tally,
     /// Cumulative counters.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
     /// Activation order (civilians, then units with [`UNIT_BIT`]).
-    pub order: Vec<u32>,
-    /// Fighters on the grid (rebuilt daily), for targeting.
-    pub fighter_ids: Vec<u32>,
+    pub(crate) order: Vec<u32>,
     /// Random streams, one per process.
-    pub rng: Streams,
+    pub(crate) rng: Streams,
     /// Incidents per interior cell since the last map frame, counted only
     /// while frames are recorded (see [`super::frames`]).
-    pub incident_map: Option<Vec<u32>>,
+    pub(crate) incident_map: Option<Vec<u32>>,
 }
 
 /// One random stream per process, so a lever changes only the draws of the
@@ -450,22 +526,82 @@ pub struct Streams {
 pub const UNIT_BIT: u32 = 1 << 31;
 
 impl MissionState {
+    /// Ticks completed.
+    pub fn tick(&self) -> u32 {
+        self.tick
+    }
+
+    /// The scenario's mission configuration.
+    pub fn config(&self) -> &MissionConfig {
+        &self.rules.config
+    }
+
+    /// The grid.
+    pub fn grid(&self) -> &Grid {
+        &self.map.grid
+    }
+
+    /// Civilians and fighters.
+    pub fn civilians(&self) -> &Civilians {
+        &self.civilians
+    }
+
+    /// Security units of every kind, on duty or not.
+    pub fn units(&self) -> &Units {
+        &self.units
+    }
+
+    /// Sectors.
+    pub fn sectors(&self) -> &[SectorState] {
+        &self.sectors
+    }
+
+    /// Each faction's running state.
+    pub fn factions(&self) -> &[FactionState] {
+        &self.factions.state
+    }
+
+    /// Legitimacy of the order L(t).
+    pub fn legitimacy(&self) -> f64 {
+        self.legitimacy
+    }
+
+    /// Mission intelligence in [0, 1].
+    pub fn intel(&self) -> f64 {
+        self.forces.intel
+    }
+
+    /// The external military's threat perception.
+    pub fn threat(&self) -> f64 {
+        self.external.threat
+    }
+
+    /// Today's events.
+    pub fn today(&self) -> &Tally {
+        &self.today
+    }
+
+    /// Cumulative counters.
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
     /// The activation list: every civilian agent and every unit on duty.
-    pub fn rebuild_order(&mut self) {
+    pub(crate) fn rebuild_order(&mut self) {
         self.order.clear();
         self.order.extend(0..self.civilians.len() as u32);
         let on_duty = (0..self.units.len()).filter(|&u| self.units.on_duty[u]);
         self.order.extend(on_duty.map(|u| UNIT_BIT | u as u32));
     }
 
-    /// Row-major sector of a padded cell index.
+    /// Sector of a padded cell index.
     #[inline]
-    pub fn sector_of(&self, cell: CellIndex) -> usize {
-        self.cell_sector[self.grid.interior(cell)] as usize
+    pub(crate) fn sector_of(&self, cell: CellIndex) -> usize {
+        self.map.sector_of(cell)
     }
 
     /// Whether the mission has begun deploying by day `t`.
-    pub fn mission_started(&self, t: u32) -> bool {
-        t > self.config.mandate.deployment_delay_days
+    pub(crate) fn mission_started(&self, t: u32) -> bool {
+        self.rules.mission_started(t)
     }
 }

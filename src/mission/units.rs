@@ -18,7 +18,7 @@ pub fn recall(
     for u in 0..s.units.len() {
         if s.units.on_duty[u] && kind(s.units.kind[u]) && pick((&s.units, u)) {
             s.units.on_duty[u] = false;
-            s.grid.set(s.units.cell[u], Cell::Empty, u32::MAX);
+            s.map.grid.set(s.units.cell[u], Cell::Empty, u32::MAX);
             s.units.cell[u] = NO_CELL;
             any = true;
         }
@@ -43,7 +43,7 @@ pub fn add_unit(s: &mut MissionState, kind: UnitKind, owner: u16, community: boo
     units.community.push(community);
     units.on_duty.push(true);
     units.since.push(t);
-    s.grid.set(cell, Cell::Cop, u);
+    s.map.grid.set(cell, Cell::Cop, u);
     true
 }
 
@@ -67,43 +67,46 @@ fn neediest_sector(s: &MissionState, kind: UnitKind) -> usize {
 /// An empty cell in `sector`: near its depot if possible, else anywhere in it.
 fn free_cell_in(s: &mut MissionState, sector: usize) -> Option<CellIndex> {
     let depot = s.sectors[sector].depot;
-    if depot != NO_CELL && s.grid.cell(depot) == Cell::Empty {
+    if depot != NO_CELL && s.map.grid.cell(depot) == Cell::Empty {
         return Some(depot);
     }
     if depot != NO_CELL {
-        let empties = s.unit_view.count_mission(&s.grid, depot).empties;
+        let empties = s.map.unit_view.count_mission(&s.map.grid, depot).empties;
         for _ in 0..8 {
-            let to = s
-                .unit_view
-                .random_empty(&s.grid, &mut s.rng.forces, depot, empties)?;
+            let to =
+                s.map
+                    .unit_view
+                    .random_empty(&s.map.grid, &mut s.rng.forces, depot, empties)?;
             if s.sector_of(to) == sector {
                 return Some(to);
             }
         }
     }
-    let n = s.grid.open_cells().len();
+    let n = s.map.grid.open_cells().len();
     (0..200).find_map(|_| {
-        let c = s.grid.open_cells()[s.rng.forces.random_range(0..n)];
-        (s.grid.cell(c) == Cell::Empty && s.sector_of(c) == sector).then_some(c)
+        let c = s.map.grid.open_cells()[s.rng.forces.random_range(0..n)];
+        (s.map.grid.cell(c) == Cell::Empty && s.sector_of(c) == sector).then_some(c)
     })
 }
 
 /// Local acceptability of unit `u`.
 pub fn unit_acceptability(s: &MissionState, u: usize) -> f64 {
     match s.units.kind[u] {
-        UnitKind::Contingent => s.config.contributors[s.units.owner[u] as usize].acceptability,
-        UnitKind::Police => s.config.police.acceptability,
-        UnitKind::Pmc => s.config.forces.pmc_acceptability,
+        UnitKind::Contingent => {
+            s.rules.config.contributors[s.units.owner[u] as usize].acceptability
+        }
+        UnitKind::Police => s.rules.config.police.acceptability,
+        UnitKind::Pmc => s.rules.config.forces.pmc_acceptability,
     }
 }
 
 /// Capability of unit `u` today.
 pub fn unit_capability(s: &MissionState, u: usize) -> f64 {
     match s.units.kind[u] {
-        UnitKind::Contingent => s.config.contributors[s.units.owner[u] as usize].capability,
+        UnitKind::Contingent => s.rules.config.contributors[s.units.owner[u] as usize].capability,
         UnitKind::Pmc => 1.0,
         UnitKind::Police => {
-            let p = &s.config.police;
+            let p = &s.rules.config.police;
             let age = f64::from(s.tick.saturating_sub(s.units.since[u]));
             let grown = 1.0 - 0.5f64.powf(age / p.capability_half_life_days);
             p.capability_initial + (p.capability_max - p.capability_initial) * grown
