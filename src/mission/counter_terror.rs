@@ -38,7 +38,7 @@ pub fn raids(s: &mut MissionState, t: u32) {
         if chance(&mut s.rng.counter_terror, f.ct_success) {
             let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
             s.kill(target, deaths, Perpetrator::CounterTerror);
-            press(s, faction);
+            press(&mut s.factions, &s.rules, faction);
         }
         let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
         let deaths = poisson(&mut s.rng.counter_terror, f.ct_deaths);

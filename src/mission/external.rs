@@ -49,7 +49,7 @@ pub fn strike(s: &mut MissionState, t: u32) {
     if let Some(v) = victim {
         s.kill(v, civilians, Perpetrator::External);
     }
-    press(s, faction);
+    press(&mut s.factions, &s.rules, faction);
     let sector = s.sector_of(at);
     let services = &mut s.sectors[sector].services;
     *services = (*services - e.services_damage).max(0.0);

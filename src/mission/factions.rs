@@ -7,7 +7,7 @@ use rand::RngExt;
 use super::draw::{chance, poisson};
 use super::harm::nth_civilian;
 use super::qrf::{Incident, resolve_incident};
-use super::state::{MissionState, Perpetrator, Status, UnitKind, flag};
+use super::state::{Factions, MissionState, Perpetrator, Rules, Status, UnitKind, flag};
 use super::units::{unit_acceptability, unit_capability};
 use crate::scenario::Disarmament;
 use crate::world::Cell;
@@ -25,24 +25,24 @@ impl MissionState {
 
 /// Phase 10: smuggling (border control counts once the mission is there),
 /// coercive pressure decays, commitment relaxes towards its target.
-pub fn update_factions(s: &mut MissionState, t: u32) {
-    let m = &s.rules.config.mandate;
-    let fp = &s.rules.config.fighters;
-    let control = if s.mission_started(t) {
+pub fn update_factions(factions: &mut Factions, rules: &Rules, t: u32) {
+    let m = &rules.config.mandate;
+    let fp = &rules.config.fighters;
+    let control = if rules.mission_started(t) {
         m.border_control
     } else {
         0.0
     };
-    for f in 0..s.factions.len() {
-        let cfg = &s.rules.config.factions[f];
-        let st = &mut s.factions.state[f];
+    for f in 0..factions.len() {
+        let cfg = &rules.config.factions[f];
+        let st = &mut factions.state[f];
         st.arms += cfg.smuggling_per_day * (1.0 - control);
-        st.pressure *= 1.0 - s.rules.derived.pressure_rate;
+        st.pressure *= 1.0 - rules.derived.pressure_rate;
         let target = cfg.commitment
             + fp.horizon_commitment_gain * (m.political_horizon - 0.5)
             + fp.sponsor_commitment_gain * (m.sponsor_pressure - 0.5)
             - fp.pressure_commitment_loss * st.pressure;
-        st.commitment += s.rules.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
+        st.commitment += rules.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
     }
 }
 
@@ -129,7 +129,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
             return;
         };
         let unit = s.map.grid.occupant(cell) as usize;
-        let acceptability = unit_acceptability(s, unit);
+        let acceptability = unit_acceptability(&s.units, &s.rules.config, unit);
         if chance(
             &mut s.rng.fighters,
             s.rules.config.fighters.acceptability_effect * acceptability,
@@ -165,7 +165,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
 /// return fire on the attackers, bystanders killed, then the incident runs.
 fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
     let fp = s.rules.config.fighters.clone();
-    let capability = unit_capability(s, unit).max(0.05);
+    let capability = unit_capability(&s.units, &s.rules.config, s.tick, unit).max(0.05);
     s.today.attacks_on_mission += 1;
     let mission_deaths = poisson(
         &mut s.rng.fighters,

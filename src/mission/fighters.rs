@@ -3,7 +3,7 @@
 //! taking fighters into detention. Shared by every actor that recruits,
 //! fights or disarms.
 
-use super::state::{MissionState, NO_FACTION, Status, flag};
+use super::state::{Civilians, Factions, MissionState, NO_FACTION, Rules, Status, flag};
 use crate::world::{Cell, CellIndex, NO_CELL};
 
 impl MissionState {
@@ -73,16 +73,16 @@ impl MissionState {
 
 /// Phases 2, 9 and 12: fighters (people) per faction and the list of
 /// fighter agents on the grid.
-pub fn count_fighters(s: &mut MissionState) {
-    for st in &mut s.factions.state {
+pub fn count_fighters(factions: &mut Factions, civilians: &Civilians) {
+    for st in &mut factions.state {
         st.fighters = 0.0;
     }
-    s.factions.fighter_ids.clear();
-    for i in 0..s.civilians.len() {
-        if s.civilians.status[i] == Status::Recruited {
-            let f = s.civilians.faction[i] as usize;
-            s.factions.state[f].fighters += f64::from(s.civilians.members[i]);
-            s.factions.fighter_ids.push(i as u32);
+    factions.fighter_ids.clear();
+    for i in 0..civilians.len() {
+        if civilians.status[i] == Status::Recruited {
+            let f = civilians.faction[i] as usize;
+            factions.state[f].fighters += f64::from(civilians.members[i]);
+            factions.fighter_ids.push(i as u32);
         }
     }
 }
@@ -90,9 +90,10 @@ pub fn count_fighters(s: &mut MissionState) {
 /// Adds one coercive blow (a raid, a CT raid, a strike) to faction `f`'s
 /// pressure, spread over its fighter units: the same blow weighs more on a
 /// small faction.
-pub fn press(s: &mut MissionState, f: usize) {
-    let units = (s.factions.state[f].fighters / s.rules.config.fighters.people_per_unit).max(1.0);
-    s.factions.state[f].pressure += 1.0 / units;
+pub fn press(factions: &mut Factions, rules: &Rules, f: usize) {
+    let st = &mut factions.state[f];
+    let units = (st.fighters / rules.config.fighters.people_per_unit).max(1.0);
+    st.pressure += 1.0 / units;
 }
 
 /// Detains fighter agent `id`: its weapons are seized and it is held for

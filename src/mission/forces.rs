@@ -33,7 +33,12 @@ pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
     let exit = s.rules.config.mandate.exit_day;
     let exited = exit > 0 && t >= exit && s.rules.config.mandate.handover != Handover::None;
     if exited {
-        changed |= recall(s, |k| k != UnitKind::Police, |_| true);
+        changed |= recall(
+            &mut s.units,
+            &mut s.map.grid,
+            |k| k != UnitKind::Police,
+            |_| true,
+        );
     } else {
         changed |= deploy_contingents(s, t);
         changed |= deploy_pmcs(s, t);
@@ -69,7 +74,8 @@ fn decide_withdrawals(s: &mut MissionState, t: u32) -> bool {
             s.totals.withdrawals += 1;
             let owner = c as u16;
             changed |= recall(
-                s,
+                &mut s.units,
+                &mut s.map.grid,
                 |k| k == UnitKind::Contingent,
                 |(units, u)| units.owner[u] == owner,
             );
@@ -180,8 +186,10 @@ fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
     } else {
         1.0
     };
-    let p =
-        f.detain_rate * unit_capability(s, u) * (1.0 + f.intel_gain * s.forces.intel) * multiplier;
+    let p = f.detain_rate
+        * unit_capability(&s.units, &s.rules.config, s.tick, u)
+        * (1.0 + f.intel_gain * s.forces.intel)
+        * multiplier;
     if !chance(&mut s.rng.forces, p.min(1.0)) {
         return;
     }
@@ -210,7 +218,7 @@ fn raid(s: &mut MissionState, u: usize) {
         })
         .unwrap_or(0);
     s.collect_weapons(strongest, weapons);
-    press(s, strongest);
+    press(&mut s.factions, &s.rules, strongest);
     let at = s.units.cell[u];
     let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
     let deaths = poisson(&mut s.rng.forces, raid_deaths);

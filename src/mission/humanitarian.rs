@@ -7,22 +7,22 @@
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::state::{MissionState, Status};
+use super::state::{Civilians, Map, MissionState, Rules, SectorState, Status};
 use crate::world::CellIndex;
 
 /// Phase 7 (and setup): living people per sector (agents on the grid or displaced; detained
 /// people are fed elsewhere).
-pub fn count_sector_people(s: &mut MissionState) {
-    for sector in &mut s.sectors {
+pub fn count_sector_people(sectors: &mut [SectorState], civilians: &Civilians, map: &Map) {
+    for sector in sectors.iter_mut() {
         sector.people = 0.0;
     }
-    for i in 0..s.civilians.len() {
-        let cell = s.civilians.cell[i];
-        if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
+    for i in 0..civilians.len() {
+        let cell = civilians.cell[i];
+        if matches!(civilians.status[i], Status::Dead | Status::Detained) {
             continue;
         }
-        let k = s.sector_of(cell);
-        s.sectors[k].people += f64::from(s.civilians.members[i]);
+        let k = map.sector_of(cell);
+        sectors[k].people += f64::from(civilians.members[i]);
     }
 }
 
@@ -123,13 +123,13 @@ fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellInd
 
 /// Phase 14: services recover at the mandate's rate once the mission is
 /// there (damage from incidents and strikes was applied as it happened).
-pub fn restore_services(s: &mut MissionState, t: u32) {
-    let rate = if s.mission_started(t) {
-        s.rules.config.mandate.service_rate
+pub fn restore_services(sectors: &mut [SectorState], rules: &Rules, t: u32) {
+    let rate = if rules.mission_started(t) {
+        rules.config.mandate.service_rate
     } else {
         0.0
     };
-    for sector in &mut s.sectors {
+    for sector in sectors {
         sector.services_before = sector.services;
         sector.services += rate * (1.0 - sector.services);
     }

@@ -79,20 +79,20 @@ impl MissionState {
         let t = self.tick + 1;
         self.external.attacks_yesterday = self.today.incidents;
         self.today = Tally::default();
-        police::open_incident_slot(self, t); // 1
-        fighters::count_fighters(self); // 2
+        police::open_incident_slot(&mut self.sectors, t); // 1
+        fighters::count_fighters(&mut self.factions, &self.civilians); // 2
         forces::deploy_and_withdraw(self, t); // 3
         police::train(self, t); // 4
         external::strike(self, t); // 5
         counter_terror::raids(self, t); // 6
-        humanitarian::count_sector_people(self); // 7
+        humanitarian::count_sector_people(&mut self.sectors, &self.civilians, &self.map); // 7
         humanitarian::convoys(self); // 8
-        fighters::count_fighters(self); // 9
-        factions::update_factions(self, t); // 10
+        fighters::count_fighters(&mut self.factions, &self.civilians); // 9
+        factions::update_factions(&mut self.factions, &self.rules, t); // 10
         activate(self); // 11
-        fighters::count_fighters(self); // 12
+        fighters::count_fighters(&mut self.factions, &self.civilians); // 12
         perception::update_perceptions(self, t); // 13
-        humanitarian::restore_services(self, t); // 14
+        humanitarian::restore_services(&mut self.sectors, &self.rules, t); // 14
         police::handover(self, t); // 15
         count_down(self); // 16
         self.tick = t;

@@ -10,7 +10,7 @@
 //! [0, 1] without clamping.
 
 use super::field::Layer;
-use super::state::{MissionState, Status, flag};
+use super::state::{MissionState, Rules, Status, flag};
 
 /// Today's sector totals heard as rumour.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +50,7 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
         update_sympathy(s, i, &rumours);
     }
     contagion(s);
-    update_legitimacy(s);
+    update_legitimacy(&mut s.legitimacy, &s.rules);
     let l = &mut s.layers;
     for layer in [
         &mut l.harm_total,
@@ -276,9 +276,9 @@ fn set_attitude(c: &mut super::state::Civilians, nf: usize, i: usize, attitude: 
 
 /// The order's legitimacy relaxes towards base + the political levers'
 /// gains: without a political horizon it decays.
-fn update_legitimacy(s: &mut MissionState) {
-    let g = &s.rules.config.legitimacy;
-    let m = &s.rules.config.mandate;
+fn update_legitimacy(legitimacy: &mut f64, rules: &Rules) {
+    let g = &rules.config.legitimacy;
+    let m = &rules.config.mandate;
     let unsc = if m.unsc_mandate { 1.0 } else { 0.0 };
     let target = (g.base
         + g.horizon_gain * m.political_horizon
@@ -286,5 +286,5 @@ fn update_legitimacy(s: &mut MissionState) {
         + g.unsc_gain * unsc
         + g.sponsor_gain * m.sponsor_pressure)
         .clamp(0.0, 1.0);
-    s.legitimacy += s.rules.derived.legitimacy_rate * (target - s.legitimacy);
+    *legitimacy += rules.derived.legitimacy_rate * (target - *legitimacy);
 }

@@ -2,7 +2,7 @@
 //! mission is there, deployed as units whose capability grows; and the
 //! handover of sectors when the benchmarks hold long enough.
 
-use super::state::{MissionState, UnitKind};
+use super::state::{MissionState, SectorState, UnitKind};
 use super::units::{add_unit, recall};
 use crate::scenario::{Handover, Mandate};
 
@@ -88,7 +88,8 @@ pub fn handover(s: &mut MissionState, t: u32) {
     }
     for k in handed {
         changed |= recall(
-            s,
+            &mut s.units,
+            &mut s.map.grid,
             |kind| kind != UnitKind::Police,
             |(units, u)| units.sector[u] == k,
         );
@@ -99,8 +100,8 @@ pub fn handover(s: &mut MissionState, t: u32) {
 }
 
 /// Phase 1: starts today's slot of every sector's incident window at zero.
-pub fn open_incident_slot(s: &mut MissionState, t: u32) {
-    for sector in &mut s.sectors {
+pub fn open_incident_slot(sectors: &mut [SectorState], t: u32) {
+    for sector in sectors {
         let slot = t as usize % sector.incidents.len();
         sector.incidents[slot] = 0;
     }

@@ -157,7 +157,7 @@ impl MissionState {
         state.place_depots_and_bases();
         state.forces.contributors = plan_contributors(&state.rules.config);
         deploy_trained(&mut state, 0);
-        count_sector_people(&mut state);
+        count_sector_people(&mut state.sectors, &state.civilians, &state.map);
         state.rebuild_order();
         state
     }

@@ -5,21 +5,23 @@
 use rand::RngExt;
 
 use super::state::{MissionState, UnitKind, Units};
-use crate::world::{Cell, CellIndex, NO_CELL};
+use crate::scenario::MissionConfig;
+use crate::world::{Cell, CellIndex, Grid, NO_CELL};
 
 /// Takes off duty every unit of a kind accepted by `kind` for which `pick`
 /// holds. Returns whether any unit left.
 pub fn recall(
-    s: &mut MissionState,
+    units: &mut Units,
+    grid: &mut Grid,
     kind: impl Fn(UnitKind) -> bool,
     pick: impl Fn((&Units, usize)) -> bool,
 ) -> bool {
     let mut any = false;
-    for u in 0..s.units.len() {
-        if s.units.on_duty[u] && kind(s.units.kind[u]) && pick((&s.units, u)) {
-            s.units.on_duty[u] = false;
-            s.map.grid.set(s.units.cell[u], Cell::Empty, u32::MAX);
-            s.units.cell[u] = NO_CELL;
+    for u in 0..units.len() {
+        if units.on_duty[u] && kind(units.kind[u]) && pick((&*units, u)) {
+            units.on_duty[u] = false;
+            grid.set(units.cell[u], Cell::Empty, u32::MAX);
+            units.cell[u] = NO_CELL;
             any = true;
         }
     }
@@ -90,24 +92,22 @@ fn free_cell_in(s: &mut MissionState, sector: usize) -> Option<CellIndex> {
 }
 
 /// Local acceptability of unit `u`.
-pub fn unit_acceptability(s: &MissionState, u: usize) -> f64 {
-    match s.units.kind[u] {
-        UnitKind::Contingent => {
-            s.rules.config.contributors[s.units.owner[u] as usize].acceptability
-        }
-        UnitKind::Police => s.rules.config.police.acceptability,
-        UnitKind::Pmc => s.rules.config.forces.pmc_acceptability,
+pub fn unit_acceptability(units: &Units, config: &MissionConfig, u: usize) -> f64 {
+    match units.kind[u] {
+        UnitKind::Contingent => config.contributors[units.owner[u] as usize].acceptability,
+        UnitKind::Police => config.police.acceptability,
+        UnitKind::Pmc => config.forces.pmc_acceptability,
     }
 }
 
-/// Capability of unit `u` today.
-pub fn unit_capability(s: &MissionState, u: usize) -> f64 {
-    match s.units.kind[u] {
-        UnitKind::Contingent => s.rules.config.contributors[s.units.owner[u] as usize].capability,
+/// Capability of unit `u` today, `tick` days having been completed.
+pub fn unit_capability(units: &Units, config: &MissionConfig, tick: u32, u: usize) -> f64 {
+    match units.kind[u] {
+        UnitKind::Contingent => config.contributors[units.owner[u] as usize].capability,
         UnitKind::Pmc => 1.0,
         UnitKind::Police => {
-            let p = &s.rules.config.police;
-            let age = f64::from(s.tick.saturating_sub(s.units.since[u]));
+            let p = &config.police;
+            let age = f64::from(tick.saturating_sub(units.since[u]));
             let grown = 1.0 - 0.5f64.powf(age / p.capability_half_life_days);
             p.capability_initial + (p.capability_max - p.capability_initial) * grown
         }
