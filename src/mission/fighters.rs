@@ -12,7 +12,12 @@ impl MissionState {
     /// `to`, with `from`'s traits, or `from` itself if its group is no
     /// larger than a unit. Returns the fighter agent, or `None` if a new
     /// agent was needed and there was no room.
-    pub fn split_fighters(&mut self, from: u32, f: u8, to: Option<CellIndex>) -> Option<u32> {
+    pub(crate) fn split_fighters(
+        &mut self,
+        from: u32,
+        f: u8,
+        to: Option<CellIndex>,
+    ) -> Option<u32> {
         let i = from as usize;
         let unit = self.rules.config.fighters.people_per_unit as f32;
         if self.civilians.members[i] <= unit {
@@ -46,7 +51,7 @@ impl MissionState {
     }
 
     /// Makes agent `id` fighters of faction `f`.
-    pub fn recruit(&mut self, id: u32, f: u8) {
+    pub(crate) fn recruit(&mut self, id: u32, f: u8) {
         let i = id as usize;
         self.civilians.status[i] = Status::Recruited;
         self.civilians.faction[i] = f;
@@ -58,13 +63,13 @@ impl MissionState {
 
     /// Whether faction `f` has a weapon to spare for one more fighter
     /// agent, as a share in [0, 1].
-    pub fn arms_available(&self, f: usize) -> f64 {
+    pub(crate) fn arms_available(&self, f: usize) -> f64 {
         let spare = self.factions.state[f].arms - self.factions.state[f].fighters;
         (spare / self.rules.config.fighters.people_per_unit).clamp(0.0, 1.0)
     }
 
     /// Removes up to `weapons` from faction `f` and counts them collected.
-    pub fn collect_weapons(&mut self, f: usize, weapons: f64) {
+    pub(crate) fn collect_weapons(&mut self, f: usize, weapons: f64) {
         let taken = weapons.min(self.factions.state[f].arms).max(0.0);
         self.factions.state[f].arms -= taken;
         self.totals.weapons_collected += taken;

@@ -11,7 +11,7 @@ use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 
 impl MissionState {
     /// Share of a harm by `perp` that civilians blame on the mission.
-    pub fn attribution(&self, perp: Perpetrator) -> f64 {
+    pub(crate) fn attribution(&self, perp: Perpetrator) -> f64 {
         let c = &self.rules.config.civilians;
         match perp {
             Perpetrator::Faction(_) => 0.0,
@@ -25,7 +25,7 @@ impl MissionState {
 
     /// Logs a harm of weight `deaths` by `perp` at `cell` for today's
     /// perception update.
-    pub fn record_harm(&mut self, cell: CellIndex, deaths: f64, perp: Perpetrator) {
+    pub(crate) fn record_harm(&mut self, cell: CellIndex, deaths: f64, perp: Perpetrator) {
         if deaths <= 0.0 || cell == NO_CELL {
             return;
         }
@@ -44,7 +44,7 @@ impl MissionState {
     /// Kills up to `deaths` people of agent `victim`'s group (civilians or
     /// fighters) by `perp`, logs the harm, and marks surviving civilians as
     /// harmed. Returns the number killed.
-    pub fn kill(&mut self, victim: u32, deaths: u32, perp: Perpetrator) -> f64 {
+    pub(crate) fn kill(&mut self, victim: u32, deaths: u32, perp: Perpetrator) -> f64 {
         let i = victim as usize;
         if deaths == 0 || self.civilians.status[i] == Status::Dead {
             return 0.0;
@@ -106,7 +106,7 @@ impl MissionState {
     }
 
     /// Sets a civilian's status and its grid code (on-grid statuses only).
-    pub fn set_status(&mut self, id: u32, status: Status) {
+    pub(crate) fn set_status(&mut self, id: u32, status: Status) {
         let i = id as usize;
         self.civilians.status[i] = status;
         let cell = self.civilians.cell[i];
@@ -122,7 +122,7 @@ impl MissionState {
     }
 
     /// Takes agent `id` off the grid into detention for `days`.
-    pub fn detain(&mut self, id: u32, days: u32) {
+    pub(crate) fn detain(&mut self, id: u32, days: u32) {
         let i = id as usize;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
@@ -135,7 +135,7 @@ impl MissionState {
     }
 
     /// Moves agent `id` (on the grid) to the empty cell `to`.
-    pub fn move_agent(&mut self, id: u32, to: CellIndex) {
+    pub(crate) fn move_agent(&mut self, id: u32, to: CellIndex) {
         let i = id as usize;
         let from = self.civilians.cell[i];
         let code = self.map.grid.cell(from);

@@ -43,34 +43,36 @@
 //! [`perception`]; then [`setup`] (world building), [`metrics`], [`frames`]
 //! and this file (the day).
 
-pub mod civilians;
-pub mod counter_terror;
-pub mod draw;
-pub mod external;
-pub mod factions;
-pub mod field;
-pub mod fighters;
-pub mod forces;
-pub mod frames;
-pub mod harm;
-pub mod humanitarian;
-pub mod metrics;
-pub mod perception;
-pub mod police;
-pub mod qrf;
-pub mod setup;
-pub mod state;
-pub mod units;
+mod civilians;
+mod counter_terror;
+mod draw;
+mod external;
+mod factions;
+mod field;
+mod fighters;
+mod forces;
+mod frames;
+mod harm;
+mod humanitarian;
+mod metrics;
+mod perception;
+mod police;
+mod qrf;
+mod setup;
+mod state;
+mod units;
 
 use rand::seq::SliceRandom;
 
 pub use frames::{Control, MapFrame, run_replicate_with_frames};
 pub use metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
-pub use state::{MissionState, Status};
+pub use state::{
+    Civilians, FactionState, MissionState, SectorState, Status, Tally, Totals, UnitKind, Units,
+};
 
 use crate::metrics::{Names, Series};
 use crate::scenario::{Scenario, SectorMap, TerrainMap};
-use state::{Tally, UNIT_BIT};
+use state::UNIT_BIT;
 
 impl MissionState {
     /// Advances the replicate by one day: the numbered calls of the module

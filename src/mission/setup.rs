@@ -57,7 +57,6 @@ impl MissionState {
         };
         let derived = Derived {
             people_per_agent: 1.0,
-            unit_vision,
             witness_cells: cells(config.civilians.witness_radius_km),
             contagion_cells: cells(config.civilians.contagion_radius_km),
             association,

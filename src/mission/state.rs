@@ -324,8 +324,6 @@ pub struct Layers {
 pub struct Derived {
     /// People one civilian agent stands for at day 0.
     pub people_per_agent: f64,
-    /// Units' vision in cells.
-    pub unit_vision: usize,
     /// Witness radius in cells.
     pub witness_cells: usize,
     /// Contagion radius in cells.
