@@ -1,7 +1,9 @@
-//! The mission model's state: civilians (fighters among them), factions,
-//! contributors and units, sectors, per-cell layers, and today's tally.
-//! Built from a validated scenario by [`MissionState::new`] (in
-//! [`super::setup`]).
+//! The mission model's state, as data grouped by actor: the rules, the
+//! map, civilians (fighters among them), factions, units, the mission's
+//! forces, the police, the external military, sectors, per-cell layers,
+//! today's tally and the totals, with read accessors. Built from a
+//! validated scenario by [`MissionState::new`] (in `setup.rs`); the phases
+//! that change it are in the actors' files.
 
 use super::field::Layer;
 use crate::scenario::MissionConfig;
@@ -459,7 +461,7 @@ pub struct External {
 }
 
 /// Everything one replicate of the mission model needs to advance, grouped
-/// by actor. Built by [`MissionState::new`] (in [`super::setup`]); read from
+/// by actor. Built by [`MissionState::new`] (in `setup.rs`); read from
 /// outside the crate through the accessors below.
 #[derive(Debug, Clone)]
 pub struct MissionState {
@@ -496,7 +498,7 @@ pub struct MissionState {
     /// Random streams, one per process.
     pub(crate) rng: Streams,
     /// Incidents per interior cell since the last map frame, counted only
-    /// while frames are recorded (see [`super::frames`]).
+    /// while frames are recorded (see `frames.rs`).
     pub(crate) incident_map: Option<Vec<u32>>,
 }
 
