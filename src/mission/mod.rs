@@ -5,43 +5,42 @@
 //! One tick is one day: [`MissionState::step`] makes these calls, in this
 //! order, and every phase function's doc carries its number here.
 //!
-//! 1. [`police::open_incident_slot`]: today's slot of each sector's
+//! 1. `police::open_incident_slot`: today's slot of each sector's
 //!    incident window starts at zero (after yesterday's attacks are kept
 //!    for the external military and today's tally is reset);
-//! 2. [`fighters::count_fighters`]: fighters per faction and the list of
+//! 2. `fighters::count_fighters`: fighters per faction and the list of
 //!    fighter agents (needed on day 1 only: on later days it recounts what
 //!    phase 12 counted, but setup leaves the counts at zero, as day 0's
 //!    metrics report them);
-//! 3. [`forces::deploy_and_withdraw`]: withdrawals decided, contingents and
+//! 3. `forces::deploy_and_withdraw`: withdrawals decided, contingents and
 //!    PMCs arrive along the ramp, exit date, QRF sorties, intelligence;
-//! 4. [`police::train`]: officers trained, new police units deployed;
-//! 5. [`external::strike`]: threat perception and at most one strike;
-//! 6. [`counter_terror::raids`]: the separate counter-terror track;
-//! 7. [`humanitarian::count_sector_people`]: living people per sector;
-//! 8. [`humanitarian::convoys`]: convoys enter, are looted or delivered,
+//! 4. `police::train`: officers trained, new police units deployed;
+//! 5. `external::strike`: threat perception and at most one strike;
+//! 6. `counter_terror::raids`: the separate counter-terror track;
+//! 7. `humanitarian::count_sector_people`: living people per sector;
+//! 8. `humanitarian::convoys`: convoys enter, are looted or delivered,
 //!    sectors hand out rations;
-//! 9. [`fighters::count_fighters`] again: strikes and raids killed some;
-//! 10. [`factions::update_factions`]: smuggling, pressure, commitment;
-//! 11. [`activate`]: civilians ([`civilians::civilian_step`]), fighters
-//!     ([`factions::fighter_step`]) and units ([`forces::unit_step`]) in a
+//! 9. `fighters::count_fighters` again: strikes and raids killed some;
+//! 10. `factions::update_factions`: smuggling, pressure, commitment;
+//! 11. `activate`: civilians (`civilians::civilian_step`), fighters
+//!     (`factions::fighter_step`) and units (`forces::unit_step`) in a
 //!     random order, each acting on the grid as the agents before it left
 //!     it (incidents and the response to them are resolved as they happen,
-//!     see [`qrf`]);
-//! 12. [`fighters::count_fighters`] again: after the day's recruitment,
+//!     see `qrf`);
+//! 12. `fighters::count_fighters` again: after the day's recruitment,
 //!     fighting and detentions, for the metrics;
-//! 13. [`perception::update_perceptions`]: hardship, trust, sympathy,
+//! 13. `perception::update_perceptions`: hardship, trust, sympathy,
 //!     contagion, legitimacy (synchronous);
-//! 14. [`humanitarian::restore_services`];
-//! 15. [`police::handover`]: sectors whose benchmarks held are handed over;
-//! 16. [`count_down`]: detention, recovery and displacement timers.
+//! 14. `humanitarian::restore_services`;
+//! 15. `police::handover`: sectors whose benchmarks held are handed over;
+//! 16. `count_down`: detention, recovery and displacement timers.
 //!
 //! Files, from low to high (each imports only from files above it in this
-//! list): [`draw`], [`field`] and [`state`] (the data); [`harm`],
-//! [`fighters`] and [`units`] (what several actors share); the actors'
-//! phases [`qrf`], [`civilians`], [`factions`], [`forces`],
-//! [`counter_terror`], [`police`], [`external`], [`humanitarian`],
-//! [`perception`]; then [`setup`] (world building), [`metrics`], [`frames`]
-//! and this file (the day).
+//! list): `draw`, `field` and `state` (the data); `harm`, `fighters` and
+//! `units` (what several actors share); the actors' phases `qrf`,
+//! `civilians`, `factions`, `forces`, `counter_terror`, `police`,
+//! `external`, `humanitarian`, `perception`; then `setup` (world building),
+//! `metrics`, `frames` and this file (the day).
 
 mod civilians;
 mod counter_terror;
@@ -67,7 +66,8 @@ use rand::seq::SliceRandom;
 pub use frames::{Control, MapFrame, run_replicate_with_frames};
 pub use metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
 pub use state::{
-    Civilians, FactionState, MissionState, SectorState, Status, Tally, Totals, UnitKind, Units,
+    Civilians, FactionState, MissionState, NO_FACTION, STATUS_NAMES, SectorState, Status, Tally,
+    Totals, UnitKind, Units, flag,
 };
 
 use crate::metrics::{Names, Series};

@@ -69,7 +69,7 @@ pub const NO_FACTION: u8 = u8::MAX;
 pub struct Civilians {
     /// Status.
     pub status: Vec<Status>,
-    /// Cell, or [`NO_CELL`] when detained or dead.
+    /// Cell, or [`NO_CELL`](crate::world::NO_CELL) when detained or dead.
     pub cell: Vec<CellIndex>,
     /// Where a displaced or detained agent returns.
     pub home: Vec<CellIndex>,
@@ -133,7 +133,7 @@ pub struct Units {
     pub kind: Vec<UnitKind>,
     /// Contributor index (contingents only).
     pub owner: Vec<u16>,
-    /// Cell, or [`NO_CELL`] once off duty.
+    /// Cell, or [`NO_CELL`](crate::world::NO_CELL) once off duty.
     pub cell: Vec<CellIndex>,
     /// Sector patrolled.
     pub sector: Vec<u16>,
