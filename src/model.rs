@@ -8,9 +8,7 @@
 use crate::epstein::metrics::{self as epstein_metrics, RUN_COLUMNS, outcome};
 use crate::epstein::state::SimState;
 use crate::metrics::{Names, Series};
-use crate::mission::frames::MapFrame;
-use crate::mission::metrics::{self as mission_metrics, MISSION_RUN_COLUMNS, mission_outcome};
-use crate::mission::state::MissionState;
+use crate::mission::{self, MISSION_RUN_COLUMNS, MapFrame, MissionState, mission_outcome};
 use crate::scenario::{MapError, MissionConfig, Scenario, SectorMap, TerrainMap};
 
 /// A scenario prepared for running replicates: its map parsed once, its
@@ -147,7 +145,7 @@ impl<'a> Model<'a> {
 pub fn metric_names(scenario: &Scenario) -> Names {
     match &scenario.mission {
         None => epstein_metrics::metric_names(),
-        Some(m) => mission_metrics::metric_names(m).into(),
+        Some(m) => mission::metric_names(m).into(),
     }
 }
 

@@ -101,15 +101,15 @@ fn check(
     }
 
     // (a) People conserved, in the state and in the status columns.
-    let c = &s.civilians;
+    let c = s.civilians();
     let members: f64 = c.members.iter().map(|&m| f64::from(m)).sum();
     prop_assert!(
-        (members + s.totals.dead - total).abs() <= tol,
+        (members + s.totals().dead - total).abs() <= tol,
         "tick {}: members {} + dead {} = {} != population {}",
         t,
         members,
-        s.totals.dead,
-        members + s.totals.dead,
+        s.totals().dead,
+        members + s.totals().dead,
         total
     );
     let statuses = [
@@ -137,11 +137,11 @@ fn check(
     );
 
     // (b) Statuses, cells and the grid agree.
-    let g = &s.grid;
+    let g = s.grid();
     let n = c.len();
     prop_assert_eq!(c.cell.len(), n);
     prop_assert_eq!(c.members.len(), n);
-    prop_assert_eq!(c.sympathy.len(), n * s.factions);
+    prop_assert_eq!(c.sympathy.len(), n * s.factions().len());
     let mut on_grid = 0usize;
     for i in 0..n {
         let (status, cell, m) = (c.status[i], c.cell[i], c.members[i]);
@@ -208,9 +208,9 @@ fn check(
         );
     }
     let mut units_on = 0usize;
-    for u in 0..s.units.len() {
-        let cell = s.units.cell[u];
-        if !s.units.on_duty[u] {
+    for u in 0..s.units().len() {
+        let cell = s.units().cell[u];
+        if !s.units().on_duty[u] {
             prop_assert_eq!(cell, NO_CELL, "tick {}: unit {} off duty on the grid", t, u);
             continue;
         }
@@ -277,8 +277,8 @@ fn check(
             i,
             c.loss[i]
         );
-        for f in 0..s.factions {
-            let x = c.sympathy[i * s.factions + f];
+        for f in 0..s.factions().len() {
+            let x = c.sympathy[i * s.factions().len() + f];
             prop_assert!(
                 in_unit(f64::from(x)),
                 "tick {}: agent {} sympathy[{}] = {}",
@@ -290,19 +290,19 @@ fn check(
         }
     }
     prop_assert!(
-        in_unit(s.legitimacy),
+        in_unit(s.legitimacy()),
         "tick {}: legitimacy = {}",
         t,
-        s.legitimacy
+        s.legitimacy()
     );
-    prop_assert!(in_unit(s.intel), "tick {}: intel = {}", t, s.intel);
+    prop_assert!(in_unit(s.intel()), "tick {}: intel = {}", t, s.intel());
     prop_assert!(
-        s.threat.is_finite() && s.threat >= 0.0,
+        s.threat().is_finite() && s.threat() >= 0.0,
         "tick {}: threat = {}",
         t,
-        s.threat
+        s.threat()
     );
-    for (k, sector) in s.sectors.iter().enumerate() {
+    for (k, sector) in s.sectors().iter().enumerate() {
         prop_assert!(
             in_unit(sector.services),
             "tick {}: sector {} ({}) services = {}",
@@ -328,7 +328,7 @@ fn check(
             sector.stock
         );
     }
-    for (f, fs) in s.faction_state.iter().enumerate() {
+    for (f, fs) in s.factions().iter().enumerate() {
         prop_assert!(
             fs.arms.is_finite() && fs.arms >= 0.0,
             "tick {}: faction {} arms = {}",
@@ -373,7 +373,7 @@ proptest! {
         check(&state, &sc, &names, &row, 0)?;
         for t in 1..=sc.run.ticks {
             state.step();
-            prop_assert_eq!(state.tick, t);
+            prop_assert_eq!(state.tick(), t);
             state.metrics_into(&mut row);
             check(&state, &sc, &names, &row, t)?;
         }

@@ -19,14 +19,14 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     match s.civilians.status[i] {
         Status::Quiescent | Status::Active => {}
         Status::Displaced => return try_return(s, id),
-        Status::Recruited => return super::factions::fighter_step(s, id),
-        Status::Detained | Status::Harmed | Status::Dead => return,
+        // Fighters take their turn in `factions::fighter_step`.
+        Status::Recruited | Status::Detained | Status::Harmed | Status::Dead => return,
     }
     if maybe_relapse(s, id) || maybe_flee(s, id) {
         return;
     }
     let cell = s.civilians.cell[i];
-    let seen = s.civilian_view.count_mission(&s.grid, cell);
+    let seen = s.map.civilian_view.count_mission(&s.map.grid, cell);
     let active = decide(s, i, seen.units, seen.actives);
     s.set_status(
         id,
@@ -40,8 +40,9 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
         return;
     }
     if let Some(to) =
-        s.civilian_view
-            .random_empty(&s.grid, &mut s.rng.civilians, cell, seen.empties)
+        s.map
+            .civilian_view
+            .random_empty(&s.map.grid, &mut s.rng.civilians, cell, seen.empties)
     {
         s.move_agent(id, to);
     }
@@ -50,7 +51,7 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
 /// Agent `i`'s perceived legitimacy: the order's, moved by its trust in
 /// the mission, lowered if it is excluded.
 pub fn agent_legitimacy(s: &MissionState, i: usize) -> f64 {
-    let c = &s.config.civilians;
+    let c = &s.rules.config.civilians;
     let trust = f64::from(s.civilians.trust[i]);
     let excluded = if s.civilians.has(i, flag::EXCLUDED) {
         c.exclusion_legitimacy_loss
@@ -64,9 +65,14 @@ pub fn agent_legitimacy(s: &MissionState, i: usize) -> f64 {
 /// with P from the security units and actives in view (the agent counts
 /// itself as active).
 fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
-    let p = arrest_probability(s.arrest_constant, s.rounding, units, actives + 1);
+    let p = arrest_probability(
+        s.rules.arrest_constant,
+        s.rules.rounding,
+        units,
+        actives + 1,
+    );
     let grievance = f64::from(s.civilians.hardship[i]) * (1.0 - agent_legitimacy(s, i));
-    grievance - f64::from(s.civilians.risk[i]) * p > s.threshold
+    grievance - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
 }
 
 /// An active agent may send a fighting unit to the faction it sympathises
@@ -75,7 +81,7 @@ fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
 /// itself became fighters (a group no larger than a unit).
 fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32) -> bool {
     let i = id as usize;
-    let nf = s.factions;
+    let nf = s.factions.len();
     if nf == 0 {
         return false;
     }
@@ -85,7 +91,7 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32) -> bool {
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
         .expect("at least one faction");
-    let c = &s.config.civilians;
+    let c = &s.rules.config.civilians;
     let boost = if s.civilians.has(i, flag::EXCLUDED) {
         1.0 + c.exclusion_recruit_boost
     } else {
@@ -97,8 +103,9 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32) -> bool {
     }
     let at = s.civilians.cell[i];
     let to = s
+        .map
         .civilian_view
-        .random_empty(&s.grid, &mut s.rng.civilians, at, empties);
+        .random_empty(&s.map.grid, &mut s.rng.civilians, at, empties);
     let fighter = s.split_fighters(id, f as u8, to);
     // The group itself turned fighter only if it was no larger than a unit.
     fighter == Some(id)
@@ -115,7 +122,7 @@ fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
     let p = if employed {
         0.0
     } else {
-        s.config.fighters.relapse_rate * s.arms_available(f as usize)
+        s.rules.config.fighters.relapse_rate * s.arms_available(f as usize)
     };
     if chance(&mut s.rng.civilians, p) {
         s.civilians.flags[i] &= !flag::EX_FIGHTER;
@@ -130,20 +137,20 @@ fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
 fn maybe_flee(s: &mut MissionState, id: u32) -> bool {
     let i = id as usize;
     let cell = s.civilians.cell[i];
-    let c = &s.config.civilians;
-    let danger = f64::from(s.layers.danger.get(s.grid.interior(cell)));
+    let c = &s.rules.config.civilians;
+    let danger = f64::from(s.layers.danger.get(s.map.grid.interior(cell)));
     if danger <= c.displacement_danger || !chance(&mut s.rng.civilians, c.displacement_probability)
     {
         return false;
     }
-    let open = s.grid.open_cells();
+    let open = s.map.grid.open_cells();
     let mut best: Option<(f32, CellIndex)> = None;
     for _ in 0..FLIGHT_CANDIDATES {
         let to = open[s.rng.civilians.random_range(0..open.len())];
-        if s.grid.cell(to) != Cell::Empty {
+        if s.map.grid.cell(to) != Cell::Empty {
             continue;
         }
-        let d = s.layers.danger.get(s.grid.interior(to));
+        let d = s.layers.danger.get(s.map.grid.interior(to));
         if best.is_none_or(|(b, _)| d < b) {
             best = Some((d, to));
         }
@@ -158,6 +165,7 @@ fn maybe_flee(s: &mut MissionState, id: u32) -> bool {
     s.move_agent(id, to);
     s.set_status(id, Status::Displaced);
     s.civilians.timer[i] = s
+        .rules
         .config
         .civilians
         .displaced_min_days
@@ -173,8 +181,8 @@ fn try_return(s: &mut MissionState, id: u32) {
         return;
     }
     let home = s.civilians.home[i];
-    let c = &s.config.civilians;
-    let danger = f64::from(s.layers.danger.get(s.grid.interior(home)));
+    let c = &s.rules.config.civilians;
+    let danger = f64::from(s.layers.danger.get(s.map.grid.interior(home)));
     if danger > 0.5 * c.displacement_danger || !chance(&mut s.rng.civilians, c.return_probability) {
         return;
     }
@@ -187,12 +195,13 @@ fn try_return(s: &mut MissionState, id: u32) {
 
 /// `home` if it is empty, else a random empty cell in view of it.
 fn cell_near_home(s: &mut MissionState, home: CellIndex) -> Option<CellIndex> {
-    if s.grid.cell(home) == Cell::Empty {
+    if s.map.grid.cell(home) == Cell::Empty {
         return Some(home);
     }
-    let empties = s.civilian_view.count_mission(&s.grid, home).empties;
-    s.civilian_view
-        .random_empty(&s.grid, &mut s.rng.civilians, home, empties)
+    let empties = s.map.civilian_view.count_mission(&s.map.grid, home).empties;
+    s.map
+        .civilian_view
+        .random_empty(&s.map.grid, &mut s.rng.civilians, home, empties)
 }
 
 /// Puts a released detainee back near where it was taken; false if there
@@ -205,7 +214,7 @@ pub fn release(s: &mut MissionState, id: u32) -> bool {
         return false;
     };
     s.civilians.cell[i] = to;
-    s.grid.set(to, Cell::Quiet, id);
+    s.map.grid.set(to, Cell::Quiet, id);
     s.civilians.status[i] = Status::Quiescent;
     debug_assert_ne!(to, NO_CELL);
     true

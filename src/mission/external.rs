@@ -8,53 +8,54 @@
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::factions::{nth_civilian, press};
+use super::fighters::press;
+use super::harm::nth_civilian;
 use super::state::{MissionState, Perpetrator, Status};
 
-/// Phase 2: threat update and at most one strike a day.
+/// Phase 5: threat update and at most one strike a day.
 pub fn strike(s: &mut MissionState, t: u32) {
-    let e = s.config.external.clone();
+    let e = s.rules.config.external.clone();
     if !e.enabled {
         return;
     }
-    let arms: f64 = s.faction_state.iter().map(|f| f.arms).sum();
-    let build_up = (arms - s.derived.initial_arms).max(0.0) / 1000.0;
-    s.threat = s.threat * (1.0 - s.derived.threat_rate)
-        + e.attack_weight * f64::from(s.attacks_yesterday)
-        + e.arms_weight * build_up * s.derived.threat_rate;
-    let excess = (s.threat - e.restraint).max(0.0);
-    let avoided = e.deconfliction_effect * s.config.mandate.deconfliction;
+    let arms: f64 = s.factions.state.iter().map(|f| f.arms).sum();
+    let build_up = (arms - s.rules.derived.initial_arms).max(0.0) / 1000.0;
+    s.external.threat = s.external.threat * (1.0 - s.rules.derived.threat_rate)
+        + e.attack_weight * f64::from(s.external.attacks_yesterday)
+        + e.arms_weight * build_up * s.rules.derived.threat_rate;
+    let excess = (s.external.threat - e.restraint).max(0.0);
+    let avoided = e.deconfliction_effect * s.rules.config.mandate.deconfliction;
     let p = (1.0 - (-e.strike_rate * excess).exp()) * (1.0 - avoided);
-    if s.fighter_ids.is_empty() || !chance(&mut s.rng.external, p) {
+    if s.factions.fighter_ids.is_empty() || !chance(&mut s.rng.external, p) {
         return;
     }
     s.today.strikes += 1;
-    let k = s.rng.external.random_range(0..s.fighter_ids.len());
-    let target = s.fighter_ids[k];
+    let k = s.rng.external.random_range(0..s.factions.fighter_ids.len());
+    let target = s.factions.fighter_ids[k];
     let i = target as usize;
     if s.civilians.status[i] != Status::Recruited {
         return;
     }
     let at = s.civilians.cell[i];
     let faction = s.civilians.faction[i] as usize;
-    let near = s.unit_view.count_mission(&s.grid, at).civilians;
+    let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
     let fighters = poisson(&mut s.rng.external, e.strike_fighter_deaths);
     let civilians = poisson(
         &mut s.rng.external,
         e.strike_civilian_deaths * (1.0 - avoided),
     );
-    let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.external, at, near);
+    let victim = nth_civilian(&s.map.grid, &s.map.unit_view, &mut s.rng.external, at, near);
     s.kill(target, fighters, Perpetrator::External);
     if let Some(v) = victim {
         s.kill(v, civilians, Perpetrator::External);
     }
-    press(s, faction);
+    press(&mut s.factions, &s.rules, faction);
     let sector = s.sector_of(at);
     let services = &mut s.sectors[sector].services;
     *services = (*services - e.services_damage).max(0.0);
     // A strike relieves the threat that prompted it.
-    s.threat *= 0.5;
+    s.external.threat *= 0.5;
     if s.mission_started(t) {
-        s.association_pressure += s.derived.association;
+        s.forces.association_pressure += s.rules.derived.association;
     }
 }

@@ -5,82 +5,45 @@
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
+use super::harm::nth_civilian;
 use super::qrf::{Incident, resolve_incident};
-use super::state::{MissionState, Perpetrator, Status, UnitKind, flag};
-use crate::rng::SimRng;
+use super::state::{Factions, MissionState, Perpetrator, Rules, Status, UnitKind, flag};
+use super::units::{unit_acceptability, unit_capability};
 use crate::scenario::Disarmament;
-use crate::world::{Cell, CellIndex, Grid, Neighbourhood};
+use crate::world::Cell;
 
 impl MissionState {
-    /// Whether faction `f` has a weapon to spare for one more fighter
-    /// agent, as a share in [0, 1].
-    pub fn arms_available(&self, f: usize) -> f64 {
-        let spare = self.faction_state[f].arms - self.faction_state[f].fighters;
-        (spare / self.config.fighters.people_per_unit).clamp(0.0, 1.0)
-    }
-
     /// Share of faction `f`'s fighters who hold a weapon.
     fn armed_share(&self, f: usize) -> f64 {
-        let fighters = self.faction_state[f].fighters;
+        let fighters = self.factions.state[f].fighters;
         if fighters <= 0.0 {
             return 0.0;
         }
-        (self.faction_state[f].arms / fighters).clamp(0.0, 1.0)
-    }
-
-    /// Removes up to `weapons` from faction `f` and counts them collected.
-    pub fn collect_weapons(&mut self, f: usize, weapons: f64) {
-        let taken = weapons.min(self.faction_state[f].arms).max(0.0);
-        self.faction_state[f].arms -= taken;
-        self.totals.weapons_collected += taken;
+        (self.factions.state[f].arms / fighters).clamp(0.0, 1.0)
     }
 }
 
-/// Phase 4: smuggling (border control counts once the mission is there),
+/// Phase 10: smuggling (border control counts once the mission is there),
 /// coercive pressure decays, commitment relaxes towards its target.
-pub fn update_factions(s: &mut MissionState, t: u32) {
-    count_fighters(s);
-    let m = &s.config.mandate;
-    let fp = &s.config.fighters;
-    let control = if s.mission_started(t) {
+pub fn update_factions(factions: &mut Factions, rules: &Rules, t: u32) {
+    let m = &rules.config.mandate;
+    let fp = &rules.config.fighters;
+    let control = if rules.mission_started(t) {
         m.border_control
     } else {
         0.0
     };
-    for f in 0..s.factions {
-        let cfg = &s.config.factions[f];
-        let st = &mut s.faction_state[f];
+    for f in 0..factions.len() {
+        let cfg = &rules.config.factions[f];
+        let st = &mut factions.state[f];
         st.arms += cfg.smuggling_per_day * (1.0 - control);
-        st.pressure *= 1.0 - s.derived.pressure_rate;
+        st.pressure *= 1.0 - rules.derived.pressure_rate;
         let target = cfg.commitment
             + fp.horizon_commitment_gain * (m.political_horizon - 0.5)
             + fp.sponsor_commitment_gain * (m.sponsor_pressure - 0.5)
             - fp.pressure_commitment_loss * st.pressure;
-        st.commitment += s.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
+        st.commitment += rules.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
     }
-}
-
-/// Fighters (people) per faction and the list of fighter agents on the grid.
-pub fn count_fighters(s: &mut MissionState) {
-    for st in &mut s.faction_state {
-        st.fighters = 0.0;
-    }
-    s.fighter_ids.clear();
-    for i in 0..s.civilians.len() {
-        if s.civilians.status[i] == Status::Recruited {
-            let f = s.civilians.faction[i] as usize;
-            s.faction_state[f].fighters += f64::from(s.civilians.members[i]);
-            s.fighter_ids.push(i as u32);
-        }
-    }
-}
-
-/// Adds one coercive blow (a raid, a CT raid, a strike) to faction `f`'s
-/// pressure, spread over its fighter units: the same blow weighs more on a
-/// small faction.
-pub fn press(s: &mut MissionState, f: usize) {
-    let units = (s.faction_state[f].fighters / s.config.fighters.people_per_unit).max(1.0);
-    s.faction_state[f].pressure += 1.0 / units;
 }
 
 /// A fighter agent's turn.
@@ -91,16 +54,17 @@ pub fn fighter_step(s: &mut MissionState, id: u32) {
         return;
     }
     let cell = s.civilians.cell[i];
-    let seen = s.unit_view.count_mission(&s.grid, cell);
+    let seen = s.map.unit_view.count_mission(&s.map.grid, cell);
     maybe_attack(s, id, f, seen.units, seen.civilians);
     if s.civilians.status[i] != Status::Recruited {
         return;
     }
     let cell = s.civilians.cell[i];
-    let empties = s.unit_view.count_mission(&s.grid, cell).empties;
+    let empties = s.map.unit_view.count_mission(&s.map.grid, cell).empties;
     if let Some(to) = s
+        .map
         .unit_view
-        .random_empty(&s.grid, &mut s.rng.fighters, cell, empties)
+        .random_empty(&s.map.grid, &mut s.rng.fighters, cell, empties)
     {
         s.move_agent(id, to);
     }
@@ -111,15 +75,15 @@ pub fn fighter_step(s: &mut MissionState, id: u32) {
 /// incentives, the faction's commitment and the agent's trust, and falls
 /// with the faction's cohesion.
 fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
-    let m = &s.config.mandate;
+    let m = &s.rules.config.mandate;
     if m.disarmament != Disarmament::Voluntary || !s.mission_started(s.tick + 1) {
         return false;
     }
     let i = id as usize;
     let trust = f64::from(s.civilians.trust[i]);
-    let st = &s.faction_state[f];
-    let cohesion = s.config.factions[f].cohesion;
-    let p = s.config.fighters.ddr_rate
+    let st = &s.factions.state[f];
+    let cohesion = s.rules.config.factions[f].cohesion;
+    let p = s.rules.config.fighters.ddr_rate
         * m.reintegration
         * (0.5 * st.commitment + 0.5 * trust)
         * (1.0 - 0.5 * cohesion);
@@ -138,9 +102,10 @@ fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
 /// by the units in view (deterrence) and by monitoring. It targets a unit in
 /// view (if the unit's acceptability does not hold it back) or civilians.
 fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: u32) {
-    let fp = &s.config.fighters;
-    let m = &s.config.mandate;
-    let military = 1.0 + s.config.forces.military_deterrence_bonus * (1.0 - m.community_policing);
+    let fp = &s.rules.config.fighters;
+    let m = &s.rules.config.mandate;
+    let military =
+        1.0 + s.rules.config.forces.military_deterrence_bonus * (1.0 - m.community_policing);
     let deterrence = (-fp.deterrence_per_unit * military * f64::from(units)).exp();
     let monitoring = if s.mission_started(s.tick + 1) {
         1.0 - fp.monitoring_deterrence * m.monitoring
@@ -148,8 +113,8 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         1.0
     };
     let p = fp.attack_rate
-        * s.config.factions[f].aggression
-        * (1.0 - s.faction_state[f].commitment)
+        * s.rules.config.factions[f].aggression
+        * (1.0 - s.factions.state[f].commitment)
         * s.armed_share(f)
         * deterrence
         * monitoring;
@@ -160,20 +125,26 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < fp.mission_target_share;
     if aim_at_unit {
         let n = s.rng.fighters.random_range(0..units);
-        let Some(cell) = s.unit_view.nth(&s.grid, at, Cell::Cop, n) else {
+        let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n) else {
             return;
         };
-        let unit = s.grid.occupant(cell) as usize;
-        let acceptability = unit_acceptability(s, unit);
+        let unit = s.map.grid.occupant(cell) as usize;
+        let acceptability = unit_acceptability(&s.units, &s.rules.config, unit);
         if chance(
             &mut s.rng.fighters,
-            s.config.fighters.acceptability_effect * acceptability,
+            s.rules.config.fighters.acceptability_effect * acceptability,
         ) {
             return;
         }
         attack_unit(s, id, f, unit);
     } else if civilians > 0 {
-        let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, at, civilians);
+        let victim = nth_civilian(
+            &s.map.grid,
+            &s.map.unit_view,
+            &mut s.rng.fighters,
+            at,
+            civilians,
+        );
         let Some(victim) = victim else { return };
         let deaths = poisson(&mut s.rng.fighters, fp.civilian_deaths_per_attack);
         s.kill(victim, deaths, Perpetrator::Faction(f as u8));
@@ -190,60 +161,11 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     }
 }
 
-/// A random civilian (quiescent or active) among the `civilians` in
-/// `view` of `at`, drawn from `rng` (the stream of the process asking).
-pub fn nth_civilian(
-    grid: &Grid,
-    view: &Neighbourhood,
-    rng: &mut SimRng,
-    at: CellIndex,
-    civilians: u32,
-) -> Option<u32> {
-    if civilians == 0 {
-        return None;
-    }
-    let n = rng.random_range(0..civilians);
-    // Quiet cells are numbered first, then active ones: a uniform choice
-    // over both kinds.
-    let seen = view.count_mission(grid, at);
-    let quiet = seen.civilians - seen.actives;
-    let (kind, k) = if n < quiet {
-        (Cell::Quiet, n)
-    } else {
-        (Cell::Active, n - quiet)
-    };
-    let cell = view.nth(grid, at, kind, k)?;
-    Some(grid.occupant(cell))
-}
-
-/// Local acceptability of unit `u`.
-pub fn unit_acceptability(s: &MissionState, u: usize) -> f64 {
-    match s.units.kind[u] {
-        UnitKind::Contingent => s.config.contributors[s.units.owner[u] as usize].acceptability,
-        UnitKind::Police => s.config.police.acceptability,
-        UnitKind::Pmc => s.config.forces.pmc_acceptability,
-    }
-}
-
-/// Capability of unit `u` today.
-pub fn unit_capability(s: &MissionState, u: usize) -> f64 {
-    match s.units.kind[u] {
-        UnitKind::Contingent => s.config.contributors[s.units.owner[u] as usize].capability,
-        UnitKind::Pmc => 1.0,
-        UnitKind::Police => {
-            let p = &s.config.police;
-            let age = f64::from(s.tick.saturating_sub(s.units.since[u]));
-            let grown = 1.0 - 0.5f64.powf(age / p.capability_half_life_days);
-            p.capability_initial + (p.capability_max - p.capability_initial) * grown
-        }
-    }
-}
-
 /// An attack on unit `unit`: mission deaths (fewer for a capable unit),
 /// return fire on the attackers, bystanders killed, then the incident runs.
 fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
-    let fp = s.config.fighters.clone();
-    let capability = unit_capability(s, unit).max(0.05);
+    let fp = s.rules.config.fighters.clone();
+    let capability = unit_capability(&s.units, &s.rules.config, s.tick, unit).max(0.05);
     s.today.attacks_on_mission += 1;
     let mission_deaths = poisson(
         &mut s.rng.fighters,
@@ -252,13 +174,19 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
     s.today.mission_deaths += f64::from(mission_deaths);
     if s.units.kind[unit] == UnitKind::Contingent {
         let c = s.units.owner[unit] as usize;
-        s.contributor_state[c].deaths += f64::from(mission_deaths);
+        s.forces.contributors[c].deaths += f64::from(mission_deaths);
     }
     let at = s.civilians.cell[id as usize];
-    let bystanders = s.unit_view.count_mission(&s.grid, at).civilians;
+    let bystanders = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
     let collateral = poisson(&mut s.rng.fighters, fp.collateral_deaths_per_attack);
     let mut severity = f64::from(mission_deaths);
-    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, at, bystanders) {
+    if let Some(v) = nth_civilian(
+        &s.map.grid,
+        &s.map.unit_view,
+        &mut s.rng.fighters,
+        at,
+        bystanders,
+    ) {
         severity += s.kill(v, collateral, Perpetrator::Faction(f as u8));
     }
     let perp = match s.units.kind[unit] {

@@ -1,29 +1,18 @@
-//! Troop contributors and their contingents (and PMCs, and the separate
-//! counter-terror track): deployment and ramp-up, withdrawal when casualties
-//! or association with strikes exceed a contributor's tolerance, exit, and
-//! each unit's turn: arrest, detain, raid, community policing, move.
+//! Troop contributors and their contingents (and PMCs): deployment and
+//! ramp-up, withdrawal when casualties or association with strikes exceed
+//! a contributor's tolerance, exit, and each unit's turn: arrest, detain,
+//! raid, community policing, move. (The counter-terror track is apart, in
+//! [`super::counter_terror`].)
 
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::factions::{nth_civilian, press, unit_capability};
-use super::qrf::detain_fighter;
-use super::state::{ContributorState, MissionState, Perpetrator, Status, UnitKind};
+use super::fighters::{detain_fighter, press};
+use super::harm::nth_civilian;
+use super::state::{MissionState, Perpetrator, UnitKind};
+use super::units::{add_unit, recall, unit_capability};
 use crate::scenario::{Disarmament, Handover, MissionConfig};
-use crate::world::{Cell, CellIndex, NO_CELL};
-
-/// Units each contributor brings at full strength.
-pub fn plan_contributors(config: &MissionConfig) -> Vec<ContributorState> {
-    config
-        .contributors
-        .iter()
-        .map(|c| ContributorState {
-            full_units: (c.troops * config.mandate.force_scale / config.forces.troops_per_unit)
-                .round() as u32,
-            ..ContributorState::default()
-        })
-        .collect()
-}
+use crate::world::Cell;
 
 /// Share of the force due by day `t` (0 before the delay, 1 after the ramp).
 fn ramp(config: &MissionConfig, t: u32) -> f64 {
@@ -37,29 +26,35 @@ fn ramp(config: &MissionConfig, t: u32) -> f64 {
     (f64::from(t - m.deployment_delay_days) / f64::from(m.ramp_up_days)).min(1.0)
 }
 
-/// Phase 1: contributors withdraw if their tolerance is exceeded; forces
+/// Phase 3: contributors withdraw if their tolerance is exceeded; forces
 /// arrive along the ramp; everyone leaves at the exit date.
 pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
     let mut changed = decide_withdrawals(s, t);
-    let exit = s.config.mandate.exit_day;
-    let exited = exit > 0 && t >= exit && s.config.mandate.handover != Handover::None;
+    let exit = s.rules.config.mandate.exit_day;
+    let exited = exit > 0 && t >= exit && s.rules.config.mandate.handover != Handover::None;
     if exited {
-        changed |= recall(s, |k| k != UnitKind::Police, |_| true);
+        changed |= recall(
+            &mut s.units,
+            &mut s.map.grid,
+            |k| k != UnitKind::Police,
+            |_| true,
+        );
     } else {
         changed |= deploy_contingents(s, t);
         changed |= deploy_pmcs(s, t);
     }
-    s.qrf_sorties = if exited || !s.mission_started(t) {
+    s.forces.qrf_sorties = if exited || !s.mission_started(t) {
         0
     } else {
-        s.config.mandate.qrf_units * s.config.qrf.sorties_per_day
+        s.rules.config.mandate.qrf_units * s.rules.config.qrf.sorties_per_day
     };
-    s.association_pressure *= 1.0 - s.derived.pressure_rate;
+    s.forces.association_pressure *= 1.0 - s.rules.derived.pressure_rate;
     // Intelligence fades unless renewed by tips and monitoring.
-    s.intel *= 1.0 - s.derived.intel_rate;
+    s.forces.intel *= 1.0 - s.rules.derived.intel_rate;
     if s.mission_started(t) {
-        let f = &s.config.forces;
-        s.intel = (s.intel + f.monitoring_intel * s.config.mandate.monitoring).min(1.0);
+        let f = &s.rules.config.forces;
+        s.forces.intel =
+            (s.forces.intel + f.monitoring_intel * s.rules.config.mandate.monitoring).min(1.0);
     }
     if changed {
         s.rebuild_order();
@@ -68,18 +63,19 @@ pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
 
 fn decide_withdrawals(s: &mut MissionState, t: u32) -> bool {
     let mut changed = false;
-    for c in 0..s.contributor_state.len() {
-        let cfg = &s.config.contributors[c];
-        let st = &s.contributor_state[c];
+    for c in 0..s.forces.contributors.len() {
+        let cfg = &s.rules.config.contributors[c];
+        let st = &s.forces.contributors[c];
         let leaves = st.withdrawn.is_none()
             && (st.deaths >= cfg.casualty_tolerance
-                || s.association_pressure >= cfg.association_tolerance);
+                || s.forces.association_pressure >= cfg.association_tolerance);
         if leaves && st.deployed > 0 {
-            s.contributor_state[c].withdrawn = Some(t);
+            s.forces.contributors[c].withdrawn = Some(t);
             s.totals.withdrawals += 1;
             let owner = c as u16;
             changed |= recall(
-                s,
+                &mut s.units,
+                &mut s.map.grid,
                 |k| k == UnitKind::Contingent,
                 |(units, u)| units.owner[u] == owner,
             );
@@ -88,45 +84,26 @@ fn decide_withdrawals(s: &mut MissionState, t: u32) -> bool {
     changed
 }
 
-/// Takes off duty every unit of a kind accepted by `kind` for which `pick`
-/// holds. Returns whether any unit left.
-pub fn recall(
-    s: &mut MissionState,
-    kind: impl Fn(UnitKind) -> bool,
-    pick: impl Fn((&super::state::Units, usize)) -> bool,
-) -> bool {
-    let mut any = false;
-    for u in 0..s.units.len() {
-        if s.units.on_duty[u] && kind(s.units.kind[u]) && pick((&s.units, u)) {
-            s.units.on_duty[u] = false;
-            s.grid.set(s.units.cell[u], Cell::Empty, u32::MAX);
-            s.units.cell[u] = NO_CELL;
-            any = true;
-        }
-    }
-    any
-}
-
 fn deploy_contingents(s: &mut MissionState, t: u32) -> bool {
-    let share = ramp(&s.config, t);
+    let share = ramp(&s.rules.config, t);
     let mut changed = false;
-    for c in 0..s.contributor_state.len() {
-        let st = &s.contributor_state[c];
+    for c in 0..s.forces.contributors.len() {
+        let st = &s.forces.contributors[c];
         if st.withdrawn.is_some() {
             continue;
         }
         let due = (f64::from(st.full_units) * share).round() as u32;
         for _ in st.deployed..due {
-            let k = s.contributor_state[c].deployed;
+            let k = s.forces.contributors[c].deployed;
             // Posture by a low-discrepancy sequence: the share in community
             // policing is exact at every force size, with no random draw.
-            let community =
-                frac(f64::from(k) * GOLDEN + c as f64 * 0.5) < s.config.mandate.community_policing;
+            let community = frac(f64::from(k) * GOLDEN + c as f64 * 0.5)
+                < s.rules.config.mandate.community_policing;
             // A unit with no free cell today arrives on a later day.
             if !add_unit(s, UnitKind::Contingent, c as u16, community, t) {
                 break;
             }
-            s.contributor_state[c].deployed += 1;
+            s.forces.contributors[c].deployed += 1;
             changed = true;
         }
     }
@@ -134,7 +111,8 @@ fn deploy_contingents(s: &mut MissionState, t: u32) -> bool {
 }
 
 fn deploy_pmcs(s: &mut MissionState, t: u32) -> bool {
-    let due = (f64::from(s.config.mandate.pmc_units) * ramp(&s.config, t)).round() as usize;
+    let due =
+        (f64::from(s.rules.config.mandate.pmc_units) * ramp(&s.rules.config, t)).round() as usize;
     let have = s.units.kind.iter().filter(|&&k| k == UnitKind::Pmc).count();
     let mut changed = false;
     for _ in have..due {
@@ -149,72 +127,10 @@ fn frac(x: f64) -> f64 {
     x - x.floor()
 }
 
-/// Places a new unit in the sector with the fewest units of its kind per
-/// resident (not yet handed over, for contingents and PMCs). Returns false
-/// if no cell was free.
-pub fn add_unit(s: &mut MissionState, kind: UnitKind, owner: u16, community: bool, t: u32) -> bool {
-    let sector = neediest_sector(s, kind);
-    let Some(cell) = free_cell_in(s, sector) else {
-        return false;
-    };
-    let u = s.units.len() as u32;
-    let units = &mut s.units;
-    units.kind.push(kind);
-    units.owner.push(owner);
-    units.cell.push(cell);
-    units.sector.push(sector as u16);
-    units.community.push(community);
-    units.on_duty.push(true);
-    units.since.push(t);
-    s.grid.set(cell, Cell::Cop, u);
-    true
-}
-
-fn neediest_sector(s: &MissionState, kind: UnitKind) -> usize {
-    let mut count = vec![0.0f64; s.sectors.len()];
-    for u in 0..s.units.len() {
-        if s.units.on_duty[u] && s.units.kind[u] == kind {
-            count[s.units.sector[u] as usize] += 1.0;
-        }
-    }
-    (0..s.sectors.len())
-        .filter(|&k| kind == UnitKind::Police || s.sectors[k].handed_over.is_none())
-        .filter(|&k| s.sectors[k].depot != NO_CELL)
-        .min_by(|&a, &b| {
-            let need = |k: usize| count[k] / s.sectors[k].people.max(1.0);
-            need(a).total_cmp(&need(b)).then(a.cmp(&b))
-        })
-        .unwrap_or(0)
-}
-
-/// An empty cell in `sector`: near its depot if possible, else anywhere in it.
-fn free_cell_in(s: &mut MissionState, sector: usize) -> Option<CellIndex> {
-    let depot = s.sectors[sector].depot;
-    if depot != NO_CELL && s.grid.cell(depot) == Cell::Empty {
-        return Some(depot);
-    }
-    if depot != NO_CELL {
-        let empties = s.unit_view.count_mission(&s.grid, depot).empties;
-        for _ in 0..8 {
-            let to = s
-                .unit_view
-                .random_empty(&s.grid, &mut s.rng.forces, depot, empties)?;
-            if s.sector_of(to) == sector {
-                return Some(to);
-            }
-        }
-    }
-    let n = s.grid.open_cells().len();
-    (0..200).find_map(|_| {
-        let c = s.grid.open_cells()[s.rng.forces.random_range(0..n)];
-        (s.grid.cell(c) == Cell::Empty && s.sector_of(c) == sector).then_some(c)
-    })
-}
-
 /// A unit's turn.
 pub fn unit_step(s: &mut MissionState, u: usize) {
     let at = s.units.cell[u];
-    let seen = s.unit_view.count_mission(&s.grid, at);
+    let seen = s.map.unit_view.count_mission(&s.map.grid, at);
     let kind = s.units.kind[u];
     if seen.actives > 0 {
         arrest_active(s, u, seen.actives);
@@ -222,10 +138,7 @@ pub fn unit_step(s: &mut MissionState, u: usize) {
     if seen.fighters > 0 {
         try_detain(s, u, seen.fighters);
     }
-    let forced = s.config.mandate.disarmament == Disarmament::Forced
-        && kind == UnitKind::Contingent
-        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament;
-    if forced {
+    if forced_disarmament(s, u) {
         raid(s, u);
     }
     if s.units.community[u] {
@@ -236,46 +149,54 @@ pub fn unit_step(s: &mut MissionState, u: usize) {
     patrol(s, u);
 }
 
+/// Whether unit `u` disarms by force: a contingent, under forced
+/// disarmament, of a contributor that does not refuse it.
+fn forced_disarmament(s: &MissionState, u: usize) -> bool {
+    s.rules.config.mandate.disarmament == Disarmament::Forced
+        && s.units.kind[u] == UnitKind::Contingent
+        && !s.rules.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament
+}
+
 /// Epstein's rule C: take one active civilian in view into detention (a
 /// lethal PMC may kill instead).
 fn arrest_active(s: &mut MissionState, u: usize, actives: u32) {
     let at = s.units.cell[u];
     let n = s.rng.forces.random_range(0..actives);
-    let Some(cell) = s.unit_view.nth(&s.grid, at, Cell::Active, n) else {
+    let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Active, n) else {
         return;
     };
-    let id = s.grid.occupant(cell);
+    let id = s.map.grid.occupant(cell);
     if s.units.kind[u] == UnitKind::Pmc
-        && s.config.mandate.pmc_lethal
-        && chance(&mut s.rng.forces, s.config.forces.pmc_lethal_kill)
+        && s.rules.config.mandate.pmc_lethal
+        && chance(&mut s.rng.forces, s.rules.config.forces.pmc_lethal_kill)
     {
         s.kill(id, 1, Perpetrator::Pmc);
         return;
     }
-    let term = s.rng.forces.random_range(0..=s.max_jail_term);
+    let term = s.rng.forces.random_range(0..=s.rules.max_jail_term);
     s.detain(id, term);
 }
 
 /// Detains a fighter in view with a probability raised by capability,
 /// intelligence and forced disarmament.
 fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
-    let f = &s.config.forces;
-    let forced = s.config.mandate.disarmament == Disarmament::Forced
-        && s.units.kind[u] == UnitKind::Contingent
-        && !s.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament;
-    let multiplier = if forced {
+    let f = &s.rules.config.forces;
+    let multiplier = if forced_disarmament(s, u) {
         f.forced_detain_multiplier
     } else {
         1.0
     };
-    let p = f.detain_rate * unit_capability(s, u) * (1.0 + f.intel_gain * s.intel) * multiplier;
+    let p = f.detain_rate
+        * unit_capability(&s.units, &s.rules.config, s.tick, u)
+        * (1.0 + f.intel_gain * s.forces.intel)
+        * multiplier;
     if !chance(&mut s.rng.forces, p.min(1.0)) {
         return;
     }
     let at = s.units.cell[u];
     let n = s.rng.forces.random_range(0..fighters);
-    if let Some(cell) = s.unit_view.nth(&s.grid, at, Cell::Fighter, n) {
-        let id = s.grid.occupant(cell);
+    if let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Fighter, n) {
+        let id = s.map.grid.occupant(cell);
         detain_fighter(s, id);
     }
 }
@@ -283,25 +204,25 @@ fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
 /// Forced disarmament: a search raid seizes weapons from the faction with
 /// the most fighters, harms bystanders and raises coercive pressure.
 fn raid(s: &mut MissionState, u: usize) {
-    let f = &s.config.forces;
-    if s.factions == 0 || !chance(&mut s.rng.forces, f.raid_rate) {
+    let f = &s.rules.config.forces;
+    if s.factions.is_empty() || !chance(&mut s.rng.forces, f.raid_rate) {
         return;
     }
     let (raid_deaths, weapons) = (f.raid_deaths, f.raid_weapons);
-    let strongest = (0..s.factions)
+    let strongest = (0..s.factions.len())
         .max_by(|&a, &b| {
-            s.faction_state[a]
+            s.factions.state[a]
                 .fighters
-                .total_cmp(&s.faction_state[b].fighters)
+                .total_cmp(&s.factions.state[b].fighters)
                 .then(b.cmp(&a))
         })
         .unwrap_or(0);
     s.collect_weapons(strongest, weapons);
-    press(s, strongest);
+    press(&mut s.factions, &s.rules, strongest);
     let at = s.units.cell[u];
-    let near = s.unit_view.count_mission(&s.grid, at).civilians;
+    let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
     let deaths = poisson(&mut s.rng.forces, raid_deaths);
-    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.forces, at, near) {
+    if let Some(v) = nth_civilian(&s.map.grid, &s.map.unit_view, &mut s.rng.forces, at, near) {
         s.kill(v, deaths, Perpetrator::Mission);
     }
 }
@@ -309,27 +230,27 @@ fn raid(s: &mut MissionState, u: usize) {
 /// Community policing: a daily contact seen by the neighbours, and tips in
 /// proportion to their trust, which build the mission's intelligence.
 fn community_contact(s: &mut MissionState, u: usize, kind: UnitKind) {
-    let i = s.grid.interior(s.units.cell[u]);
+    let i = s.map.grid.interior(s.units.cell[u]);
     // Police contacts build trust in the mission only as far as people
     // credit the mission for the police.
     let credit = match kind {
-        UnitKind::Police => s.config.civilians.attribution_police,
+        UnitKind::Police => s.rules.config.civilians.attribution_police,
         _ => 1.0,
     };
     s.layers.policing.add(i, credit as f32);
     let trust = f64::from(s.layers.trust_nearby.get(i));
-    let f = &s.config.forces;
+    let f = &s.rules.config.forces;
     let tips = f.tip_rate * trust;
-    s.intel = (s.intel + f.tip_value * tips).min(1.0);
+    s.forces.intel = (s.forces.intel + f.tip_value * tips).min(1.0);
 }
 
 /// Military posture (and PMCs, more so): occasional harm to civilians at
 /// checkpoints and in crowd control.
 fn military_harm(s: &mut MissionState, u: usize) {
-    let f = &s.config.forces;
+    let f = &s.rules.config.forces;
     let (rate, perp) = match s.units.kind[u] {
         UnitKind::Pmc => {
-            let lethal = if s.config.mandate.pmc_lethal {
+            let lethal = if s.rules.config.mandate.pmc_lethal {
                 f.pmc_harm_multiplier
             } else {
                 1.0
@@ -343,8 +264,8 @@ fn military_harm(s: &mut MissionState, u: usize) {
     }
     let deaths = poisson(&mut s.rng.forces, f.harm_deaths.max(0.0));
     let at = s.units.cell[u];
-    let near = s.unit_view.count_mission(&s.grid, at).civilians;
-    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.forces, at, near) {
+    let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
+    if let Some(v) = nth_civilian(&s.map.grid, &s.map.unit_view, &mut s.rng.forces, at, near) {
         s.kill(v, deaths, perp);
     }
 }
@@ -353,54 +274,18 @@ fn military_harm(s: &mut MissionState, u: usize) {
 /// unless it lies in another sector.
 fn patrol(s: &mut MissionState, u: usize) {
     let at = s.units.cell[u];
-    let empties = s.unit_view.count_mission(&s.grid, at).empties;
+    let empties = s.map.unit_view.count_mission(&s.map.grid, at).empties;
     let Some(to) = s
+        .map
         .unit_view
-        .random_empty(&s.grid, &mut s.rng.forces, at, empties)
+        .random_empty(&s.map.grid, &mut s.rng.forces, at, empties)
     else {
         return;
     };
     if s.sector_of(to) != s.units.sector[u] as usize {
         return;
     }
-    s.grid.set(at, Cell::Empty, u32::MAX);
-    s.grid.set(to, Cell::Cop, u as u32);
+    s.map.grid.set(at, Cell::Empty, u32::MAX);
+    s.map.grid.set(to, Cell::Cop, u as u32);
     s.units.cell[u] = to;
-}
-
-/// Phase 2b: the separate counter-terror track raids fighters found by its
-/// own intelligence, killing fighters and bystanders and raising the
-/// faction's coercive pressure.
-pub fn counter_terror(s: &mut MissionState, t: u32) {
-    let m = &s.config.mandate;
-    if m.ct_track <= 0.0 || !s.mission_started(t) || s.fighter_ids.is_empty() {
-        return;
-    }
-    let f = s.config.forces.clone();
-    let raids = poisson(&mut s.rng.counter_terror, f.ct_raids_per_day * m.ct_track);
-    for _ in 0..raids {
-        if s.fighter_ids.is_empty() {
-            break;
-        }
-        s.today.ct_raids += 1;
-        let k = s.rng.counter_terror.random_range(0..s.fighter_ids.len());
-        let target = s.fighter_ids[k];
-        let i = target as usize;
-        if s.civilians.status[i] != Status::Recruited {
-            continue;
-        }
-        let at = s.civilians.cell[i];
-        let faction = s.civilians.faction[i] as usize;
-        if chance(&mut s.rng.counter_terror, f.ct_success) {
-            let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
-            s.kill(target, deaths, Perpetrator::CounterTerror);
-            press(s, faction);
-        }
-        let near = s.unit_view.count_mission(&s.grid, at).civilians;
-        let deaths = poisson(&mut s.rng.counter_terror, f.ct_deaths);
-        let victim = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.counter_terror, at, near);
-        if let Some(v) = victim {
-            s.kill(v, deaths, Perpetrator::CounterTerror);
-        }
-    }
 }

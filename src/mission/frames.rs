@@ -75,17 +75,37 @@ pub struct MapFrame {
     pub trust: Vec<f32>,
 }
 
+impl MissionState {
+    /// Starts counting incidents per cell for [`MissionState::take_frame`]
+    /// (off by default, so a run without frames does not pay for it).
+    pub fn record_frames(&mut self) {
+        self.incident_map = Some(vec![0; self.map.grid.width() * self.map.grid.height()]);
+    }
+
+    /// Today's [`MapFrame`], with the incidents counted since the last
+    /// frame (or since [`MissionState::record_frames`]); the counts start
+    /// again from zero.
+    ///
+    /// # Panics
+    /// If [`MissionState::record_frames`] was not called first.
+    pub fn take_frame(&mut self) -> MapFrame {
+        let counts = self.incident_map.as_mut().expect("recording incidents");
+        let counted = std::mem::replace(counts, vec![0; counts.len()]);
+        snapshot(self, &counted)
+    }
+}
+
 /// Takes a snapshot of `s` with `incidents` counted since the last one.
 /// "Nearby" is within a resident's sight (the witness radius): the side a
 /// civilian there sees more of holds the cell.
 pub fn snapshot(s: &MissionState, incidents: &[u32]) -> MapFrame {
-    let (w, h) = (s.grid.width(), s.grid.height());
+    let (w, h) = (s.map.grid.width(), s.map.grid.height());
     let n = w * h;
-    let r = s.derived.witness_cells;
+    let r = s.rules.derived.witness_cells;
     let mut units = Layer::new(w, h);
     for u in 0..s.units.len() {
         if s.units.on_duty[u] {
-            units.add(s.grid.interior(s.units.cell[u]), 1.0);
+            units.add(s.map.grid.interior(s.units.cell[u]), 1.0);
         }
     }
     let mut fighters = Layer::new(w, h);
@@ -93,7 +113,7 @@ pub fn snapshot(s: &MissionState, incidents: &[u32]) -> MapFrame {
     let mut trust_sum = vec![0.0f64; n];
     let c = &s.civilians;
     for i in 0..c.len() {
-        let at = s.grid.interior(c.cell[i]);
+        let at = s.map.grid.interior(c.cell[i]);
         match c.status[i] {
             Status::Recruited => fighters.add(at, 1.0),
             Status::Quiescent | Status::Active | Status::Harmed => {
@@ -110,10 +130,10 @@ pub fn snapshot(s: &MissionState, incidents: &[u32]) -> MapFrame {
     fighters.box_sum(r, &mut table, &mut fighters_near);
     let control = (0..n)
         .map(|i| {
-            if s.grid.cell(s.grid.index(i % w, i / w)) == Cell::Wall {
+            if s.map.grid.cell(s.map.grid.index(i % w, i / w)) == Cell::Wall {
                 return None;
             }
-            let handed = s.sectors[usize::from(s.cell_sector[i])]
+            let handed = s.sectors[usize::from(s.map.cell_sector[i])]
                 .handed_over
                 .is_some();
             let (u, f) = (units_near.get(i), fighters_near.get(i));
@@ -142,22 +162,6 @@ pub fn snapshot(s: &MissionState, incidents: &[u32]) -> MapFrame {
         control,
         incidents: incidents.to_vec(),
         trust,
-    }
-}
-
-impl MissionState {
-    /// Starts counting incidents per cell, for [`MissionState::take_frame`].
-    pub fn record_frames(&mut self) {
-        self.incident_map = Some(vec![0; self.grid.width() * self.grid.height()]);
-    }
-
-    /// A snapshot of today with the incidents counted since the previous
-    /// one (or since [`MissionState::record_frames`]), whose counts it
-    /// resets.
-    pub fn take_frame(&mut self) -> MapFrame {
-        let counts = self.incident_map.as_mut().expect("recording incidents");
-        let counted = std::mem::replace(counts, vec![0; counts.len()]);
-        snapshot(self, &counted)
     }
 }
 

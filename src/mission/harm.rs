@@ -1,31 +1,35 @@
 //! Harm: killing people in an agent's group and logging the event, with its
 //! perpetrator, where civilians can witness it. Perceptions read only these
-//! layers, so attribution is explicit (see `docs/ODD.md` §trust).
+//! layers, so attribution is explicit (see `docs/ODD.md` §trust). Also
+//! the choice of a victim among the civilians in view.
+
+use rand::RngExt;
 
 use super::state::{MissionState, NO_FACTION, Perpetrator, Status};
-use crate::world::{Cell, CellIndex, NO_CELL};
+use crate::rng::SimRng;
+use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 
 impl MissionState {
     /// Share of a harm by `perp` that civilians blame on the mission.
-    pub fn attribution(&self, perp: Perpetrator) -> f64 {
-        let c = &self.config.civilians;
+    pub(crate) fn attribution(&self, perp: Perpetrator) -> f64 {
+        let c = &self.rules.config.civilians;
         match perp {
             Perpetrator::Faction(_) => 0.0,
             Perpetrator::Mission | Perpetrator::Qrf => 1.0,
             Perpetrator::Pmc => c.attribution_pmc,
             Perpetrator::CounterTerror => c.attribution_ct,
             Perpetrator::Police => c.attribution_police,
-            Perpetrator::External => self.derived.association,
+            Perpetrator::External => self.rules.derived.association,
         }
     }
 
     /// Logs a harm of weight `deaths` by `perp` at `cell` for today's
     /// perception update.
-    pub fn record_harm(&mut self, cell: CellIndex, deaths: f64, perp: Perpetrator) {
+    pub(crate) fn record_harm(&mut self, cell: CellIndex, deaths: f64, perp: Perpetrator) {
         if deaths <= 0.0 || cell == NO_CELL {
             return;
         }
-        let i = self.grid.interior(cell);
+        let i = self.map.grid.interior(cell);
         let w = deaths as f32;
         let attributed = self.attribution(perp) as f32;
         let l = &mut self.layers;
@@ -40,7 +44,7 @@ impl MissionState {
     /// Kills up to `deaths` people of agent `victim`'s group (civilians or
     /// fighters) by `perp`, logs the harm, and marks surviving civilians as
     /// harmed. Returns the number killed.
-    pub fn kill(&mut self, victim: u32, deaths: u32, perp: Perpetrator) -> f64 {
+    pub(crate) fn kill(&mut self, victim: u32, deaths: u32, perp: Perpetrator) -> f64 {
         let i = victim as usize;
         if deaths == 0 || self.civilians.status[i] == Status::Dead {
             return 0.0;
@@ -79,7 +83,7 @@ impl MissionState {
         let i = id as usize;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Empty, u32::MAX);
+            self.map.grid.set(cell, Cell::Empty, u32::MAX);
         }
         self.civilians.cell[i] = NO_CELL;
         self.civilians.status[i] = Status::Dead;
@@ -89,16 +93,20 @@ impl MissionState {
     fn set_harmed(&mut self, id: u32) {
         let i = id as usize;
         self.civilians.status[i] = Status::Harmed;
-        self.civilians.timer[i] =
-            self.config.civilians.recovery_days.min(u32::from(u16::MAX)) as u16;
+        self.civilians.timer[i] = self
+            .rules
+            .config
+            .civilians
+            .recovery_days
+            .min(u32::from(u16::MAX)) as u16;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Quiet, id);
+            self.map.grid.set(cell, Cell::Quiet, id);
         }
     }
 
     /// Sets a civilian's status and its grid code (on-grid statuses only).
-    pub fn set_status(&mut self, id: u32, status: Status) {
+    pub(crate) fn set_status(&mut self, id: u32, status: Status) {
         let i = id as usize;
         self.civilians.status[i] = status;
         let cell = self.civilians.cell[i];
@@ -110,15 +118,15 @@ impl MissionState {
             Status::Recruited => Cell::Fighter,
             _ => Cell::Quiet,
         };
-        self.grid.set(cell, code, id);
+        self.map.grid.set(cell, code, id);
     }
 
     /// Takes agent `id` off the grid into detention for `days`.
-    pub fn detain(&mut self, id: u32, days: u32) {
+    pub(crate) fn detain(&mut self, id: u32, days: u32) {
         let i = id as usize;
         let cell = self.civilians.cell[i];
         if cell != NO_CELL {
-            self.grid.set(cell, Cell::Empty, u32::MAX);
+            self.map.grid.set(cell, Cell::Empty, u32::MAX);
             self.civilians.home[i] = cell;
         }
         self.civilians.cell[i] = NO_CELL;
@@ -127,12 +135,38 @@ impl MissionState {
     }
 
     /// Moves agent `id` (on the grid) to the empty cell `to`.
-    pub fn move_agent(&mut self, id: u32, to: CellIndex) {
+    pub(crate) fn move_agent(&mut self, id: u32, to: CellIndex) {
         let i = id as usize;
         let from = self.civilians.cell[i];
-        let code = self.grid.cell(from);
-        self.grid.set(from, Cell::Empty, u32::MAX);
-        self.grid.set(to, code, id);
+        let code = self.map.grid.cell(from);
+        self.map.grid.set(from, Cell::Empty, u32::MAX);
+        self.map.grid.set(to, code, id);
         self.civilians.cell[i] = to;
     }
+}
+
+/// A random civilian (quiescent or active) among the `civilians` in
+/// `view` of `at`, drawn from `rng` (the stream of the process asking).
+pub fn nth_civilian(
+    grid: &Grid,
+    view: &Neighbourhood,
+    rng: &mut SimRng,
+    at: CellIndex,
+    civilians: u32,
+) -> Option<u32> {
+    if civilians == 0 {
+        return None;
+    }
+    let n = rng.random_range(0..civilians);
+    // Quiet cells are numbered first, then active ones: a uniform choice
+    // over both kinds.
+    let seen = view.count_mission(grid, at);
+    let quiet = seen.civilians - seen.actives;
+    let (kind, k) = if n < quiet {
+        (Cell::Quiet, n)
+    } else {
+        (Cell::Active, n - quiet)
+    };
+    let cell = view.nth(grid, at, kind, k)?;
+    Some(grid.occupant(cell))
 }

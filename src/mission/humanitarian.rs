@@ -7,31 +7,30 @@
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::state::{MissionState, Status};
+use super::state::{Civilians, Map, MissionState, Rules, SectorState, Status};
 use crate::world::CellIndex;
 
-/// Living people per sector (agents on the grid or displaced; detained
+/// Phase 7 (and setup): living people per sector (agents on the grid or displaced; detained
 /// people are fed elsewhere).
-pub fn count_sector_people(s: &mut MissionState) {
-    for sector in &mut s.sectors {
+pub fn count_sector_people(sectors: &mut [SectorState], civilians: &Civilians, map: &Map) {
+    for sector in sectors.iter_mut() {
         sector.people = 0.0;
     }
-    for i in 0..s.civilians.len() {
-        let cell = s.civilians.cell[i];
-        if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
+    for i in 0..civilians.len() {
+        let cell = civilians.cell[i];
+        if matches!(civilians.status[i], Status::Dead | Status::Detained) {
             continue;
         }
-        let k = s.sector_of(cell);
-        s.sectors[k].people += f64::from(s.civilians.members[i]);
+        let k = map.sector_of(cell);
+        sectors[k].people += f64::from(civilians.members[i]);
     }
 }
 
-/// Phase 3: convoys arrive, travel, and are delivered or looted; each
+/// Phase 8 (after phase 7 counted the people): convoys arrive, travel, and are delivered or looted; each
 /// sector then hands out what it holds.
-pub fn convoys(s: &mut MissionState, _t: u32) {
-    count_sector_people(s);
-    let h = s.config.humanitarian.clone();
-    let m = &s.config.mandate;
+pub fn convoys(s: &mut MissionState) {
+    let h = s.rules.config.humanitarian.clone();
+    let m = &s.rules.config.mandate;
     let (access, escort) = (m.humanitarian_access, m.convoy_escort);
     let hazard = looting_hazard(s);
     let arrivals = poisson(&mut s.rng.humanitarian, h.convoys_per_day * access);
@@ -51,7 +50,7 @@ pub fn convoys(s: &mut MissionState, _t: u32) {
             s.today.rations += h.rations_per_convoy;
         }
     }
-    let rate = s.derived.coverage_rate;
+    let rate = s.rules.derived.coverage_rate;
     for sector in &mut s.sectors {
         let need = sector.people;
         let handed = sector.stock.min(need);
@@ -64,24 +63,24 @@ pub fn convoys(s: &mut MissionState, _t: u32) {
 /// Looting hazard per cell: fighters weighted by their faction's looting
 /// propensity (gangs loot) and active civilians within the witness radius.
 fn looting_hazard(s: &mut MissionState) -> Vec<f32> {
-    let h = &s.config.humanitarian;
+    let h = &s.rules.config.humanitarian;
     let [raw, out, ..] = &mut s.layers.scratch;
     raw.clear();
     for i in 0..s.civilians.len() {
         let cell = s.civilians.cell[i];
         let weight = match s.civilians.status[i] {
             Status::Recruited => {
-                let f = &s.config.factions[s.civilians.faction[i] as usize];
+                let f = &s.rules.config.factions[s.civilians.faction[i] as usize];
                 h.loot_rate * f.loot_propensity
             }
             Status::Active => h.crowd_loot_rate,
             _ => 0.0,
         };
         if weight > 0.0 {
-            raw.add(s.grid.interior(cell), weight as f32);
+            raw.add(s.map.grid.interior(cell), weight as f32);
         }
     }
-    raw.box_sum(s.derived.witness_cells, &mut s.layers.table, out);
+    raw.box_sum(s.rules.derived.witness_cells, &mut s.layers.table, out);
     out.values().to_vec()
 }
 
@@ -97,21 +96,21 @@ fn neediest_sector(s: &MissionState) -> Option<usize> {
 
 /// A random crossing, or a random open cell on a map without crossings.
 fn entry_cell(s: &mut MissionState) -> CellIndex {
-    if s.crossings.is_empty() {
-        let open = s.grid.open_cells();
+    if s.map.crossings.is_empty() {
+        let open = s.map.grid.open_cells();
         open[s.rng.humanitarian.random_range(0..open.len())]
     } else {
-        s.crossings[s.rng.humanitarian.random_range(0..s.crossings.len())]
+        s.map.crossings[s.rng.humanitarian.random_range(0..s.map.crossings.len())]
     }
 }
 
 /// Sum of the looting hazard over cells along the straight route, one
 /// sample per cell of length.
 fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellIndex) -> f64 {
-    let (x0, y0) = s.grid.coords(from);
-    let (x1, y1) = s.grid.coords(to);
+    let (x0, y0) = s.map.grid.coords(from);
+    let (x1, y1) = s.map.grid.coords(to);
     let steps = x0.abs_diff(x1).max(y0.abs_diff(y1)).max(1);
-    let w = s.grid.width();
+    let w = s.map.grid.width();
     (0..=steps)
         .map(|k| {
             let f = k as f64 / steps as f64;
@@ -122,15 +121,15 @@ fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellInd
         .sum()
 }
 
-/// Phase 8: services recover at the mandate's rate once the mission is
+/// Phase 14: services recover at the mandate's rate once the mission is
 /// there (damage from incidents and strikes was applied as it happened).
-pub fn restore_services(s: &mut MissionState, t: u32) {
-    let rate = if s.mission_started(t) {
-        s.config.mandate.service_rate
+pub fn restore_services(sectors: &mut [SectorState], rules: &Rules, t: u32) {
+    let rate = if rules.mission_started(t) {
+        rules.config.mandate.service_rate
     } else {
         0.0
     };
-    for sector in &mut s.sectors {
+    for sector in sectors {
         sector.services_before = sector.services;
         sector.services += rate * (1.0 - sector.services);
     }

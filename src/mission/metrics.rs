@@ -85,9 +85,9 @@ impl MissionState {
         let mut status_people = [0.0f64; 7];
         let (mut living, mut trust_sum, mut trusting) = (0.0f64, 0.0f64, 0.0f64);
         let (mut legit_sum, mut grievance_sum, mut hardship_sum) = (0.0f64, 0.0f64, 0.0f64);
-        let nf = self.factions;
+        let nf = self.factions.len();
         let mut support = vec![0.0f64; nf];
-        let threshold = self.config.outcomes.trust_threshold as f32;
+        let threshold = self.rules.config.outcomes.trust_threshold as f32;
         for i in 0..c.len() {
             let m = f64::from(c.members[i]);
             status_people[c.status[i].index()] += m;
@@ -118,9 +118,9 @@ impl MissionState {
             .filter(|&u| self.units.on_duty[u])
             .count();
         let contingents = self.units.on_duty_of(UnitKind::Contingent);
-        let per_unit = self.config.forces.troops_per_unit;
-        let fighters: f64 = self.faction_state.iter().map(|f| f.fighters).sum();
-        let arms: f64 = self.faction_state.iter().map(|f| f.arms).sum();
+        let per_unit = self.rules.config.forces.troops_per_unit;
+        let fighters: f64 = self.factions.state.iter().map(|f| f.fighters).sum();
+        let arms: f64 = self.factions.state.iter().map(|f| f.arms).sum();
         let detained_fighters: f64 = (0..c.len())
             .filter(|&i| {
                 c.status[i] == Status::Detained && c.faction[i] != super::state::NO_FACTION
@@ -169,16 +169,16 @@ impl MissionState {
             weighted(&|s| s.services),
             contingents as f64 * per_unit,
             f64::from(self.totals.withdrawals),
-            self.officers,
+            self.police.officers,
             self.units.on_duty_of(UnitKind::Police) as f64,
             self.units.on_duty_of(UnitKind::Pmc) as f64,
             handed as f64,
             handed as f64 / self.sectors.len().max(1) as f64,
-            self.intel,
-            self.threat,
+            self.forces.intel,
+            self.external.threat,
         ]);
         row.extend_from_slice(&t.civilian_deaths);
-        for k in 0..self.contributor_state.len() {
+        for k in 0..self.forces.contributors.len() {
             let n = (0..self.units.len())
                 .filter(|&u| {
                     self.units.on_duty[u]
@@ -188,7 +188,7 @@ impl MissionState {
                 .count();
             row.push(n as f64 * per_unit);
         }
-        row.extend(self.faction_state.iter().map(|f| f.fighters));
+        row.extend(self.factions.state.iter().map(|f| f.fighters));
         row.extend(support.iter().map(|&s| mean(s)));
     }
 }

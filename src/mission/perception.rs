@@ -1,4 +1,4 @@
-//! Phase 7, synchronous: what civilians saw and heard today moves their
+//! Phase 13, synchronous: what civilians saw and heard today moves their
 //! hardship, trust in the mission and sympathy for the factions; then
 //! neighbours pull each other's trust and sympathy together (social
 //! contagion); then the order's legitimacy relaxes towards the level the
@@ -10,7 +10,7 @@
 //! [0, 1] without clamping.
 
 use super::field::Layer;
-use super::state::{MissionState, Status, flag};
+use super::state::{MissionState, Rules, Status, flag};
 
 /// Today's sector totals heard as rumour.
 #[derive(Debug, Clone, Default)]
@@ -21,9 +21,9 @@ struct Rumours {
     faction: Vec<f64>,
 }
 
-/// Runs the phase for day `t`.
+/// Phase 13: runs the update for day `t`.
 pub fn update_perceptions(s: &mut MissionState, t: u32) {
-    let r = s.derived.witness_cells;
+    let r = s.rules.derived.witness_cells;
     {
         let l = &mut s.layers;
         let [attributed, backlash, protection, total] = &mut l.scratch;
@@ -50,7 +50,7 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
         update_sympathy(s, i, &rumours);
     }
     contagion(s);
-    update_legitimacy(s);
+    update_legitimacy(&mut s.legitimacy, &s.rules);
     let l = &mut s.layers;
     for layer in [
         &mut l.harm_total,
@@ -71,7 +71,7 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
 /// harm and spreads word of protection.
 fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
     let ns = s.sectors.len();
-    let nf = s.factions;
+    let nf = s.factions.len();
     let mut totals = vec![
         Rumours {
             faction: vec![0.0; nf],
@@ -80,7 +80,7 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
         ns
     ];
     let l = &s.layers;
-    for (i, &k) in s.cell_sector.iter().enumerate() {
+    for (i, &k) in s.map.cell_sector.iter().enumerate() {
         let tot = &mut totals[k as usize];
         tot.attributed += f64::from(l.harm_attributed.get(i));
         tot.backlash += f64::from(l.harm_backlash.get(i));
@@ -89,8 +89,8 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
             tot.faction[f] += f64::from(l.harm_faction[f].get(i));
         }
     }
-    let c = &s.config.civilians;
-    let comm = s.config.mandate.communication;
+    let c = &s.rules.config.civilians;
+    let comm = s.rules.config.mandate.communication;
     let damp = 1.0 - c.communication_damping * comm;
     for tot in &mut totals {
         tot.attributed *= c.rumour_weight * damp;
@@ -106,11 +106,11 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
 /// H = H0 + unmet aid + missing services + displacement + exclusion +
 /// remembered losses − a job, clamped to [0, 1]; the loss memory decays.
 fn update_hardship(s: &mut MissionState, i: usize, started: bool) {
-    let c = &s.config.civilians;
+    let c = &s.rules.config.civilians;
     let cell = s.civilians.cell[i];
     let sector = &s.sectors[s.sector_of(cell)];
     let civ = &mut s.civilians;
-    civ.loss[i] *= (1.0 - s.derived.loss_rate) as f32;
+    civ.loss[i] *= (1.0 - s.rules.derived.loss_rate) as f32;
     let on = |bit: u8| if civ.flags[i] & bit != 0 { 1.0 } else { 0.0 };
     let displaced = if civ.status[i] == Status::Displaced {
         1.0
@@ -139,18 +139,18 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 /// policing nearby; down with harm attributed to the mission, weighted by
 /// the negativity bias; then back towards the agent's baseline.
 fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
-    let c = &s.config.civilians;
+    let c = &s.rules.config.civilians;
     let cell = s.civilians.cell[i];
     let k = s.sector_of(cell);
     let sector = &s.sectors[k];
-    let at = s.grid.interior(cell);
+    let at = s.map.grid.interior(cell);
     let l = &s.layers;
     let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
     let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
     let policing = f64::from(policing_seen(
         l,
-        s.derived.witness_cells,
-        s.grid.width(),
+        s.rules.derived.witness_cells,
+        s.map.grid.width(),
         at,
     ));
     let up = c.trust_aid_gain * c.aid_credit * sector.coverage
@@ -160,7 +160,7 @@ fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
     let down = c.trust_harm_loss * (1.0 + c.negativity_bias) * seen_harm;
     let t = saturating(f64::from(s.civilians.trust[i]), up, down);
     let t0 = f64::from(s.civilians.trust0[i]);
-    s.civilians.trust[i] = (t + s.derived.trust_rate * (t0 - t)) as f32;
+    s.civilians.trust[i] = (t + s.rules.derived.trust_rate * (t0 - t)) as f32;
 }
 
 /// Community-policing contacts within the witness radius of `at`: few
@@ -182,14 +182,14 @@ fn policing_seen(l: &super::state::Layers, r: usize, w: usize, at: usize) -> f32
 /// (backlash, shared in proportion to existing leanings), down with the
 /// faction's own harm (less so for partisans), back towards its support.
 fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
-    let nf = s.factions;
+    let nf = s.factions.len();
     if nf == 0 {
         return;
     }
-    let c = &s.config.civilians;
+    let c = &s.rules.config.civilians;
     let cell = s.civilians.cell[i];
     let k = s.sector_of(cell);
-    let at = s.grid.interior(cell);
+    let at = s.map.grid.interior(cell);
     let backlash = f64::from(s.layers.scratch[1].get(at)) + rumours[k].backlash;
     let row = &mut s.civilians.sympathy[i * nf..(i + 1) * nf];
     let total: f64 = row.iter().map(|&x| f64::from(x)).sum();
@@ -204,8 +204,8 @@ fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
         let up = c.sympathy_backlash_gain * backlash * lean;
         let down = c.sympathy_own_harm_loss * own * (1.0 - v);
         let next = saturating(v, up, down);
-        let support = s.config.factions[f].support;
-        *x = (next + s.derived.sympathy_rate * (support - next)) as f32;
+        let support = s.rules.config.factions[f].support;
+        *x = (next + s.rules.derived.sympathy_rate * (support - next)) as f32;
     }
 }
 
@@ -213,10 +213,10 @@ fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
 /// towards the mean of agents within the contagion radius (synchronous:
 /// means are taken before anyone moves).
 fn contagion(s: &mut MissionState) {
-    let r = s.derived.contagion_cells;
-    let mu = s.config.civilians.contagion_weight as f32;
-    let nf = s.factions;
-    let (w, h) = (s.grid.width(), s.grid.height());
+    let r = s.rules.derived.contagion_cells;
+    let mu = s.rules.config.civilians.contagion_weight as f32;
+    let nf = s.factions.len();
+    let (w, h) = (s.map.grid.width(), s.map.grid.height());
     let mut count = Layer::new(w, h);
     let mut count_sum = Layer::new(w, h);
     let on_grid: Vec<(usize, usize)> = (0..s.civilians.len())
@@ -226,7 +226,7 @@ fn contagion(s: &mut MissionState) {
                 Status::Dead | Status::Detained | Status::Recruited
             )
         })
-        .map(|i| (i, s.grid.interior(s.civilians.cell[i])))
+        .map(|i| (i, s.map.grid.interior(s.civilians.cell[i])))
         .collect();
     for &(_, at) in &on_grid {
         count.add(at, 1.0);
@@ -276,9 +276,9 @@ fn set_attitude(c: &mut super::state::Civilians, nf: usize, i: usize, attitude: 
 
 /// The order's legitimacy relaxes towards base + the political levers'
 /// gains: without a political horizon it decays.
-fn update_legitimacy(s: &mut MissionState) {
-    let g = &s.config.legitimacy;
-    let m = &s.config.mandate;
+fn update_legitimacy(legitimacy: &mut f64, rules: &Rules) {
+    let g = &rules.config.legitimacy;
+    let m = &rules.config.mandate;
     let unsc = if m.unsc_mandate { 1.0 } else { 0.0 };
     let target = (g.base
         + g.horizon_gain * m.political_horizon
@@ -286,5 +286,5 @@ fn update_legitimacy(s: &mut MissionState) {
         + g.unsc_gain * unsc
         + g.sponsor_gain * m.sponsor_pressure)
         .clamp(0.0, 1.0);
-    s.legitimacy += s.derived.legitimacy_rate * (target - s.legitimacy);
+    *legitimacy += rules.derived.legitimacy_rate * (target - *legitimacy);
 }

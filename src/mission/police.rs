@@ -2,15 +2,16 @@
 //! mission is there, deployed as units whose capability grows; and the
 //! handover of sectors when the benchmarks hold long enough.
 
-use super::forces::{add_unit, recall};
-use super::state::{MissionState, UnitKind};
+use super::state::{MissionState, SectorState, UnitKind};
+use super::units::{add_unit, recall};
 use crate::scenario::{Handover, Mandate};
 
-/// Phase 1b: training, then new police units for every full complement.
+/// Phase 4: training, then new police units for every full complement.
 pub fn train(s: &mut MissionState, t: u32) {
     if s.mission_started(t) {
-        let p = &s.config.police;
-        s.officers = (s.officers + s.config.mandate.police_training_per_day).min(p.max_officers);
+        let p = &s.rules.config.police;
+        s.police.officers = (s.police.officers + s.rules.config.mandate.police_training_per_day)
+            .min(p.max_officers);
     }
     if deploy_new(s, t) {
         s.rebuild_order();
@@ -24,8 +25,8 @@ pub fn deploy_trained(s: &mut MissionState, t: u32) {
 }
 
 fn deploy_new(s: &mut MissionState, t: u32) -> bool {
-    let per_unit = s.config.police.officers_per_unit;
-    let due = (s.officers / per_unit).floor() as usize;
+    let per_unit = s.rules.config.police.officers_per_unit;
+    let due = (s.police.officers / per_unit).floor() as usize;
     let have = s
         .units
         .kind
@@ -52,16 +53,16 @@ fn judged_from(m: &Mandate) -> Option<u32> {
     }
 }
 
-/// Phase 9: a sector is handed over once its police strength per resident
+/// Phase 15: a sector is handed over once its police strength per resident
 /// and its recent incidents meet the benchmarks for a whole window (judged
 /// from [`judged_from`]); its contingents and PMCs then leave.
 pub fn handover(s: &mut MissionState, t: u32) {
-    let m = &s.config.mandate;
+    let m = &s.rules.config.mandate;
     let judged = judged_from(m).is_some_and(|from| t >= from) && s.mission_started(t);
     if !judged {
         return;
     }
-    let p = s.config.police.clone();
+    let p = s.rules.config.police.clone();
     let mut police = vec![0.0f64; s.sectors.len()];
     for u in 0..s.units.len() {
         if s.units.on_duty[u] && s.units.kind[u] == UnitKind::Police {
@@ -87,7 +88,8 @@ pub fn handover(s: &mut MissionState, t: u32) {
     }
     for k in handed {
         changed |= recall(
-            s,
+            &mut s.units,
+            &mut s.map.grid,
             |kind| kind != UnitKind::Police,
             |(units, u)| units.sector[u] == k,
         );
@@ -97,9 +99,9 @@ pub fn handover(s: &mut MissionState, t: u32) {
     }
 }
 
-/// Starts today's slot of every sector's incident window at zero.
-pub fn open_incident_slot(s: &mut MissionState, t: u32) {
-    for sector in &mut s.sectors {
+/// Phase 1: starts today's slot of every sector's incident window at zero.
+pub fn open_incident_slot(sectors: &mut [SectorState], t: u32) {
+    for sector in sectors {
         let slot = t as usize % sector.incidents.len();
         sector.incidents[slot] = 0;
     }

@@ -5,7 +5,8 @@
 //! further harm it does; an arriving QRF may harm bystanders.
 
 use super::draw::{chance, poisson};
-use super::factions::nth_civilian;
+use super::fighters::detain_fighter;
+use super::harm::nth_civilian;
 use super::state::{MissionState, Perpetrator, Status};
 use crate::world::CellIndex;
 
@@ -26,28 +27,30 @@ pub struct Incident {
 
 /// Hours until help arrives, and whether it is the QRF; `None` if nobody comes.
 fn response(s: &mut MissionState, inc: &Incident) -> Option<(f64, bool)> {
-    let forces = &s.config.forces;
+    let forces = &s.rules.config.forces;
     if inc.units_near > 0 && chance(&mut s.rng.fighters, forces.local_response_probability) {
         return Some((forces.local_response_hours, false));
     }
-    let m = &s.config.mandate;
-    if inc.severity < s.config.qrf.severity_threshold
-        || s.qrf_sorties == 0
-        || s.derived.qrf_bases.is_empty()
+    let m = &s.rules.config.mandate;
+    if inc.severity < s.rules.config.qrf.severity_threshold
+        || s.forces.qrf_sorties == 0
+        || s.rules.derived.qrf_bases.is_empty()
     {
         return None;
     }
-    s.qrf_sorties -= 1;
-    let (x, y) = s.grid.coords(inc.cell);
-    let km = s.config.cell_km;
+    s.forces.qrf_sorties -= 1;
+    let (x, y) = s.map.grid.coords(inc.cell);
+    let km = s.rules.config.cell_km;
     let (px, py) = (x as f64 * km, y as f64 * km);
     let distance = s
+        .rules
         .derived
         .qrf_bases
         .iter()
         .map(|&(bx, by)| ((bx - px).powi(2) + (by - py).powi(2)).sqrt())
         .fold(f64::INFINITY, f64::min);
-    let detect = m.qrf_detection_hours * (1.0 - s.config.qrf.intel_detection_cut * s.intel);
+    let detect =
+        m.qrf_detection_hours * (1.0 - s.rules.config.qrf.intel_detection_cut * s.forces.intel);
     Some((detect + distance / m.qrf_speed_kmh, true))
 }
 
@@ -58,56 +61,69 @@ pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
     s.today.incidents += 1;
     s.totals.incidents += 1;
     if let Some(map) = s.incident_map.as_mut() {
-        map[s.grid.interior(inc.cell)] += 1;
+        map[s.map.grid.interior(inc.cell)] += 1;
     }
     let sector = s.sector_of(inc.cell);
     let slot = (s.tick + 1) as usize % s.sectors[sector].incidents.len();
     s.sectors[sector].incidents[slot] += 1;
-    let damage = s.config.humanitarian.incident_services_damage;
+    let damage = s.rules.config.humanitarian.incident_services_damage;
     let services = &mut s.sectors[sector].services;
     *services = (*services - damage).max(0.0);
 
-    let duration = s.config.fighters.incident_duration_hours;
+    let duration = s.rules.config.fighters.incident_duration_hours;
     let answered = response(s, &inc);
     let unchecked = answered.map_or(1.0, |(hours, _)| (hours / duration).min(1.0));
-    let near = s.unit_view.count_mission(&s.grid, inc.cell).civilians;
+    let near = s
+        .map
+        .unit_view
+        .count_mission(&s.map.grid, inc.cell)
+        .civilians;
     let escalation = poisson(
         &mut s.rng.fighters,
-        s.config.fighters.escalation_deaths * unchecked,
+        s.rules.config.fighters.escalation_deaths * unchecked,
     );
-    if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, inc.cell, near) {
+    if let Some(v) = nth_civilian(
+        &s.map.grid,
+        &s.map.unit_view,
+        &mut s.rng.fighters,
+        inc.cell,
+        near,
+    ) {
         s.kill(v, escalation, Perpetrator::Faction(inc.faction as u8));
     }
     let Some((_, by_qrf)) = answered else {
         return;
     };
     let saved = 1.0 - unchecked;
-    let i = s.grid.interior(inc.cell);
+    let i = s.map.grid.interior(inc.cell);
     s.layers.protection.add(i, saved as f32);
     if by_qrf {
-        let near = s.unit_view.count_mission(&s.grid, inc.cell).civilians;
-        let collateral = poisson(&mut s.rng.fighters, s.config.qrf.collateral_deaths);
-        if let Some(v) = nth_civilian(&s.grid, &s.unit_view, &mut s.rng.fighters, inc.cell, near) {
+        let near = s
+            .map
+            .unit_view
+            .count_mission(&s.map.grid, inc.cell)
+            .civilians;
+        let collateral = poisson(&mut s.rng.fighters, s.rules.config.qrf.collateral_deaths);
+        if let Some(v) = nth_civilian(
+            &s.map.grid,
+            &s.map.unit_view,
+            &mut s.rng.fighters,
+            inc.cell,
+            near,
+        ) {
             s.kill(v, collateral, Perpetrator::Qrf);
         }
     }
-    let strength = if by_qrf { s.config.qrf.capability } else { 1.0 };
-    let capture = (s.config.forces.suppression * saved * strength).min(1.0);
+    let strength = if by_qrf {
+        s.rules.config.qrf.capability
+    } else {
+        1.0
+    };
+    let capture = (s.rules.config.forces.suppression * saved * strength).min(1.0);
     let attacker = inc.attacker;
     if s.civilians.status[attacker as usize] == Status::Recruited
         && chance(&mut s.rng.fighters, capture)
     {
         detain_fighter(s, attacker);
     }
-}
-
-/// Detains fighter agent `id`: its weapons are seized and it is held for
-/// the detention term.
-pub fn detain_fighter(s: &mut MissionState, id: u32) {
-    let i = id as usize;
-    let f = s.civilians.faction[i] as usize;
-    let members = f64::from(s.civilians.members[i]);
-    s.collect_weapons(f, members);
-    let days = s.config.fighters.detention_days;
-    s.detain(id, days);
 }

@@ -1,15 +1,14 @@
-//! The mission model's state: civilians (fighters among them), factions,
-//! contributors and units, sectors, per-cell layers, and today's tally.
-//! Built from a validated scenario by [`MissionState::new`].
+//! The mission model's state, as data grouped by actor: the rules, the
+//! map, civilians (fighters among them), factions, units, the mission's
+//! forces, the police, the external military, sectors, per-cell layers,
+//! today's tally and the totals, with read accessors. Built from a
+//! validated scenario by [`MissionState::new`] (in `setup.rs`); the phases
+//! that change it are in the actors' files.
 
-use rand::RngExt;
-
-use super::draw::rate_from_half_life;
 use super::field::Layer;
-use crate::rng::{SimRng, Stream, stream};
-use crate::scenario::MAX_MISSION_RADIUS;
-use crate::scenario::{MissionConfig, Scenario, SectorMap, Terrain, TerrainMap};
-use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
+use crate::rng::SimRng;
+use crate::scenario::MissionConfig;
+use crate::world::{CellIndex, Grid, Neighbourhood};
 
 /// A civilian agent's status. Every agent is in exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,7 +69,7 @@ pub const NO_FACTION: u8 = u8::MAX;
 pub struct Civilians {
     /// Status.
     pub status: Vec<Status>,
-    /// Cell, or [`NO_CELL`] when detained or dead.
+    /// Cell, or [`NO_CELL`](crate::world::NO_CELL) when detained or dead.
     pub cell: Vec<CellIndex>,
     /// Where a displaced or detained agent returns.
     pub home: Vec<CellIndex>,
@@ -134,7 +133,7 @@ pub struct Units {
     pub kind: Vec<UnitKind>,
     /// Contributor index (contingents only).
     pub owner: Vec<u16>,
-    /// Cell, or [`NO_CELL`] once off duty.
+    /// Cell, or [`NO_CELL`](crate::world::NO_CELL) once off duty.
     pub cell: Vec<CellIndex>,
     /// Sector patrolled.
     pub sector: Vec<u16>,
@@ -327,8 +326,6 @@ pub struct Layers {
 pub struct Derived {
     /// People one civilian agent stands for at day 0.
     pub people_per_agent: f64,
-    /// Units' vision in cells.
-    pub unit_vision: usize,
     /// Witness radius in cells.
     pub witness_cells: usize,
     /// Contagion radius in cells.
@@ -359,74 +356,150 @@ pub struct Derived {
     pub qrf_bases: Vec<(f64, f64)>,
 }
 
-/// Everything one replicate of the mission model needs to advance.
+/// The scenario's rules for one replicate: the mission configuration,
+/// the Epstein parameters the civilians use, and what is derived from them
+/// once at setup. Read-only after setup.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The scenario's mission configuration.
+    pub(crate) config: MissionConfig,
+    /// Radii and rates derived once from the configuration.
+    pub(crate) derived: Derived,
+    /// Epstein threshold T.
+    pub(crate) threshold: f64,
+    /// Epstein arrest constant k.
+    pub(crate) arrest_constant: f64,
+    /// Arrest rounding.
+    pub(crate) rounding: crate::scenario::ArrestRounding,
+    /// Longest detention of an arrested active civilian.
+    pub(crate) max_jail_term: u32,
+}
+
+impl Rules {
+    /// Whether the mission has begun deploying by day `t`.
+    pub fn mission_started(&self, t: u32) -> bool {
+        t > self.config.mandate.deployment_delay_days
+    }
+}
+
+/// The map: the grid with its occupants, the two views over it, and what
+/// each cell belongs to. The grid changes as agents move; the rest is fixed
+/// at setup.
+#[derive(Debug, Clone)]
+pub struct Map {
+    /// The grid.
+    pub(crate) grid: Grid,
+    /// Civilians' view.
+    pub(crate) civilian_view: Neighbourhood,
+    /// Units' and fighters' view.
+    pub(crate) unit_view: Neighbourhood,
+    /// Sector of each interior cell (row-major).
+    pub(crate) cell_sector: Vec<u16>,
+    /// The crossings (padded indices), where convoys enter.
+    pub(crate) crossings: Vec<CellIndex>,
+}
+
+impl Map {
+    /// Sector of a padded cell index.
+    #[inline]
+    pub fn sector_of(&self, cell: CellIndex) -> usize {
+        self.cell_sector[self.grid.interior(cell)] as usize
+    }
+}
+
+/// The factions (armed groups).
+#[derive(Debug, Clone)]
+pub struct Factions {
+    /// Each faction's running state, in the configuration's order.
+    pub(crate) state: Vec<FactionState>,
+    /// Fighter agents on the grid (recounted in phases 2, 9 and 12), for
+    /// the external military's and the counter-terror track's targeting.
+    pub(crate) fighter_ids: Vec<u32>,
+}
+
+impl Factions {
+    /// Number of factions.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+
+    /// Whether there are no factions.
+    pub fn is_empty(&self) -> bool {
+        self.state.is_empty()
+    }
+}
+
+/// The mission's forces beyond their units: contributors, intelligence,
+/// the QRF's sorties, and the contributors' sense of being tied to strikes.
+#[derive(Debug, Clone)]
+pub struct Forces {
+    /// Contributors' running state.
+    pub(crate) contributors: Vec<ContributorState>,
+    /// Mission intelligence in [0, 1].
+    pub(crate) intel: f64,
+    /// QRF sorties left today.
+    pub(crate) qrf_sorties: u32,
+    /// Contributors' sense of being tied to the strikes (decaying).
+    pub(crate) association_pressure: f64,
+}
+
+/// The local police beyond their units.
+#[derive(Debug, Clone)]
+pub struct Police {
+    /// Officers trained.
+    pub(crate) officers: f64,
+}
+
+/// The external military.
+#[derive(Debug, Clone)]
+pub struct External {
+    /// Its threat perception.
+    pub(crate) threat: f64,
+    /// Yesterday's attacks, which it reacts to.
+    pub(crate) attacks_yesterday: u32,
+}
+
+/// Everything one replicate of the mission model needs to advance, grouped
+/// by actor. Built by [`MissionState::new`] (in `setup.rs`); read from
+/// outside the crate through the accessors below.
 #[derive(Debug, Clone)]
 pub struct MissionState {
     /// Ticks completed.
-    pub tick: u32,
-    /// The scenario's mission configuration.
-    pub config: MissionConfig,
-    /// Epstein threshold T.
-    pub threshold: f64,
-    /// Epstein arrest constant k.
-    pub arrest_constant: f64,
-    /// Arrest rounding.
-    pub rounding: crate::scenario::ArrestRounding,
-    /// Longest detention of an arrested active civilian.
-    pub max_jail_term: u32,
-    /// The grid.
-    pub grid: Grid,
-    /// Civilians' view.
-    pub civilian_view: Neighbourhood,
-    /// Units' and fighters' view.
-    pub unit_view: Neighbourhood,
-    /// Sector of each interior cell (row-major).
-    pub cell_sector: Vec<u16>,
-    /// Whether each interior cell is a crossing.
-    pub crossings: Vec<CellIndex>,
+    pub(crate) tick: u32,
+    /// The scenario's rules.
+    pub(crate) rules: Rules,
+    /// The grid and what lies on it.
+    pub(crate) map: Map,
     /// Civilians and fighters.
-    pub civilians: Civilians,
-    /// Number of factions.
-    pub factions: usize,
-    /// Factions' running state.
-    pub faction_state: Vec<FactionState>,
-    /// Contributors' running state.
-    pub contributor_state: Vec<ContributorState>,
-    /// Security units.
-    pub units: Units,
-    /// Sectors.
-    pub sectors: Vec<SectorState>,
-    /// Layers.
-    pub layers: Layers,
-    /// Derived constants.
-    pub derived: Derived,
+    pub(crate) civilians: Civilians,
     /// Legitimacy of the order L(t).
-    pub legitimacy: f64,
-    /// Mission intelligence in [0, 1].
-    pub intel: f64,
-    /// The external military's threat perception.
-    pub threat: f64,
-    /// Contributors' sense of being tied to the strikes (decaying).
-    pub association_pressure: f64,
-    /// Local police officers trained.
-    pub officers: f64,
-    /// QRF sorties left today.
-    pub qrf_sorties: u32,
+    pub(crate) legitimacy: f64,
+    /// The factions.
+    pub(crate) factions: Factions,
+    /// Security units of every kind (contingents, police, PMCs).
+    pub(crate) units: Units,
+    /// The mission's forces.
+    pub(crate) forces: Forces,
+    /// The local police.
+    pub(crate) police: Police,
+    /// The external military.
+    pub(crate) external: External,
+    /// Sectors (people, aid, services, incidents, handover).
+    pub(crate) sectors: Vec<SectorState>,
+    /// Per-cell layers of today's events and what civilians perceive.
+    pub(crate) layers: Layers,
     /// Today's events.
-    pub today: Tally,
-    /// Yesterday's attacks (the external military reacts to them).
-    pub attacks_yesterday: u32,
+    pub(crate) today: Tally,
     /// Cumulative counters.
-    pub totals: Totals,
+    pub(crate) totals: Totals,
     /// Activation order (civilians, then units with [`UNIT_BIT`]).
-    pub order: Vec<u32>,
-    /// Fighters on the grid (rebuilt daily), for targeting.
-    pub fighter_ids: Vec<u32>,
+    pub(crate) order: Vec<u32>,
     /// Random streams, one per process.
-    pub rng: Streams,
+    pub(crate) rng: Streams,
     /// Incidents per interior cell since the last map frame, counted only
-    /// while frames are recorded (see [`super::frames`]).
-    pub incident_map: Option<Vec<u32>>,
+    /// while frames are recorded (see `frames.rs`).
+    pub(crate) incident_map: Option<Vec<u32>>,
 }
 
 /// One random stream per process, so a lever changes only the draws of the
@@ -453,399 +526,82 @@ pub struct Streams {
 pub const UNIT_BIT: u32 = 1 << 31;
 
 impl MissionState {
-    /// Builds replicate `replicate` of a validated scenario with a
-    /// `[mission]` table over `terrain`.
-    pub fn new(
-        scenario: &Scenario,
-        terrain: &TerrainMap,
-        sectors: Option<&SectorMap>,
-        replicate: u64,
-    ) -> Self {
-        let config = scenario
-            .mission
-            .clone()
-            .expect("MissionState::new needs a scenario with [mission]");
-        let seed = scenario.run.seed;
-        let km = config.cell_km;
-        let cells = |radius_km: f64| ((radius_km / km).round() as usize).min(MAX_MISSION_RADIUS);
-        let unit_vision = cells(config.forces.vision_km).max(1);
-        let civ_vision = (scenario.citizens.vision as usize).min(MAX_MISSION_RADIUS);
-        let grid = Grid::new(
-            terrain,
-            scenario.world.topology,
-            unit_vision.max(civ_vision),
-        );
-        let shape = scenario.rules.neighbourhood;
-        let (w, h) = (grid.width(), grid.height());
-        let layer = || Layer::new(w, h);
-        let nf = config.factions.len();
-        let association = match config.mandate.headquarters {
-            crate::scenario::Headquarters::ExternalState => {
-                config.external.association_external_state
-            }
-            crate::scenario::Headquarters::NeighbourState => {
-                config.external.association_neighbour_state
-            }
-            crate::scenario::Headquarters::InTheatre => config.external.association_in_theatre,
-        };
-        let derived = Derived {
-            people_per_agent: 1.0,
-            unit_vision,
-            witness_cells: cells(config.civilians.witness_radius_km),
-            contagion_cells: cells(config.civilians.contagion_radius_km),
-            association,
-            trust_rate: rate_from_half_life(config.civilians.trust_half_life_days),
-            sympathy_rate: rate_from_half_life(config.civilians.sympathy_half_life_days),
-            loss_rate: rate_from_half_life(config.civilians.loss_half_life_days),
-            legitimacy_rate: rate_from_half_life(config.legitimacy.half_life_days),
-            commitment_rate: rate_from_half_life(config.fighters.commitment_half_life_days),
-            pressure_rate: rate_from_half_life(config.fighters.pressure_half_life_days),
-            intel_rate: rate_from_half_life(config.forces.intel_half_life_days),
-            threat_rate: rate_from_half_life(config.external.threat_half_life_days),
-            coverage_rate: rate_from_half_life(config.humanitarian.coverage_half_life_days),
-            initial_arms: config.factions.iter().map(|f| f.arms).sum(),
-            qrf_bases: Vec::new(),
-        };
-        let mut state = Self {
-            tick: 0,
-            threshold: scenario.citizens.threshold,
-            arrest_constant: scenario.citizens.arrest_constant,
-            rounding: scenario.rules.arrest_rounding,
-            max_jail_term: scenario.cops.max_jail_term,
-            civilian_view: Neighbourhood::new(shape, civ_vision, grid.stride()),
-            unit_view: Neighbourhood::new(shape, unit_vision, grid.stride()),
-            cell_sector: vec![0; w * h],
-            crossings: Vec::new(),
-            civilians: Civilians::default(),
-            factions: nf,
-            faction_state: config
-                .factions
-                .iter()
-                .map(|f| FactionState {
-                    arms: f.arms,
-                    commitment: (f.commitment + f.signing_boost).min(1.0),
-                    pressure: 0.0,
-                    fighters: 0.0,
-                })
-                .collect(),
-            contributor_state: Vec::new(),
-            units: Units::default(),
-            sectors: Vec::new(),
-            layers: Layers {
-                harm_attributed: layer(),
-                harm_backlash: layer(),
-                harm_faction: (0..nf).map(|_| layer()).collect(),
-                harm_total: layer(),
-                protection: layer(),
-                policing: layer(),
-                danger: layer(),
-                trust_nearby: layer(),
-                seen_faction: (0..nf).map(|_| layer()).collect(),
-                scratch: [layer(), layer(), layer(), layer()],
-                table: Vec::new(),
-            },
-            derived,
-            legitimacy: scenario.legitimacy.initial,
-            intel: 0.0,
-            threat: 0.0,
-            association_pressure: 0.0,
-            officers: config.police.initial_officers,
-            qrf_sorties: 0,
-            today: Tally::default(),
-            attacks_yesterday: 0,
-            totals: Totals::default(),
-            order: Vec::new(),
-            fighter_ids: Vec::new(),
-            rng: Streams {
-                schedule: stream(seed, replicate, Stream::Schedule),
-                civilians: stream(seed, replicate, Stream::Actions),
-                fighters: stream(seed, replicate, Stream::Fighters),
-                forces: stream(seed, replicate, Stream::Forces),
-                counter_terror: stream(seed, replicate, Stream::CounterTerror),
-                external: stream(seed, replicate, Stream::External),
-                humanitarian: stream(seed, replicate, Stream::Humanitarian),
-            },
-            incident_map: None,
-            grid,
-            config,
-        };
-        let mut rng_world = stream(seed, replicate, Stream::World);
-        state.build_sectors(terrain, sectors);
-        state.place_civilians(scenario, terrain, &mut rng_world);
-        state.recruit_initial_fighters(&mut rng_world);
-        state.place_depots_and_bases();
-        state.contributor_state = super::forces::plan_contributors(&state.config);
-        super::police::deploy_trained(&mut state, 0);
-        super::humanitarian::count_sector_people(&mut state);
-        state.rebuild_order();
-        state
+    /// Ticks completed.
+    pub fn tick(&self) -> u32 {
+        self.tick
     }
 
-    fn build_sectors(&mut self, terrain: &TerrainMap, sectors: Option<&SectorMap>) {
-        let (w, h) = (self.grid.width(), self.grid.height());
-        let mut names: Vec<String> = match sectors {
-            Some(map) => map.names.clone(),
-            None => vec!["all".to_string()],
-        };
-        let mut unassigned = false;
-        for y in 0..h {
-            for x in 0..w {
-                let s = sectors.and_then(|m| m.at(x as u32, y as u32));
-                let passable = terrain.at(x as u32, y as u32).is_passable();
-                self.cell_sector[y * w + x] = match s {
-                    Some(s) => s,
-                    None if sectors.is_none() => 0,
-                    None => {
-                        unassigned |= passable;
-                        u16::MAX
-                    }
-                };
-                if terrain.at(x as u32, y as u32) == Terrain::Crossing {
-                    self.crossings.push(self.grid.index(x, y));
-                }
-            }
-        }
-        if unassigned {
-            names.push("unassigned".to_string());
-        }
-        let last = (names.len() - 1) as u16;
-        for s in &mut self.cell_sector {
-            if *s == u16::MAX {
-                *s = last;
-            }
-        }
-        let window = self.config.police.handover_window_days as usize;
-        let services = self.config.humanitarian.services_initial;
-        let coverage = self.config.humanitarian.coverage_initial;
-        self.sectors = names
-            .into_iter()
-            .map(|name| SectorState {
-                name,
-                services,
-                services_before: services,
-                coverage,
-                incidents: vec![0; window],
-                depot: NO_CELL,
-                ..SectorState::default()
-            })
-            .collect();
+    /// The scenario's mission configuration.
+    pub fn config(&self) -> &MissionConfig {
+        &self.rules.config
     }
 
-    fn place_civilians(&mut self, scenario: &Scenario, terrain: &TerrainMap, rng: &mut SimRng) {
-        let pop = &self.config.population;
-        let weight = |t: Terrain| match t {
-            Terrain::Open => pop.weight_open,
-            Terrain::Urban => pop.weight_urban,
-            Terrain::Rubble => pop.weight_rubble,
-            Terrain::Crossing => pop.weight_crossing,
-            _ => 0.0,
-        };
-        let open = self.grid.open_cells().to_vec();
-        let terrain_at = |grid: &Grid, idx: CellIndex| {
-            let (x, y) = grid.coords(idx);
-            terrain.at(x as u32, y as u32)
-        };
-        let mean_weight = open
-            .iter()
-            .map(|&i| weight(terrain_at(&self.grid, i)))
-            .sum::<f64>()
-            / open.len().max(1) as f64;
-        let (hr, rr) = (scenario.citizens.hardship, scenario.citizens.risk_aversion);
-        let civ = &self.config.civilians;
-        let mandate = &self.config.mandate;
-        for &idx in &open {
-            let p = if mean_weight > 0.0 {
-                (pop.occupancy * weight(terrain_at(&self.grid, idx)) / mean_weight).min(1.0)
-            } else {
-                0.0
-            };
-            if rng.random::<f64>() >= p {
-                continue;
-            }
-            let c = &mut self.civilians;
-            let id = c.status.len() as u32;
-            c.status.push(Status::Quiescent);
-            c.cell.push(idx);
-            c.home.push(idx);
-            c.members.push(1.0);
-            let h0 = hr.min + (hr.max - hr.min) * rng.random::<f64>();
-            c.base_hardship.push(h0 as f32);
-            c.hardship.push(h0 as f32);
-            let r = rr.min + (rr.max - rr.min) * rng.random::<f64>();
-            c.risk.push(r as f32);
-            let t0 = civ.trust_initial_min
-                + (civ.trust_initial_max - civ.trust_initial_min) * rng.random::<f64>();
-            c.trust.push(t0 as f32);
-            c.trust0.push(t0 as f32);
-            c.loss.push(0.0);
-            for f in &self.config.factions {
-                let s = f.support + civ.sympathy_spread * (2.0 * rng.random::<f64>() - 1.0);
-                c.sympathy.push(s.clamp(0.0, 1.0) as f32);
-            }
-            c.faction.push(NO_FACTION);
-            c.timer.push(0);
-            // Three draws always, so the levers below do not shift later draws.
-            let (u_former, u_excluded, u_job): (f64, f64, f64) =
-                (rng.random(), rng.random(), rng.random());
-            let mut flags = 0;
-            if u_former < pop.former_officials_share {
-                flags |= flag::FORMER_OFFICIAL;
-                if u_excluded < mandate.exclusion {
-                    flags |= flag::EXCLUDED;
-                }
-            }
-            if flags & flag::EXCLUDED == 0 && u_job < mandate.jobs {
-                flags |= flag::EMPLOYED;
-            }
-            c.flags.push(flags);
-            self.grid.set(idx, Cell::Quiet, id);
-        }
-        let n = self.civilians.len().max(1) as f64;
-        self.derived.people_per_agent = pop.total_people / n;
-        let people = self.derived.people_per_agent as f32;
-        self.civilians.members.fill(people);
+    /// The grid.
+    pub fn grid(&self) -> &Grid {
+        &self.map.grid
     }
 
-    fn recruit_initial_fighters(&mut self, rng: &mut SimRng) {
-        let n = self.civilians.len();
-        if n == 0 {
-            return;
-        }
-        let unit = self.config.fighters.people_per_unit;
-        for f in 0..self.factions {
-            let wanted = (self.config.factions[f].fighters / unit).round() as usize;
-            let mut placed = 0;
-            let mut tries = 0;
-            while placed < wanted && tries < 100 * n {
-                tries += 1;
-                let i = rng.random_range(0..n) as u32;
-                if self.civilians.status[i as usize] != Status::Quiescent {
-                    continue;
-                }
-                let at = self.civilians.cell[i as usize];
-                let empties = self.civilian_view.count_mission(&self.grid, at).empties;
-                let to = self
-                    .civilian_view
-                    .random_empty(&self.grid, rng, at, empties);
-                if let Some(id) = self.split_fighters(i, f as u8, to) {
-                    let k = id as usize * self.factions + f;
-                    self.civilians.sympathy[k] = self.civilians.sympathy[k].max(0.8);
-                    placed += 1;
-                }
-            }
-        }
+    /// Civilians and fighters.
+    pub fn civilians(&self) -> &Civilians {
+        &self.civilians
     }
 
-    /// Recruits a fighting unit of `fighters.people_per_unit` people from
-    /// civilian agent `from` into faction `f`: a new agent on the empty cell
-    /// `to`, with `from`'s traits, or `from` itself if its group is no
-    /// larger than a unit. Returns the fighter agent, or `None` if a new
-    /// agent was needed and there was no room.
-    pub fn split_fighters(&mut self, from: u32, f: u8, to: Option<CellIndex>) -> Option<u32> {
-        let i = from as usize;
-        let unit = self.config.fighters.people_per_unit as f32;
-        if self.civilians.members[i] <= unit {
-            self.recruit(from, f);
-            return Some(from);
-        }
-        let to = to?;
-        let c = &mut self.civilians;
-        let id = c.len() as u32;
-        c.members[i] -= unit;
-        c.status.push(Status::Quiescent);
-        c.cell.push(to);
-        c.home.push(to);
-        c.members.push(unit);
-        c.base_hardship.push(c.base_hardship[i]);
-        c.hardship.push(c.hardship[i]);
-        c.risk.push(c.risk[i]);
-        c.trust.push(c.trust[i]);
-        c.trust0.push(c.trust0[i]);
-        c.loss.push(c.loss[i]);
-        let nf = self.factions;
-        for k in 0..nf {
-            let v = c.sympathy[i * nf + k];
-            c.sympathy.push(v);
-        }
-        c.faction.push(NO_FACTION);
-        c.timer.push(0);
-        c.flags.push(c.flags[i] & !flag::EMPLOYED);
-        self.recruit(id, f);
-        Some(id)
+    /// Security units of every kind, on duty or not.
+    pub fn units(&self) -> &Units {
+        &self.units
     }
 
-    /// Makes agent `id` fighters of faction `f`.
-    pub fn recruit(&mut self, id: u32, f: u8) {
-        let i = id as usize;
-        self.civilians.status[i] = Status::Recruited;
-        self.civilians.faction[i] = f;
-        let cell = self.civilians.cell[i];
-        if cell != NO_CELL {
-            self.grid.set(cell, Cell::Fighter, id);
-        }
+    /// Sectors.
+    pub fn sectors(&self) -> &[SectorState] {
+        &self.sectors
     }
 
-    /// Distribution points (the sector's cell nearest its people's centroid)
-    /// and QRF bases (at the depots of the most populous sectors).
-    fn place_depots_and_bases(&mut self) {
-        let ns = self.sectors.len();
-        let mut sum = vec![(0.0f64, 0.0f64, 0.0f64); ns];
-        for &cell in &self.civilians.cell {
-            let (x, y) = self.grid.coords(cell);
-            let s = self.cell_sector[self.grid.interior(cell)] as usize;
-            sum[s].0 += x as f64;
-            sum[s].1 += y as f64;
-            sum[s].2 += 1.0;
-        }
-        for (s, &(sx, sy, n)) in sum.iter().enumerate() {
-            if n == 0.0 {
-                continue;
-            }
-            let (cx, cy) = (sx / n, sy / n);
-            let best = self
-                .grid
-                .open_cells()
-                .iter()
-                .copied()
-                .filter(|&c| self.cell_sector[self.grid.interior(c)] as usize == s)
-                .min_by(|&a, &b| {
-                    let d = |c: CellIndex| {
-                        let (x, y) = self.grid.coords(c);
-                        (x as f64 - cx).powi(2) + (y as f64 - cy).powi(2)
-                    };
-                    d(a).total_cmp(&d(b))
-                });
-            self.sectors[s].depot = best.unwrap_or(NO_CELL);
-        }
-        let mut by_people: Vec<usize> = (0..ns).filter(|&s| sum[s].2 > 0.0).collect();
-        by_people.sort_by(|&a, &b| sum[b].2.total_cmp(&sum[a].2).then(a.cmp(&b)));
-        let km = self.config.cell_km;
-        let bases = self.config.mandate.qrf_units as usize;
-        self.derived.qrf_bases = (0..bases)
-            .filter_map(|k| {
-                let s = *by_people.get(k % by_people.len().max(1))?;
-                let (x, y) = self.grid.coords(self.sectors[s].depot);
-                Some((x as f64 * km, y as f64 * km))
-            })
-            .collect();
+    /// Each faction's running state.
+    pub fn factions(&self) -> &[FactionState] {
+        &self.factions.state
+    }
+
+    /// Legitimacy of the order L(t).
+    pub fn legitimacy(&self) -> f64 {
+        self.legitimacy
+    }
+
+    /// Mission intelligence in [0, 1].
+    pub fn intel(&self) -> f64 {
+        self.forces.intel
+    }
+
+    /// The external military's threat perception.
+    pub fn threat(&self) -> f64 {
+        self.external.threat
+    }
+
+    /// Today's events.
+    pub fn today(&self) -> &Tally {
+        &self.today
+    }
+
+    /// Cumulative counters.
+    pub fn totals(&self) -> &Totals {
+        &self.totals
     }
 
     /// The activation list: every civilian agent and every unit on duty.
-    pub fn rebuild_order(&mut self) {
+    pub(crate) fn rebuild_order(&mut self) {
         self.order.clear();
         self.order.extend(0..self.civilians.len() as u32);
         let on_duty = (0..self.units.len()).filter(|&u| self.units.on_duty[u]);
         self.order.extend(on_duty.map(|u| UNIT_BIT | u as u32));
     }
 
-    /// Row-major sector of a padded cell index.
+    /// Sector of a padded cell index.
     #[inline]
-    pub fn sector_of(&self, cell: CellIndex) -> usize {
-        self.cell_sector[self.grid.interior(cell)] as usize
+    pub(crate) fn sector_of(&self, cell: CellIndex) -> usize {
+        self.map.sector_of(cell)
     }
 
     /// Whether the mission has begun deploying by day `t`.
-    pub fn mission_started(&self, t: u32) -> bool {
-        t > self.config.mandate.deployment_delay_days
+    pub(crate) fn mission_started(&self, t: u32) -> bool {
+        self.rules.mission_started(t)
     }
 }
