@@ -357,6 +357,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
                 dir.display()
             )));
         }
+        output::check_replaceable(&dir).map_err(Failure::BadInput)?;
         dirs.push(dir);
     }
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
@@ -532,7 +533,10 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| default_comparison_dir(&args.scenarios));
-    let dirs = scenario_dirs(&loaded, &out)?;
+    // The comparison folder is replaced whole: its scenarios run into the
+    // staging folder, which takes its place once the report is drawn.
+    scenario_dirs(&loaded, &out)?;
+    output::check_replaceable(&out).map_err(Failure::BadInput)?;
     let map_days = args
         .map_days
         .clone()
@@ -545,6 +549,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         )));
     }
 
+    let staging = output::Staging::create(&out)
+        .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+    let dirs = scenario_dirs(&loaded, staging.path())?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
     run_all(&loaded, dirs, args.threads, &bar)?;
     bar.set_message("drawing charts and the report");
@@ -556,10 +563,10 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     let outputs = spec
         .scenarios
         .iter()
-        .map(|s| ScenarioOutputs::read(&out.join(s)))
+        .map(|s| ScenarioOutputs::read(&staging.path().join(s)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Other(e.to_string()))?;
-    let drawn = compare::draw(&out, &spec, &outputs)
+    let drawn = compare::draw_staged(staging, &spec, &outputs)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
     bar.finish_and_clear();
     if !args.quiet {

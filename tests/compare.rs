@@ -209,3 +209,53 @@ fn bad_comparison_input_exits_2_with_a_located_message() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no comparison.json"));
 }
+
+// ---- Issue 12, item 5: no silent traps (output folders, --set, map days).
+
+/// Names in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn a_reused_comparison_folder_has_no_stale_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = small_comparison(&out, "2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Files of an earlier, longer run that this one does not write.
+    fs::write(out.join("map_day365.png"), "stale").unwrap();
+    fs::write(out.join("gaza_baseline").join("old.csv"), "stale").unwrap();
+    fs::create_dir(out.join("gaza_fast_exit")).unwrap();
+    let o = small_comparison(&out, "2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("map_day365.png").exists());
+    assert!(!out.join("gaza_baseline").join("old.csv").exists());
+    assert!(!out.join("gaza_fast_exit").exists());
+    // Exactly the manifest's files and the scenarios' folders.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&bytes_of(&out, "manifest.json")).unwrap();
+    let mut expected: Vec<String> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .chain(["manifest.json".to_string()])
+        .chain(
+            manifest["scenarios"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string()),
+        )
+        .collect();
+    expected.sort();
+    assert_eq!(names_in(&out), expected);
+    // Nothing left beside it: no staging or old folder.
+    assert_eq!(names_in(tmp.path()), ["cmp"]);
+}

@@ -76,22 +76,42 @@ pub struct Drawn {
 /// Draws the comparison of `outputs` (baseline first) into `dir`: moe.csv,
 /// charts, report.html, report.md, comparison.json and a manifest, all
 /// committed at once.
+///
+/// This updates an existing comparison folder (a redraw: the scenarios'
+/// folders and anything else in it stay); a fresh comparison replaces its
+/// folder whole through [`draw_staged`].
 pub fn draw(
     dir: &Path,
     spec: &ComparisonSpec,
     outputs: &[ScenarioOutputs],
 ) -> Result<Drawn, CompareError> {
+    check_drawable(outputs)?;
+    draw_staged(Staging::update(dir)?, spec, outputs)
+}
+
+fn check_drawable(outputs: &[ScenarioOutputs]) -> Result<(), CompareError> {
     if outputs.is_empty() {
         return Err(CompareError::Empty("no scenarios to compare".to_string()));
     }
-    folder::check_pairable(outputs)?;
+    Ok(folder::check_pairable(outputs)?)
+}
+
+/// Draws the comparison of `outputs` into `staging` and commits it. With a
+/// staging from [`Staging::create`] whose [`Staging::path`] holds the
+/// scenarios' run folders, the commit replaces the comparison folder as a
+/// whole, so it holds exactly the files of this comparison.
+pub fn draw_staged(
+    mut staging: Staging,
+    spec: &ComparisonSpec,
+    outputs: &[ScenarioOutputs],
+) -> Result<Drawn, CompareError> {
+    check_drawable(outputs)?;
     let base = &outputs[0];
     let horizon = base.scenario.run.ticks;
     let runs: Vec<_> = outputs.iter().map(|o| &o.runs).collect();
     let table = moe_table(&runs, 0, horizon);
     let order = rank_order(&table);
 
-    let mut staging = Staging::create(dir)?;
     staging.write(COMPARISON_FILE, spec.to_json().as_bytes())?;
     staging.write("moe.csv", moe_csv(outputs, &table).as_bytes())?;
 
@@ -265,7 +285,7 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
             .map_err(LoadError::Read)?,
         Some(_) => None,
     };
-    let mut staging = Staging::create(dir)?;
+    let mut staging = Staging::update(dir)?;
     for (name, chart) in crate::output::scenario_charts(&o.scenario, &o.bands, trace.as_deref()) {
         staging.write(
             &format!("{name}.png"),
