@@ -52,6 +52,8 @@ enum Command {
 #[derive(Args, Debug, Clone, Default)]
 struct Overrides {
     /// Override a scenario field, e.g. `--set citizens.vision=5` (repeatable).
+    /// `run` and `compare` then write to a default folder named
+    /// `<name>--set-<hash of the overrides>`.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     set: Vec<String>,
 }
@@ -74,8 +76,11 @@ struct RunArgs {
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Output folder (default: outputs/<scenario name>/); with several
+    /// Output folder (default: outputs/<scenario name>/, or
+    /// outputs/<scenario name>--set-<hash>/ with --set, so a modified
+    /// scenario never overwrites the unmodified one's outputs); with several
     /// scenarios, the parent of one folder per scenario (default: outputs/).
+    /// The folder is replaced as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no summary table.
@@ -110,7 +115,8 @@ struct CompareArgs {
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Output folder (default: outputs/<folder or comparison file name>/,
-    /// or outputs/comparison/).
+    /// or outputs/comparison/; with --set, --set-<hash> is appended to the
+    /// name). The folder is replaced as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no table.
@@ -349,7 +355,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         let dir = match (&args.out, several) {
             (Some(out), false) => out.clone(),
             (Some(out), true) => out.join(&sc.name),
-            (None, _) => output::default_out_dir(sc),
+            (None, _) => output::default_out_dir(sc, &args.overrides.set),
         };
         if dirs.contains(&dir) {
             return Err(Failure::BadInput(format!(
@@ -532,7 +538,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| default_comparison_dir(&args.scenarios));
+        .unwrap_or_else(|| default_comparison_dir(&args.scenarios, &args.overrides.set));
     // The comparison folder is replaced whole: its scenarios run into the
     // staging folder, which takes its place once the report is drawn.
     scenario_dirs(&loaded, &out)?;
@@ -577,8 +583,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
 }
 
 /// `outputs/<folder or comparison file stem>/` for one input, else
-/// `outputs/comparison/`.
-fn default_comparison_dir(inputs: &[PathBuf]) -> PathBuf {
+/// `outputs/comparison/`; with `--set` overrides, `--set-<hash>` is
+/// appended to the name, as for `stabsim run`.
+fn default_comparison_dir(inputs: &[PathBuf], overrides: &[String]) -> PathBuf {
     let name = match inputs {
         [one] => one
             .file_stem()
@@ -586,7 +593,7 @@ fn default_comparison_dir(inputs: &[PathBuf]) -> PathBuf {
             .unwrap_or_else(|| "comparison".to_string()),
         _ => "comparison".to_string(),
     };
-    Path::new("outputs").join(name)
+    Path::new("outputs").join(output::folder_name(&name, overrides))
 }
 
 /// Maps early, midway and at the end of the run.

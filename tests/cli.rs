@@ -411,3 +411,50 @@ fn timing_prints_json() {
     assert_eq!(v["steps"], 5);
     assert!(v["agent_steps_per_s"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_run_with_set_does_not_overwrite_the_unmodified_scenarios_outputs() {
+    // Default folders are relative to the working folder: run in a fresh one.
+    let tmp = tempfile::tempdir().unwrap();
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join(APP);
+    let run = |extra: &[&str]| -> Output {
+        Command::new(env!("CARGO_BIN_EXE_stabsim"))
+            .arg("run")
+            .arg(&app)
+            .args(["-n", "2", "--ticks", "120", "--quiet"])
+            .args(extra)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let outputs = tmp.path().join("outputs");
+    let folders = |d: &Path| -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let plain = folders(&outputs);
+    assert_eq!(plain.len(), 1);
+    let resolved = fs::read(outputs.join(&plain[0]).join("scenario.resolved.toml")).unwrap();
+    let o = run(&["--set", "citizens.vision=5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let both = folders(&outputs);
+    assert_eq!(both.len(), 2, "{both:?}");
+    let modified = both.iter().find(|n| **n != plain[0]).unwrap();
+    assert!(
+        modified.starts_with(&format!("{}--set-", plain[0])),
+        "{modified}"
+    );
+    // The unmodified scenario's outputs are untouched.
+    assert_eq!(
+        fs::read(outputs.join(&plain[0]).join("scenario.resolved.toml")).unwrap(),
+        resolved
+    );
+    let text = fs::read_to_string(outputs.join(modified).join("scenario.resolved.toml")).unwrap();
+    assert!(text.contains("vision = 5"), "{text}");
+}

@@ -363,14 +363,48 @@ fn legitimacy_label(s: &Scenario) -> String {
     }
 }
 
-/// The default output folder for a scenario: `outputs/<name>/`.
-pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
-    Path::new("outputs").join(&scenario.name)
+/// The default output folder for a scenario: `outputs/<name>/`, or
+/// `outputs/<name>--set-<hash>/` when `--set` overrides changed it (see
+/// [`folder_name`]), so a modified scenario never overwrites the outputs of
+/// the unmodified one.
+pub fn default_out_dir(scenario: &Scenario, overrides: &[String]) -> PathBuf {
+    Path::new("outputs").join(folder_name(&scenario.name, overrides))
+}
+
+/// `name`, or `name--set-<first 8 hex digits of the SHA-256 of the
+/// overrides, one per line, in the order given>` when there are overrides:
+/// the same overrides always give the same folder, different ones another.
+pub fn folder_name(name: &str, overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        return name.to_string();
+    }
+    let hash = sha256_hex(overrides.join("\n").as_bytes());
+    format!("{name}--set-{}", &hash[..8])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_overrides_give_a_distinct_default_folder() {
+        let sc = Scenario::default();
+        let plain = default_out_dir(&sc, &[]);
+        assert_eq!(plain, Path::new("outputs").join(&sc.name));
+        let a = vec!["citizens.vision=5".to_string()];
+        let b = vec!["citizens.vision=6".to_string()];
+        let with_a = default_out_dir(&sc, &a);
+        assert_ne!(with_a, plain);
+        assert_ne!(with_a, default_out_dir(&sc, &b));
+        assert_eq!(with_a, default_out_dir(&sc, &a));
+        // SHA-256("citizens.vision=5") starts with these digits.
+        let expected = format!(
+            "{}--set-{}",
+            sc.name,
+            &sha256_hex(b"citizens.vision=5")[..8]
+        );
+        assert_eq!(folder_name(&sc.name, &a), expected);
+    }
 
     #[test]
     fn peak_memory_estimate_scales_with_the_horizon_not_the_replicates() {
