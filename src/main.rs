@@ -450,7 +450,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // Inputs: scenario files and folders, or comparison files whose
     // settings act as defaults under the flags.
     let mut paths = Vec::new();
-    let mut from_file: Option<ComparisonFile> = None;
+    let mut from_file: Option<(PathBuf, ComparisonFile)> = None;
     for path in &args.scenarios {
         let text = if path.is_file() {
             std::fs::read_to_string(path).unwrap_or_default()
@@ -460,14 +460,21 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         if ComparisonFile::is_comparison(&text) {
             let file = ComparisonFile::load(path)?;
             paths.extend(file.scenarios.iter().cloned());
-            from_file = Some(file);
+            from_file = Some((path.clone(), file));
         } else {
             paths.push(path.clone());
         }
     }
     let files = expand_scenarios(&paths)?;
     let setting = |flag: Option<String>, file: Option<String>| flag.or(file);
-    let f = from_file.as_ref();
+    let f = from_file.as_ref().map(|(_, f)| f);
+    // A scenario's overrides: the comparison file's for it, then the
+    // command line's (which apply to every scenario).
+    let overrides_for = |file: &Path, name: &str| -> Overrides {
+        let mut set = f.map(|f| f.set_for(file, name)).unwrap_or_default();
+        set.extend(args.overrides.set.iter().cloned());
+        Overrides { set }
+    };
     let replicates = setting(
         args.replicates.map(|v| v.to_string()),
         f.and_then(|f| f.replicates).map(|v| v.to_string()),
@@ -487,12 +494,28 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     let mut loaded: Vec<Loaded> = Vec::new();
     for file in &files {
         let t = Instant::now();
-        let sc = load(
-            file,
-            &args.overrides,
-            &shorthands(replicates.clone(), seed.clone(), ticks.clone()),
-        )?;
+        let given = shorthands(replicates.clone(), seed.clone(), ticks.clone());
+        let mut sc = load(file, &args.overrides, &given)?;
+        let own = overrides_for(file, &sc.name);
+        if own.set.len() > args.overrides.set.len() {
+            sc = load(file, &own, &given)?;
+        }
         loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
+    }
+    if let Some((path, file)) = &from_file {
+        let known = |key: &str| {
+            loaded
+                .iter()
+                .any(|(file, sc, _)| sc.name == key || file.file_stem().is_some_and(|s| s == key))
+        };
+        if let Some(key) = file.set.keys().find(|k| !known(k)) {
+            let names: Vec<&str> = loaded.iter().map(|l| l.1.name.as_str()).collect();
+            return Err(Failure::BadInput(format!(
+                "{}: field set.{key}: no scenario named {key:?} (expected a scenario name or file stem: {})",
+                path.display(),
+                names.join(", ")
+            )));
+        }
     }
     let baseline_name = args
         .baseline
@@ -523,7 +546,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         {
             l.1 = load(
                 &l.0,
-                &args.overrides,
+                &overrides_for(&l.0, &l.1.name),
                 &shorthands(
                     Some(run.replicates.to_string()),
                     Some(run.seed.to_string()),
@@ -534,6 +557,13 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     }
     for (_, sc, _) in &loaded {
         check_memory(sc, args.threads)?;
+    }
+    // A variant that the overrides made identical to the baseline would be
+    // reported under its old name with zero differences: say so up front
+    // (the report says it too).
+    let variants: Vec<&Scenario> = loaded.iter().skip(1).map(|l| &l.1).collect();
+    for w in compare::changes::erased_variants(&loaded[0].1, &variants, &args.overrides.set) {
+        eprintln!("warning: {w}");
     }
     let out = args
         .out
@@ -565,6 +595,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         scenarios: loaded.iter().map(|l| l.1.name.clone()).collect(),
         map_days,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        overrides: args.overrides.set.clone(),
     };
     let outputs = spec
         .scenarios

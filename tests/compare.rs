@@ -259,3 +259,89 @@ fn a_reused_comparison_folder_has_no_stale_file() {
     // Nothing left beside it: no staging or old folder.
     assert_eq!(names_in(tmp.path()), ["cmp"]);
 }
+
+#[test]
+fn a_variant_that_set_makes_identical_to_the_baseline_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    // force_large differs from the baseline only in force_scale = 2.
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "scenarios/gaza/deployment_late.toml",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--set",
+        "mission.mandate.force_scale=2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let warning = "gaza_force_large runs exactly as the baseline";
+    assert!(err.contains(&format!("warning: {warning}")), "{err}");
+    assert!(err.contains("--set mission.mandate.force_scale=2"), "{err}");
+    assert!(!err.contains("gaza_deployment_late runs exactly"), "{err}");
+    for report in ["report.html", "report.md"] {
+        let r = text(&bytes_of(&out, report));
+        assert!(r.contains(warning), "{report} lacks the warning");
+        assert!(!r.contains("gaza_deployment_late runs exactly"));
+    }
+    // `plot` redraws the same warning from comparison.json.
+    let p = stabsim(&["plot", out.to_str().unwrap()]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    assert!(text(&bytes_of(&out, "report.md")).contains(warning));
+}
+
+#[test]
+fn a_comparison_file_applies_overrides_to_one_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = tmp.path().join("cmp.toml");
+    let scenarios = format!(
+        "scenarios = [{:?}, {:?}]\nreplicates = 2\n",
+        root.join("scenarios/gaza/baseline.toml"),
+        root.join("scenarios/gaza/force_large.toml")
+    );
+    fs::write(
+        &file,
+        format!("{scenarios}[set]\nforce_large = [\"mission.mandate.force_scale=3\"]\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("cmp");
+    let o = stabsim(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--ticks",
+        "20",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let scale = |s: &str| -> String {
+        text(&bytes_of(&out.join(s), "scenario.resolved.toml"))
+            .lines()
+            .find(|l| l.starts_with("force_scale"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(scale("gaza_force_large"), "force_scale = 3.0");
+    assert_eq!(scale("gaza_baseline"), "force_scale = 1.0");
+    assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+
+    // A key that names no scenario is a located error.
+    fs::write(&file, format!("{scenarios}[set]\nforce_huge = [\"x=1\"]\n")).unwrap();
+    let o = stabsim(&["compare", file.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cmp.toml") && err.contains("set.force_huge"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -486,7 +486,15 @@ fn report_input(
         charts,
         assumptions: assumptions(),
         disclaimer: crate::DISCLAIMER.to_string(),
+        warnings: warnings(spec, outputs),
     }
+}
+
+/// What the reader must know first: variants that run exactly as the
+/// baseline (see [`changes::erased_variants`]).
+pub fn warnings(spec: &ComparisonSpec, outputs: &[ScenarioOutputs]) -> Vec<String> {
+    let variants: Vec<_> = outputs.iter().skip(1).map(|o| &o.scenario).collect();
+    changes::erased_variants(&outputs[0].scenario, &variants, &spec.overrides)
 }
 
 /// One sentence per scenario whose interval on a measure excludes zero,
