@@ -367,7 +367,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         dirs.push(dir);
     }
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    let reports = run_all(&loaded, dirs, args.threads, &bar)?;
+    let reports = run_all(&loaded, dirs, args.threads, &[], &bar)?;
     if !args.quiet && !several {
         if let Some((sc, report)) = loaded.first().map(|l| &l.1).zip(reports.first()) {
             bar.suspend(|| print_outcomes(sc, report));
@@ -402,11 +402,13 @@ fn total_replicates(loaded: &[Loaded]) -> u64 {
 }
 
 /// Runs each scenario's batch into its folder, one after the other, with
-/// one progress bar over all replicates.
+/// one progress bar over all replicates; `map_days` are recorded in each
+/// mission scenario's `frames.csv` exactly.
 fn run_all(
     loaded: &[Loaded],
     dirs: Vec<PathBuf>,
     threads: usize,
+    map_days: &[u32],
     bar: &ProgressBar,
 ) -> Result<Vec<output::RunReport>, Failure> {
     let mut done_before = 0u64;
@@ -418,6 +420,7 @@ fn run_all(
             source: file.display().to_string(),
             command: std::env::args().collect::<Vec<_>>().join(" "),
             load_seconds: *load_seconds,
+            map_days: map_days.to_vec(),
         };
         bar.set_message(sc.name.clone());
         let report =
@@ -589,7 +592,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
     let dirs = scenario_dirs(&loaded, staging.path())?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    run_all(&loaded, dirs, args.threads, &bar)?;
+    run_all(&loaded, dirs, args.threads, &map_days, &bar)?;
     bar.set_message("drawing charts and the report");
     let spec = ComparisonSpec {
         scenarios: loaded.iter().map(|l| l.1.name.clone()).collect(),

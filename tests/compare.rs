@@ -345,3 +345,47 @@ fn a_comparison_file_applies_overrides_to_one_scenario() {
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn map_days_are_drawn_exactly_as_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--map-days",
+        "7,13",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Days 7 and 13 are off the 10-day frame grid: drawn as asked, not
+    // rounded to day 10.
+    for f in ["map_day007.png", "map_day013.png", "map_day013.svg"] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    assert!(!out.join("map_day010.png").exists());
+    let frames = text(&bytes_of(&out.join("gaza_baseline"), "frames.csv"));
+    let mut ticks: Vec<&str> = frames
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    ticks.dedup();
+    assert_eq!(ticks, ["0", "7", "10", "13", "20"]);
+    // The days are recorded, so `plot` redraws the same maps.
+    let spec: serde_json::Value =
+        serde_json::from_slice(&bytes_of(&out, "comparison.json")).unwrap();
+    assert_eq!(spec["map_days"], serde_json::json!([7, 13]));
+    let before = bytes_of(&out, "map_day013.png");
+    let p = stabsim(&["plot", out.to_str().unwrap()]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    assert_eq!(bytes_of(&out, "map_day013.png"), before);
+    assert!(!out.join("map_day010.png").exists());
+}

@@ -187,12 +187,36 @@ pub fn draw_staged(
 
     if let Some(frames) = base.frames.as_deref().filter(|f| !f.is_empty()) {
         let terrain = base.scenario.world.terrain()?;
-        let max = charts::max_incidents(frames);
+        // frames.csv holds the regular grid and the map days exactly; each
+        // map shows the incidents since the previous map, each animation
+        // frame those since the previous animation frame.
+        let last = frames.last().map_or(0, |f| f.tick);
+        let grid =
+            crate::output::regroup(frames, |t| t % crate::output::FRAME_EVERY == 0 || t == last);
+        let at_days = crate::output::regroup(frames, |t| spec.map_days.contains(&t));
+        // Maps share one incident scale, the animation another (its frames
+        // span fewer days).
+        let grid_max = charts::max_incidents(&grid);
+        let all_exact = spec
+            .map_days
+            .iter()
+            .all(|d| at_days.iter().any(|f| f.tick == *d));
+        let max = if all_exact {
+            charts::max_incidents(&at_days)
+        } else {
+            charts::max_incidents(&at_days).max(grid_max)
+        };
         let (mw, mh) = MAP_SIZE;
         let mut drawn_ticks = Vec::new();
         for &day in &spec.map_days {
-            let Some(frame) = charts::frame_near(frames, day) else {
-                continue;
+            // Folders written before map days were recorded exactly have
+            // only the grid: the nearest day is drawn, and the caption says so.
+            let (frame, exact) = match at_days.iter().find(|f| f.tick == day) {
+                Some(f) => (f, true),
+                None => match charts::frame_near(&grid, day) {
+                    Some(f) => (f, false),
+                    None => continue,
+                },
             };
             if drawn_ticks.contains(&frame.tick) {
                 continue;
@@ -202,8 +226,16 @@ pub fn draw_staged(
             let stem = format!("map_day{:03}", frame.tick);
             let png = plot::map::render_map_png(&chart, mw, mh)?;
             let svg = plot::map::render_map_svg(&chart, mw, mh)?;
+            let nearest = if exact {
+                String::new()
+            } else {
+                format!(
+                    " Day {day} was asked for but not recorded in this folder; day {} is the nearest recorded day.",
+                    frame.tick
+                )
+            };
             let caption = format!(
-                "The baseline's replicate 0 on day {}: terrain, who holds the ground, incidents since the previous map, and trust in the mission.",
+                "The baseline's replicate 0 on day {}: terrain, who holds the ground, incidents since the previous map, and trust in the mission.{nearest}",
                 frame.tick
             );
             charts.push(save(
@@ -215,9 +247,9 @@ pub fn draw_staged(
                 Some(svg),
             )?);
         }
-        let maps: Vec<_> = frames
+        let maps: Vec<_> = grid
             .iter()
-            .map(|f| charts::map(base, &terrain, f, max))
+            .map(|f| charts::map(base, &terrain, f, grid_max))
             .collect();
         let (gw, gh) = GIF_SIZE;
         let gif = plot::gif::render_gif(&maps, gw, gh, GIF_DELAY_CS)?;

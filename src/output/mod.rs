@@ -8,7 +8,7 @@ mod run;
 mod staging;
 mod writer;
 
-pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames};
+pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames, regroup};
 pub use manifest::{Manifest, Timings};
 pub use read::{MetricBands, ReadError, RunsTable, SummaryBands, read_first_trace};
 pub use run::{

@@ -28,6 +28,10 @@ pub struct RunOptions {
     pub command: String,
     /// Seconds spent loading and validating the scenario.
     pub load_seconds: f64,
+    /// Days recorded in `frames.csv` besides the regular ones (every
+    /// [`FRAME_EVERY`] days and the last day): the days a comparison draws
+    /// as maps, recorded exactly rather than rounded to the grid.
+    pub map_days: Vec<u32>,
 }
 
 /// What a finished run wrote and found.
@@ -104,7 +108,7 @@ pub fn run_to_dir(
         // Replicate 0 again, recording the map: the same run as in the
         // batch (the frames only observe it).
         let t = Instant::now();
-        if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY) {
+        if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY, &opts.map_days) {
             staging.write("frames.csv", &frames_csv(&frames)?)?;
         }
         frames_seconds = t.elapsed().as_secs_f64();
