@@ -389,3 +389,46 @@ fn map_days_are_drawn_exactly_as_asked() {
     assert_eq!(bytes_of(&out, "map_day013.png"), before);
     assert!(!out.join("map_day010.png").exists());
 }
+
+#[test]
+fn charts_name_the_mandates_they_leave_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    // The whole Gaza pack: more mandates than eight lines can show.
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--map-days",
+        "20",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let spec: serde_json::Value =
+        serde_json::from_slice(&bytes_of(&out, "comparison.json")).unwrap();
+    let names: Vec<String> = spec["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().trim_start_matches("gaza_").to_string())
+        .collect();
+    assert!(names.len() > 8, "{names:?}");
+    let key = text(&bytes_of(&out, "key_metrics.svg"));
+    assert!(
+        key.contains(&format!("{} mandates not drawn", names.len() - 8)),
+        "key_metrics.svg does not say what it leaves out"
+    );
+    // Every mandate is either drawn or named as not drawn, with the reason.
+    for chart in ["key_metrics.svg", "survival.svg"] {
+        let svg = text(&bytes_of(&out, chart));
+        assert!(svg.contains("not drawn"), "{chart}");
+        for n in &names {
+            assert!(svg.contains(n.as_str()), "{chart} does not mention {n}");
+        }
+    }
+}
