@@ -108,7 +108,8 @@ struct CompareArgs {
     /// Days per replicate (default: the baseline's `run.ticks`).
     #[arg(long)]
     ticks: Option<u32>,
-    /// Days drawn as maps, comma-separated (default: a few across the run).
+    /// Days drawn as maps, comma-separated, each recorded and drawn exactly
+    /// (default: days ticks/8, ticks/2 and the last).
     #[arg(long, value_delimiter = ',')]
     map_days: Option<Vec<u32>>,
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
