@@ -52,6 +52,8 @@ enum Command {
 #[derive(Args, Debug, Clone, Default)]
 struct Overrides {
     /// Override a scenario field, e.g. `--set citizens.vision=5` (repeatable).
+    /// `run` and `compare` then write to a default folder named
+    /// `<name>--set-<hash of the overrides>`.
     #[arg(long = "set", value_name = "KEY.PATH=VALUE")]
     set: Vec<String>,
 }
@@ -74,8 +76,11 @@ struct RunArgs {
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Output folder (default: outputs/<scenario name>/); with several
+    /// Output folder (default: outputs/<scenario name>/, or
+    /// outputs/<scenario name>--set-<hash>/ with --set, so a modified
+    /// scenario never overwrites the unmodified one's outputs); with several
     /// scenarios, the parent of one folder per scenario (default: outputs/).
+    /// The folder is replaced as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no summary table.
@@ -103,14 +108,16 @@ struct CompareArgs {
     /// Days per replicate (default: the baseline's `run.ticks`).
     #[arg(long)]
     ticks: Option<u32>,
-    /// Days drawn as maps, comma-separated (default: a few across the run).
+    /// Days drawn as maps, comma-separated, each recorded and drawn exactly
+    /// (default: days ticks/8, ticks/2 and the last).
     #[arg(long, value_delimiter = ',')]
     map_days: Option<Vec<u32>>,
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
     /// Output folder (default: outputs/<folder or comparison file name>/,
-    /// or outputs/comparison/).
+    /// or outputs/comparison/; with --set, --set-<hash> is appended to the
+    /// name). The folder is replaced as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no table.
@@ -349,7 +356,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         let dir = match (&args.out, several) {
             (Some(out), false) => out.clone(),
             (Some(out), true) => out.join(&sc.name),
-            (None, _) => output::default_out_dir(sc),
+            (None, _) => output::default_out_dir(sc, &args.overrides.set),
         };
         if dirs.contains(&dir) {
             return Err(Failure::BadInput(format!(
@@ -357,10 +364,11 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
                 dir.display()
             )));
         }
+        output::check_replaceable(&dir).map_err(Failure::BadInput)?;
         dirs.push(dir);
     }
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    let reports = run_all(&loaded, dirs, args.threads, &bar)?;
+    let reports = run_all(&loaded, dirs, args.threads, &[], &bar)?;
     if !args.quiet && !several {
         if let Some((sc, report)) = loaded.first().map(|l| &l.1).zip(reports.first()) {
             bar.suspend(|| print_outcomes(sc, report));
@@ -395,11 +403,13 @@ fn total_replicates(loaded: &[Loaded]) -> u64 {
 }
 
 /// Runs each scenario's batch into its folder, one after the other, with
-/// one progress bar over all replicates.
+/// one progress bar over all replicates; `map_days` are recorded in each
+/// mission scenario's `frames.csv` exactly.
 fn run_all(
     loaded: &[Loaded],
     dirs: Vec<PathBuf>,
     threads: usize,
+    map_days: &[u32],
     bar: &ProgressBar,
 ) -> Result<Vec<output::RunReport>, Failure> {
     let mut done_before = 0u64;
@@ -411,6 +421,7 @@ fn run_all(
             source: file.display().to_string(),
             command: std::env::args().collect::<Vec<_>>().join(" "),
             load_seconds: *load_seconds,
+            map_days: map_days.to_vec(),
         };
         bar.set_message(sc.name.clone());
         let report =
@@ -443,7 +454,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // Inputs: scenario files and folders, or comparison files whose
     // settings act as defaults under the flags.
     let mut paths = Vec::new();
-    let mut from_file: Option<ComparisonFile> = None;
+    let mut from_file: Option<(PathBuf, ComparisonFile)> = None;
     for path in &args.scenarios {
         let text = if path.is_file() {
             std::fs::read_to_string(path).unwrap_or_default()
@@ -453,14 +464,21 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         if ComparisonFile::is_comparison(&text) {
             let file = ComparisonFile::load(path)?;
             paths.extend(file.scenarios.iter().cloned());
-            from_file = Some(file);
+            from_file = Some((path.clone(), file));
         } else {
             paths.push(path.clone());
         }
     }
     let files = expand_scenarios(&paths)?;
     let setting = |flag: Option<String>, file: Option<String>| flag.or(file);
-    let f = from_file.as_ref();
+    let f = from_file.as_ref().map(|(_, f)| f);
+    // A scenario's overrides: the comparison file's for it, then the
+    // command line's (which apply to every scenario).
+    let overrides_for = |file: &Path, name: &str| -> Overrides {
+        let mut set = f.map(|f| f.set_for(file, name)).unwrap_or_default();
+        set.extend(args.overrides.set.iter().cloned());
+        Overrides { set }
+    };
     let replicates = setting(
         args.replicates.map(|v| v.to_string()),
         f.and_then(|f| f.replicates).map(|v| v.to_string()),
@@ -480,12 +498,28 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     let mut loaded: Vec<Loaded> = Vec::new();
     for file in &files {
         let t = Instant::now();
-        let sc = load(
-            file,
-            &args.overrides,
-            &shorthands(replicates.clone(), seed.clone(), ticks.clone()),
-        )?;
+        let given = shorthands(replicates.clone(), seed.clone(), ticks.clone());
+        let mut sc = load(file, &args.overrides, &given)?;
+        let own = overrides_for(file, &sc.name);
+        if own.set.len() > args.overrides.set.len() {
+            sc = load(file, &own, &given)?;
+        }
         loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
+    }
+    if let Some((path, file)) = &from_file {
+        let known = |key: &str| {
+            loaded
+                .iter()
+                .any(|(file, sc, _)| sc.name == key || file.file_stem().is_some_and(|s| s == key))
+        };
+        if let Some(key) = file.set.keys().find(|k| !known(k)) {
+            let names: Vec<&str> = loaded.iter().map(|l| l.1.name.as_str()).collect();
+            return Err(Failure::BadInput(format!(
+                "{}: field set.{key}: no scenario named {key:?} (expected a scenario name or file stem: {})",
+                path.display(),
+                names.join(", ")
+            )));
+        }
     }
     let baseline_name = args
         .baseline
@@ -516,7 +550,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         {
             l.1 = load(
                 &l.0,
-                &args.overrides,
+                &overrides_for(&l.0, &l.1.name),
                 &shorthands(
                     Some(run.replicates.to_string()),
                     Some(run.seed.to_string()),
@@ -528,11 +562,21 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     for (_, sc, _) in &loaded {
         check_memory(sc, args.threads)?;
     }
+    // A variant that the overrides made identical to the baseline would be
+    // reported under its old name with zero differences: say so up front
+    // (the report says it too).
+    let variants: Vec<&Scenario> = loaded.iter().skip(1).map(|l| &l.1).collect();
+    for w in compare::changes::erased_variants(&loaded[0].1, &variants, &args.overrides.set) {
+        eprintln!("warning: {w}");
+    }
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| default_comparison_dir(&args.scenarios));
-    let dirs = scenario_dirs(&loaded, &out)?;
+        .unwrap_or_else(|| default_comparison_dir(&args.scenarios, &args.overrides.set));
+    // The comparison folder is replaced whole: its scenarios run into the
+    // staging folder, which takes its place once the report is drawn.
+    scenario_dirs(&loaded, &out)?;
+    output::check_replaceable(&out).map_err(Failure::BadInput)?;
     let map_days = args
         .map_days
         .clone()
@@ -545,21 +589,25 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         )));
     }
 
+    let staging = output::Staging::create(&out)
+        .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+    let dirs = scenario_dirs(&loaded, staging.path())?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    run_all(&loaded, dirs, args.threads, &bar)?;
+    run_all(&loaded, dirs, args.threads, &map_days, &bar)?;
     bar.set_message("drawing charts and the report");
     let spec = ComparisonSpec {
         scenarios: loaded.iter().map(|l| l.1.name.clone()).collect(),
         map_days,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        overrides: args.overrides.set.clone(),
     };
     let outputs = spec
         .scenarios
         .iter()
-        .map(|s| ScenarioOutputs::read(&out.join(s)))
+        .map(|s| ScenarioOutputs::read(&staging.path().join(s)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Other(e.to_string()))?;
-    let drawn = compare::draw(&out, &spec, &outputs)
+    let drawn = compare::draw_staged(staging, &spec, &outputs)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
     bar.finish_and_clear();
     if !args.quiet {
@@ -570,8 +618,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
 }
 
 /// `outputs/<folder or comparison file stem>/` for one input, else
-/// `outputs/comparison/`.
-fn default_comparison_dir(inputs: &[PathBuf]) -> PathBuf {
+/// `outputs/comparison/`; with `--set` overrides, `--set-<hash>` is
+/// appended to the name, as for `stabsim run`.
+fn default_comparison_dir(inputs: &[PathBuf], overrides: &[String]) -> PathBuf {
     let name = match inputs {
         [one] => one
             .file_stem()
@@ -579,7 +628,7 @@ fn default_comparison_dir(inputs: &[PathBuf]) -> PathBuf {
             .unwrap_or_else(|| "comparison".to_string()),
         _ => "comparison".to_string(),
     };
-    Path::new("outputs").join(name)
+    Path::new("outputs").join(output::folder_name(&name, overrides))
 }
 
 /// Maps early, midway and at the end of the run.

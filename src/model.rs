@@ -49,16 +49,19 @@ impl Replicate {
 }
 
 /// Map frames recorded while a mission replicate runs: day 0, every
-/// `every` days, and the last day.
+/// `every` days, the last day, and each of `days` exactly (the days asked
+/// for as maps, which need not lie on the regular grid).
 struct FrameObserver {
     every: u32,
+    days: Vec<u32>,
     frames: Vec<MapFrame>,
 }
 
 impl FrameObserver {
     /// Records the frame of day `tick` (of `ticks`) if it is one to keep.
     fn observe(&mut self, state: &mut Replicate, tick: u32, ticks: u32) {
-        let wanted = tick == 0 || tick % self.every == 0 || tick == ticks;
+        let wanted =
+            tick == 0 || tick % self.every == 0 || tick == ticks || self.days.contains(&tick);
         if let (true, Replicate::Mission(s)) = (wanted, state) {
             self.frames.push(s.take_frame());
         }
@@ -93,12 +96,20 @@ impl<'a> Model<'a> {
 
     /// For a mission scenario, runs replicate `replicate` as [`Model::run`]
     /// does (the same series: frames only observe the run) and also returns
-    /// map frames of day 0, every `every` days and the last day; `None` for
-    /// an Epstein scenario, which has no map frames.
-    pub fn run_with_frames(&self, replicate: u64, every: u32) -> Option<(Series, Vec<MapFrame>)> {
+    /// map frames of day 0, every `every` days, the last day and each of
+    /// `days`, in day order (each frame's incidents are those since the
+    /// frame before it); `None` for an Epstein scenario, which has no map
+    /// frames.
+    pub fn run_with_frames(
+        &self,
+        replicate: u64,
+        every: u32,
+        days: &[u32],
+    ) -> Option<(Series, Vec<MapFrame>)> {
         self.scenario.mission.as_ref()?;
         let mut observer = FrameObserver {
             every: every.max(1),
+            days: days.to_vec(),
             frames: Vec::new(),
         };
         let series = self.run_observed(replicate, Some(&mut observer));

@@ -190,9 +190,25 @@ fn an_interrupted_run_leaves_no_complete_looking_file() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .spawn()
         .unwrap();
-    // Wait until the run has started writing, then kill it.
+    // Wait until the run has started writing (into a hidden staging folder
+    // beside the output folder), then kill it.
+    let partial = || -> Vec<PathBuf> {
+        fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".killed.partial-")
+            })
+            .collect()
+    };
     for _ in 0..200 {
-        if out.exists() && fs::read_dir(&out).map(|d| d.count() > 0).unwrap_or(false) {
+        let started = partial()
+            .first()
+            .is_some_and(|p| fs::read_dir(p).map(|d| d.count() > 0).unwrap_or(false));
+        if started {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
@@ -200,21 +216,10 @@ fn an_interrupted_run_leaves_no_complete_looking_file() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     child.kill().unwrap();
     child.wait().unwrap();
-    for name in DATA_FILES.iter().chain(&["manifest.json"]) {
-        assert!(!out.join(name).exists(), "{name} exists after a killed run");
-    }
-    let entries: Vec<PathBuf> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(entries.len(), 1);
-    assert!(
-        entries[0]
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with(".partial-")
-    );
+    // No output folder poses as complete: only the hidden partial one exists.
+    assert!(!out.exists(), "the output folder exists after a killed run");
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    assert_eq!(partial().len(), 1);
 }
 
 #[test]
@@ -357,17 +362,45 @@ fn bad_flags_exit_2_naming_the_flag() {
 #[test]
 fn a_rerun_into_the_same_folder_leaves_a_consistent_set() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(short_run(tmp.path(), "1").status.success());
-    assert!(short_run(tmp.path(), "2").status.success());
+    let out = tmp.path().join("out");
+    assert!(short_run(&out, "1").status.success());
+    // A file of an earlier run that this run does not write.
+    fs::write(out.join("map_day365.png"), "stale").unwrap();
+    assert!(short_run(&out, "2").status.success());
     let manifest: serde_json::Value =
-        serde_json::from_slice(&fs::read(tmp.path().join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let mut listed = vec!["manifest.json".to_string()];
     for f in manifest["files"].as_array().unwrap() {
-        let bytes = fs::read(tmp.path().join(f["name"].as_str().unwrap())).unwrap();
+        let name = f["name"].as_str().unwrap();
+        listed.push(name.to_string());
+        let bytes = fs::read(out.join(name)).unwrap();
         assert_eq!(
             f["sha256"].as_str().unwrap(),
             stabsim::output::sha256_hex(&bytes)
         );
     }
+    // Exactly the files of the last run: the stale one is gone, and no
+    // staging or old folder is left beside it.
+    let mut present: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    listed.sort();
+    assert_eq!(present, listed);
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn run_refuses_to_replace_a_folder_that_is_not_an_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let o = short_run(tmp.path(), "1");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("not a stabsim output folder"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
 
 #[test]
@@ -377,4 +410,51 @@ fn timing_prints_json() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["steps"], 5);
     assert!(v["agent_steps_per_s"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn a_run_with_set_does_not_overwrite_the_unmodified_scenarios_outputs() {
+    // Default folders are relative to the working folder: run in a fresh one.
+    let tmp = tempfile::tempdir().unwrap();
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join(APP);
+    let run = |extra: &[&str]| -> Output {
+        Command::new(env!("CARGO_BIN_EXE_stabsim"))
+            .arg("run")
+            .arg(&app)
+            .args(["-n", "2", "--ticks", "120", "--quiet"])
+            .args(extra)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let outputs = tmp.path().join("outputs");
+    let folders = |d: &Path| -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let plain = folders(&outputs);
+    assert_eq!(plain.len(), 1);
+    let resolved = fs::read(outputs.join(&plain[0]).join("scenario.resolved.toml")).unwrap();
+    let o = run(&["--set", "citizens.vision=5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let both = folders(&outputs);
+    assert_eq!(both.len(), 2, "{both:?}");
+    let modified = both.iter().find(|n| **n != plain[0]).unwrap();
+    assert!(
+        modified.starts_with(&format!("{}--set-", plain[0])),
+        "{modified}"
+    );
+    // The unmodified scenario's outputs are untouched.
+    assert_eq!(
+        fs::read(outputs.join(&plain[0]).join("scenario.resolved.toml")).unwrap(),
+        resolved
+    );
+    let text = fs::read_to_string(outputs.join(modified).join("scenario.resolved.toml")).unwrap();
+    assert!(text.contains("vision = 5"), "{text}");
 }

@@ -209,3 +209,226 @@ fn bad_comparison_input_exits_2_with_a_located_message() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no comparison.json"));
 }
+
+// ---- Issue 12, item 5: no silent traps (output folders, --set, map days).
+
+/// Names in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut n: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn a_reused_comparison_folder_has_no_stale_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = small_comparison(&out, "2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Files of an earlier, longer run that this one does not write.
+    fs::write(out.join("map_day365.png"), "stale").unwrap();
+    fs::write(out.join("gaza_baseline").join("old.csv"), "stale").unwrap();
+    fs::create_dir(out.join("gaza_fast_exit")).unwrap();
+    let o = small_comparison(&out, "2");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("map_day365.png").exists());
+    assert!(!out.join("gaza_baseline").join("old.csv").exists());
+    assert!(!out.join("gaza_fast_exit").exists());
+    // Exactly the manifest's files and the scenarios' folders.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&bytes_of(&out, "manifest.json")).unwrap();
+    let mut expected: Vec<String> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .chain(["manifest.json".to_string()])
+        .chain(
+            manifest["scenarios"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string()),
+        )
+        .collect();
+    expected.sort();
+    assert_eq!(names_in(&out), expected);
+    // Nothing left beside it: no staging or old folder.
+    assert_eq!(names_in(tmp.path()), ["cmp"]);
+}
+
+#[test]
+fn a_variant_that_set_makes_identical_to_the_baseline_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    // force_large differs from the baseline only in force_scale = 2.
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "scenarios/gaza/deployment_late.toml",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--set",
+        "mission.mandate.force_scale=2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    let warning = "gaza_force_large runs exactly as the baseline";
+    assert!(err.contains(&format!("warning: {warning}")), "{err}");
+    assert!(err.contains("--set mission.mandate.force_scale=2"), "{err}");
+    assert!(!err.contains("gaza_deployment_late runs exactly"), "{err}");
+    for report in ["report.html", "report.md"] {
+        let r = text(&bytes_of(&out, report));
+        assert!(r.contains(warning), "{report} lacks the warning");
+        assert!(!r.contains("gaza_deployment_late runs exactly"));
+    }
+    // `plot` redraws the same warning from comparison.json.
+    let p = stabsim(&["plot", out.to_str().unwrap()]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    assert!(text(&bytes_of(&out, "report.md")).contains(warning));
+}
+
+#[test]
+fn a_comparison_file_applies_overrides_to_one_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = tmp.path().join("cmp.toml");
+    let scenarios = format!(
+        "scenarios = [{:?}, {:?}]\nreplicates = 2\n",
+        root.join("scenarios/gaza/baseline.toml"),
+        root.join("scenarios/gaza/force_large.toml")
+    );
+    fs::write(
+        &file,
+        format!("{scenarios}[set]\nforce_large = [\"mission.mandate.force_scale=3\"]\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("cmp");
+    let o = stabsim(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--ticks",
+        "20",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let scale = |s: &str| -> String {
+        text(&bytes_of(&out.join(s), "scenario.resolved.toml"))
+            .lines()
+            .find(|l| l.starts_with("force_scale"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(scale("gaza_force_large"), "force_scale = 3.0");
+    assert_eq!(scale("gaza_baseline"), "force_scale = 1.0");
+    assert!(!text(&o.stderr).contains("warning"), "{}", text(&o.stderr));
+
+    // A key that names no scenario is a located error.
+    fs::write(&file, format!("{scenarios}[set]\nforce_huge = [\"x=1\"]\n")).unwrap();
+    let o = stabsim(&["compare", file.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cmp.toml") && err.contains("set.force_huge"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn map_days_are_drawn_exactly_as_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--map-days",
+        "7,13",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Days 7 and 13 are off the 10-day frame grid: drawn as asked, not
+    // rounded to day 10.
+    for f in ["map_day007.png", "map_day013.png", "map_day013.svg"] {
+        assert!(out.join(f).is_file(), "missing {f}");
+    }
+    assert!(!out.join("map_day010.png").exists());
+    let frames = text(&bytes_of(&out.join("gaza_baseline"), "frames.csv"));
+    let mut ticks: Vec<&str> = frames
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    ticks.dedup();
+    assert_eq!(ticks, ["0", "7", "10", "13", "20"]);
+    // The days are recorded, so `plot` redraws the same maps.
+    let spec: serde_json::Value =
+        serde_json::from_slice(&bytes_of(&out, "comparison.json")).unwrap();
+    assert_eq!(spec["map_days"], serde_json::json!([7, 13]));
+    let before = bytes_of(&out, "map_day013.png");
+    let p = stabsim(&["plot", out.to_str().unwrap()]);
+    assert!(p.status.success(), "{}", text(&p.stderr));
+    assert_eq!(bytes_of(&out, "map_day013.png"), before);
+    assert!(!out.join("map_day010.png").exists());
+}
+
+#[test]
+fn charts_name_the_mandates_they_leave_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    // The whole Gaza pack: more mandates than eight lines can show.
+    let o = stabsim(&[
+        "compare",
+        "scenarios/gaza",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--map-days",
+        "20",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let spec: serde_json::Value =
+        serde_json::from_slice(&bytes_of(&out, "comparison.json")).unwrap();
+    let names: Vec<String> = spec["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().trim_start_matches("gaza_").to_string())
+        .collect();
+    assert!(names.len() > 8, "{names:?}");
+    let key = text(&bytes_of(&out, "key_metrics.svg"));
+    assert!(
+        key.contains(&format!("{} mandates not drawn", names.len() - 8)),
+        "key_metrics.svg does not say what it leaves out"
+    );
+    // Every mandate is either drawn or named as not drawn, with the reason.
+    for chart in ["key_metrics.svg", "survival.svg"] {
+        let svg = text(&bytes_of(&out, chart));
+        assert!(svg.contains("not drawn"), "{chart}");
+        for n in &names {
+            assert!(svg.contains(n.as_str()), "{chart} does not mention {n}");
+        }
+    }
+}

@@ -28,6 +28,38 @@ pub fn changes(baseline: &Scenario, variant: &Scenario) -> Vec<String> {
         .collect()
 }
 
+/// One warning per variant that runs exactly as the baseline (no field
+/// differs but the name and description): its differences are zero by
+/// construction and its name no longer says what ran. This is what a
+/// `--set` applied to every scenario does to a variant that differed only
+/// in that field; `overrides` (the `--set` given) are named in the warning.
+pub fn erased_variants(
+    baseline: &Scenario,
+    variants: &[&Scenario],
+    overrides: &[String],
+) -> Vec<String> {
+    let after = if overrides.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " after the overrides applied to every scenario (--set {})",
+            overrides.join(", --set ")
+        )
+    };
+    variants
+        .iter()
+        .filter(|v| changes(baseline, v).is_empty())
+        .map(|v| {
+            format!(
+                "{} runs exactly as the baseline {}: no scenario field differs{after}, so its \
+                 differences from the baseline are zero by construction and its name does not \
+                 describe what ran.",
+                v.name, baseline.name
+            )
+        })
+        .collect()
+}
+
 fn shown(v: Option<&String>) -> String {
     match v {
         None => "(none)".to_string(),
@@ -102,5 +134,25 @@ mod tests {
             ]
         );
         assert!(changes(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn a_variant_made_identical_to_the_baseline_is_named() {
+        let a = Scenario::default();
+        let mut same = a.clone();
+        same.name = "force_large".into();
+        let mut other = a.clone();
+        other.name = "other".into();
+        other.citizens.vision = a.citizens.vision + 1;
+        let set = vec!["citizens.vision=3".to_string()];
+        let w = erased_variants(&a, &[&same, &other], &set);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with("force_large runs exactly as the baseline")
+                && w[0].contains("--set citizens.vision=3"),
+            "{}",
+            w[0]
+        );
+        assert!(erased_variants(&a, &[&other], &[]).is_empty());
     }
 }

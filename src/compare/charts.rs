@@ -140,10 +140,25 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
     } else {
         "every mandate".to_string()
     };
+    // Say which mandates are left out and why, so no reader takes the
+    // chart for the whole comparison.
+    let left_out: Vec<String> = (0..outputs.len())
+        .filter(|s| !picked.contains(s))
+        .map(|s| outputs[s].short_name(&base.scenario.name))
+        .collect();
+    let not_drawn = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "{} not drawn (mean ranks between those drawn; at most {MAX_LINES} lines can be told apart): {}. ",
+            mandates(left_out.len()),
+            left_out.join(", ")
+        )
+    };
     SmallMultiples {
         title: "Key metrics over time".to_string(),
         subtitle: Some(format!("{}: {shown}", base.scenario.name)),
-        footnote: Some(footnote(outputs)),
+        footnote: Some(format!("{not_drawn}{}", footnote(outputs))),
         x_label: "Day since the ceasefire".to_string(),
         x: x_days(base),
         columns: 3,
@@ -222,6 +237,20 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         .filter(|&&s| km[s].events == 0)
         .map(|&s| outputs[s].short_name(&base.scenario.name))
         .collect();
+    // Mandates with collapses that did not fit: named with their counts.
+    let crowded: Vec<String> = order
+        .iter()
+        .copied()
+        .filter(|&s| km[s].events > 0 && !picked.contains(&s))
+        .map(|s| {
+            format!(
+                "{} ({} of {} collapsed)",
+                outputs[s].short_name(&base.scenario.name),
+                km[s].events,
+                km[s].n
+            )
+        })
+        .collect();
     let curves = picked
         .iter()
         .map(|&s| SurvivalCurve {
@@ -242,11 +271,21 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             m.outcomes.collapse_incidents_per_day, m.outcomes.collapse_days
         )
     });
-    let no_collapse = if quiet.is_empty() {
-        String::new()
-    } else {
-        format!(" No collapse in any replicate: {}.", quiet.join(", "))
-    };
+    let mut no_collapse = String::new();
+    if !quiet.is_empty() {
+        no_collapse.push_str(&format!(
+            " {} not drawn, no collapse in any replicate (their curves stay at 1 to day {horizon}): {}.",
+            mandates(quiet.len()),
+            quiet.join(", ")
+        ));
+    }
+    if !crowded.is_empty() {
+        no_collapse.push_str(&format!(
+            " {} not drawn, fewer collapses than those drawn (at most {MAX_LINES} curves can be told apart): {}.",
+            mandates(crowded.len()),
+            crowded.join(", ")
+        ));
+    }
     SurvivalChart {
         title: "Ceasefire survival (Kaplan\u{2013}Meier)".to_string(),
         subtitle: Some(format!("{}: {rule}", base.scenario.name)),
@@ -257,6 +296,15 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         x_label: "Day since the ceasefire".to_string(),
         y_label: "Share of runs with the ceasefire holding".to_string(),
         curves,
+    }
+}
+
+/// "1 mandate", "12 mandates".
+fn mandates(n: usize) -> String {
+    if n == 1 {
+        "1 mandate".to_string()
+    } else {
+        format!("{n} mandates")
     }
 }
 

@@ -7,8 +7,15 @@
 //! baseline = "gaza_baseline"   # optional: a scenario name
 //! replicates = 20              # optional: overrides every scenario's
 //! map_days = [30, 365, 730]    # optional: days drawn as maps
+//!
+//! [set]                        # optional: overrides for one scenario each,
+//! gaza_force_large = ["mission.mandate.force_scale=3"]   # by name or file stem
 //! ```
+//!
+//! A scenario's own overrides apply after its file and before the command
+//! line's `--set` (which applies to every scenario).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -33,6 +40,10 @@ pub struct ComparisonFile {
     /// Days drawn as maps (default: a few across the run).
     #[serde(default)]
     pub map_days: Option<Vec<u32>>,
+    /// Overrides (`KEY.PATH=VALUE`) for single scenarios, keyed by scenario
+    /// name or file stem.
+    #[serde(default)]
+    pub set: BTreeMap<String, Vec<String>>,
 }
 
 impl ComparisonFile {
@@ -42,6 +53,17 @@ impl ComparisonFile {
         toml::from_str::<toml::Table>(text)
             .map(|t| t.get("scenarios").is_some_and(toml::Value::is_array))
             .unwrap_or(false)
+    }
+
+    /// The overrides of the scenario loaded from `file` and named `name`
+    /// (those under its name, then those under its file stem).
+    pub fn set_for(&self, file: &Path, name: &str) -> Vec<String> {
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let mut out = self.set.get(name).cloned().unwrap_or_default();
+        if let Some(more) = stem.filter(|s| s != name).and_then(|s| self.set.get(&s)) {
+            out.extend(more.iter().cloned());
+        }
+        out
     }
 
     /// Reads a comparison file; scenario paths come back relative to the
@@ -115,5 +137,17 @@ mod tests {
             "{err}"
         );
         assert!(!ComparisonFile::is_comparison("name = \"x\"\n"));
+
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\n[set]\nbig = [\"x.y=1\"]\na = [\"z=2\"]\n",
+        )
+        .unwrap();
+        let f = ComparisonFile::load(&path).unwrap();
+        assert_eq!(f.set_for(Path::new("d/a.toml"), "big"), ["x.y=1", "z=2"]);
+        assert_eq!(
+            f.set_for(Path::new("d/b.toml"), "other"),
+            Vec::<String>::new()
+        );
     }
 }

@@ -24,6 +24,10 @@ pub struct ComparisonSpec {
     pub map_days: Vec<u32>,
     /// The command line that ran the comparison.
     pub command: String,
+    /// The `--set` overrides applied to every scenario (named in the
+    /// warning about a variant they made identical to the baseline).
+    #[serde(default)]
+    pub overrides: Vec<String>,
 }
 
 impl ComparisonSpec {
@@ -197,6 +201,7 @@ mod tests {
             scenarios: vec!["a".into(), "b".into()],
             map_days: vec![0, 365],
             command: "stabsim compare".into(),
+            overrides: vec!["citizens.vision=3".into()],
         };
         std::fs::write(dir.path().join(COMPARISON_FILE), spec.to_json()).unwrap();
         assert_eq!(ComparisonSpec::read(dir.path()).unwrap(), spec);

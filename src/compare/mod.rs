@@ -76,22 +76,42 @@ pub struct Drawn {
 /// Draws the comparison of `outputs` (baseline first) into `dir`: moe.csv,
 /// charts, report.html, report.md, comparison.json and a manifest, all
 /// committed at once.
+///
+/// This updates an existing comparison folder (a redraw: the scenarios'
+/// folders and anything else in it stay); a fresh comparison replaces its
+/// folder whole through [`draw_staged`].
 pub fn draw(
     dir: &Path,
     spec: &ComparisonSpec,
     outputs: &[ScenarioOutputs],
 ) -> Result<Drawn, CompareError> {
+    check_drawable(outputs)?;
+    draw_staged(Staging::update(dir)?, spec, outputs)
+}
+
+fn check_drawable(outputs: &[ScenarioOutputs]) -> Result<(), CompareError> {
     if outputs.is_empty() {
         return Err(CompareError::Empty("no scenarios to compare".to_string()));
     }
-    folder::check_pairable(outputs)?;
+    Ok(folder::check_pairable(outputs)?)
+}
+
+/// Draws the comparison of `outputs` into `staging` and commits it. With a
+/// staging from [`Staging::create`] whose [`Staging::path`] holds the
+/// scenarios' run folders, the commit replaces the comparison folder as a
+/// whole, so it holds exactly the files of this comparison.
+pub fn draw_staged(
+    mut staging: Staging,
+    spec: &ComparisonSpec,
+    outputs: &[ScenarioOutputs],
+) -> Result<Drawn, CompareError> {
+    check_drawable(outputs)?;
     let base = &outputs[0];
     let horizon = base.scenario.run.ticks;
     let runs: Vec<_> = outputs.iter().map(|o| &o.runs).collect();
     let table = moe_table(&runs, 0, horizon);
     let order = rank_order(&table);
 
-    let mut staging = Staging::create(dir)?;
     staging.write(COMPARISON_FILE, spec.to_json().as_bytes())?;
     staging.write("moe.csv", moe_csv(outputs, &table).as_bytes())?;
 
@@ -167,12 +187,36 @@ pub fn draw(
 
     if let Some(frames) = base.frames.as_deref().filter(|f| !f.is_empty()) {
         let terrain = base.scenario.world.terrain()?;
-        let max = charts::max_incidents(frames);
+        // frames.csv holds the regular grid and the map days exactly; each
+        // map shows the incidents since the previous map, each animation
+        // frame those since the previous animation frame.
+        let last = frames.last().map_or(0, |f| f.tick);
+        let grid =
+            crate::output::regroup(frames, |t| t % crate::output::FRAME_EVERY == 0 || t == last);
+        let at_days = crate::output::regroup(frames, |t| spec.map_days.contains(&t));
+        // Maps share one incident scale, the animation another (its frames
+        // span fewer days).
+        let grid_max = charts::max_incidents(&grid);
+        let all_exact = spec
+            .map_days
+            .iter()
+            .all(|d| at_days.iter().any(|f| f.tick == *d));
+        let max = if all_exact {
+            charts::max_incidents(&at_days)
+        } else {
+            charts::max_incidents(&at_days).max(grid_max)
+        };
         let (mw, mh) = MAP_SIZE;
         let mut drawn_ticks = Vec::new();
         for &day in &spec.map_days {
-            let Some(frame) = charts::frame_near(frames, day) else {
-                continue;
+            // Folders written before map days were recorded exactly have
+            // only the grid: the nearest day is drawn, and the caption says so.
+            let (frame, exact) = match at_days.iter().find(|f| f.tick == day) {
+                Some(f) => (f, true),
+                None => match charts::frame_near(&grid, day) {
+                    Some(f) => (f, false),
+                    None => continue,
+                },
             };
             if drawn_ticks.contains(&frame.tick) {
                 continue;
@@ -182,8 +226,16 @@ pub fn draw(
             let stem = format!("map_day{:03}", frame.tick);
             let png = plot::map::render_map_png(&chart, mw, mh)?;
             let svg = plot::map::render_map_svg(&chart, mw, mh)?;
+            let nearest = if exact {
+                String::new()
+            } else {
+                format!(
+                    " Day {day} was asked for but not recorded in this folder; day {} is the nearest recorded day.",
+                    frame.tick
+                )
+            };
             let caption = format!(
-                "The baseline's replicate 0 on day {}: terrain, who holds the ground, incidents since the previous map, and trust in the mission.",
+                "The baseline's replicate 0 on day {}: terrain, who holds the ground, incidents since the previous map, and trust in the mission.{nearest}",
                 frame.tick
             );
             charts.push(save(
@@ -195,9 +247,9 @@ pub fn draw(
                 Some(svg),
             )?);
         }
-        let maps: Vec<_> = frames
+        let maps: Vec<_> = grid
             .iter()
-            .map(|f| charts::map(base, &terrain, f, max))
+            .map(|f| charts::map(base, &terrain, f, grid_max))
             .collect();
         let (gw, gh) = GIF_SIZE;
         let gif = plot::gif::render_gif(&maps, gw, gh, GIF_DELAY_CS)?;
@@ -265,7 +317,7 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
             .map_err(LoadError::Read)?,
         Some(_) => None,
     };
-    let mut staging = Staging::create(dir)?;
+    let mut staging = Staging::update(dir)?;
     for (name, chart) in crate::output::scenario_charts(&o.scenario, &o.bands, trace.as_deref()) {
         staging.write(
             &format!("{name}.png"),
@@ -466,7 +518,15 @@ fn report_input(
         charts,
         assumptions: assumptions(),
         disclaimer: crate::DISCLAIMER.to_string(),
+        warnings: warnings(spec, outputs),
     }
+}
+
+/// What the reader must know first: variants that run exactly as the
+/// baseline (see [`changes::erased_variants`]).
+pub fn warnings(spec: &ComparisonSpec, outputs: &[ScenarioOutputs]) -> Vec<String> {
+    let variants: Vec<_> = outputs.iter().skip(1).map(|o| &o.scenario).collect();
+    changes::erased_variants(&outputs[0].scenario, &variants, &spec.overrides)
 }
 
 /// One sentence per scenario whose interval on a measure excludes zero,

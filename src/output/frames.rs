@@ -40,6 +40,35 @@ pub fn frames_csv(frames: &[MapFrame]) -> io::Result<Vec<u8>> {
     w.into_inner().map_err(|e| e.into_error())
 }
 
+/// The frames on the days `keep` accepts, each with the incidents of every
+/// frame since the previous kept one (dropped frames' incidents are added
+/// to the next kept frame), so a map shows the incidents since the
+/// previous map whatever extra days were recorded in between.
+pub fn regroup(frames: &[MapFrame], keep: impl Fn(u32) -> bool) -> Vec<MapFrame> {
+    let mut out = Vec::new();
+    let mut pending: Option<Vec<u32>> = None;
+    for f in frames {
+        let sum = match pending.take() {
+            Some(mut acc) => {
+                for (a, x) in acc.iter_mut().zip(&f.incidents) {
+                    *a += x;
+                }
+                acc
+            }
+            None => f.incidents.clone(),
+        };
+        if keep(f.tick) {
+            out.push(MapFrame {
+                incidents: sum,
+                ..f.clone()
+            });
+        } else {
+            pending = Some(sum);
+        }
+    }
+    out
+}
+
 /// Reads `frames.csv` back into frames over a `width × height` grid (cells
 /// not listed are impassable). Frames come back in file order.
 pub fn read_frames(path: &Path, width: usize, height: usize) -> Result<Vec<MapFrame>, ReadError> {
@@ -134,6 +163,29 @@ mod tests {
                 assert!(x.is_nan() && y.is_nan() || x == y);
             }
         }
+    }
+
+    #[test]
+    fn regrouped_frames_carry_the_incidents_since_the_previous_kept_one() {
+        let frame = |tick, n| MapFrame {
+            tick,
+            width: 2,
+            height: 1,
+            control: vec![Some(Control::Nobody); 2],
+            incidents: vec![n, 1],
+            trust: vec![0.5; 2],
+        };
+        let frames = vec![frame(0, 0), frame(10, 2), frame(12, 3), frame(20, 4)];
+        let kept = regroup(&frames, |t| t % 10 == 0);
+        let got: Vec<(u32, Vec<u32>)> =
+            kept.iter().map(|f| (f.tick, f.incidents.clone())).collect();
+        assert_eq!(
+            got,
+            vec![(0, vec![0, 1]), (10, vec![2, 1]), (20, vec![7, 2])]
+        );
+        let kept = regroup(&frames, |t| t == 12);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].incidents, vec![5, 3]);
     }
 
     #[test]

@@ -8,12 +8,12 @@ mod run;
 mod staging;
 mod writer;
 
-pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames};
+pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames, regroup};
 pub use manifest::{Manifest, Timings};
 pub use read::{MetricBands, ReadError, RunsTable, SummaryBands, read_first_trace};
 pub use run::{
     RunError, RunOptions, RunReport, default_out_dir, effective_threads, estimated_peak_bytes,
-    resolved_toml, run_to_dir, scenario_charts, status_chart,
+    folder_name, resolved_toml, run_to_dir, scenario_charts, status_chart,
 };
-pub use staging::{HashingWriter, MANIFEST, Staging, WrittenFile, sha256_hex};
+pub use staging::{HashingWriter, MANIFEST, Staging, WrittenFile, check_replaceable, sha256_hex};
 pub use writer::{BatchAggregates, BatchWriter, summary_csv};

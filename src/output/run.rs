@@ -28,6 +28,10 @@ pub struct RunOptions {
     pub command: String,
     /// Seconds spent loading and validating the scenario.
     pub load_seconds: f64,
+    /// Days recorded in `frames.csv` besides the regular ones (every
+    /// [`FRAME_EVERY`] days and the last day): the days a comparison draws
+    /// as maps, recorded exactly rather than rounded to the grid.
+    pub map_days: Vec<u32>,
 }
 
 /// What a finished run wrote and found.
@@ -104,7 +108,7 @@ pub fn run_to_dir(
         // Replicate 0 again, recording the map: the same run as in the
         // batch (the frames only observe it).
         let t = Instant::now();
-        if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY) {
+        if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY, &opts.map_days) {
             staging.write("frames.csv", &frames_csv(&frames)?)?;
         }
         frames_seconds = t.elapsed().as_secs_f64();
@@ -363,14 +367,48 @@ fn legitimacy_label(s: &Scenario) -> String {
     }
 }
 
-/// The default output folder for a scenario: `outputs/<name>/`.
-pub fn default_out_dir(scenario: &Scenario) -> PathBuf {
-    Path::new("outputs").join(&scenario.name)
+/// The default output folder for a scenario: `outputs/<name>/`, or
+/// `outputs/<name>--set-<hash>/` when `--set` overrides changed it (see
+/// [`folder_name`]), so a modified scenario never overwrites the outputs of
+/// the unmodified one.
+pub fn default_out_dir(scenario: &Scenario, overrides: &[String]) -> PathBuf {
+    Path::new("outputs").join(folder_name(&scenario.name, overrides))
+}
+
+/// `name`, or `name--set-<first 8 hex digits of the SHA-256 of the
+/// overrides, one per line, in the order given>` when there are overrides:
+/// the same overrides always give the same folder, different ones another.
+pub fn folder_name(name: &str, overrides: &[String]) -> String {
+    if overrides.is_empty() {
+        return name.to_string();
+    }
+    let hash = sha256_hex(overrides.join("\n").as_bytes());
+    format!("{name}--set-{}", &hash[..8])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn set_overrides_give_a_distinct_default_folder() {
+        let sc = Scenario::default();
+        let plain = default_out_dir(&sc, &[]);
+        assert_eq!(plain, Path::new("outputs").join(&sc.name));
+        let a = vec!["citizens.vision=5".to_string()];
+        let b = vec!["citizens.vision=6".to_string()];
+        let with_a = default_out_dir(&sc, &a);
+        assert_ne!(with_a, plain);
+        assert_ne!(with_a, default_out_dir(&sc, &b));
+        assert_eq!(with_a, default_out_dir(&sc, &a));
+        // SHA-256("citizens.vision=5") starts with these digits.
+        let expected = format!(
+            "{}--set-{}",
+            sc.name,
+            &sha256_hex(b"citizens.vision=5")[..8]
+        );
+        assert_eq!(folder_name(&sc.name, &a), expected);
+    }
 
     #[test]
     fn peak_memory_estimate_scales_with_the_horizon_not_the_replicates() {

@@ -1,9 +1,17 @@
-//! Atomic outputs. Everything a run writes goes first into a hidden staging
-//! folder inside the output folder; only when the run has finished are the
-//! files renamed into place, manifest last. A run killed midway leaves its
-//! staging folder (plainly partial) and the previous outputs untouched: no
+//! Atomic outputs. A run's output folder is replaced as a whole: everything
+//! is written into a hidden staging folder beside it
+//! (`.NAME.partial-PID-STAMP`), and only when the run has finished does the
+//! staging folder take the output folder's place by rename. The folder then
+//! holds exactly the files of the last run (no stale file from an earlier
+//! one survives), and a run killed midway leaves its staging folder
+//! (plainly partial, hidden) and the previous outputs untouched: no
 //! truncated file ever poses as complete.
+//!
+//! Redrawing charts in a finished folder ([`Staging::update`]) is the one
+//! case that keeps the other files: it stages inside the folder and renames
+//! the redrawn files into place, manifest last.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +20,9 @@ use sha2::{Digest, Sha256};
 
 /// The file that marks an output folder as complete; renamed into place last.
 pub const MANIFEST: &str = "manifest.json";
+
+/// Prefix of a staging folder's name inside an output folder (updates).
+const PARTIAL: &str = ".partial-";
 
 /// A file written in the staging folder, with its size and SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -24,29 +35,117 @@ pub struct WrittenFile {
     pub sha256: String,
 }
 
+/// How the staged files reach the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The staging folder replaces the output folder.
+    Replace,
+    /// The staged files are renamed into the existing output folder.
+    Update,
+}
+
 /// An output folder being written.
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
     stage: PathBuf,
+    mode: Mode,
     written: Vec<WrittenFile>,
 }
 
+/// Why `dir` may not be replaced, if it may not: it exists, holds files and
+/// is not a stabsim output folder (no `manifest.json`), so replacing it
+/// could delete a user's own files.
+pub fn check_replaceable(dir: &Path) -> Result<(), String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        if dir.exists() {
+            return Err(format!(
+                "{}: exists and is not a folder (expected a new folder or an earlier output folder)",
+                dir.display()
+            ));
+        }
+        return Ok(());
+    };
+    let mut names = entries.filter_map(|e| e.ok().map(|e| e.file_name()));
+    let foreign = names.any(|n| !n.to_string_lossy().starts_with(PARTIAL));
+    if foreign && !dir.join(MANIFEST).is_file() {
+        return Err(format!(
+            "{}: this folder holds files but no {MANIFEST}, so it is not a stabsim output folder and \
+             will not be replaced (expected a new or empty folder, or an earlier output folder)",
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The parent of `dir` and its name, with `.` and a trailing `..` resolved.
+fn parent_and_name(dir: &Path) -> io::Result<(PathBuf, OsString)> {
+    let dir = match dir.file_name() {
+        Some(_) => dir.to_path_buf(),
+        None => fs::canonicalize(dir)?,
+    };
+    let name = dir.file_name().map(OsString::from).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: cannot replace the root folder", dir.display()),
+        )
+    })?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+/// A name unique to this process and moment.
+fn unique_suffix() -> String {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{stamp}", std::process::id())
+}
+
 impl Staging {
-    /// Creates `dir` if needed and a fresh staging folder inside it.
+    /// Starts a fresh output folder that will replace `dir` as a whole on
+    /// [`Staging::commit`]: a staging folder beside it. Fails if `dir` holds
+    /// files but is not an output folder ([`check_replaceable`]).
     pub fn create(dir: &Path) -> io::Result<Self> {
-        fs::create_dir_all(dir)?;
-        let stamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let stage = dir.join(format!(".partial-{}-{stamp}", std::process::id()));
+        check_replaceable(dir).map_err(|m| io::Error::new(io::ErrorKind::AlreadyExists, m))?;
+        let (parent, name) = parent_and_name(dir)?;
+        fs::create_dir_all(&parent)?;
+        let stage = parent.join(format!(
+            ".{}.partial-{}",
+            name.to_string_lossy(),
+            unique_suffix()
+        ));
         fs::create_dir(&stage)?;
         Ok(Self {
             dir: dir.to_path_buf(),
             stage,
+            mode: Mode::Replace,
             written: Vec::new(),
         })
+    }
+
+    /// Starts writing some files of an existing output folder (redrawn
+    /// charts), keeping the others: a staging folder inside it.
+    pub fn update(dir: &Path) -> io::Result<Self> {
+        fs::create_dir_all(dir)?;
+        let stage = dir.join(format!("{PARTIAL}{}", unique_suffix()));
+        fs::create_dir(&stage)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            stage,
+            mode: Mode::Update,
+            written: Vec::new(),
+        })
+    }
+
+    /// The staging folder, where nested output folders of a replacing
+    /// staging (a comparison's scenarios) are written before the commit.
+    pub fn path(&self) -> &Path {
+        &self.stage
     }
 
     /// Opens `name` in the staging folder for streaming writes.
@@ -81,19 +180,41 @@ impl Staging {
         &self.written
     }
 
-    /// Moves every staged file into the output folder (in the order written,
-    /// so the manifest, written last, lands last) and removes the staging folder.
+    /// Puts the staged files in place. A replacing staging takes the
+    /// output folder's place (the previous folder, if any, is moved aside
+    /// and then deleted, so no file of an earlier run remains); an updating
+    /// one renames its files into the folder in the order written, so the
+    /// manifest, written last, lands last.
     pub fn commit(self) -> io::Result<Vec<WrittenFile>> {
-        // The manifest marks a complete set: remove the previous one first,
-        // so that new files never sit beside an old manifest.
-        match fs::remove_file(self.dir.join(MANIFEST)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
+        match self.mode {
+            Mode::Replace => {
+                if self.dir.exists() {
+                    let (parent, name) = parent_and_name(&self.dir)?;
+                    let old = parent.join(format!(
+                        ".{}.old-{}",
+                        name.to_string_lossy(),
+                        unique_suffix()
+                    ));
+                    fs::rename(&self.dir, &old)?;
+                    fs::rename(&self.stage, &self.dir)?;
+                    fs::remove_dir_all(&old)?;
+                } else {
+                    fs::rename(&self.stage, &self.dir)?;
+                }
+            }
+            Mode::Update => {
+                // The manifest marks a complete set: remove the previous one
+                // first, so that new files never sit beside an old manifest.
+                match fs::remove_file(self.dir.join(MANIFEST)) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+                for f in &self.written {
+                    fs::rename(self.stage.join(&f.name), self.dir.join(&f.name))?;
+                }
+                fs::remove_dir(&self.stage)?;
+            }
         }
-        for f in &self.written {
-            fs::rename(self.stage.join(&f.name), self.dir.join(&f.name))?;
-        }
-        fs::remove_dir(&self.stage)?;
         Ok(self.written)
     }
 }
@@ -153,35 +274,79 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn nothing_appears_before_commit_and_old_files_survive() {
-        let tmp = tempfile::tempdir().unwrap();
-        fs::write(tmp.path().join("a.csv"), "old").unwrap();
-        let mut st = Staging::create(tmp.path()).unwrap();
-        st.write("a.csv", b"new").unwrap();
-        st.write("b.csv", b"b").unwrap();
-        assert_eq!(fs::read_to_string(tmp.path().join("a.csv")).unwrap(), "old");
-        assert!(!tmp.path().join("b.csv").exists());
-        let files = st.commit().unwrap();
-        assert_eq!(fs::read_to_string(tmp.path().join("a.csv")).unwrap(), "new");
-        assert_eq!(files[1].bytes, 1);
-        assert_eq!(files[0].sha256, sha256_hex(b"new"));
-        // Only the two files remain: the staging folder is gone.
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
-    }
-
-    #[test]
-    fn a_dropped_staging_leaves_only_a_partial_folder() {
-        let tmp = tempfile::tempdir().unwrap();
-        {
-            let mut st = Staging::create(tmp.path()).unwrap();
-            st.write("timeseries.csv", b"1,2").unwrap();
-        }
-        let names: Vec<String> = fs::read_dir(tmp.path())
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names.len(), 1);
-        assert!(names[0].starts_with(".partial-"));
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_commit_replaces_the_folder_whole_and_no_stale_file_survives() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("a.csv"), "old").unwrap();
+        fs::write(out.join("map_day365.png"), "stale").unwrap();
+        fs::write(out.join(MANIFEST), "{}").unwrap();
+        let mut st = Staging::create(&out).unwrap();
+        st.write("a.csv", b"new").unwrap();
+        st.write("b.csv", b"b").unwrap();
+        st.write(MANIFEST, b"{}").unwrap();
+        // Nothing changes before the commit.
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "old");
+        assert!(!out.join("b.csv").exists());
+        let files = st.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "new");
+        assert_eq!(files[1].bytes, 1);
+        assert_eq!(files[0].sha256, sha256_hex(b"new"));
+        // Exactly the files of the last run; no staging or old folder left.
+        assert_eq!(names(&out), ["a.csv", "b.csv", MANIFEST]);
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_dropped_staging_leaves_the_old_folder_and_a_hidden_partial_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        {
+            let mut st = Staging::create(&out).unwrap();
+            st.write("timeseries.csv", b"1,2").unwrap();
+        }
+        let n = names(tmp.path());
+        assert_eq!(n.len(), 1);
+        assert!(n[0].starts_with(".out.partial-"), "{n:?}");
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn a_folder_of_other_files_is_not_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("thesis.tex"), "mine").unwrap();
+        let err = Staging::create(tmp.path()).unwrap_err().to_string();
+        assert!(err.contains("not a stabsim output folder"), "{err}");
+        assert_eq!(names(tmp.path()), ["thesis.tex"]);
+        // An empty folder, or a missing one, is fine.
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert!(check_replaceable(&empty).is_ok());
+        assert!(check_replaceable(&tmp.path().join("new")).is_ok());
+    }
+
+    #[test]
+    fn an_update_keeps_the_other_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("runs.csv"), "kept").unwrap();
+        fs::write(tmp.path().join("chart.png"), "old").unwrap();
+        let mut st = Staging::update(tmp.path()).unwrap();
+        st.write("chart.png", b"new").unwrap();
+        st.commit().unwrap();
+        assert_eq!(names(tmp.path()), ["chart.png", "runs.csv"]);
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("chart.png")).unwrap(),
+            "new"
+        );
     }
 }

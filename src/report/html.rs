@@ -186,6 +186,13 @@ fn header(h: &mut String, input: &ReportInput) {
         "<div class=\"disclaimer\" role=\"note\"><p><strong>Explores mechanisms; not a forecast.</strong> {}</p></div>",
         esc(&input.disclaimer)
     );
+    if !input.warnings.is_empty() {
+        h.push_str("<div class=\"disclaimer\" role=\"alert\"><p><strong>Warnings</strong></p><ul>");
+        for w in &input.warnings {
+            let _ = write!(h, "<li>{}</li>", esc(w));
+        }
+        h.push_str("</ul></div>\n");
+    }
     h.push_str("<nav class=\"toc\" aria-label=\"Contents\">");
     let mut links = vec![
         ("run", "Run"),

@@ -117,6 +117,13 @@ pub fn render_markdown(input: &ReportInput) -> String {
         "> **Explores mechanisms; not a forecast.** {}\n",
         md(&input.disclaimer)
     );
+    if !input.warnings.is_empty() {
+        m.push_str("> **Warnings**\n>\n");
+        for w in &input.warnings {
+            let _ = writeln!(m, "> - {}", md(w));
+        }
+        m.push('\n');
+    }
 
     m.push_str("## Run\n\n");
     let mut scenarios = input.scenarios.len().to_string();

@@ -215,6 +215,10 @@ pub struct ReportInput {
     pub assumptions: Vec<String>,
     /// The crate's [`crate::DISCLAIMER`].
     pub disclaimer: String,
+    /// Things the reader must know before trusting the comparison (e.g. a
+    /// variant that overrides made identical to the baseline), one sentence
+    /// each, shown near the top; empty: nothing shown.
+    pub warnings: Vec<String>,
 }
 
 /// How a measure's numbers are printed, chosen from its unit.
@@ -738,6 +742,7 @@ pub(crate) mod fixture {
                 "Factions do not adapt their strategy to the mandate.".into(),
             ],
             disclaimer: crate::DISCLAIMER.into(),
+            warnings: Vec::new(),
         }
     }
 }

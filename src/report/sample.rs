@@ -312,6 +312,7 @@ pub fn input() -> ReportInput {
             "The map is a stylized Gaza Strip; populations are aggregated into agents that stand for groups of people.".into(),
         ],
         disclaimer: crate::DISCLAIMER.into(),
+        warnings: Vec::new(),
     }
 }
 
