@@ -273,21 +273,26 @@ impl Frame {
     }
 }
 
+/// `[lo, hi]` made drawable: `[0, 1]` for a non-finite or reversed range,
+/// room around a degenerate one.
+fn usable_range(lo: f64, hi: f64) -> (f64, f64) {
+    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+        return (0.0, 1.0);
+    }
+    if hi == lo {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        return (lo - pad, hi + pad);
+    }
+    (lo, hi)
+}
+
 /// Ticks for an axis that must cover `[lo, hi]`: multiples of the nice
 /// step for about `target` intervals, from the last one at or below `lo` to
 /// the first one at or above `hi`, so that both ends of the axis carry a
 /// labelled tick. A degenerate range gets room around it; a non-finite or
 /// reversed one gives the axis of `[0, 1]`.
 pub fn nice_axis(lo: f64, hi: f64, target: usize) -> Ticks {
-    let (mut lo, mut hi) = (lo, hi);
-    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
-        (lo, hi) = (0.0, 1.0);
-    }
-    if hi == lo {
-        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-        lo -= pad;
-        hi += pad;
-    }
+    let (lo, hi) = usable_range(lo, hi);
     let step = nice_step((hi - lo) / target.max(1) as f64);
     let (first, last) = ((lo / step + 1e-9).floor(), (hi / step - 1e-9).ceil());
     if !(first.is_finite() && last.is_finite() && last > first && last - first <= 1000.0) {
@@ -314,15 +319,7 @@ pub fn nice_axis(lo: f64, hi: f64, target: usize) -> Ticks {
 /// data fill the frame where it would waste much. A degenerate range gets
 /// room around it; a non-finite one gives `[0, 1]`.
 pub fn snug_axis(lo: f64, hi: f64, target: usize, slack: f64) -> ((f64, f64), Ticks) {
-    let (mut lo, mut hi) = (lo, hi);
-    if !(lo.is_finite() && hi.is_finite()) || lo > hi {
-        (lo, hi) = (0.0, 1.0);
-    }
-    if hi == lo {
-        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-        lo -= pad;
-        hi += pad;
-    }
+    let (lo, hi) = usable_range(lo, hi);
     let span = hi - lo;
     if !span.is_finite() {
         // Beyond f64: no sensible ticks.
