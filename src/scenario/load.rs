@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::Scenario;
 use super::error::{FieldPath, Location, PathSegment, ScenarioError, io_reason};
 use super::map::{SectorMap, TerrainMap};
+use super::types::Scenario;
 use super::validate::{self, Violation, backticked, one_of};
 
 /// The file name that locations of `--set` overrides carry.

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Terrain, WorldConfig};
+use super::types::{Terrain, WorldConfig};
 
 /// A parsed map: terrain per cell, row-major, row 0 at the top of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
