@@ -5,7 +5,7 @@
 
 use plotters::style::RGBColor;
 
-use super::analysis::{Better, MEASURES, MoeTable, ceasefire_survival};
+use super::analysis::{Better, MoeTable, ceasefire_survival};
 use super::folder::ScenarioOutputs;
 use crate::mission::{Control, MapFrame};
 use crate::plot::OKABE_ITO;
@@ -88,16 +88,12 @@ pub fn by_mandate(
 }
 
 /// The mandates drawn where only [`MAX_LINES`] fit: the baseline, then the
-/// best and the worst by mean rank, alternately.
+/// best and the worst by place, alternately.
 pub fn highlighted(table: &MoeTable) -> Vec<usize> {
     let mut others: Vec<usize> = (0..table.cells.len())
         .filter(|&s| s != table.baseline)
         .collect();
-    others.sort_by(|&a, &b| {
-        table.mean_rank[a]
-            .total_cmp(&table.mean_rank[b])
-            .then(a.cmp(&b))
-    });
+    others.sort_by_key(|&s| table.place[s]);
     let mut picked = vec![table.baseline];
     let (mut lo, mut hi) = (0, others.len());
     while picked.len() < MAX_LINES && lo < hi {
@@ -154,43 +150,54 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
     }
 }
 
-/// Paired differences from the baseline, one panel per measure, rows in
-/// `order` (indices of scenarios other than the baseline).
+/// Paired differences from the baseline, one panel per headline measure
+/// (those the ranking uses by default), rows in `order` (indices of
+/// scenarios other than the baseline). The others are in `moe.csv` and the
+/// report; the footnote says so.
 pub fn forest(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> ForestChart {
     let base = &outputs[0];
-    let panels = MEASURES
+    let shown: Vec<usize> = (0..table.measures.len())
+        .filter(|&m| table.measures[m].headline)
+        .collect();
+    let panels = shown
         .iter()
-        .enumerate()
-        .map(|(m, measure)| ForestPanel {
-            title: measure.label.to_string(),
-            x_label: format!("Difference from baseline ({})", measure.unit),
-            better: match measure.better {
-                Better::Lower => forest::Better::Lower,
-                Better::Higher => forest::Better::Higher,
-            },
-            rows: order
-                .iter()
-                .map(|&s| {
-                    let d = table.cells[s][m].diff;
-                    ForestRow {
-                        label: outputs[s].short_name(&base.scenario.name),
-                        estimate: d.map_or(f64::NAN, |d| d.estimate),
-                        low: d.map_or(f64::NAN, |d| d.low),
-                        high: d.map_or(f64::NAN, |d| d.high),
-                    }
-                })
-                .collect(),
+        .map(|&m| {
+            let measure = &table.measures[m];
+            ForestPanel {
+                title: measure.label.to_string(),
+                x_label: format!("Difference from baseline ({})", measure.unit),
+                better: match measure.better {
+                    Better::Lower => forest::Better::Lower,
+                    Better::Higher => forest::Better::Higher,
+                },
+                rows: order
+                    .iter()
+                    .map(|&s| {
+                        let d = table.cells[s][m].diff;
+                        ForestRow {
+                            label: outputs[s].short_name(&base.scenario.name),
+                            estimate: d.map_or(f64::NAN, |d| d.estimate),
+                            low: d.map_or(f64::NAN, |d| d.low),
+                            high: d.map_or(f64::NAN, |d| d.high),
+                            significant: d.is_some_and(|d| d.significant()),
+                        }
+                    })
+                    .collect(),
+            }
         })
         .collect();
+    let left_out = table.measures.len() - shown.len();
     ForestChart {
         title: "Each mandate against the baseline".to_string(),
         subtitle: Some(format!(
-            "{}: mean paired difference and 95 % confidence interval, end of run (day {})",
+            "{}: paired difference and 95 % confidence interval over days 1 to {}",
             base.scenario.name, base.scenario.run.ticks
         )),
         footnote: Some(format!(
-            "Paired t intervals over {} replicates with common random numbers; filled: the \
-             interval excludes zero. {}",
+            "{} replicates with common random numbers. Continuous: paired t; times to event: \
+             restricted means to the horizon, paired t. Filled: significant after Holm's \
+             adjustment over the whole comparison. Not shown: {left_out} further measures (by \
+             perpetrator, rates, other horizons, yes/no), in moe.csv and the report. {}",
             base.runs.rows.len(),
             crate::DISCLAIMER
         )),

@@ -7,6 +7,9 @@
 //! baseline = "gaza_baseline"   # optional: a scenario name
 //! replicates = 20              # optional: overrides every scenario's
 //! map_days = [30, 365, 730]    # optional: days drawn as maps
+//! # optional: weights of measures in the ranking (default 1 for the
+//! # headline measures, 0 for the others; 0 leaves a measure out)
+//! weights = { civilian_deaths = 2, trust_share_mean = 1 }
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -33,6 +36,10 @@ pub struct ComparisonFile {
     /// Days drawn as maps (default: a few across the run).
     #[serde(default)]
     pub map_days: Option<Vec<u32>>,
+    /// Weights of measures in the ranking, by measure key (see
+    /// [`super::analysis::MEASURES`]); unnamed measures keep their default.
+    #[serde(default)]
+    pub weights: std::collections::BTreeMap<String, f64>,
 }
 
 impl ComparisonFile {
@@ -66,6 +73,27 @@ impl ComparisonFile {
                 &FieldPath::keys(&["scenarios"]),
                 "expected at least one scenario file or folder",
             ));
+        }
+        for (key, w) in &file.weights {
+            let known = super::analysis::MEASURES.iter().any(|m| m.key == key);
+            if !known || !w.is_finite() || *w < 0.0 {
+                let at = text
+                    .find(&format!("{key} "))
+                    .or_else(|| text.find(&format!("{key}=")))
+                    .or_else(|| text.find("weights"));
+                let (line, col) = at.map_or((1, 1), |k| line_col(&text, k));
+                let keys: Vec<&str> = super::analysis::MEASURES.iter().map(|m| m.key).collect();
+                let why = if known {
+                    format!("{w} is not a weight (expected a number ≥ 0)")
+                } else {
+                    format!("unknown measure (expected one of {})", keys.join(", "))
+                };
+                return Err(ScenarioError::field(
+                    Location::at(&shown, line, col),
+                    &FieldPath::keys(&["weights", key]),
+                    &why,
+                ));
+            }
         }
         let base = path.parent().unwrap_or(Path::new(""));
         for s in &mut file.scenarios {
@@ -115,5 +143,32 @@ mod tests {
             "{err}"
         );
         assert!(!ComparisonFile::is_comparison("name = \"x\"\n"));
+
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\nweights = { civilian_deaths = 2, ceasefire_held = 0.5 }\n",
+        )
+        .unwrap();
+        let f = ComparisonFile::load(&path).unwrap();
+        assert_eq!(f.weights.get("civilian_deaths"), Some(&2.0));
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\n\nweights = { deaths = 2 }\n",
+        )
+        .unwrap();
+        let err = ComparisonFile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("c.toml:3:")
+                && err.contains("weights.deaths")
+                && err.contains("civilian_deaths"),
+            "{err}"
+        );
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\nweights = { civilian_deaths = -1 }\n",
+        )
+        .unwrap();
+        let err = ComparisonFile::load(&path).unwrap_err().to_string();
+        assert!(err.contains("c.toml:2:") && err.contains("≥ 0"), "{err}");
     }
 }
