@@ -416,7 +416,7 @@ pub fn moe_csv(outputs: &[ScenarioOutputs], table: &MoeTable, horizon: u32) -> S
                 num(d),
                 num(lo),
                 num(hi),
-                test_name(measure.kind),
+                quote(test_name(measure.kind)),
                 num(p),
                 num(ph),
                 num(pbh),
@@ -542,7 +542,7 @@ fn ranking_text(table: &MoeTable) -> String {
     let mut text = format!(
         "Place and score: the weighted mean of standardised effects, (scenario mean − baseline \
          mean) / SD of every run of every scenario, signed so that positive is better, over {}. \
-         Weights are set by `weights = {{ measure = w }}` in a comparison file.",
+         Weights are set by weights = {{ measure = w }} in a comparison file.",
         if used.is_empty() {
             "no measure".to_string()
         } else {
