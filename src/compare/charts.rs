@@ -5,7 +5,7 @@
 
 use plotters::style::RGBColor;
 
-use super::analysis::{Better, MoeTable, ceasefire_survival};
+use super::analysis::{Better, CONFIDENCE, MoeTable, ceasefire_survival};
 use super::folder::ScenarioOutputs;
 use crate::mission::{Control, MapFrame};
 use crate::plot::OKABE_ITO;
@@ -241,6 +241,17 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             steps: km[s].steps.clone(),
             censored: km[s].censored.clone(),
             end: km[s].end,
+            // The baseline's 95 % band only: one band keeps the chart
+            // readable, and every difference is against the baseline.
+            band: if s == 0 {
+                km[s]
+                    .band(CONFIDENCE)
+                    .iter()
+                    .map(|b| (b.time, b.low, b.high))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     let rule = base.scenario.mission.as_ref().map_or(String::new(), |m| {
@@ -258,7 +269,8 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         title: "Ceasefire survival (Kaplan\u{2013}Meier)".to_string(),
         subtitle: Some(format!("{}: {rule}", base.scenario.name)),
         footnote: Some(format!(
-            "Runs without collapse are censored at day {horizon} (+).{no_collapse} {}",
+            "Runs without collapse are censored at day {horizon} (+). Shaded: the baseline's 95 % \
+             pointwise band (Greenwood, log-log), where it has a collapse.{no_collapse} {}",
             crate::DISCLAIMER
         )),
         x_label: "Day since the ceasefire".to_string(),
