@@ -49,14 +49,19 @@ pub const HORIZONS: [u32; 2] = [180, 365];
 
 /// How the intervals are computed, for reports (one sentence per kind).
 pub const CI_METHOD: &str = "Differences are paired over replicates (replicate i of every \
-scenario uses the same seed: common random numbers). Continuous measures: paired t interval \
-(95 %, n − 1 degrees of freedom) and its p-value. Ceasefire held (yes/no): difference of paired \
-proportions with Newcombe's method-10 interval and McNemar's exact p-value. Times to event \
-(collapse, handover): restricted mean to the horizon (Kaplan–Meier RMST), difference by the \
-paired t interval of the per-replicate restricted times min(T, horizon); the log-rank p-value is \
-given beside it in moe.csv. Every p-value is Holm-adjusted over the whole comparison (all \
-mandates × measures); \"significant\" means Holm-adjusted p < 0.05 (the intervals themselves \
-are unadjusted 95 % intervals). Fewer than 5 pairs, or pairs that never differ, are not tested.";
+scenario uses the same seed: common random numbers), which removes most run-to-run noise. \
+Continuous measures (deaths, attacks, incident rate, trust): paired t interval (95 %, n − 1 \
+degrees of freedom) and its p-value. Ceasefire held (yes/no per run): difference of paired \
+proportions with Newcombe's method-10 interval and McNemar's exact p-value, because a t \
+interval on 0/1 values can leave [−1, 1] and calls identical pairs significant. Times to event \
+(ceasefire collapse, handover): runs without the event are censored at the horizon, not \
+averaged as if observed; the restricted mean to the horizon (Kaplan–Meier RMST) is compared by \
+the paired t interval of the per-replicate restricted times min(T, horizon), with the log-rank \
+p-value beside it in moe.csv; \"not reached\" when no run had the event. Every p-value is \
+Holm-adjusted over the whole comparison (all mandates × measures), because with many tests \
+some intervals exclude zero by chance; \"significant\" means Holm-adjusted p < 0.05 (the \
+intervals are unadjusted 95 % intervals). Fewer than 5 pairs, or pairs that never differ, are \
+not tested.";
 
 /// Which way a measure improves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,8 +178,8 @@ pub const MEASURES: [Measure; 17] = [
     },
     Measure {
         key: "incident_rate",
-        label: "Incidents per 1,000 people-days",
-        unit: "per 1,000 people-days",
+        label: "Incidents per million people-days",
+        unit: "per million people-days",
         better: Lower,
         kind: Continuous,
         source: Column("incident_rate"),

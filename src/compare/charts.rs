@@ -197,7 +197,8 @@ pub fn forest(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) ->
             "{} replicates with common random numbers. Continuous: paired t; times to event: \
              restricted means to the horizon, paired t. Filled: significant after Holm's \
              adjustment over the whole comparison. Not shown: {left_out} further measures (by \
-             perpetrator, rates, other horizons, yes/no), in moe.csv and the report. {}",
+             perpetrator, rates, other horizons, yes/no), in moe.csv and the report. n/a: not \
+             reached (no run of either scenario had the event). {}",
             base.runs.rows.len(),
             crate::DISCLAIMER
         )),
@@ -241,9 +242,9 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             steps: km[s].steps.clone(),
             censored: km[s].censored.clone(),
             end: km[s].end,
-            // The baseline's 95 % band only: one band keeps the chart
-            // readable, and every difference is against the baseline.
-            band: if s == 0 {
+            // A light band for every drawn curve with a collapse (a curve
+            // without one has no spread to show).
+            band: if km[s].events > 0 {
                 km[s]
                     .band(CONFIDENCE)
                     .iter()
@@ -269,8 +270,8 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         title: "Ceasefire survival (Kaplan\u{2013}Meier)".to_string(),
         subtitle: Some(format!("{}: {rule}", base.scenario.name)),
         footnote: Some(format!(
-            "Runs without collapse are censored at day {horizon} (+). Shaded: the baseline's 95 % \
-             pointwise band (Greenwood, log-log), where it has a collapse.{no_collapse} {}",
+            "Runs without collapse are censored at day {horizon} (+). Shaded: 95 % pointwise bands \
+             (Greenwood, log-log) of the curves with a collapse.{no_collapse} {}",
             crate::DISCLAIMER
         )),
         x_label: "Day since the ceasefire".to_string(),

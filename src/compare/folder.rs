@@ -142,7 +142,7 @@ impl ScenarioOutputs {
 /// * `trust_share_mean_dH`, `trust_share_dH`, `civilian_deaths_dH`: the
 ///   same average, the share on day H, and civilian deaths up to day H,
 ///   for each H of [`super::analysis::HORIZONS`] inside the run;
-/// * `incident_rate`: incidents per 1,000 people-days (the scenario's
+/// * `incident_rate`: incidents per million people-days (the scenario's
 ///   population times the days measured).
 ///
 /// A folder without `timeseries.csv` gets runs.csv alone (the derived
@@ -162,7 +162,7 @@ pub fn measure_table(o: &ScenarioOutputs) -> Result<RunsTable, LoadError> {
             .unwrap_or_default()
             .into_iter()
             .map(|v| {
-                v.map(|x| 1000.0 * x / (people * days))
+                v.map(|x| 1e6 * x / (people * days))
                     .filter(|x| x.is_finite())
             })
             .collect();

@@ -159,7 +159,7 @@ pub fn draw(
     let chart = charts::survival(outputs);
     let png = plot::survival::render_survival_png(&chart, w, h)?;
     let svg = plot::survival::render_survival_svg(&chart, w, h)?;
-    let caption = "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day, with the baseline's 95 % pointwise band (Greenwood, log-log).";
+    let caption = "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day, with 95 % pointwise bands (Greenwood, log-log) for the curves with a collapse.";
     charts.push(save(
         &mut staging,
         "survival",
@@ -581,10 +581,15 @@ fn findings(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> V
     )];
     for &s in order.iter().filter(|&&s| s != table.baseline) {
         let name = outputs[s].short_name(&base.scenario.name);
+        let key = |m: usize| table.weights[m] > 0.0 || table.measures[m].key == "ceasefire_held";
+        let others = (0..table.measures.len())
+            .filter(|&m| !key(m) && table.cells[s][m].diff.is_some_and(|d| d.significant()))
+            .count();
         let parts: Vec<String> = table
             .measures
             .iter()
             .enumerate()
+            .filter(|&(m, _)| key(m))
             .filter_map(|(m, measure)| {
                 let d = table.cells[s][m].diff?;
                 d.significant().then(|| {
@@ -602,7 +607,7 @@ fn findings(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> V
                         _ => "worse",
                     };
                     format!(
-                        "{} {} ({better}; Holm p = {})",
+                        "{} {} ({better}; Holm p {})",
                         measure.label.to_lowercase(),
                         report::format_difference(&ci, measure.unit),
                         format_p(d.p_holm)
@@ -610,24 +615,32 @@ fn findings(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> V
                 })
             })
             .collect();
-        let line = if parts.is_empty() {
+        let mut line = if parts.is_empty() {
             format!(
-                "{name}: no difference from the baseline is significant after Holm's adjustment."
+                "{name}: no difference from the baseline on the ranked measures or ceasefire held \
+                 is significant after Holm's adjustment."
             )
         } else {
             format!("{name} vs baseline: {}.", parts.join("; "))
         };
+        if others > 0 {
+            let _ = write!(
+                line,
+                " Significant on {others} further measure(s) (by perpetrator, rates, other \
+                 horizons): see the tables and moe.csv."
+            );
+        }
         out.push(line);
     }
     out
 }
 
-/// A p-value for text: three significant digits, "< 0.0001" below.
+/// A p-value for text after "p": "= 0.0123", or "< 0.0001" below.
 fn format_p(p: f64) -> String {
     if p < 1e-4 {
         "< 0.0001".to_string()
     } else {
-        format!("{p:.4}")
+        format!("= {p:.4}")
     }
 }
 

@@ -332,6 +332,35 @@ mod tests {
         assert!(svg.contains("\n1.0\n") && svg.contains("\n0.0\n"));
     }
 
+    /// A band is shaded in the curve's colour: the same chart with a band
+    /// over the whole plot has more non-white pixels than without.
+    #[test]
+    fn a_band_is_shaded_under_its_curve() {
+        let mut chart = SurvivalChart {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            curves: vec![SurvivalCurve {
+                label: "a".into(),
+                steps: vec![(0.0, 1.0), (50.0, 0.5)],
+                censored: vec![],
+                end: 100.0,
+                band: Vec::new(),
+            }],
+            ..Default::default()
+        };
+        let coloured = |chart: &SurvivalChart| {
+            let (_, _, pixels) = decode_png(&render_survival_png(chart, 400, 300).unwrap());
+            pixels
+                .chunks(3)
+                .filter(|p| p[0] < 250 || p[1] < 250 || p[2] < 250)
+                .count()
+        };
+        let plain = coloured(&chart);
+        chart.curves[0].band = vec![(0.0, 0.2, 0.9), (50.0, 0.1, 0.8)];
+        assert!(coloured(&chart) > plain + 10_000, "{plain}");
+    }
+
     #[test]
     fn steps_are_right_continuous() {
         let curve = SurvivalCurve {
