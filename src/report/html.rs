@@ -76,6 +76,7 @@ thead th { background: var(--head); font-weight: 600; vertical-align: bottom; wh
 .moe tbody th { font-weight: 400; position: sticky; left: 0; background: #fff; min-width: 10rem; box-shadow: 1px 0 0 var(--line); }
 .moe thead th:first-child { position: sticky; left: 0; z-index: 1; box-shadow: 1px 0 0 var(--line); }
 .moe tbody th .title { display: block; color: var(--muted); font-size: .85rem; }
+.moe tbody th .mandate { font-weight: 600; }
 .moe tr.baseline > * { background: var(--base); }
 .moe { font-size: .88rem; }
 .moe th, .moe td { padding: .5rem .6rem; }
@@ -289,7 +290,7 @@ fn moe(h: &mut String, input: &ReportInput) {
     );
     let measures: Vec<usize> = (0..input.moe.measures.len()).collect();
     for chunk in measures.chunks(MEASURES_PER_TABLE) {
-        h.push_str("<div class=\"table-wrap wide\">\n<table class=\"moe\">\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\" class=\"num\">Place<span class=\"unit\">score</span></th>");
+        h.push_str("<div class=\"table-wrap wide\">\n<table class=\"moe\">\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\" class=\"num label\">Place<span class=\"unit\">score</span></th>");
         for &j in chunk {
             let m = &input.moe.measures[j];
             let unit = if m.unit.trim().is_empty() {
@@ -335,13 +336,13 @@ fn moe_row(h: &mut String, row: &RowView<'_>, chunk: &[usize]) {
     };
     let _ = write!(
         h,
-        "<tr{class}><th scope=\"row\"><span class=\"name\">{}</span>{badge}<span class=\"title\">{}</span>",
+        "<tr{class}><th scope=\"row\"><span class=\"mandate\">{}</span>{badge}<span class=\"title name\">{}</span>",
         esc(title),
         esc(row.name)
     );
     let _ = write!(
         h,
-        "</th><td class=\"num\"><span class=\"rank\">{}</span><span class=\"ci\">{}</span></td>",
+        "</th><td class=\"num\"><span class=\"rank\">{}</span><span class=\"diff\">{}</span></td>",
         row.place, row.score
     );
     for &j in chunk {
@@ -604,15 +605,15 @@ mod tests {
         let pos = |name: &str| {
             table
                 .find(&format!(
-                    "<th scope=\"row\"><span class=\"name\">{name}</span>"
+                    "<th scope=\"row\"><span class=\"mandate\">{name}</span>"
                 ))
                 .unwrap_or_else(|| panic!("row {name}"))
         };
         assert!(pos("A larger force") < pos("Baseline mandate"));
         assert!(pos("Baseline mandate") < pos("Early exit"));
-        assert!(table.contains("<tr class=\"baseline\"><th scope=\"row\"><span class=\"name\">Baseline mandate</span><span class=\"badge\">baseline</span><span class=\"title\">baseline</span>"));
+        assert!(table.contains("<tr class=\"baseline\"><th scope=\"row\"><span class=\"mandate\">Baseline mandate</span><span class=\"badge\">baseline</span><span class=\"title name\">baseline</span>"));
         assert_eq!(count(table, "<tr class=\"baseline\">"), 1);
-        assert!(table.contains("<span class=\"rank\">1</span><span class=\"ci\">+0.90</span>"));
+        assert!(table.contains("<span class=\"rank\">1</span><span class=\"diff\">+0.90</span>"));
     }
 
     #[test]

@@ -370,7 +370,10 @@ mod tests {
         input.moe.rows[2].1[1].diff.as_mut().unwrap().note = "n < 5: too few";
         let md = render_markdown(&input);
         let tables = input.moe.measures.len().div_ceil(MEASURES_PER_TABLE);
-        assert_eq!(md.matches("| Scenario | Id | Place (score) |").count(), tables);
+        assert_eq!(
+            md.matches("| Scenario | Id | Place (score) |").count(),
+            tables
+        );
         for line in md.lines().filter(|l| l.starts_with("| Scenario | Id |")) {
             assert!(
                 line.matches(" is better) |").count() <= MEASURES_PER_TABLE,
