@@ -28,10 +28,12 @@
 //! better) over the ranked measures; a measure on which every run ties is
 //! left out and named. Pure functions of the per-replicate outcomes.
 
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
 use crate::output::RunsTable;
 use crate::stats::{
     KaplanMeier, Observation, PairedCounts, PairedInterval, PairedProportions, benjamini_hochberg,
-    holm, log_rank, t_central_probability,
+    holm, log_rank,
 };
 
 /// Confidence level of every interval.
@@ -465,9 +467,17 @@ pub fn paired_t(a: &[Option<f64>], b: &[Option<f64>]) -> Effect {
     let sd = (d.iter().map(|x| (x - ci.estimate).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
     let t = ci.estimate / (sd / (n as f64).sqrt());
     Effect {
-        p_value: (1.0 - t_central_probability(t, n as u64 - 1)).clamp(0.0, 1.0),
+        p_value: two_sided_t(t, n - 1),
         ..Effect::untested(n, ci.estimate, ci.low, ci.high, Status::Tested)
     }
+}
+
+/// Two-sided p-value of Student's t with `df` degrees of freedom, from
+/// the lower tail (so that tiny p-values keep their digits instead of
+/// rounding 1 − P(|T| ≤ t) to 0).
+fn two_sided_t(t: f64, df: usize) -> f64 {
+    let dist = StudentsT::new(0.0, 1.0, df as f64).expect("df ≥ 1 is a valid t distribution");
+    (2.0 * dist.cdf(-t.abs())).clamp(0.0, 1.0)
 }
 
 /// The paired difference of the shares of yes (values ≥ 0.5) of `b` and
@@ -843,6 +853,17 @@ mod tests {
     /// R: t.test(b, a, paired = TRUE) with a = 10, 12, 9, 11, 13, 8 and
     /// b = 12, 15, 10, 14, 13, 11: t = 3.872983346, df = 5,
     /// p-value = 0.011724811, 95 % CI 0.6725572481 to 3.3274427519.
+    /// Tiny p-values keep their digits (R: 2 * pt(-12, 19) =
+    /// 2.590894637e-10, 2 * pt(-60, 19) = 3.976062e-23), where
+    /// 1 − P(|T| ≤ t) would round them to 0.
+    #[test]
+    fn tiny_p_values_are_not_rounded_to_zero() {
+        let p = two_sided_t(12.0, 19);
+        assert!((p / 2.590894637e-10 - 1.0).abs() < 1e-8, "{p}");
+        let p = two_sided_t(60.0, 19);
+        assert!((p / 3.976062e-23 - 1.0).abs() < 1e-5, "{p}");
+    }
+
     #[test]
     fn paired_t_matches_r() {
         let a = some(&[10.0, 12.0, 9.0, 11.0, 13.0, 8.0]);
