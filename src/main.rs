@@ -600,6 +600,10 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         map_days,
         command: std::env::args().collect::<Vec<_>>().join(" "),
         overrides: args.overrides.set.clone(),
+        weights: from_file
+            .as_ref()
+            .map(|(_, f)| f.weights.clone().into_iter().collect())
+            .unwrap_or_default(),
     };
     let outputs = spec
         .scenarios
@@ -638,31 +642,36 @@ fn default_map_days(ticks: u32) -> Vec<u32> {
     days
 }
 
-/// The measures of effectiveness, one line per scenario, by mean rank.
+/// The headline measures of effectiveness, one line per scenario, by
+/// place (every measure is in moe.csv and the report).
 fn print_moe(outputs: &[ScenarioOutputs], table: &compare::MoeTable) {
     let base = &outputs[0].scenario.name;
-    print!("  {:<26}", "mandate (means; * CI excludes 0)");
-    for m in &compare::MEASURES {
-        print!(" {:>14}", m.key);
+    print!("  {:<26}", "mandate (means; * Holm p < 0.05)");
+    let shown: Vec<usize> = (0..table.measures.len())
+        .filter(|&m| table.measures[m].headline)
+        .collect();
+    for &m in &shown {
+        print!(" {:>18}", table.measures[m].key);
     }
-    println!(" {:>9}", "mean rank");
+    println!(" {:>7}", "score");
     let mut order: Vec<usize> = (0..outputs.len()).collect();
-    order.sort_by(|&a, &b| {
-        table.mean_rank[a]
-            .total_cmp(&table.mean_rank[b])
-            .then(a.cmp(&b))
-    });
+    order.sort_by_key(|&s| table.place[s]);
     for s in order {
         print!("  {:<26}", outputs[s].short_name(base));
-        for c in &table.cells[s] {
-            let star = if c.diff.is_some_and(|d| d.excludes_zero()) {
+        for &m in &shown {
+            let c = &table.cells[s][m];
+            let star = if c.diff.is_some_and(|d| d.significant()) {
                 "*"
             } else {
                 " "
             };
-            print!(" {:>13.3}{star}", c.mean);
+            if c.reached {
+                print!(" {:>17.3}{star}", c.mean);
+            } else {
+                print!(" {:>17}{star}", "not reached");
+            }
         }
-        println!(" {:>9.2}", table.mean_rank[s]);
+        println!(" {:>+7.2}", table.score[s]);
     }
     println!("  ({})", stabsim::DISCLAIMER);
 }

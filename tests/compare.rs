@@ -55,6 +55,39 @@ const TOP_FILES: [&str; 12] = [
     "report.md",
 ];
 
+/// The rows of `moe.csv`, each a map from column to text.
+fn moe_rows(moe: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(moe.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// Holm's step-down adjustment, written out independently of the crate:
+/// sort ascending, multiply the i-th smallest (0-based) by m − i, take the
+/// running maximum, cap at 1.
+fn holm_by_hand(p: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..p.len()).collect();
+    order.sort_by(|&a, &b| p[a].partial_cmp(&p[b]).unwrap());
+    let m = p.len();
+    let mut out = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (i, &k) in order.iter().enumerate() {
+        running = running.max(((m - i) as f64 * p[k]).min(1.0));
+        out[k] = running;
+    }
+    out
+}
+
 fn bytes_of(dir: &Path, name: &str) -> Vec<u8> {
     fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -84,23 +117,38 @@ fn a_comparison_writes_its_report_and_plot_redraws_the_same_bytes() {
         );
     }
 
-    // The MOE table: five measures per scenario, the baseline without a
-    // difference, and a late deployment worse on civilian deaths.
+    // The MOE table: every measure of a 60-day run (no earlier horizon) per
+    // scenario, the baseline without a difference, a late deployment with
+    // more civilian deaths; with 4 replicates nothing is tested ("n < 5: too
+    // few") and nothing is significant.
     let moe = text(&bytes_of(&out, "moe.csv"));
-    assert_eq!(moe.lines().count(), 1 + 3 * 5, "{moe}");
-    let row = |scenario: &str, measure: &str| -> Vec<String> {
-        moe.lines()
-            .find(|l| l.starts_with(&format!("{scenario},{measure},")))
+    let rows = moe_rows(&moe);
+    assert_eq!(rows.len(), 3 * 11, "{moe}");
+    let row = |scenario: &str, measure: &str| -> &std::collections::BTreeMap<String, String> {
+        rows.iter()
+            .find(|r| r["scenario"] == scenario && r["measure"] == measure)
             .unwrap_or_else(|| panic!("no row {scenario},{measure}"))
-            .split(',')
-            .map(String::from)
-            .collect()
     };
-    assert_eq!(row("gaza_baseline", "civilian_deaths")[5], "");
-    let late: f64 = row("gaza_deployment_late", "civilian_deaths")[5]
+    assert_eq!(row("gaza_baseline", "civilian_deaths")["diff"], "");
+    let late: f64 = row("gaza_deployment_late", "civilian_deaths")["diff"]
         .parse()
         .unwrap();
     assert!(late > 0.0, "late deployment should cost lives: {late}");
+    for r in rows.iter().filter(|r| r["scenario"] != "gaza_baseline") {
+        assert_eq!(r["significant"], "false", "{r:?}");
+        assert!(r["p_holm"].is_empty(), "{r:?}");
+        assert!(
+            ["n < 5: too few", "not reached"].contains(&r["status"].as_str()),
+            "{r:?}"
+        );
+    }
+    // No run hands over within 60 days: "not reached", never a number.
+    let handover = row("gaza_force_large", "days_to_handover");
+    assert_eq!(
+        (handover["mean"].as_str(), handover["status"].as_str()),
+        ("", "not reached")
+    );
+    assert_eq!(handover["diff"], "");
 
     // The report is self-contained and names every scenario.
     let html = text(&bytes_of(&out, "report.html"));
@@ -131,6 +179,79 @@ fn a_comparison_writes_its_report_and_plot_redraws_the_same_bytes() {
         bytes_of(&out.join("gaza_baseline"), "violence.png"),
         bytes_of(&again.join("gaza_baseline"), "violence.png")
     );
+}
+
+/// With enough replicates every tested difference has a p-value, and
+/// `p_holm` is Holm's adjustment of all of them together (the whole
+/// comparison is one family); significance follows the adjusted value; a
+/// comparison file's weights reach the ranking and a measure on which every
+/// run ties is named in the report.
+#[test]
+fn moe_csv_adjusts_every_p_value_over_the_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("cmp.toml");
+    let root = env!("CARGO_MANIFEST_DIR");
+    fs::write(
+        &file,
+        format!(
+            "scenarios = [\"{root}/scenarios/gaza/baseline.toml\", \"{root}/scenarios/gaza/deployment_late.toml\", \"{root}/scenarios/gaza/force_large.toml\"]\n\
+             weights = {{ civilian_deaths = 3, days_to_handover = 1 }}\n"
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = stabsim(&[
+        "compare",
+        file.to_str().unwrap(),
+        "--replicates",
+        "6",
+        "--ticks",
+        "40",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let moe = text(&bytes_of(&out, "moe.csv"));
+    let rows = moe_rows(&moe);
+    let tested: Vec<_> = rows.iter().filter(|r| !r["p_value"].is_empty()).collect();
+    assert!(tested.len() >= 4, "{moe}");
+    let p: Vec<f64> = tested
+        .iter()
+        .map(|r| r["p_value"].parse().unwrap())
+        .collect();
+    for (r, want) in tested.iter().zip(holm_by_hand(&p)) {
+        let got: f64 = r["p_holm"].parse().unwrap();
+        assert!((got - want).abs() < 1e-12, "{r:?}: Holm {want}");
+        assert!(!r["p_bh"].is_empty());
+        assert_eq!(r["significant"], (got < 0.05).to_string(), "{r:?}");
+    }
+    for r in rows.iter().filter(|r| r["p_value"].is_empty()) {
+        assert_eq!(
+            r["significant"],
+            if r["scenario"] == "gaza_baseline" {
+                ""
+            } else {
+                "false"
+            }
+        );
+    }
+    let weight = |m: &str| rows.iter().find(|r| r["measure"] == m).unwrap()["weight"].clone();
+    assert_eq!(
+        (
+            weight("civilian_deaths").as_str(),
+            weight("attacks_on_mission").as_str()
+        ),
+        ("3", "1")
+    );
+    // Nobody hands over in 40 days: left out of the ranking and named.
+    let md = text(&bytes_of(&out, "report.md"));
+    assert!(
+        md.contains("Left out because every run of every scenario has the same value: ")
+            && md.contains("days to full handover (restricted mean)."),
+        "{md}"
+    );
+    assert!(md.contains("Holm-adjusted"));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use plotters::style::RGBColor;
 
-use super::analysis::{Better, MEASURES, MoeTable, ceasefire_survival};
+use super::analysis::{Better, CONFIDENCE, MoeTable, ceasefire_survival};
 use super::folder::ScenarioOutputs;
 use crate::mission::{Control, MapFrame};
 use crate::plot::OKABE_ITO;
@@ -88,16 +88,12 @@ pub fn by_mandate(
 }
 
 /// The mandates drawn where only [`MAX_LINES`] fit: the baseline, then the
-/// best and the worst by mean rank, alternately.
+/// best and the worst by place, alternately.
 pub fn highlighted(table: &MoeTable) -> Vec<usize> {
     let mut others: Vec<usize> = (0..table.cells.len())
         .filter(|&s| s != table.baseline)
         .collect();
-    others.sort_by(|&a, &b| {
-        table.mean_rank[a]
-            .total_cmp(&table.mean_rank[b])
-            .then(a.cmp(&b))
-    });
+    others.sort_by_key(|&s| table.place[s]);
     let mut picked = vec![table.baseline];
     let (mut lo, mut hi) = (0, others.len());
     while picked.len() < MAX_LINES && lo < hi {
@@ -133,7 +129,7 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
         .collect();
     let shown = if picked.len() < outputs.len() {
         format!(
-            "the baseline and the {} mandates with the best and worst mean rank of {}",
+            "the baseline and the {} mandates placed best and worst of {}",
             picked.len() - 1,
             outputs.len() - 1
         )
@@ -150,7 +146,7 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
         String::new()
     } else {
         format!(
-            "{} not drawn (mean ranks between those drawn; at most {MAX_LINES} lines can be told apart): {}. ",
+            "{} not drawn (placed between those drawn; at most {MAX_LINES} lines can be told apart): {}. ",
             mandates(left_out.len()),
             left_out.join(", ")
         )
@@ -169,43 +165,55 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
     }
 }
 
-/// Paired differences from the baseline, one panel per measure, rows in
-/// `order` (indices of scenarios other than the baseline).
+/// Paired differences from the baseline, one panel per headline measure
+/// (those the ranking uses by default), rows in `order` (indices of
+/// scenarios other than the baseline). The others are in `moe.csv` and the
+/// report; the footnote says so.
 pub fn forest(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> ForestChart {
     let base = &outputs[0];
-    let panels = MEASURES
+    let shown: Vec<usize> = (0..table.measures.len())
+        .filter(|&m| table.measures[m].headline)
+        .collect();
+    let panels = shown
         .iter()
-        .enumerate()
-        .map(|(m, measure)| ForestPanel {
-            title: measure.label.to_string(),
-            x_label: format!("Difference from baseline ({})", measure.unit),
-            better: match measure.better {
-                Better::Lower => forest::Better::Lower,
-                Better::Higher => forest::Better::Higher,
-            },
-            rows: order
-                .iter()
-                .map(|&s| {
-                    let d = table.cells[s][m].diff;
-                    ForestRow {
-                        label: outputs[s].short_name(&base.scenario.name),
-                        estimate: d.map_or(f64::NAN, |d| d.estimate),
-                        low: d.map_or(f64::NAN, |d| d.low),
-                        high: d.map_or(f64::NAN, |d| d.high),
-                    }
-                })
-                .collect(),
+        .map(|&m| {
+            let measure = &table.measures[m];
+            ForestPanel {
+                title: measure.label.to_string(),
+                x_label: format!("Difference from baseline ({})", measure.unit),
+                better: match measure.better {
+                    Better::Lower => forest::Better::Lower,
+                    Better::Higher => forest::Better::Higher,
+                },
+                rows: order
+                    .iter()
+                    .map(|&s| {
+                        let d = table.cells[s][m].diff;
+                        ForestRow {
+                            label: outputs[s].short_name(&base.scenario.name),
+                            estimate: d.map_or(f64::NAN, |d| d.estimate),
+                            low: d.map_or(f64::NAN, |d| d.low),
+                            high: d.map_or(f64::NAN, |d| d.high),
+                            significant: d.is_some_and(|d| d.significant()),
+                        }
+                    })
+                    .collect(),
+            }
         })
         .collect();
+    let left_out = table.measures.len() - shown.len();
     ForestChart {
         title: "Each mandate against the baseline".to_string(),
         subtitle: Some(format!(
-            "{}: mean paired difference and 95 % confidence interval, end of run (day {})",
+            "{}: paired difference and 95 % confidence interval over days 1 to {}",
             base.scenario.name, base.scenario.run.ticks
         )),
         footnote: Some(format!(
-            "Paired t intervals over {} replicates with common random numbers; filled: the \
-             interval excludes zero. {}",
+            "{} replicates with common random numbers. Continuous: paired t; times to event: \
+             restricted means to the horizon, paired t. Filled: significant after Holm's \
+             adjustment over the whole comparison. Not shown: {left_out} further measures (by \
+             perpetrator, rates, other horizons, yes/no), in moe.csv and the report. n/a: not \
+             reached (no run of either scenario had the event). {}",
             base.runs.rows.len(),
             crate::DISCLAIMER
         )),
@@ -263,6 +271,17 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             steps: km[s].steps.clone(),
             censored: km[s].censored.clone(),
             end: km[s].end,
+            // A light band for every drawn curve with a collapse (a curve
+            // without one has no spread to show).
+            band: if km[s].events > 0 {
+                km[s]
+                    .band(CONFIDENCE)
+                    .iter()
+                    .map(|b| (b.time, b.low, b.high))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
         .collect();
     let rule = base.scenario.mission.as_ref().map_or(String::new(), |m| {
@@ -290,7 +309,8 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         title: "Ceasefire survival (Kaplan\u{2013}Meier)".to_string(),
         subtitle: Some(format!("{}: {rule}", base.scenario.name)),
         footnote: Some(format!(
-            "Runs without collapse are censored at day {horizon} (+).{no_collapse} {}",
+            "Runs without collapse are censored at day {horizon} (+). Shaded: 95 % pointwise bands \
+             (Greenwood, log-log) of the curves with a collapse.{no_collapse} {}",
             crate::DISCLAIMER
         )),
         x_label: "Day since the ceasefire".to_string(),

@@ -10,6 +10,9 @@
 //!
 //! [set]                        # optional: overrides for one scenario each,
 //! gaza_force_large = ["mission.mandate.force_scale=3"]   # by name or file stem
+//! # optional: weights of measures in the ranking (default 1 for the
+//! # headline measures, 0 for the others; 0 leaves a measure out)
+//! weights = { civilian_deaths = 2, trust_share_mean = 1 }
 //! ```
 //!
 //! A scenario's own overrides apply after its file and before the command
@@ -44,6 +47,10 @@ pub struct ComparisonFile {
     /// name or file stem.
     #[serde(default)]
     pub set: BTreeMap<String, Vec<String>>,
+    /// Weights of measures in the ranking, by measure key (see
+    /// [`super::analysis::MEASURES`]); unnamed measures keep their default.
+    #[serde(default)]
+    pub weights: std::collections::BTreeMap<String, f64>,
 }
 
 impl ComparisonFile {
@@ -88,6 +95,27 @@ impl ComparisonFile {
                 &FieldPath::keys(&["scenarios"]),
                 "expected at least one scenario file or folder",
             ));
+        }
+        for (key, w) in &file.weights {
+            let known = super::analysis::MEASURES.iter().any(|m| m.key == key);
+            if !known || !w.is_finite() || *w < 0.0 {
+                let at = text
+                    .find(&format!("{key} "))
+                    .or_else(|| text.find(&format!("{key}=")))
+                    .or_else(|| text.find("weights"));
+                let (line, col) = at.map_or((1, 1), |k| line_col(&text, k));
+                let keys: Vec<&str> = super::analysis::MEASURES.iter().map(|m| m.key).collect();
+                let why = if known {
+                    format!("{w} is not a weight (expected a number ≥ 0)")
+                } else {
+                    format!("unknown measure (expected one of {})", keys.join(", "))
+                };
+                return Err(ScenarioError::field(
+                    Location::at(&shown, line, col),
+                    &FieldPath::keys(&["weights", key]),
+                    &why,
+                ));
+            }
         }
         let base = path.parent().unwrap_or(Path::new(""));
         for s in &mut file.scenarios {
@@ -149,5 +177,31 @@ mod tests {
             f.set_for(Path::new("d/b.toml"), "other"),
             Vec::<String>::new()
         );
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\nweights = { civilian_deaths = 2, ceasefire_held = 0.5 }\n",
+        )
+        .unwrap();
+        let f = ComparisonFile::load(&path).unwrap();
+        assert_eq!(f.weights.get("civilian_deaths"), Some(&2.0));
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\n\nweights = { deaths = 2 }\n",
+        )
+        .unwrap();
+        let err = ComparisonFile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("c.toml:3:")
+                && err.contains("weights.deaths")
+                && err.contains("civilian_deaths"),
+            "{err}"
+        );
+        std::fs::write(
+            &path,
+            "scenarios = [\"a.toml\"]\nweights = { civilian_deaths = -1 }\n",
+        )
+        .unwrap();
+        let err = ComparisonFile::load(&path).unwrap_err().to_string();
+        assert!(err.contains("c.toml:2:") && err.contains("≥ 0"), "{err}");
     }
 }

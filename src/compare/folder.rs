@@ -28,6 +28,10 @@ pub struct ComparisonSpec {
     /// warning about a variant they made identical to the baseline).
     #[serde(default)]
     pub overrides: Vec<String>,
+    /// Weights of measures in the ranking set by a comparison file
+    /// (measure key, weight); the others keep their defaults.
+    #[serde(default)]
+    pub weights: Vec<(String, f64)>,
 }
 
 impl ComparisonSpec {
@@ -133,6 +137,111 @@ impl ScenarioOutputs {
     }
 }
 
+/// The per-replicate outcomes a comparison measures: `runs.csv` plus the
+/// columns derived here from `timeseries.csv` (documented in docs/ODD.md,
+/// "Measures of effectiveness"), over days `burn_in + 1 ..= h`:
+///
+/// * `trust_share_mean`: the share of people trusting the mission,
+///   averaged over the days of the run (area under the curve / days);
+/// * `trust_share_mean_dH`, `trust_share_dH`, `civilian_deaths_dH`: the
+///   same average, the share on day H, and civilian deaths up to day H,
+///   for each H of [`super::analysis::HORIZONS`] inside the run;
+/// * `incident_rate`: incidents per million people-days (the scenario's
+///   population times the days measured).
+///
+/// A folder without `timeseries.csv` gets runs.csv alone (the derived
+/// measures are then undefined).
+pub fn measure_table(o: &ScenarioOutputs) -> Result<RunsTable, LoadError> {
+    let mut table = o.runs.clone();
+    let (from, ticks) = (o.scenario.run.burn_in, o.scenario.run.ticks);
+    let days = f64::from(ticks.saturating_sub(from));
+    if let Some(people) = o
+        .scenario
+        .mission
+        .as_ref()
+        .map(|m| m.population.total_people)
+    {
+        let rate = table
+            .column("incidents")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| {
+                v.map(|x| 1e6 * x / (people * days))
+                    .filter(|x| x.is_finite())
+            })
+            .collect();
+        push_column(&mut table, "incident_rate", rate);
+    }
+    let path = o.dir.join("timeseries.csv");
+    if !path.exists() {
+        return Ok(table);
+    }
+    let traces = crate::output::read_traces(&path, &["trust_share", "civilian_deaths"])?;
+    let window = |r: usize, m: usize, to: u32| -> Vec<f64> {
+        traces.ticks[r]
+            .iter()
+            .zip(&traces.values[r][m])
+            .filter(|(t, _)| **t > from && **t <= to)
+            .map(|(_, v)| *v)
+            .collect()
+    };
+    let n = traces.values.len();
+    let mean = |v: Vec<f64>| -> Option<f64> {
+        let x = v.iter().sum::<f64>() / v.len() as f64;
+        x.is_finite().then_some(x)
+    };
+    let sum = |v: Vec<f64>| -> Option<f64> {
+        let x = v.iter().sum::<f64>();
+        (x.is_finite() && !v.is_empty()).then_some(x)
+    };
+    let at = |r: usize, m: usize, day: u32| -> Option<f64> {
+        let k = traces.ticks[r].iter().position(|&t| t == day)?;
+        traces.values[r][m]
+            .get(k)
+            .copied()
+            .filter(|x| x.is_finite())
+    };
+    push_column(
+        &mut table,
+        "trust_share_mean",
+        (0..n).map(|r| mean(window(r, 0, ticks))).collect(),
+    );
+    for h in super::analysis::HORIZONS.into_iter().filter(|&h| h < ticks) {
+        push_column(
+            &mut table,
+            &format!("trust_share_mean_d{h}"),
+            (0..n).map(|r| mean(window(r, 0, h))).collect(),
+        );
+        push_column(
+            &mut table,
+            &format!("trust_share_d{h}"),
+            (0..n).map(|r| at(r, 0, h)).collect(),
+        );
+        push_column(
+            &mut table,
+            &format!("civilian_deaths_d{h}"),
+            (0..n).map(|r| sum(window(r, 1, h))).collect(),
+        );
+    }
+    Ok(table)
+}
+
+/// Appends a column (or replaces one of the same name); rows beyond
+/// `values` are undefined.
+fn push_column(table: &mut RunsTable, name: &str, values: Vec<Option<f64>>) {
+    let j = match table.columns.iter().position(|c| c == name) {
+        Some(j) => j,
+        None => {
+            table.columns.push(name.to_string());
+            table.columns.len() - 1
+        }
+    };
+    for (r, row) in table.rows.iter_mut().enumerate() {
+        row.resize(row.len().max(j + 1), None);
+        row[j] = values.get(r).copied().flatten();
+    }
+}
+
 /// `name` without the `prefix_` it shares with `baseline`'s name.
 pub fn short_name(name: &str, baseline: &str) -> String {
     let prefix = match baseline.rfind('_') {
@@ -202,6 +311,7 @@ mod tests {
             map_days: vec![0, 365],
             command: "stabsim compare".into(),
             overrides: vec!["citizens.vision=3".into()],
+            weights: vec![("civilian_deaths".into(), 2.0)],
         };
         std::fs::write(dir.path().join(COMPARISON_FILE), spec.to_json()).unwrap();
         assert_eq!(ComparisonSpec::read(dir.path()).unwrap(), spec);

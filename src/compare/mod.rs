@@ -11,7 +11,8 @@
 //! drawn from the files on disk, so `stabsim plot` redraws it without
 //! re-running.
 //!
-//! * [`analysis`]: measures, paired t intervals, ranks, survival (pure);
+//! * [`analysis`]: measures, the statistic that fits each, adjusted
+//!   p-values, the ranking, survival (pure);
 //! * [`changes`]: what each scenario changes against the baseline;
 //! * [`charts`]: the comparison's charts;
 //! * [`file`]: comparison files (a named list of scenarios);
@@ -26,7 +27,7 @@ pub mod folder;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub use analysis::{CI_METHOD, MEASURES, MoeTable, moe_table};
+pub use analysis::{CI_METHOD, MEASURES, MoeTable, measures_for, moe_table};
 pub use file::ComparisonFile;
 pub use folder::{
     COMPARISON_FILE, ComparisonSpec, LoadError, ScenarioOutputs, read_comparison, short_name,
@@ -108,12 +109,16 @@ pub fn draw_staged(
     check_drawable(outputs)?;
     let base = &outputs[0];
     let horizon = base.scenario.run.ticks;
-    let runs: Vec<_> = outputs.iter().map(|o| &o.runs).collect();
-    let table = moe_table(&runs, 0, horizon);
+    let measured = outputs
+        .iter()
+        .map(folder::measure_table)
+        .collect::<Result<Vec<_>, _>>()?;
+    let runs: Vec<_> = measured.iter().collect();
+    let table = moe_table(&runs, 0, horizon, &spec.weights);
     let order = rank_order(&table);
 
     staging.write(COMPARISON_FILE, spec.to_json().as_bytes())?;
-    staging.write("moe.csv", moe_csv(outputs, &table).as_bytes())?;
+    staging.write("moe.csv", moe_csv(outputs, &table, horizon).as_bytes())?;
 
     let mut charts = Vec::new();
     let (w, h) = CHART_SIZE;
@@ -141,7 +146,7 @@ pub fn draw_staged(
         (
             "key_metrics",
             charts::key_metrics(outputs, &charts::highlighted(&table)),
-            "Key metrics over time for the baseline and the mandates with the best and worst mean rank.",
+            "Key metrics over time for the baseline and the mandates placed best and worst by the ranking score.",
         ),
     ];
     for (stem, chart, caption) in &multiples {
@@ -161,7 +166,7 @@ pub fn draw_staged(
         let chart = charts::forest(outputs, &table, &others);
         let png = plot::forest::render_forest_png(&chart, w, h)?;
         let svg = plot::forest::render_forest_svg(&chart, w, h)?;
-        let caption = "Mean paired difference from the baseline at the end of the run, with 95 % confidence intervals; filled markers: the interval excludes zero.";
+        let caption = "Paired differences from the baseline on the ranked measures, with 95 % confidence intervals (the statistic of each measure is in the method section); filled markers: significant after Holm's adjustment over the whole comparison. Every measure is in moe.csv.";
         charts.push(save(
             &mut staging,
             "forest",
@@ -174,8 +179,7 @@ pub fn draw_staged(
     let chart = charts::survival(outputs);
     let png = plot::survival::render_survival_png(&chart, w, h)?;
     let svg = plot::survival::render_survival_svg(&chart, w, h)?;
-    let caption =
-        "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day.";
+    let caption = "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day, with 95 % pointwise bands (Greenwood, log-log) for the curves with a collapse.";
     charts.push(save(
         &mut staging,
         "survival",
@@ -366,21 +370,29 @@ fn save(
     })
 }
 
-/// Scenario indices by mean rank (ties in input order).
+/// Scenario indices by place (best score first).
 fn rank_order(table: &MoeTable) -> Vec<usize> {
     let mut order: Vec<usize> = (0..table.cells.len()).collect();
-    order.sort_by(|&a, &b| {
-        table.mean_rank[a]
-            .total_cmp(&table.mean_rank[b])
-            .then(a.cmp(&b))
-    });
+    order.sort_by_key(|&s| table.place[s]);
     order
 }
 
-/// `moe.csv`: one row per scenario and measure (tidy).
-pub fn moe_csv(outputs: &[ScenarioOutputs], table: &MoeTable) -> String {
+/// The name of the statistic a measure's difference uses, for `moe.csv`.
+fn test_name(kind: analysis::Kind) -> &'static str {
+    match kind {
+        analysis::Kind::Continuous => "paired t",
+        analysis::Kind::Binary => "Newcombe interval, exact McNemar",
+        analysis::Kind::TimeToEvent => "restricted mean, paired t; log-rank",
+    }
+}
+
+/// `moe.csv`: one row per scenario and measure (tidy). `p_holm` adjusts
+/// `p_value` over every row (Holm), `p_bh` likewise (Benjamini–Hochberg,
+/// false discovery rate); `significant` is `p_holm < 0.05`.
+pub fn moe_csv(outputs: &[ScenarioOutputs], table: &MoeTable, horizon: u32) -> String {
     let mut out = String::from(
-        "scenario,measure,better,n,mean,diff,diff_low,diff_high,significant,rank,mean_rank\n",
+        "scenario,title,measure,kind,day,better,n,mean,diff,diff_low,diff_high,test,p_value,\
+         p_holm,p_bh,p_logrank,status,significant,rank,weight,score,place\n",
     );
     let num = |x: f64| {
         if x.is_finite() {
@@ -389,40 +401,82 @@ pub fn moe_csv(outputs: &[ScenarioOutputs], table: &MoeTable) -> String {
             String::new()
         }
     };
+    let quote = |t: &str| {
+        if t.contains([',', '"', '\n']) {
+            format!("\"{}\"", t.replace('"', "\"\""))
+        } else {
+            t.to_string()
+        }
+    };
     for (s, o) in outputs.iter().enumerate() {
-        for (m, measure) in MEASURES.iter().enumerate() {
+        let title = scenario_title(&o.scenario.description, &o.scenario.name);
+        for (m, measure) in table.measures.iter().enumerate() {
             let c = &table.cells[s][m];
-            let (n, d, lo, hi, sig) = match c.diff {
+            let nan = f64::NAN;
+            let (n, d, lo, hi, p, ph, pbh, plr, status, sig) = match c.diff {
                 Some(d) => (
                     d.n,
                     d.estimate,
                     d.low,
                     d.high,
-                    d.excludes_zero().to_string(),
+                    d.p_value,
+                    d.p_holm,
+                    d.p_bh,
+                    d.p_logrank,
+                    d.status.note(),
+                    d.significant().to_string(),
                 ),
                 None => (
                     o.runs.rows.len(),
-                    f64::NAN,
-                    f64::NAN,
-                    f64::NAN,
+                    nan,
+                    nan,
+                    nan,
+                    nan,
+                    nan,
+                    nan,
+                    nan,
+                    "",
                     String::new(),
                 ),
+            };
+            let status = if !c.reached && status.is_empty() {
+                "not reached"
+            } else {
+                status
+            };
+            let mean = if c.reached {
+                num(c.mean)
+            } else {
+                String::new()
             };
             let better = match measure.better {
                 analysis::Better::Lower => "lower",
                 analysis::Better::Higher => "higher",
             };
+            let kind = match measure.kind {
+                analysis::Kind::Continuous => "continuous",
+                analysis::Kind::Binary => "binary",
+                analysis::Kind::TimeToEvent => "time to event",
+            };
+            let day = measure.horizon.unwrap_or(horizon);
             let _ = writeln!(
                 out,
-                "{},{},{better},{n},{},{},{},{},{sig},{},{}",
+                "{},{},{},{kind},{day},{better},{n},{mean},{},{},{},{},{},{},{},{},{status},{sig},{},{},{},{}",
                 o.scenario.name,
+                quote(&title),
                 measure.key,
-                num(c.mean),
                 num(d),
                 num(lo),
                 num(hi),
+                quote(test_name(measure.kind)),
+                num(p),
+                num(ph),
+                num(pbh),
+                num(plr),
                 c.rank,
-                num(table.mean_rank[s])
+                num(table.weights[m]),
+                num(table.score[s]),
+                table.place[s]
             );
         }
     }
@@ -463,7 +517,8 @@ fn report_input(
             is_baseline: s == 0,
         })
         .collect();
-    let measures = MEASURES
+    let measures = table
+        .measures
         .iter()
         .map(|m| report::Measure {
             key: m.key.to_string(),
@@ -483,10 +538,13 @@ fn report_input(
                 .iter()
                 .map(|c| report::MoeCell {
                     mean: c.mean,
+                    reached: c.reached,
                     diff: c.diff.map(|d| report::PairedCi {
                         estimate: d.estimate,
                         low: d.low,
                         high: d.high,
+                        p_adjusted: d.p_holm,
+                        note: d.status.note(),
                     }),
                     rank: c.rank,
                 })
@@ -512,8 +570,10 @@ fn report_input(
         moe: report::MoeTable {
             measures,
             rows,
-            mean_rank: table.mean_rank.clone(),
+            place: table.place.iter().map(|&p| p as f64).collect(),
+            score: table.score.clone(),
         },
+        ranking: ranking_text(table),
         findings: findings(outputs, table, order),
         charts,
         assumptions: assumptions(),
@@ -529,23 +589,76 @@ pub fn warnings(spec: &ComparisonSpec, outputs: &[ScenarioOutputs]) -> Vec<Strin
     changes::erased_variants(&outputs[0].scenario, &variants, &spec.overrides)
 }
 
-/// One sentence per scenario whose interval on a measure excludes zero,
-/// for the first measures, in rank order; at most a dozen.
+/// How the ranking was made, for the report: the measures and weights,
+/// and the measures left out because every run ties.
+fn ranking_text(table: &MoeTable) -> String {
+    let used: Vec<String> = table
+        .measures
+        .iter()
+        .zip(&table.weights)
+        .filter(|(m, w)| **w > 0.0 && !table.tied.contains(&m.key))
+        .map(|(m, w)| format!("{} (weight {w})", m.label.to_lowercase()))
+        .collect();
+    let mut text = format!(
+        "Place and score: the weighted mean of standardised effects, (scenario mean − baseline \
+         mean) / SD of every run of every scenario, signed so that positive is better, over {}. \
+         Weights are set by weights = {{ measure = w }} in a comparison file.",
+        if used.is_empty() {
+            "no measure".to_string()
+        } else {
+            used.join(", ")
+        }
+    );
+    if !table.tied.is_empty() {
+        let tied: Vec<String> = table
+            .measures
+            .iter()
+            .filter(|m| table.tied.contains(&m.key))
+            .map(|m| m.label.to_lowercase())
+            .collect();
+        let _ = write!(
+            text,
+            " Left out because every run of every scenario has the same value: {}.",
+            tied.join(", ")
+        );
+    }
+    text
+}
+
+/// One sentence per scenario (by place) naming the differences that are
+/// significant after Holm's adjustment over the whole comparison.
 fn findings(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> Vec<String> {
     let base = &outputs[0];
-    let mut out = Vec::new();
+    let tests = table
+        .cells
+        .iter()
+        .flatten()
+        .filter(|c| c.diff.is_some_and(|d| d.p_value.is_finite()))
+        .count();
+    let mut out = vec![format!(
+        "Significance below uses Holm-adjusted p-values (family-wise error 5 % over all {tests} \
+         tests of this comparison: every mandate × measure); the intervals shown are unadjusted 95 % intervals."
+    )];
     for &s in order.iter().filter(|&&s| s != table.baseline) {
         let name = outputs[s].short_name(&base.scenario.name);
-        let parts: Vec<String> = MEASURES
+        let key = |m: usize| table.weights[m] > 0.0 || table.measures[m].key == "ceasefire_held";
+        let others = (0..table.measures.len())
+            .filter(|&m| !key(m) && table.cells[s][m].diff.is_some_and(|d| d.significant()))
+            .count();
+        let parts: Vec<String> = table
+            .measures
             .iter()
             .enumerate()
+            .filter(|&(m, _)| key(m))
             .filter_map(|(m, measure)| {
                 let d = table.cells[s][m].diff?;
-                d.excludes_zero().then(|| {
+                d.significant().then(|| {
                     let ci = report::PairedCi {
                         estimate: d.estimate,
                         low: d.low,
                         high: d.high,
+                        p_adjusted: d.p_holm,
+                        note: d.status.note(),
                     };
                     let better = match (measure.better, d.estimate < 0.0) {
                         (analysis::Better::Lower, true) | (analysis::Better::Higher, false) => {
@@ -554,21 +667,41 @@ fn findings(outputs: &[ScenarioOutputs], table: &MoeTable, order: &[usize]) -> V
                         _ => "worse",
                     };
                     format!(
-                        "{} {} ({better})",
+                        "{} {} ({better}; Holm p {})",
                         measure.label.to_lowercase(),
-                        report::format_difference(&ci, measure.unit)
+                        report::format_difference(&ci, measure.unit),
+                        format_p(d.p_holm)
                     )
                 })
             })
             .collect();
-        let line = if parts.is_empty() {
-            format!("{name}: no difference from the baseline excludes zero at 95 %.")
+        let mut line = if parts.is_empty() {
+            format!(
+                "{name}: no difference from the baseline on the ranked measures or ceasefire held \
+                 is significant after Holm's adjustment."
+            )
         } else {
             format!("{name} vs baseline: {}.", parts.join("; "))
         };
+        if others > 0 {
+            let _ = write!(
+                line,
+                " Significant on {others} further measure(s) (by perpetrator, rates, other \
+                 horizons): see the tables and moe.csv."
+            );
+        }
         out.push(line);
     }
     out
+}
+
+/// A p-value for text after "p": "= 0.0123", or "< 0.0001" below.
+fn format_p(p: f64) -> String {
+    if p < 1e-4 {
+        "< 0.0001".to_string()
+    } else {
+        format!("= {p:.4}")
+    }
 }
 
 /// The key assumptions every comparison report states.
@@ -577,7 +710,7 @@ fn assumptions() -> Vec<String> {
         "Every coefficient of the mission model is a named scenario parameter; nearly all are assumptions set for plausibility, not calibrated against data (docs/ODD.md lists each with its basis).",
         "Differences between mandates are model differences under common random numbers: they show what the modelled rules imply, not what a real mission would achieve.",
         "One agent stands for many people; fatalities and trust are in people, but events happen at the scale of agents and cells.",
-        "Ceasefire collapse is a threshold on the 7-day mean of incidents held for a number of days; handover time counts runs without handover at the horizon (a lower bound).",
+        "Ceasefire collapse is a threshold on the 7-day mean of incidents held for a number of days; runs without collapse or handover are censored at the horizon, and times to event are compared by restricted means up to it (never as if observed).",
         "Known gaps are listed in docs/ODD.md §7.K (e.g. fighter deaths count as harm civilians witness; posture deterrence uses the mandate-wide share).",
     ]
     .map(String::from)

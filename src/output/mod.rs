@@ -10,7 +10,9 @@ mod writer;
 
 pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames, regroup};
 pub use manifest::{Manifest, Timings};
-pub use read::{MetricBands, ReadError, RunsTable, SummaryBands, read_first_trace};
+pub use read::{
+    MetricBands, ReadError, RunsTable, SummaryBands, Traces, read_first_trace, read_traces,
+};
 pub use run::{
     RunError, RunOptions, RunReport, default_out_dir, effective_threads, estimated_peak_bytes,
     folder_name, resolved_toml, run_to_dir, scenario_charts, status_chart,

@@ -255,6 +255,70 @@ pub fn read_first_trace(path: &Path, metric: &str) -> Result<Option<Vec<f64>>, R
     Ok(Some(values))
 }
 
+/// Every replicate's values of some metrics from `timeseries.csv` (rows
+/// `replicate,tick,metric…`, replicates in order): `[replicate][metric]`
+/// gives the metric's values by row, and `ticks[replicate]` the rows'
+/// ticks. Metrics the file lacks come back as empty columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Traces {
+    /// The ticks of each replicate's rows.
+    pub ticks: Vec<Vec<u32>>,
+    /// `values[replicate][metric][row]`.
+    pub values: Vec<Vec<Vec<f64>>>,
+}
+
+/// Reads `metrics` for every replicate of `timeseries.csv`.
+pub fn read_traces(path: &Path, metrics: &[&str]) -> Result<Traces, ReadError> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+    let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
+    if header.get(0) != Some("replicate") || header.get(1) != Some("tick") {
+        return Err(ReadError::content(
+            path,
+            1,
+            "the first columns must be `replicate,tick`",
+        ));
+    }
+    let columns: Vec<Option<usize>> = metrics
+        .iter()
+        .map(|m| header.iter().position(|h| h == *m))
+        .collect();
+    let mut out = Traces::default();
+    for (k, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| ReadError::csv(path, e))?;
+        let line = k as u64 + 2;
+        let field = |j: usize| -> Result<f64, ReadError> {
+            let v = record.get(j).unwrap_or("");
+            parse_number(v)
+                .ok_or_else(|| ReadError::content(path, line, format!("{v:?} is not a number")))
+        };
+        let replicate = field(0)?;
+        let tick = field(1)?;
+        let r = out.values.len();
+        if replicate == r as f64 {
+            out.ticks.push(Vec::new());
+            out.values.push(vec![Vec::new(); metrics.len()]);
+        } else if r == 0 || replicate != (r - 1) as f64 {
+            return Err(ReadError::content(
+                path,
+                line,
+                format!(
+                    "replicate {replicate} out of order (expected {})",
+                    r.saturating_sub(1)
+                ),
+            ));
+        }
+        let r = out.values.len() - 1;
+        out.ticks[r].push(tick as u32);
+        for (m, j) in columns.iter().enumerate() {
+            if let Some(j) = j {
+                let v = field(*j)?;
+                out.values[r][m].push(v);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// A CSV number: empty is NaN (what the writers print for undefined).
 fn parse_number(s: &str) -> Option<f64> {
     if s.is_empty() {
@@ -289,6 +353,25 @@ mod tests {
         assert_eq!((back.rows, back.replicates), (3, 7));
         assert_eq!(back.metrics, vec!["a", "b"]);
         assert!(back.band("missing", "x").p50.iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn traces_come_back_per_replicate_and_metric() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("timeseries.csv");
+        std::fs::write(
+            &path,
+            "replicate,tick,a,b\n0,0,1,2\n0,1,3,4\n1,0,5,6\n1,1,7,\n",
+        )
+        .unwrap();
+        let t = read_traces(&path, &["b", "zz"]).unwrap();
+        assert_eq!(t.ticks, vec![vec![0, 1], vec![0, 1]]);
+        assert_eq!(t.values[0], vec![vec![2.0, 4.0], vec![]]);
+        assert_eq!(t.values[1][0][0], 6.0);
+        assert!(t.values[1][0][1].is_nan());
+        std::fs::write(&path, "replicate,tick,a\n0,0,1\n2,0,1\n").unwrap();
+        let err = read_traces(&path, &["a"]).unwrap_err().to_string();
+        assert!(err.contains("line 3"), "{err}");
     }
 
     #[test]

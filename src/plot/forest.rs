@@ -9,10 +9,11 @@
 //! better ("← better" or "better →"). A key of the marker styles sits under the
 //! panels, the footnote at the bottom left.
 //!
-//! A row whose interval excludes 0 is drawn filled, blue when it is an
-//! improvement and vermillion when it is a deterioration; a row whose
-//! interval includes 0 is drawn hollow and grey, so that the eye goes to the
-//! differences the data support. A row without an estimate (NaN: undefined,
+//! A row whose interval excludes 0 and that the caller marks significant
+//! (e.g. after a multiplicity adjustment) is drawn filled, blue when it is
+//! an improvement and vermillion when it is a deterioration; any other row
+//! is drawn hollow and grey, so that the eye goes to the differences the
+//! data support. A row without an estimate (NaN: undefined,
 //! e.g. a ratio with no events) reads "n/a".
 
 use plotters::coord::Shift;
@@ -49,6 +50,10 @@ pub struct ForestRow {
     pub low: f64,
     /// Upper end of the 95 % confidence interval.
     pub high: f64,
+    /// Whether the caller's test calls the difference significant (e.g.
+    /// adjusted p < 0.05); a row that is not is drawn hollow even when its
+    /// interval excludes 0.
+    pub significant: bool,
 }
 
 /// One panel: the rows for one measure, on their own x axis.
@@ -164,8 +169,8 @@ impl Style {
     fn of(row: &ForestRow, better: Better) -> Style {
         let (lo, hi) = (row.low.min(row.high), row.low.max(row.high));
         // NaN bounds fail both comparisons: an unknown interval is unclear.
-        let above = lo > 0.0;
-        let below = hi < 0.0;
+        let above = row.significant && lo > 0.0;
+        let below = row.significant && hi < 0.0;
         match (above, below, better) {
             (true, _, Better::Higher) | (_, true, Better::Lower) => Style::Improvement,
             (true, _, Better::Lower) | (_, true, Better::Higher) => Style::Deterioration,
@@ -242,15 +247,15 @@ fn key_entries(chart: &ForestChart) -> Vec<(KeyMark, String)> {
     let mut entries = vec![
         (
             KeyMark::Marker(Style::Improvement),
-            "Better than baseline (95\u{a0}% CI excludes 0)".to_string(),
+            "Better than baseline (significant, CI excludes 0)".to_string(),
         ),
         (
             KeyMark::Marker(Style::Deterioration),
-            "Worse than baseline (95\u{a0}% CI excludes 0)".to_string(),
+            "Worse than baseline (significant, CI excludes 0)".to_string(),
         ),
         (
             KeyMark::Marker(Style::Unclear),
-            "No clear difference (95\u{a0}% CI includes 0)".to_string(),
+            "No clear difference (not significant)".to_string(),
         ),
     ];
     let any_undefined = chart
@@ -699,6 +704,7 @@ mod tests {
                             estimate: if undefined { f64::NAN } else { estimate },
                             low: estimate - half,
                             high: estimate + half,
+                            significant: true,
                         }
                     })
                     .collect();
@@ -730,6 +736,7 @@ mod tests {
             estimate,
             low,
             high,
+            significant: true,
         }
     }
 
@@ -757,7 +764,7 @@ mod tests {
             "better \u{2192}",
             "n/a",
             "Not defined",
-            "CI excludes 0",
+            "significant, CI excludes 0",
             "Gaza scenario",
             "not a forecast",
         ] {
@@ -805,6 +812,11 @@ mod tests {
             Style::of(&chart.panels[0].rows[3], Better::Lower),
             Style::Unclear
         );
+        // An interval excluding 0 that the test does not call significant
+        // (e.g. after Holm's adjustment) is hollow.
+        let mut not_significant = chart.panels[0].rows[0].clone();
+        not_significant.significant = false;
+        assert_eq!(Style::of(&not_significant, Better::Lower), Style::Unclear);
 
         let (w, h) = (800, 500);
         let mut markers = None;

@@ -37,6 +37,10 @@ pub struct SurvivalCurve {
     pub censored: Vec<(f64, f64)>,
     /// Time of the last observation: the curve runs on flat to here.
     pub end: f64,
+    /// A pointwise confidence band, shaded lightly in the curve's colour:
+    /// `(time, low, high)` from each time until the next (the last until
+    /// `end`); empty for none.
+    pub band: Vec<(f64, f64, f64)>,
 }
 
 /// A chart of Kaplan–Meier curves over a common time axis.
@@ -168,6 +172,22 @@ fn draw_survival<DB: DrawingBackend>(
     );
     frame.draw_axes(root, theme, &chart.x_label)?;
 
+    // Bands first, under every line.
+    for (i, curve) in chart.curves.iter().enumerate() {
+        let fill = series_colour(i).mix(0.16).filled();
+        for (k, &(t, low, high)) in curve.band.iter().enumerate() {
+            let next = curve.band.get(k + 1).map_or(curve.end, |b| b.0);
+            if !(t.is_finite() && next.is_finite() && low.is_finite() && high.is_finite())
+                || next <= t
+            {
+                continue;
+            }
+            let (x0, y0) = frame.map_i(t, high.clamp(0.0, 1.0));
+            let (x1, y1) = frame.map_i(next, low.clamp(0.0, 1.0));
+            root.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill))
+                .map_err(draw_error)?;
+        }
+    }
     let mut any_data = false;
     for (i, curve) in chart.curves.iter().enumerate() {
         let colour = series_colour(i);
@@ -231,6 +251,7 @@ mod tests {
             vec![]
         };
         SurvivalCurve {
+            band: Vec::new(),
             label: label.into(),
             steps,
             censored,
@@ -311,9 +332,39 @@ mod tests {
         assert!(svg.contains("\n1.0\n") && svg.contains("\n0.0\n"));
     }
 
+    /// A band is shaded in the curve's colour: the same chart with a band
+    /// over the whole plot has more non-white pixels than without.
+    #[test]
+    fn a_band_is_shaded_under_its_curve() {
+        let mut chart = SurvivalChart {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            curves: vec![SurvivalCurve {
+                label: "a".into(),
+                steps: vec![(0.0, 1.0), (50.0, 0.5)],
+                censored: vec![],
+                end: 100.0,
+                band: Vec::new(),
+            }],
+            ..Default::default()
+        };
+        let coloured = |chart: &SurvivalChart| {
+            let (_, _, pixels) = decode_png(&render_survival_png(chart, 400, 300).unwrap());
+            pixels
+                .chunks(3)
+                .filter(|p| p[0] < 250 || p[1] < 250 || p[2] < 250)
+                .count()
+        };
+        let plain = coloured(&chart);
+        chart.curves[0].band = vec![(0.0, 0.2, 0.9), (50.0, 0.1, 0.8)];
+        assert!(coloured(&chart) > plain + 10_000, "{plain}");
+    }
+
     #[test]
     fn steps_are_right_continuous() {
         let curve = SurvivalCurve {
+            band: Vec::new(),
             label: "a".into(),
             steps: vec![(0.0, 1.0), (5.0, 0.5), (2.0, 0.8), (f64::NAN, 0.1)],
             censored: vec![],
@@ -347,6 +398,7 @@ mod tests {
         let flat = SurvivalChart {
             curves: (0..8)
                 .map(|i| SurvivalCurve {
+                    band: Vec::new(),
                     label: format!("Flat {i}"),
                     steps: vec![(0.0, 1.0)],
                     censored: vec![(100.0, 1.0)],
@@ -360,18 +412,21 @@ mod tests {
         let odd = SurvivalChart {
             curves: vec![
                 SurvivalCurve {
+                    band: Vec::new(),
                     label: "nan".into(),
                     steps: vec![(f64::NAN, f64::NAN)],
                     censored: vec![(f64::NAN, 1.0)],
                     end: f64::NAN,
                 },
                 SurvivalCurve {
+                    band: Vec::new(),
                     label: "out of range".into(),
                     steps: vec![(0.0, 1.5), (1e9, -2.0)],
                     censored: vec![(f64::INFINITY, 0.5)],
                     end: f64::INFINITY,
                 },
                 SurvivalCurve {
+                    band: Vec::new(),
                     label: "single point".into(),
                     steps: vec![(0.0, 1.0)],
                     censored: vec![],

@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::{
-    CellView, ReportInput, RowView, direction_text, fixed, horizon, image_size, row_views,
-    split_change,
+    CellView, MEASURES_PER_TABLE, ReportInput, RowView, direction_text, fixed, horizon, image_size,
+    row_views, split_change,
 };
 
 /// The page's style sheet: system fonts, a readable measure, tables that
@@ -76,6 +76,7 @@ thead th { background: var(--head); font-weight: 600; vertical-align: bottom; wh
 .moe tbody th { font-weight: 400; position: sticky; left: 0; background: #fff; min-width: 10rem; box-shadow: 1px 0 0 var(--line); }
 .moe thead th:first-child { position: sticky; left: 0; z-index: 1; box-shadow: 1px 0 0 var(--line); }
 .moe tbody th .title { display: block; color: var(--muted); font-size: .85rem; }
+.moe tbody th .mandate { font-weight: 600; }
 .moe tr.baseline > * { background: var(--base); }
 .moe { font-size: .88rem; }
 .moe th, .moe td { padding: .5rem .6rem; }
@@ -143,7 +144,7 @@ fn esc(text: &str) -> String {
 ///
 /// Content and order: title, the not-a-forecast statement
 /// ([`ReportInput::disclaimer`]), run facts, scenarios, the measures of
-/// effectiveness (rows by mean rank, significant differences flagged "▲/▼
+/// effectiveness (rows by place in the ranking, significant differences flagged "▲/▼
 /// better/worse"), key findings, numbered figures (inline `data:` URIs),
 /// key assumptions and limitations, and a footer with
 /// [`ReportInput::generated_by`]. No scripts, fonts or external URLs; all
@@ -232,7 +233,7 @@ fn run_facts(h: &mut String, input: &ReportInput) {
         ),
         ("Horizon", esc(&horizon(input))),
         ("Seed", input.seed.to_string()),
-        ("Intervals", esc(&input.ci_method)),
+        ("Method", esc(&input.ci_method)),
         ("Command", format!("<code>{}</code>", esc(&input.command))),
     ];
     for (term, value) in facts {
@@ -291,31 +292,40 @@ fn moe(h: &mut String, input: &ReportInput) {
     h.push_str("<section id=\"moe\">\n<h2>Measures of effectiveness</h2>\n");
     let _ = writeln!(
         h,
-        "<p>Each cell gives the scenario’s mean over {} replicates and, under it, the paired difference from the baseline (scenario − baseline) with its 95&#160;% confidence interval. Rows are ordered by mean rank over the measures (1 = best).</p>",
+        "<p>Each cell gives the scenario’s mean over {} replicates (a share of runs for a yes/no measure, a restricted mean for a time to event) and, under it, the paired difference from the baseline (scenario − baseline) with its 95&#160;% confidence interval. Rows are ordered by place (1 = best); the measures are split over several tables so that each fits the page.</p>",
         fixed(f64::from(input.replicates), 0, false)
     );
-    h.push_str("<div class=\"table-wrap wide\">\n<table class=\"moe\">\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\" class=\"num\">Mean rank</th>");
-    for m in &input.moe.measures {
-        let unit = if m.unit.trim().is_empty() {
-            direction_text(m.direction).to_string()
-        } else {
-            format!("{} · {}", esc(&m.unit), direction_text(m.direction))
-        };
-        let _ = write!(
-            h,
-            "<th scope=\"col\" class=\"num label\">{}<span class=\"unit\">{unit}</span></th>",
-            esc(&m.label)
-        );
+    let measures: Vec<usize> = (0..input.moe.measures.len()).collect();
+    for chunk in measures.chunks(MEASURES_PER_TABLE) {
+        h.push_str("<div class=\"table-wrap wide\">\n<table class=\"moe\">\n<thead><tr><th scope=\"col\">Scenario</th><th scope=\"col\" class=\"num label\">Place<span class=\"unit\">score</span></th>");
+        for &j in chunk {
+            let m = &input.moe.measures[j];
+            let unit = if m.unit.trim().is_empty() {
+                direction_text(m.direction).to_string()
+            } else {
+                format!("{} · {}", esc(&m.unit), direction_text(m.direction))
+            };
+            let _ = write!(
+                h,
+                "<th scope=\"col\" class=\"num label\">{}<span class=\"unit\">{unit}</span></th>",
+                esc(&m.label)
+            );
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for row in &rows {
+            moe_row(h, row, chunk);
+        }
+        h.push_str("</tbody>\n</table>\n</div>\n");
     }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for row in &rows {
-        moe_row(h, row);
-    }
-    h.push_str("</tbody>\n</table>\n</div>\n");
-    h.push_str("<p class=\"legend\"><span class=\"flag better\">▼ better</span> <span class=\"flag worse\">▲ worse</span> and a bold difference: its 95&#160;% interval excludes 0, the arrow gives the direction of the change and the word whether that is good for the measure. A grey difference: the interval includes 0. <em>#n</em>: the scenario’s rank on that measure. <em>n/a</em>: undefined.</p>\n</section>\n");
+    h.push_str("<p class=\"legend\"><span class=\"flag better\">▼ better</span> <span class=\"flag worse\">▲ worse</span> and a bold difference: significant after Holm’s adjustment over the whole comparison (adjusted p&#160;&lt;&#160;0.05, and the interval excludes 0); the arrow gives the direction of the change and the word whether that is good for the measure. A grey difference: not significant. <em>#n</em>: the scenario’s rank on that measure. <em>not reached</em>: no run had the event by the horizon. <em>n/a</em>: undefined.</p>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"legend\">{}</p>\n</section>",
+        esc(&input.ranking)
+    );
 }
 
-fn moe_row(h: &mut String, row: &RowView<'_>) {
+fn moe_row(h: &mut String, row: &RowView<'_>, chunk: &[usize]) {
     let class = if row.is_baseline {
         " class=\"baseline\""
     } else {
@@ -326,21 +336,26 @@ fn moe_row(h: &mut String, row: &RowView<'_>) {
     } else {
         ""
     };
+    let title = if row.title.is_empty() {
+        row.name
+    } else {
+        row.title
+    };
     let _ = write!(
         h,
-        "<tr{class}><th scope=\"row\"><span class=\"name\">{}</span>{badge}",
+        "<tr{class}><th scope=\"row\"><span class=\"mandate\">{}</span>{badge}<span class=\"title name\">{}</span>",
+        esc(title),
         esc(row.name)
     );
-    if !row.title.is_empty() {
-        let _ = write!(h, "<span class=\"title\">{}</span>", esc(row.title));
-    }
     let _ = write!(
         h,
-        "</th><td class=\"num\"><span class=\"rank\">{}</span></td>",
-        row.mean_rank
+        "</th><td class=\"num\"><span class=\"rank\">{}</span><span class=\"diff\">{}</span></td>",
+        row.place, row.score
     );
-    for cell in &row.cells {
-        moe_cell(h, cell, row.is_baseline);
+    for &j in chunk {
+        if let Some(cell) = row.cells.get(j) {
+            moe_cell(h, cell, row.is_baseline);
+        }
     }
     h.push_str("</tr>\n");
 }
@@ -369,12 +384,18 @@ fn moe_cell(h: &mut String, cell: &CellView, is_baseline: bool) {
     }
     h.push_str("</span>");
     match &cell.diff {
+        Some(_) if cell.note == "not reached" => {
+            h.push_str("<span class=\"ref\">not reached</span>");
+        }
         Some(d) => {
             let _ = write!(
                 h,
                 "<span class=\"diff\"><span class=\"est\">{}</span> <span class=\"ci\">(95&#160;% CI {} to {})</span></span>",
                 d.estimate, d.low, d.high
             );
+            if !cell.note.is_empty() {
+                let _ = write!(h, "<span class=\"ref\">{}</span>", esc(cell.note));
+            }
         }
         None => {
             let text = if is_baseline {
@@ -591,15 +612,15 @@ mod tests {
         let pos = |name: &str| {
             table
                 .find(&format!(
-                    "<th scope=\"row\"><span class=\"name\">{name}</span>"
+                    "<th scope=\"row\"><span class=\"mandate\">{name}</span>"
                 ))
                 .unwrap_or_else(|| panic!("row {name}"))
         };
-        assert!(pos("force_large") < pos("baseline"));
-        assert!(pos("baseline") < pos("exit_early"));
-        assert!(table.contains("<tr class=\"baseline\"><th scope=\"row\"><span class=\"name\">baseline</span><span class=\"badge\">baseline</span>"));
+        assert!(pos("A larger force") < pos("Baseline mandate"));
+        assert!(pos("Baseline mandate") < pos("Early exit"));
+        assert!(table.contains("<tr class=\"baseline\"><th scope=\"row\"><span class=\"mandate\">Baseline mandate</span><span class=\"badge\">baseline</span><span class=\"title name\">baseline</span>"));
         assert_eq!(count(table, "<tr class=\"baseline\">"), 1);
-        assert!(table.contains("<span class=\"rank\">1.00</span>"));
+        assert!(table.contains("<span class=\"rank\">1</span><span class=\"diff\">+0.90</span>"));
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    CellView, ReportInput, RowView, direction_text, fixed, horizon, row_views, split_change,
+    CellView, MEASURES_PER_TABLE, ReportInput, RowView, direction_text, fixed, horizon, row_views,
+    split_change,
 };
 
 /// Text on one line, escaped for Markdown: backslash-escapes the characters
@@ -141,7 +142,7 @@ pub fn render_markdown(input: &ReportInput) -> String {
         ),
         ("Horizon", md(&horizon(input))),
         ("Seed", input.seed.to_string()),
-        ("Intervals", md(&input.ci_method)),
+        ("Method", md(&input.ci_method)),
         ("Command", md_code(&input.command)),
     ];
     for (term, value) in facts {
@@ -210,51 +211,71 @@ fn moe(m: &mut String, input: &ReportInput) {
     let rows = row_views(input);
     let _ = writeln!(
         m,
-        "\n## Measures of effectiveness\n\nEach cell gives the scenario’s mean over {} replicates and, in parentheses, the paired difference from the baseline (scenario − baseline) with its 95 % confidence interval. Rows are ordered by mean rank over the measures (1 = best).\n",
+        "\n## Measures of effectiveness\n\nEach cell gives the scenario’s mean over {} replicates (a share of runs for a yes/no measure, a restricted mean for a time to event) and, in parentheses, the paired difference from the baseline (scenario − baseline) with its 95 % confidence interval. Rows are ordered by place (1 = best); the measures are split over several tables so that each fits the page.",
         fixed(f64::from(input.replicates), 0, false)
     );
-    m.push_str("| Scenario | Mean rank |");
-    for measure in &input.moe.measures {
-        let unit = if measure.unit.trim().is_empty() {
-            direction_text(measure.direction).to_string()
-        } else {
-            format!(
-                "{}, {}",
-                md(&measure.unit),
-                direction_text(measure.direction)
-            )
-        };
-        let _ = write!(m, " {} ({unit}) |", md(&measure.label));
+    let measures: Vec<usize> = (0..input.moe.measures.len()).collect();
+    for chunk in measures.chunks(MEASURES_PER_TABLE) {
+        m.push_str("\n| Scenario | Id | Place (score) |");
+        for &j in chunk {
+            let measure = &input.moe.measures[j];
+            let unit = if measure.unit.trim().is_empty() {
+                direction_text(measure.direction).to_string()
+            } else {
+                format!(
+                    "{}, {}",
+                    md(&measure.unit),
+                    direction_text(measure.direction)
+                )
+            };
+            let _ = write!(m, " {} ({unit}) |", md(&measure.label));
+        }
+        m.push_str("\n|---|---|--:|");
+        for _ in chunk {
+            m.push_str("--:|");
+        }
+        m.push('\n');
+        for row in &rows {
+            moe_row(m, row, chunk);
+        }
     }
-    m.push_str("\n|---|--:|");
-    for _ in &input.moe.measures {
-        m.push_str("--:|");
-    }
-    m.push('\n');
-    for row in &rows {
-        moe_row(m, row);
-    }
-    m.push_str("\nBold with **▼ better** or **▲ worse**: the 95 % interval of the difference excludes 0; the arrow gives the direction of the change and the word whether that is good for the measure. Not bold: the interval includes 0. n/a: undefined.\n");
+    m.push_str("\nBold with **▼ better** or **▲ worse**: significant after Holm’s adjustment over the whole comparison (adjusted p < 0.05, and the interval excludes 0); the arrow gives the direction of the change and the word whether that is good for the measure. Not bold: not significant. not reached: no run had the event by the horizon. n/a: undefined.\n");
+    let _ = writeln!(m, "\n{}", md_block(&input.ranking));
 }
 
-fn moe_row(m: &mut String, row: &RowView<'_>) {
-    let mut scenario = md_code(row.name);
-    if !row.title.is_empty() {
-        let _ = write!(scenario, " {}", md(row.title));
-    }
+fn moe_row(m: &mut String, row: &RowView<'_>, chunk: &[usize]) {
+    let mut scenario = md(if row.title.is_empty() {
+        row.name
+    } else {
+        row.title
+    });
     if row.is_baseline {
         scenario.push_str(" **(baseline)**");
     }
-    let _ = write!(m, "| {scenario} | {} |", row.mean_rank);
-    for cell in &row.cells {
-        let _ = write!(m, " {} |", moe_cell(cell, row.is_baseline));
+    let _ = write!(
+        m,
+        "| {scenario} | {} | {} ({}) |",
+        md_code(row.name),
+        row.place,
+        row.score
+    );
+    for &j in chunk {
+        if let Some(cell) = row.cells.get(j) {
+            let _ = write!(m, " {} |", moe_cell(cell, row.is_baseline));
+        }
     }
     m.push('\n');
 }
 
 fn moe_cell(cell: &CellView, is_baseline: bool) -> String {
+    let note = if cell.note.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", cell.note)
+    };
     let diff = match &cell.diff {
-        Some(d) => format!("({}; 95 % CI {} to {})", d.estimate, d.low, d.high),
+        Some(_) if cell.note == "not reached" => "(not reached)".to_string(),
+        Some(d) => format!("({}; 95 % CI {} to {}{note})", d.estimate, d.low, d.high),
         None if is_baseline => "(baseline)".to_string(),
         None => String::new(),
     };
@@ -293,42 +314,88 @@ mod tests {
     fn moe_is_a_pipe_table_with_one_row_per_scenario_in_rank_order() {
         let input = fixture::input();
         let md = render_markdown(&input);
-        let lines = table(&md, "| Scenario | Mean rank |");
+        let lines = table(&md, "| Scenario | Id | Place (score) |");
         assert_eq!(lines.len(), 2 + input.moe.rows.len());
         assert_eq!(
             lines[0],
-            "| Scenario | Mean rank | Civilian deaths (people, lower is better) | Trust in the mission (share, higher is better) | Days to calm (days, lower is better) |"
+            "| Scenario | Id | Place (score) | Civilian deaths (people, lower is better) | Trust in the mission (share, higher is better) | Days to calm (days, lower is better) |"
         );
-        assert_eq!(lines[1], "|---|--:|--:|--:|--:|");
-        let columns = 2 + input.moe.measures.len();
+        assert_eq!(lines[1], "|---|---|--:|--:|--:|--:|");
+        let columns = 3 + input.moe.measures.len();
         for line in &lines {
             let cells = line.replace("\\|", "").matches('|').count();
             assert_eq!(cells, columns + 1, "{line}");
         }
-        assert!(lines[2].starts_with("| `force_large` A larger force | 1.00 |"));
-        assert!(lines[3].starts_with("| `baseline` Baseline mandate **(baseline)** | 2.00 |"));
-        assert!(lines[4].starts_with("| `exit_early` Early exit | 3.00 |"));
+        assert!(lines[2].starts_with("| A larger force | `force_large` | 1 (+0.90) |"));
+        assert!(
+            lines[3].starts_with("| Baseline mandate **(baseline)** | `baseline` | 2 (0.00) |")
+        );
+        assert!(lines[4].starts_with("| Early exit | `exit_early` | 3 (\u{2212}0.80) |"));
         assert_eq!(
             lines[3],
-            "| `baseline` Baseline mandate **(baseline)** | 2.00 | 920 (baseline) | 0.61 (baseline) | 120 (baseline) |"
+            "| Baseline mandate **(baseline)** | `baseline` | 2 (0.00) | 920 (baseline) | 0.61 (baseline) | 120 (baseline) |"
         );
     }
 
     #[test]
     fn significant_cells_are_bold_with_a_marker_and_nan_is_na() {
         let md = render_markdown(&fixture::input());
-        let lines = table(&md, "| Scenario | Mean rank |");
+        let lines = table(&md, "| Scenario | Id | Place (score) |");
         assert_eq!(
             lines[2],
-            "| `force_large` A larger force | 1.00 | **558 (\u{2212}362; 95 % CI \u{2212}420 to \u{2212}300) ▼ better** | **0.83 (+0.22; 95 % CI +0.18 to +0.26) ▲ better** | 95 (\u{2212}25; 95 % CI \u{2212}50 to 0) |"
+            "| A larger force | `force_large` | 1 (+0.90) | **558 (\u{2212}362; 95 % CI \u{2212}420 to \u{2212}300) ▼ better** | **0.83 (+0.22; 95 % CI +0.18 to +0.26) ▲ better** | 95 (\u{2212}25; 95 % CI \u{2212}50 to 0) |"
         );
         assert_eq!(
             lines[4],
-            "| `exit_early` Early exit | 3.00 | **1,563 (+643; 95 % CI +512 to +774) ▲ worse** | 0.60 (\u{2212}0.010; 95 % CI \u{2212}0.030 to +0.012) | n/a (n/a; 95 % CI n/a to n/a) |"
+            "| Early exit | `exit_early` | 3 (\u{2212}0.80) | **1,563 (+643; 95 % CI +512 to +774) ▲ worse** | 0.60 (\u{2212}0.010; 95 % CI \u{2212}0.030 to +0.012) | n/a (n/a; 95 % CI n/a to n/a) |"
         );
         let body = lines[2..].join("\n");
         assert_eq!(body.matches(" better**").count(), 2);
         assert_eq!(body.matches(" worse**").count(), 1);
+    }
+
+    /// Many measures are split over tables of at most three, so that each
+    /// fits the page; a time to event no run reached and an untested
+    /// difference say so; an interval excluding 0 without an adjusted
+    /// p-value below 0.05 is not bold.
+    #[test]
+    fn wide_tables_are_split_and_untested_cells_say_why() {
+        let mut input = fixture::input();
+        let extra = input.moe.measures[2].clone();
+        for _ in 0..3 {
+            input.moe.measures.push(extra.clone());
+            for (_, cells) in &mut input.moe.rows {
+                let mut c = cells[2];
+                c.reached = false;
+                if let Some(d) = c.diff.as_mut() {
+                    d.note = "not reached";
+                }
+                cells.push(c);
+            }
+        }
+        input.moe.rows[2].1[0].diff.as_mut().unwrap().p_adjusted = 0.2;
+        input.moe.rows[2].1[1].diff.as_mut().unwrap().note = "n < 5: too few";
+        let md = render_markdown(&input);
+        let tables = input.moe.measures.len().div_ceil(MEASURES_PER_TABLE);
+        assert_eq!(
+            md.matches("| Scenario | Id | Place (score) |").count(),
+            tables
+        );
+        for line in md.lines().filter(|l| l.starts_with("| Scenario | Id |")) {
+            assert!(
+                line.matches(" is better) |").count() <= MEASURES_PER_TABLE,
+                "{line}"
+            );
+        }
+        let second = &md[md.rfind("| Scenario | Id |").unwrap()..];
+        assert!(second.contains("not reached (not reached)"));
+        let first = table(&md, "| Scenario | Id | Place (score) |");
+        assert!(
+            first[2].contains("| 558 (\u{2212}362; 95 % CI \u{2212}420 to \u{2212}300) |"),
+            "{}",
+            first[2]
+        );
+        assert!(first[2].contains("+0.26; n < 5: too few)"), "{}", first[2]);
     }
 
     #[test]

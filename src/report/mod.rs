@@ -12,7 +12,7 @@
 //! does not forecast; the run facts (replicates, horizon, seed, interval
 //! method, command); the scenarios and what each changes against the
 //! baseline; the measures of effectiveness (one row per scenario ordered by
-//! mean rank, one column per measure with the mean and the paired difference
+//! its place in the ranking, one column per measure with the mean and the paired difference
 //! against the baseline with its 95 % interval, significant differences
 //! marked by an arrow and the words "better" or "worse", never by colour
 //! alone); the key findings; the figures with numbered captions; the key
@@ -34,6 +34,12 @@ mod sample;
 
 pub use html::render_html;
 pub use markdown::render_markdown;
+
+/// Measures per table of the MOE section: with the scenario and place
+/// columns, a table of this many fits a 1,400-pixel page without
+/// horizontal scrolling (checked in headless Chromium: four overflow by
+/// about 24 pixels with theatre-scale numbers).
+const MEASURES_PER_TABLE: usize = 3;
 
 /// One scenario (mandate) in the comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,11 +84,12 @@ pub struct Measure {
     pub direction: Direction,
 }
 
-/// A paired difference against the baseline with its confidence interval.
+/// A paired difference against the baseline with its confidence interval
+/// and its multiplicity-adjusted p-value.
 ///
-/// The interval excluding 0 marks the difference as significant. Any of the
-/// three numbers may be NaN (undefined, e.g. fewer than two replicates); it
-/// prints as "n/a" and a difference whose interval is undefined is never
+/// A difference is significant when its adjusted p-value is below 0.05 and
+/// its interval excludes 0. Any of the numbers may be NaN (undefined, e.g.
+/// not tested); it prints as "n/a" and an undefined difference is never
 /// marked significant.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PairedCi {
@@ -92,13 +99,19 @@ pub struct PairedCi {
     pub low: f64,
     /// Upper bound of the 95 % interval.
     pub high: f64,
+    /// The p-value adjusted for multiplicity (Holm); NaN: not tested.
+    pub p_adjusted: f64,
+    /// Why it was not tested, e.g. "n < 5: too few", "no difference in any
+    /// pair", "not reached" ("" when tested).
+    pub note: &'static str,
 }
 
 impl PairedCi {
-    /// Whether the interval excludes 0: both bounds finite and on the same
-    /// side of 0.
+    /// Whether the difference is significant: adjusted p-value below 0.05
+    /// and both bounds finite and on the same side of 0.
     pub fn is_significant(&self) -> bool {
-        self.low.is_finite()
+        self.p_adjusted < 0.05
+            && self.low.is_finite()
             && self.high.is_finite()
             && self.low <= self.high
             && (self.low > 0.0 || self.high < 0.0)
@@ -111,6 +124,9 @@ impl PairedCi {
 pub struct MoeCell {
     /// Mean over replicates (NaN prints "n/a").
     pub mean: f64,
+    /// False for a time to event that no run reached: prints "not
+    /// reached" instead of the mean.
+    pub reached: bool,
     /// Paired difference against the baseline; `None` for the baseline row.
     pub diff: Option<PairedCi>,
     /// Rank of the scenario on this measure, 1 = best.
@@ -125,9 +141,11 @@ pub struct MoeTable {
     /// One row per scenario: its name (as in [`ScenarioEntry::name`]) and one
     /// cell per measure, in the order of `measures`.
     pub rows: Vec<(String, Vec<MoeCell>)>,
-    /// Mean rank over the measures, one per row (in the order of `rows`);
-    /// the report orders rows by it, best (lowest) first, NaN last.
-    pub mean_rank: Vec<f64>,
+    /// Place of each row in the ranking (in the order of `rows`), 1 =
+    /// best; the report orders rows by it, NaN last.
+    pub place: Vec<f64>,
+    /// The score each place comes from (see [`ReportInput::ranking`]).
+    pub score: Vec<f64>,
 }
 
 /// A chart to show. HTML inlines its bytes as a `data:` URI; Markdown links
@@ -207,6 +225,9 @@ pub struct ReportInput {
     pub scenarios: Vec<ScenarioEntry>,
     /// The measures-of-effectiveness table.
     pub moe: MoeTable,
+    /// How the ranking (place and score) was made: measures, weights and
+    /// the measures left out because every run ties.
+    pub ranking: String,
     /// Short sentences computed by the caller, one list item each.
     pub findings: Vec<String>,
     /// The figures, numbered in this order.
@@ -428,6 +449,8 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CellView {
     mean: String,
+    /// Why the difference was not tested ("" when it was).
+    note: &'static str,
     /// `None` for the baseline (or a missing difference).
     diff: Option<DiffText>,
     verdict: Option<Verdict>,
@@ -441,14 +464,15 @@ struct RowView<'a> {
     title: &'a str,
     is_baseline: bool,
     cells: Vec<CellView>,
-    mean_rank: String,
+    place: String,
+    score: String,
 }
 
-/// The MOE table's rows in report order: by mean rank, lowest first, NaN
-/// last, ties in input order.
+/// The MOE table's rows in report order: by place, best first, NaN last,
+/// ties in input order.
 fn row_views(input: &ReportInput) -> Vec<RowView<'_>> {
     let moe = &input.moe;
-    let rank_of = |i: usize| moe.mean_rank.get(i).copied().unwrap_or(f64::NAN);
+    let rank_of = |i: usize| moe.place.get(i).copied().unwrap_or(f64::NAN);
     let mut order: Vec<usize> = (0..moe.rows.len()).collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (rank_of(a), rank_of(b));
@@ -476,7 +500,12 @@ fn row_views(input: &ReportInput) -> Vec<RowView<'_>> {
                     Some(cell) => {
                         let style = NumberStyle::of_unit(&measure.unit);
                         CellView {
-                            mean: fixed(cell.mean, style.decimals(&[cell.mean]), false),
+                            mean: if cell.reached {
+                                fixed(cell.mean, style.decimals(&[cell.mean]), false)
+                            } else {
+                                "not reached".to_string()
+                            },
+                            note: cell.diff.map_or("", |d| d.note),
                             diff: cell.diff.as_ref().map(|ci| DiffText::new(ci, style)),
                             verdict: cell
                                 .diff
@@ -487,6 +516,7 @@ fn row_views(input: &ReportInput) -> Vec<RowView<'_>> {
                     }
                     None => CellView {
                         mean: "n/a".to_string(),
+                        note: "",
                         diff: None,
                         verdict: None,
                         rank: 0,
@@ -498,7 +528,8 @@ fn row_views(input: &ReportInput) -> Vec<RowView<'_>> {
                 title: scenario.map_or("", |s| s.title.as_str()),
                 is_baseline,
                 cells,
-                mean_rank: fixed(rank_of(i), 2, false),
+                place: fixed(rank_of(i), 0, false),
+                score: fixed(moe.score.get(i).copied().unwrap_or(f64::NAN), 2, true),
             }
         })
         .collect()
@@ -618,10 +649,13 @@ pub(crate) mod fixture {
     fn cell(mean: f64, diff: Option<(f64, f64, f64)>, rank: usize) -> MoeCell {
         MoeCell {
             mean,
+            reached: true,
             diff: diff.map(|(estimate, low, high)| PairedCi {
                 estimate,
                 low,
                 high,
+                p_adjusted: if low * high > 0.0 { 0.01 } else { 0.5 },
+                note: "",
             }),
             rank,
         }
@@ -708,8 +742,10 @@ pub(crate) mod fixture {
                         ],
                     ),
                 ],
-                mean_rank: vec![2.0, 3.0, 1.0],
+                place: vec![2.0, 3.0, 1.0],
+                score: vec![0.0, -0.8, 0.9],
             },
+            ranking: "Place and score: the weighted mean of standardised effects.".into(),
             findings: vec![
                 "A larger force: −362 civilian deaths (95 % CI −420 to −300) vs baseline".into(),
                 "An early exit raises civilian deaths by 643 (95 % CI +512 to +774)".into(),
@@ -774,6 +810,8 @@ mod tests {
             estimate: 643.0,
             low: 512.4,
             high: 774.1,
+            p_adjusted: 0.01,
+            note: "",
         };
         assert_eq!(
             format_difference(&ci, "people"),
@@ -783,6 +821,8 @@ mod tests {
             estimate: -0.004,
             low: -0.009,
             high: 0.001,
+            p_adjusted: 0.01,
+            note: "",
         };
         assert_eq!(
             format_difference(&ci, "share"),
@@ -792,6 +832,8 @@ mod tests {
             estimate: f64::NAN,
             low: 1.0,
             high: f64::NAN,
+            p_adjusted: 0.01,
+            note: "",
         };
         assert_eq!(format_difference(&ci, "people"), "n/a; 95 % CI +1.0 to n/a");
     }
@@ -802,6 +844,8 @@ mod tests {
             estimate: 0.0,
             low,
             high,
+            p_adjusted: 0.01,
+            note: "",
         };
         assert!(ci(1.0, 2.0).is_significant());
         assert!(ci(-2.0, -1.0).is_significant());
@@ -818,6 +862,8 @@ mod tests {
             estimate: -5.0,
             low: -7.0,
             high: -3.0,
+            p_adjusted: 0.01,
+            note: "",
         };
         let v = Verdict::of(&down, Direction::Lower).unwrap();
         assert_eq!((v.arrow(), v.word()), ("▼", "better"));
@@ -826,15 +872,15 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_ordered_by_mean_rank_with_nan_last() {
+    fn rows_are_ordered_by_place_with_nan_last() {
         let mut input = fixture::input();
         let names: Vec<_> = row_views(&input).iter().map(|r| r.name).collect();
         assert_eq!(names, ["force_large", "baseline", "exit_early"]);
-        input.moe.mean_rank = vec![f64::NAN, 2.5, 2.5];
+        input.moe.place = vec![f64::NAN, 2.0, 2.0];
         let rows = row_views(&input);
         let names: Vec<_> = rows.iter().map(|r| r.name).collect();
         assert_eq!(names, ["exit_early", "force_large", "baseline"]);
-        assert_eq!(rows[2].mean_rank, "n/a");
+        assert_eq!(rows[2].place, "n/a");
         assert!(rows[2].is_baseline);
     }
 

@@ -222,12 +222,19 @@ pub fn input() -> ReportInput {
         let cells: Vec<MoeCell> = (0..measures.len())
             .map(|j| MoeCell {
                 mean: means[j],
+                reached: true,
                 diff: (i > 0).then(|| {
                     let d = means[j] - base[j];
                     PairedCi {
                         estimate: d,
                         low: d - half[j],
                         high: d + half[j],
+                        p_adjusted: if (d - half[j]) * (d + half[j]) > 0.0 {
+                            0.001
+                        } else {
+                            0.5
+                        },
+                        note: "",
                     }
                 }),
                 rank: by_measure[j][i],
@@ -270,8 +277,18 @@ pub fn input() -> ReportInput {
                 })
                 .collect(),
             rows: table_rows,
-            mean_rank,
+            place: {
+                let mut order: Vec<usize> = (0..mean_rank.len()).collect();
+                order.sort_by(|&a, &b| mean_rank[a].total_cmp(&mean_rank[b]));
+                let mut place = vec![0.0; order.len()];
+                for (k, &i) in order.iter().enumerate() {
+                    place[i] = (k + 1) as f64;
+                }
+                place
+            },
+            score: mean_rank.iter().map(|r| -r).collect(),
         },
+        ranking: "Place by mean rank (sample).".into(),
         findings: vec![
             format!(
                 "A larger force: {} civilian deaths ({}) vs baseline.",
