@@ -33,7 +33,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use crate::output::RunsTable;
 use crate::stats::{
     KaplanMeier, Observation, PairedCounts, PairedInterval, PairedProportions, benjamini_hochberg,
-    holm, log_rank,
+    holm, log_rank, paired_differences,
 };
 
 /// Confidence level of every interval.
@@ -439,14 +439,7 @@ impl Effect {
 /// reason it is not tested.
 pub fn paired_t(a: &[Option<f64>], b: &[Option<f64>]) -> Effect {
     let ci = PairedInterval::of(a, b, CONFIDENCE);
-    let d: Vec<f64> = a
-        .iter()
-        .zip(b)
-        .filter_map(|(x, y)| match (x, y) {
-            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some(y - x),
-            _ => None,
-        })
-        .collect();
+    let d = paired_differences(a, b);
     let n = d.len();
     if n == 0 {
         return Effect::untested(0, f64::NAN, f64::NAN, f64::NAN, Status::Undefined);

@@ -18,6 +18,18 @@ pub struct PairedInterval {
     pub high: f64,
 }
 
+/// The differences `b[i] − a[i]` of the complete pairs (both values
+/// present and finite), in order.
+pub fn paired_differences(a: &[Option<f64>], b: &[Option<f64>]) -> Vec<f64> {
+    a.iter()
+        .zip(b)
+        .filter_map(|(x, y)| match (x, y) {
+            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some(y - x),
+            _ => None,
+        })
+        .collect()
+}
+
 impl PairedInterval {
     /// The paired t interval of `b − a` at `level` (e.g. 0.95). Pairs where
     /// either value is missing or not finite are skipped.
@@ -31,14 +43,7 @@ impl PairedInterval {
             level > 0.0 && level < 1.0,
             "confidence level must be in (0, 1)"
         );
-        let d: Vec<f64> = a
-            .iter()
-            .zip(b)
-            .filter_map(|(x, y)| match (x, y) {
-                (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some(y - x),
-                _ => None,
-            })
-            .collect();
+        let d = paired_differences(a, b);
         let n = d.len();
         if n == 0 {
             return Self {
