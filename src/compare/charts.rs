@@ -259,6 +259,24 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             )
         })
         .collect();
+    let banded: Vec<usize> = picked.iter().copied().take(2).collect();
+    let band_names: Vec<String> = banded
+        .iter()
+        .filter(|&&s| km[s].events > 0)
+        .map(|&s| outputs[s].short_name(&base.scenario.name))
+        .collect();
+    let shaded = match band_names.len() {
+        0 => "No band: no drawn curve has a collapse.".to_string(),
+        n => format!(
+            "Shaded: 95 % pointwise bands (Greenwood, log-log) of {}{}.",
+            band_names.join(" and "),
+            if picked.len() > n {
+                "; the other curves' bands are left out so that the chart stays legible"
+            } else {
+                ""
+            }
+        ),
+    };
     let curves = picked
         .iter()
         .map(|&s| SurvivalCurve {
@@ -271,9 +289,10 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             steps: km[s].steps.clone(),
             censored: km[s].censored.clone(),
             end: km[s].end,
-            // A light band for every drawn curve with a collapse (a curve
-            // without one has no spread to show).
-            band: if km[s].events > 0 {
+            // Bands for the baseline and the mandate with the most
+            // collapses only: more overlapping bands turn into one muddy
+            // block. A curve without a collapse has no spread to show.
+            band: if km[s].events > 0 && banded.contains(&s) {
                 km[s]
                     .band(CONFIDENCE)
                     .iter()
@@ -309,8 +328,7 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         title: "Ceasefire survival (Kaplan\u{2013}Meier)".to_string(),
         subtitle: Some(format!("{}: {rule}", base.scenario.name)),
         footnote: Some(format!(
-            "Runs without collapse are censored at day {horizon} (+). Shaded: 95 % pointwise bands \
-             (Greenwood, log-log) of the curves with a collapse.{no_collapse} {}",
+            "Runs without collapse are censored at day {horizon} (+). {shaded}{no_collapse} {}",
             crate::DISCLAIMER
         )),
         x_label: "Day since the ceasefire".to_string(),

@@ -179,7 +179,7 @@ pub fn draw_staged(
     let chart = charts::survival(outputs);
     let png = plot::survival::render_survival_png(&chart, w, h)?;
     let svg = plot::survival::render_survival_svg(&chart, w, h)?;
-    let caption = "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day, with 95 % pointwise bands (Greenwood, log-log) for the curves with a collapse.";
+    let caption = "Kaplan–Meier estimate of the share of runs in which the ceasefire still holds, by day, with 95 % pointwise bands (Greenwood, log-log) for the baseline and the mandate with the most collapses.";
     charts.push(save(
         &mut staging,
         "survival",
