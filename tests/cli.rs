@@ -295,6 +295,41 @@ fn bad_inputs_exit_2_with_one_located_line() {
     assert!(err.contains("did you mean `vision`"), "{err}");
 }
 
+/// Special files named by a scenario are refused from their metadata: a
+/// FIFO used to block `check` forever and `/dev/zero` was read until memory
+/// ran out.
+#[cfg(unix)]
+#[test]
+fn special_files_named_by_a_scenario_are_refused_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("pipe.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let mut cases = vec![(
+        "extends = \"/dev/zero\"\n".to_string(),
+        ":1:11: field extends: ",
+    )];
+    if made.is_ok_and(|s| s.success()) {
+        cases.push((
+            "extends = \"pipe.toml\"\n".to_string(),
+            ":1:11: field extends: ",
+        ));
+        cases.push((
+            "[world]\nmap = \"pipe.toml\"\n".to_string(),
+            ":2:7: field world.map: ",
+        ));
+    }
+    for (text, expected) in cases {
+        let path = tmp.path().join("s.toml");
+        fs::write(&path, &text).unwrap();
+        let o = stabsim(&["check", path.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{text}: {err}");
+        assert!(err.contains(expected), "{err:?} lacks {expected:?}");
+        assert!(err.contains("not a regular file"), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn run_rejects_bad_input_before_writing_anything() {
     let tmp = tempfile::tempdir().unwrap();

@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::scenario::error::{FieldPath, Location, ScenarioError};
+use crate::scenario::input::read_text;
 
 /// A parsed comparison file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -77,7 +78,7 @@ impl ComparisonFile {
     /// current folder.
     pub fn load(path: &Path) -> Result<Self, ScenarioError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let text = read_text(path).map_err(|source| ScenarioError::Io {
             file: shown.clone(),
             source,
         })?;

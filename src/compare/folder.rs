@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::mission::MapFrame;
 use crate::output::{ReadError, RunsTable, SummaryBands, read_frames};
+use crate::scenario::input::read_text;
 use crate::scenario::{self, Scenario};
 
 /// The file that describes a comparison folder.
@@ -38,7 +39,7 @@ impl ComparisonSpec {
     /// Reads `DIR/comparison.json`.
     pub fn read(dir: &Path) -> Result<Self, LoadError> {
         let path = dir.join(COMPARISON_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| LoadError::Io {
+        let text = read_text(&path).map_err(|e| LoadError::Io {
             path: path.display().to_string(),
             source: e,
         })?;

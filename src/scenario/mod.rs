@@ -3,6 +3,7 @@
 //! failure is one located message: `FILE:LINE:COL: field a.b: what is wrong (expected …)`.
 
 pub mod error;
+pub mod input;
 pub mod load;
 pub mod map;
 pub mod mission;
