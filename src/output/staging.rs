@@ -5,7 +5,10 @@
 //! holds exactly the files of the last run (no stale file from an earlier
 //! one survives), and a run killed midway leaves its staging folder
 //! (plainly partial, hidden) and the previous outputs untouched: no
-//! truncated file ever poses as complete.
+//! truncated file ever poses as complete. Every file is synced before the
+//! rename and the folder holding it after, so a commit survives a crash;
+//! the next run into the same place removes staging folders whose writer
+//! is gone (on Linux, where `/proc` tells).
 //!
 //! Redrawing charts in a finished folder ([`Staging::update`]) is the one
 //! case that keeps the other files: it stages inside the folder and renames
@@ -106,6 +109,50 @@ fn unique_suffix() -> String {
     format!("{}-{stamp}", std::process::id())
 }
 
+/// Makes renames and new entries in `dir` durable: without this a crash
+/// soon after a commit could lose the rename even though every file was
+/// synced. A no-op where directories cannot be opened (not Unix).
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Whether the process that made a staging folder named `…-PID-STAMP` may
+/// still be writing it. Only Linux can tell (`/proc/PID`); elsewhere every
+/// folder counts as live and is left alone.
+fn writer_alive(name: &str) -> bool {
+    let Some(pid) = name.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok()) else {
+        return true;
+    };
+    if pid == std::process::id() || !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes what interrupted runs left in `parent`: staging folders whose
+/// names start with one of `prefixes` and whose writer is gone (killed,
+/// or out of disk space). They would otherwise pile up, and after a full
+/// disk make every later run fail until deleted by hand. Best effort: a
+/// folder that cannot be removed is left for the next run.
+fn remove_stale(parent: &Path, prefixes: &[String]) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = prefixes.iter().any(|p| name.starts_with(p.as_str()));
+        // Never follow a symlink out of the folder: only real directories go.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if ours && is_dir && !writer_alive(&name) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 impl Staging {
     /// Starts a fresh output folder that will replace `dir` as a whole on
     /// [`Staging::commit`]: a staging folder beside it. Fails if `dir` holds
@@ -114,6 +161,14 @@ impl Staging {
         check_replaceable(dir).map_err(|m| io::Error::new(io::ErrorKind::AlreadyExists, m))?;
         let (parent, name) = parent_and_name(dir)?;
         fs::create_dir_all(&parent)?;
+        let name_text = name.to_string_lossy();
+        remove_stale(
+            &parent,
+            &[
+                format!(".{name_text}.partial-"),
+                format!(".{name_text}.old-"),
+            ],
+        );
         let stage = parent.join(format!(
             ".{}.partial-{}",
             name.to_string_lossy(),
@@ -132,6 +187,7 @@ impl Staging {
     /// charts), keeping the others: a staging folder inside it.
     pub fn update(dir: &Path) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
+        remove_stale(dir, &[PARTIAL.to_string()]);
         let stage = dir.join(format!("{PARTIAL}{}", unique_suffix()));
         fs::create_dir(&stage)?;
         Ok(Self {
@@ -197,9 +253,11 @@ impl Staging {
                     ));
                     fs::rename(&self.dir, &old)?;
                     fs::rename(&self.stage, &self.dir)?;
+                    sync_dir(&parent)?;
                     fs::remove_dir_all(&old)?;
                 } else {
                     fs::rename(&self.stage, &self.dir)?;
+                    sync_dir(&parent_and_name(&self.dir)?.0)?;
                 }
             }
             Mode::Update => {
@@ -213,6 +271,7 @@ impl Staging {
                     fs::rename(self.stage.join(&f.name), self.dir.join(&f.name))?;
                 }
                 fs::remove_dir(&self.stage)?;
+                sync_dir(&self.dir)?;
             }
         }
         Ok(self.written)
@@ -333,6 +392,49 @@ mod tests {
         fs::create_dir(&empty).unwrap();
         assert!(check_replaceable(&empty).is_ok());
         assert!(check_replaceable(&tmp.path().join("new")).is_ok());
+    }
+
+    #[test]
+    fn stale_staging_of_a_dead_process_is_removed_and_a_live_one_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        // PID 0 is never a user process (so never alive) on Linux; our own
+        // PID is alive. Elsewhere nothing can be told and nothing goes.
+        let dead = tmp.path().join(".out.partial-0-1");
+        let old = tmp.path().join(".out.old-0-2");
+        let live = tmp
+            .path()
+            .join(format!(".out.partial-{}-3", std::process::id()));
+        let other = tmp.path().join(".other.partial-0-4");
+        for d in [&dead, &old, &live, &other] {
+            fs::create_dir(d).unwrap();
+            fs::write(d.join("timeseries.csv"), "half").unwrap();
+        }
+        let mut st = Staging::create(&out).unwrap();
+        st.write(MANIFEST, b"{}").unwrap();
+        st.commit().unwrap();
+        let linux = Path::new("/proc/self").exists();
+        assert_eq!(dead.exists(), !linux);
+        assert_eq!(old.exists(), !linux);
+        assert!(live.exists(), "a live writer's folder must stay");
+        assert!(other.exists(), "another output folder's staging must stay");
+        // Inside a folder being updated, the same for its `.partial-` folders.
+        let inner = out.join(".partial-0-5");
+        fs::create_dir(&inner).unwrap();
+        Staging::update(&out).unwrap().commit().unwrap();
+        assert_eq!(inner.exists(), !linux);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_cleanup_never_follows_a_symlink() {
+        let tmp = tempfile::tempdir().unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("keep.csv"), "mine").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, tmp.path().join(".out.partial-0-1")).unwrap();
+        Staging::create(&tmp.path().join("out")).unwrap();
+        assert!(elsewhere.join("keep.csv").exists());
     }
 
     #[test]
