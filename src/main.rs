@@ -217,32 +217,27 @@ fn check_threads(threads: usize) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Refuses a batch whose estimated peak memory exceeds 80 % of this
-/// machine's (Linux: /proc/meminfo; elsewhere no check), before anything is
-/// written, instead of letting it be killed midway.
+/// Refuses a batch whose estimated peak memory exceeds 80 % of what this
+/// process may use (the least of physical memory, the cgroup limit and
+/// `ulimit -v`; Linux only, elsewhere no check), before anything is
+/// allocated or written.
 fn check_memory(sc: &Scenario, threads: usize) -> Result<(), Failure> {
-    let Some(total) = total_memory_bytes() else {
+    let Some(limit) = output::memory_limit() else {
         return Ok(());
     };
     let need = output::estimated_peak_bytes(sc, threads);
-    if need as f64 > 0.8 * total as f64 {
+    if need as f64 > 0.8 * limit.bytes as f64 {
         let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
         return Err(Failure::BadInput(format!(
-            "{}: this batch would need about {:.1} GiB of memory, more than 80 % of the {:.1} GiB here \
-             (expected fewer run.ticks, a smaller world, or fewer --threads)",
+            "{}: this batch would need about {:.1} GiB of memory, more than 80 % of the {:.1} GiB \
+             that {} allows (expected fewer run.ticks, a smaller world, or fewer --threads)",
             sc.name,
             gib(need),
-            gib(total)
+            gib(limit.bytes),
+            limit.source
         )));
     }
     Ok(())
-}
-
-fn total_memory_bytes() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
 }
 
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
@@ -826,6 +821,7 @@ fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {
             ("run.burn_in", "--ticks", Some("0".to_string())),
         ],
     )?;
+    check_memory(&sc, 1)?;
     let report =
         validation::time_ticks(&sc, args.ticks).map_err(|e| Failure::Other(e.to_string()))?;
     println!("{}", report.to_json());
@@ -852,6 +848,7 @@ fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
             ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
         ],
     )?;
+    check_memory(&sc, args.threads)?;
     let reference = validation::ReferenceRuns::load(&args.reference)
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     let report =

@@ -330,6 +330,32 @@ fn special_files_named_by_a_scenario_are_refused_not_read() {
     }
 }
 
+/// Every subcommand that runs the model refuses a batch too large for the
+/// memory this process may use, counting `ulimit -v` (and cgroup limits),
+/// not only physical memory: `dock` and `timing` had no guard and aborted.
+#[cfg(unix)]
+#[test]
+fn too_large_batches_are_refused_under_the_address_space_limit_in_every_subcommand() {
+    let big = "--set world.width=10000 --set world.height=10000";
+    for cmd in [
+        format!("timing {APP} {big}"),
+        format!("dock {APP} --reference tests/data/mesa_epstein/mesa_app_default.csv {big}"),
+        format!("run {APP} {big} --out /nonexistent/never-written"),
+    ] {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 4000000 && exec \"$0\" {cmd}",))
+            .arg(env!("CARGO_BIN_EXE_stabsim"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(err.contains("GiB of memory"), "{cmd}: {err}");
+        assert!(err.contains("ulimit -v"), "{cmd}: {err}");
+    }
+}
+
 #[test]
 fn run_rejects_bad_input_before_writing_anything() {
     let tmp = tempfile::tempdir().unwrap();

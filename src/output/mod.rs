@@ -2,6 +2,7 @@
 //! the manifest and the charts, staged and committed atomically.
 
 mod frames;
+mod limits;
 mod manifest;
 mod read;
 mod run;
@@ -9,6 +10,7 @@ mod staging;
 mod writer;
 
 pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames, regroup};
+pub use limits::{MemoryLimit, memory_limit};
 pub use manifest::{Manifest, Timings};
 pub use read::{
     MetricBands, ReadError, RunsTable, SummaryBands, Traces, read_first_trace, read_traces,
