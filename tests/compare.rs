@@ -179,6 +179,21 @@ fn a_comparison_writes_its_report_and_plot_redraws_the_same_bytes() {
         bytes_of(&out.join("gaza_baseline"), "violence.png"),
         bytes_of(&again.join("gaza_baseline"), "violence.png")
     );
+
+    // Data edited after the run are not redrawn as if the run wrote them.
+    let runs = again.join("gaza_baseline").join("runs.csv");
+    let mut edited = fs::read(&runs).unwrap();
+    edited.extend_from_slice(b"\n");
+    fs::write(&runs, edited).unwrap();
+    let report = bytes_of(&again, "report.html");
+    let p = stabsim(&["plot", again.to_str().unwrap()]);
+    let err = text(&p.stderr);
+    assert_eq!(p.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("runs.csv: changed since the run wrote it"),
+        "{err}"
+    );
+    assert_eq!(bytes_of(&again, "report.html"), report, "nothing redrawn");
 }
 
 /// With enough replicates every tested difference has a p-value, and

@@ -303,7 +303,6 @@ pub fn redraw_comparison(dir: &Path) -> Result<Drawn, CompareError> {
 /// Redraws a `stabsim run` output folder's own charts from its files and
 /// updates their entries in its manifest.
 pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
-    let o = ScenarioOutputs::read(dir)?;
     let manifest_path = dir.join(crate::output::MANIFEST);
     let text = std::fs::read_to_string(&manifest_path).map_err(|source| LoadError::Io {
         path: manifest_path.display().to_string(),
@@ -316,6 +315,8 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
             e.to_string(),
         ))
     })?;
+    check_unchanged(dir, &manifest)?;
+    let o = ScenarioOutputs::read(dir)?;
     let trace = match o.scenario.mission {
         None => crate::output::read_first_trace(&dir.join("timeseries.csv"), "active")
             .map_err(LoadError::Read)?,
@@ -346,6 +347,42 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
     text.push('\n');
     staging.write(crate::output::MANIFEST, text.as_bytes())?;
     Ok(staging.commit()?)
+}
+
+/// Whether a data file of an output folder was edited after its run: a
+/// chart redrawn from edited data would pose as the run's own. Charts and
+/// reports (redrawn anyway) are not checked; a file the manifest lists
+/// with a different SHA-256 is refused, naming the file.
+fn check_unchanged(dir: &Path, manifest: &serde_json::Value) -> Result<(), LoadError> {
+    let files = manifest
+        .get("files")
+        .and_then(|f| f.as_array())
+        .map_or(&[][..], Vec::as_slice);
+    for f in files {
+        let (Some(name), Some(sha)) = (f["name"].as_str(), f["sha256"].as_str()) else {
+            continue;
+        };
+        let redrawn = [".png", ".svg", ".gif", ".html", ".md"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if redrawn || name.contains('/') || name.contains('\\') {
+            continue;
+        }
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if crate::output::sha256_hex(&bytes) != sha {
+            return Err(LoadError::Mismatch(format!(
+                "{}: changed since the run wrote it (its SHA-256 differs from {}'s); charts are \
+                 redrawn only from unchanged outputs (expected the file as written, or a re-run)",
+                path.display(),
+                crate::output::MANIFEST
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Writes a chart's PNG (and SVG) and returns its report entry.
