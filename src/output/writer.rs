@@ -113,7 +113,8 @@ impl ReplicateSink for BatchWriter {
 }
 
 /// Writes one CSV field: shortest round-trip decimal, empty for a missing
-/// or non-finite value (read as NA by pandas and R).
+/// or non-finite value (read as NA by pandas and R), and `0` for a negative
+/// zero (a sum of tiny opposite terms; `-0` in a count puzzles readers).
 fn write_number<W: io::Write>(
     w: &mut csv::Writer<W>,
     buf: &mut String,
@@ -122,6 +123,7 @@ fn write_number<W: io::Write>(
     buf.clear();
     if let Some(v) = v.filter(|v| v.is_finite()) {
         // `{}` on f64 is exact and locale-free; integers print without ".0".
+        let v = if v == 0.0 { 0.0 } else { v };
         let _ = write!(buf, "{v}");
     }
     w.write_field(buf.as_bytes())?;
@@ -154,4 +156,26 @@ pub fn summary_csv(summary: &Summary) -> io::Result<Vec<u8>> {
         }
     }
     w.into_inner().map_err(|e| e.into_error())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(v: Option<f64>) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        write_number(&mut w, &mut String::new(), v).unwrap();
+        w.write_record(None::<&[u8]>).unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_plain_and_never_negative_zero() {
+        assert_eq!(field(Some(-0.0)), "0\n");
+        assert_eq!(field(Some(0.1 - 0.1 * 1.0)), "0\n");
+        assert_eq!(field(Some(3.0)), "3\n");
+        assert_eq!(field(Some(-2.5)), "-2.5\n");
+        assert_eq!(field(Some(f64::NAN)), "\"\"\n");
+        assert_eq!(field(None), "\"\"\n");
+    }
 }
