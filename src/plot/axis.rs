@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::error::{PlotError, draw_error};
-use super::style::{AXIS, GRID, INK, MUTED, Theme};
+use super::error::PlotError;
+use super::style::{AXIS, GRID, INK, MUTED, Theme, draw_path};
 
 /// Nice tick positions covering `[lo, hi]` with about `target` intervals:
 /// multiples of 1, 2, 2.5 or 5 × 10ⁿ. Returns the ticks inside the range and
@@ -214,17 +214,9 @@ impl Frame {
                 continue;
             }
             if y < b - 1 {
-                area.draw(&PathElement::new(
-                    vec![(l, y), (r, y)],
-                    GRID.stroke_width(thin),
-                ))
-                .map_err(draw_error)?;
+                draw_path(area, &[(l, y), (r, y)], GRID.stroke_width(thin))?;
             }
-            area.draw(&PathElement::new(
-                vec![(l - tick, y), (l, y)],
-                AXIS.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
+            draw_path(area, &[(l - tick, y), (l, y)], AXIS.stroke_width(thin))?;
             theme.draw_text(
                 area,
                 &label,
@@ -239,11 +231,7 @@ impl Frame {
             if x < l - 1 || x > r + 1 {
                 continue;
             }
-            area.draw(&PathElement::new(
-                vec![(x, b), (x, b + tick)],
-                AXIS.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
+            draw_path(area, &[(x, b), (x, b + tick)], AXIS.stroke_width(thin))?;
             theme.draw_text(
                 area,
                 &label,
@@ -253,11 +241,7 @@ impl Frame {
                 VPos::Top,
             )?;
         }
-        area.draw(&PathElement::new(
-            vec![(l, t), (l, b), (r, b)],
-            AXIS.stroke_width(thin),
-        ))
-        .map_err(draw_error)?;
+        draw_path(area, &[(l, t), (l, b), (r, b)], AXIS.stroke_width(thin))?;
         if !x_label.is_empty() {
             let y = b + theme.px(8.0) + theme.tick_label.round() as i32 + theme.px(10.0);
             theme.draw_text(
