@@ -6,8 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::error::{PlotError, draw_error};
-use super::style::{AXIS, GRID, INK, MUTED, Theme};
+use super::error::PlotError;
+use super::style::{AXIS, GRID, INK, MUTED, Theme, draw_path};
 
 /// Nice tick positions covering `[lo, hi]` with about `target` intervals:
 /// multiples of 1, 2, 2.5 or 5 × 10ⁿ. Returns the ticks inside the range and
@@ -18,17 +18,21 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
         return (Vec::new(), 0.0);
     }
     let step = nice_step(span / target.max(1) as f64);
-    let first = (lo / step - 1e-9).ceil();
-    let last = (hi / step + 1e-9).floor();
-    let mut ticks = Vec::new();
-    let mut k = first;
-    while k <= last && ticks.len() < 1000 {
-        // Snap near-zero values so that labels read "0", not "-0".
-        let v = k * step;
-        ticks.push(if v.abs() < step * 1e-9 { 0.0 } else { v });
-        k += 1.0;
-    }
-    (ticks, step)
+    let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
+    (multiples(first, last, step), step)
+}
+
+/// The multiples `k × step` of `step` for `k` from `first` to `last`
+/// (whole numbers; at most 1001 of them).
+fn multiples(first: f64, last: f64, step: f64) -> Vec<f64> {
+    let count = (last - first).clamp(-1.0, 1000.0) as i64;
+    (0..=count)
+        .map(|k| {
+            let v = (first + k as f64) * step;
+            // Snap near-zero values so that labels read "0", not "-0".
+            if v.abs() < step * 1e-9 { 0.0 } else { v }
+        })
+        .collect()
 }
 
 /// The smallest "nice" step (1, 2, 2.5 or 5 × 10ⁿ) not below `raw`.
@@ -214,17 +218,9 @@ impl Frame {
                 continue;
             }
             if y < b - 1 {
-                area.draw(&PathElement::new(
-                    vec![(l, y), (r, y)],
-                    GRID.stroke_width(thin),
-                ))
-                .map_err(draw_error)?;
+                draw_path(area, &[(l, y), (r, y)], GRID.stroke_width(thin))?;
             }
-            area.draw(&PathElement::new(
-                vec![(l - tick, y), (l, y)],
-                AXIS.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
+            draw_path(area, &[(l - tick, y), (l, y)], AXIS.stroke_width(thin))?;
             theme.draw_text(
                 area,
                 &label,
@@ -239,11 +235,7 @@ impl Frame {
             if x < l - 1 || x > r + 1 {
                 continue;
             }
-            area.draw(&PathElement::new(
-                vec![(x, b), (x, b + tick)],
-                AXIS.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
+            draw_path(area, &[(x, b), (x, b + tick)], AXIS.stroke_width(thin))?;
             theme.draw_text(
                 area,
                 &label,
@@ -253,11 +245,7 @@ impl Frame {
                 VPos::Top,
             )?;
         }
-        area.draw(&PathElement::new(
-            vec![(l, t), (l, b), (r, b)],
-            AXIS.stroke_width(thin),
-        ))
-        .map_err(draw_error)?;
+        draw_path(area, &[(l, t), (l, b), (r, b)], AXIS.stroke_width(thin))?;
         if !x_label.is_empty() {
             let y = b + theme.px(8.0) + theme.tick_label.round() as i32 + theme.px(10.0);
             theme.draw_text(
@@ -302,13 +290,7 @@ pub fn nice_axis(lo: f64, hi: f64, target: usize) -> Ticks {
             step: hi - lo,
         };
     }
-    let values = (0..=(last - first) as i64)
-        .map(|k| {
-            let v = (first + k as f64) * step;
-            // Snap near-zero values so that labels read "0", not "-0".
-            if v.abs() < step * 1e-9 { 0.0 } else { v }
-        })
-        .collect();
+    let values = multiples(first, last, step);
     Ticks { values, step }
 }
 
@@ -330,15 +312,13 @@ pub fn snug_axis(lo: f64, hi: f64, target: usize, slack: f64) -> ((f64, f64), Ti
     let lo = if lo - down <= slack * span { down } else { lo };
     let hi = if up - hi <= slack * span { up } else { hi };
     let (first, last) = ((lo / step - 1e-9).ceil(), (hi / step + 1e-9).floor());
-    let count = (last - first).clamp(-1.0, 1000.0) as i64;
-    let values = (0..=count)
-        .map(|k| {
-            let v = (first + k as f64) * step;
-            // Snap near-zero values so that labels read "0", not "-0".
-            if v.abs() < step * 1e-9 { 0.0 } else { v }
-        })
-        .collect();
-    ((lo, hi), Ticks { values, step })
+    (
+        (lo, hi),
+        Ticks {
+            values: multiples(first, last, step),
+            step,
+        },
+    )
 }
 
 /// The finest nice ticks over `range` (at most about `most` intervals)

@@ -11,10 +11,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Frame, Ticks, nice_step};
-use super::canvas::{png_with, svg_with};
 use super::error::PlotError;
 use super::legend::{place_series_legend, series_entries};
-use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
+use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
+pub use super::page::{render_png, render_svg};
 use super::series::{Band, draw_bands, draw_line, x_range};
 use super::style::{Theme, series_colour, series_pattern};
 
@@ -52,35 +52,27 @@ pub fn replicate_footnote(replicates: usize) -> String {
     )
 }
 
-impl BandChart {
+impl Chart for BandChart {
+    fn header(&self) -> Header<'_> {
+        let (subtitle, footnote) = (self.subtitle.as_deref(), self.footnote.as_deref());
+        (&self.title, subtitle, footnote)
+    }
+
     /// Checks that every band has one value per x.
-    pub fn validate(&self) -> Result<(), PlotError> {
+    fn validate(&self) -> Result<(), PlotError> {
         for band in &self.bands {
             band.check_length(self.x.len(), &band.label)?;
         }
         Ok(())
     }
-}
 
-/// Renders the chart as PNG bytes, `width` × `height` pixels.
-pub fn render_png(chart: &BandChart, width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
-    chart.validate()?;
-    png_with(width, height, |root, surface| {
-        draw_band_chart(root, chart, &Theme::for_canvas(width, height).on(surface))
-    })
-}
-
-/// Renders the chart as a self-contained SVG document (font embedded),
-/// `width` × `height` pixels.
-pub fn render_svg(chart: &BandChart, width: u32, height: u32) -> Result<String, PlotError> {
-    chart.validate()?;
-    svg_with(
-        width,
-        height,
-        &chart.title,
-        &description(chart.subtitle.as_deref(), chart.footnote.as_deref()),
-        |root, surface| draw_band_chart(root, chart, &Theme::for_canvas(width, height).on(surface)),
-    )
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
+        draw_band_chart(root, self, theme)
+    }
 }
 
 /// The y range, rounded out to nice ticks: from 0 when the data are
@@ -133,13 +125,7 @@ fn draw_band_chart<DB: DrawingBackend>(
     chart: &BandChart,
     theme: &Theme,
 ) -> Result<(), PlotError> {
-    let page = draw_page(
-        root,
-        theme,
-        &chart.title,
-        chart.subtitle.as_deref(),
-        chart.footnote.as_deref(),
-    )?;
+    let page = draw_page(root, theme, chart.header())?;
     let m = page.margin;
 
     // The y-axis label sits above the axis, horizontal; the legend goes to
@@ -184,7 +170,7 @@ fn draw_band_chart<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::testing::{decode_png, has_first_series_colour};
+    use crate::plot::testing::{check_chart, has_first_series_colour, renders_at};
 
     /// Three series like Epstein's civil violence model: quiescent, active
     /// and jailed citizens over 1000 ticks, with bursts of rebellion.
@@ -244,21 +230,8 @@ mod tests {
     }
 
     #[test]
-    fn png_decodes_at_requested_size() {
-        let bytes = render_png(&demo_chart(), 1200, 700).unwrap();
-        let (w, h, pixels) = decode_png(&bytes);
-        assert_eq!((w, h), (1200, 700));
-        // Not blank: some pixels are coloured (orange for the first series).
-        assert!(has_first_series_colour(&pixels));
-        let (w, h, _) = decode_png(&render_png(&demo_chart(), 333, 201).unwrap());
-        assert_eq!((w, h), (333, 201));
-    }
-
-    #[test]
-    fn svg_is_self_contained() {
-        let svg = render_svg(&demo_chart(), 1200, 700).unwrap();
-        assert!(svg.contains("<title>Citizens by state</title>"));
-        for text in [
+    fn renders_labelled_and_deterministic() {
+        let texts = [
             "Citizens by state",
             "Tick",
             "Citizens",
@@ -266,17 +239,11 @@ mod tests {
             "Active",
             "Jailed",
             "30 replicates",
-        ] {
-            assert!(svg.contains(text), "SVG lacks {text:?}");
-        }
-        assert!(svg.contains("@font-face"));
-        assert!(svg.contains("data:font/ttf;base64,"));
+        ];
+        let (pixels, svg) = check_chart(&demo_chart(), render_png, (1200, 700), &texts);
+        // Not blank: some pixels are coloured (orange for the first series).
+        assert!(has_first_series_colour(&pixels));
         assert!(svg.len() < 1_000_000, "SVG is {} bytes", svg.len());
-        assert!(svg.trim_end().ends_with("</svg>"));
-    }
-
-    fn edge_case(chart: &BandChart) -> (Result<Vec<u8>, PlotError>, Result<String, PlotError>) {
-        (render_png(chart, 600, 400), render_svg(chart, 600, 400))
     }
 
     fn band(label: &str, v: Vec<f64>) -> Band {
@@ -296,72 +263,39 @@ mod tests {
             y_label: "y".into(),
             ..BandChart::default()
         };
+        let no_data = |chart: &BandChart| render_svg(chart, 600, 400).unwrap().contains("No data");
+        // Empty x, no bands.
+        assert!(no_data(&base) && render_png(&base, 600, 400).is_ok());
 
-        // Empty x, no bands; empty x with an empty band.
-        let (p, s) = edge_case(&base);
-        assert!(p.is_ok() && s.unwrap().contains("No data"));
-        let chart = BandChart {
-            bands: vec![band("a", vec![])],
-            ..base.clone()
-        };
-        let (p, s) = edge_case(&chart);
-        assert!(p.is_ok() && s.is_ok());
-
-        // A single point.
-        let chart = BandChart {
-            x: vec![5.0],
-            bands: vec![band("a", vec![3.0])],
-            ..base.clone()
-        };
-        let (p, s) = edge_case(&chart);
-        assert!(p.is_ok() && s.is_ok());
-
-        // NaN and infinities are skipped.
-        let x = vec![0.0, 1.0, f64::NAN, 3.0, 4.0, 5.0];
-        let v = vec![1.0, f64::NAN, 2.0, f64::INFINITY, 3.0, 4.0];
-        let chart = BandChart {
-            x,
-            bands: vec![band("a", v)],
-            ..base.clone()
-        };
-        let (p, s) = edge_case(&chart);
-        assert!(p.is_ok() && s.is_ok());
-
-        // All NaN.
-        let chart = BandChart {
-            x: vec![0.0, 1.0],
-            bands: vec![band("a", vec![f64::NAN; 2])],
-            ..base.clone()
-        };
-        let (p, s) = edge_case(&chart);
-        assert!(p.is_ok() && s.unwrap().contains("No data"));
-
-        // All zero; constant negative; huge values.
-        for v in [0.0, -7.0, 1e300, f64::MAX] {
+        // (x, values of a single band): empty; a single point; NaN and
+        // infinities (skipped); all NaN; all zero; constant negative; huge
+        // values; ranges too wide for f64.
+        let (nan, inf, max) = (f64::NAN, f64::INFINITY, f64::MAX);
+        let cases = [
+            (vec![], vec![]),
+            (vec![5.0], vec![3.0]),
+            (
+                vec![0.0, 1.0, nan, 3.0, 4.0, 5.0],
+                vec![1.0, nan, 2.0, inf, 3.0, 4.0],
+            ),
+            (vec![0.0, 1.0], vec![nan; 2]),
+            (vec![0.0, 1.0, 2.0], vec![0.0; 3]),
+            (vec![0.0, 1.0, 2.0], vec![-7.0; 3]),
+            (vec![0.0, 1.0, 2.0], vec![1e300; 3]),
+            (vec![0.0, 1.0, 2.0], vec![max; 3]),
+            (vec![0.0, 1.0], vec![-max, max]),
+            (vec![-max, max], vec![1.0, 2.0]),
+        ];
+        for (x, v) in cases {
+            let all_nan = !v.is_empty() && v.iter().all(|v| v.is_nan());
             let chart = BandChart {
-                x: vec![0.0, 1.0, 2.0],
-                bands: vec![band("a", vec![v; 3])],
+                x,
+                bands: vec![band("a", v)],
                 ..base.clone()
             };
-            let (p, s) = edge_case(&chart);
-            assert!(p.is_ok() && s.is_ok(), "value {v}");
+            assert!(renders_at(&chart, render_png, &[(600, 400)]), "{chart:?}");
+            assert!(!all_nan || no_data(&chart));
         }
-
-        // A range too wide for f64.
-        let chart = BandChart {
-            x: vec![0.0, 1.0],
-            bands: vec![band("a", vec![-f64::MAX, f64::MAX])],
-            ..base.clone()
-        };
-        let (p, s) = edge_case(&chart);
-        assert!(p.is_ok() && s.is_ok());
-        let chart = BandChart {
-            x: vec![-f64::MAX, f64::MAX],
-            bands: vec![band("a", vec![1.0, 2.0])],
-            ..base.clone()
-        };
-        let (p, s) = edge_case(&chart);
-        assert!(p.is_ok() && s.is_ok());
 
         // Mismatched lengths.
         let mut bad = band("b", vec![1.0, 2.0]);
@@ -371,9 +305,8 @@ mod tests {
             bands: vec![bad],
             ..base.clone()
         };
-        let (p, s) = edge_case(&chart);
         assert!(matches!(
-            p,
+            render_png(&chart, 600, 400),
             Err(PlotError::LengthMismatch {
                 field: "p95",
                 expected: 2,
@@ -381,7 +314,10 @@ mod tests {
                 ..
             })
         ));
-        assert!(matches!(s, Err(PlotError::LengthMismatch { .. })));
+        assert!(matches!(
+            render_svg(&chart, 600, 400),
+            Err(PlotError::LengthMismatch { .. })
+        ));
 
         // Bad sizes.
         assert!(matches!(
@@ -411,10 +347,8 @@ mod tests {
             bands,
             ..base.clone()
         };
-        for (w, h) in [(1, 1), (40, 30), (300, 200), (1200, 700)] {
-            assert!(render_png(&chart, w, h).is_ok(), "{w}×{h}");
-            assert!(render_svg(&chart, w, h).is_ok(), "{w}×{h}");
-        }
+        let sizes = [(1, 1), (40, 30), (300, 200), (1200, 700)];
+        assert!(renders_at(&chart, render_png, &sizes));
     }
 
     #[test]

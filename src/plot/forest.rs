@@ -21,11 +21,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Frame, Ticks, nice_axis, snug_axis};
-use super::canvas::{png_with, svg_with};
 use super::error::{PlotError, draw_error};
 use super::legend::flow;
-use super::page::{description, draw_no_data, draw_page};
-use super::style::{AXIS, GRID, INK, MUTED, OKABE_ITO, Theme, ellipsize};
+use super::page::{Chart, Header, draw_no_data, draw_page};
+use super::style::{AXIS, GRID, INK, MUTED, OKABE_ITO, Theme, draw_path, draw_rect, ellipsize};
 
 /// Which direction of a difference is an improvement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,11 +82,16 @@ pub struct ForestChart {
     pub panels: Vec<ForestPanel>,
 }
 
-impl ForestChart {
+impl Chart for ForestChart {
+    fn header(&self) -> Header<'_> {
+        let (subtitle, footnote) = (self.subtitle.as_deref(), self.footnote.as_deref());
+        (&self.title, subtitle, footnote)
+    }
+
     /// Checks that every panel has the rows of the first panel, in the same
     /// order: labels are drawn once, so a panel out of step would be
     /// silently mislabelled.
-    pub fn validate(&self) -> Result<(), PlotError> {
+    fn validate(&self) -> Result<(), PlotError> {
         let Some(first) = self.panels.first() else {
             return Ok(());
         };
@@ -113,34 +117,17 @@ impl ForestChart {
         }
         Ok(())
     }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
+        draw_forest(root, self, theme).map(|_| ())
+    }
 }
 
-/// Renders the chart as PNG bytes, `width` × `height` pixels. About
-/// 1400 × 900 suits 20 rows and 5 panels.
-pub fn render_forest_png(
-    chart: &ForestChart,
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>, PlotError> {
-    chart.validate()?;
-    png_with(width, height, |root, surface| {
-        draw_forest(root, chart, &Theme::for_canvas(width, height).on(surface)).map(|_| ())
-    })
-}
-
-/// Renders the chart as a self-contained SVG document (font embedded),
-/// `width` × `height` pixels.
-pub fn render_forest_svg(
-    chart: &ForestChart,
-    width: u32,
-    height: u32,
-) -> Result<String, PlotError> {
-    chart.validate()?;
-    let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
-    svg_with(width, height, &chart.title, &desc, |root, surface| {
-        draw_forest(root, chart, &Theme::for_canvas(width, height).on(surface)).map(|_| ())
-    })
-}
+pub use super::page::{render_png as render_forest_png, render_svg as render_forest_svg};
 
 /// Blue: a difference in the better direction that the data support.
 const IMPROVEMENT: RGBColor = OKABE_ITO[4];
@@ -222,13 +209,11 @@ fn draw_whisker<DB: DrawingBackend>(
         Style::Unclear => UNCLEAR_WHISKER,
     };
     let line = colour.stroke_width(theme.line_width);
-    root.draw(&PathElement::new(vec![(x0, y), (x1, y)], line))
-        .map_err(draw_error)?;
+    draw_path(root, &[(x0, y), (x1, y)], line)?;
     let cap = theme.px(4.5);
     for (x, on) in [(x0, caps.0), (x1, caps.1)] {
         if on {
-            root.draw(&PathElement::new(vec![(x, y - cap), (x, y + cap)], line))
-                .map_err(draw_error)?;
+            draw_path(root, &[(x, y - cap), (x, y + cap)], line)?;
         }
     }
     Ok(())
@@ -407,13 +392,7 @@ fn draw_forest<DB: DrawingBackend>(
     chart: &ForestChart,
     theme: &Theme,
 ) -> Result<Markers, PlotError> {
-    let page = draw_page(
-        root,
-        theme,
-        &chart.title,
-        chart.subtitle.as_deref(),
-        chart.footnote.as_deref(),
-    )?;
+    let page = draw_page(root, theme, chart.header())?;
     let (width, m, content_w, top) = (page.width, page.margin, page.content_w, page.top);
     let mut bottom = page.bottom;
 
@@ -482,8 +461,7 @@ fn draw_forest<DB: DrawingBackend>(
     for i in (0..n_rows).step_by(2) {
         let y0 = (f64::from(rows_top) + i as f64 * row_h).round() as i32;
         let y1 = (f64::from(rows_top) + (i + 1) as f64 * row_h).round() as i32;
-        root.draw(&Rectangle::new([(m, y0), (width - m, y1)], STRIPE.filled()))
-            .map_err(draw_error)?;
+        draw_rect(root, [(m, y0), (width - m, y1)], STRIPE.filled())?;
     }
 
     // Row labels, right-aligned against the panels.
@@ -551,30 +529,30 @@ fn draw_forest<DB: DrawingBackend>(
         // Grid at the ticks, the zero line darker, the axis at the bottom.
         for (value, label) in frame.x_ticks.values.iter().zip(&labels) {
             let x = px(*value);
-            root.draw(&PathElement::new(
-                vec![(x, rows_top), (x, rows_bottom)],
+            draw_path(
+                root,
+                &[(x, rows_top), (x, rows_bottom)],
                 GRID.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
-            root.draw(&PathElement::new(
-                vec![(x, rows_bottom), (x, rows_bottom + tick)],
+            )?;
+            draw_path(
+                root,
+                &[(x, rows_bottom), (x, rows_bottom + tick)],
                 AXIS.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
+            )?;
             let at = (x, rows_bottom + tick + theme.px(4.0));
             theme.draw_text(root, label, &tick_style, at, HPos::Center, VPos::Top)?;
         }
         let zero = px(0.0);
-        root.draw(&PathElement::new(
-            vec![(zero, rows_top), (zero, rows_bottom)],
+        draw_path(
+            root,
+            &[(zero, rows_top), (zero, rows_bottom)],
             AXIS.stroke_width(theme.px(1.6).max(1) as u32),
-        ))
-        .map_err(draw_error)?;
-        root.draw(&PathElement::new(
-            vec![(left, rows_bottom), (right, rows_bottom)],
+        )?;
+        draw_path(
+            root,
+            &[(left, rows_bottom), (right, rows_bottom)],
             AXIS.stroke_width(thin),
-        ))
-        .map_err(draw_error)?;
+        )?;
 
         // Axis label, then which way is better. Only the better side is
         // named: two words do not fit under a narrow panel, and the other
@@ -626,8 +604,8 @@ fn draw_forest<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::canvas::BITMAP;
-    use crate::plot::testing::{decode_png, svg_has_words, write_sample};
+    use crate::plot::canvas::{BITMAP, png_with};
+    use crate::plot::testing::{check_chart, decode_png, renders_at, write_samples};
 
     const MANDATES: [&str; 20] = [
         "Observer mission",
@@ -741,21 +719,8 @@ mod tests {
     }
 
     #[test]
-    fn png_decodes_at_requested_size() {
-        let bytes = render_forest_png(&demo_chart(), 1400, 900).unwrap();
-        let (w, h, _) = decode_png(&bytes);
-        assert_eq!((w, h), (1400, 900));
-        let (w, h, _) = decode_png(&render_forest_png(&demo_chart(), 500, 300).unwrap());
-        assert_eq!((w, h), (500, 300));
-    }
-
-    #[test]
-    fn svg_is_self_contained_and_labelled() {
-        let chart = demo_chart();
-        let svg = render_forest_svg(&chart, 1400, 900).unwrap();
-        assert!(svg.contains("@font-face") && svg.contains("data:font/ttf;base64,"));
-        assert!(svg.contains("<title>Effect of the mandate, compared with no mission</title>"));
-        for text in [
+    fn renders_labelled_and_deterministic() {
+        let texts = [
             "Civilian deaths",
             "Trust in the mission",
             "Peacekeeper casualties",
@@ -767,9 +732,8 @@ mod tests {
             "significant, CI excludes 0",
             "Gaza scenario",
             "not a forecast",
-        ] {
-            assert!(svg_has_words(&svg, text), "SVG lacks {text:?}");
-        }
+        ];
+        let (_, svg) = check_chart(&demo_chart(), render_forest_png, (1400, 900), &texts);
         for mandate in MANDATES {
             // Long labels may be cut, but every one starts as written.
             let start: String = mandate.chars().take(12).collect();
@@ -796,25 +760,18 @@ mod tests {
             footnote: None,
             panels: vec![panel],
         };
-        assert_eq!(
-            Style::of(&chart.panels[0].rows[0], Better::Lower),
-            Style::Improvement
-        );
-        assert_eq!(
-            Style::of(&chart.panels[0].rows[0], Better::Higher),
-            Style::Deterioration
-        );
-        assert_eq!(
-            Style::of(&chart.panels[0].rows[1], Better::Lower),
-            Style::Unclear
-        );
-        assert_eq!(
-            Style::of(&chart.panels[0].rows[3], Better::Lower),
-            Style::Unclear
-        );
+        let rows = &chart.panels[0].rows;
+        for (i, better, style) in [
+            (0, Better::Lower, Style::Improvement),
+            (0, Better::Higher, Style::Deterioration),
+            (1, Better::Lower, Style::Unclear),
+            (3, Better::Lower, Style::Unclear),
+        ] {
+            assert_eq!(Style::of(&rows[i], better), style, "row {i}");
+        }
         // An interval excluding 0 that the test does not call significant
         // (e.g. after Holm's adjustment) is hollow.
-        let mut not_significant = chart.panels[0].rows[0].clone();
+        let mut not_significant = rows[0].clone();
         not_significant.significant = false;
         assert_eq!(Style::of(&not_significant, Better::Lower), Style::Unclear);
 
@@ -840,22 +797,14 @@ mod tests {
         let near = |c: (u8, u8, u8), t: RGBColor| {
             c.0.abs_diff(t.0) < 30 && c.1.abs_diff(t.1) < 30 && c.2.abs_diff(t.2) < 30
         };
-        assert!(
-            near(at(markers[0][0].unwrap()), IMPROVEMENT),
-            "{:?}",
-            at(markers[0][0].unwrap())
-        );
-        assert!(near(at(markers[0][2].unwrap()), DETERIORATION));
-        // Hollow: white at the centre.
-        assert!(
-            near(at(markers[0][1].unwrap()), WHITE),
-            "{:?}",
-            at(markers[0][1].unwrap())
-        );
+        // Filled in colour, or hollow: white at the centre.
+        let centre = |i: usize| markers[0][i].unwrap();
+        for (i, colour) in [(0, IMPROVEMENT), (1, WHITE), (2, DETERIORATION)] {
+            assert!(near(at(centre(i)), colour), "row {i}: {:?}", at(centre(i)));
+        }
         assert_eq!(markers[0][3], None);
         // Estimates are placed in order along x.
-        assert!(markers[0][0].unwrap().0 < markers[0][1].unwrap().0);
-        assert!(markers[0][1].unwrap().0 < markers[0][2].unwrap().0);
+        assert!(centre(0).0 < centre(1).0 && centre(1).0 < centre(2).0);
 
         let svg = render_forest_svg(&chart, w, h).unwrap();
         assert!(svg.contains("n/a"));
@@ -912,37 +861,15 @@ mod tests {
             panels: vec![odd.clone(), odd],
             ..empty
         };
-        for (w, h) in [(1, 1), (120, 80), (1400, 900)] {
-            assert!(render_forest_png(&chart, w, h).is_ok(), "{w}×{h}");
-            assert!(render_forest_svg(&chart, w, h).is_ok(), "{w}×{h}");
-        }
-    }
-
-    #[test]
-    fn output_is_deterministic() {
-        let chart = demo_chart();
-        assert_eq!(
-            render_forest_png(&chart, 700, 450).unwrap(),
-            render_forest_png(&chart, 700, 450).unwrap()
-        );
-        assert_eq!(
-            render_forest_svg(&chart, 700, 450).unwrap(),
-            render_forest_svg(&chart, 700, 450).unwrap()
-        );
+        let sizes = [(1, 1), (120, 80), (1400, 900)];
+        assert!(renders_at(&chart, render_forest_png, &sizes));
     }
 
     #[test]
     #[ignore = "writes sample charts to look at"]
     fn samples() {
         let chart = demo_chart();
-        write_sample("forest.png", &render_forest_png(&chart, 1400, 900).unwrap());
-        write_sample(
-            "forest-small.png",
-            &render_forest_png(&chart, 1000, 700).unwrap(),
-        );
-        write_sample(
-            "forest.svg",
-            render_forest_svg(&chart, 1400, 900).unwrap().as_bytes(),
-        );
+        write_samples("forest", &chart, render_forest_png, (1400, 900));
+        write_samples("forest-small", &chart, render_forest_png, (1000, 700));
     }
 }

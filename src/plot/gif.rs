@@ -134,13 +134,8 @@ impl Palette {
         if let Some(&i) = self.lookup.get(&colour) {
             return i;
         }
-        let distance = |c: &[u8; 3]| -> u32 {
-            (0..3)
-                .map(|k| u32::from(c[k].abs_diff(colour[k])).pow(2))
-                .sum()
-        };
         let nearest = (0..self.colours.len())
-            .min_by_key(|&i| (distance(&self.colours[i]), i))
+            .min_by_key(|&i| (distance(&self.colours[i], &colour), i))
             .unwrap_or(0) as u8;
         self.lookup.insert(colour, nearest);
         nearest
@@ -152,6 +147,11 @@ impl Palette {
             .map(|p| self.index([p[0], p[1], p[2]]))
             .collect()
     }
+}
+
+/// Squared RGB distance between two colours.
+fn distance(a: &[u8; 3], b: &[u8; 3]) -> u32 {
+    (0..3).map(|k| u32::from(a[k].abs_diff(b[k])).pow(2)).sum()
 }
 
 /// The frame that turns `previous` into `current` (both palette indices,
@@ -318,13 +318,8 @@ mod tests {
         // Any other colour maps to its nearest entry.
         for colour in [[254, 254, 253], [1, 200, 7], [128, 0, 255]] {
             let i = usize::from(palette.index(colour));
-            let distance = |c: &[u8; 3]| -> u32 {
-                (0..3)
-                    .map(|k| u32::from(c[k].abs_diff(colour[k])).pow(2))
-                    .sum()
-            };
-            let best = palette.colours.iter().map(distance).min().unwrap();
-            assert_eq!(distance(&palette.colours[i]), best);
+            let best = palette.colours.iter().map(|c| distance(c, &colour));
+            assert_eq!(distance(&palette.colours[i], &colour), best.min().unwrap());
         }
     }
 

@@ -5,9 +5,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::error::{PlotError, draw_error};
+use super::error::PlotError;
 use super::page::Page;
-use super::style::{INK, LinePattern, Theme, draw_patterned_line, series_colour, series_pattern};
+use super::style::{
+    INK, LinePattern, Theme, draw_patterned_line, draw_rect, series_colour, series_pattern,
+};
 
 /// One legend entry: a label and how its series is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,11 +83,11 @@ impl Legend {
             let (x, y) = (origin.0 + dx, origin.1 + dy);
             let mid = y + row / 2;
             if entry.band {
-                area.draw(&Rectangle::new(
+                draw_rect(
+                    area,
                     [(x, mid - key_h / 2), (x + key_w, mid + key_h / 2)],
                     entry.colour.mix(theme.band_opacity).filled(),
-                ))
-                .map_err(draw_error)?;
+                )?;
             }
             draw_patterned_line(
                 area,

@@ -25,10 +25,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Ticks, fitted_ticks};
-use super::canvas::{BITMAP, encode_png, rgb_with, svg_with};
-use super::error::{PlotError, draw_error};
-use super::page::{description, draw_no_data, draw_page};
-use super::style::{AXIS, INK, MUTED, Theme};
+use super::canvas::{BITMAP, encode_png, rgb_with};
+use super::error::PlotError;
+use super::page::{Chart, Header, draw_no_data, draw_page};
+use super::style::{AXIS, INK, MUTED, Theme, draw_path, draw_rect};
 
 /// The values of one panel, one per cell, row-major, row 0 at the top.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,9 +111,14 @@ pub struct MapChart {
     pub panels: Vec<MapPanel>,
 }
 
-impl MapChart {
+impl Chart for MapChart {
+    fn header(&self) -> Header<'_> {
+        let (subtitle, footnote) = (self.subtitle.as_deref(), self.footnote.as_deref());
+        (&self.title, subtitle, footnote)
+    }
+
     /// Checks that every panel has one value per cell.
-    pub fn validate(&self) -> Result<(), PlotError> {
+    fn validate(&self) -> Result<(), PlotError> {
         let expected = self.width * self.height;
         for panel in &self.panels {
             if panel.values.len() != expected {
@@ -127,6 +132,16 @@ impl MapChart {
         }
         Ok(())
     }
+
+    /// Draws the maps with their cells as rectangles, for SVG: bitmaps
+    /// paint the cells after averaging down ([`render_map_png`]).
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
+        draw_map(root, self, theme, true, &no_data_keys(self)).map(|_| ())
+    }
 }
 
 /// Renders the maps as PNG bytes, `width` × `height` pixels. About
@@ -138,14 +153,7 @@ pub fn render_map_png(chart: &MapChart, width: u32, height: u32) -> Result<Vec<u
 
 /// Renders the maps as a self-contained SVG document (font embedded),
 /// `width` × `height` pixels.
-pub fn render_map_svg(chart: &MapChart, width: u32, height: u32) -> Result<String, PlotError> {
-    chart.validate()?;
-    let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
-    svg_with(width, height, &chart.title, &desc, |root, surface| {
-        let theme = Theme::for_canvas(width, height).on(surface);
-        draw_map(root, chart, &theme, true, &no_data_keys(chart)).map(|_| ())
-    })
-}
+pub use super::page::render_svg as render_map_svg;
 
 /// Renders the maps as raw 8-bit RGB pixels, row by row from the top
 /// (`width` × `height` × 3 bytes): the frames of [`super::gif`].
@@ -406,13 +414,12 @@ fn draw_swatch<DB: DrawingBackend>(
     let (side, row) = swatch(theme);
     let mid = y + row / 2;
     let (t, b) = (mid - side / 2, mid - side / 2 + side);
-    root.draw(&Rectangle::new([(x, t), (x + side, b)], colour.filled()))
-        .map_err(draw_error)?;
-    root.draw(&Rectangle::new(
+    draw_rect(root, [(x, t), (x + side, b)], colour.filled())?;
+    draw_rect(
+        root,
         [(x, t), (x + side, b)],
         SWATCH_EDGE.stroke_width(theme.px(1.0).max(1) as u32),
-    ))
-    .map_err(draw_error)?;
+    )?;
     let style = theme.text(legend_size(theme), INK);
     let at = (x + side + theme.px(7.0), mid);
     theme.draw_text(root, label, &style, at, HPos::Left, VPos::Center)
@@ -466,11 +473,7 @@ fn draw_legend<DB: DrawingBackend>(
             for k in 0..LEVELS {
                 let a = left + (bar_w as usize * k / LEVELS) as i32;
                 let b = left + (bar_w as usize * (k + 1) / LEVELS) as i32;
-                root.draw(&Rectangle::new(
-                    [(a, y), (b, y + bar_h)],
-                    level_colour(k).filled(),
-                ))
-                .map_err(draw_error)?;
+                draw_rect(root, [(a, y), (b, y + bar_h)], level_colour(k).filled())?;
             }
             let thin = theme.px(1.0).max(1) as u32;
             let tick_size = theme.tick_label * 0.9;
@@ -492,14 +495,14 @@ fn draw_legend<DB: DrawingBackend>(
                     0.5
                 };
                 let x = left + (f * f64::from(bar_w)).round() as i32;
-                root.draw(&PathElement::new(
-                    vec![
+                draw_path(
+                    root,
+                    &[
                         (x, y + bar_h - theme.px(4.0)),
                         (x, y + bar_h + theme.px(2.0)),
                     ],
                     AXIS.stroke_width(thin),
-                ))
-                .map_err(draw_error)?;
+                )?;
                 let text = if ticks.step == 0.0 && value.is_finite() {
                     format!("{value}")
                 } else {
@@ -544,13 +547,7 @@ fn draw_map<DB: DrawingBackend>(
     no_data: &[bool],
 ) -> Result<Vec<MapRect>, PlotError> {
     let key = |k: usize| no_data.get(k).copied().unwrap_or(false);
-    let page = draw_page(
-        root,
-        theme,
-        &chart.title,
-        chart.subtitle.as_deref(),
-        chart.footnote.as_deref(),
-    )?;
+    let page = draw_page(root, theme, chart.header())?;
     let (m, content_w, top, bottom) = (page.margin, page.content_w, page.top, page.bottom);
     if chart.panels.is_empty() || chart.width == 0 || chart.height == 0 {
         let centre = (page.width / 2, (top + bottom) / 2);
@@ -609,11 +606,11 @@ fn draw_map<DB: DrawingBackend>(
             (rect.left + map_w).ceil() as i32,
             (rect.top + map_h).ceil() as i32,
         );
-        root.draw(&PathElement::new(
-            vec![(l, t), (r, t), (r, b), (l, b), (l, t)],
+        draw_path(
+            root,
+            &[(l, t), (r, t), (r, b), (l, b), (l, t)],
             AXIS.stroke_width(thin),
-        ))
-        .map_err(draw_error)?;
+        )?;
         let legend_top = b + legend_gap;
         let slot = (x0, x0 + slot_w, legend_top);
         draw_legend(root, theme, &panel.values, slot, key(k))?;
@@ -643,8 +640,7 @@ fn draw_cells<DB: DrawingBackend>(
             }
             let (x0, x1, y0, y1) = (x(start), x(end), y(row), y(row + 1));
             if x1 > x0 && y1 > y0 {
-                root.draw(&Rectangle::new([(x0, y0), (x1, y1)], run_colour.filled()))
-                    .map_err(draw_error)?;
+                draw_rect(root, [(x0, y0), (x1, y1)], run_colour.filled())?;
             }
             start = end;
         }
@@ -787,7 +783,7 @@ pub(crate) mod demo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::testing::{decode_png, svg_has_words, write_sample};
+    use crate::plot::testing::{check_chart, decode_png, renders_at, write_samples};
 
     fn tiny(values: MapValues) -> MapChart {
         MapChart {
@@ -801,15 +797,6 @@ mod tests {
                 values,
             }],
         }
-    }
-
-    #[test]
-    fn png_decodes_at_requested_size() {
-        let chart = demo::chart(0.3);
-        let (w, h, _) = decode_png(&render_map_png(&chart, 1400, 1000).unwrap());
-        assert_eq!((w, h), (1400, 1000));
-        let rgb = render_map_rgb(&chart, 700, 500).unwrap();
-        assert_eq!(rgb.len(), 700 * 500 * 3);
     }
 
     #[test]
@@ -872,11 +859,8 @@ mod tests {
     }
 
     #[test]
-    fn svg_is_self_contained_labelled_and_merges_runs() {
+    fn renders_labelled_deterministic_and_merges_runs() {
         let chart = demo::chart(0.5);
-        let svg = render_map_svg(&chart, 1400, 1000).unwrap();
-        assert!(svg.contains("@font-face") && svg.contains("data:font/ttf;base64,"));
-        assert!(svg.contains("<title>Gaza: terrain, control, incidents and trust</title>"));
         let mut texts = vec![
             "Terrain",
             "Control",
@@ -893,9 +877,8 @@ mod tests {
                 texts.extend(categories.iter().map(|c| c.0.as_str()));
             }
         }
-        for text in texts {
-            assert!(svg_has_words(&svg, text), "SVG lacks {text:?}");
-        }
+        let (pixels, svg) = check_chart(&chart, render_map_png, (1400, 1000), &texts);
+        assert_eq!(render_map_rgb(&chart, 1400, 1000).unwrap(), pixels);
         let rects = svg.matches("<rect").count();
         let cells = chart.width * chart.height * chart.panels.len();
         assert!(rects < cells / 2, "{rects} rects for {cells} cells");
@@ -946,35 +929,16 @@ mod tests {
             categories: vec![],
         });
         for chart in [odd, categorical] {
-            for (w, h) in [(1, 1), (60, 40), (800, 600)] {
-                assert!(render_map_png(&chart, w, h).is_ok(), "{w}×{h}");
-                assert!(render_map_svg(&chart, w, h).is_ok(), "{w}×{h}");
-            }
+            let sizes = [(1, 1), (60, 40), (800, 600)];
+            assert!(renders_at(&chart, render_map_png, &sizes));
         }
-    }
-
-    #[test]
-    fn output_is_deterministic() {
-        let chart = demo::chart(0.7);
-        assert_eq!(
-            render_map_png(&chart, 700, 500).unwrap(),
-            render_map_png(&chart, 700, 500).unwrap()
-        );
-        assert_eq!(
-            render_map_svg(&chart, 700, 500).unwrap(),
-            render_map_svg(&chart, 700, 500).unwrap()
-        );
     }
 
     #[test]
     #[ignore = "writes sample charts to look at"]
     fn samples() {
         let chart = demo::chart(0.5);
-        write_sample("map.png", &render_map_png(&chart, 1400, 1000).unwrap());
-        write_sample("map-small.png", &render_map_png(&chart, 700, 500).unwrap());
-        write_sample(
-            "map.svg",
-            render_map_svg(&chart, 1400, 1000).unwrap().as_bytes(),
-        );
+        write_samples("map", &chart, render_map_png, (1400, 1000));
+        write_samples("map-small", &chart, render_map_png, (700, 500));
     }
 }

@@ -19,7 +19,8 @@
 //! * [`style`]: palette, line patterns, sizes and text: the look shared by
 //!   every chart;
 //! * [`axis`]: nice ticks and a data frame with its axes;
-//! * [`page`]: title, subtitle and footnote;
+//! * [`page`]: title, subtitle and footnote, and a [`page::Chart`]
+//!   rendered as PNG or SVG;
 //! * [`legend`]: series legends;
 //! * [`series`]: Monte Carlo bands and median lines.
 //!

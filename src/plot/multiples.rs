@@ -19,13 +19,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Frame, Ticks, fitted_ticks, snug_axis};
-use super::canvas::{png_with, svg_with};
-use super::error::{PlotError, draw_error};
+use super::error::PlotError;
 use super::legend::{Legend, LegendEntry, series_entries};
-use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
+use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
 use super::series::{Band, draw_bands, draw_line, x_range};
 use super::style::{
-    AXIS, GRID, INK, LinePattern, MUTED, Theme, ellipsize, series_colour, series_pattern,
+    AXIS, GRID, INK, LinePattern, MUTED, Theme, draw_path, ellipsize, series_colour, series_pattern,
 };
 
 /// One panel of the grid.
@@ -72,9 +71,14 @@ pub struct SmallMultiples {
     pub panels: Vec<SmallPanel>,
 }
 
-impl SmallMultiples {
+impl Chart for SmallMultiples {
+    fn header(&self) -> Header<'_> {
+        let (subtitle, footnote) = (self.subtitle.as_deref(), self.footnote.as_deref());
+        (&self.title, subtitle, footnote)
+    }
+
     /// Checks that every band and reference has one value per x.
-    pub fn validate(&self) -> Result<(), PlotError> {
+    fn validate(&self) -> Result<(), PlotError> {
         let expected = self.x.len();
         for panel in &self.panels {
             for band in &panel.bands {
@@ -94,6 +98,16 @@ impl SmallMultiples {
         Ok(())
     }
 
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
+        draw_multiples(root, self, theme)
+    }
+}
+
+impl SmallMultiples {
     /// Number of columns and rows of the grid.
     fn grid(&self) -> (usize, usize) {
         let n = self.panels.len().max(1);
@@ -106,32 +120,7 @@ impl SmallMultiples {
     }
 }
 
-/// Renders the chart as PNG bytes, `width` × `height` pixels. About
-/// 1400 × 1000 suits 20 panels in 5 columns.
-pub fn render_multiples_png(
-    chart: &SmallMultiples,
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>, PlotError> {
-    chart.validate()?;
-    png_with(width, height, |root, surface| {
-        draw_multiples(root, chart, &Theme::for_canvas(width, height).on(surface))
-    })
-}
-
-/// Renders the chart as a self-contained SVG document (font embedded),
-/// `width` × `height` pixels.
-pub fn render_multiples_svg(
-    chart: &SmallMultiples,
-    width: u32,
-    height: u32,
-) -> Result<String, PlotError> {
-    chart.validate()?;
-    let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
-    svg_with(width, height, &chart.title, &desc, |root, surface| {
-        draw_multiples(root, chart, &Theme::for_canvas(width, height).on(surface))
-    })
-}
+pub use super::page::{render_png as render_multiples_png, render_svg as render_multiples_svg};
 
 /// The reference line's colour: black, as the brief of such figures
 /// expects, distinct from series 6 (also black) by its dashes.
@@ -250,13 +239,7 @@ fn draw_multiples<DB: DrawingBackend>(
         band_opacity: theme.band_opacity * (3.0 / most_bands.max(3) as f64).sqrt(),
         ..theme.clone()
     };
-    let page = draw_page(
-        root,
-        theme,
-        &chart.title,
-        chart.subtitle.as_deref(),
-        chart.footnote.as_deref(),
-    )?;
+    let page = draw_page(root, theme, chart.header())?;
     let (m, content_w) = (page.margin, page.content_w);
     let (mut top, mut bottom) = (page.top, page.bottom);
 
@@ -388,11 +371,7 @@ fn draw_multiples<DB: DrawingBackend>(
                 continue;
             }
             if y < b - 1 {
-                root.draw(&PathElement::new(
-                    vec![(l, y), (r, y)],
-                    GRID.stroke_width(thin),
-                ))
-                .map_err(draw_error)?;
+                draw_path(root, &[(l, y), (r, y)], GRID.stroke_width(thin))?;
             }
             let at = (l - theme.px(5.0), y);
             theme.draw_text(root, &label, &tick_style, at, HPos::Right, VPos::Center)?;
@@ -405,21 +384,13 @@ fn draw_multiples<DB: DrawingBackend>(
             if x < l - 1 || x > r + 1 {
                 continue;
             }
-            root.draw(&PathElement::new(
-                vec![(x, b), (x, b + tick)],
-                AXIS.stroke_width(thin),
-            ))
-            .map_err(draw_error)?;
+            draw_path(root, &[(x, b), (x, b + tick)], AXIS.stroke_width(thin))?;
             if lowest {
                 let at = (x, b + tick + theme.px(3.0));
                 theme.draw_text(root, &label, &tick_style, at, HPos::Center, VPos::Top)?;
             }
         }
-        root.draw(&PathElement::new(
-            vec![(l, t), (l, b), (r, b)],
-            AXIS.stroke_width(thin),
-        ))
-        .map_err(draw_error)?;
+        draw_path(root, &[(l, t), (l, b), (r, b)], AXIS.stroke_width(thin))?;
 
         if !draw_panel_data(root, theme, &frame, &chart.x, panel)? {
             draw_no_data(root, theme, tick_size, ((l + r) / 2, (t + b) / 2))?;
@@ -431,7 +402,7 @@ fn draw_multiples<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::testing::{decode_png, has_first_series_colour, svg_has_words, write_sample};
+    use crate::plot::testing::{check_chart, has_first_series_colour, renders_at, write_samples};
 
     const MANDATES: [&str; 8] = [
         "No mission",
@@ -552,22 +523,8 @@ mod tests {
     }
 
     #[test]
-    fn png_decodes_at_requested_size() {
-        let bytes = render_multiples_png(&per_mandate(), 1400, 1000).unwrap();
-        let (w, h, pixels) = decode_png(&bytes);
-        assert_eq!((w, h), (1400, 1000));
-        // Orange medians (band 0) are drawn.
-        assert!(has_first_series_colour(&pixels));
-        let (w, h, _) = decode_png(&render_multiples_png(&per_measure(), 640, 480).unwrap());
-        assert_eq!((w, h), (640, 480));
-    }
-
-    #[test]
-    fn svg_is_self_contained_and_labelled() {
+    fn renders_labelled_and_deterministic() {
         for chart in [per_mandate(), per_measure()] {
-            let svg = render_multiples_svg(&chart, 1400, 1000).unwrap();
-            assert!(svg.contains("@font-face") && svg.contains("data:font/ttf;base64,"));
-            assert!(svg.contains(&format!("<title>{}</title>", chart.title)));
             let mut texts = vec![chart.x_label.as_str(), "not a forecast"];
             texts.extend(chart.legend.iter().map(String::as_str));
             texts.extend(chart.reference_label.as_deref());
@@ -576,9 +533,10 @@ mod tests {
                 texts.push(panel.title.split(' ').next().unwrap());
                 texts.push(&panel.y_label);
             }
-            for text in texts {
-                assert!(svg_has_words(&svg, text), "SVG lacks {text:?}");
-            }
+            let size = (1400, 1000);
+            let (pixels, _) = check_chart(&chart, render_multiples_png, size, &texts);
+            // Orange medians (band 0) are drawn.
+            assert!(has_first_series_colour(&pixels));
         }
     }
 
@@ -667,38 +625,26 @@ mod tests {
                 shared_y,
                 ..chart.clone()
             };
-            for (w, h) in [(1, 1), (200, 120), (1400, 1000)] {
-                assert!(render_multiples_png(&chart, w, h).is_ok(), "{w}×{h}");
-                assert!(render_multiples_svg(&chart, w, h).is_ok(), "{w}×{h}");
-            }
+            let sizes = [(1, 1), (200, 120), (1400, 1000)];
+            assert!(renders_at(&chart, render_multiples_png, &sizes));
         }
-    }
-
-    #[test]
-    fn output_is_deterministic() {
-        let chart = per_measure();
-        assert_eq!(
-            render_multiples_png(&chart, 700, 500).unwrap(),
-            render_multiples_png(&chart, 700, 500).unwrap()
-        );
     }
 
     #[test]
     #[ignore = "writes sample charts to look at"]
     fn samples() {
-        write_sample(
-            "multiples-mandates.png",
-            &render_multiples_png(&per_mandate(), 1400, 1000).unwrap(),
+        let size = (1400, 1000);
+        write_samples(
+            "multiples-mandates",
+            &per_mandate(),
+            render_multiples_png,
+            size,
         );
-        write_sample(
-            "multiples-measures.png",
-            &render_multiples_png(&per_measure(), 1400, 1000).unwrap(),
-        );
-        write_sample(
-            "multiples-measures.svg",
-            render_multiples_svg(&per_measure(), 1400, 1000)
-                .unwrap()
-                .as_bytes(),
+        write_samples(
+            "multiples-measures",
+            &per_measure(),
+            render_multiples_png,
+            size,
         );
     }
 }

@@ -1,13 +1,56 @@
 //! A chart's page: title, subtitle and footnote, and the room left
 //! between them ([`draw_page`], [`Page`]); a y-axis label above the axis;
-//! "No data"; the SVG description.
+//! "No data"; the SVG description; and a [`Chart`] rendered on either back
+//! end ([`render_png`], [`render_svg`]).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::canvas::{png_with, svg_with};
 use super::error::PlotError;
 use super::style::{INK, MUTED, Theme};
+
+/// A chart's title, subtitle and footnote.
+pub type Header<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+/// A chart drawn on a page, on any plotters back end.
+pub trait Chart {
+    /// The title, subtitle and footnote ([`draw_page`]; the SVG's `<title>`
+    /// and `<desc>`).
+    fn header(&self) -> Header<'_>;
+
+    /// Checks the data before anything is drawn.
+    fn validate(&self) -> Result<(), PlotError> {
+        Ok(())
+    }
+
+    /// Draws the whole chart on `root`.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError>;
+}
+
+/// Renders a chart as PNG bytes, `width` × `height` pixels.
+pub fn render_png<C: Chart>(chart: &C, width: u32, height: u32) -> Result<Vec<u8>, PlotError> {
+    chart.validate()?;
+    png_with(width, height, |root, surface| {
+        chart.draw(root, &Theme::for_canvas(width, height).on(surface))
+    })
+}
+
+/// Renders a chart as a self-contained SVG document (font embedded),
+/// `width` × `height` pixels.
+pub fn render_svg<C: Chart>(chart: &C, width: u32, height: u32) -> Result<String, PlotError> {
+    chart.validate()?;
+    let (title, subtitle, footnote) = chart.header();
+    let desc = description(subtitle, footnote);
+    svg_with(width, height, title, &desc, |root, surface| {
+        chart.draw(root, &Theme::for_canvas(width, height).on(surface))
+    })
+}
 
 /// Draws a chart's title and optional subtitle from `(left, top)`, each
 /// wrapped to `max_width` pixels, as band charts do; returns the y where
@@ -90,9 +133,7 @@ pub struct Page {
 pub fn draw_page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: &Theme,
-    title: &str,
-    subtitle: Option<&str>,
-    footnote: Option<&str>,
+    (title, subtitle, footnote): Header<'_>,
 ) -> Result<Page, PlotError> {
     let (width, height) = root.dim_in_pixel();
     let (width, height) = (width as i32, height as i32);

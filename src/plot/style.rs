@@ -141,6 +141,26 @@ pub fn dash_polyline(points: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, f6
     dashes
 }
 
+/// Draws the polyline through `points` (pixels of `area`).
+pub fn draw_path<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[(i32, i32)],
+    style: ShapeStyle,
+) -> Result<(), PlotError> {
+    area.draw(&PathElement::new(points, style))
+        .map_err(draw_error)
+}
+
+/// Draws the rectangle with opposite corners `corners` (pixels of `area`).
+pub fn draw_rect<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    corners: [(i32, i32); 2],
+    style: ShapeStyle,
+) -> Result<(), PlotError> {
+    area.draw(&Rectangle::new(corners, style))
+        .map_err(draw_error)
+}
+
 /// Strokes a polyline given in backend pixels with a colour, width and
 /// pattern, on an area whose coordinates are backend pixels (a root area).
 pub fn draw_patterned_line<DB: DrawingBackend>(
@@ -158,8 +178,7 @@ pub fn draw_patterned_line<DB: DrawingBackend>(
             .iter()
             .map(|&(x, y)| (x.round() as i32, y.round() as i32))
             .collect();
-        area.draw(&PathElement::new(pixels, style))
-            .map_err(draw_error)?;
+        draw_path(area, &pixels, style)?;
     }
     Ok(())
 }

@@ -17,11 +17,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Frame, Ticks, nice_axis};
-use super::canvas::{png_with, svg_with};
 use super::error::{PlotError, draw_error};
 use super::legend::{place_series_legend, series_entries};
-use super::page::{description, draw_no_data, draw_page, draw_y_label_above};
-use super::style::{Theme, draw_patterned_line, series_colour, series_pattern};
+use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
+use super::style::{
+    Theme, draw_path, draw_patterned_line, draw_rect, series_colour, series_pattern,
+};
 
 /// One Kaplan–Meier curve.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,29 +62,22 @@ pub struct SurvivalChart {
     pub curves: Vec<SurvivalCurve>,
 }
 
-/// Renders the chart as PNG bytes, `width` × `height` pixels.
-pub fn render_survival_png(
-    chart: &SurvivalChart,
-    width: u32,
-    height: u32,
-) -> Result<Vec<u8>, PlotError> {
-    png_with(width, height, |root, surface| {
-        draw_survival(root, chart, &Theme::for_canvas(width, height).on(surface))
-    })
+impl Chart for SurvivalChart {
+    fn header(&self) -> Header<'_> {
+        let (subtitle, footnote) = (self.subtitle.as_deref(), self.footnote.as_deref());
+        (&self.title, subtitle, footnote)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        theme: &Theme,
+    ) -> Result<(), PlotError> {
+        draw_survival(root, self, theme)
+    }
 }
 
-/// Renders the chart as a self-contained SVG document (font embedded),
-/// `width` × `height` pixels.
-pub fn render_survival_svg(
-    chart: &SurvivalChart,
-    width: u32,
-    height: u32,
-) -> Result<String, PlotError> {
-    let desc = description(chart.subtitle.as_deref(), chart.footnote.as_deref());
-    svg_with(width, height, &chart.title, &desc, |root, surface| {
-        draw_survival(root, chart, &Theme::for_canvas(width, height).on(surface))
-    })
-}
+pub use super::page::{render_png as render_survival_png, render_svg as render_survival_svg};
 
 /// The finite change points of a curve, in time order (a stable sort, so
 /// that equal times keep their order), survival clamped to `[0, 1]`.
@@ -136,13 +130,7 @@ fn draw_survival<DB: DrawingBackend>(
     chart: &SurvivalChart,
     theme: &Theme,
 ) -> Result<(), PlotError> {
-    let page = draw_page(
-        root,
-        theme,
-        &chart.title,
-        chart.subtitle.as_deref(),
-        chart.footnote.as_deref(),
-    )?;
+    let page = draw_page(root, theme, chart.header())?;
     let m = page.margin;
 
     // The y-axis label sits above the axis, horizontal; the legend goes to
@@ -184,8 +172,7 @@ fn draw_survival<DB: DrawingBackend>(
             }
             let (x0, y0) = frame.map_i(t, high.clamp(0.0, 1.0));
             let (x1, y1) = frame.map_i(next, low.clamp(0.0, 1.0));
-            root.draw(&Rectangle::new([(x0, y0), (x1, y1)], fill))
-                .map_err(draw_error)?;
+            draw_rect(root, [(x0, y0), (x1, y1)], fill)?;
         }
     }
     let mut any_data = false;
@@ -212,11 +199,7 @@ fn draw_survival<DB: DrawingBackend>(
                 continue;
             }
             let (px, py) = frame.map_i(t, s.clamp(0.0, 1.0));
-            root.draw(&PathElement::new(
-                vec![(px, py - half), (px, py + half)],
-                style,
-            ))
-            .map_err(draw_error)?;
+            draw_path(root, &[(px, py - half), (px, py + half)], style)?;
         }
     }
     if !any_data {
@@ -230,7 +213,26 @@ fn draw_survival<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plot::testing::{decode_png, has_first_series_colour, svg_has_words, write_sample};
+    use crate::plot::testing::{
+        check_chart, decode_png, has_first_series_colour, renders_at, write_samples,
+    };
+
+    /// A curve without a band.
+    fn curve(
+        label: impl Into<String>,
+        steps: Vec<(f64, f64)>,
+        censored: Vec<(f64, f64)>,
+        end: f64,
+    ) -> SurvivalCurve {
+        let label = label.into();
+        SurvivalCurve {
+            label,
+            steps,
+            censored,
+            end,
+            band: Vec::new(),
+        }
+    }
 
     /// A Kaplan–Meier estimate from event times (`Some`) and censoring
     /// times (`None` event, run ended at `horizon`).
@@ -250,13 +252,7 @@ mod tests {
         } else {
             vec![]
         };
-        SurvivalCurve {
-            band: Vec::new(),
-            label: label.into(),
-            steps,
-            censored,
-            end: horizon,
-        }
+        curve(label, steps, censored, horizon)
     }
 
     fn demo_chart() -> SurvivalChart {
@@ -302,22 +298,8 @@ mod tests {
     }
 
     #[test]
-    fn png_decodes_at_requested_size() {
-        let bytes = render_survival_png(&demo_chart(), 1400, 800).unwrap();
-        let (w, h, pixels) = decode_png(&bytes);
-        assert_eq!((w, h), (1400, 800));
-        // The first curve is orange.
-        assert!(has_first_series_colour(&pixels));
-        let (w, h, _) = decode_png(&render_survival_png(&demo_chart(), 321, 200).unwrap());
-        assert_eq!((w, h), (321, 200));
-    }
-
-    #[test]
-    fn svg_is_self_contained_and_labelled() {
+    fn renders_labelled_and_deterministic() {
         let chart = demo_chart();
-        let svg = render_survival_svg(&chart, 1400, 800).unwrap();
-        assert!(svg.contains("@font-face") && svg.contains("data:font/ttf;base64,"));
-        assert!(svg.contains("<title>Time to collapse of the ceasefire</title>"));
         let mut texts = vec![
             "Days since deployment",
             "Share of runs without collapse",
@@ -325,9 +307,9 @@ mod tests {
             "not a forecast",
         ];
         texts.extend(chart.curves.iter().map(|c| c.label.as_str()));
-        for text in texts {
-            assert!(svg_has_words(&svg, text), "SVG lacks {text:?}");
-        }
+        let (pixels, svg) = check_chart(&chart, render_survival_png, (1400, 800), &texts);
+        // The first curve is orange.
+        assert!(has_first_series_colour(&pixels));
         // The y axis is fixed at 0–1.
         assert!(svg.contains("\n1.0\n") && svg.contains("\n0.0\n"));
     }
@@ -340,13 +322,7 @@ mod tests {
             title: "t".into(),
             x_label: "x".into(),
             y_label: "y".into(),
-            curves: vec![SurvivalCurve {
-                label: "a".into(),
-                steps: vec![(0.0, 1.0), (50.0, 0.5)],
-                censored: vec![],
-                end: 100.0,
-                band: Vec::new(),
-            }],
+            curves: vec![curve("a", vec![(0.0, 1.0), (50.0, 0.5)], vec![], 100.0)],
             ..Default::default()
         };
         let coloured = |chart: &SurvivalChart| {
@@ -363,13 +339,12 @@ mod tests {
 
     #[test]
     fn steps_are_right_continuous() {
-        let curve = SurvivalCurve {
-            band: Vec::new(),
-            label: "a".into(),
-            steps: vec![(0.0, 1.0), (5.0, 0.5), (2.0, 0.8), (f64::NAN, 0.1)],
-            censored: vec![],
-            end: 10.0,
-        };
+        let curve = curve(
+            "a",
+            vec![(0.0, 1.0), (5.0, 0.5), (2.0, 0.8), (f64::NAN, 0.1)],
+            vec![],
+            10.0,
+        );
         assert_eq!(
             step_path(&curve),
             vec![
@@ -397,12 +372,13 @@ mod tests {
         );
         let flat = SurvivalChart {
             curves: (0..8)
-                .map(|i| SurvivalCurve {
-                    band: Vec::new(),
-                    label: format!("Flat {i}"),
-                    steps: vec![(0.0, 1.0)],
-                    censored: vec![(100.0, 1.0)],
-                    end: 100.0,
+                .map(|i| {
+                    curve(
+                        format!("Flat {i}"),
+                        vec![(0.0, 1.0)],
+                        vec![(100.0, 1.0)],
+                        100.0,
+                    )
                 })
                 .collect(),
             ..empty.clone()
@@ -411,34 +387,24 @@ mod tests {
         assert!((0..8).all(|i| svg.contains(&format!("Flat {i}"))));
         let odd = SurvivalChart {
             curves: vec![
-                SurvivalCurve {
-                    band: Vec::new(),
-                    label: "nan".into(),
-                    steps: vec![(f64::NAN, f64::NAN)],
-                    censored: vec![(f64::NAN, 1.0)],
-                    end: f64::NAN,
-                },
-                SurvivalCurve {
-                    band: Vec::new(),
-                    label: "out of range".into(),
-                    steps: vec![(0.0, 1.5), (1e9, -2.0)],
-                    censored: vec![(f64::INFINITY, 0.5)],
-                    end: f64::INFINITY,
-                },
-                SurvivalCurve {
-                    band: Vec::new(),
-                    label: "single point".into(),
-                    steps: vec![(0.0, 1.0)],
-                    censored: vec![],
-                    end: 0.0,
-                },
+                curve(
+                    "nan",
+                    vec![(f64::NAN, f64::NAN)],
+                    vec![(f64::NAN, 1.0)],
+                    f64::NAN,
+                ),
+                curve(
+                    "out of range",
+                    vec![(0.0, 1.5), (1e9, -2.0)],
+                    vec![(f64::INFINITY, 0.5)],
+                    f64::INFINITY,
+                ),
+                curve("single point", vec![(0.0, 1.0)], vec![], 0.0),
             ],
             ..empty
         };
-        for (w, h) in [(1, 1), (150, 90), (1400, 800)] {
-            assert!(render_survival_png(&odd, w, h).is_ok(), "{w}×{h}");
-            assert!(render_survival_svg(&odd, w, h).is_ok(), "{w}×{h}");
-        }
+        let sizes = [(1, 1), (150, 90), (1400, 800)];
+        assert!(renders_at(&odd, render_survival_png, &sizes));
         assert!(matches!(
             render_survival_png(&odd, 0, 5),
             Err(PlotError::InvalidSize { .. })
@@ -446,38 +412,15 @@ mod tests {
     }
 
     #[test]
-    fn output_is_deterministic() {
-        let chart = demo_chart();
-        assert_eq!(
-            render_survival_png(&chart, 600, 400).unwrap(),
-            render_survival_png(&chart, 600, 400).unwrap()
-        );
-        assert_eq!(
-            render_survival_svg(&chart, 600, 400).unwrap(),
-            render_survival_svg(&chart, 600, 400).unwrap()
-        );
-    }
-
-    #[test]
     #[ignore = "writes sample charts to look at"]
     fn samples() {
         let chart = demo_chart();
-        write_sample(
-            "survival.png",
-            &render_survival_png(&chart, 1400, 800).unwrap(),
-        );
+        write_samples("survival", &chart, render_survival_png, (1400, 800));
         let mut few = chart.clone();
         few.curves.truncate(3);
         for c in &mut few.curves {
             c.label = format!("{} (a long label for the legend)", c.label);
         }
-        write_sample(
-            "survival-few.png",
-            &render_survival_png(&few, 1200, 700).unwrap(),
-        );
-        write_sample(
-            "survival.svg",
-            render_survival_svg(&chart, 1400, 800).unwrap().as_bytes(),
-        );
+        write_samples("survival-few", &few, render_survival_png, (1200, 700));
     }
 }
