@@ -847,7 +847,17 @@ fn wrong_value(raw: &str, path: &FieldPath, found: Option<&Entry>) -> String {
         Some(Entry {
             node: Node::Scalar(toml::Value::String(text)),
             ..
-        }) if is_integer_literal(text) => format!("{text} is out of range"),
+        }) if is_integer_literal(text) && text.parse::<i64>().is_err() => {
+            format!("{text} is out of range")
+        }
+        // A number in quotes is text to TOML: say so rather than letting
+        // serde's "invalid type" read as if the number itself were wrong.
+        Some(Entry {
+            node: Node::Scalar(toml::Value::String(text)),
+            ..
+        }) if serde_found.starts_with("invalid type: ") && text.trim().parse::<f64>().is_ok() => {
+            format!("invalid type: string {text:?}, a number in quotes (write it without quotes)")
+        }
         Some(entry) if serde_found.starts_with("invalid type: ") => {
             format!("invalid type: {}", describe_value(&entry.node))
         }
@@ -1183,6 +1193,23 @@ mod tests {
             "{scanned} bytes counted for a {}-byte text",
             text.len()
         );
+    }
+
+    #[test]
+    fn a_quoted_number_is_a_type_error_not_out_of_range() {
+        let e = err("[citizens]\nvision = \"5\"\n", &[]);
+        assert!(
+            e.contains(
+                "s.toml:2:10: field citizens.vision: invalid type: string \"5\", a number in quotes"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("(expected an integer in 1..=50)"), "{e}");
+        let e = err("[mission.mandate]\nforce_scale = \"2\"\n", &[]);
+        assert!(e.contains("a number in quotes"), "{e}");
+        // A whole number too large for TOML still reads as out of range.
+        let e = err("", &["run.ticks=99999999999999999999"]);
+        assert!(e.contains("99999999999999999999 is out of range"), "{e}");
     }
 
     #[test]
