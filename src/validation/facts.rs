@@ -9,7 +9,8 @@
 //!   with Newcombe's interval and McNemar's exact p.
 //!
 //! A check passes when the 95 % interval lies on the expected side of zero
-//! (or within ± the margin for "~0"). Holm-adjusted p-values are over every
+//! (or within ± the margin for "~0"); a directional yes/no check also
+//! needs McNemar's exact p below 0.05. Holm-adjusted p-values are over every
 //! test of the run.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::contexts::{Context, RunSettings, arm_key, arm_scenario};
 use super::measure::Measure;
 use super::runner::{Tick, run_measures};
-use super::suite::{Check, Suite};
+use super::suite::{Check, Expect, Suite};
 use crate::scenario::Scenario;
 use crate::stats::{PairedCounts, PairedInterval, PairedProportions, holm, t_central_probability};
 
@@ -283,7 +284,12 @@ fn binary_result(
     } else {
         0.0
     };
-    let status = if check.expect.passes(pp.low, pp.high, margin) {
+    // A directional yes/no row also needs McNemar's exact test: at small n
+    // Newcombe's interval can exclude zero on three discordant pairs of
+    // three, where the exact p is 0.25.
+    let significant =
+        !matches!(check.expect, Expect::Increase | Expect::Decrease) || pp.p_value < 1.0 - LEVEL;
+    let status = if significant && check.expect.passes(pp.low, pp.high, margin) {
         Status::Pass
     } else {
         Status::Fail
@@ -318,7 +324,7 @@ pub fn adjust(results: &mut [FactResult]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::suite::{CheckSpec, Expect};
+    use crate::validation::suite::CheckSpec;
 
     fn check(expect: &str, margin: f64) -> Check {
         Check {
@@ -391,6 +397,18 @@ mod tests {
         assert!((r.estimate + 10.0 / 12.0).abs() < 1e-12);
         // McNemar exact, 10 discordant pairs all one way: 2 · 0.5^10.
         assert!((r.p - 2.0 * 0.5f64.powi(10)).abs() < 1e-12);
+        // Three discordant pairs of four: the interval excludes zero but
+        // McNemar's p is 0.25, so it does not pass.
+        let control = wrap(&[1.0; 4]);
+        let r = binary_result(
+            0,
+            &check("decrease", 0.1),
+            "c",
+            &control,
+            &wrap(&[0.0, 0.0, 0.0, 1.0]),
+        );
+        assert!(r.high < 0.0 && (r.p - 0.25).abs() < 1e-12);
+        assert_eq!(r.status, Status::Fail);
     }
 
     #[test]

@@ -191,7 +191,7 @@ pub fn epstein_patterns(
                         "> 0: long quiet spells broken by outbursts (Epstein 2002)",
                         |lo, _| lo > 0.0,
                     ));
-                    let g: Vec<f64> = v.iter().map(|x| x.2).filter(|x| x.is_finite()).collect();
+                    let g: Vec<f64> = v.iter().map(|x| x.1).filter(|x| x.is_finite()).collect();
                     rows.push(row(
                         "P01",
                         &sc.name,

@@ -198,6 +198,13 @@ fn csv_line(fields: &[String]) -> String {
     s
 }
 
+/// A located error for a table cell: without the long list of accepted
+/// keys (the CSV keeps it whole) and without characters that break tables.
+fn brief(why: &str) -> String {
+    let cut = why.find(" (expected one of").unwrap_or(why.len());
+    why[..cut].replace('|', "/").replace('\n', " ")
+}
+
 fn reason(s: &Status) -> String {
     match s {
         Status::NotExpressible(r) => r.clone(),
@@ -422,13 +429,12 @@ impl Validation {
         (n("pass"), n("fail"), n("not expressible"))
     }
 
-    /// The command that reproduces one check on one context.
-    fn command_for(&self, id: &str, context: &Context) -> String {
+    /// The command that reproduces one fact's rows (on the default
+    /// contexts; add `--context FILE` for others).
+    fn command_for(&self, id: &str) -> String {
         format!(
-            "stabsim validate --only {id} --context {} --replicates {} --ticks {}",
-            context.file.display(),
-            self.options.run.replicates,
-            self.options.run.ticks
+            "stabsim validate --only {id} --replicates {} --ticks {}",
+            self.options.run.replicates, self.options.run.ticks
         )
     }
 
@@ -501,7 +507,7 @@ impl Validation {
                 let _ = writeln!(
                     s,
                     "**{}**{cond}: `{}`, {} vs {}, expect **{}**{margin}{note}.\n\n\
-                     | context | arm means | difference [95 % CI] | method | n | p | Holm p | result |\n|---|---|---|---|---|---|---|---|",
+                     | context | arm means (control first) | contrast [95 % CI] | method | n | p | Holm p | result |\n|---|---|---|---|---|---|---|---|",
                     c.label(),
                     c.spec.measure,
                     c.spec.arm_names[1..].join(" / "),
@@ -509,14 +515,13 @@ impl Validation {
                     c.expect.label()
                 );
             }
-            let ctx = self.contexts.iter().find(|x| x.name == r.context);
             match &r.status {
                 Status::NotExpressible(why) => {
                     let _ = writeln!(
                         s,
                         "| {} | – | – | – | – | – | – | not expressible: {} |",
                         r.context,
-                        why.replace('|', "/").replace('\n', " ")
+                        brief(why)
                     );
                 }
                 st => {
@@ -540,15 +545,8 @@ impl Validation {
                     );
                 }
             }
-            let is_last = self.contexts.last().is_some_and(|x| x.name == r.context);
-            if is_last {
-                if let Some(ctx) = ctx.or(self.contexts.first()) {
-                    let _ = writeln!(
-                        s,
-                        "\nReproduce (one context): `{}`\n",
-                        self.command_for(&c.spec.id, ctx)
-                    );
-                }
+            if self.contexts.last().is_some_and(|x| x.name == r.context) {
+                let _ = writeln!(s, "\nReproduce: `{}`\n", self.command_for(&c.spec.id));
             }
         }
         if !self.suite.unexpressible.is_empty() {
@@ -595,7 +593,7 @@ impl Validation {
                             r.lever,
                             short(r.level),
                             r.measure,
-                            e
+                            brief(e)
                         );
                     }
                 }
@@ -764,7 +762,7 @@ fn survival_chart(v: &Validation, context: &str, curves: &Curves) -> SurvivalCha
             "Kaplan–Meier with 95 % log-log bands vs Fortna (2004) at 0.5, 1 and 2 years".into(),
         ),
         footnote: Some(format!(
-            "{} replicates per arm; ticks: runs censored at the horizon · stabsim explores mechanisms, not a forecast",
+            "{} replicates per arm; ticks: runs censored at the horizon; Fortna's published points (0.5, 1, 2 years) drawn as steps · stabsim explores mechanisms, not a forecast",
             v.options.run.replicates
         )),
         x_label: "Days since the ceasefire".into(),
