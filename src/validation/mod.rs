@@ -32,7 +32,7 @@ mod timing;
 
 pub use contexts::{Context, DEFAULT_CONTEXTS, RunSettings, arm_key, arm_scenario};
 pub use dock::{DOCKED_OUTCOMES, DockError, DockReport, DockTest, dock, dock_outcomes};
-pub use facts::{FactResult, LEVEL, Status, adjust, contrast_interval};
+pub use facts::{FactResult, LEVEL, Status, adjust, contrast_interval, run_context};
 pub use magnitudes::{DoseRow, SurvivalRow};
 pub use measure::{Aggregate, Measure};
 pub use patterns::PatternRow;
