@@ -24,7 +24,8 @@
 //! * [`compare`]: mandates side by side: paired differences, ranking, survival;
 //! * [`plot`]: charts with an embedded font;
 //! * [`report`]: the comparison report, self-contained HTML and Markdown;
-//! * [`validation`]: docking against reference runs of an independent implementation.
+//! * [`validation`]: docking against reference runs of an independent implementation,
+//!   and `stabsim validate`: stylized facts, published magnitudes, patterns.
 
 pub mod batch;
 pub mod compare;

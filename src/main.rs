@@ -46,6 +46,10 @@ enum Command {
     /// Compare per-replicate outcomes with reference runs of another
     /// implementation (two-sample Kolmogorov–Smirnov tests).
     Dock(DockArgs),
+    /// Validate the mission model: every stylized fact as a directional
+    /// test on several contexts, published magnitudes side by side, and
+    /// pattern tests (docs/VALIDATION.md).
+    Validate(ValidateArgs),
 }
 
 /// Scenario overrides shared by every subcommand.
@@ -180,6 +184,39 @@ struct DockArgs {
     overrides: Overrides,
 }
 
+#[derive(Args, Debug)]
+struct ValidateArgs {
+    /// Replicates per arm (default 12; 4 with --quick).
+    #[arg(long, short = 'n')]
+    replicates: Option<u32>,
+    /// A fast pass: 4 replicates, 180 days, survival over the same days.
+    #[arg(long)]
+    quick: bool,
+    /// Days per replicate (default 365; 180 with --quick).
+    #[arg(long)]
+    ticks: Option<u32>,
+    /// A context (mission scenario file) added to the default three
+    /// (repeatable); with --only-contexts, the only ones.
+    #[arg(long = "context", value_name = "FILE")]
+    contexts: Vec<PathBuf>,
+    /// Run only the --context files, not the default three.
+    #[arg(long)]
+    only_contexts: bool,
+    /// Only these facts, comma-separated (e.g. T01,T05,P04); magnitudes run
+    /// only with `magnitudes` in the list, patterns only with a P id.
+    #[arg(long, value_delimiter = ',')]
+    only: Option<Vec<String>>,
+    /// Output folder (replaced as a whole).
+    #[arg(long, default_value = "outputs/validate")]
+    out: PathBuf,
+    /// Worker threads; 0 = one per core. Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or_else(default_command);
@@ -190,6 +227,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd_check(args),
         Command::Timing(args) => cmd_timing(args),
         Command::Dock(args) => cmd_dock(args),
+        Command::Validate(args) => cmd_validate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -868,4 +906,104 @@ fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
             args.alpha
         )))
     }
+}
+
+/// The repository root: the working folder when it holds the shipped
+/// scenarios, else the source tree.
+fn repo_root() -> PathBuf {
+    if Path::new("scenarios/gaza").exists() {
+        PathBuf::from(".")
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+}
+
+fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
+    check_threads(args.threads)?;
+    let replicates = args.replicates.unwrap_or(if args.quick { 4 } else { 12 });
+    let ticks = args.ticks.unwrap_or(if args.quick { 180 } else { 365 });
+    if !(2..=10_000).contains(&replicates) {
+        return Err(Failure::BadInput(format!(
+            "--replicates: {replicates} is out of range (expected 2..=10000: paired intervals need two)"
+        )));
+    }
+    if !(1..=100_000).contains(&ticks) {
+        return Err(Failure::BadInput(format!(
+            "--ticks: {ticks} is out of range (expected 1..=100000)"
+        )));
+    }
+    let mut suite = validation::Suite::embedded().map_err(Failure::Other)?;
+    let root = repo_root();
+    let mut files: Vec<PathBuf> = if args.only_contexts {
+        Vec::new()
+    } else {
+        validation::DEFAULT_CONTEXTS
+            .iter()
+            .map(|c| root.join(c))
+            .collect()
+    };
+    files.extend(args.contexts.iter().cloned());
+    if files.is_empty() {
+        return Err(Failure::BadInput(
+            "--only-contexts: no --context given (expected at least one mission scenario)".into(),
+        ));
+    }
+    let mut contexts = Vec::new();
+    for f in &files {
+        let c = validation::Context::load(f).map_err(Failure::BadInput)?;
+        if !c.mission {
+            return Err(Failure::BadInput(format!(
+                "{}: not a mission scenario (expected a [mission] table: the suite tests the mission model)",
+                f.display()
+            )));
+        }
+        if contexts
+            .iter()
+            .any(|o: &validation::Context| o.name == c.name)
+        {
+            return Err(Failure::BadInput(format!(
+                "{}: two contexts are named {:?} (expected distinct scenario names)",
+                f.display(),
+                c.name
+            )));
+        }
+        contexts.push(c);
+    }
+    let (mut magnitudes, mut patterns) = (true, true);
+    if let Some(only) = &args.only {
+        let known = |id: &str| id == "magnitudes" || suite.fact(id).is_some();
+        if let Some(bad) = only.iter().find(|id| !known(id)) {
+            return Err(Failure::BadInput(format!(
+                "--only: no fact {bad:?} (expected ids of stylized_facts.csv such as T01 or P04, or magnitudes)"
+            )));
+        }
+        magnitudes = only.iter().any(|i| i == "magnitudes");
+        patterns = only.iter().any(|i| i.starts_with('P'));
+        suite.only(only);
+    }
+    output::check_replaceable(&args.out).map_err(Failure::BadInput)?;
+    let options = validation::ValidationOptions {
+        contexts: files,
+        run: validation::RunSettings { replicates, ticks },
+        survival_ticks: if args.quick { ticks } else { ticks.max(730) },
+        threads: args.threads,
+        magnitudes,
+        patterns,
+        root,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let bar = progress_bar(validation::planned_replicates(&suite, &options), args.quiet);
+    bar.set_message("validate");
+    let tick = || bar.inc(1);
+    let v = validation::run_validation(suite, contexts, options, &tick);
+    bar.finish_and_clear();
+    validation::write_outputs(&v, &args.out)
+        .map_err(|e| Failure::Other(format!("{}: {e}", args.out.display())))?;
+    let (pass, fail, ne) = v.counts();
+    println!(
+        "validate: {pass} pass, {fail} fail, {ne} not expressible (check x context); report: {}",
+        args.out.join("report.md").display()
+    );
+    println!("  ({})", stabsim::DISCLAIMER);
+    Ok(())
 }

@@ -126,6 +126,7 @@ fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
     };
     if chance(&mut s.rng.civilians, p) {
         s.civilians.flags[i] &= !flag::EX_FIGHTER;
+        s.today.relapses += f64::from(s.civilians.members[i]);
         s.recruit(id, f);
         return true;
     }

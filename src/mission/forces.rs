@@ -241,6 +241,7 @@ fn community_contact(s: &mut MissionState, u: usize, kind: UnitKind) {
     let trust = f64::from(s.layers.trust_nearby.get(i));
     let f = &s.rules.config.forces;
     let tips = f.tip_rate * trust;
+    s.today.tips += tips;
     s.forces.intel = (s.forces.intel + f.tip_value * tips).min(1.0);
 }
 

@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 35] = [
+const FIXED: [&str; 37] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -43,6 +43,8 @@ const FIXED: [&str; 35] = [
     "handover_share",
     "intel",
     "threat",
+    "tips",
+    "relapses",
 ];
 
 /// Column names for a mission configuration: statuses (people), the fixed
@@ -176,6 +178,8 @@ impl MissionState {
             handed as f64 / self.sectors.len().max(1) as f64,
             self.forces.intel,
             self.external.threat,
+            t.tips,
+            t.relapses,
         ]);
         row.extend_from_slice(&t.civilian_deaths);
         for k in 0..self.forces.contributors.len() {

@@ -275,6 +275,10 @@ pub struct Tally {
     pub rations: f64,
     /// Counter-terror raids.
     pub ct_raids: u32,
+    /// Tips from community contacts (expected number: rate × trust nearby).
+    pub tips: f64,
+    /// Ex-fighters (people) who rejoined their faction.
+    pub relapses: f64,
 }
 
 /// Cumulative counters.

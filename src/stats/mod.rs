@@ -20,7 +20,9 @@
 //! * [`PairedProportions`]: paired yes/no outcomes, Newcombe's interval
 //!   and McNemar's exact test;
 //! * [`holm`], [`benjamini_hochberg`]: p-values adjusted for multiple
-//!   comparisons.
+//!   comparisons;
+//! * [`dispersion_index`], [`excess_kurtosis`], [`hill`], [`ccdf`],
+//!   [`outburst_gaps`]: burstiness and heavy tails of event series.
 //!
 //! Distribution functions come from `statrs`; every routine is checked
 //! against R's output or a published worked example.
@@ -33,6 +35,7 @@ mod proportions;
 mod quantile;
 mod sketch;
 mod survival;
+mod tails;
 
 pub use adjust::{benjamini_hochberg, holm};
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
@@ -42,3 +45,4 @@ pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};
 pub use quantile::quantile_sorted;
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};
 pub use survival::{BandStep, KaplanMeier, LogRank, Observation, RiskRow, Rmst, log_rank};
+pub use tails::{HillEstimate, ccdf, dispersion_index, excess_kurtosis, hill, outburst_gaps};

@@ -1,0 +1,205 @@
+//! Measures of a run, written as short strings in `facts.toml`:
+//!
+//! * `run:NAME`: a per-run outcome (a column of `runs.csv`);
+//! * `event:NAME`: a per-run outcome read as yes (> 0.5) or no (binary:
+//!   paired proportions, not a t interval);
+//! * `sum:A+B`, `mean:A`, `last:A`, `max:A`: an aggregate of per-tick
+//!   metrics (columns of `timeseries.csv`, summed when joined by `+`) over
+//!   the days after burn-in, or over `@FROM-TO` (days, inclusive) when
+//!   given, e.g. `sum:incidents@181-365`.
+//!
+//! A measure the model does not record is an error naming the column, so a
+//! check against a model without it is reported as not expressible.
+
+use crate::metrics::Series;
+use crate::model::OutcomeRule;
+
+/// How per-tick values become one number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// A per-run outcome.
+    Run,
+    /// A per-run outcome read as yes/no.
+    Event,
+    /// Sum over the days.
+    Sum,
+    /// Mean over the days.
+    Mean,
+    /// The last day's value.
+    Last,
+    /// The largest daily value.
+    Max,
+}
+
+/// A parsed measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// As written.
+    pub text: String,
+    /// The aggregate.
+    pub aggregate: Aggregate,
+    /// Columns, summed.
+    pub columns: Vec<String>,
+    /// Days (inclusive) for per-tick aggregates; None: after burn-in.
+    pub window: Option<(u32, u32)>,
+}
+
+impl Measure {
+    /// Parses `AGG:COL[+COL…][@FROM-TO]`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = |why: &str| {
+            format!(
+                "measure {text:?}: {why} (expected e.g. sum:incidents, run:civilian_deaths, event:ceasefire_collapsed, mean:trust_share@1-90)"
+            )
+        };
+        let (agg, rest) = text.split_once(':').ok_or_else(|| bad("no aggregate"))?;
+        let aggregate = match agg {
+            "run" => Aggregate::Run,
+            "event" => Aggregate::Event,
+            "sum" => Aggregate::Sum,
+            "mean" => Aggregate::Mean,
+            "last" => Aggregate::Last,
+            "max" => Aggregate::Max,
+            _ => return Err(bad("unknown aggregate")),
+        };
+        let (cols, window) = match rest.split_once('@') {
+            None => (rest, None),
+            Some((cols, w)) => {
+                let (a, b) = w
+                    .split_once('-')
+                    .ok_or_else(|| bad("window is not FROM-TO"))?;
+                let a: u32 = a.parse().map_err(|_| bad("window start"))?;
+                let b: u32 = b.parse().map_err(|_| bad("window end"))?;
+                if a > b || a == 0 {
+                    return Err(bad("window must be 1 <= FROM <= TO"));
+                }
+                (cols, Some((a, b)))
+            }
+        };
+        let columns: Vec<String> = cols.split('+').map(str::to_string).collect();
+        if columns.iter().any(|c| c.is_empty()) {
+            return Err(bad("empty column name"));
+        }
+        let per_run = matches!(aggregate, Aggregate::Run | Aggregate::Event);
+        if per_run && (columns.len() != 1 || window.is_some()) {
+            return Err(bad("run: and event: take one outcome and no window"));
+        }
+        Ok(Self {
+            text: text.to_string(),
+            aggregate,
+            columns,
+            window,
+        })
+    }
+
+    /// Whether the measure is yes/no.
+    pub fn is_binary(&self) -> bool {
+        self.aggregate == Aggregate::Event
+    }
+
+    /// Checks that a model with these per-tick metric names and per-run
+    /// columns records the measure.
+    pub fn check_available(&self, metrics: &[String], runs: &[&str]) -> Result<(), String> {
+        for c in &self.columns {
+            let known = match self.aggregate {
+                Aggregate::Run | Aggregate::Event => runs.contains(&c.as_str()),
+                _ => metrics.iter().any(|m| m == c),
+            };
+            if !known {
+                let kind = if matches!(self.aggregate, Aggregate::Run | Aggregate::Event) {
+                    "per-run outcome"
+                } else {
+                    "daily metric"
+                };
+                return Err(format!(
+                    "measure {}: the model records no {kind} {c:?}",
+                    self.text
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The measure of one replicate: its series, its per-run outcomes
+    /// (`rule.values(series)`) and the burn-in. None where undefined.
+    pub fn value(
+        &self,
+        series: &Series,
+        rule: &OutcomeRule,
+        outcomes: &[Option<f64>],
+        burn_in: u32,
+    ) -> Option<f64> {
+        match self.aggregate {
+            Aggregate::Run | Aggregate::Event => {
+                let k = rule.columns().iter().position(|c| *c == self.columns[0])?;
+                let v = outcomes.get(k).copied().flatten()?;
+                Some(if self.aggregate == Aggregate::Event {
+                    f64::from(u8::from(v > 0.5))
+                } else {
+                    v
+                })
+            }
+            _ => {
+                let cols: Vec<Vec<f64>> = self
+                    .columns
+                    .iter()
+                    .map(|c| series.column(c).map(|it| it.collect()))
+                    .collect::<Option<_>>()?;
+                let len = cols.first().map_or(0, Vec::len);
+                let (from, to) = match self.window {
+                    Some((a, b)) => (a as usize, (b as usize).min(len.saturating_sub(1))),
+                    None => (burn_in as usize + 1, len.saturating_sub(1)),
+                };
+                if from > to || to >= len {
+                    return None;
+                }
+                let daily: Vec<f64> = (from..=to)
+                    .map(|t| cols.iter().map(|c| c[t]).sum())
+                    .collect();
+                Some(match self.aggregate {
+                    Aggregate::Sum => daily.iter().sum(),
+                    Aggregate::Mean => daily.iter().sum::<f64>() / daily.len() as f64,
+                    Aggregate::Last => *daily.last()?,
+                    _ => daily.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_and_rejects_the_rest() {
+        let m = Measure::parse("sum:fighter_deaths+mission_deaths@10-20").unwrap();
+        assert_eq!(m.aggregate, Aggregate::Sum);
+        assert_eq!(m.columns, vec!["fighter_deaths", "mission_deaths"]);
+        assert_eq!(m.window, Some((10, 20)));
+        assert!(
+            Measure::parse("event:ceasefire_collapsed")
+                .unwrap()
+                .is_binary()
+        );
+        for bad in [
+            "incidents",
+            "avg:x",
+            "sum:",
+            "sum:a@5",
+            "sum:a@9-3",
+            "run:a+b",
+        ] {
+            assert!(Measure::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let m = Measure::parse("sum:tips").unwrap();
+        let e = m
+            .check_available(&["incidents".to_string()], &["civilian_deaths"])
+            .unwrap_err();
+        assert!(e.contains("\"tips\""), "{e}");
+    }
+}

@@ -1,0 +1,198 @@
+//! `stabsim validate`'s fast subset: a handful of stylized facts through
+//! the validate code path at small n on the Gaza baseline, chosen among
+//! mechanisms whose sign does not hang on calibration (each must also reach
+//! p < 0.05 on its own), plus the machinery: unknown override paths and
+//! unrecorded measures are "not expressible", never a panic; identical arms
+//! are caught; results do not depend on the thread count; bad input on the
+//! command line exits 2 with a located message.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use stabsim::validation::{
+    Context, RunSettings, Status, Suite, ValidationOptions, run_context, run_validation,
+    write_outputs,
+};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn gaza() -> Context {
+    Context::load(&root().join("scenarios/gaza/baseline.toml")).expect("gaza")
+}
+
+/// The embedded suite with only the checks labelled `labels`.
+fn subset(labels: &[&str]) -> Suite {
+    let mut s = Suite::embedded().expect("embedded suite");
+    s.checks.retain(|c| labels.contains(&c.label().as_str()));
+    assert_eq!(s.checks.len(), labels.len(), "every label names a check");
+    s
+}
+
+/// A suite of one synthetic check on T01 (arms and measure as given).
+fn synthetic(arms: &str, measure: &str) -> Suite {
+    let facts_csv = include_str!("../scenarios/validation/stylized_facts.csv");
+    let toml = format!(
+        "[[check]]\nid = \"T01\"\narm_names = [\"a\", \"b\"]\narms = {arms}\nmeasure = \"{measure}\"\nexpect = \"decrease\"\n"
+    );
+    Suite::parse(facts_csv, &toml).expect("synthetic suite")
+}
+
+const TINY: RunSettings = RunSettings {
+    replicates: 2,
+    ticks: 5,
+};
+
+#[test]
+fn robust_facts_pass_on_gaza_through_the_validate_path() {
+    let suite = subset(&[
+        "T14 fighters",
+        "T14 exits",
+        "T18 attrition",
+        "T21 arms",
+        "T24 looting",
+    ]);
+    let run = RunSettings {
+        replicates: 6,
+        ticks: 120,
+    };
+    let rows = run_context(&suite, &gaza(), run, 0, &|| {});
+    for r in &rows {
+        let c = &suite.checks[r.check];
+        assert_eq!(
+            r.status,
+            Status::Pass,
+            "{}: {} [{}, {}], p = {}",
+            c.label(),
+            r.estimate,
+            r.low,
+            r.high,
+            r.p
+        );
+        assert!(r.p < 0.05, "{}: p = {}", c.label(), r.p);
+        assert_eq!(r.n, 6);
+    }
+}
+
+#[test]
+fn an_unknown_override_path_is_not_expressible() {
+    let suite = synthetic(
+        r#"[["mission.mandate.no_such_lever=1"], []]"#,
+        "sum:incidents",
+    );
+    let rows = run_context(&suite, &gaza(), TINY, 1, &|| {});
+    match &rows[0].status {
+        Status::NotExpressible(why) => {
+            assert!(
+                why.contains("no_such_lever") && why.contains("--set"),
+                "{why}"
+            )
+        }
+        other => panic!("expected not expressible, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_unrecorded_measure_is_not_expressible() {
+    let suite = synthetic(
+        r#"[["mission.mandate.force_scale=0.5"], ["mission.mandate.force_scale=1.5"]]"#,
+        "sum:no_such_metric",
+    );
+    let rows = run_context(&suite, &gaza(), TINY, 1, &|| {});
+    assert!(
+        matches!(&rows[0].status, Status::NotExpressible(w) if w.contains("no_such_metric")),
+        "{:?}",
+        rows[0].status
+    );
+}
+
+#[test]
+fn arms_that_change_nothing_are_caught() {
+    // The Gaza baseline already has force_scale = 1.
+    let suite = synthetic(
+        r#"[[], ["mission.mandate.force_scale=1"]]"#,
+        "sum:incidents",
+    );
+    let rows = run_context(&suite, &gaza(), TINY, 1, &|| {});
+    assert!(
+        matches!(&rows[0].status, Status::NotExpressible(w) if w.contains("same scenario")),
+        "{:?}",
+        rows[0].status
+    );
+}
+
+#[test]
+fn results_and_files_do_not_depend_on_threads() {
+    let run_with = |threads: usize, out: &Path| {
+        let suite = subset(&["T24 looting", "T05 collapse by the horizon"]);
+        let options = ValidationOptions {
+            contexts: vec![root().join("scenarios/gaza/baseline.toml")],
+            run: RunSettings {
+                replicates: 3,
+                ticks: 20,
+            },
+            survival_ticks: 20,
+            threads,
+            magnitudes: false,
+            patterns: false,
+            root: root(),
+            command: "test".into(),
+        };
+        let v = run_validation(suite, vec![gaza()], options, &|| {});
+        write_outputs(&v, out).expect("outputs");
+        std::fs::read(out.join("facts.csv")).expect("facts.csv")
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let one = run_with(1, &dir.path().join("one"));
+    let two = run_with(2, &dir.path().join("two"));
+    assert_eq!(one, two);
+    assert!(dir.path().join("one/report.md").is_file());
+    assert!(dir.path().join("one/manifest.json").is_file());
+}
+
+fn stabsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+#[test]
+fn bad_contexts_and_flags_exit_2_with_a_located_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "name = \"x\"\n[mission.mandate]\nforce_scale = -1\n").unwrap();
+    let out = dir.path().join("out");
+    let o = stabsim(&[
+        "validate",
+        "--context",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.toml:3") && err.contains("force_scale"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written on bad input");
+
+    let epstein = "scenarios/epstein/mesa_default.toml";
+    let o = stabsim(&[
+        "validate",
+        "--only-contexts",
+        "--context",
+        epstein,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a mission scenario"));
+
+    let o = stabsim(&["validate", "--only", "T99", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("T99"));
+}
