@@ -34,6 +34,8 @@ pub enum Stream {
     External = 8,
     /// Mission model: humanitarian convoys.
     Humanitarian = 9,
+    /// Mission model: parties' returns to war.
+    War = 10,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

@@ -303,11 +303,8 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
             },
         })
         .collect();
-    let rule = base.scenario.mission.as_ref().map_or(String::new(), |m| {
-        format!(
-            "collapse: 7-day mean of incidents at or above {} per day for {} consecutive days",
-            m.outcomes.collapse_incidents_per_day, m.outcomes.collapse_days
-        )
+    let rule = base.scenario.mission.as_ref().map_or(String::new(), |_| {
+        "collapse: the first day a party to the ceasefire (armed group) is back at war".to_string()
     });
     let mut no_collapse = String::new();
     if !quiet.is_empty() {

@@ -9,6 +9,7 @@ use super::harm::nth_civilian;
 use super::qrf::{Incident, resolve_incident};
 use super::state::{Factions, MissionState, Perpetrator, Rules, Status, UnitKind, flag};
 use super::units::{unit_acceptability, unit_capability};
+use super::war::{heavy_tailed, tempo_attack_probability};
 use crate::scenario::Disarmament;
 use crate::world::Cell;
 
@@ -24,7 +25,8 @@ impl MissionState {
 }
 
 /// Phase 10: smuggling (border control counts once the mission is there),
-/// coercive pressure decays, commitment relaxes towards its target.
+/// coercive pressure decays, commitment relaxes towards its target (lower
+/// by `war.commitment_drop` for a party at war).
 pub fn update_factions(factions: &mut Factions, rules: &Rules, t: u32) {
     let m = &rules.config.mandate;
     let fp = &rules.config.fighters;
@@ -41,7 +43,12 @@ pub fn update_factions(factions: &mut Factions, rules: &Rules, t: u32) {
         let target = cfg.commitment
             + fp.horizon_commitment_gain * (m.political_horizon - 0.5)
             + fp.sponsor_commitment_gain * (m.sponsor_pressure - 0.5)
-            - fp.pressure_commitment_loss * st.pressure;
+            - fp.pressure_commitment_loss * st.pressure
+            - if st.at_war {
+                rules.config.war.commitment_drop
+            } else {
+                0.0
+            };
         st.commitment += rules.derived.commitment_rate * (target.clamp(0.0, 1.0) - st.commitment);
     }
 }
@@ -73,10 +80,14 @@ pub fn fighter_step(s: &mut MissionState, id: u32) {
 /// Voluntary disarmament: with amnesty and reintegration on offer, a fighter
 /// agent hands in its weapons with a probability that rises with the
 /// incentives, the faction's commitment and the agent's trust, and falls
-/// with the faction's cohesion.
+/// with the faction's cohesion. Nobody hands in weapons while the faction
+/// is at war.
 fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
     let m = &s.rules.config.mandate;
-    if m.disarmament != Disarmament::Voluntary || !s.mission_started(s.tick + 1) {
+    if m.disarmament != Disarmament::Voluntary
+        || !s.mission_started(s.tick + 1)
+        || s.factions.state[f].at_war
+    {
         return false;
     }
     let i = id as usize;
@@ -99,9 +110,18 @@ fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
 }
 
 /// An uncommitted, armed fighter agent attacks with a daily probability cut
-/// by the units in view (deterrence) and by monitoring. It targets a unit in
-/// view (if the unit's acceptability does not hold it back) or civilians.
+/// by the units in view (deterrence) and by monitoring: a base rate (times
+/// `war.attack_multiplier` at war) plus its faction's tempo (`war.rs`). It
+/// targets a unit in view (more often the more coercive pressure its
+/// faction feels; if the unit's acceptability does not hold it back) or
+/// civilians, with heavy-tailed deaths.
 fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: u32) {
+    let w = &s.rules.config.war;
+    let at_war = s.factions.state[f].at_war;
+    let war_rate = if at_war { w.attack_multiplier } else { 1.0 };
+    let severity = if at_war { w.severity_multiplier } else { 1.0 };
+    let tail = w.death_tail;
+    let tempo = tempo_attack_probability(s, f);
     let fp = &s.rules.config.fighters;
     let m = &s.rules.config.mandate;
     let military =
@@ -112,17 +132,21 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     } else {
         1.0
     };
-    let p = fp.attack_rate
+    let base = fp.attack_rate
+        * war_rate
         * s.rules.config.factions[f].aggression
-        * (1.0 - s.factions.state[f].commitment)
-        * s.armed_share(f)
-        * deterrence
-        * monitoring;
+        * (1.0 - s.factions.state[f].commitment);
+    let p = (base + tempo) * s.armed_share(f) * deterrence * monitoring;
     if !chance(&mut s.rng.fighters, p) {
         return;
     }
+    // Every attack raises the faction's tempo (self-excitation).
+    s.factions.state[f].tempo += 1.0;
+    // Raids and strikes turn a faction against the mission (T13).
+    let pressed = (w.pressure_targeting * s.factions.state[f].pressure).min(1.0);
+    let share = fp.mission_target_share + (1.0 - fp.mission_target_share) * pressed;
     let at = s.civilians.cell[id as usize];
-    let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < fp.mission_target_share;
+    let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < share;
     if aim_at_unit {
         let n = s.rng.fighters.random_range(0..units);
         let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n) else {
@@ -136,7 +160,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         ) {
             return;
         }
-        attack_unit(s, id, f, unit);
+        attack_unit(s, id, f, unit, severity);
     } else if civilians > 0 {
         let victim = nth_civilian(
             &s.map.grid,
@@ -146,7 +170,8 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
             civilians,
         );
         let Some(victim) = victim else { return };
-        let deaths = poisson(&mut s.rng.fighters, fp.civilian_deaths_per_attack);
+        let mean = fp.civilian_deaths_per_attack * severity;
+        let deaths = heavy_tailed(&mut s.rng.fighters, mean, tail);
         s.kill(victim, deaths, Perpetrator::Faction(f as u8));
         resolve_incident(
             s,
@@ -161,15 +186,18 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     }
 }
 
-/// An attack on unit `unit`: mission deaths (fewer for a capable unit),
-/// return fire on the attackers, bystanders killed, then the incident runs.
-fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
+/// An attack on unit `unit`: mission deaths (fewer for a capable unit) and
+/// bystanders killed (heavy-tailed, times `severity` at war), return fire
+/// on the attackers, then the incident runs.
+fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f64) {
     let fp = s.rules.config.fighters.clone();
+    let tail = s.rules.config.war.death_tail;
     let capability = unit_capability(&s.units, &s.rules.config, s.tick, unit).max(0.05);
     s.today.attacks_on_mission += 1;
-    let mission_deaths = poisson(
+    let mission_deaths = heavy_tailed(
         &mut s.rng.fighters,
-        fp.mission_deaths_per_attack / capability,
+        severity * fp.mission_deaths_per_attack / capability,
+        tail,
     );
     s.today.mission_deaths += f64::from(mission_deaths);
     if s.units.kind[unit] == UnitKind::Contingent {
@@ -178,7 +206,11 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize) {
     }
     let at = s.civilians.cell[id as usize];
     let bystanders = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
-    let collateral = poisson(&mut s.rng.fighters, fp.collateral_deaths_per_attack);
+    let collateral = heavy_tailed(
+        &mut s.rng.fighters,
+        severity * fp.collateral_deaths_per_attack,
+        tail,
+    );
     let mut severity = f64::from(mission_deaths);
     if let Some(v) = nth_civilian(
         &s.map.grid,

@@ -27,12 +27,16 @@ pub fn count_sector_people(sectors: &mut [SectorState], civilians: &Civilians, m
 }
 
 /// Phase 8 (after phase 7 counted the people): convoys arrive, travel, and are delivered or looted; each
-/// sector then hands out what it holds.
+/// sector then hands out what it holds. A looted convoy goes to a faction
+/// (drawn by its share of the theatre's looting weight, crowds included)
+/// as `loot_arms_per_convoy` weapons: looted aid re-arms spoilers.
 pub fn convoys(s: &mut MissionState) {
     let h = s.rules.config.humanitarian.clone();
     let m = &s.rules.config.mandate;
     let (access, escort) = (m.humanitarian_access, m.convoy_escort);
     let hazard = looting_hazard(s);
+    let looters = looting_weights(s);
+    let all: f64 = looters.iter().sum();
     let arrivals = poisson(&mut s.rng.humanitarian, h.convoys_per_day * access);
     for _ in 0..arrivals {
         let Some(sector) = neediest_sector(s) else {
@@ -45,6 +49,14 @@ pub fn convoys(s: &mut MissionState) {
         let shield = if escorted { 1.0 - h.escort_effect } else { 1.0 };
         if chance(&mut s.rng.humanitarian, 1.0 - (-exposure * shield).exp()) {
             s.today.lootings += 1;
+            let mut x = s.rng.humanitarian.random::<f64>() * all;
+            for (f, &w) in looters.iter().enumerate().take(s.factions.len()) {
+                if x < w {
+                    s.factions.state[f].arms += h.loot_arms_per_convoy;
+                    break;
+                }
+                x -= w;
+            }
         } else {
             s.sectors[sector].stock += h.rations_per_convoy;
             s.today.rations += h.rations_per_convoy;
@@ -58,6 +70,25 @@ pub fn convoys(s: &mut MissionState) {
         let coverage = if need > 0.0 { handed / need } else { 1.0 };
         sector.coverage += rate * (coverage - sector.coverage);
     }
+}
+
+/// Looting weight of each faction's fighters, then of active crowds (the
+/// last entry), over the whole theatre.
+fn looting_weights(s: &MissionState) -> Vec<f64> {
+    let h = &s.rules.config.humanitarian;
+    let nf = s.factions.len();
+    let mut w = vec![0.0; nf + 1];
+    for i in 0..s.civilians.len() {
+        match s.civilians.status[i] {
+            Status::Recruited => {
+                let f = s.civilians.faction[i] as usize;
+                w[f] += h.loot_rate * s.rules.config.factions[f].loot_propensity;
+            }
+            Status::Active => w[nf] += h.crowd_loot_rate,
+            _ => {}
+        }
+    }
+    w
 }
 
 /// Looting hazard per cell: fighters weighted by their faction's looting

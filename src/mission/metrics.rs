@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 37] = [
+const FIXED: [&str; 39] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -45,6 +45,8 @@ const FIXED: [&str; 37] = [
     "threat",
     "tips",
     "relapses",
+    "at_war",
+    "ceasefire_broken",
 ];
 
 /// Column names for a mission configuration: statuses (people), the fixed
@@ -137,6 +139,13 @@ impl MissionState {
                 0.0
             }
         };
+        // Parties at war, and whether a party to the ceasefire (an armed
+        // group, not a splinter outside it) is among them.
+        let parties = self.factions.state.iter().zip(&self.rules.config.factions);
+        let at_war = parties.clone().filter(|(st, _)| st.at_war).count();
+        let broken = parties
+            .filter(|(st, _)| st.at_war)
+            .any(|(_, cfg)| cfg.kind == crate::scenario::FactionKind::ArmedGroup);
         let handed = self
             .sectors
             .iter()
@@ -180,6 +189,8 @@ impl MissionState {
             self.external.threat,
             t.tips,
             t.relapses,
+            at_war as f64,
+            f64::from(u8::from(broken)),
         ]);
         row.extend_from_slice(&t.civilian_deaths);
         for k in 0..self.forces.contributors.len() {
@@ -229,11 +240,10 @@ pub const MISSION_RUN_COLUMNS: [&str; 26] = [
 
 /// The mission model's per-run outcomes over ticks `burn_in + 1 ..= T`:
 /// totals of daily counts, means and final values of levels, ceasefire
-/// collapse (the 7-day mean of incidents at or above
-/// `collapse_incidents_per_day` on `collapse_days` consecutive days; the
-/// tick is the day that completes the run) and handover (every sector
-/// handed over; the tick is the first such day).
-pub fn mission_outcome(series: &Series, burn_in: u32, config: &MissionConfig) -> Vec<Option<f64>> {
+/// collapse (the first day an armed group, a party to the ceasefire, is at
+/// war: `ceasefire_broken`) and handover (every sector handed over; the
+/// tick is the first such day).
+pub fn mission_outcome(series: &Series, burn_in: u32, _config: &MissionConfig) -> Vec<Option<f64>> {
     let col =
         |name: &str| -> Vec<f64> { series.column(name).map(|c| c.collect()).unwrap_or_default() };
     let from = burn_in as usize + 1;
@@ -252,12 +262,7 @@ pub fn mission_outcome(series: &Series, burn_in: u32, config: &MissionConfig) ->
         .iter()
         .map(|p| total(&format!("civilian_deaths_{p}")))
         .sum();
-    let collapse = collapse_tick(
-        &col("incidents"),
-        from,
-        config.outcomes.collapse_incidents_per_day,
-        config.outcomes.collapse_days,
-    );
+    let collapse = first_day(&col("ceasefire_broken"), from);
     let handover = col("handover_share")
         .iter()
         .enumerate()
@@ -294,28 +299,13 @@ pub fn mission_outcome(series: &Series, burn_in: u32, config: &MissionConfig) ->
     ]
 }
 
-/// The first tick at which the trailing 7-day mean of `incidents` has been
-/// at or above `level` for `days` consecutive ticks (ticks before `from`
-/// do not count).
-pub fn collapse_tick(incidents: &[f64], from: usize, level: f64, days: u32) -> Option<usize> {
-    let mut run = 0u32;
-    let mut window = 0.0;
-    for (t, &x) in incidents.iter().enumerate() {
-        window += x;
-        if t >= 7 {
-            window -= incidents[t - 7];
-        }
-        let n = (t + 1).min(7) as f64;
-        if t >= from && window / n >= level {
-            run += 1;
-            if run >= days {
-                return Some(t);
-            }
-        } else {
-            run = 0;
-        }
-    }
-    None
+/// The first tick at or after `from` on which `flag` is set (≥ 0.5).
+pub fn first_day(flag: &[f64], from: usize) -> Option<usize> {
+    flag.iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, x)| **x >= 0.5)
+        .map(|(t, _)| t)
 }
 
 #[cfg(test)]
@@ -323,15 +313,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn collapse_needs_the_level_held_for_the_whole_run() {
-        // Seven days of 10 incidents: the 7-day mean reaches 10 on day 6.
-        let mut x = vec![0.0; 5];
-        x.extend([10.0; 20]);
-        // Mean ≥ 5 from the day the window holds four 10s (t = 8).
-        assert_eq!(collapse_tick(&x, 1, 5.0, 1), Some(8));
-        assert_eq!(collapse_tick(&x, 1, 5.0, 3), Some(10));
-        assert_eq!(collapse_tick(&x, 1, 11.0, 1), None);
-        // A burn-in past the spike hides it.
-        assert_eq!(collapse_tick(&x, 30, 5.0, 1), None);
+    fn collapse_is_the_first_day_at_war_after_the_burn_in() {
+        let x = [0.0, 0.0, 1.0, 1.0, 0.0, 1.0];
+        assert_eq!(first_day(&x, 1), Some(2));
+        // A war under way when the burn-in ends counts from its first day.
+        assert_eq!(first_day(&x, 3), Some(3));
+        assert_eq!(first_day(&x, 4), Some(5));
+        assert_eq!(first_day(&[0.0; 5], 0), None);
     }
 }

@@ -33,11 +33,15 @@
 //!     contagion, legitimacy (synchronous);
 //! 14. `humanitarian::restore_services`;
 //! 15. `police::handover`: sectors whose benchmarks held are handed over;
-//! 16. `count_down`: detention, recovery and displacement timers.
+//! 16. `count_down`: detention, recovery and displacement timers;
+//! 17. `war::update_war`: the day's violence is smoothed, factions' tempo
+//!     takes up the day's blows, parties may return to war or agree a new
+//!     ceasefire (read from tomorrow on).
 //!
 //! Files, from low to high (each imports only from files above it in this
 //! list): `draw`, `field` and `state` (the data); `harm`, `fighters` and
-//! `units` (what several actors share); the actors' phases `qrf`,
+//! `units` (what several actors share); `war` (the parties' state of war
+//! and tempo, which the actors read); the actors' phases `qrf`,
 //! `civilians`, `factions`, `forces`, `counter_terror`, `police`,
 //! `external`, `humanitarian`, `perception`; then `setup` (world building),
 //! `metrics`, `frames` and this file (the day).
@@ -60,6 +64,7 @@ mod qrf;
 mod setup;
 mod state;
 mod units;
+mod war;
 
 use rand::seq::SliceRandom;
 
@@ -95,6 +100,7 @@ impl MissionState {
         humanitarian::restore_services(&mut self.sectors, &self.rules, t); // 14
         police::handover(self, t); // 15
         count_down(self); // 16
+        war::update_war(self, t); // 17
         self.tick = t;
     }
 }

@@ -13,7 +13,7 @@ use super::police::deploy_trained;
 use super::state::{
     Civilians, ContributorState, Derived, External, FactionState, Factions, Forces, Layers, Map,
     MissionState, NO_FACTION, Police, Rules, SectorState, Status, Streams, Tally, Totals, Units,
-    flag,
+    War, flag,
 };
 use crate::rng::{SimRng, Stream, stream};
 use crate::scenario::MAX_MISSION_RADIUS;
@@ -88,7 +88,7 @@ impl MissionState {
                     arms: f.arms,
                     commitment: (f.commitment + f.signing_boost).min(1.0),
                     pressure: 0.0,
-                    fighters: 0.0,
+                    ..FactionState::default()
                 })
                 .collect(),
             fighter_ids: Vec::new(),
@@ -122,6 +122,7 @@ impl MissionState {
                 threat: 0.0,
                 attacks_yesterday: 0,
             },
+            war: War::default(),
             sectors: Vec::new(),
             layers: Layers {
                 harm_attributed: layer(),
@@ -147,6 +148,7 @@ impl MissionState {
                 counter_terror: stream(seed, replicate, Stream::CounterTerror),
                 external: stream(seed, replicate, Stream::External),
                 humanitarian: stream(seed, replicate, Stream::Humanitarian),
+                war: stream(seed, replicate, Stream::War),
             },
             incident_map: None,
         };

@@ -188,6 +188,14 @@ pub struct FactionState {
     pub pressure: f64,
     /// Fighters (people) at the start of the day.
     pub fighters: f64,
+    /// At war: the party has left the ceasefire (`war.rs`).
+    pub at_war: bool,
+    /// Day the party's current ceasefire began (0: the ceasefire).
+    pub peace_since: u32,
+    /// Operational tempo: attacks and blows, decaying (`war.rs`).
+    pub tempo: f64,
+    /// Pressure after yesterday's war phase, to tell today's blows.
+    pub pressure_mark: f64,
 }
 
 /// A sector's running state.
@@ -448,6 +456,13 @@ pub struct Forces {
     pub(crate) association_pressure: f64,
 }
 
+/// The theatre's state of war beyond the factions' own (`war.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct War {
+    /// Smoothed incidents per day per million residents.
+    pub(crate) violence: f64,
+}
+
 /// The local police beyond their units.
 #[derive(Debug, Clone)]
 pub struct Police {
@@ -489,6 +504,8 @@ pub struct MissionState {
     pub(crate) police: Police,
     /// The external military.
     pub(crate) external: External,
+    /// The theatre's state of war.
+    pub(crate) war: War,
     /// Sectors (people, aid, services, incidents, handover).
     pub(crate) sectors: Vec<SectorState>,
     /// Per-cell layers of today's events and what civilians perceive.
@@ -524,6 +541,8 @@ pub struct Streams {
     pub external: SimRng,
     /// Convoys.
     pub humanitarian: SimRng,
+    /// Parties' returns to war and new ceasefires.
+    pub war: SimRng,
 }
 
 /// Schedule entries with this bit set are units; the rest are civilians.

@@ -48,6 +48,8 @@ group! {
         humanitarian: HumanitarianParams = HumanitarianParams::default(), table;
         /// Definitions of end-of-run outcomes.
         outcomes: OutcomeParams = OutcomeParams::default(), table;
+        /// Renewed war and the operational tempo that makes violence flare.
+        war: WarParams = WarParams::default(), table;
     }
 }
 
@@ -551,6 +553,9 @@ group! {
         loot_rate: f64 = 0.02, number(0.0, MAX_RATE);
         /// Looting hazard per active civilian near the route (desperation).
         crowd_loot_rate: f64 = 0.0002, number(0.0, MAX_RATE);
+        /// Weapons a faction gains per convoy it loots (looted rations sold
+        /// or traded for arms; T24). Crowds gain none.
+        loot_arms_per_convoy: f64 = 0.5, number(0.0, 1e6);
         /// Looting stopped by an escort.
         escort_effect: f64 = 0.8, unit;
         /// Service level at day 0.
@@ -571,10 +576,63 @@ group! {
     pub struct OutcomeParams {
         /// Trust at or above which a civilian counts as trusting the mission.
         trust_threshold: f64 = 0.5, unit;
-        /// Ceasefire collapse: incidents per day (7-day mean) at or above this...
-        collapse_incidents_per_day: f64 = 3.0, number(0.0, 1e6);
-        /// ...held this many consecutive days.
-        collapse_days: u32 = 14, integer(1, MAX_DAYS);
+    }
+}
+
+group! {
+    /// Renewed war (each party's daily hazard of leaving the ceasefire and
+    /// what war changes) and the operational tempo that makes violence
+    /// flare (a self-exciting process) with heavy-tailed attack sizes.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct WarParams {
+        /// Daily hazard that a party returns to war on day 0 at the
+        /// reference: no troops, no violence, commitment and legitimacy 0.5,
+        /// its day-0 arms.
+        base_hazard: f64 = 0.0018, number(0.0, 1.0);
+        /// Duration dependence: the hazard is multiplied by τ / (τ + t) on
+        /// day t, so a peace that lasts grows safer (τ in days).
+        duration_days: f64 = 365.0, number(0.1, 1e6);
+        /// Most the hazard rises with recent violence: × (1 + e · v / (v + v½)).
+        violence_effect: f64 = 2.0, number(0.0, MAX_RATE);
+        /// v½: smoothed incidents per day per million residents at which the
+        /// violence effect is half its most.
+        violence_half: f64 = 2.0, number(1e-6, 1e6);
+        /// Half-life of the smoothed incidents the hazard reads.
+        violence_half_life_days: f64 = 14.0, number(0.1, 1e6);
+        /// Hazard rise per unit of coercive pressure on the party: × (1 + e · pressure).
+        pressure_effect: f64 = 1.0, number(0.0, MAX_RATE);
+        /// Elasticity of the hazard to the party's arms relative to day 0.
+        strength_elasticity: f64 = 0.3, number(0.0, 10.0);
+        /// Hazard factor per unit of commitment below 0.5: × exp(e · (0.5 − c)).
+        commitment_effect: f64 = 3.0, number(0.0, MAX_RATE);
+        /// Hazard factor per unit of order legitimacy below 0.5: × exp(e · (0.5 − L)).
+        legitimacy_effect: f64 = 2.0, number(0.0, MAX_RATE);
+        /// Most of the hazard that deployed troops remove (troops only, not
+        /// police or PMCs): × (1 − e · d / (d + d½)).
+        troop_effect: f64 = 0.6, unit;
+        /// d½: contingent troops per 1,000 residents at which troops remove
+        /// half their most.
+        troop_half_per_1000: f64 = 5.0, number(1e-6, 1e6);
+        /// Daily hazard that a party at war agrees a new ceasefire.
+        peace_hazard: f64 = 0.002, unit;
+        /// Attack rate of a party at war, as a multiple of its rate in the ceasefire.
+        attack_multiplier: f64 = 3.0, number(0.0, MAX_RATE);
+        /// Deaths per attack of a party at war, as a multiple.
+        severity_multiplier: f64 = 1.5, number(0.0, MAX_RATE);
+        /// Commitment target lost while at war.
+        commitment_drop: f64 = 0.4, unit;
+        /// Branching ratio of a faction's tempo: the attacks one attack,
+        /// blow or loss adds over the tempo's life (below 1: the flare dies out).
+        tempo_branching: f64 = 0.5, number(0.0, 0.99);
+        /// Half-life of a faction's operational tempo.
+        tempo_half_life_days: f64 = 7.0, number(0.1, 1e6);
+        /// Tempo added by a coercive blow (raid, CT raid, strike), per unit of pressure, as a share of an attack.
+        blow_tempo: f64 = 1.0, number(0.0, MAX_RATE);
+        /// Tail exponent α of deaths per attack (density ∝ x^−α, same mean).
+        death_tail: f64 = 2.5, number(2.05, 20.0);
+        /// Extra share of attacks aimed at the mission per unit of coercive pressure.
+        pressure_targeting: f64 = 0.5, number(0.0, MAX_RATE);
     }
 }
 
