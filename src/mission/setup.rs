@@ -116,6 +116,9 @@ impl MissionState {
                 intel: 0.0,
                 qrf_sorties: 0,
                 association_pressure: 0.0,
+                monitoring: 0.0,
+                escort_share: 0.0,
+                partners: Vec::new(),
             },
             police,
             external: External {
