@@ -68,6 +68,7 @@ fn draw_capacity(s: &mut MissionState, t: u32, exited: bool) {
     } else {
         s.units.on_duty_of(UnitKind::Contingent) as f64 * f.troops_per_unit
     };
+    s.forces.troops_on_duty = troops;
     // Unarmed observers monitor but neither escort nor form a QRF.
     let armed = if m.armed { troops } else { 0.0 };
     let qrf_units = (armed / config.qrf.troops_per_unit).floor() as u32;
@@ -401,13 +402,13 @@ fn patrol(s: &mut MissionState, u: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::Path;
 
     use super::*;
 
     /// Replicate 0 of the shipped Gaza baseline with `overrides`, after `days`.
-    fn gaza(overrides: &[&str], days: u32) -> MissionState {
+    pub(in crate::mission) fn gaza(overrides: &[&str], days: u32) -> MissionState {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gaza/baseline.toml");
         let overrides: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
         let sc = crate::scenario::load(&path, &overrides).expect("Gaza baseline");

@@ -119,6 +119,7 @@ impl MissionState {
                 monitoring: 0.0,
                 escort_share: 0.0,
                 partners: Vec::new(),
+                troops_on_duty: 0.0,
             },
             police,
             external: External {

@@ -448,6 +448,8 @@ pub struct Forces {
     /// Share of convoys escorted today: the mandate's share, limited by the
     /// armed troops on duty to escort them (set in phase 3).
     pub(crate) escort_share: f64,
+    /// Contingent troops on duty today (set in phase 3).
+    pub(crate) troops_on_duty: f64,
     /// Per sector, the local police's strength relative to the handover
     /// benchmark, capped at 1 (set in phase 3).
     pub(crate) partners: Vec<f64>,

@@ -540,6 +540,11 @@ group! {
         handover_max_incidents: f64 = 2.0, number(0.0, 1e6);
         /// Days the benchmarks must hold (and the incident window).
         handover_window_days: u32 = 30, integer(1, 10_000);
+        /// Contingent troops on duty per 1,000 residents at which police
+        /// training runs at the mandate's full rate: below it, recruits and
+        /// trainees are only as safe as the troops make them, and training
+        /// slows in proportion (0: training needs no troops).
+        training_troops_per_1000: f64 = 3.0, number(0.0, 1e6);
     }
 }
 
