@@ -127,11 +127,9 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let military =
         1.0 + s.rules.config.forces.military_deterrence_bonus * (1.0 - m.community_policing);
     let deterrence = (-fp.deterrence_per_unit * military * f64::from(units)).exp();
-    let monitoring = if s.mission_started(s.tick + 1) {
-        1.0 - fp.monitoring_deterrence * m.monitoring
-    } else {
-        1.0
-    };
+    // Monitoring in effect (M3.3a): 0 before the mission, scaled by the
+    // personnel on duty.
+    let monitoring = 1.0 - fp.monitoring_deterrence * s.forces.monitoring;
     let base = fp.attack_rate
         * war_rate
         * s.rules.config.factions[f].aggression

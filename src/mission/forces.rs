@@ -43,43 +43,137 @@ pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
         changed |= deploy_contingents(s, t);
         changed |= deploy_pmcs(s, t);
     }
-    s.forces.qrf_sorties = if exited || !s.mission_started(t) {
-        0
-    } else {
-        s.rules.config.mandate.qrf_units * s.rules.config.qrf.sorties_per_day
-    };
+    draw_capacity(s, t, exited);
     s.forces.association_pressure *= 1.0 - s.rules.derived.pressure_rate;
     // Intelligence fades unless renewed by tips and monitoring.
     s.forces.intel *= 1.0 - s.rules.derived.intel_rate;
     if s.mission_started(t) {
         let f = &s.rules.config.forces;
-        s.forces.intel =
-            (s.forces.intel + f.monitoring_intel * s.rules.config.mandate.monitoring).min(1.0);
+        s.forces.intel = (s.forces.intel + f.monitoring_intel * s.forces.monitoring).min(1.0);
     }
     if changed {
         s.rebuild_order();
     }
 }
 
+/// Today's QRF sorties, escorted share and monitoring, drawn from the
+/// contingent troops on duty: protection exists only as far as the troops
+/// that provide it do (no troops, no QRF, no escort, no monitoring).
+fn draw_capacity(s: &mut MissionState, t: u32, exited: bool) {
+    let config = &s.rules.config;
+    let (m, f) = (&config.mandate, &config.forces);
+    let present = !exited && s.mission_started(t);
+    let troops = if !present {
+        0.0
+    } else {
+        s.units.on_duty_of(UnitKind::Contingent) as f64 * f.troops_per_unit
+    };
+    s.forces.troops_on_duty = troops;
+    // Unarmed observers monitor but neither escort nor form a QRF.
+    let armed = if m.armed { troops } else { 0.0 };
+    let qrf_units = (armed / config.qrf.troops_per_unit).floor() as u32;
+    s.forces.qrf_sorties = m.qrf_units.min(qrf_units) * config.qrf.sorties_per_day;
+    let wanted = config.humanitarian.convoys_per_day
+        * m.humanitarian_access
+        * m.convoy_escort
+        * f.troops_per_escort;
+    s.forces.escort_share = if wanted > 0.0 {
+        m.convoy_escort * (armed / wanted).min(1.0)
+    } else {
+        m.convoy_escort
+    };
+    let people: f64 = s.sectors.iter().map(|k| k.people).sum();
+    let needed = f.monitoring_personnel_per_1000 * people / 1000.0;
+    let coverage = match (present, needed > 0.0) {
+        (false, _) => 0.0,
+        (true, true) => (troops / needed).min(1.0),
+        (true, false) => 1.0,
+    };
+    s.forces.monitoring = m.monitoring * coverage;
+    police_coverage(s);
+}
+
+/// Each sector's local police strength relative to the handover benchmark
+/// (officers per 1,000 residents), capped at 1: the partners' share of the
+/// local knowledge contingents can act on.
+fn police_coverage(s: &mut MissionState) {
+    let p = &s.rules.config.police;
+    let partners = &mut s.forces.partners;
+    partners.clear();
+    partners.resize(s.sectors.len(), 0.0);
+    for u in 0..s.units.len() {
+        if s.units.on_duty[u] && s.units.kind[u] == UnitKind::Police {
+            partners[s.units.sector[u] as usize] += p.officers_per_unit;
+        }
+    }
+    for (k, sector) in s.sectors.iter().enumerate() {
+        let benchmark = p.handover_officers_per_1000 * sector.people / 1000.0;
+        partners[k] = if benchmark > 0.0 {
+            (partners[k] / benchmark).min(1.0)
+        } else {
+            0.0
+        };
+    }
+}
+
+/// A contributor's pressure to leave: its own deaths relative to its
+/// casualty tolerance plus the mission's association with the external
+/// military's strikes relative to its association tolerance, both
+/// tolerances raised by a UN Security Council mandate.
+fn withdrawal_pressure(s: &MissionState, c: usize) -> f64 {
+    let config = &s.rules.config;
+    let cfg = &config.contributors[c];
+    let backing = if config.mandate.unsc_mandate {
+        1.0 + config.forces.unsc_tolerance_gain
+    } else {
+        1.0
+    };
+    let ratio = |x: f64, tolerance: f64| {
+        if x <= 0.0 {
+            0.0
+        } else if tolerance <= 0.0 {
+            f64::INFINITY
+        } else {
+            x / (tolerance * backing)
+        }
+    };
+    ratio(s.forces.contributors[c].deaths, cfg.casualty_tolerance)
+        + ratio(s.forces.association_pressure, cfg.association_tolerance)
+}
+
+/// Daily withdrawal hazard at `pressure`: a Hill function of it (half the
+/// ceiling at pressure 1), times the contributor's domestic sensitivity.
+fn withdrawal_hazard(config: &MissionConfig, c: usize, pressure: f64) -> f64 {
+    let f = &config.forces;
+    let x = pressure.powf(f.withdrawal_shape);
+    let hill = if x.is_finite() { x / (1.0 + x) } else { 1.0 };
+    (f.withdrawal_rate * config.contributors[c].domestic_sensitivity * hill).min(1.0)
+}
+
+/// Each deployed contributor withdraws with its own daily hazard, so that
+/// contributors leave one by one as their losses and politics dictate.
 fn decide_withdrawals(s: &mut MissionState, t: u32) -> bool {
     let mut changed = false;
     for c in 0..s.forces.contributors.len() {
-        let cfg = &s.rules.config.contributors[c];
         let st = &s.forces.contributors[c];
-        let leaves = st.withdrawn.is_none()
-            && (st.deaths >= cfg.casualty_tolerance
-                || s.forces.association_pressure >= cfg.association_tolerance);
-        if leaves && st.deployed > 0 {
-            s.forces.contributors[c].withdrawn = Some(t);
-            s.totals.withdrawals += 1;
-            let owner = c as u16;
-            changed |= recall(
-                &mut s.units,
-                &mut s.map.grid,
-                |k| k == UnitKind::Contingent,
-                |(units, u)| units.owner[u] == owner,
-            );
+        if st.withdrawn.is_some() || st.deployed == 0 {
+            continue;
         }
+        let hazard = withdrawal_hazard(&s.rules.config, c, withdrawal_pressure(s, c));
+        // `chance` draws nothing at zero hazard: a contributor without
+        // losses or association consumes no random numbers.
+        if !chance(&mut s.rng.forces, hazard) {
+            continue;
+        }
+        s.forces.contributors[c].withdrawn = Some(t);
+        s.totals.withdrawals += 1;
+        let owner = c as u16;
+        changed |= recall(
+            &mut s.units,
+            &mut s.map.grid,
+            |k| k == UnitKind::Contingent,
+            |(units, u)| units.owner[u] == owner,
+        );
     }
     changed
 }
@@ -132,18 +226,23 @@ pub fn unit_step(s: &mut MissionState, u: usize) {
     let at = s.units.cell[u];
     let seen = s.map.unit_view.count_mission(&s.map.grid, at);
     let kind = s.units.kind[u];
-    if seen.actives > 0 {
-        arrest_active(s, u, seen.actives);
-    }
-    if seen.fighters > 0 {
-        try_detain(s, u, seen.fighters);
-    }
-    if forced_disarmament(s, u) {
-        raid(s, u);
+    // Unarmed observers watch, report and talk; they do not detain, raid
+    // or man checkpoints.
+    let observer = kind == UnitKind::Contingent && !s.rules.config.mandate.armed;
+    if !observer {
+        if seen.actives > 0 {
+            arrest_active(s, u, seen.actives);
+        }
+        if seen.fighters > 0 {
+            try_detain(s, u, seen.fighters);
+        }
+        if forced_disarmament(s, u) {
+            raid(s, u);
+        }
     }
     if s.units.community[u] {
         community_contact(s, u, kind);
-    } else if kind != UnitKind::Police {
+    } else if kind != UnitKind::Police && !observer {
         military_harm(s, u);
     }
     patrol(s, u);
@@ -186,10 +285,19 @@ fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
     } else {
         1.0
     };
+    // Troops act on local partners' knowledge of who is who: the local
+    // police's coverage of the unit's sector raises a contingent's detentions.
+    let partners = match s.units.kind[u] {
+        UnitKind::Contingent => {
+            1.0 + f.partner_detain_gain * s.forces.partners[s.units.sector[u] as usize]
+        }
+        _ => 1.0,
+    };
     let p = f.detain_rate
         * unit_capability(&s.units, &s.rules.config, s.tick, u)
         * (1.0 + f.intel_gain * s.forces.intel)
-        * multiplier;
+        * multiplier
+        * partners;
     if !chance(&mut s.rng.forces, p.min(1.0)) {
         return;
     }
@@ -237,10 +345,13 @@ fn community_contact(s: &mut MissionState, u: usize, kind: UnitKind) {
         UnitKind::Police => s.rules.config.civilians.attribution_police,
         _ => 1.0,
     };
-    s.layers.policing.add(i, credit as f32);
+    // Implementation quality sets what a contact is worth: a nominal
+    // rollout brings neither trust nor tips (Blair et al. 2021).
+    let quality = s.rules.config.mandate.policing_quality;
+    s.layers.policing.add(i, (credit * quality) as f32);
     let trust = f64::from(s.layers.trust_nearby.get(i));
     let f = &s.rules.config.forces;
-    let tips = f.tip_rate * trust;
+    let tips = f.tip_rate * trust * quality;
     s.today.tips += tips;
     s.forces.intel = (s.forces.intel + f.tip_value * tips).min(1.0);
 }
@@ -289,4 +400,154 @@ fn patrol(s: &mut MissionState, u: usize) {
     s.map.grid.set(at, Cell::Empty, u32::MAX);
     s.map.grid.set(to, Cell::Cop, u as u32);
     s.units.cell[u] = to;
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Replicate 0 of the shipped Gaza baseline with `overrides`, after `days`.
+    pub(in crate::mission) fn gaza(overrides: &[&str], days: u32) -> MissionState {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gaza/baseline.toml");
+        let overrides: Vec<String> = overrides.iter().map(|o| o.to_string()).collect();
+        let sc = crate::scenario::load(&path, &overrides).expect("Gaza baseline");
+        let terrain = sc.world.terrain().expect("Gaza map");
+        let sectors = sc.world.sectors().expect("Gaza sectors");
+        let mut s = MissionState::new(&sc, &terrain, sectors.as_ref(), 0);
+        for _ in 0..days {
+            s.step();
+        }
+        s
+    }
+
+    #[test]
+    fn without_troops_there_is_no_qrf_escort_or_monitoring() {
+        let full = gaza(&[], 120);
+        assert!(full.forces.qrf_sorties > 0);
+        assert!(full.forces.escort_share > 0.49);
+        assert!(full.forces.monitoring > 0.49);
+        let none = gaza(&["mission.mandate.force_scale=0"], 120);
+        assert_eq!(none.forces.qrf_sorties, 0);
+        assert_eq!(none.forces.escort_share, 0.0);
+        assert_eq!(none.forces.monitoring, 0.0);
+    }
+
+    #[test]
+    fn monitoring_scales_with_the_troops_on_duty() {
+        // 3,000 troops for 2.1 M people: under half the 3 per 1,000 needed.
+        let few = gaza(&["mission.mandate.force_scale=0.2"], 120);
+        let m = few.forces.monitoring;
+        assert!(m > 0.05 && m < 0.3, "monitoring {m}");
+        assert!(few.forces.qrf_sorties > 0, "3,000 troops still field a QRF");
+    }
+
+    #[test]
+    fn unarmed_observers_monitor_but_field_no_qrf_and_no_escort() {
+        let s = gaza(&["mission.mandate.armed=false"], 120);
+        assert_eq!(s.forces.qrf_sorties, 0);
+        assert_eq!(s.forces.escort_share, 0.0);
+        assert!(s.forces.monitoring > 0.49);
+        let u = (0..s.units.len())
+            .find(|&u| s.units.on_duty[u] && s.units.kind[u] == UnitKind::Contingent)
+            .expect("a contingent on duty");
+        let observer = s.rules.config.forces.observer_capability;
+        assert_eq!(
+            unit_capability(&s.units, &s.rules.config, s.tick, u),
+            observer
+        );
+    }
+
+    #[test]
+    fn the_withdrawal_hazard_rises_smoothly_with_pressure() {
+        let s = gaza(&[], 0);
+        let c = &s.rules.config;
+        assert_eq!(withdrawal_hazard(c, 0, 0.0), 0.0);
+        let (low, half, high) = (
+            withdrawal_hazard(c, 0, 0.5),
+            withdrawal_hazard(c, 0, 1.0),
+            withdrawal_hazard(c, 0, 2.0),
+        );
+        assert!(
+            0.0 < low && low < half && half < high,
+            "{low} {half} {high}"
+        );
+        let sensitivity = c.contributors[0].domestic_sensitivity;
+        assert!((half - c.forces.withdrawal_rate * sensitivity / 2.0).abs() < 1e-12);
+        // The European contingent (sensitivity 2) is the quickest to leave.
+        assert!(withdrawal_hazard(c, 2, 1.0) > withdrawal_hazard(c, 1, 1.0));
+    }
+
+    #[test]
+    fn a_unsc_mandate_lowers_every_contributors_pressure() {
+        let mut with = gaza(&[], 0);
+        let mut without = gaza(&["mission.mandate.unsc_mandate=false"], 0);
+        for s in [&mut with, &mut without] {
+            s.forces.contributors[2].deaths = 20.0;
+            s.forces.association_pressure = 1.0;
+        }
+        let (a, b) = (
+            withdrawal_pressure(&with, 2),
+            withdrawal_pressure(&without, 2),
+        );
+        assert!((b - (1.0 + 1.0 / 1.5)).abs() < 1e-12, "{b}");
+        assert!((a * 1.5 - b).abs() < 1e-12, "{a} vs {b}");
+    }
+
+    #[test]
+    fn contributors_at_their_tolerance_leave_one_by_one() {
+        let mut s = gaza(&["mission.mandate.unsc_mandate=false"], 100);
+        for c in 0..s.forces.contributors.len() {
+            s.forces.contributors[c].deaths = s.rules.config.contributors[c].casualty_tolerance;
+        }
+        let mut days = Vec::new();
+        for t in 101..400 {
+            decide_withdrawals(&mut s, t);
+        }
+        for st in &s.forces.contributors {
+            days.push(
+                st.withdrawn
+                    .expect("every contributor leaves within 300 days"),
+            );
+        }
+        days.sort_unstable();
+        days.dedup();
+        assert!(days.len() >= 3, "withdrawal days {days:?}");
+    }
+
+    #[test]
+    fn community_contact_is_worth_its_implementation_quality() {
+        let worth = |quality: &str| {
+            let mut s = gaza(
+                &[&format!("mission.mandate.policing_quality={quality}")],
+                120,
+            );
+            let u = (0..s.units.len())
+                .find(|&u| s.units.on_duty[u] && s.units.community[u])
+                .expect("a unit in community posture");
+            let i = s.map.grid.interior(s.units.cell[u]);
+            let (contacts, intel) = (s.layers.policing.get(i), s.forces.intel);
+            let kind = s.units.kind[u];
+            community_contact(&mut s, u, kind);
+            (s.layers.policing.get(i) - contacts, s.forces.intel - intel)
+        };
+        let (contacts, tips) = worth("0");
+        assert_eq!((contacts, tips), (0.0, 0.0));
+        let (contacts, tips) = worth("1");
+        assert!(contacts > 0.0 && tips > 0.0, "{contacts} {tips}");
+    }
+
+    #[test]
+    fn partner_coverage_follows_the_local_police() {
+        let s = gaza(&[], 200);
+        assert!(
+            s.forces.partners.iter().any(|&p| p > 0.0),
+            "{:?}",
+            s.forces.partners
+        );
+        assert!(s.forces.partners.iter().all(|&p| (0.0..=1.0).contains(&p)));
+        let none = gaza(&["mission.mandate.police_training_per_day=0"], 200);
+        assert!(none.forces.partners.iter().all(|&p| p == 0.0));
+    }
 }

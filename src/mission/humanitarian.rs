@@ -33,7 +33,7 @@ pub fn count_sector_people(sectors: &mut [SectorState], civilians: &Civilians, m
 pub fn convoys(s: &mut MissionState) {
     let h = s.rules.config.humanitarian.clone();
     let m = &s.rules.config.mandate;
-    let (access, escort) = (m.humanitarian_access, m.convoy_escort);
+    let (access, escort) = (m.humanitarian_access, s.forces.escort_share);
     let hazard = looting_hazard(s);
     let looters = looting_weights(s);
     let all: f64 = looters.iter().sum();

@@ -10,11 +10,25 @@ use crate::scenario::{Handover, Mandate};
 pub fn train(s: &mut MissionState, t: u32) {
     if s.mission_started(t) {
         let p = &s.rules.config.police;
-        s.police.officers = (s.police.officers + s.rules.config.mandate.police_training_per_day)
-            .min(p.max_officers);
+        let trained = s.rules.config.mandate.police_training_per_day * protection(s);
+        s.police.officers = (s.police.officers + trained).min(p.max_officers);
     }
     if deploy_new(s, t) {
         s.rebuild_order();
+    }
+}
+
+/// Share of the mandate's training rate the troops on duty make safe:
+/// local partners stand up only under the mission's protection (T29,
+/// Biddle, Friedman & Shapiro 2012), so troops and police are complements.
+fn protection(s: &MissionState) -> f64 {
+    let per_1000 = s.rules.config.police.training_troops_per_1000;
+    let people: f64 = s.sectors.iter().map(|k| k.people).sum();
+    let needed = per_1000 * people / 1000.0;
+    if needed > 0.0 {
+        (s.forces.troops_on_duty / needed).min(1.0)
+    } else {
+        1.0
     }
 }
 
@@ -104,5 +118,26 @@ pub fn open_incident_slot(sectors: &mut [SectorState], t: u32) {
     for sector in sectors {
         let slot = t as usize % sector.incidents.len();
         sector.incidents[slot] = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+
+    #[test]
+    fn police_training_needs_the_troops_protection() {
+        let full = gaza(&[], 200).police.officers;
+        let few = gaza(&["mission.mandate.force_scale=0.25"], 200)
+            .police
+            .officers;
+        assert!(
+            few < 0.8 * full,
+            "officers {few} with a quarter force vs {full}"
+        );
+        // Without the dependence, force size does not change training.
+        let free = "mission.police.training_troops_per_1000=0";
+        let quarter = gaza(&["mission.mandate.force_scale=0.25", free], 200);
+        assert_eq!(quarter.police.officers, gaza(&[free], 200).police.officers);
     }
 }

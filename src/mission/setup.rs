@@ -116,6 +116,10 @@ impl MissionState {
                 intel: 0.0,
                 qrf_sorties: 0,
                 association_pressure: 0.0,
+                monitoring: 0.0,
+                escort_share: 0.0,
+                partners: Vec::new(),
+                troops_on_duty: 0.0,
             },
             police,
             external: External {

@@ -454,6 +454,17 @@ pub struct Forces {
     pub(crate) qrf_sorties: u32,
     /// Contributors' sense of being tied to the strikes (decaying).
     pub(crate) association_pressure: f64,
+    /// Monitoring in effect today: the mandate's level scaled by the
+    /// personnel on duty to carry it out (set in phase 3).
+    pub(crate) monitoring: f64,
+    /// Share of convoys escorted today: the mandate's share, limited by the
+    /// armed troops on duty to escort them (set in phase 3).
+    pub(crate) escort_share: f64,
+    /// Contingent troops on duty today (set in phase 3).
+    pub(crate) troops_on_duty: f64,
+    /// Per sector, the local police's strength relative to the handover
+    /// benchmark, capped at 1 (set in phase 3).
+    pub(crate) partners: Vec<f64>,
 }
 
 /// The theatre's state of war beyond the factions' own (`war.rs`).

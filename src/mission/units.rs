@@ -103,6 +103,8 @@ pub fn unit_acceptability(units: &Units, config: &MissionConfig, u: usize) -> f6
 /// Capability of unit `u` today, `tick` days having been completed.
 pub fn unit_capability(units: &Units, config: &MissionConfig, tick: u32, u: usize) -> f64 {
     match units.kind[u] {
+        // Unarmed observers defend themselves only.
+        UnitKind::Contingent if !config.mandate.armed => config.forces.observer_capability,
         UnitKind::Contingent => config.contributors[units.owner[u] as usize].capability,
         UnitKind::Pmc => 1.0,
         UnitKind::Police => {

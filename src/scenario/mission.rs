@@ -178,6 +178,14 @@ group! {
         ramp_up_days: u32 = 60, integer(0, MAX_DAYS);
         /// Monitoring of ceasefire compliance, arms flows and illicit finance.
         monitoring: f64 = 0.5, unit;
+        /// Whether the contingents are armed. Unarmed military observers
+        /// monitor and report but do not detain, raid, escort or form a QRF,
+        /// and return fire only at `forces.observer_capability`.
+        armed: bool = true, flag;
+        /// Implementation quality of community policing (1: sustained,
+        /// trained, resourced contact as in Karim 2020; 0: a nominal rollout
+        /// as in Blair et al. 2021): scales the trust and tips its contacts bring.
+        policing_quality: f64 = 0.7, unit;
     }
 }
 
@@ -426,6 +434,28 @@ group! {
         pmc_lethal_kill: f64 = 0.3, unit;
         /// PMC acceptability.
         pmc_acceptability: f64 = 0.2, unit;
+        /// Troops tied up by escorting one convoy for a day: the escorted
+        /// share of convoys is at most troops on duty / (this × convoys).
+        troops_per_escort: f64 = 40.0, number(0.0, 1e6);
+        /// Mission personnel on duty per 1,000 residents at which monitoring
+        /// covers the theatre: below it, monitoring's effect scales with them.
+        monitoring_personnel_per_1000: f64 = 3.0, number(0.0, 1e6);
+        /// Capability of an unarmed observer unit (`mandate.armed = false`):
+        /// self-defence only.
+        observer_capability: f64 = 0.3, number(0.0, 10.0);
+        /// Detention multiplier per local police unit in a contingent's view
+        /// (multiplier − 1): partners' local knowledge, which troops act on.
+        partner_detain_gain: f64 = 0.5, number(0.0, MAX_RATE);
+        /// Daily withdrawal hazard of a contributor of domestic sensitivity 1
+        /// as its pressure grows without bound (it is half this at pressure 1,
+        /// i.e. at its tolerance).
+        withdrawal_rate: f64 = 0.1, unit;
+        /// Steepness of the withdrawal hazard in the pressure (Hill exponent):
+        /// higher, the later and more abrupt the withdrawals.
+        withdrawal_shape: f64 = 4.0, number(0.1, 100.0);
+        /// Contributors' tolerances (casualties and association) raised by a
+        /// UN Security Council mandate (multiplier − 1).
+        unsc_tolerance_gain: f64 = 0.5, number(0.0, MAX_RATE);
         /// Counter-terror raids per day at full intensity.
         ct_raids_per_day: f64 = 0.5, number(0.0, 1e4);
         /// Probability that a CT raid finds its target.
@@ -450,12 +480,18 @@ group! {
         capability: f64 = 1.0, number(0.0, 10.0);
         /// Local acceptability.
         acceptability: f64 = 0.5, unit;
-        /// Own deaths at which the contributor withdraws.
+        /// Own deaths at which the contributor's withdrawal hazard reaches
+        /// half its ceiling (its pressure from losses is deaths / this).
         casualty_tolerance: f64 = 50.0, number(0.0, MAX_PEOPLE);
         /// Refuses forced disarmament (a caveat): its units never raid.
         refuses_forced_disarmament: bool = false, flag;
-        /// Association with the external military's strikes at which it withdraws.
+        /// Association with the external military's strikes at which its
+        /// pressure from association reaches 1.
         association_tolerance: f64 = 2.0, number(0.0, MAX_RATE);
+        /// Domestic politics: multiplies the withdrawal hazard (about 2 for a
+        /// wealthy, distant democracy, 0.5 for a neighbour or an aid-paid
+        /// contributor; Oestman 2021).
+        domestic_sensitivity: f64 = 1.0, number(0.0, MAX_RATE);
     }
 }
 
@@ -475,6 +511,9 @@ group! {
         collateral_deaths: f64 = 0.2, number(0.0, 1e4);
         /// Capability of a QRF unit: multiplies the chance of catching the attacker.
         capability: f64 = 1.5, number(0.0, 10.0);
+        /// Troops on duty one QRF unit draws from the armed contingents: the
+        /// QRF fields at most troops on duty / this units (no troops, no QRF).
+        troops_per_unit: f64 = 500.0, number(1.0, 1e6);
     }
 }
 
@@ -503,6 +542,11 @@ group! {
         handover_max_incidents: f64 = 2.0, number(0.0, 1e6);
         /// Days the benchmarks must hold (and the incident window).
         handover_window_days: u32 = 30, integer(1, 10_000);
+        /// Contingent troops on duty per 1,000 residents at which police
+        /// training runs at the mandate's full rate: below it, recruits and
+        /// trainees are only as safe as the troops make them, and training
+        /// slows in proportion (0: training needs no troops).
+        training_troops_per_1000: f64 = 3.0, number(0.0, 1e6);
     }
 }
 
