@@ -33,17 +33,19 @@
 //!     contagion, legitimacy (synchronous);
 //! 14. `humanitarian::restore_services`;
 //! 15. `police::handover`: sectors whose benchmarks held are handed over;
-//! 16. `count_down`: detention, recovery and displacement timers.
+//! 16. `count_down`: detention, recovery and displacement timers
+//!     (`detention::release_due` for arrested civilians).
 //!
 //! Files, from low to high (each imports only from files above it in this
 //! list): `draw`, `field` and `state` (the data); `harm`, `fighters` and
 //! `units` (what several actors share); the actors' phases `qrf`,
-//! `civilians`, `factions`, `forces`, `counter_terror`, `police`,
+//! `civilians`, `factions`, `detention`, `forces`, `counter_terror`, `police`,
 //! `external`, `humanitarian`, `perception`; then `setup` (world building),
 //! `metrics`, `frames` and this file (the day).
 
 mod civilians;
 mod counter_terror;
+mod detention;
 mod draw;
 mod external;
 mod factions;
@@ -123,6 +125,7 @@ fn activate(s: &mut MissionState) {
 /// Phase 16: timers count down; detainees are released (ex-fighters keep
 /// their faction and may relapse), the harmed recover.
 fn count_down(s: &mut MissionState) {
+    detention::release_due(s, s.tick + 1);
     for i in 0..s.civilians.len() {
         let timer = &mut s.civilians.timer[i];
         *timer = timer.saturating_sub(1);
