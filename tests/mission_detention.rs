@@ -41,17 +41,23 @@ fn detention_stays_within_capacity() {
     let sc = load(&[]);
     let share = detained_share(&sc);
     let peak = share.iter().copied().fold(0.0, f64::max);
-    // Capacity: 5 places per 1,000 residents.
+    // Civilians: 5 places per 1,000 residents; fighter units detained
+    // whole come on top. The whole-agent rule held a fifth of Gaza.
     assert!(peak > 0.0, "someone is arrested");
-    assert!(peak <= 0.005 + 1e-6, "peak detained share {peak}");
+    assert!(peak <= 0.02, "peak detained share {peak}");
 }
 
 #[test]
 fn collective_targeting_detains_more_than_selective() {
     let peak = |s: &[f64]| s.iter().copied().fold(0.0, f64::max);
-    let sel = detained_share(&load(&["mission.detention.capacity_per_1000=1000"]));
-    let col = detained_share(&load(&[
+    let unbounded = [
         "mission.detention.capacity_per_1000=1000",
+        "mission.detention.detainees_per_troop=1000",
+    ];
+    let sel = detained_share(&load(&unbounded));
+    let col = detained_share(&load(&[
+        unbounded[0],
+        unbounded[1],
         "mission.mandate.targeting=\"collective\"",
     ]));
     assert!(
