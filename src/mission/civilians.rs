@@ -36,7 +36,7 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
             Status::Quiescent
         },
     );
-    if active && maybe_recruit(s, id, seen.empties) {
+    if maybe_recruit(s, id, seen.empties, active) {
         return;
     }
     if let Some(to) =
@@ -61,6 +61,11 @@ pub fn agent_legitimacy(s: &MissionState, i: usize) -> f64 {
     (s.legitimacy + c.legitimacy_trust_weight * (trust - 0.5) - excluded).clamp(0.0, 1.0)
 }
 
+/// Epstein's grievance H·(1 − L) of agent `i`.
+fn grievance(s: &MissionState, i: usize) -> f64 {
+    f64::from(s.civilians.hardship[i]) * (1.0 - agent_legitimacy(s, i))
+}
+
 /// Rule A: grievance H·(1 − L) minus net risk R·P above the threshold,
 /// with P from the security units and actives in view (the agent counts
 /// itself as active).
@@ -71,15 +76,16 @@ fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
         units,
         actives + 1,
     );
-    let grievance = f64::from(s.civilians.hardship[i]) * (1.0 - agent_legitimacy(s, i));
-    grievance - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
+    grievance(s, i) - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
 }
 
-/// An active agent may send a fighting unit to the faction it sympathises
-/// with most, if that faction has weapons to spare: p = rate · sympathy ·
-/// availability, raised for excluded agents. Returns whether the agent
+/// An agent may send a fighting unit to the faction it sympathises with
+/// most, if that faction has weapons to spare: p = rate · sympathy ·
+/// availability · w, raised for excluded agents, with w = 1 for an active
+/// agent and `quiet_recruit_weight` · grievance for a quiescent one (so
+/// recruitment goes on while grievance and arms exist). Returns whether the agent
 /// itself became fighters (a group no larger than a unit).
-fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32) -> bool {
+fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> bool {
     let i = id as usize;
     let nf = s.factions.len();
     if nf == 0 {
@@ -97,7 +103,12 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32) -> bool {
     } else {
         1.0
     };
-    let p = c.recruit_rate * f64::from(sym) * s.arms_available(f) * boost;
+    let weight = if active {
+        1.0
+    } else {
+        c.quiet_recruit_weight * grievance(s, i)
+    };
+    let p = c.recruit_rate * f64::from(sym) * s.arms_available(f) * boost * weight;
     if !chance(&mut s.rng.civilians, p) {
         return false;
     }
@@ -195,7 +206,7 @@ fn try_return(s: &mut MissionState, id: u32) {
 }
 
 /// `home` if it is empty, else a random empty cell in view of it.
-fn cell_near_home(s: &mut MissionState, home: CellIndex) -> Option<CellIndex> {
+pub fn cell_near_home(s: &mut MissionState, home: CellIndex) -> Option<CellIndex> {
     if s.map.grid.cell(home) == Cell::Empty {
         return Some(home);
     }

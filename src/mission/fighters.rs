@@ -25,19 +25,31 @@ impl MissionState {
             return Some(from);
         }
         let to = to?;
+        self.civilians.members[i] -= unit;
+        let id = self.clone_agent(from, unit, to);
+        self.recruit(id, f);
+        Some(id)
+    }
+
+    /// A new quiescent civilian agent of `members` people on the empty
+    /// cell `to` (placed on the grid), with agent `from`'s traits and
+    /// attitudes but no job (people split off a group: recruits, released
+    /// detainees whose group is gone).
+    pub(crate) fn clone_agent(&mut self, from: u32, members: f32, to: CellIndex) -> u32 {
+        let i = from as usize;
         let c = &mut self.civilians;
         let id = c.len() as u32;
-        c.members[i] -= unit;
         c.status.push(Status::Quiescent);
         c.cell.push(to);
         c.home.push(to);
-        c.members.push(unit);
+        c.members.push(members);
         c.base_hardship.push(c.base_hardship[i]);
         c.hardship.push(c.hardship[i]);
         c.risk.push(c.risk[i]);
         c.trust.push(c.trust[i]);
         c.trust0.push(c.trust0[i]);
         c.loss.push(c.loss[i]);
+        c.resentment.push(c.resentment[i]);
         let nf = self.factions.len();
         for k in 0..nf {
             let v = c.sympathy[i * nf + k];
@@ -46,8 +58,8 @@ impl MissionState {
         c.faction.push(NO_FACTION);
         c.timer.push(0);
         c.flags.push(c.flags[i] & !flag::EMPLOYED);
-        self.recruit(id, f);
-        Some(id)
+        self.map.grid.set(to, Cell::Quiet, id);
+        id
     }
 
     /// Makes agent `id` fighters of faction `f`.

@@ -6,6 +6,7 @@
 
 use rand::RngExt;
 
+use super::detention;
 use super::draw::{chance, poisson};
 use super::fighters::{detain_fighter, press};
 use super::harm::nth_civilian;
@@ -256,8 +257,8 @@ fn forced_disarmament(s: &MissionState, u: usize) -> bool {
         && !s.rules.config.contributors[s.units.owner[u] as usize].refuses_forced_disarmament
 }
 
-/// Epstein's rule C: take one active civilian in view into detention (a
-/// lethal PMC may kill instead).
+/// Epstein's rule C: arrest in one active civilian group in view (a
+/// lethal PMC may kill instead); see `detention` for who and how many.
 fn arrest_active(s: &mut MissionState, u: usize, actives: u32) {
     let at = s.units.cell[u];
     let n = s.rng.forces.random_range(0..actives);
@@ -273,7 +274,7 @@ fn arrest_active(s: &mut MissionState, u: usize, actives: u32) {
         return;
     }
     let term = s.rng.forces.random_range(0..=s.rules.max_jail_term);
-    s.detain(id, term);
+    detention::arrest(s, u, id, term);
 }
 
 /// Detains a fighter in view with a probability raised by capability,

@@ -41,6 +41,22 @@ impl MissionState {
         }
     }
 
+    /// Logs a coercive act (an arrest) of weight `weight` (death
+    /// equivalents) by `perp` at `cell`: witnesses blame it on the mission
+    /// as they would a harm and it feeds backlash, but nobody died, so it
+    /// adds no danger.
+    pub(crate) fn record_coercion(&mut self, cell: CellIndex, weight: f64, perp: Perpetrator) {
+        if weight <= 0.0 || cell == NO_CELL {
+            return;
+        }
+        let i = self.map.grid.interior(cell);
+        let w = weight as f32;
+        let attributed = self.attribution(perp) as f32;
+        let l = &mut self.layers;
+        l.harm_attributed.add(i, w * attributed);
+        l.harm_backlash.add(i, w);
+    }
+
     /// Kills up to `deaths` people of agent `victim`'s group (civilians or
     /// fighters) by `perp`, logs the harm, and marks surviving civilians as
     /// harmed. Returns the number killed.

@@ -114,6 +114,8 @@ impl MissionState {
         // Dead people are counted in `dead` whether or not their whole
         // group died, so that statuses sum to the population.
         status_people[Status::Dead.index()] = self.totals.dead;
+        // Groups arrested out of an agent are held apart from it.
+        status_people[Status::Detained.index()] += self.detention.people;
         let mean = |x: f64| if living > 0.0 { x / living } else { 0.0 };
         row.extend_from_slice(&status_people);
 

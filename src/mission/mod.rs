@@ -33,7 +33,8 @@
 //!     contagion, legitimacy (synchronous);
 //! 14. `humanitarian::restore_services`;
 //! 15. `police::handover`: sectors whose benchmarks held are handed over;
-//! 16. `count_down`: detention, recovery and displacement timers;
+//! 16. `count_down`: detention, recovery and displacement timers
+//!     (`detention::release_due` for arrested civilians);
 //! 17. `war::update_war`: the day's violence is smoothed, factions' tempo
 //!     takes up the day's blows, parties may return to war or agree a new
 //!     ceasefire (read from tomorrow on).
@@ -42,12 +43,13 @@
 //! list): `draw`, `field` and `state` (the data); `harm`, `fighters` and
 //! `units` (what several actors share); `war` (the parties' state of war
 //! and tempo, which the actors read); the actors' phases `qrf`,
-//! `civilians`, `factions`, `forces`, `counter_terror`, `police`,
+//! `civilians`, `factions`, `detention`, `forces`, `counter_terror`, `police`,
 //! `external`, `humanitarian`, `perception`; then `setup` (world building),
 //! `metrics`, `frames` and this file (the day).
 
 mod civilians;
 mod counter_terror;
+mod detention;
 mod draw;
 mod external;
 mod factions;
@@ -129,6 +131,7 @@ fn activate(s: &mut MissionState) {
 /// Phase 16: timers count down; detainees are released (ex-fighters keep
 /// their faction and may relapse), the harmed recover.
 fn count_down(s: &mut MissionState) {
+    detention::release_due(s, s.tick + 1);
     for i in 0..s.civilians.len() {
         let timer = &mut s.civilians.timer[i];
         *timer = timer.saturating_sub(1);

@@ -66,8 +66,9 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
     }
 }
 
-/// Per-sector rumour levels: the sector's total of each kind of event,
-/// times the rumour weight; good communication damps rumours of mission
+/// Per-sector rumour levels: the sector's total of each kind of event
+/// times the rumour weight, plus the theatre's total times the news
+/// weight; good communication damps rumours of mission
 /// harm and spreads word of protection.
 fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
     let ns = s.sectors.len();
@@ -90,15 +91,34 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
         }
     }
     let c = &s.rules.config.civilians;
+    // News: the theatre's totals, heard everywhere at the news weight.
+    let mut news = Rumours {
+        faction: vec![0.0; nf],
+        ..Rumours::default()
+    };
+    for tot in &totals {
+        news.attributed += tot.attributed;
+        news.backlash += tot.backlash;
+        news.protection += tot.protection;
+        for f in 0..nf {
+            news.faction[f] += tot.faction[f];
+        }
+    }
+    let (rw, nw) = (c.rumour_weight, c.news_weight);
+    for tot in &mut totals {
+        tot.attributed = rw * tot.attributed + nw * news.attributed;
+        tot.backlash = rw * tot.backlash + nw * news.backlash;
+        tot.protection = rw * tot.protection + nw * news.protection;
+        for f in 0..nf {
+            tot.faction[f] = rw * tot.faction[f] + nw * news.faction[f];
+        }
+    }
     let comm = s.rules.config.mandate.communication;
     let damp = 1.0 - c.communication_damping * comm;
     for tot in &mut totals {
-        tot.attributed *= c.rumour_weight * damp;
-        tot.backlash *= c.rumour_weight * damp;
-        tot.protection *= c.rumour_weight * comm;
-        for x in &mut tot.faction {
-            *x *= c.rumour_weight;
-        }
+        tot.attributed *= damp;
+        tot.backlash *= damp;
+        tot.protection *= comm;
     }
     totals
 }
@@ -137,7 +157,9 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 /// Trust in the mission: up with aid (the mission's share of the credit),
 /// services restored, protection witnessed or heard of and community
 /// policing nearby; down with harm attributed to the mission, weighted by
-/// the negativity bias; then back towards the agent's baseline.
+/// the negativity bias; then anchored to the agent's own baseline T0
+/// (Friedkin–Johnsen: T ← λ·T + (1 − λ)·T0, 1 − λ the daily rate of the
+/// trust half-life).
 fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
     let c = &s.rules.config.civilians;
     let cell = s.civilians.cell[i];
@@ -179,7 +201,9 @@ fn policing_seen(l: &super::state::Layers, r: usize, w: usize, at: usize) -> f32
 }
 
 /// Sympathy for each faction: up with mission-side and external harm
-/// (backlash, shared in proportion to existing leanings), down with the
+/// (backlash, shared in proportion to existing leanings, arriving with a
+/// lag: what was witnessed builds up as resentment that flows in at
+/// 1/`backlash_lag_days` a day), down with the
 /// faction's own harm (less so for partisans), back towards its support.
 fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
     let nf = s.factions.len();
@@ -190,7 +214,11 @@ fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
     let cell = s.civilians.cell[i];
     let k = s.sector_of(cell);
     let at = s.map.grid.interior(cell);
-    let backlash = f64::from(s.layers.scratch[1].get(at)) + rumours[k].backlash;
+    let seen = f64::from(s.layers.scratch[1].get(at)) + rumours[k].backlash;
+    // Backlash builds up as resentment and turns into sympathy over the lag.
+    let pending = f64::from(s.civilians.resentment[i]) + seen;
+    let backlash = pending / c.backlash_lag_days.max(1.0);
+    s.civilians.resentment[i] = (pending - backlash) as f32;
     let row = &mut s.civilians.sympathy[i * nf..(i + 1) * nf];
     let total: f64 = row.iter().map(|&x| f64::from(x)).sum();
     for (f, x) in row.iter_mut().enumerate() {
@@ -211,10 +239,13 @@ fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
 
 /// Social contagion: trust and each sympathy move a share of the way
 /// towards the mean of agents within the contagion radius (synchronous:
-/// means are taken before anyone moves).
+/// means are taken before anyone moves). Trust's pull is weaker than its
+/// anchoring to each agent's own baseline (Friedkin–Johnsen), so agents
+/// keep their differences.
 fn contagion(s: &mut MissionState) {
     let r = s.rules.derived.contagion_cells;
-    let mu = s.rules.config.civilians.contagion_weight as f32;
+    let c = &s.rules.config.civilians;
+    let (mu_trust, mu) = (c.trust_contagion_weight as f32, c.contagion_weight as f32);
     let nf = s.factions.len();
     let (w, h) = (s.map.grid.width(), s.map.grid.height());
     let mut count = Layer::new(w, h);
@@ -245,7 +276,8 @@ fn contagion(s: &mut MissionState) {
         }
         for &(i, at) in &on_grid {
             let x = attitude_of(&s.civilians, nf, i, attitude);
-            let pulled = x + mu * (mean.get(at) - x);
+            let w = if attitude == 0 { mu_trust } else { mu };
+            let pulled = x + w * (mean.get(at) - x);
             set_attitude(&mut s.civilians, nf, i, attitude, pulled.clamp(0.0, 1.0));
         }
         if attitude == 0 {

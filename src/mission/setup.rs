@@ -155,6 +155,7 @@ impl MissionState {
                 war: stream(seed, replicate, Stream::War),
             },
             incident_map: None,
+            detention: Default::default(),
         };
         let mut rng_world = stream(seed, replicate, Stream::World);
         state.build_sectors(terrain, sectors);
@@ -265,6 +266,7 @@ impl MissionState {
             c.trust.push(t0 as f32);
             c.trust0.push(t0 as f32);
             c.loss.push(0.0);
+            c.resentment.push(0.0);
             for f in &self.rules.config.factions {
                 let s = f.support + civ.sympathy_spread * (2.0 * rng.random::<f64>() - 1.0);
                 c.sympathy.push(s.clamp(0.0, 1.0) as f32);

@@ -87,6 +87,10 @@ pub struct Civilians {
     pub trust0: Vec<f32>,
     /// Memory of losses in the own group (decaying).
     pub loss: Vec<f32>,
+    /// Backlash witnessed but not yet turned into sympathy for the
+    /// factions: it flows in over `backlash_lag_days` (the lag of weeks to
+    /// months between collateral harm and insurgent violence).
+    pub resentment: Vec<f32>,
     /// Sympathy per faction, `factions` values per agent.
     pub sympathy: Vec<f32>,
     /// Faction of a fighter or ex-fighter, else [`NO_FACTION`].
@@ -521,6 +525,8 @@ pub struct MissionState {
     pub(crate) sectors: Vec<SectorState>,
     /// Per-cell layers of today's events and what civilians perceive.
     pub(crate) layers: Layers,
+    /// Civilians held after arrests.
+    pub(crate) detention: Detention,
     /// Today's events.
     pub(crate) today: Tally,
     /// Cumulative counters.
@@ -532,6 +538,31 @@ pub struct MissionState {
     /// Incidents per interior cell since the last map frame, counted only
     /// while frames are recorded (see `frames.rs`).
     pub(crate) incident_map: Option<Vec<u32>>,
+}
+
+/// People taken from a civilian agent into detention, released on `release`.
+#[derive(Debug, Clone)]
+pub struct Held {
+    /// The agent they were taken from (and return to).
+    pub agent: u32,
+    /// People held.
+    pub people: f32,
+    /// Where they were taken.
+    pub home: CellIndex,
+    /// Day of release.
+    pub release: u32,
+}
+
+/// Civilians in detention (arrests under rule C), in arrest order; the
+/// fighter units detained whole are agents with status `Detained`.
+#[derive(Debug, Clone, Default)]
+pub struct Detention {
+    /// The groups held.
+    pub held: Vec<Held>,
+    /// People held, the sum over `held`.
+    pub people: f64,
+    /// Arrests made (groups taken, bystanders included).
+    pub arrests: u32,
 }
 
 /// One random stream per process, so a lever changes only the draws of the

@@ -50,6 +50,8 @@ group! {
         outcomes: OutcomeParams = OutcomeParams::default(), table;
         /// Renewed war and the operational tempo that makes violence flare.
         war: WarParams = WarParams::default(), table;
+        /// Arrests of civilians: group size, capacity, coercion.
+        detention: DetentionParams = DetentionParams::default(), table;
     }
 }
 
@@ -87,6 +89,17 @@ pub enum Disarmament {
     Voluntary,
     /// Searches and raids: more detentions and seizures, with harm.
     Forced,
+}
+
+/// How the mission targets arrests of civilians (T12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Targeting {
+    /// Tip-driven: a unit arrests only when intelligence points to someone.
+    Selective,
+    /// Area raids, curfews and mass detention: larger groups, bystanders,
+    /// more coercion seen.
+    Collective,
 }
 
 /// How the mission hands sectors over to the local police.
@@ -186,6 +199,9 @@ group! {
         /// trained, resourced contact as in Karim 2020; 0: a nominal rollout
         /// as in Blair et al. 2021): scales the trust and tips its contacts bring.
         policing_quality: f64 = 0.7, unit;
+        /// How arrests are targeted: `selective` (tip-driven) or
+        /// `collective` (area raids, curfews, mass detention).
+        targeting: Targeting = Targeting::Selective, choice;
     }
 }
 
@@ -254,8 +270,19 @@ group! {
         sympathy_spread: f64 = 0.1, unit;
         /// Radius of social contagion.
         contagion_radius_km: f64 = 1.0, number(0.0, 100.0);
-        /// Daily pull of trust and sympathy towards the neighbours' mean.
+        /// Daily pull of sympathy towards the neighbours' mean.
         contagion_weight: f64 = 0.05, unit;
+        /// Daily pull of trust towards the neighbours' mean: below the
+        /// pull to the agent's own baseline (Friedkin–Johnsen anchoring),
+        /// so trust stays heterogeneous.
+        trust_contagion_weight: f64 = 0.005, unit;
+        /// Weight at which every civilian hears of the day's harm anywhere
+        /// in the theatre (news: shocks shared by the whole population).
+        news_weight: f64 = 0.002, unit;
+        /// Mean lag, in days, with which witnessed backlash (mission-side
+        /// and external harm, detention) turns into sympathy for the
+        /// factions (1: the same day).
+        backlash_lag_days: f64 = 42.0, number(1.0, 1000.0);
         /// Danger (witnessed deaths, smoothed) above which people flee.
         displacement_danger: f64 = 3.0, number(0.0, 1e6);
         /// Daily probability of fleeing when in danger.
@@ -268,6 +295,10 @@ group! {
         recovery_days: u32 = 14, integer(0, MAX_DAYS);
         /// Daily probability that an active, sympathetic agent joins a faction.
         recruit_rate: f64 = 0.01, unit;
+        /// Recruitment of a quiescent agent per unit of grievance, relative
+        /// to an active agent (armed groups recruit the aggrieved quietly,
+        /// not only in the street).
+        quiet_recruit_weight: f64 = 0.5, number(0.0, MAX_RATE);
         /// Extra recruitment of excluded agents (multiplier − 1).
         exclusion_recruit_boost: f64 = 2.0, number(0.0, MAX_RATE);
     }
@@ -610,6 +641,42 @@ group! {
         coverage_half_life_days: f64 = 7.0, number(0.1, 1e6);
         /// Aid coverage at day 0.
         coverage_initial: f64 = 0.5, unit;
+    }
+}
+
+group! {
+    /// Arrests of active civilians (Epstein's rule C in the mission model):
+    /// a small group is taken from the agent, within the detention
+    /// capacity and the troops that can hold them; detention is a coercive
+    /// act seen by the neighbourhood.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    pub struct DetentionParams {
+        /// People detained by one selective arrest.
+        people_per_arrest: f64 = 10.0, number(0.1, 1e6);
+        /// Detention places per 1,000 residents at day 0.
+        capacity_per_1000: f64 = 5.0, number(0.0, 1000.0);
+        /// Detainees one troop or officer on duty can hold.
+        detainees_per_troop: f64 = 0.5, number(0.0, 1e6);
+        /// Daily probability that a unit gets a tip to act on at full
+        /// intelligence (selective targeting); the floor is `tip_floor`.
+        tip_arrest_rate: f64 = 0.5, unit;
+        /// Daily probability of acting on an arrest with no intelligence
+        /// (selective targeting).
+        tip_floor: f64 = 0.2, unit;
+        /// Coercion seen per person detained, in death equivalents: it
+        /// lowers witnesses' trust and feeds sympathy backlash.
+        coercion_per_person: f64 = 0.005, number(0.0, 1e4);
+        /// Loss memory of the detainees' group per share of it detained
+        /// (1: like a death in the group).
+        loss_per_share: f64 = 0.5, number(0.0, MAX_RATE);
+        /// Group size multiplier of a collective arrest.
+        collective_group_multiplier: f64 = 5.0, number(1.0, MAX_RATE);
+        /// Bystander groups (of `people_per_arrest`) swept up per
+        /// collective arrest.
+        collective_bystanders: f64 = 1.0, number(0.0, MAX_RATE);
+        /// Coercion multiplier of collective detention (seen as punishment).
+        collective_coercion_multiplier: f64 = 2.0, number(1.0, MAX_RATE);
     }
 }
 
