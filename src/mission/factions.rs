@@ -126,7 +126,13 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let m = &s.rules.config.mandate;
     let military =
         1.0 + s.rules.config.forces.military_deterrence_bonus * (1.0 - m.community_policing);
-    let deterrence = (-fp.deterrence_per_unit * military * f64::from(units)).exp();
+    // Armed units (contingents, PMCs) deter every attack; unarmed observers
+    // little; local police only attacks on civilians, below (the HKS
+    // asymmetry: police cut civilian killings, not battle deaths).
+    let at = s.civilians.cell[id as usize];
+    let seen = units_by_kind(s, at, units);
+    let deterrers = seen.armed + fp.observer_deterrence * seen.observers;
+    let deterrence = (-fp.deterrence_per_unit * military * deterrers).exp();
     // Monitoring in effect (M3.3a): 0 before the mission, scaled by the
     // personnel on duty.
     let monitoring = 1.0 - fp.monitoring_deterrence * s.forces.monitoring;
@@ -143,7 +149,6 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     // Raids and strikes turn a faction against the mission (T13).
     let pressed = (w.pressure_targeting * s.factions.state[f].pressure).min(1.0);
     let share = fp.mission_target_share + (1.0 - fp.mission_target_share) * pressed;
-    let at = s.civilians.cell[id as usize];
     let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < share;
     if aim_at_unit {
         let n = s.rng.fighters.random_range(0..units);
@@ -160,6 +165,10 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         }
         attack_unit(s, id, f, unit, severity);
     } else if civilians > 0 {
+        let protection = 1.0 - (-fp.deterrence_per_unit * fp.police_protection * seen.police).exp();
+        if seen.police > 0.0 && chance(&mut s.rng.fighters, protection) {
+            return;
+        }
         let victim = nth_civilian(
             &s.map.grid,
             &s.map.unit_view,
@@ -182,6 +191,36 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
             },
         );
     }
+}
+
+/// Units in a fighter's view, by how they act on attacks.
+struct UnitsInView {
+    /// Armed contingents and PMCs.
+    armed: f64,
+    /// Contingents under an unarmed (observer) mandate.
+    observers: f64,
+    /// Local police units.
+    police: f64,
+}
+
+/// The `units` security units in view of `at`, by kind.
+fn units_by_kind(s: &MissionState, at: crate::world::CellIndex, units: u32) -> UnitsInView {
+    let mut seen = UnitsInView {
+        armed: 0.0,
+        observers: 0.0,
+        police: 0.0,
+    };
+    for n in 0..units {
+        let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n) else {
+            continue;
+        };
+        match s.units.kind[s.map.grid.occupant(cell) as usize] {
+            UnitKind::Police => seen.police += 1.0,
+            UnitKind::Contingent if !s.rules.config.mandate.armed => seen.observers += 1.0,
+            UnitKind::Contingent | UnitKind::Pmc => seen.armed += 1.0,
+        }
+    }
+    seen
 }
 
 /// An attack on unit `unit`: mission deaths (fewer for a capable unit) and

@@ -437,8 +437,15 @@ pub(super) mod tests {
 
     #[test]
     fn monitoring_scales_with_the_troops_on_duty() {
-        // 3,000 troops for 2.1 M people: under half the 3 per 1,000 needed.
-        let few = gaza(&["mission.mandate.force_scale=0.2"], 120);
+        // 3,000 troops for 2.1 M people: under half the 3 per 1,000 needed
+        // (withdrawals off, so the force stays the size this test is about).
+        let few = gaza(
+            &[
+                "mission.mandate.force_scale=0.2",
+                "mission.forces.withdrawal_rate=0",
+            ],
+            120,
+        );
         let m = few.forces.monitoring;
         assert!(m > 0.05 && m < 0.3, "monitoring {m}");
         assert!(few.forces.qrf_sorties > 0, "3,000 troops still field a QRF");
@@ -446,7 +453,13 @@ pub(super) mod tests {
 
     #[test]
     fn unarmed_observers_monitor_but_field_no_qrf_and_no_escort() {
-        let s = gaza(&["mission.mandate.armed=false"], 120);
+        let s = gaza(
+            &[
+                "mission.mandate.armed=false",
+                "mission.forces.withdrawal_rate=0",
+            ],
+            120,
+        );
         assert_eq!(s.forces.qrf_sorties, 0);
         assert_eq!(s.forces.escort_share, 0.0);
         assert!(s.forces.monitoring > 0.49);

@@ -1,5 +1,5 @@
 //! Renewed war and violence that flares. Each party to the ceasefire
-//! (`armed_group`, `splinter`) has a daily hazard of returning to war that
+//! (an `armed_group`) has a daily hazard of returning to war that
 //! rises smoothly with recent violence, coercive pressure, its arms and its
 //! lack of commitment, and falls with the troops deployed (troops per 1,000
 //! residents through a saturating function: Hultman, Kathman & Shannon
@@ -18,10 +18,14 @@ use super::state::{MissionState, UnitKind};
 use crate::rng::SimRng;
 use crate::scenario::{FactionKind, WarParams};
 
-/// Whether factions of `kind` are parties that can return to war (gangs
-/// are not: they loot, they do not fight a war).
+/// Whether factions of `kind` are parties to the ceasefire, which can
+/// return to war. Splinters are spoilers outside it (`FactionKind`): they
+/// were never in a ceasefire to leave, and their attacks already run at
+/// their low commitment, so a war multiplier would count their violence
+/// twice (it tripled the Mali pack's violence); they raise the parties'
+/// hazard through the violence they cause. Gangs loot; they fight no war.
 pub fn is_party(kind: FactionKind) -> bool {
-    matches!(kind, FactionKind::ArmedGroup | FactionKind::Splinter)
+    kind == FactionKind::ArmedGroup
 }
 
 /// What a party's daily hazard of returning to war reads, gathered so the
@@ -109,8 +113,12 @@ pub fn update_war(s: &mut MissionState, t: u32) {
     }
 
     let residents: f64 = s.sectors.iter().map(|x| x.people).sum();
-    let troops =
-        s.units.on_duty_of(UnitKind::Contingent) as f64 * s.rules.config.forces.troops_per_unit;
+    // Armed troops only: unarmed observers do not cut recurrence (HKS 2016).
+    let troops = if s.rules.config.mandate.armed {
+        s.units.on_duty_of(UnitKind::Contingent) as f64 * s.rules.config.forces.troops_per_unit
+    } else {
+        0.0
+    };
     let troops_per_1000 = if residents > 0.0 {
         1000.0 * troops / residents
     } else {

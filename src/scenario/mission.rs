@@ -383,6 +383,12 @@ group! {
         mission_target_share: f64 = 0.5, unit;
         /// Deterrence per mission unit in view (hazard scale).
         deterrence_per_unit: f64 = 0.3, number(0.0, MAX_RATE);
+        /// Deterrence of an unarmed observer unit, relative to an armed one.
+        observer_deterrence: f64 = 0.2, unit;
+        /// Protection of civilians by a local police unit in view (attacks
+        /// on civilians called off), relative to an armed unit's deterrence;
+        /// police do not deter attacks on units (HKS 2013/2014).
+        police_protection: f64 = 1.0, number(0.0, MAX_RATE);
         /// How far acceptability of a unit's contributor stops attacks on it.
         acceptability_effect: f64 = 0.7, unit;
         /// Attacks deterred by full monitoring.
