@@ -102,10 +102,11 @@ fn check(
 
     // (a) People conserved, in the state and in the status columns.
     let c = s.civilians();
-    let members: f64 = c.members.iter().map(|&m| f64::from(m)).sum();
+    // Arrested groups are held apart from their agents until released.
+    let members: f64 = c.members.iter().map(|&m| f64::from(m)).sum::<f64>() + s.held_in_detention();
     prop_assert!(
         (members + s.totals().dead - total).abs() <= tol,
-        "tick {}: members {} + dead {} = {} != population {}",
+        "tick {}: members and held {} + dead {} = {} != population {}",
         t,
         members,
         s.totals().dead,

@@ -50,7 +50,7 @@ fn robust_facts_pass_on_gaza_through_the_validate_path() {
         "T14 fighters",
         "T14 exits",
         "T18 attrition",
-        "T21 arms",
+        "T18 attributed harm",
         "T24 looting",
     ]);
     let run = RunSettings {

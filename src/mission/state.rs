@@ -651,6 +651,12 @@ impl MissionState {
         &self.totals
     }
 
+    /// People arrested and held apart from their agents (rule C arrests
+    /// take small groups; the agents keep their other members).
+    pub fn held_in_detention(&self) -> f64 {
+        self.detention.people
+    }
+
     /// The activation list: every civilian agent and every unit on duty.
     pub(crate) fn rebuild_order(&mut self) {
         self.order.clear();
