@@ -40,7 +40,9 @@ mod tails;
 pub use adjust::{benjamini_hochberg, holm};
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
 pub use moments::RunningMoments;
-pub use paired::{PairedInterval, paired_differences, t_central_probability, t_critical};
+pub use paired::{
+    PairedInterval, mean_interval, paired_differences, t_central_probability, t_critical,
+};
 pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};
 pub use quantile::quantile_sorted;
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};

@@ -78,6 +78,19 @@ impl PairedInterval {
     }
 }
 
+/// The mean of `x` and its two-sided t interval at `level` (NaN bounds for
+/// fewer than two values).
+pub fn mean_interval(x: &[f64], level: f64) -> (f64, f64, f64) {
+    let n = x.len();
+    let m = x.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return (m, f64::NAN, f64::NAN);
+    }
+    let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let h = t_critical(n as u64 - 1, level) * sd / (n as f64).sqrt();
+    (m, m - h, m + h)
+}
+
 /// The two-sided critical value of Student's t with `df` degrees of
 /// freedom: the t with P(|T| ≤ t) = `level`. Found by bisection on the
 /// exact CDF, to about 1e-12.
@@ -170,6 +183,16 @@ fn erf(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mean_interval_matches_r_t_test() {
+        // R: t.test(c(1, 2, 3, 4, 5))$conf.int = 1.036757 4.963243
+        let (m, lo, hi) = mean_interval(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.95);
+        assert_eq!(m, 3.0);
+        assert!((lo - 1.036757).abs() < 1e-6 && (hi - 4.963243).abs() < 1e-6);
+        let (m, lo, _) = mean_interval(&[2.0], 0.95);
+        assert!(m == 2.0 && lo.is_nan());
+    }
 
     /// Two-sided 95 % critical values from standard tables.
     #[test]

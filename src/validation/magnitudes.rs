@@ -15,7 +15,7 @@ use super::contexts::{Context, RunSettings, arm_scenario};
 use super::facts::LEVEL;
 use super::measure::Measure;
 use super::runner::{Tick, run_collect, run_measures};
-use crate::stats::{KaplanMeier, Observation, PairedInterval, log_rank, t_critical};
+use crate::stats::{KaplanMeier, Observation, PairedInterval, log_rank, mean_interval};
 
 /// Troop levels, as multiples of the context's pledged troops
 /// (`mission.mandate.force_scale`).
@@ -96,17 +96,6 @@ fn published(lever: &str, measure: &str, personnel: f64) -> (f64, &'static str) 
     }
 }
 
-fn mean_ci(x: &[f64]) -> (f64, f64, f64) {
-    let n = x.len();
-    let m = x.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return (m, f64::NAN, f64::NAN);
-    }
-    let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
-    let h = t_critical(n as u64 - 1, LEVEL) * sd / (n as f64).sqrt();
-    (m, m - h, m + h)
-}
-
 /// Replicates the dose–response needs on one context.
 pub fn dose_replicates(run: RunSettings) -> u64 {
     (TROOP_SCALES.len() + POLICE_OFFICERS.len()) as u64 * u64::from(run.replicates)
@@ -175,7 +164,7 @@ pub fn dose_response(
                     none.push(v.clone());
                 }
                 let present: Vec<f64> = v.iter().flatten().copied().collect();
-                let (mean, low, high) = mean_ci(&present);
+                let (mean, low, high) = mean_interval(&present, LEVEL);
                 let base: Vec<f64> = none[k].iter().flatten().copied().collect();
                 let base_mean = base.iter().sum::<f64>() / base.len() as f64;
                 let d = PairedInterval::of(&none[k], &v, LEVEL);

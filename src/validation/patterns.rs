@@ -26,7 +26,7 @@ use super::measure::Measure;
 use super::runner::{Tick, run_collect, run_measures};
 use crate::metrics::Series;
 use crate::model::OutcomeRule;
-use crate::stats::{ccdf, dispersion_index, excess_kurtosis, hill, outburst_gaps, t_critical};
+use crate::stats::{ccdf, dispersion_index, excess_kurtosis, hill, mean_interval, outburst_gaps};
 
 /// One pattern statistic.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,17 +63,6 @@ pub const EPSTEIN: [&str; 5] = [
 /// Days per window of the dispersion index.
 pub const WINDOW_DAYS: usize = 30;
 
-fn mean_ci(x: &[f64]) -> (f64, f64, f64) {
-    let n = x.len();
-    let m = x.iter().sum::<f64>() / n as f64;
-    if n < 2 {
-        return (m, f64::NAN, f64::NAN);
-    }
-    let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
-    let h = t_critical(n as u64 - 1, LEVEL) * sd / (n as f64).sqrt();
-    (m, m - h, m + h)
-}
-
 fn row(
     id: &'static str,
     context: &str,
@@ -82,7 +71,7 @@ fn row(
     reference: &'static str,
     pass: impl Fn(f64, f64) -> bool,
 ) -> PatternRow {
-    let (estimate, low, high) = mean_ci(x);
+    let (estimate, low, high) = mean_interval(x, LEVEL);
     PatternRow {
         id,
         context: context.to_string(),
