@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use stabsim::mission::STATUS_NAMES;
 use stabsim::model::Model;
 use stabsim::scenario::{self, Scenario};
 
@@ -21,16 +22,7 @@ fn detained_share(sc: &Scenario) -> Vec<f64> {
     let run = model.run(0);
     let col = |n: &str| run.column(n).expect(n).collect::<Vec<f64>>();
     let detained = col("detained");
-    let names = [
-        "quiescent",
-        "active",
-        "detained",
-        "recruited",
-        "displaced",
-        "harmed",
-        "dead",
-    ];
-    let cols: Vec<Vec<f64>> = names.iter().map(|n| col(n)).collect();
+    let cols: Vec<Vec<f64>> = STATUS_NAMES.iter().map(|n| col(n)).collect();
     (0..detained.len())
         .map(|t| detained[t] / cols.iter().map(|c| c[t]).sum::<f64>())
         .collect()

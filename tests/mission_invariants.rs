@@ -113,16 +113,7 @@ fn check(
         members + s.totals().dead,
         total
     );
-    let statuses = [
-        "quiescent",
-        "active",
-        "detained",
-        "recruited",
-        "displaced",
-        "harmed",
-        "dead",
-    ];
-    let by_status: f64 = statuses
+    let by_status: f64 = stabsim::mission::STATUS_NAMES
         .iter()
         .map(|n| {
             let k = names.iter().position(|m| m == n).expect("status column");
