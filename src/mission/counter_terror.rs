@@ -2,12 +2,10 @@
 //! intelligence, on its own random stream, killing fighters and bystanders
 //! and raising the targeted faction's coercive pressure.
 
-use rand::RngExt;
-
 use super::draw::{chance, poisson};
-use super::fighters::press;
+use super::fighters::{press, random_fighter};
 use super::harm::nth_civilian;
-use super::state::{MissionState, Perpetrator, Status};
+use super::state::{MissionState, Perpetrator};
 
 /// Phase 6: the separate counter-terror track raids fighters found by its
 /// own intelligence, killing fighters and bystanders and raising the
@@ -24,17 +22,11 @@ pub fn raids(s: &mut MissionState, t: u32) {
             break;
         }
         s.today.ct_raids += 1;
-        let k = s
-            .rng
-            .counter_terror
-            .random_range(0..s.factions.fighter_ids.len());
-        let target = s.factions.fighter_ids[k];
-        let i = target as usize;
-        if s.civilians.status[i] != Status::Recruited {
+        let Some((target, at, faction)) =
+            random_fighter(&s.factions, &s.civilians, &mut s.rng.counter_terror)
+        else {
             continue;
-        }
-        let at = s.civilians.cell[i];
-        let faction = s.civilians.faction[i] as usize;
+        };
         if chance(&mut s.rng.counter_terror, f.ct_success) {
             let deaths = poisson(&mut s.rng.counter_terror, f.ct_fighter_deaths);
             s.kill(target, deaths, Perpetrator::CounterTerror);

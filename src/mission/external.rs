@@ -5,12 +5,10 @@
 //! tie the mission to the external military in proportion to the
 //! association set by its headquarters' location.
 
-use rand::RngExt;
-
 use super::draw::{chance, poisson};
-use super::fighters::press;
+use super::fighters::{press, random_fighter};
 use super::harm::nth_civilian;
-use super::state::{MissionState, Perpetrator, Status};
+use super::state::{MissionState, Perpetrator};
 
 /// Phase 5: threat update and at most one strike a day.
 pub fn strike(s: &mut MissionState, t: u32) {
@@ -30,14 +28,11 @@ pub fn strike(s: &mut MissionState, t: u32) {
         return;
     }
     s.today.strikes += 1;
-    let k = s.rng.external.random_range(0..s.factions.fighter_ids.len());
-    let target = s.factions.fighter_ids[k];
-    let i = target as usize;
-    if s.civilians.status[i] != Status::Recruited {
+    let Some((target, at, faction)) =
+        random_fighter(&s.factions, &s.civilians, &mut s.rng.external)
+    else {
         return;
-    }
-    let at = s.civilians.cell[i];
-    let faction = s.civilians.faction[i] as usize;
+    };
     let near = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
     let fighters = poisson(&mut s.rng.external, e.strike_fighter_deaths);
     let civilians = poisson(

@@ -104,6 +104,24 @@ pub fn count_fighters(factions: &mut Factions, civilians: &Civilians) {
     }
 }
 
+/// A fighter agent drawn at random from yesterday's list (a strike or a
+/// raid aims at one): its id, cell and faction, or `None` if the drawn
+/// agent is no longer a fighter (killed or detained since the count).
+pub fn random_fighter(
+    factions: &Factions,
+    civilians: &Civilians,
+    rng: &mut crate::rng::SimRng,
+) -> Option<(u32, CellIndex, usize)> {
+    use rand::RngExt;
+    let k = rng.random_range(0..factions.fighter_ids.len());
+    let id = factions.fighter_ids[k];
+    let i = id as usize;
+    if civilians.status[i] != Status::Recruited {
+        return None;
+    }
+    Some((id, civilians.cell[i], civilians.faction[i] as usize))
+}
+
 /// Adds one coercive blow (a raid, a CT raid, a strike) to faction `f`'s
 /// pressure, spread over its fighter units: the same blow weighs more on a
 /// small faction.
