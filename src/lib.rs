@@ -39,6 +39,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 pub mod validation;
 pub mod world;
 

@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use stabsim::compare::{self, ComparisonFile, ComparisonSpec, ScenarioOutputs};
 use stabsim::output::{self, RunOptions};
 use stabsim::scenario::{self, Scenario, ScenarioError};
+use stabsim::sweep;
 use stabsim::validation;
 
 /// What `stabsim` runs when given no arguments: the Gaza pack (the baseline
@@ -50,6 +51,10 @@ enum Command {
     /// test on several contexts, published magnitudes side by side, and
     /// pattern tests (docs/VALIDATION.md).
     Validate(ValidateArgs),
+    /// Run a design of parameter values (a grid, a Latin hypercube, Sobol
+    /// points or a design file), every point x replicate with common random
+    /// numbers, into one tidy CSV and a per-point summary.
+    Sweep(SweepArgs),
 }
 
 /// Scenario overrides shared by every subcommand.
@@ -217,6 +222,53 @@ struct ValidateArgs {
     quiet: bool,
 }
 
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["grid", "lhs", "sobol", "design"])))]
+struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Ranges of --lhs and --sobol, `key=lo:hi` (e.g.
+    /// `mission.mandate.force_scale=0.5:2`).
+    #[arg(value_name = "KEY=LO:HI")]
+    ranges: Vec<String>,
+    /// A full factorial grid: `key=a,b,c` per varied parameter.
+    #[arg(long, num_args = 1.., value_name = "KEY=A,B,C")]
+    grid: Vec<String>,
+    /// A Latin hypercube of N points over the ranges (deterministic: drawn
+    /// from the master seed).
+    #[arg(long, value_name = "N")]
+    lhs: Option<usize>,
+    /// The first N points of a Sobol sequence over the ranges (the point
+    /// at the origin skipped).
+    #[arg(long, value_name = "N")]
+    sobol: Option<usize>,
+    /// A design file: CSV with one column per key and one row per point
+    /// (a `point` column is ignored; a sweep's design.csv reads back).
+    #[arg(long, value_name = "FILE")]
+    design: Option<PathBuf>,
+    /// Replicates per point (default: the scenario's `run.replicates`).
+    #[arg(long, short = 'n')]
+    replicates: Option<u32>,
+    /// Master seed, shared by every point (default: the scenario's `run.seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days per replicate (default: the scenario's `run.ticks`).
+    #[arg(long)]
+    ticks: Option<u32>,
+    /// Worker threads; 0 = one per core. Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder (default: outputs/<scenario name>-sweep/). Replaced as
+    /// a whole.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or_else(default_command);
@@ -228,6 +280,7 @@ fn main() -> ExitCode {
         Command::Timing(args) => cmd_timing(args),
         Command::Dock(args) => cmd_dock(args),
         Command::Validate(args) => cmd_validate(args),
+        Command::Sweep(args) => cmd_sweep(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1005,5 +1058,165 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
         args.out.join("report.md").display()
     );
     println!("  ({})", stabsim::DISCLAIMER);
+    Ok(())
+}
+
+/// The overrides every point of a sweep shares: the user's `--set`, then
+/// the run shorthands.
+fn run_overrides(
+    overrides: &Overrides,
+    replicates: Option<u32>,
+    seed: Option<u64>,
+    ticks: Option<u32>,
+) -> Vec<String> {
+    let mut set = overrides.set.clone();
+    for (key, v) in [
+        ("run.replicates", replicates.map(|v| v.to_string())),
+        ("run.seed", seed.map(|v| v.to_string())),
+        ("run.ticks", ticks.map(|v| v.to_string())),
+    ] {
+        if let Some(v) = v {
+            set.push(format!("{key}={v}"));
+        }
+    }
+    set
+}
+
+/// Splits `key=rest` for `flag`'s messages.
+fn split_factor<'a>(text: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), Failure> {
+    text.split_once('=')
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+        .ok_or_else(|| {
+            Failure::BadInput(format!(
+                "{flag}: {text:?} is not a factor (expected {form})"
+            ))
+        })
+}
+
+/// The design the flags describe, over the base scenario `base`.
+fn sweep_design(args: &SweepArgs, base: &Scenario) -> Result<sweep::Design, Failure> {
+    use sweep::design;
+    if let Some(file) = &args.design {
+        if !args.ranges.is_empty() {
+            return Err(Failure::BadInput(format!(
+                "{}: ranges are not used with --design (expected the values in the file)",
+                args.ranges[0]
+            )));
+        }
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::BadInput(format!("{}: cannot read: {e}", file.display())))?;
+        return design::Design::from_csv(&text, &file.display().to_string())
+            .map_err(Failure::BadInput);
+    }
+    if !args.grid.is_empty() {
+        if let Some(r) = args.ranges.first() {
+            return Err(Failure::BadInput(format!(
+                "{r}: a range is not used with --grid (expected levels, --grid key=a,b,c)"
+            )));
+        }
+        let mut factors = Vec::new();
+        for g in &args.grid {
+            let (key, levels) = split_factor(g, "--grid", "key=a,b,c")?;
+            let levels: Vec<String> = levels.split(',').map(|l| l.trim().to_string()).collect();
+            if levels.iter().any(String::is_empty) {
+                return Err(Failure::BadInput(format!(
+                    "--grid: {g:?} has an empty level (expected key=a,b,c)"
+                )));
+            }
+            factors.push((key.to_string(), levels));
+        }
+        return design::grid(&factors).map_err(Failure::BadInput);
+    }
+    let (flag, n) = match (args.lhs, args.sobol) {
+        (Some(n), _) => ("--lhs", n),
+        (_, Some(n)) => ("--sobol", n),
+        _ => unreachable!("clap requires one design"),
+    };
+    if !(1..=design::MAX_POINTS).contains(&n) {
+        return Err(Failure::BadInput(format!(
+            "{flag}: {n} points is out of range (expected 1..={})",
+            design::MAX_POINTS
+        )));
+    }
+    if args.ranges.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "{flag}: no ranges (expected key=lo:hi after the scenario, e.g. mission.mandate.force_scale=0.5:2)"
+        )));
+    }
+    let mut ranges = Vec::new();
+    for r in &args.ranges {
+        let (key, range) = split_factor(r, flag, "key=lo:hi")?;
+        let what = format!("{flag} {key}");
+        let lohi = design::parse_range(range, &what).map_err(Failure::BadInput)?;
+        ranges.push(sweep::range_for(base, key, Some(lohi), flag).map_err(Failure::BadInput)?);
+    }
+    let unit = if flag == "--lhs" {
+        design::latin_hypercube(n, ranges.len(), base.run.seed)
+    } else {
+        if ranges.len() > design::SOBOL_MAX_DIMS {
+            return Err(Failure::BadInput(format!(
+                "--sobol: {} parameters (expected at most {})",
+                ranges.len(),
+                design::SOBOL_MAX_DIMS
+            )));
+        }
+        design::sobol_points(n, ranges.len(), 1)
+    };
+    Ok(design::from_unit(&ranges, &unit))
+}
+
+fn sweep_failure(e: sweep::SweepError) -> Failure {
+    match e {
+        sweep::SweepError::Point { .. }
+        | sweep::SweepError::Base(_)
+        | sweep::SweepError::Key(_) => Failure::BadInput(e.to_string()),
+        other => Failure::Other(other.to_string()),
+    }
+}
+
+fn cmd_sweep(args: SweepArgs) -> Result<(), Failure> {
+    check_threads(args.threads)?;
+    let base_set = run_overrides(&args.overrides, args.replicates, args.seed, args.ticks);
+    let base = load(
+        &args.scenario,
+        &args.overrides,
+        &[
+            (
+                "run.replicates",
+                "--replicates",
+                args.replicates.map(|v| v.to_string()),
+            ),
+            ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
+            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
+        ],
+    )?;
+    check_memory(&base, args.threads)?;
+    let design = sweep_design(&args, &base)?;
+    let spec = sweep::SweepSpec {
+        file: args.scenario.clone(),
+        base: base_set,
+        design,
+        threads: args.threads,
+    };
+    spec.check().map_err(sweep_failure)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-sweep", base.name)));
+    output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    let jobs = spec.design.points.len() as u64 * u64::from(base.run.replicates);
+    let bar = progress_bar(jobs, args.quiet);
+    bar.set_message(format!("sweep {} points", spec.design.points.len()));
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let progress = |n: u64| bar.set_position(n);
+    sweep::run_sweep(&spec, &out, &command, &progress).map_err(sweep_failure)?;
+    bar.finish_and_clear();
+    println!(
+        "sweep: {} points x {} replicates; wrote {}",
+        spec.design.points.len(),
+        base.run.replicates,
+        out.join("runs.csv").display()
+    );
     Ok(())
 }

@@ -1,0 +1,85 @@
+//! Parameter sweeps: `stabsim sweep` runs a design of parameter values,
+//! every point × replicate with common random numbers, into one tidy long
+//! CSV and a per-point summary ([`run`]); the designs are grids, Latin
+//! hypercubes, Sobol points or a design file ([`design`]).
+//!
+//! A point is a list of `--set` overrides, so every value is validated and
+//! its errors located by the scenario loader, as for `--set`.
+
+pub mod design;
+pub mod run;
+
+pub use design::{Design, Range, Scale};
+pub use run::{SweepError, SweepResults, SweepSpec, run_sweep, simulate, write_sweep};
+
+use crate::scenario::Scenario;
+use crate::scenario::params::{Group, Param, Params, Range as Accepted};
+
+/// Every numeric parameter of a scenario, with its value and accepted
+/// range, by `--set` key (`mission.mandate.force_scale`); array elements,
+/// which `--set` cannot reach, are left out.
+pub fn scenario_params(scenario: &Scenario) -> Vec<(String, Param)> {
+    let mut out = Vec::new();
+    scenario.list_params(&mut Params::new(Vec::new(), &mut out, true));
+    out.into_iter()
+        .filter(|p| !p.path.iter().any(|s| s.contains('[')))
+        .map(|p| (p.path.join("."), p))
+        .collect()
+}
+
+/// The range `key` is varied over: `given` (`lo:hi` from the command
+/// line) or else the parameter's plausible range; real or integer as the
+/// parameter is. `flag` names the flag in messages.
+pub fn range_for(
+    base: &Scenario,
+    key: &str,
+    given: Option<(f64, f64)>,
+    flag: &str,
+) -> Result<Range, String> {
+    let params = scenario_params(base);
+    let Some((_, param)) = params.iter().find(|(k, _)| k == key) else {
+        let suggestion = params
+            .iter()
+            .map(|(k, _)| (strsim::jaro_winkler(k, key), k))
+            .filter(|(s, _)| *s > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        return Err(format!(
+            "{flag}: `{key}` is not a numeric parameter of this scenario{suggestion} \
+             (expected the key of a number or integer field, e.g. `mission.mandate.force_scale`)"
+        ));
+    };
+    let scale = match param.range {
+        Accepted::Number(..) => Scale::Real,
+        Accepted::Integer(..) => Scale::Integer,
+    };
+    let (lo, hi) = match given {
+        Some(r) => r,
+        None => {
+            return Err(format!(
+                "{flag}: `{key}` has no range (expected {key}=lo:hi)"
+            ));
+        }
+    };
+    let (min, max) = match param.range {
+        Accepted::Number(a, b) => (a, b),
+        Accepted::Integer(a, b) => (a as f64, b as f64),
+    };
+    if lo < min || hi > max {
+        return Err(format!(
+            "{flag}: `{key}` range {lo}:{hi} leaves the accepted range (expected within {min}..={max})"
+        ));
+    }
+    if scale == Scale::Integer && hi.floor() < lo.ceil() {
+        return Err(format!(
+            "{flag}: `{key}` is an integer and {lo}:{hi} holds none (expected a range with an integer in it)"
+        ));
+    }
+    Ok(Range {
+        key: key.to_string(),
+        lo,
+        hi,
+        scale,
+    })
+}

@@ -1,0 +1,344 @@
+//! Running a design: every point × replicate, with common random numbers,
+//! and the tidy outputs.
+//!
+//! Replicate i of every point runs with the same master seed and index, so
+//! it draws from the same random streams ([`crate::rng`]): differences
+//! between points are paired, as between the mandates of a comparison.
+//! Jobs (point, replicate) run in parallel in windows and are collected in
+//! job order, so every byte written is the same with any thread count.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::design::Design;
+use crate::model::{Model, OutcomeRule};
+use crate::output::{MANIFEST, Staging, WrittenFile};
+use crate::scenario::{self, Scenario, ScenarioError};
+use crate::stats::RunningMoments;
+
+/// What to run: a scenario file with overrides that apply to every point
+/// (the user's `--set` and the run shorthands), and the design.
+#[derive(Debug, Clone)]
+pub struct SweepSpec {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// Overrides applied to every point, before the point's own.
+    pub base: Vec<String>,
+    /// The points.
+    pub design: Design,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+}
+
+/// Why a sweep failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A point's scenario is invalid.
+    #[error("design point {point} ({overrides}): {source}")]
+    Point {
+        /// The point's index.
+        point: usize,
+        /// Its overrides, as `key=value` joined by spaces.
+        overrides: String,
+        /// The scenario error, located in the override.
+        #[source]
+        source: Box<ScenarioError>,
+    },
+    /// The scenario with the common overrides is invalid.
+    #[error(transparent)]
+    Base(Box<ScenarioError>),
+    /// A key that a design may not vary.
+    #[error("{0}")]
+    Key(String),
+    /// The thread pool could not be built.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    /// The map of a point could not be read.
+    #[error("map: {0}")]
+    Map(#[from] scenario::MapError),
+    /// Writing outputs failed.
+    #[error("writing outputs: {0}")]
+    Io(#[from] std::io::Error),
+    /// A CSV could not be written.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Keys a design may not vary: the run settings, which the sweep's flags
+/// own and which must be common to every point.
+const RUN_KEYS: &str = "run.";
+
+impl SweepSpec {
+    /// The scenario of point `i`, validated.
+    pub fn scenario(&self, i: usize) -> Result<Scenario, SweepError> {
+        let mut set = self.base.clone();
+        let own = self.design.overrides(i);
+        set.extend(own.iter().cloned());
+        scenario::load(&self.file, &set).map_err(|source| SweepError::Point {
+            point: i,
+            overrides: own.join(" "),
+            source: Box::new(source),
+        })
+    }
+
+    /// Checks every point before anything runs (so a bad point late in the
+    /// design costs no half-done sweep) and returns the base scenario (the
+    /// file with the common overrides only).
+    pub fn check(&self) -> Result<Scenario, SweepError> {
+        if let Some(k) = self.design.keys.iter().find(|k| k.starts_with(RUN_KEYS)) {
+            return Err(SweepError::Key(format!(
+                "{k}: a design cannot vary the run settings (expected a model parameter; \
+                 set replicates, seed and ticks with --replicates, --seed and --ticks)"
+            )));
+        }
+        let mut seen = Vec::new();
+        for k in &self.design.keys {
+            if seen.contains(&k) {
+                return Err(SweepError::Key(format!(
+                    "{k}: varied twice (expected each key once)"
+                )));
+            }
+            seen.push(k);
+        }
+        for i in 0..self.design.points.len() {
+            self.scenario(i)?;
+        }
+        scenario::load(&self.file, &self.base).map_err(|e| SweepError::Base(Box::new(e)))
+    }
+}
+
+/// The end-of-run measures of every point × replicate, in job order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepResults {
+    /// Measure names (the columns of `runs.csv` after `replicate`).
+    pub measures: Vec<&'static str>,
+    /// Replicates per point.
+    pub replicates: u32,
+    /// The master seed every point shares.
+    pub seed: u64,
+    /// `values[point][replicate][measure]`; `None` where undefined (e.g.
+    /// the collapse day of a ceasefire that held).
+    pub values: Vec<Vec<Vec<Option<f64>>>>,
+}
+
+impl SweepResults {
+    /// Mean over replicates of measure `m` at every point (`NaN` where no
+    /// replicate defines it).
+    pub fn point_means(&self, m: usize) -> Vec<f64> {
+        self.values
+            .iter()
+            .map(|reps| {
+                let x: RunningMoments = reps.iter().filter_map(|r| r[m]).collect();
+                if x.count() == 0 { f64::NAN } else { x.mean() }
+            })
+            .collect()
+    }
+
+    /// Index of the measure named `name`.
+    pub fn measure(&self, name: &str) -> Option<usize> {
+        self.measures.iter().position(|m| *m == name)
+    }
+}
+
+/// Jobs per thread in one window: enough to balance run times, few enough
+/// that only a window's scenarios are held at once.
+const WINDOW_PER_THREAD: usize = 4;
+
+/// Runs every point × replicate; `progress` gets the number of jobs done.
+/// Call [`SweepSpec::check`] first: a point that fails here is an error.
+pub fn simulate(
+    spec: &SweepSpec,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SweepResults, SweepError> {
+    let base = scenario::load(&spec.file, &spec.base).map_err(|e| SweepError::Base(Box::new(e)))?;
+    let replicates = base.run.replicates as usize;
+    let measures = OutcomeRule::for_scenario(&base).columns().to_vec();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(spec.threads)
+        .build()?;
+    let points = spec.design.points.len();
+    let jobs = points * replicates;
+    let window = (pool.current_num_threads() * WINDOW_PER_THREAD).max(replicates);
+    let mut flat: Vec<Vec<Option<f64>>> = Vec::with_capacity(jobs);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let mut start = 0;
+    while start < jobs {
+        let end = (start + window).min(jobs);
+        // The window's points, loaded once each.
+        let (first, last) = (start / replicates, (end - 1) / replicates);
+        let mut loaded = Vec::new();
+        for p in first..=last {
+            let sc = spec.scenario(p)?;
+            let terrain = sc.world.terrain()?;
+            loaded.push((sc, terrain));
+        }
+        let models = loaded
+            .iter()
+            .map(|(sc, t)| Ok((Model::new(sc, t)?, OutcomeRule::for_scenario(sc))))
+            .collect::<Result<Vec<_>, SweepError>>()?;
+        let rows: Vec<Vec<Option<f64>>> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|j| {
+                    let (model, rule) = &models[j / replicates - first];
+                    let series = model.run((j % replicates) as u64);
+                    let row = rule.values(&series);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(n);
+                    row
+                })
+                .collect()
+        });
+        flat.extend(rows);
+        start = end;
+    }
+    let mut values = Vec::with_capacity(points);
+    let mut it = flat.into_iter();
+    for _ in 0..points {
+        values.push(it.by_ref().take(replicates).collect());
+    }
+    Ok(SweepResults {
+        measures,
+        replicates: replicates as u32,
+        seed: base.run.seed,
+        values,
+    })
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map(|x| format!("{x}")).unwrap_or_default()
+}
+
+/// The tidy long table: a row per point × replicate with the point id,
+/// every varied parameter, the replicate and its seed, and every measure.
+pub fn runs_csv(design: &Design, r: &SweepResults) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["point".to_string()];
+    header.extend(design.keys.iter().cloned());
+    header.extend(["replicate".to_string(), "seed".to_string()]);
+    header.extend(r.measures.iter().map(|m| m.to_string()));
+    w.write_record(&header)?;
+    for (p, reps) in r.values.iter().enumerate() {
+        for (i, row) in reps.iter().enumerate() {
+            let mut rec = vec![p.to_string()];
+            rec.extend(design.points[p].iter().cloned());
+            rec.extend([i.to_string(), r.seed.to_string()]);
+            rec.extend(row.iter().map(|v| cell(*v)));
+            w.write_record(&rec)?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// The per-point summary, long: a row per point × measure with the count
+/// of replicates that define it, their mean, sd and standard error.
+pub fn points_csv(design: &Design, r: &SweepResults) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["point".to_string()];
+    header.extend(design.keys.iter().cloned());
+    header.extend(["measure", "n", "mean", "sd", "se"].map(String::from));
+    w.write_record(&header)?;
+    for (p, reps) in r.values.iter().enumerate() {
+        for (m, name) in r.measures.iter().enumerate() {
+            let x: RunningMoments = reps.iter().filter_map(|row| row[m]).collect();
+            let n = x.count();
+            let (mean, sd, se) = match n {
+                0 => (None, None, None),
+                1 => (Some(x.mean()), None, None),
+                _ => (
+                    Some(x.mean()),
+                    Some(x.sd()),
+                    Some(x.sd() / (n as f64).sqrt()),
+                ),
+            };
+            let mut rec = vec![p.to_string()];
+            rec.extend(design.points[p].iter().cloned());
+            rec.extend([
+                name.to_string(),
+                n.to_string(),
+                cell(mean),
+                cell(sd),
+                cell(se),
+            ]);
+            w.write_record(&rec)?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// What the manifest of a sweep folder records.
+#[derive(Debug, serde::Serialize)]
+struct SweepManifest<'a> {
+    kind: &'static str,
+    stabsim_version: &'static str,
+    scenario_file: String,
+    scenario: &'a str,
+    command: &'a str,
+    overrides: &'a [String],
+    keys: &'a [String],
+    points: usize,
+    replicates: u32,
+    seed: u64,
+    ticks: u32,
+    files: &'a [WrittenFile],
+    disclaimer: &'static str,
+}
+
+/// Writes `design.csv`, `runs.csv`, `points.csv` and the manifest into
+/// `staging` (not committed: the caller may add files, e.g. charts).
+pub fn write_sweep(
+    staging: &mut Staging,
+    spec: &SweepSpec,
+    base: &Scenario,
+    results: &SweepResults,
+    command: &str,
+) -> Result<(), SweepError> {
+    staging.write("design.csv", &spec.design.to_csv()?)?;
+    staging.write("runs.csv", &runs_csv(&spec.design, results)?)?;
+    staging.write("points.csv", &points_csv(&spec.design, results)?)?;
+    Ok(write_manifest(staging, spec, base, results, command)?)
+}
+
+/// Writes `manifest.json`, last: it marks the folder complete.
+pub fn write_manifest(
+    staging: &mut Staging,
+    spec: &SweepSpec,
+    base: &Scenario,
+    results: &SweepResults,
+    command: &str,
+) -> std::io::Result<()> {
+    let files = staging.written().to_vec();
+    let manifest = SweepManifest {
+        kind: "sweep",
+        stabsim_version: env!("CARGO_PKG_VERSION"),
+        scenario_file: spec.file.display().to_string(),
+        scenario: &base.name,
+        command,
+        overrides: &spec.base,
+        keys: &spec.design.keys,
+        points: spec.design.points.len(),
+        replicates: results.replicates,
+        seed: results.seed,
+        ticks: base.run.ticks,
+        files: &files,
+        disclaimer: crate::DISCLAIMER,
+    };
+    let json = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?;
+    staging.write(MANIFEST, json.as_bytes())
+}
+
+/// Runs a checked sweep and writes its folder `out` atomically.
+pub fn run_sweep(
+    spec: &SweepSpec,
+    out: &Path,
+    command: &str,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SweepResults, SweepError> {
+    let base = spec.check()?;
+    let results = simulate(spec, progress)?;
+    let mut staging = Staging::create(out)?;
+    write_sweep(&mut staging, spec, &base, &results, command)?;
+    staging.commit()?;
+    Ok(results)
+}

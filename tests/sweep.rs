@@ -1,0 +1,235 @@
+//! `stabsim sweep` as a user meets it: the tidy outputs, common random
+//! numbers across points, bytes independent of the thread count, and bad
+//! keys or ranges refused with one located message (exit 2).
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn stabsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const GAZA: &str = "scenarios/gaza/baseline.toml";
+
+/// A 2 x 2 grid on the Gaza baseline, 3 replicates of 30 days.
+fn grid(out: &Path, threads: &str) -> Output {
+    stabsim(&[
+        "sweep",
+        GAZA,
+        "--grid",
+        "mission.mandate.force_scale=0.5,1.5",
+        "citizens.vision=3,5",
+        "-n",
+        "3",
+        "--ticks",
+        "30",
+        "--threads",
+        threads,
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let mut out = vec![r.headers().unwrap().iter().map(String::from).collect()];
+    out.extend(
+        r.records()
+            .map(|rec| rec.unwrap().iter().map(String::from).collect()),
+    );
+    out
+}
+
+#[test]
+fn a_grid_writes_tidy_outputs_independent_of_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    let o = grid(&one, "1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = grid(&two, "2");
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["runs.csv", "points.csv", "design.csv"] {
+        assert_eq!(
+            fs::read(one.join(f)).unwrap(),
+            fs::read(two.join(f)).unwrap(),
+            "{f} depends on --threads"
+        );
+    }
+    assert!(one.join("manifest.json").is_file());
+
+    let runs = rows(&one.join("runs.csv"));
+    let header = &runs[0];
+    assert_eq!(
+        header[..5],
+        [
+            "point",
+            "mission.mandate.force_scale",
+            "citizens.vision",
+            "replicate",
+            "seed"
+        ]
+    );
+    for m in ["civilian_deaths", "mean_trust", "ceasefire_collapsed"] {
+        assert!(header.iter().any(|h| h == m), "no {m} column");
+    }
+    // A row per point x replicate, points in grid order (last key fastest).
+    assert_eq!(runs.len() - 1, 4 * 3);
+    assert_eq!(runs[1][..5], ["0", "0.5", "3", "0", "2026"]);
+    assert_eq!(runs[4][..5], ["1", "0.5", "5", "0", "2026"]);
+    assert_eq!(runs[12][..5], ["3", "1.5", "5", "2", "2026"]);
+
+    // The points differ (the parameters act) ...
+    let deaths = header.iter().position(|h| h == "civilian_deaths").unwrap();
+    let at = |p: usize, r: usize| runs[1 + 3 * p + r][deaths].clone();
+    assert!((0..3).any(|r| at(0, r) != at(3, r)));
+    // ... and the summary has a row per point x measure.
+    let points = rows(&one.join("points.csv"));
+    let measures = header.len() - 5;
+    assert_eq!(points.len() - 1, 4 * measures);
+    assert_eq!(
+        points[0][3..],
+        ["measure", "n", "mean", "sd", "se"].map(String::from)
+    );
+}
+
+#[test]
+fn common_random_numbers_a_point_at_the_baseline_repeats_the_baseline() {
+    // A point whose value is the scenario's own reproduces `stabsim run`.
+    let tmp = tempfile::tempdir().unwrap();
+    let sweep = tmp.path().join("s");
+    let o = stabsim(&[
+        "sweep",
+        GAZA,
+        "--grid",
+        "mission.mandate.force_scale=1.0",
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "-q",
+        "--out",
+        sweep.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let run = tmp.path().join("r");
+    let o = stabsim(&[
+        "run",
+        GAZA,
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "-q",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = rows(&sweep.join("runs.csv"));
+    let r = rows(&run.join("runs.csv"));
+    assert_eq!(s.len(), r.len());
+    for (a, b) in s.iter().zip(&r) {
+        // Sweep: point, key, replicate, seed, measures; run: replicate, measures.
+        assert_eq!(a[4..], b[1..]);
+    }
+}
+
+#[test]
+fn lhs_and_design_file_round_trip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a");
+    let o = stabsim(&[
+        "sweep",
+        GAZA,
+        "--lhs",
+        "3",
+        "mission.mandate.force_scale=0.5:2",
+        "citizens.vision=2:6",
+        "-n",
+        "1",
+        "--ticks",
+        "10",
+        "-q",
+        "--out",
+        a.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let design = rows(&a.join("design.csv"));
+    assert_eq!(design.len(), 4);
+    // Integers stay integers, reals are in range.
+    for row in &design[1..] {
+        let v: u32 = row[2].parse().unwrap();
+        assert!((2..=6).contains(&v));
+        let f: f64 = row[1].parse().unwrap();
+        assert!((0.5..=2.0).contains(&f));
+    }
+    let b = tmp.path().join("b");
+    let file = a.join("design.csv");
+    let o = stabsim(&[
+        "sweep",
+        GAZA,
+        "--design",
+        file.to_str().unwrap(),
+        "-n",
+        "1",
+        "--ticks",
+        "10",
+        "-q",
+        "--out",
+        b.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        fs::read(a.join("runs.csv")).unwrap(),
+        fs::read(b.join("runs.csv")).unwrap()
+    );
+}
+
+#[test]
+fn bad_keys_and_ranges_are_located_and_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("x");
+    let out = out.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--grid", "mission.mandate.force_scal=1,2"],
+            "force_scal: unknown key; did you mean `force_scale`?",
+        ),
+        (
+            &["--grid", "mission.mandate.force_scale=1,-3"],
+            "design point 1 (mission.mandate.force_scale=-3)",
+        ),
+        (
+            &["--lhs", "4", "mission.mandate.force_scale=2:1"],
+            "--lhs mission.mandate.force_scale: \"2:1\" is not a range",
+        ),
+        (
+            &["--sobol", "4", "mission.mandate.force_scal=1:2"],
+            "did you mean `mission.mandate.force_scale`?",
+        ),
+        (
+            &["--grid", "run.ticks=5,6"],
+            "run.ticks: a design cannot vary the run settings",
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec!["sweep", GAZA];
+        args.extend_from_slice(flags);
+        args.extend(["-n", "1", "--ticks", "5", "-q", "--out", out]);
+        let o = stabsim(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(err.contains(expected), "{flags:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{flags:?}: one line: {err}");
+        assert!(!Path::new(out).exists(), "{flags:?} wrote outputs");
+    }
+}
