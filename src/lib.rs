@@ -38,6 +38,7 @@ pub mod plot;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
 pub mod validation;
