@@ -55,6 +55,10 @@ enum Command {
     /// points or a design file), every point x replicate with common random
     /// numbers, into one tidy CSV and a per-point summary.
     Sweep(SweepArgs),
+    /// Global sensitivity analysis: Morris screening or Sobol indices of
+    /// end-of-run measures over parameters' ranges (a sweep with common
+    /// random numbers, replicates averaged per design point).
+    Sensitivity(SensitivityArgs),
 }
 
 /// Scenario overrides shared by every subcommand.
@@ -228,8 +232,9 @@ struct SweepArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
     /// Ranges of --lhs and --sobol, `key=lo:hi` (e.g.
-    /// `mission.mandate.force_scale=0.5:2`).
-    #[arg(value_name = "KEY=LO:HI")]
+    /// `mission.mandate.force_scale=0.5:2`), or `key` for its plausible
+    /// range (default: every parameter with a plausible range).
+    #[arg(value_name = "KEY[=LO:HI]")]
     ranges: Vec<String>,
     /// A full factorial grid: `key=a,b,c` per varied parameter.
     #[arg(long, num_args = 1.., value_name = "KEY=A,B,C")]
@@ -269,6 +274,64 @@ struct SweepArgs {
     overrides: Overrides,
 }
 
+/// A sensitivity method.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum MethodArg {
+    /// Morris elementary effects (screening).
+    Morris,
+    /// Sobol first- and total-order indices.
+    Sobol,
+}
+
+#[derive(Args, Debug)]
+struct SensitivityArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Morris (screening) or Sobol (variance-based indices).
+    #[arg(long, value_enum)]
+    method: MethodArg,
+    /// Parameters, `key` (varied over its plausible range) or `key=lo:hi`
+    /// (default: every parameter with a plausible range).
+    #[arg(long, num_args = 1.., value_name = "KEY[=LO:HI]")]
+    params: Vec<String>,
+    /// End-of-run measures (runs.csv columns), comma-separated (default:
+    /// civilian_deaths, mean_trust and ceasefire_collapsed where the model
+    /// has them, else every measure).
+    #[arg(long, value_delimiter = ',')]
+    outputs: Option<Vec<String>>,
+    /// Morris: trajectories.
+    #[arg(long, default_value_t = 10)]
+    trajectories: usize,
+    /// Morris: grid levels (even).
+    #[arg(long, default_value_t = 4)]
+    levels: usize,
+    /// Sobol: base sample size N, a power of two (N (k + 2) design points).
+    #[arg(long = "samples", short = 'N', default_value_t = 64)]
+    samples: usize,
+    /// Replicates per design point, averaged (default: the scenario's
+    /// `run.replicates`).
+    #[arg(long, short = 'n')]
+    replicates: Option<u32>,
+    /// Master seed, shared by every point (default: the scenario's `run.seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Days per replicate (default: the scenario's `run.ticks`).
+    #[arg(long)]
+    ticks: Option<u32>,
+    /// Worker threads; 0 = one per core. Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder (default: outputs/<scenario name>-<method>/). Replaced
+    /// as a whole.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no table.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or_else(default_command);
@@ -281,6 +344,7 @@ fn main() -> ExitCode {
         Command::Dock(args) => cmd_dock(args),
         Command::Validate(args) => cmd_validate(args),
         Command::Sweep(args) => cmd_sweep(args),
+        Command::Sensitivity(args) => cmd_sensitivity(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1139,17 +1203,27 @@ fn sweep_design(args: &SweepArgs, base: &Scenario) -> Result<sweep::Design, Fail
             design::MAX_POINTS
         )));
     }
-    if args.ranges.is_empty() {
-        return Err(Failure::BadInput(format!(
-            "{flag}: no ranges (expected key=lo:hi after the scenario, e.g. mission.mandate.force_scale=0.5:2)"
-        )));
-    }
     let mut ranges = Vec::new();
     for r in &args.ranges {
-        let (key, range) = split_factor(r, flag, "key=lo:hi")?;
-        let what = format!("{flag} {key}");
-        let lohi = design::parse_range(range, &what).map_err(Failure::BadInput)?;
-        ranges.push(sweep::range_for(base, key, Some(lohi), flag).map_err(Failure::BadInput)?);
+        // `key=lo:hi`, or `key` alone for its plausible range.
+        let (key, given) = match r.split_once('=') {
+            Some((k, range)) => {
+                let what = format!("{flag} {}", k.trim());
+                let lohi = design::parse_range(range, &what).map_err(Failure::BadInput)?;
+                (k.trim(), Some(lohi))
+            }
+            None => (r.trim(), None),
+        };
+        ranges.push(sweep::range_for(base, key, given, flag).map_err(Failure::BadInput)?);
+    }
+    if ranges.is_empty() {
+        ranges = sweep::plausible_ranges(base);
+    }
+    if ranges.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "{flag}: no ranges, and no parameter of this scenario has a plausible range \
+             (expected key=lo:hi after the scenario, e.g. mission.mandate.force_scale=0.5:2)"
+        )));
     }
     let unit = if flag == "--lhs" {
         design::latin_hypercube(n, ranges.len(), base.run.seed)
@@ -1219,4 +1293,224 @@ fn cmd_sweep(args: SweepArgs) -> Result<(), Failure> {
         out.join("runs.csv").display()
     );
     Ok(())
+}
+
+/// The measures a sensitivity analysis reports by default, where the
+/// model has them: civilian deaths, time-averaged trust, ceasefire collapse.
+const DEFAULT_OUTPUTS: [&str; 3] = ["civilian_deaths", "mean_trust", "ceasefire_collapsed"];
+
+/// The ranges `--params` names (or every plausible range).
+fn sensitivity_ranges(
+    args: &SensitivityArgs,
+    base: &Scenario,
+) -> Result<Vec<sweep::Range>, Failure> {
+    let mut ranges = Vec::new();
+    if args.params.is_empty() {
+        ranges = sweep::plausible_ranges(base);
+        if ranges.is_empty() {
+            return Err(Failure::BadInput(
+                "--params: this scenario's parameters have no plausible ranges (expected --params key=lo:hi ...)".into(),
+            ));
+        }
+        return Ok(ranges);
+    }
+    for p in &args.params {
+        let (key, given) = match p.split_once('=') {
+            Some((k, r)) => {
+                let what = format!("--params {}", k.trim());
+                (
+                    k.trim(),
+                    Some(sweep::design::parse_range(r, &what).map_err(Failure::BadInput)?),
+                )
+            }
+            None => (p.trim(), None),
+        };
+        if ranges.iter().any(|r: &sweep::Range| r.key == key) {
+            return Err(Failure::BadInput(format!(
+                "--params: `{key}` given twice (expected each parameter once)"
+            )));
+        }
+        ranges.push(sweep::range_for(base, key, given, "--params").map_err(Failure::BadInput)?);
+    }
+    Ok(ranges)
+}
+
+fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
+    use sweep::sensitivity::{Method, run_sensitivity};
+    check_threads(args.threads)?;
+    let base = load(
+        &args.scenario,
+        &args.overrides,
+        &[
+            (
+                "run.replicates",
+                "--replicates",
+                args.replicates.map(|v| v.to_string()),
+            ),
+            ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
+            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
+        ],
+    )?;
+    check_memory(&base, args.threads)?;
+    let ranges = sensitivity_ranges(&args, &base)?;
+    let method = match args.method {
+        MethodArg::Morris => {
+            if args.levels < 2 || args.levels % 2 != 0 || args.levels > 1000 {
+                return Err(Failure::BadInput(format!(
+                    "--levels: {} is out of range (expected an even number in 2..=1000)",
+                    args.levels
+                )));
+            }
+            if !(2..=100_000).contains(&args.trajectories) {
+                return Err(Failure::BadInput(format!(
+                    "--trajectories: {} is out of range (expected 2..=100000)",
+                    args.trajectories
+                )));
+            }
+            Method::Morris {
+                trajectories: args.trajectories,
+                levels: args.levels,
+            }
+        }
+        MethodArg::Sobol => {
+            if !args.samples.is_power_of_two() || !(2..=1 << 20).contains(&args.samples) {
+                return Err(Failure::BadInput(format!(
+                    "--samples: {} is not a power of two in 2..=1048576 (expected e.g. 64, 256 or 1024)",
+                    args.samples
+                )));
+            }
+            if 2 * ranges.len() > sweep::design::SOBOL_MAX_DIMS {
+                return Err(Failure::BadInput(format!(
+                    "--params: {} parameters (expected at most {} for Sobol indices)",
+                    ranges.len(),
+                    sweep::design::SOBOL_MAX_DIMS / 2
+                )));
+            }
+            Method::Sobol { n: args.samples }
+        }
+    };
+    let columns = stabsim::model::OutcomeRule::for_scenario(&base).columns();
+    let measures: Vec<String> = match &args.outputs {
+        Some(list) => {
+            if let Some(bad) = list.iter().find(|m| !columns.contains(&m.as_str())) {
+                return Err(Failure::BadInput(format!(
+                    "--outputs: no measure {bad:?} (expected runs.csv columns: {})",
+                    columns.join(", ")
+                )));
+            }
+            list.clone()
+        }
+        None => {
+            let d: Vec<String> = DEFAULT_OUTPUTS
+                .iter()
+                .filter(|m| columns.contains(m))
+                .map(|m| m.to_string())
+                .collect();
+            if d.is_empty() {
+                columns.iter().map(|m| m.to_string()).collect()
+            } else {
+                d
+            }
+        }
+    };
+    let (design, morris) = method.design(&ranges, base.run.seed);
+    let spec = sweep::SweepSpec {
+        file: args.scenario.clone(),
+        base: run_overrides(&args.overrides, args.replicates, args.seed, args.ticks),
+        design,
+        threads: args.threads,
+    };
+    let name = match args.method {
+        MethodArg::Morris => "morris",
+        MethodArg::Sobol => "sobol",
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-{name}", base.name)));
+    output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    let points = spec.design.points.len();
+    let jobs = points as u64 * u64::from(base.run.replicates);
+    let bar = progress_bar(jobs, args.quiet);
+    bar.set_message(format!(
+        "{name}: {} parameters, {points} points",
+        ranges.len()
+    ));
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let progress = |n: u64| bar.set_position(n);
+    let (results, skipped, replicates) = run_sensitivity(
+        &spec,
+        &method,
+        morris.as_ref(),
+        &ranges,
+        &measures,
+        &out,
+        &command,
+        &progress,
+    )
+    .map_err(sweep_failure)?;
+    bar.finish_and_clear();
+    for m in &skipped {
+        eprintln!(
+            "warning: {m}: undefined at some design point (no run defines it there); not analysed"
+        );
+    }
+    if !args.quiet {
+        for r in &results {
+            print_indices(r, &ranges, replicates);
+        }
+        println!("  ({})", stabsim::DISCLAIMER);
+    }
+    println!(
+        "{name}: {} parameters x {points} points x {replicates} replicates; wrote {}",
+        ranges.len(),
+        out.join("indices.csv").display()
+    );
+    Ok(())
+}
+
+/// One measure's indices, most influential first.
+fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range], replicates: u32) {
+    let noise = r.noise.map_or("n/a (one replicate)".to_string(), |n| {
+        format!(
+            "{:.0} % of the variance of point means ({replicates} replicates)",
+            100.0 * n.of_means
+        )
+    });
+    println!("{}: replicate noise {noise}", r.measure);
+    let mut order: Vec<usize> = (0..ranges.len()).collect();
+    if !r.morris.is_empty() {
+        order.sort_by(|&a, &b| r.morris[b].mu_star.total_cmp(&r.morris[a].mu_star));
+        println!(
+            "  {:<48} {:>12} {:>25} {:>12}",
+            "parameter", "mu*", "95% CI", "sigma"
+        );
+        for i in order {
+            let m = r.morris[i];
+            println!(
+                "  {:<48} {:>12.4} {:>25} {:>12.4}",
+                ranges[i].key,
+                m.mu_star,
+                format!("[{:.4}, {:.4}]", m.mu_star_ci.0, m.mu_star_ci.1),
+                m.sigma
+            );
+        }
+    } else {
+        order.sort_by(|&a, &b| r.sobol[b].st.total_cmp(&r.sobol[a].st));
+        println!(
+            "  {:<48} {:>7} {:>18} {:>7} {:>18}",
+            "parameter", "S1", "95% CI", "ST", "95% CI"
+        );
+        for i in order {
+            let s = r.sobol[i];
+            println!(
+                "  {:<48} {:>7.3} {:>18} {:>7.3} {:>18}",
+                ranges[i].key,
+                s.s1,
+                format!("[{:.3}, {:.3}]", s.s1_ci.0, s.s1_ci.1),
+                s.st,
+                format!("[{:.3}, {:.3}]", s.st_ci.0, s.st_ci.1)
+            );
+        }
+    }
 }

@@ -233,3 +233,116 @@ fn bad_keys_and_ranges_are_located_and_exit_2() {
         assert!(!Path::new(out).exists(), "{flags:?} wrote outputs");
     }
 }
+
+fn sensitivity(method: &str, size: &[&str], out: &Path, threads: &str) -> Output {
+    let mut args = vec![
+        "sensitivity",
+        GAZA,
+        "--method",
+        method,
+        "--params",
+        "mission.mandate.force_scale=0.5:2",
+        "mission.mandate.community_policing=0:1",
+        "citizens.vision=2:6",
+    ];
+    args.extend_from_slice(size);
+    args.extend([
+        "-n",
+        "2",
+        "--ticks",
+        "20",
+        "--threads",
+        threads,
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    stabsim(&args)
+}
+
+#[test]
+fn morris_and_sobol_write_indices_independent_of_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (method, size, points) in [
+        ("morris", ["--trajectories", "3"], 3 * 4),
+        ("sobol", ["--samples", "4"], 4 * 5),
+    ] {
+        let (one, two) = (tmp.path().join("1"), tmp.path().join("2"));
+        let o = sensitivity(method, &size, &one, "1");
+        assert!(o.status.success(), "{method}: {}", stderr(&o));
+        let o = sensitivity(method, &size, &two, "2");
+        assert!(o.status.success(), "{method}: {}", stderr(&o));
+        for f in ["indices.csv", "noise.csv", "runs.csv"] {
+            assert_eq!(
+                fs::read(one.join(f)).unwrap(),
+                fs::read(two.join(f)).unwrap(),
+                "{method}: {f} depends on --threads"
+            );
+        }
+        assert_eq!(rows(&one.join("design.csv")).len() - 1, points, "{method}");
+        let idx = rows(&one.join("indices.csv"));
+        // Three default measures x three parameters.
+        assert_eq!(idx.len() - 1, 9, "{method}");
+        let col = if method == "morris" { "mu_star" } else { "st" };
+        assert!(idx[0].iter().any(|h| h == col), "{method}: {:?}", idx[0]);
+        let noise = rows(&one.join("noise.csv"));
+        assert_eq!(noise.len() - 1, 3);
+        assert!(noise[1][3].parse::<f64>().is_ok(), "{noise:?}");
+    }
+}
+
+#[test]
+fn sensitivity_refuses_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("x");
+    let out = out.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "--method",
+                "sobol",
+                "--samples",
+                "6",
+                "--params",
+                "citizens.vision=2:6",
+            ],
+            "--samples: 6 is not a power of two",
+        ),
+        (
+            &["--method", "morris", "--params", "citizens.vision"],
+            "`citizens.vision` has no plausible range in its table",
+        ),
+        (
+            &[
+                "--method",
+                "morris",
+                "--params",
+                "citizens.vision=2:6",
+                "--outputs",
+                "deaths",
+            ],
+            "--outputs: no measure \"deaths\"",
+        ),
+        (
+            &[
+                "--method",
+                "morris",
+                "--levels",
+                "3",
+                "--params",
+                "citizens.vision=2:6",
+            ],
+            "--levels: 3 is out of range",
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec!["sensitivity", GAZA];
+        args.extend_from_slice(flags);
+        args.extend(["-n", "1", "--ticks", "5", "-q", "--out", out]);
+        let o = stabsim(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(err.contains(expected), "{flags:?}: {err}");
+        assert!(!Path::new(out).exists(), "{flags:?} wrote outputs");
+    }
+}

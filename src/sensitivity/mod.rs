@@ -21,9 +21,12 @@ pub mod test_functions;
 pub use morris::{MorrisDesign, MorrisIndex, morris_analyze, morris_design};
 pub use sobol::{SobolIndex, saltelli_design, sobol_analyze};
 
-/// The 2.5 % and 97.5 % percentiles of `values` (sorted in place; linear
-/// interpolation, numpy's default); `(NaN, NaN)` when empty.
-pub fn percentile(values: &mut [f64]) -> (f64, f64) {
+/// The 2.5 % and 97.5 % percentiles of the finite `values` (linear
+/// interpolation, numpy's default); `(NaN, NaN)` when none is finite (an
+/// index is undefined when the output does not vary, e.g. a ceasefire
+/// that held at every point).
+pub fn percentile(values: &mut Vec<f64>) -> (f64, f64) {
+    values.retain(|v| v.is_finite());
     if values.is_empty() {
         return (f64::NAN, f64::NAN);
     }
@@ -94,5 +97,6 @@ mod tests {
     fn percentiles_of_a_sample() {
         let mut v: Vec<f64> = (0..=100).rev().map(f64::from).collect();
         assert_eq!(percentile(&mut v), (2.5, 97.5));
+        assert!(percentile(&mut vec![f64::NAN]).0.is_nan());
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod design;
 pub mod run;
+pub mod sensitivity;
 
 pub use design::{Design, Range, Scale};
 pub use run::{SweepError, SweepResults, SweepSpec, run_sweep, simulate, write_sweep};
@@ -54,11 +55,11 @@ pub fn range_for(
         Accepted::Number(..) => Scale::Real,
         Accepted::Integer(..) => Scale::Integer,
     };
-    let (lo, hi) = match given {
+    let (lo, hi) = match given.or(param.plausible) {
         Some(r) => r,
         None => {
             return Err(format!(
-                "{flag}: `{key}` has no range (expected {key}=lo:hi)"
+                "{flag}: `{key}` has no plausible range in its table (expected {key}=lo:hi)"
             ));
         }
     };
@@ -82,4 +83,20 @@ pub fn range_for(
         hi,
         scale,
     })
+}
+
+/// Every parameter of `scenario` whose table states a plausible range,
+/// varied over it, in declaration order.
+pub fn plausible_ranges(scenario: &Scenario) -> Vec<Range> {
+    scenario_params(scenario)
+        .into_iter()
+        .filter_map(|(key, p)| {
+            let (lo, hi) = p.plausible?;
+            let scale = match p.range {
+                Accepted::Number(..) => Scale::Real,
+                Accepted::Integer(..) => Scale::Integer,
+            };
+            Some(Range { key, lo, hi, scale })
+        })
+        .collect()
 }

@@ -1,0 +1,229 @@
+//! `stabsim sensitivity`: a Morris or Sobol design over parameter ranges,
+//! run as a sweep (common random numbers, replicates averaged per design
+//! point), analysed with [`crate::sensitivity`] per output measure.
+
+use std::path::Path;
+
+use super::design::{self, Range};
+use super::run::{SweepError, SweepResults, SweepSpec, simulate, write_sweep};
+use crate::output::Staging;
+use crate::sensitivity::{self, MorrisIndex, SobolIndex, noise_share};
+
+/// The method and its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Morris screening: trajectories over a grid of levels.
+    Morris {
+        /// Trajectories.
+        trajectories: usize,
+        /// Grid levels (even).
+        levels: usize,
+    },
+    /// Sobol indices: Saltelli sampling with `n` base rows.
+    Sobol {
+        /// Base rows, a power of two.
+        n: usize,
+    },
+}
+
+impl Method {
+    /// The design over `ranges` (the Morris trajectories drawn from `seed`),
+    /// and the Morris design when there is one.
+    pub fn design(
+        &self,
+        ranges: &[Range],
+        seed: u64,
+    ) -> (design::Design, Option<sensitivity::MorrisDesign>) {
+        match *self {
+            Method::Morris {
+                trajectories,
+                levels,
+            } => {
+                let m = sensitivity::morris_design(ranges.len(), trajectories, levels, seed);
+                (design::from_unit(ranges, &m.unit), Some(m))
+            }
+            Method::Sobol { n } => {
+                let unit = sensitivity::saltelli_design(n, ranges.len());
+                (design::from_unit(ranges, &unit), None)
+            }
+        }
+    }
+}
+
+/// One measure's analysis.
+#[derive(Debug, Clone)]
+pub struct MeasureResult {
+    /// The measure (a `runs.csv` column).
+    pub measure: String,
+    /// Morris measures per parameter (Morris only).
+    pub morris: Vec<MorrisIndex>,
+    /// Sobol indices per parameter (Sobol only).
+    pub sobol: Vec<SobolIndex>,
+    /// Replicate noise, when there are two replicates or more.
+    pub noise: Option<sensitivity::NoiseShare>,
+}
+
+/// Bootstrap resamples of every interval.
+pub const BOOTSTRAP: usize = 1000;
+
+/// Analyses `measures` of a finished sweep; a measure undefined at some
+/// point (e.g. a collapse day when a ceasefire held) is skipped and named
+/// in the second list.
+pub fn analyze(
+    method: &Method,
+    morris: Option<&sensitivity::MorrisDesign>,
+    k: usize,
+    results: &SweepResults,
+    measures: &[String],
+    seed: u64,
+) -> (Vec<MeasureResult>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for name in measures {
+        let Some(m) = results.measure(name) else {
+            skipped.push(name.clone());
+            continue;
+        };
+        let y = results.point_means(m);
+        if y.iter().any(|v| !v.is_finite()) {
+            skipped.push(name.clone());
+            continue;
+        }
+        let runs: Option<Vec<Vec<f64>>> = results
+            .values
+            .iter()
+            .map(|reps| reps.iter().map(|r| r[m]).collect())
+            .collect();
+        let noise = runs.and_then(|r| noise_share(&r));
+        let (morris_idx, sobol_idx) = match (method, morris) {
+            (Method::Morris { .. }, Some(d)) => (
+                sensitivity::morris_analyze(d, &y, BOOTSTRAP, seed),
+                Vec::new(),
+            ),
+            _ => (
+                Vec::new(),
+                sensitivity::sobol_analyze(&y, k, BOOTSTRAP, seed),
+            ),
+        };
+        out.push(MeasureResult {
+            measure: name.clone(),
+            morris: morris_idx,
+            sobol: sobol_idx,
+            noise,
+        });
+    }
+    (out, skipped)
+}
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+/// `indices.csv`: a row per measure × parameter, long. Morris: mu,
+/// mu_star (with its interval), sigma (with its interval); Sobol: s1 and
+/// st with their intervals. The range each parameter was varied over is
+/// on the row.
+pub fn indices_csv(ranges: &[Range], results: &[MeasureResult]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let morris = results.iter().any(|r| !r.morris.is_empty());
+    let mut header = vec!["measure", "parameter", "lo", "hi"];
+    if morris {
+        header.extend([
+            "mu",
+            "mu_star",
+            "mu_star_low",
+            "mu_star_high",
+            "sigma",
+            "sigma_low",
+            "sigma_high",
+        ]);
+    } else {
+        header.extend(["s1", "s1_low", "s1_high", "st", "st_low", "st_high"]);
+    }
+    w.write_record(&header)?;
+    for r in results {
+        for (i, range) in ranges.iter().enumerate() {
+            let mut rec = vec![
+                r.measure.clone(),
+                range.key.clone(),
+                num(range.lo),
+                num(range.hi),
+            ];
+            if morris {
+                let m = r.morris[i];
+                rec.extend(
+                    [
+                        m.mu,
+                        m.mu_star,
+                        m.mu_star_ci.0,
+                        m.mu_star_ci.1,
+                        m.sigma,
+                        m.sigma_ci.0,
+                        m.sigma_ci.1,
+                    ]
+                    .map(num),
+                );
+            } else {
+                let s = r.sobol[i];
+                rec.extend([s.s1, s.s1_ci.0, s.s1_ci.1, s.st, s.st_ci.0, s.st_ci.1].map(num));
+            }
+            w.write_record(&rec)?;
+        }
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// `noise.csv`: per measure, the share of variance that is replicate
+/// noise, of single runs and of the point means the indices decompose.
+pub fn noise_csv(results: &[MeasureResult], replicates: u32) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "measure",
+        "replicates",
+        "noise_share_of_runs",
+        "noise_share_of_point_means",
+    ])?;
+    for r in results {
+        let (a, b) = r.noise.map_or((String::new(), String::new()), |n| {
+            (num(n.of_runs), num(n.of_means))
+        });
+        w.write_record([r.measure.clone(), replicates.to_string(), a, b])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Runs a sensitivity analysis and writes its folder `out` atomically: the
+/// sweep's files (design, runs, points), `indices.csv`, `noise.csv` and
+/// the manifest.
+#[allow(clippy::too_many_arguments)]
+pub fn run_sensitivity(
+    spec: &SweepSpec,
+    method: &Method,
+    morris: Option<&sensitivity::MorrisDesign>,
+    ranges: &[Range],
+    measures: &[String],
+    out: &Path,
+    command: &str,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Vec<MeasureResult>, Vec<String>, u32), SweepError> {
+    let base = spec.check()?;
+    let results = simulate(spec, progress)?;
+    let (analysed, skipped) = analyze(
+        method,
+        morris,
+        ranges.len(),
+        &results,
+        measures,
+        base.run.seed,
+    );
+    let mut staging = Staging::create(out)?;
+    staging.write("indices.csv", &indices_csv(ranges, &analysed)?)?;
+    staging.write("noise.csv", &noise_csv(&analysed, results.replicates)?)?;
+    write_sweep(&mut staging, spec, &base, &results, command)?;
+    staging.commit()?;
+    Ok((analysed, skipped, results.replicates))
+}
