@@ -39,6 +39,8 @@
 //! * [`map`]: raster maps of the grid, categorical or continuous (viridis),
 //!   panels side by side ([`MapChart`], [`render_map_png`],
 //!   [`render_map_svg`], [`render_map_rgb`]);
+//! * [`sensitivity`]: the Morris μ*–σ scatter and Sobol index bars with
+//!   95 % intervals ([`sensitivity::MorrisChart`], [`sensitivity::IndexChart`]);
 //! * [`gif`](mod@gif): an animated map, one [`MapChart`] per frame, each
 //!   drawn by [`map`] ([`render_gif`]).
 
@@ -53,6 +55,7 @@ pub mod legend;
 pub mod map;
 pub mod multiples;
 pub mod page;
+pub mod sensitivity;
 pub mod series;
 pub mod style;
 pub mod survival;

@@ -196,6 +196,78 @@ pub fn noise_csv(results: &[MeasureResult], replicates: u32) -> Result<Vec<u8>, 
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// Draws one measure's chart as PNG and SVG: the μ*–σ scatter (Morris)
+/// or the index bars (Sobol), named `<method>_<measure>`.
+fn write_chart(
+    staging: &mut Staging,
+    r: &MeasureResult,
+    ranges: &[Range],
+    scenario: &str,
+    replicates: u32,
+) -> Result<(), SweepError> {
+    use crate::plot::page::{render_png, render_svg};
+    use crate::plot::sensitivity::{IndexChart, IndexRow, MorrisChart, MorrisPoint};
+    let noise = r.noise.map_or(String::new(), |n| {
+        format!(
+            "; replicate noise {:.0} % of the variance of the point means",
+            100.0 * n.of_means
+        )
+    });
+    let footnote = Some(format!(
+        "{scenario}, {replicates} replicates per design point, averaged{noise}. 95 % bootstrap intervals. {}",
+        crate::DISCLAIMER
+    ));
+    let (name, png, svg) = if !r.morris.is_empty() {
+        let chart = MorrisChart {
+            title: format!("Morris screening: {}", r.measure),
+            subtitle: Some("influence (μ*) against interactions and non-linearity (σ)".into()),
+            footnote,
+            points: ranges
+                .iter()
+                .zip(&r.morris)
+                .map(|(range, m)| MorrisPoint {
+                    label: range.key.clone(),
+                    mu_star: m.mu_star,
+                    sigma: m.sigma,
+                    mu_star_ci: m.mu_star_ci,
+                })
+                .collect(),
+            labelled: 12,
+        };
+        (
+            format!("morris_{}", r.measure),
+            render_png(&chart, 1200, 800),
+            render_svg(&chart, 1200, 800),
+        )
+    } else {
+        let mut rows: Vec<IndexRow> = ranges
+            .iter()
+            .zip(&r.sobol)
+            .map(|(range, s)| IndexRow {
+                label: range.key.clone(),
+                s1: (s.s1, s.s1_ci.0, s.s1_ci.1),
+                st: (s.st, s.st_ci.0, s.st_ci.1),
+            })
+            .collect();
+        rows.sort_by(|a, b| b.st.0.total_cmp(&a.st.0));
+        let chart = IndexChart {
+            title: format!("Sobol indices: {}", r.measure),
+            subtitle: Some("first order (alone) and total order (with interactions)".into()),
+            footnote,
+            rows,
+        };
+        (
+            format!("sobol_{}", r.measure),
+            render_png(&chart, 1200, 800),
+            render_svg(&chart, 1200, 800),
+        )
+    };
+    let plot = |e: crate::plot::PlotError| std::io::Error::other(e.to_string());
+    staging.write(&format!("{name}.png"), &png.map_err(plot)?)?;
+    staging.write(&format!("{name}.svg"), svg.map_err(plot)?.as_bytes())?;
+    Ok(())
+}
+
 /// Runs a sensitivity analysis and writes its folder `out` atomically: the
 /// sweep's files (design, runs, points), `indices.csv`, `noise.csv` and
 /// the manifest.
@@ -223,6 +295,9 @@ pub fn run_sensitivity(
     let mut staging = Staging::create(out)?;
     staging.write("indices.csv", &indices_csv(ranges, &analysed)?)?;
     staging.write("noise.csv", &noise_csv(&analysed, results.replicates)?)?;
+    for r in &analysed {
+        write_chart(&mut staging, r, ranges, &base.name, results.replicates)?;
+    }
     write_sweep(&mut staging, spec, &base, &results, command)?;
     staging.commit()?;
     Ok((analysed, skipped, results.replicates))
