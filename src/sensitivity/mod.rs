@@ -67,7 +67,17 @@ pub fn noise_share(runs: &[Vec<f64>]) -> Option<NoiseShare> {
         .map(|p| p.iter().sum::<f64>() / r as f64)
         .collect();
     let (total, between) = (var(&all), var(&means));
-    let share = |num: f64, den: f64| if den > 0.0 { (num / den).min(1.0) } else { 1.0 };
+    // Undefined (NaN) when nothing varies, e.g. a ceasefire that held in
+    // every run; capped at 1 (the unbiased estimates can cross by chance).
+    let share = |num: f64, den: f64| {
+        if den > 0.0 {
+            (num / den).min(1.0)
+        } else if num > 0.0 {
+            1.0
+        } else {
+            f64::NAN
+        }
+    };
     Some(NoiseShare {
         of_runs: share(within, total),
         of_means: share(within / r as f64, between),
@@ -91,6 +101,8 @@ mod tests {
         let s = noise_share(&signal).unwrap();
         assert_eq!((s.of_runs, s.of_means), (0.0, 0.0));
         assert!(noise_share(&[vec![1.0]]).is_none());
+        let flat = noise_share(&[vec![0.0, 0.0], vec![0.0, 0.0]]).unwrap();
+        assert!(flat.of_means.is_nan());
     }
 
     #[test]
