@@ -13,6 +13,7 @@
 //!
 //! * [`scenario`]: typed TOML scenarios, `extends`, validation with located errors;
 //! * [`stats`]: streaming moments, quantiles, tests and intervals;
+//! * [`sensitivity`]: Morris and Sobol estimators, the Sobol sequence (pure);
 //! * [`world`]: the grid, maps and neighbourhood queries;
 //! * [`rng`]: one random stream per (seed, replicate, process);
 //! * [`metrics`]: a replicate's per-tick series and their summary over replicates;
@@ -22,6 +23,8 @@
 //! * [`batch`]: Monte Carlo replicates in parallel (rayon), in replicate order;
 //! * [`output`]: CSV, resolved scenario, manifest, atomic writes;
 //! * [`compare`]: mandates side by side: paired differences, ranking, survival;
+//! * [`sweep`]: designs of parameter values run with common random numbers, and
+//!   `stabsim sensitivity`;
 //! * [`plot`]: charts with an embedded font;
 //! * [`report`]: the comparison report, self-contained HTML and Markdown;
 //! * [`validation`]: docking against reference runs of an independent implementation,

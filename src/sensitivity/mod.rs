@@ -5,6 +5,7 @@
 //!   bootstrap intervals);
 //! * [`sobol`]: first- and total-order Sobol' indices (Saltelli sampling,
 //!   Jansen estimators, bootstrap intervals);
+//! * [`sequence`]: the Sobol sequence the designs are drawn from;
 //! * [`noise_share`]: how much of the variance between design points is
 //!   replicate noise, which the indices would otherwise credit to the
 //!   parameters.
@@ -14,6 +15,7 @@
 //! ([`crate::sweep`]), replicates averaged per design point.
 
 pub mod morris;
+pub mod sequence;
 pub mod sobol;
 #[cfg(test)]
 pub mod test_functions;

@@ -13,7 +13,7 @@ use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::percentile;
-use crate::sweep::design::sobol_points;
+use super::sequence::sobol_points;
 
 /// Saltelli's design in the unit hypercube: `n (k + 2)` points, row by row.
 pub fn saltelli_design(n: usize, k: usize) -> Vec<Vec<f64>> {

@@ -11,8 +11,8 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use sobol::Sobol;
-use sobol::params::JoeKuoD6;
+
+pub use crate::sensitivity::sequence::{SOBOL_MAX_DIMS, sobol_points};
 
 /// Most points a design may have: far beyond what a sweep can run, low
 /// enough that a typo in a grid cannot exhaust memory before it starts.
@@ -208,21 +208,6 @@ pub fn latin_hypercube(n: usize, dims: usize, seed: u64) -> Vec<Vec<f64>> {
         }
     }
     points
-}
-
-/// Most dimensions the Sobol sequence supports here (Joe & Kuo's 1,000).
-pub const SOBOL_MAX_DIMS: usize = 1000;
-
-/// Points `skip..skip + n` of the Sobol sequence in `[0, 1)^dims`, with Joe
-/// and Kuo's (2008) direction numbers. Panics if `dims` exceeds
-/// [`SOBOL_MAX_DIMS`]; callers check.
-pub fn sobol_points(n: usize, dims: usize, skip: usize) -> Vec<Vec<f64>> {
-    assert!(dims <= SOBOL_MAX_DIMS, "{dims} Sobol dimensions");
-    let params = JoeKuoD6::standard();
-    Sobol::<f64>::new(dims, &params)
-        .skip(skip)
-        .take(n)
-        .collect()
 }
 
 /// A design over `ranges` from points of the unit hypercube.
