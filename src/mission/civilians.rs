@@ -79,8 +79,33 @@ fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
     grievance(s, i) - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
 }
 
+/// Arms for one more fighter agent of faction `f`, as a share in [0, 1]:
+/// the faction's spare weapons, or, where it has none, the share
+/// `recruit_own_arms` of recruits who bring a weapon of their own (small
+/// arms held in the population), so recruitment, and through it armed
+/// fighters, goes on while grievance exists. Also returns the expected
+/// share of such a recruit's weapons the faction did not have.
+fn recruit_arms(s: &MissionState, f: usize) -> (f64, f64) {
+    let spare = s.arms_available(f);
+    let own = (1.0 - spare) * s.rules.config.civilians.recruit_own_arms;
+    let avail = spare + own;
+    let brought = if avail > 0.0 { own / avail } else { 0.0 };
+    (avail, brought)
+}
+
+/// Makes agent `id` (or a unit split off it, on the empty cell `to`)
+/// fighters of faction `f`; the weapons recruits bring (share `brought`)
+/// join the faction's arms. Returns the fighter agent, as
+/// [`MissionState::split_fighters`].
+fn join(s: &mut MissionState, id: u32, f: usize, to: Option<CellIndex>, brought: f64) -> Option<u32> {
+    let fighter = s.split_fighters(id, f as u8, to)?;
+    let members = f64::from(s.civilians.members[fighter as usize]);
+    s.factions.state[f].arms += brought * members;
+    Some(fighter)
+}
+
 /// An agent may send a fighting unit to the faction it sympathises with
-/// most, if that faction has weapons to spare: p = rate · sympathy ·
+/// most, if there are arms for it ([`recruit_arms`]): p = rate · sympathy ·
 /// availability · w, raised for excluded agents, with w = 1 for an active
 /// agent and `quiet_recruit_weight` · grievance for a quiescent one (so
 /// recruitment goes on while grievance and arms exist). Returns whether the agent
@@ -108,7 +133,8 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> b
     } else {
         c.quiet_recruit_weight * grievance(s, i)
     };
-    let p = c.recruit_rate * f64::from(sym) * s.arms_available(f) * boost * weight;
+    let (avail, brought) = recruit_arms(s, f);
+    let p = c.recruit_rate * f64::from(sym) * avail * boost * weight;
     if !chance(&mut s.rng.civilians, p) {
         return false;
     }
@@ -117,12 +143,19 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> b
         .map
         .civilian_view
         .random_empty(&s.map.grid, &mut s.rng.civilians, at, empties);
-    let fighter = s.split_fighters(id, f as u8, to);
+    let fighter = join(s, id, f, to, brought);
+    if let Some(x) = fighter {
+        s.today.recruits += f64::from(s.civilians.members[x as usize]);
+    }
     // The group itself turned fighter only if it was no larger than a unit.
     fighter == Some(id)
 }
 
-/// An unemployed ex-fighter may rejoin its faction.
+/// An unemployed ex-fighter may rejoin its faction: p = `relapse_rate` ·
+/// availability ([`recruit_arms`]) · (1 − `relapse_reintegration_cut` ·
+/// reintegration), since community-based reintegration (services,
+/// participation of the receiving community) lowers recidivism (Kaplan &
+/// Nussio; T15).
 fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
     let i = id as usize;
     let f = s.civilians.faction[i];
@@ -130,14 +163,24 @@ fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
         return false;
     }
     let employed = s.civilians.has(i, flag::EMPLOYED) && s.mission_started(s.tick + 1);
+    let (avail, brought) = recruit_arms(s, f as usize);
+    let reintegration = if s.mission_started(s.tick + 1) {
+        s.rules.config.mandate.reintegration
+    } else {
+        0.0
+    };
     let p = if employed {
         0.0
     } else {
-        s.rules.config.fighters.relapse_rate * s.arms_available(f as usize)
+        s.rules.config.fighters.relapse_rate
+            * avail
+            * (1.0 - s.rules.config.civilians.relapse_reintegration_cut * reintegration)
     };
     if chance(&mut s.rng.civilians, p) {
         s.civilians.flags[i] &= !flag::EX_FIGHTER;
-        s.today.relapses += f64::from(s.civilians.members[i]);
+        let members = f64::from(s.civilians.members[i]);
+        s.today.relapses += members;
+        s.factions.state[f as usize].arms += brought * members;
         s.recruit(id, f);
         return true;
     }

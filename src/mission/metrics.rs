@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 39] = [
+const FIXED: [&str; 40] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -45,6 +45,7 @@ const FIXED: [&str; 39] = [
     "threat",
     "tips",
     "relapses",
+    "recruits",
     "at_war",
     "ceasefire_broken",
 ];
@@ -191,6 +192,7 @@ impl MissionState {
             self.external.threat,
             t.tips,
             t.relapses,
+            t.recruits,
             at_war as f64,
             f64::from(u8::from(broken)),
         ]);

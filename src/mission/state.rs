@@ -291,6 +291,8 @@ pub struct Tally {
     pub tips: f64,
     /// Ex-fighters (people) who rejoined their faction.
     pub relapses: f64,
+    /// Civilians (people) newly recruited into a faction (relapses not counted).
+    pub recruits: f64,
 }
 
 /// Cumulative counters.

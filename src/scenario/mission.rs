@@ -301,6 +301,14 @@ group! {
         quiet_recruit_weight: f64 = 0.5, number(0.0, MAX_RATE);
         /// Extra recruitment of excluded agents (multiplier − 1).
         exclusion_recruit_boost: f64 = 2.0, number(0.0, MAX_RATE);
+        /// Share of would-be recruits who bring a weapon of their own when
+        /// their faction has none to spare (small arms held in the
+        /// population): recruitment, and armed fighters, go on while
+        /// grievance exists.
+        recruit_own_arms: f64 = 0.2, unit;
+        /// Cut in ex-fighters' relapse at full reintegration (community
+        /// services and participation of the receiving community).
+        relapse_reintegration_cut: f64 = 0.6, unit;
     }
 }
 
