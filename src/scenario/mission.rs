@@ -673,11 +673,11 @@ group! {
         /// A sector is controlled on a day when its security units on duty
         /// (contingents, police, PMCs) are at least this many per fighter
         /// agent in it, or it has been handed over; otherwise contested.
-        control_units_per_fighter: f64 = 1.0, number(0.0, 1e6);
+        control_units_per_fighter: f64 = 0.75, number(0.0, 1e6);
         /// Daily probability that a fighter agent in a contested sector
         /// attacks its projects, per unit of services restored there that
         /// day (times 1 − its faction's commitment).
-        project_attack_rate: f64 = 20.0, number(0.0, 1e6);
+        project_attack_rate: f64 = 0.5, number(0.0, 1e6);
         /// Services lost in a sector per attack on its projects (besides
         /// the damage of any incident).
         project_services_damage: f64 = 0.005, unit;
