@@ -97,7 +97,13 @@ fn recruit_arms(s: &MissionState, f: usize) -> (f64, f64) {
 /// fighters of faction `f`; the weapons recruits bring (share `brought`)
 /// join the faction's arms. Returns the fighter agent, as
 /// [`MissionState::split_fighters`].
-fn join(s: &mut MissionState, id: u32, f: usize, to: Option<CellIndex>, brought: f64) -> Option<u32> {
+fn join(
+    s: &mut MissionState,
+    id: u32,
+    f: usize,
+    to: Option<CellIndex>,
+    brought: f64,
+) -> Option<u32> {
     let fighter = s.split_fighters(id, f as u8, to)?;
     let members = f64::from(s.civilians.members[fighter as usize]);
     s.factions.state[f].arms += brought * members;
@@ -188,7 +194,10 @@ fn relapse_probability(s: &MissionState, i: usize, f: usize) -> (f64, f64) {
         0.0
     };
     let cut = s.rules.config.civilians.relapse_reintegration_cut * reintegration;
-    (s.rules.config.fighters.relapse_rate * avail * (1.0 - cut), brought)
+    (
+        s.rules.config.fighters.relapse_rate * avail * (1.0 - cut),
+        brought,
+    )
 }
 
 /// In danger, an agent may flee to the safest empty cell among a few
@@ -338,9 +347,7 @@ mod tests {
     fn reintegration_cuts_the_relapse_rate() {
         let mut s = gaza(&["mission.mandate.jobs=0"], 150);
         let i = (0..s.civilians.len())
-            .find(|&i| {
-                s.civilians.has(i, flag::EX_FIGHTER) && s.civilians.faction[i] != NO_FACTION
-            })
+            .find(|&i| s.civilians.has(i, flag::EX_FIGHTER) && s.civilians.faction[i] != NO_FACTION)
             .expect("an ex-fighter by day 150");
         let f = s.civilians.faction[i] as usize;
         let mut at = |r: f64| {

@@ -224,7 +224,13 @@ fn attack_projects(s: &mut MissionState) {
     let rise: Vec<f64> = s
         .sectors
         .iter()
-        .map(|k| if k.controlled { 0.0 } else { k.services - k.services_before })
+        .map(|k| {
+            if k.controlled {
+                0.0
+            } else {
+                k.services - k.services_before
+            }
+        })
         .collect();
     for k in 0..s.factions.fighter_ids.len() {
         let id = s.factions.fighter_ids[k];
@@ -300,7 +306,10 @@ mod tests {
                     let rose = sector.services > sector.services_before;
                     // A sector not served never rises; one served below
                     // full always does.
-                    assert_eq!(rose, sector.controlled == served && sector.services_before < 1.0);
+                    assert_eq!(
+                        rose,
+                        sector.controlled == served && sector.services_before < 1.0
+                    );
                 }
             }
         }

@@ -244,7 +244,10 @@ mod tests {
         let m = Measure::parse("sum:relapses/last:reintegrated").unwrap();
         assert_eq!(m.columns, vec!["relapses"]);
         let d = m.denominator.as_deref().unwrap();
-        assert_eq!((d.aggregate, d.columns.clone()), (Aggregate::Last, vec!["reintegrated".to_string()]));
+        assert_eq!(
+            (d.aggregate, d.columns.clone()),
+            (Aggregate::Last, vec!["reintegrated".to_string()])
+        );
         assert!(!m.is_binary());
         let e = m
             .check_available(&["relapses".to_string()], &[])
