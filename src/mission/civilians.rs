@@ -79,8 +79,39 @@ fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
     grievance(s, i) - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
 }
 
+/// Arms for one more fighter agent of faction `f`, as a share in [0, 1]:
+/// the faction's spare weapons, or, where it has none, the share
+/// `recruit_own_arms` of recruits who bring a weapon of their own (small
+/// arms held in the population), so recruitment, and through it armed
+/// fighters, goes on while grievance exists. Also returns the expected
+/// share of such a recruit's weapons the faction did not have.
+fn recruit_arms(s: &MissionState, f: usize) -> (f64, f64) {
+    let spare = s.arms_available(f);
+    let own = (1.0 - spare) * s.rules.config.civilians.recruit_own_arms;
+    let avail = spare + own;
+    let brought = if avail > 0.0 { own / avail } else { 0.0 };
+    (avail, brought)
+}
+
+/// Makes agent `id` (or a unit split off it, on the empty cell `to`)
+/// fighters of faction `f`; the weapons recruits bring (share `brought`)
+/// join the faction's arms. Returns the fighter agent, as
+/// [`MissionState::split_fighters`].
+fn join(
+    s: &mut MissionState,
+    id: u32,
+    f: usize,
+    to: Option<CellIndex>,
+    brought: f64,
+) -> Option<u32> {
+    let fighter = s.split_fighters(id, f as u8, to)?;
+    let members = f64::from(s.civilians.members[fighter as usize]);
+    s.factions.state[f].arms += brought * members;
+    Some(fighter)
+}
+
 /// An agent may send a fighting unit to the faction it sympathises with
-/// most, if that faction has weapons to spare: p = rate · sympathy ·
+/// most, if there are arms for it ([`recruit_arms`]): p = rate · sympathy ·
 /// availability · w, raised for excluded agents, with w = 1 for an active
 /// agent and `quiet_recruit_weight` · grievance for a quiescent one (so
 /// recruitment goes on while grievance and arms exist). Returns whether the agent
@@ -108,7 +139,8 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> b
     } else {
         c.quiet_recruit_weight * grievance(s, i)
     };
-    let p = c.recruit_rate * f64::from(sym) * s.arms_available(f) * boost * weight;
+    let (avail, brought) = recruit_arms(s, f);
+    let p = c.recruit_rate * f64::from(sym) * avail * boost * weight;
     if !chance(&mut s.rng.civilians, p) {
         return false;
     }
@@ -117,31 +149,55 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> b
         .map
         .civilian_view
         .random_empty(&s.map.grid, &mut s.rng.civilians, at, empties);
-    let fighter = s.split_fighters(id, f as u8, to);
+    let fighter = join(s, id, f, to, brought);
+    if let Some(x) = fighter {
+        s.today.recruits += f64::from(s.civilians.members[x as usize]);
+    }
     // The group itself turned fighter only if it was no larger than a unit.
     fighter == Some(id)
 }
 
-/// An unemployed ex-fighter may rejoin its faction.
+/// An unemployed ex-fighter may rejoin its faction: p = `relapse_rate` ·
+/// availability ([`recruit_arms`]) · (1 − `relapse_reintegration_cut` ·
+/// reintegration), since community-based reintegration (services,
+/// participation of the receiving community) lowers recidivism (Kaplan &
+/// Nussio; T15).
 fn maybe_relapse(s: &mut MissionState, id: u32) -> bool {
     let i = id as usize;
     let f = s.civilians.faction[i];
     if f == NO_FACTION || !s.civilians.has(i, flag::EX_FIGHTER) {
         return false;
     }
-    let employed = s.civilians.has(i, flag::EMPLOYED) && s.mission_started(s.tick + 1);
-    let p = if employed {
-        0.0
-    } else {
-        s.rules.config.fighters.relapse_rate * s.arms_available(f as usize)
-    };
+    let (p, brought) = relapse_probability(s, i, f as usize);
     if chance(&mut s.rng.civilians, p) {
         s.civilians.flags[i] &= !flag::EX_FIGHTER;
-        s.today.relapses += f64::from(s.civilians.members[i]);
+        let members = f64::from(s.civilians.members[i]);
+        s.today.relapses += members;
+        s.factions.state[f as usize].arms += brought * members;
         s.recruit(id, f);
         return true;
     }
     false
+}
+
+/// Ex-fighter `i`'s daily probability of rejoining faction `f`, and the
+/// share of its weapons it would bring ([`recruit_arms`]).
+fn relapse_probability(s: &MissionState, i: usize, f: usize) -> (f64, f64) {
+    let started = s.mission_started(s.tick + 1);
+    if s.civilians.has(i, flag::EMPLOYED) && started {
+        return (0.0, 0.0);
+    }
+    let (avail, brought) = recruit_arms(s, f);
+    let reintegration = if started {
+        s.rules.config.mandate.reintegration
+    } else {
+        0.0
+    };
+    let cut = s.rules.config.civilians.relapse_reintegration_cut * reintegration;
+    (
+        s.rules.config.fighters.relapse_rate * avail * (1.0 - cut),
+        brought,
+    )
 }
 
 /// In danger, an agent may flee to the safest empty cell among a few
@@ -230,4 +286,81 @@ pub fn release(s: &mut MissionState, id: u32) -> bool {
     s.civilians.status[i] = Status::Quiescent;
     debug_assert_ne!(to, NO_CELL);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::*;
+
+    #[test]
+    fn recruits_bring_arms_where_the_faction_has_none_to_spare() {
+        let mut s = gaza(&[], 1);
+        let fighters = s.factions.state[0].fighters;
+        assert!(fighters > 0.0);
+        // Weapons to spare: the faction arms its recruits.
+        s.factions.state[0].arms = fighters + 1000.0;
+        assert_eq!(recruit_arms(&s, 0), (1.0, 0.0));
+        // None to spare: a share `recruit_own_arms` of recruits still join,
+        // bringing every weapon they carry.
+        s.factions.state[0].arms = fighters;
+        let (avail, brought) = recruit_arms(&s, 0);
+        assert!((avail - s.rules.config.civilians.recruit_own_arms).abs() < 1e-12);
+        assert!(avail > 0.0);
+        assert_eq!(brought, 1.0);
+        // Without the mechanism recruitment stops at the arsenal.
+        s.rules.config.civilians.recruit_own_arms = 0.0;
+        assert_eq!(recruit_arms(&s, 0), (0.0, 0.0));
+    }
+
+    /// Civilians recruited on days `from..to` of the Gaza baseline with
+    /// no weapons entering by smuggling or looting.
+    fn recruits(own_arms: f64, from: u32, to: u32) -> f64 {
+        let own = format!("mission.civilians.recruit_own_arms={own_arms}");
+        let mut s = gaza(&["mission.humanitarian.loot_arms_per_convoy=0", &own], 0);
+        for f in &mut s.rules.config.factions {
+            f.smuggling_per_day = 0.0;
+        }
+        let mut total = 0.0;
+        for t in 0..to {
+            s.step();
+            if t >= from {
+                total += s.today.recruits;
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn recruitment_goes_on_once_the_spare_arms_are_gone() {
+        // Factions fill their spare weapons in the first weeks; afterwards
+        // only recruits bringing their own keep recruitment going.
+        let closed = recruits(0.0, 90, 180);
+        let open = recruits(0.2, 90, 180);
+        assert!(
+            open > 2.0 * closed + 1000.0,
+            "recruits on days 90-180: {open} with own arms vs {closed} without"
+        );
+    }
+
+    #[test]
+    fn reintegration_cuts_the_relapse_rate() {
+        let mut s = gaza(&["mission.mandate.jobs=0"], 150);
+        let i = (0..s.civilians.len())
+            .find(|&i| s.civilians.has(i, flag::EX_FIGHTER) && s.civilians.faction[i] != NO_FACTION)
+            .expect("an ex-fighter by day 150");
+        let f = s.civilians.faction[i] as usize;
+        let mut at = |r: f64| {
+            s.rules.config.mandate.reintegration = r;
+            relapse_probability(&s, i, f).0
+        };
+        let (low, high) = (at(0.1), at(0.9));
+        assert!(high > 0.0);
+        let cut = 0.6;
+        let expected = (1.0 - cut * 0.9) / (1.0 - cut * 0.1);
+        assert!(
+            (high / low - expected).abs() < 1e-9,
+            "relapse {high} at 0.9 vs {low} at 0.1"
+        );
+    }
 }

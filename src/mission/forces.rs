@@ -439,7 +439,7 @@ pub(super) mod tests {
     fn monitoring_scales_with_the_troops_on_duty() {
         // 3,000 troops for 2.1 M people: under half the 3 per 1,000 needed
         // (withdrawals off, so the force stays the size this test is about).
-        let few = gaza(
+        let mut few = gaza(
             &[
                 "mission.mandate.force_scale=0.2",
                 "mission.forces.withdrawal_rate=0",
@@ -448,6 +448,9 @@ pub(super) mod tests {
         );
         let m = few.forces.monitoring;
         assert!(m > 0.05 && m < 0.3, "monitoring {m}");
+        // The sorties fielded at the start of a day (the day's incidents
+        // may use them all up by its end).
+        deploy_and_withdraw(&mut few, 121);
         assert!(few.forces.qrf_sorties > 0, "3,000 troops still field a QRF");
     }
 

@@ -2,12 +2,16 @@
 //! access, travel to the neediest sector's distribution point and may be
 //! looted on the way by gangs near the route (or desperate crowds) unless
 //! escorted; sectors hand out rations; services are restored at the
-//! mandate's rate once the mission is there and are damaged by fighting.
+//! mandate's rate once the mission is there, in the sectors it serves
+//! (all, controlled or contested), are damaged by fighting, and draw
+//! attacks on projects where armed groups contest the ground.
 
 use rand::RngExt;
 
 use super::draw::{chance, poisson};
-use super::state::{Civilians, Map, MissionState, Rules, SectorState, Status};
+use super::qrf::{Incident, resolve_incident};
+use super::state::{Civilians, Map, MissionState, SectorState, Status};
+use crate::scenario::ServiceSectors;
 use crate::world::CellIndex;
 
 /// Phase 7 (and setup): living people per sector (agents on the grid or displaced; detained
@@ -152,16 +156,193 @@ fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellInd
         .sum()
 }
 
-/// Phase 14: services recover at the mandate's rate once the mission is
-/// there (damage from incidents and strikes was applied as it happened).
-pub fn restore_services(sectors: &mut [SectorState], rules: &Rules, t: u32) {
-    let rate = if rules.mission_started(t) {
-        rules.config.mandate.service_rate
+/// Phase 14: which sectors the mission controls today; services recover
+/// at the mandate's rate once the mission is there, in the sectors the
+/// mandate serves (damage from incidents and strikes was applied as it
+/// happened); fighters in contested sectors attack the projects.
+pub fn restore_services(s: &mut MissionState, t: u32) {
+    update_control(s);
+    let m = &s.rules.config.mandate;
+    let rate = if s.rules.mission_started(t) {
+        m.service_rate
     } else {
         0.0
     };
-    for sector in sectors {
+    let served = m.service_sectors;
+    for sector in &mut s.sectors {
         sector.services_before = sector.services;
-        sector.services += rate * (1.0 - sector.services);
+        let serve = match served {
+            ServiceSectors::All => true,
+            ServiceSectors::Controlled => sector.controlled,
+            ServiceSectors::Contested => !sector.controlled,
+        };
+        if serve {
+            sector.services += rate * (1.0 - sector.services);
+        }
+    }
+    attack_projects(s);
+}
+
+/// Sector control: a sector is controlled when it has been handed over or
+/// its security units on duty number at least
+/// `control_units_per_fighter` per fighter agent in it (a sector with
+/// neither is controlled: nobody contests it).
+fn update_control(s: &mut MissionState) {
+    let ns = s.sectors.len();
+    let mut units = vec![0.0; ns];
+    let mut fighters = vec![0.0; ns];
+    for u in 0..s.units.len() {
+        if s.units.on_duty[u] && s.units.cell[u] != crate::world::NO_CELL {
+            units[s.map.sector_of(s.units.cell[u])] += 1.0;
+        }
+    }
+    for i in 0..s.civilians.len() {
+        if s.civilians.status[i] == Status::Recruited {
+            fighters[s.map.sector_of(s.civilians.cell[i])] += 1.0;
+        }
+    }
+    let ratio = s.rules.config.humanitarian.control_units_per_fighter;
+    for (k, sector) in s.sectors.iter_mut().enumerate() {
+        sector.controlled = sector.handed_over.is_some() || units[k] >= ratio * fighters[k];
+    }
+}
+
+/// Projects draw attacks where armed groups contest the ground (Crost,
+/// Felter & Johnston 2014: insurgents sabotage projects whose success
+/// would cost them support): each fighter agent in a contested sector
+/// whose services rose today attacks the projects with probability
+/// `project_attack_rate` · (today's rise) · (1 − its faction's
+/// commitment). An attack costs the sector `project_services_damage` of
+/// its services and is an incident like any other (escalation, response).
+fn attack_projects(s: &mut MissionState) {
+    let h = &s.rules.config.humanitarian;
+    let (rate, damage) = (h.project_attack_rate, h.project_services_damage);
+    if rate <= 0.0 {
+        return;
+    }
+    // Today's rise, before any attack sets it back.
+    let rise: Vec<f64> = s
+        .sectors
+        .iter()
+        .map(|k| {
+            if k.controlled {
+                0.0
+            } else {
+                k.services - k.services_before
+            }
+        })
+        .collect();
+    for k in 0..s.factions.fighter_ids.len() {
+        let id = s.factions.fighter_ids[k];
+        let i = id as usize;
+        if s.civilians.status[i] != Status::Recruited {
+            continue;
+        }
+        let cell = s.civilians.cell[i];
+        let sector = s.map.sector_of(cell);
+        if rise[sector] <= 0.0 {
+            continue;
+        }
+        let f = s.civilians.faction[i] as usize;
+        let p = rate * rise[sector] * (1.0 - s.factions.state[f].commitment);
+        if !chance(&mut s.rng.humanitarian, p) {
+            continue;
+        }
+        s.today.attacks_on_projects += 1;
+        let services = &mut s.sectors[sector].services;
+        *services = (*services - damage).max(0.0);
+        let units_near = s.map.unit_view.count_mission(&s.map.grid, cell).units;
+        resolve_incident(
+            s,
+            Incident {
+                attacker: id,
+                faction: f,
+                cell,
+                units_near,
+                severity: 0.0,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::*;
+
+    #[test]
+    fn control_counts_units_against_fighter_agents() {
+        let mut s = gaza(&[], 120);
+        s.rules.config.humanitarian.control_units_per_fighter = 0.0;
+        update_control(&mut s);
+        assert!(s.sectors.iter().all(|k| k.controlled));
+        s.rules.config.humanitarian.control_units_per_fighter = 1e6;
+        update_control(&mut s);
+        // Only a sector with no fighter agent (or handed over) stays
+        // controlled against an impossible ratio.
+        for (k, sector) in s.sectors.iter().enumerate() {
+            let fighters = (0..s.civilians.len())
+                .filter(|&i| {
+                    s.civilians.status[i] == Status::Recruited
+                        && s.map.sector_of(s.civilians.cell[i]) == k
+                })
+                .count();
+            assert_eq!(
+                sector.controlled,
+                fighters == 0 || sector.handed_over.is_some(),
+                "sector {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn services_are_restored_only_in_the_sectors_served() {
+        for (which, served) in [("controlled", true), ("contested", false)] {
+            let set = format!("mission.mandate.service_sectors={which}");
+            let mut s = gaza(&[&set, "mission.humanitarian.project_attack_rate=0"], 100);
+            for _ in 0..20 {
+                s.step();
+                for sector in &s.sectors {
+                    let rose = sector.services > sector.services_before;
+                    // A sector not served never rises; one served below
+                    // full always does.
+                    assert_eq!(
+                        rose,
+                        sector.controlled == served && sector.services_before < 1.0
+                    );
+                }
+            }
+        }
+    }
+
+    /// Attacks on projects over days 60-160 of the Gaza baseline.
+    fn project_attacks(overrides: &[&str]) -> u32 {
+        let mut s = gaza(overrides, 60);
+        let mut n = 0;
+        for _ in 0..100 {
+            s.step();
+            n += s.today.attacks_on_projects;
+        }
+        n
+    }
+
+    #[test]
+    fn projects_draw_attacks_in_contested_sectors_only() {
+        let contested = project_attacks(&[
+            "mission.mandate.service_sectors=contested",
+            "mission.mandate.service_rate=0.02",
+        ]);
+        assert!(contested > 10, "{contested} attacks on projects");
+        let controlled = project_attacks(&[
+            "mission.mandate.service_sectors=controlled",
+            "mission.mandate.service_rate=0.02",
+        ]);
+        assert_eq!(controlled, 0);
+        let off = project_attacks(&[
+            "mission.mandate.service_sectors=contested",
+            "mission.mandate.service_rate=0.02",
+            "mission.humanitarian.project_attack_rate=0",
+        ]);
+        assert_eq!(off, 0);
     }
 }

@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 39] = [
+const FIXED: [&str; 42] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -45,6 +45,9 @@ const FIXED: [&str; 39] = [
     "threat",
     "tips",
     "relapses",
+    "recruits",
+    "attacks_on_projects",
+    "controlled_share",
     "at_war",
     "ceasefire_broken",
 ];
@@ -191,6 +194,10 @@ impl MissionState {
             self.external.threat,
             t.tips,
             t.relapses,
+            t.recruits,
+            f64::from(t.attacks_on_projects),
+            self.sectors.iter().filter(|s| s.controlled).count() as f64
+                / self.sectors.len().max(1) as f64,
             at_war as f64,
             f64::from(u8::from(broken)),
         ]);

@@ -31,7 +31,9 @@
 //!     fighting and detentions, for the metrics;
 //! 13. `perception::update_perceptions`: hardship, trust, sympathy,
 //!     contagion, legitimacy (synchronous);
-//! 14. `humanitarian::restore_services`;
+//! 14. `humanitarian::restore_services`: sector control, services
+//!     restored in the sectors the mandate serves, attacks on projects in
+//!     contested sectors;
 //! 15. `police::handover`: sectors whose benchmarks held are handed over;
 //! 16. `count_down`: detention, recovery and displacement timers
 //!     (`detention::release_due` for arrested civilians);
@@ -99,7 +101,7 @@ impl MissionState {
         activate(self); // 11
         fighters::count_fighters(&mut self.factions, &self.civilians); // 12
         perception::update_perceptions(self, t); // 13
-        humanitarian::restore_services(&mut self.sectors, &self.rules, t); // 14
+        humanitarian::restore_services(self, t); // 14
         police::handover(self, t); // 15
         count_down(self); // 16
         war::update_war(self, t); // 17

@@ -225,6 +225,9 @@ pub struct SectorState {
     pub streak: u32,
     /// Day handed over to the local police.
     pub handed_over: Option<u32>,
+    /// Whether the mission (or the police) controls the sector today
+    /// (phase 14).
+    pub controlled: bool,
 }
 
 /// Who caused a harm, for attribution (see `docs/ODD.md`).
@@ -291,6 +294,10 @@ pub struct Tally {
     pub tips: f64,
     /// Ex-fighters (people) who rejoined their faction.
     pub relapses: f64,
+    /// Civilians (people) newly recruited into a faction (relapses not counted).
+    pub recruits: f64,
+    /// Attacks on service projects (in contested sectors).
+    pub attacks_on_projects: u32,
 }
 
 /// Cumulative counters.

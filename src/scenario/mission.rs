@@ -127,6 +127,18 @@ pub enum Headquarters {
     InTheatre,
 }
 
+/// Which sectors the mission restores services in (T22/T23).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceSectors {
+    /// Every sector.
+    All,
+    /// Only sectors the mission (or the local police) controls that day.
+    Controlled,
+    /// Only sectors that day contested by armed groups.
+    Contested,
+}
+
 group! {
     /// The mandate levers of MODEL.md, one field each. No lever sets an output:
     /// each is read by a mechanism (see `docs/ODD.md` §levers).
@@ -165,6 +177,9 @@ group! {
         convoy_escort: f64 = 0.5, unit;
         /// Daily rate at which services are restored towards full.
         service_rate: f64 = 0.005, unit;
+        /// Where services are restored: `all`, `controlled` or `contested`
+        /// sectors (see `humanitarian.control_units_per_fighter`).
+        service_sectors: ServiceSectors = ServiceSectors::All, choice;
         /// Share of civilians reached by jobs and livelihoods programmes.
         jobs: f64 = 0.1, unit;
         /// Credibility of a political horizon.
@@ -301,6 +316,14 @@ group! {
         quiet_recruit_weight: f64 = 0.5, number(0.0, MAX_RATE);
         /// Extra recruitment of excluded agents (multiplier − 1).
         exclusion_recruit_boost: f64 = 2.0, number(0.0, MAX_RATE);
+        /// Share of would-be recruits who bring a weapon of their own when
+        /// their faction has none to spare (small arms held in the
+        /// population): recruitment, and armed fighters, go on while
+        /// grievance exists.
+        recruit_own_arms: f64 = 0.2, unit;
+        /// Cut in ex-fighters' relapse at full reintegration (community
+        /// services and participation of the receiving community).
+        relapse_reintegration_cut: f64 = 0.6, unit;
     }
 }
 
@@ -647,6 +670,17 @@ group! {
         coverage_half_life_days: f64 = 7.0, number(0.1, 1e6);
         /// Aid coverage at day 0.
         coverage_initial: f64 = 0.5, unit;
+        /// A sector is controlled on a day when its security units on duty
+        /// (contingents, police, PMCs) are at least this many per fighter
+        /// agent in it, or it has been handed over; otherwise contested.
+        control_units_per_fighter: f64 = 0.75, number(0.0, 1e6);
+        /// Daily probability that a fighter agent in a contested sector
+        /// attacks its projects, per unit of services restored there that
+        /// day (times 1 − its faction's commitment).
+        project_attack_rate: f64 = 0.5, number(0.0, 1e6);
+        /// Services lost in a sector per attack on its projects (besides
+        /// the damage of any incident).
+        project_services_damage: f64 = 0.005, unit;
     }
 }
 

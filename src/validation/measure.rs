@@ -6,7 +6,10 @@
 //! * `sum:A+B`, `mean:A`, `last:A`, `max:A`: an aggregate of per-tick
 //!   metrics (columns of `timeseries.csv`, summed when joined by `+`) over
 //!   the days after burn-in, or over `@FROM-TO` (days, inclusive) when
-//!   given, e.g. `sum:incidents@181-365`.
+//!   given, e.g. `sum:incidents@181-365`;
+//! * `M/N`: the ratio of two such measures of the same replicate (a rate,
+//!   e.g. `sum:relapses/last:reintegrated`: relapses per ex-fighter),
+//!   undefined where N is 0; neither side may be a ratio or a yes/no.
 //!
 //! A measure the model does not record is an error naming the column, so a
 //! check against a model without it is reported as not expressible.
@@ -42,11 +45,30 @@ pub struct Measure {
     pub columns: Vec<String>,
     /// Days (inclusive) for per-tick aggregates; None: after burn-in.
     pub window: Option<(u32, u32)>,
+    /// For a ratio `M/N`: the denominator N (this measure is then M/N).
+    pub denominator: Option<Box<Measure>>,
 }
 
 impl Measure {
-    /// Parses `AGG:COL[+COL…][@FROM-TO]`.
+    /// Parses `AGG:COL[+COL…][@FROM-TO]`, or the ratio of two of those
+    /// joined by `/`.
     pub fn parse(text: &str) -> Result<Self, String> {
+        if let Some((num, den)) = text.split_once('/') {
+            let bad = |why: String| format!("measure {text:?}: {why}");
+            let mut m = Self::parse(num).map_err(bad)?;
+            let d = Self::parse(den).map_err(bad)?;
+            if d.denominator.is_some() {
+                return Err(format!("measure {text:?}: one `/` at most"));
+            }
+            if m.is_binary() || d.is_binary() {
+                return Err(format!(
+                    "measure {text:?}: a ratio of yes/no outcomes is not a rate"
+                ));
+            }
+            m.text = text.to_string();
+            m.denominator = Some(Box::new(d));
+            return Ok(m);
+        }
         let bad = |why: &str| {
             format!(
                 "measure {text:?}: {why} (expected e.g. sum:incidents, run:civilian_deaths, event:ceasefire_collapsed, mean:trust_share@1-90)"
@@ -89,6 +111,7 @@ impl Measure {
             aggregate,
             columns,
             window,
+            denominator: None,
         })
     }
 
@@ -100,6 +123,9 @@ impl Measure {
     /// Checks that a model with these per-tick metric names and per-run
     /// columns records the measure.
     pub fn check_available(&self, metrics: &[String], runs: &[&str]) -> Result<(), String> {
+        if let Some(d) = &self.denominator {
+            d.check_available(metrics, runs)?;
+        }
         for c in &self.columns {
             let known = match self.aggregate {
                 Aggregate::Run | Aggregate::Event => runs.contains(&c.as_str()),
@@ -123,6 +149,22 @@ impl Measure {
     /// The measure of one replicate: its series, its per-run outcomes
     /// (`rule.values(series)`) and the burn-in. None where undefined.
     pub fn value(
+        &self,
+        series: &Series,
+        rule: &OutcomeRule,
+        outcomes: &[Option<f64>],
+        burn_in: u32,
+    ) -> Option<f64> {
+        if let Some(d) = &self.denominator {
+            let n = self.term(series, rule, outcomes, burn_in)?;
+            let d = d.value(series, rule, outcomes, burn_in)?;
+            return (d != 0.0).then(|| n / d);
+        }
+        self.term(series, rule, outcomes, burn_in)
+    }
+
+    /// The measure without its denominator.
+    fn term(
         &self,
         series: &Series,
         rule: &OutcomeRule,
@@ -189,9 +231,45 @@ mod tests {
             "sum:a@5",
             "sum:a@9-3",
             "run:a+b",
+            "sum:a/",
+            "event:a/sum:b",
+            "sum:a/sum:b/sum:c",
         ] {
             assert!(Measure::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_ratio_divides_two_measures_of_the_same_replicate() {
+        let m = Measure::parse("sum:relapses/last:reintegrated").unwrap();
+        assert_eq!(m.columns, vec!["relapses"]);
+        let d = m.denominator.as_deref().unwrap();
+        assert_eq!(
+            (d.aggregate, d.columns.clone()),
+            (Aggregate::Last, vec!["reintegrated".to_string()])
+        );
+        assert!(!m.is_binary());
+        let e = m
+            .check_available(&["relapses".to_string()], &[])
+            .unwrap_err();
+        assert!(e.contains("\"reintegrated\""), "{e}");
+        // Days 0..=2: relapses 0, 2, 3 (sum after day 0: 5); reintegrated
+        // 10, 20, 0 then 40.
+        let mut series = Series::new(crate::metrics::names_of(&["relapses", "reintegrated"]), 2);
+        for row in [[0.0, 10.0], [2.0, 20.0], [3.0, 40.0]] {
+            series.push_row(&row);
+        }
+        let rule = OutcomeRule::Epstein {
+            burn_in: 0,
+            threshold: 0.5,
+        };
+        assert_eq!(m.value(&series, &rule, &[], 0), Some(5.0 / 40.0));
+        // A zero denominator leaves the rate undefined.
+        let zero = Measure::parse("sum:relapses/max:relapses@1-1").unwrap();
+        let mut flat = Series::new(crate::metrics::names_of(&["relapses", "reintegrated"]), 1);
+        flat.push_row(&[0.0, 0.0]);
+        flat.push_row(&[0.0, 0.0]);
+        assert_eq!(zero.value(&flat, &rule, &[], 0), None);
     }
 
     #[test]
