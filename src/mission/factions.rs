@@ -138,11 +138,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     // personnel on duty. A report deters only as far as a response can
     // follow it: unarmed observers' monitoring deters as little as their
     // presence does (HKS 2013: observers do not lower civilian killings).
-    let credible = if m.armed {
-        1.0
-    } else {
-        fp.observer_deterrence
-    };
+    let credible = if m.armed { 1.0 } else { fp.observer_deterrence };
     let monitoring = 1.0 - fp.monitoring_deterrence * credible * s.forces.monitoring;
     let base = fp.attack_rate
         * war_rate
@@ -369,4 +365,71 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
             severity,
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::*;
+
+    /// Mission deaths over 150 days on Gaza with police only (no troops,
+    /// no PMCs).
+    fn police_losses(evasion: &str) -> f64 {
+        let mut s = gaza(
+            &[
+                "mission.mandate.force_scale=0",
+                "mission.mandate.pmc_units=0",
+                "mission.police.initial_officers=6000",
+                &format!("mission.fighters.police_evasion={evasion}"),
+            ],
+            0,
+        );
+        let mut deaths = 0.0;
+        for _ in 0..150 {
+            s.step();
+            deaths += s.today.mission_deaths;
+        }
+        deaths
+    }
+
+    #[test]
+    fn police_withdraw_rather_than_fight() {
+        // Police who stand and fight take losses ...
+        assert!(police_losses("0") > 0.0);
+        // ... police who always withdraw take none: no fire is exchanged.
+        assert_eq!(police_losses("1"), 0.0);
+    }
+
+    #[test]
+    fn unarmed_observers_are_no_responders() {
+        let in_view = |armed: &str| {
+            let s = gaza(
+                &[
+                    &format!("mission.mandate.armed={armed}"),
+                    "mission.mandate.pmc_units=0",
+                    "mission.police.initial_officers=0",
+                    "mission.mandate.police_training_per_day=0",
+                    "mission.forces.withdrawal_rate=0",
+                ],
+                120,
+            );
+            // A civilian agent with units in view.
+            let (at, units) = (0..s.civilians.len())
+                .filter(|&i| s.civilians.status[i] != Status::Dead)
+                .map(|i| {
+                    let at = s.civilians.cell[i];
+                    (at, s.map.unit_view.count_mission(&s.map.grid, at).units)
+                })
+                .find(|&(_, units)| units > 0)
+                .expect("a civilian with units in view");
+            let seen = units_by_kind(&s, at, units);
+            (units, seen.observers, seen.responders)
+        };
+        let (units, observers, responders) = in_view("true");
+        assert!(units > 0);
+        assert_eq!((observers, responders), (0.0, units));
+        let (units, observers, responders) = in_view("false");
+        assert!(units > 0);
+        assert_eq!((observers, responders), (f64::from(units), 0));
+    }
 }

@@ -396,7 +396,7 @@ group! {
         police_evasion: f64 = 0.8, unit;
         /// Share of attacks aimed at an unarmed observer unit that it evades
         /// by withdrawing (as `police_evasion`): observers cannot fight.
-        observer_evasion: f64 = 0.8, unit;
+        observer_evasion: f64 = 1.0, unit;
         /// How far acceptability of a unit's contributor stops attacks on it.
         acceptability_effect: f64 = 0.7, unit;
         /// Attacks deterred by full monitoring.
