@@ -388,7 +388,7 @@ group! {
         /// Protection of civilians by a local police unit in view (attacks
         /// on civilians called off), relative to an armed unit's deterrence;
         /// police do not deter attacks on units (HKS 2013/2014).
-        police_protection: f64 = 1.0, number(0.0, MAX_RATE);
+        police_protection: f64 = 2.0, number(0.0, MAX_RATE);
         /// Share of attacks aimed at a local police unit that it evades by
         /// withdrawing rather than fighting (no exchange of fire): the
         /// attack falls on civilians in view instead. Police are not combat
