@@ -11,7 +11,7 @@ use super::state::{Factions, MissionState, Perpetrator, Rules, Status, UnitKind,
 use super::units::{unit_acceptability, unit_capability};
 use super::war::{heavy_tailed, tempo_attack_probability};
 use crate::scenario::Disarmament;
-use crate::world::Cell;
+use crate::world::{Cell, CellIndex};
 
 impl MissionState {
     /// Share of faction `f`'s fighters who hold a weapon.
@@ -114,13 +114,14 @@ fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
 /// `war.attack_multiplier` at war) plus its faction's tempo (`war.rs`). It
 /// targets a unit in view (more often the more coercive pressure its
 /// faction feels; if the unit's acceptability does not hold it back) or
-/// civilians, with heavy-tailed deaths.
+/// civilians, with heavy-tailed deaths. Police and unarmed observers do
+/// not fight it out: most often they withdraw, and the attack falls on
+/// civilians instead.
 fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: u32) {
     let w = &s.rules.config.war;
     let at_war = s.factions.state[f].at_war;
     let war_rate = if at_war { w.attack_multiplier } else { 1.0 };
     let severity = if at_war { w.severity_multiplier } else { 1.0 };
-    let tail = w.death_tail;
     let tempo = tempo_attack_probability(s, f);
     let fp = &s.rules.config.fighters;
     let m = &s.rules.config.mandate;
@@ -130,12 +131,15 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     // little; local police only attacks on civilians, below (the HKS
     // asymmetry: police cut civilian killings, not battle deaths).
     let at = s.civilians.cell[id as usize];
-    let seen = units_by_kind(s, at, units);
+    let mut seen = units_by_kind(s, at, units);
     let deterrers = seen.armed + fp.observer_deterrence * seen.observers;
     let deterrence = (-fp.deterrence_per_unit * military * deterrers).exp();
     // Monitoring in effect (M3.3a): 0 before the mission, scaled by the
-    // personnel on duty.
-    let monitoring = 1.0 - fp.monitoring_deterrence * s.forces.monitoring;
+    // personnel on duty. A report deters only as far as a response can
+    // follow it: unarmed observers' monitoring deters as little as their
+    // presence does (HKS 2013: observers do not lower civilian killings).
+    let credible = if m.armed { 1.0 } else { fp.observer_deterrence };
+    let monitoring = 1.0 - fp.monitoring_deterrence * credible * s.forces.monitoring;
     let base = fp.attack_rate
         * war_rate
         * s.rules.config.factions[f].aggression
@@ -151,46 +155,121 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let share = fp.mission_target_share + (1.0 - fp.mission_target_share) * pressed;
     let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < share;
     if aim_at_unit {
-        let n = s.rng.fighters.random_range(0..units);
-        let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n) else {
+        // Fighters go for the mission's combat units (contingents, PMCs);
+        // police and unarmed observers only when none is in view, so that
+        // police in view do not draw fire away from the troops.
+        let Some(unit) = target_unit(s, at, units, seen.armed > 0.0) else {
             return;
         };
-        let unit = s.map.grid.occupant(cell) as usize;
-        let acceptability = unit_acceptability(&s.units, &s.rules.config, unit);
-        if chance(
-            &mut s.rng.fighters,
-            s.rules.config.fighters.acceptability_effect * acceptability,
-        ) {
-            return;
+        match evades(s, unit) {
+            // The unit withdraws rather than fight (no exchange of fire,
+            // so no battle deaths): it no longer protects the civilians
+            // here, on whom the attack falls instead.
+            Some(kind) => {
+                if kind == UnitKind::Police {
+                    seen.police -= 1.0;
+                    seen.responders -= 1;
+                }
+            }
+            None => {
+                let acceptability = unit_acceptability(&s.units, &s.rules.config, unit);
+                let spared = s.rules.config.fighters.acceptability_effect * acceptability;
+                if !chance(&mut s.rng.fighters, spared) {
+                    attack_unit(s, id, f, unit, severity);
+                }
+                return;
+            }
         }
-        attack_unit(s, id, f, unit, severity);
-    } else if civilians > 0 {
-        let protection = 1.0 - (-fp.deterrence_per_unit * fp.police_protection * seen.police).exp();
-        if seen.police > 0.0 && chance(&mut s.rng.fighters, protection) {
-            return;
-        }
-        let victim = nth_civilian(
-            &s.map.grid,
-            &s.map.unit_view,
-            &mut s.rng.fighters,
-            at,
-            civilians,
-        );
-        let Some(victim) = victim else { return };
-        let mean = fp.civilian_deaths_per_attack * severity;
-        let deaths = heavy_tailed(&mut s.rng.fighters, mean, tail);
-        s.kill(victim, deaths, Perpetrator::Faction(f as u8));
-        resolve_incident(
-            s,
-            Incident {
-                attacker: id,
-                faction: f,
-                cell: at,
-                units_near: units,
-                severity: f64::from(deaths),
-            },
-        );
     }
+    if civilians > 0 {
+        attack_civilians(s, id, f, &seen, civilians, severity);
+    }
+}
+
+/// A uniformly drawn unit among the `units` in view of `at`: among the
+/// armed ones (contingents under an armed mandate, PMCs) if `armed`, else
+/// among all.
+fn target_unit(s: &mut MissionState, at: CellIndex, units: u32, armed: bool) -> Option<usize> {
+    let unit_at = |s: &MissionState, n: u32| {
+        let cell = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n)?;
+        Some(s.map.grid.occupant(cell) as usize)
+    };
+    if !armed {
+        let n = s.rng.fighters.random_range(0..units);
+        return unit_at(s, n);
+    }
+    let combat = |s: &MissionState, u: usize| match s.units.kind[u] {
+        UnitKind::Pmc => true,
+        UnitKind::Contingent => s.rules.config.mandate.armed,
+        UnitKind::Police => false,
+    };
+    let count = (0..units)
+        .filter(|&n| unit_at(s, n).is_some_and(|u| combat(s, u)))
+        .count() as u32;
+    if count == 0 {
+        return None;
+    }
+    let k = s.rng.fighters.random_range(0..count);
+    (0..units)
+        .filter_map(|n| unit_at(s, n))
+        .filter(|&u| combat(s, u))
+        .nth(k as usize)
+}
+
+/// Whether unit `unit`, attacked, withdraws rather than fight: local police
+/// (`police_evasion`) and unarmed observers (`observer_evasion`) are not
+/// combat units and mostly avoid fights with armed groups, which is why
+/// police and observers do not change battle deaths (HKS 2014). Returns
+/// the unit's kind if it withdraws (a PMC's kind never).
+fn evades(s: &mut MissionState, unit: usize) -> Option<UnitKind> {
+    let fp = &s.rules.config.fighters;
+    let kind = s.units.kind[unit];
+    let p = match kind {
+        UnitKind::Police => fp.police_evasion,
+        UnitKind::Contingent if !s.rules.config.mandate.armed => fp.observer_evasion,
+        UnitKind::Contingent | UnitKind::Pmc => return None,
+    };
+    chance(&mut s.rng.fighters, p).then_some(kind)
+}
+
+/// An attack on civilians in view, unless the police in view call it off:
+/// heavy-tailed deaths in one group, then the incident runs, answered by
+/// the armed units and police in view.
+fn attack_civilians(
+    s: &mut MissionState,
+    id: u32,
+    f: usize,
+    seen: &UnitsInView,
+    civilians: u32,
+    severity: f64,
+) {
+    let fp = &s.rules.config.fighters;
+    let protection = 1.0 - (-fp.deterrence_per_unit * fp.police_protection * seen.police).exp();
+    if seen.police > 0.0 && chance(&mut s.rng.fighters, protection) {
+        return;
+    }
+    let at = s.civilians.cell[id as usize];
+    let victim = nth_civilian(
+        &s.map.grid,
+        &s.map.unit_view,
+        &mut s.rng.fighters,
+        at,
+        civilians,
+    );
+    let Some(victim) = victim else { return };
+    let mean = s.rules.config.fighters.civilian_deaths_per_attack * severity;
+    let deaths = heavy_tailed(&mut s.rng.fighters, mean, s.rules.config.war.death_tail);
+    s.kill(victim, deaths, Perpetrator::Faction(f as u8));
+    resolve_incident(
+        s,
+        Incident {
+            attacker: id,
+            faction: f,
+            cell: at,
+            units_near: seen.responders,
+            severity: f64::from(deaths),
+        },
+    );
 }
 
 /// Units in a fighter's view, by how they act on attacks.
@@ -201,14 +280,18 @@ struct UnitsInView {
     observers: f64,
     /// Local police units.
     police: f64,
+    /// Units that answer an incident in view: all but unarmed observers,
+    /// who report rather than intervene.
+    responders: u32,
 }
 
 /// The `units` security units in view of `at`, by kind.
-fn units_by_kind(s: &MissionState, at: crate::world::CellIndex, units: u32) -> UnitsInView {
+fn units_by_kind(s: &MissionState, at: CellIndex, units: u32) -> UnitsInView {
     let mut seen = UnitsInView {
         armed: 0.0,
         observers: 0.0,
         police: 0.0,
+        responders: 0,
     };
     for n in 0..units {
         let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Cop, n) else {
@@ -216,9 +299,13 @@ fn units_by_kind(s: &MissionState, at: crate::world::CellIndex, units: u32) -> U
         };
         match s.units.kind[s.map.grid.occupant(cell) as usize] {
             UnitKind::Police => seen.police += 1.0,
-            UnitKind::Contingent if !s.rules.config.mandate.armed => seen.observers += 1.0,
+            UnitKind::Contingent if !s.rules.config.mandate.armed => {
+                seen.observers += 1.0;
+                continue;
+            }
             UnitKind::Contingent | UnitKind::Pmc => seen.armed += 1.0,
         }
+        seen.responders += 1;
     }
     seen
 }
@@ -278,4 +365,71 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
             severity,
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::*;
+
+    /// Mission deaths over 150 days on Gaza with police only (no troops,
+    /// no PMCs).
+    fn police_losses(evasion: &str) -> f64 {
+        let mut s = gaza(
+            &[
+                "mission.mandate.force_scale=0",
+                "mission.mandate.pmc_units=0",
+                "mission.police.initial_officers=6000",
+                &format!("mission.fighters.police_evasion={evasion}"),
+            ],
+            0,
+        );
+        let mut deaths = 0.0;
+        for _ in 0..150 {
+            s.step();
+            deaths += s.today.mission_deaths;
+        }
+        deaths
+    }
+
+    #[test]
+    fn police_withdraw_rather_than_fight() {
+        // Police who stand and fight take losses ...
+        assert!(police_losses("0") > 0.0);
+        // ... police who always withdraw take none: no fire is exchanged.
+        assert_eq!(police_losses("1"), 0.0);
+    }
+
+    #[test]
+    fn unarmed_observers_are_no_responders() {
+        let in_view = |armed: &str| {
+            let s = gaza(
+                &[
+                    &format!("mission.mandate.armed={armed}"),
+                    "mission.mandate.pmc_units=0",
+                    "mission.police.initial_officers=0",
+                    "mission.mandate.police_training_per_day=0",
+                    "mission.forces.withdrawal_rate=0",
+                ],
+                120,
+            );
+            // A civilian agent with units in view.
+            let (at, units) = (0..s.civilians.len())
+                .filter(|&i| s.civilians.status[i] != Status::Dead)
+                .map(|i| {
+                    let at = s.civilians.cell[i];
+                    (at, s.map.unit_view.count_mission(&s.map.grid, at).units)
+                })
+                .find(|&(_, units)| units > 0)
+                .expect("a civilian with units in view");
+            let seen = units_by_kind(&s, at, units);
+            (units, seen.observers, seen.responders)
+        };
+        let (units, observers, responders) = in_view("true");
+        assert!(units > 0);
+        assert_eq!((observers, responders), (0.0, units));
+        let (units, observers, responders) = in_view("false");
+        assert!(units > 0);
+        assert_eq!((observers, responders), (f64::from(units), 0));
+    }
 }

@@ -407,11 +407,19 @@ group! {
         /// Deterrence per mission unit in view (hazard scale).
         deterrence_per_unit: f64 = 0.3, number(0.0, MAX_RATE);
         /// Deterrence of an unarmed observer unit, relative to an armed one.
-        observer_deterrence: f64 = 0.2, unit;
+        observer_deterrence: f64 = 0.05, unit;
         /// Protection of civilians by a local police unit in view (attacks
         /// on civilians called off), relative to an armed unit's deterrence;
         /// police do not deter attacks on units (HKS 2013/2014).
-        police_protection: f64 = 1.0, number(0.0, MAX_RATE);
+        police_protection: f64 = 2.0, number(0.0, MAX_RATE);
+        /// Share of attacks aimed at a local police unit that it evades by
+        /// withdrawing rather than fighting (no exchange of fire): the
+        /// attack falls on civilians in view instead. Police are not combat
+        /// units (HKS 2014: police do not change battle deaths).
+        police_evasion: f64 = 0.8, unit;
+        /// Share of attacks aimed at an unarmed observer unit that it evades
+        /// by withdrawing (as `police_evasion`): observers cannot fight.
+        observer_evasion: f64 = 1.0, unit;
         /// How far acceptability of a unit's contributor stops attacks on it.
         acceptability_effect: f64 = 0.7, unit;
         /// Attacks deterred by full monitoring.
