@@ -367,6 +367,7 @@ mod tests {
                 expect: expect.into(),
                 margin,
                 note: String::new(),
+                replicate_factor: 1,
             },
             expect: Expect::parse(expect).unwrap(),
             weights: vec![-1.0, 1.0],
@@ -389,6 +390,26 @@ mod tests {
             .map(|(i, x)| x + effect + if i % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
         vec![wrap(&a), wrap(&b)]
+    }
+
+    #[test]
+    fn an_arm_runs_at_the_largest_replicate_factor_of_its_checks() {
+        let mut a = check("decrease", 0.1);
+        a.spec.arms = vec![vec!["x=1".into()], vec![]];
+        let mut b = a.clone();
+        b.spec.arms = vec![vec!["y=1".into()], vec![]];
+        b.spec.replicate_factor = 3;
+        let suite = Suite {
+            facts: Vec::new(),
+            checks: vec![a, b],
+            unexpressible: Vec::new(),
+        };
+        let run = RunSettings {
+            replicates: 12,
+            ticks: 10,
+        };
+        // x=1 at 12, the shared baseline and y=1 at 36.
+        assert_eq!(planned_replicates(&suite, run), 12 + 36 + 36);
     }
 
     #[test]

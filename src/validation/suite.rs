@@ -329,4 +329,17 @@ mod tests {
         assert!(!Expect::NotLower.passes(-1.5, 9.0, 1.0));
         assert!(!Expect::Increase.passes(f64::NAN, 1.0, 0.0));
     }
+
+    #[test]
+    fn a_replicate_factor_must_be_positive_and_bounded() {
+        let facts = "id,a,b,c,d,e,f,g,h\nT01,a,b,c,d,e,f,g,h\n";
+        let check = |factor: u32| {
+            format!(
+                "[[check]]\nid = \"T01\"\narm_names = [\"a\", \"b\"]\narms = [[], [\"x=1\"]]\nmeasure = \"event:ceasefire_collapsed\"\nexpect = \"decrease\"\nreplicate_factor = {factor}\n"
+            )
+        };
+        assert_eq!(Suite::parse(facts, &check(3)).unwrap().checks[0].spec.replicate_factor, 3);
+        assert!(Suite::parse(facts, &check(0)).is_err());
+        assert!(Suite::parse(facts, &check(MAX_REPLICATE_FACTOR + 1)).is_err());
+    }
 }
