@@ -338,7 +338,12 @@ mod tests {
                 "[[check]]\nid = \"T01\"\narm_names = [\"a\", \"b\"]\narms = [[], [\"x=1\"]]\nmeasure = \"event:ceasefire_collapsed\"\nexpect = \"decrease\"\nreplicate_factor = {factor}\n"
             )
         };
-        assert_eq!(Suite::parse(facts, &check(3)).unwrap().checks[0].spec.replicate_factor, 3);
+        assert_eq!(
+            Suite::parse(facts, &check(3)).unwrap().checks[0]
+                .spec
+                .replicate_factor,
+            3
+        );
         assert!(Suite::parse(facts, &check(0)).is_err());
         assert!(Suite::parse(facts, &check(MAX_REPLICATE_FACTOR + 1)).is_err());
     }
