@@ -232,6 +232,51 @@ mod tests {
         );
     }
 
+    /// Survival to day `t` under constant inputs: exp(−Σ h).
+    fn survival(w: &WarParams, x: HazardInputs, days: u32) -> f64 {
+        let h: f64 = (0..days)
+            .map(|t| {
+                war_hazard(
+                    w,
+                    &HazardInputs {
+                        days_at_peace: f64::from(t),
+                        ..x
+                    },
+                )
+            })
+            .sum();
+        (-h).exp()
+    }
+
+    #[test]
+    fn the_default_hazard_has_fortnas_shape_and_troops_cut_it_by_half_or_more() {
+        let w = WarParams::default();
+        // At the reference (no troops, no violence), peace holds about as
+        // often as in Fortna's (2004) cases without peacekeepers.
+        for (days, fortna) in [(182, 0.68), (365, 0.61), (730, 0.53)] {
+            let s = survival(&w, reference(), days);
+            assert!((s - fortna).abs() < 0.05, "day {days}: {s} vs {fortna}");
+        }
+        // The hazard falls as peace lasts: most collapses in the first half-year.
+        let early = 1.0 - survival(&w, reference(), 182);
+        let late = survival(&w, reference(), 365) - survival(&w, reference(), 730);
+        assert!(early > 2.0 * late);
+        // A Gaza-like force (≈ 5.6 troops per 1,000) cuts the hazard by
+        // 50–85 % (Fortna 2004; Gilligan & Sergenti 2008), a thin one
+        // (0.5 per 1,000) by less.
+        let ratio = |d: f64| {
+            war_hazard(
+                &w,
+                &HazardInputs {
+                    troops_per_1000: d,
+                    ..reference()
+                },
+            ) / w.base_hazard
+        };
+        assert!(ratio(5.6) > 0.15 && ratio(5.6) < 0.5, "{}", ratio(5.6));
+        assert!(ratio(0.5) > ratio(5.6) && ratio(0.5) < 1.0);
+    }
+
     #[test]
     fn heavy_tailed_keeps_the_mean_and_has_a_power_tail() {
         let mut rng = stream(11, 0, Stream::World);

@@ -748,12 +748,12 @@ group! {
         /// Daily hazard that a party returns to war on day 0 at the
         /// reference: no troops, no violence, commitment and legitimacy 0.5,
         /// its day-0 arms.
-        base_hazard: f64 = 0.0018, number(0.0, 1.0);
+        base_hazard: f64 = 0.004, number(0.0, 1.0);
         /// Duration dependence: the hazard is multiplied by τ / (τ + t) on
         /// day t, so a peace that lasts grows safer (τ in days).
-        duration_days: f64 = 365.0, number(0.1, 1e6);
+        duration_days: f64 = 60.0, number(0.1, 1e6);
         /// Most the hazard rises with recent violence: × (1 + e · v / (v + v½)).
-        violence_effect: f64 = 2.0, number(0.0, MAX_RATE);
+        violence_effect: f64 = 1.0, number(0.0, MAX_RATE);
         /// v½: smoothed incidents per day per million residents at which the
         /// violence effect is half its most.
         violence_half: f64 = 2.0, number(1e-6, 1e6);
@@ -769,10 +769,10 @@ group! {
         legitimacy_effect: f64 = 2.0, number(0.0, MAX_RATE);
         /// Most of the hazard that deployed troops remove (troops only, not
         /// police or PMCs): × (1 − e · d / (d + d½)).
-        troop_effect: f64 = 0.6, unit;
+        troop_effect: f64 = 0.85, unit;
         /// d½: contingent troops per 1,000 residents at which troops remove
         /// half their most.
-        troop_half_per_1000: f64 = 5.0, number(1e-6, 1e6);
+        troop_half_per_1000: f64 = 1.0, number(1e-6, 1e6);
         /// Daily hazard that a party at war agrees a new ceasefire.
         peace_hazard: f64 = 0.002, unit;
         /// Attack rate of a party at war, as a multiple of its rate in the ceasefire.
@@ -783,9 +783,9 @@ group! {
         commitment_drop: f64 = 0.4, unit;
         /// Branching ratio of a faction's tempo: the attacks one attack,
         /// blow or loss adds over the tempo's life (below 1: the flare dies out).
-        tempo_branching: f64 = 0.5, number(0.0, 0.99);
+        tempo_branching: f64 = 0.8, number(0.0, 0.99);
         /// Half-life of a faction's operational tempo.
-        tempo_half_life_days: f64 = 7.0, number(0.1, 1e6);
+        tempo_half_life_days: f64 = 1.0, number(0.1, 1e6);
         /// Tempo added by a coercive blow (raid, CT raid, strike), per unit of pressure, as a share of an attack.
         blow_tempo: f64 = 1.0, number(0.0, MAX_RATE);
         /// Tail exponent α of deaths per attack (density ∝ x^−α, same mean).

@@ -101,14 +101,30 @@ struct ArmRun {
     values: BTreeMap<String, Result<Vec<Option<f64>>, String>>,
 }
 
+/// Each distinct arm of `suite` (by its key): its overrides, the measures
+/// read on it and the largest replicate factor of the checks that use it.
+type Plan = BTreeMap<String, (Vec<String>, BTreeSet<String>, u32)>;
+
+fn plan(suite: &Suite) -> Plan {
+    let mut plan = Plan::new();
+    for c in &suite.checks {
+        for a in &c.spec.arms {
+            let e = plan
+                .entry(arm_key(a))
+                .or_insert_with(|| (a.clone(), BTreeSet::new(), 1));
+            e.1.insert(c.spec.measure.clone());
+            e.2 = e.2.max(c.spec.replicate_factor);
+        }
+    }
+    plan
+}
+
 /// Replicates the checks of `suite` need on one context (for a progress bar).
 pub fn planned_replicates(suite: &Suite, run: RunSettings) -> u64 {
-    let arms: BTreeSet<String> = suite
-        .checks
-        .iter()
-        .flat_map(|c| c.spec.arms.iter().map(|a| arm_key(a)))
-        .collect();
-    arms.len() as u64 * u64::from(run.replicates)
+    plan(suite)
+        .values()
+        .map(|(_, _, factor)| u64::from(run.replicates * factor))
+        .sum()
 }
 
 /// Runs every check of `suite` on `context`: each distinct arm once.
@@ -119,22 +135,17 @@ pub fn run_context(
     threads: usize,
     tick: Tick<'_>,
 ) -> Vec<FactResult> {
-    let mut plan: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
-    for c in &suite.checks {
-        for a in &c.spec.arms {
-            let e = plan
-                .entry(arm_key(a))
-                .or_insert_with(|| (a.clone(), BTreeSet::new()));
-            e.1.insert(c.spec.measure.clone());
-        }
-    }
     let mut runs: BTreeMap<String, Result<ArmRun, String>> = BTreeMap::new();
-    for (key, (overrides, measures)) in plan {
+    for (key, (overrides, measures, factor)) in plan(suite) {
         let measures: Vec<Measure> = measures
             .iter()
             .map(|m| Measure::parse(m).expect("checked when the suite was parsed"))
             .collect();
-        let result = arm_scenario(&context.file, &overrides, run).and_then(|sc| {
+        let arm_run = RunSettings {
+            replicates: run.replicates * factor,
+            ..run
+        };
+        let result = arm_scenario(&context.file, &overrides, arm_run).and_then(|sc| {
             let values = run_measures(&sc, &measures, threads, tick)?;
             Ok(ArmRun {
                 values: measures
@@ -146,7 +157,7 @@ pub fn run_context(
             })
         });
         if result.is_err() {
-            for _ in 0..run.replicates {
+            for _ in 0..arm_run.replicates {
                 tick();
             }
         }
@@ -156,15 +167,29 @@ pub fn run_context(
         .checks
         .iter()
         .enumerate()
-        .map(|(k, c)| evaluate(k, c, &context.name, &runs))
+        .map(|(k, c)| {
+            let n = (run.replicates * c.spec.replicate_factor) as usize;
+            evaluate(k, c, &context.name, &runs, n)
+        })
         .collect()
 }
 
+/// Two arms' scenarios are the same experiment when they differ at most
+/// in how many replicates were run.
+fn same_experiment(a: &Scenario, b: &Scenario) -> bool {
+    let mut b = b.clone();
+    b.run.replicates = a.run.replicates;
+    *a == b
+}
+
+/// Evaluates one check on the first `n` replicates of each of its arms
+/// (an arm shared with a check that needs more replicates ran longer).
 fn evaluate(
     k: usize,
     check: &Check,
     context: &str,
     runs: &BTreeMap<String, Result<ArmRun, String>>,
+    n: usize,
 ) -> FactResult {
     let mut arms = Vec::new();
     for a in &check.spec.arms {
@@ -173,7 +198,10 @@ fn evaluate(
             Err(e) => return FactResult::unexpressible(k, context, e.clone()),
         }
     }
-    if arms.iter().all(|a| a.scenario == arms[0].scenario) {
+    if arms
+        .iter()
+        .all(|a| same_experiment(&arms[0].scenario, &a.scenario))
+    {
         return FactResult::unexpressible(
             k,
             context,
@@ -184,7 +212,7 @@ fn evaluate(
     let mut values = Vec::new();
     for a in &arms {
         match &a.values[&check.spec.measure] {
-            Ok(v) => values.push(v.clone()),
+            Ok(v) => values.push(v[..n.min(v.len())].to_vec()),
             Err(e) => return FactResult::unexpressible(k, context, e.clone()),
         }
     }
@@ -339,6 +367,7 @@ mod tests {
                 expect: expect.into(),
                 margin,
                 note: String::new(),
+                replicate_factor: 1,
             },
             expect: Expect::parse(expect).unwrap(),
             weights: vec![-1.0, 1.0],
@@ -361,6 +390,26 @@ mod tests {
             .map(|(i, x)| x + effect + if i % 2 == 0 { 1.0 } else { -1.0 })
             .collect();
         vec![wrap(&a), wrap(&b)]
+    }
+
+    #[test]
+    fn an_arm_runs_at_the_largest_replicate_factor_of_its_checks() {
+        let mut a = check("decrease", 0.1);
+        a.spec.arms = vec![vec!["x=1".into()], vec![]];
+        let mut b = a.clone();
+        b.spec.arms = vec![vec!["y=1".into()], vec![]];
+        b.spec.replicate_factor = 3;
+        let suite = Suite {
+            facts: Vec::new(),
+            checks: vec![a, b],
+            unexpressible: Vec::new(),
+        };
+        let run = RunSettings {
+            replicates: 12,
+            ticks: 10,
+        };
+        // x=1 at 12, the shared baseline and y=1 at 36.
+        assert_eq!(planned_replicates(&suite, run), 12 + 36 + 36);
     }
 
     #[test]

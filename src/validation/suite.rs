@@ -158,10 +158,22 @@ pub struct CheckSpec {
     /// What the measure stands for, when it is a proxy.
     #[serde(default)]
     pub note: String,
+    /// Replicates of this check as a multiple of the run's: a yes/no
+    /// outcome carries about one bit per replicate, so a rare event
+    /// (ceasefire collapse) needs several times the replicates of a
+    /// continuous measure to reach the same power. Every replicate of an
+    /// arm keeps its seed, so the first n of a longer run are the n of a
+    /// shorter one and common random numbers still pair the arms.
+    #[serde(default = "default_replicate_factor")]
+    pub replicate_factor: u32,
 }
 
 fn default_margin() -> f64 {
     0.1
+}
+
+fn default_replicate_factor() -> u32 {
+    1
 }
 
 /// A fact the suite cannot express, with the reason.
@@ -185,6 +197,9 @@ pub struct ChecksFile {
     #[serde(default)]
     pub unexpressible: Vec<Unexpressible>,
 }
+
+/// Largest `replicate_factor` a check may ask for.
+pub const MAX_REPLICATE_FACTOR: u32 = 10;
 
 /// A check ready to run.
 #[derive(Debug, Clone)]
@@ -255,6 +270,11 @@ impl Suite {
             if !(spec.margin >= 0.0 && spec.margin.is_finite()) {
                 return Err(format!("{at}: margin must be a number >= 0"));
             }
+            if !(1..=MAX_REPLICATE_FACTOR).contains(&spec.replicate_factor) {
+                return Err(format!(
+                    "{at}: replicate_factor must be 1 to {MAX_REPLICATE_FACTOR}"
+                ));
+            }
             let expect = Expect::parse(&spec.expect).map_err(|e| format!("{at}: {e}"))?;
             crate::validation::Measure::parse(&spec.measure).map_err(|e| format!("{at}: {e}"))?;
             checks.push(Check {
@@ -308,5 +328,23 @@ mod tests {
         assert!(Expect::NotLower.passes(-0.5, 9.0, 1.0));
         assert!(!Expect::NotLower.passes(-1.5, 9.0, 1.0));
         assert!(!Expect::Increase.passes(f64::NAN, 1.0, 0.0));
+    }
+
+    #[test]
+    fn a_replicate_factor_must_be_positive_and_bounded() {
+        let facts = "id,a,b,c,d,e,f,g,h\nT01,a,b,c,d,e,f,g,h\n";
+        let check = |factor: u32| {
+            format!(
+                "[[check]]\nid = \"T01\"\narm_names = [\"a\", \"b\"]\narms = [[], [\"x=1\"]]\nmeasure = \"event:ceasefire_collapsed\"\nexpect = \"decrease\"\nreplicate_factor = {factor}\n"
+            )
+        };
+        assert_eq!(
+            Suite::parse(facts, &check(3)).unwrap().checks[0]
+                .spec
+                .replicate_factor,
+            3
+        );
+        assert!(Suite::parse(facts, &check(0)).is_err());
+        assert!(Suite::parse(facts, &check(MAX_REPLICATE_FACTOR + 1)).is_err());
     }
 }
