@@ -226,104 +226,104 @@ group! {
     #[serde(deny_unknown_fields, default)]
     pub struct CivilianParams {
         /// Radius within which an event is witnessed directly.
-        witness_radius_km: f64 = 1.0, number(0.0, 100.0);
+        witness_radius_km: f64 = 1.0, number(0.0, 100.0), plausible(0.5, 2.0);
         /// Weight of an event heard as rumour elsewhere in the same sector.
-        rumour_weight: f64 = 0.05, unit;
+        rumour_weight: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// How far good communication damps rumours of mission harm.
-        communication_damping: f64 = 0.6, unit;
+        communication_damping: f64 = 0.6, unit, plausible(0.4, 0.8);
         /// Hardship from unmet aid needs.
-        hardship_aid_weight: f64 = 0.2, unit;
+        hardship_aid_weight: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Hardship from missing services.
-        hardship_services_weight: f64 = 0.15, unit;
+        hardship_services_weight: f64 = 0.15, unit, plausible(0.075, 0.3);
         /// Hardship of displacement.
-        hardship_displaced_weight: f64 = 0.15, unit;
+        hardship_displaced_weight: f64 = 0.15, unit, plausible(0.075, 0.3);
         /// Hardship of exclusion from jobs.
-        hardship_exclusion_weight: f64 = 0.25, unit;
+        hardship_exclusion_weight: f64 = 0.25, unit, plausible(0.05, 0.45);
         /// Hardship from losses in one's own group.
-        hardship_loss_weight: f64 = 0.5, unit;
+        hardship_loss_weight: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Hardship relieved by a job.
-        hardship_jobs_relief: f64 = 0.2, unit;
+        hardship_jobs_relief: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Half-life of the memory of losses.
-        loss_half_life_days: f64 = 90.0, number(0.1, 1e6);
+        loss_half_life_days: f64 = 90.0, number(0.1, 1e6), plausible(45.0, 180.0);
         /// Lower end of initial trust in the mission.
         trust_initial_min: f64 = 0.2, unit;
         /// Upper end of initial trust in the mission.
         trust_initial_max: f64 = 0.5, unit;
         /// Trust gained per day at full aid coverage (times `aid_credit`).
-        trust_aid_gain: f64 = 0.002, unit;
+        trust_aid_gain: f64 = 0.002, unit, plausible(0.001, 0.004);
         /// Share of the credit for aid that goes to the mission.
-        aid_credit: f64 = 0.5, unit;
+        aid_credit: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Trust gained per unit of service improvement.
-        trust_services_gain: f64 = 0.5, number(0.0, MAX_RATE);
+        trust_services_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Trust gained per protective event witnessed.
-        trust_protection_gain: f64 = 0.05, unit;
+        trust_protection_gain: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Trust gained per community-policing contact nearby.
-        trust_policing_gain: f64 = 0.005, unit;
+        trust_policing_gain: f64 = 0.005, unit, plausible(0.0025, 0.01);
         /// Trust lost per death attributed to the mission (witnessed).
-        trust_harm_loss: f64 = 0.05, unit;
+        trust_harm_loss: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Negativity bias ν: a harm weighs 1 + ν times a gain.
-        negativity_bias: f64 = 1.0, number(0.0, 10.0);
+        negativity_bias: f64 = 1.0, number(0.0, 10.0), plausible(0.5, 2.0);
         /// Half-life of a trust shock back to the agent's baseline.
-        trust_half_life_days: f64 = 60.0, number(0.1, 1e6);
+        trust_half_life_days: f64 = 60.0, number(0.1, 1e6), plausible(15.0, 60.0);
         /// Weight of trust in an agent's perceived legitimacy.
-        legitimacy_trust_weight: f64 = 0.4, unit;
+        legitimacy_trust_weight: f64 = 0.4, unit, plausible(0.2, 0.6);
         /// Legitimacy lost by an excluded agent.
-        exclusion_legitimacy_loss: f64 = 0.3, unit;
+        exclusion_legitimacy_loss: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// Attribution to the mission of harm by PMCs.
-        attribution_pmc: f64 = 0.8, unit;
+        attribution_pmc: f64 = 0.8, unit, plausible(0.6, 1.0);
         /// Attribution to the mission of harm by the counter-terror track.
-        attribution_ct: f64 = 0.7, unit;
+        attribution_ct: f64 = 0.7, unit, plausible(0.5, 0.9);
         /// Attribution to the mission of harm by the local police.
-        attribution_police: f64 = 0.3, unit;
+        attribution_police: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// Sympathy for factions gained per death by mission-side or external harm.
-        sympathy_backlash_gain: f64 = 0.05, unit;
+        sympathy_backlash_gain: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Sympathy for a faction lost per death it causes.
-        sympathy_own_harm_loss: f64 = 0.03, unit;
+        sympathy_own_harm_loss: f64 = 0.03, unit, plausible(0.015, 0.06);
         /// Half-life of sympathy shocks.
-        sympathy_half_life_days: f64 = 180.0, number(0.1, 1e6);
+        sympathy_half_life_days: f64 = 180.0, number(0.1, 1e6), plausible(30.0, 180.0);
         /// Spread of initial sympathy around each faction's support.
-        sympathy_spread: f64 = 0.1, unit;
+        sympathy_spread: f64 = 0.1, unit, plausible(0.05, 0.2);
         /// Radius of social contagion.
-        contagion_radius_km: f64 = 1.0, number(0.0, 100.0);
+        contagion_radius_km: f64 = 1.0, number(0.0, 100.0), plausible(0.5, 2.0);
         /// Daily pull of sympathy towards the neighbours' mean.
-        contagion_weight: f64 = 0.05, unit;
+        contagion_weight: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Daily pull of trust towards the neighbours' mean: below the
         /// pull to the agent's own baseline (Friedkin–Johnsen anchoring),
         /// so trust stays heterogeneous.
-        trust_contagion_weight: f64 = 0.005, unit;
+        trust_contagion_weight: f64 = 0.005, unit, plausible(0.0025, 0.01);
         /// Weight at which every civilian hears of the day's harm anywhere
         /// in the theatre (news: shocks shared by the whole population).
-        news_weight: f64 = 0.002, unit;
+        news_weight: f64 = 0.002, unit, plausible(0.001, 0.004);
         /// Mean lag, in days, with which witnessed backlash (mission-side
         /// and external harm, detention) turns into sympathy for the
         /// factions (1: the same day).
-        backlash_lag_days: f64 = 42.0, number(1.0, 1000.0);
+        backlash_lag_days: f64 = 42.0, number(1.0, 1000.0), plausible(14.0, 90.0);
         /// Danger (witnessed deaths, smoothed) above which people flee.
-        displacement_danger: f64 = 3.0, number(0.0, 1e6);
+        displacement_danger: f64 = 3.0, number(0.0, 1e6), plausible(1.5, 6.0);
         /// Daily probability of fleeing when in danger.
-        displacement_probability: f64 = 0.1, unit;
+        displacement_probability: f64 = 0.1, unit, plausible(0.05, 0.2);
         /// Daily probability of returning once home is safe.
-        return_probability: f64 = 0.05, unit;
+        return_probability: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Days displaced before returning is considered.
-        displaced_min_days: u32 = 14, integer(0, MAX_DAYS);
+        displaced_min_days: u32 = 14, integer(0, MAX_DAYS), plausible(7.0, 28.0);
         /// Days a harmed group needs to recover.
-        recovery_days: u32 = 14, integer(0, MAX_DAYS);
+        recovery_days: u32 = 14, integer(0, MAX_DAYS), plausible(7.0, 28.0);
         /// Daily probability that an active, sympathetic agent joins a faction.
-        recruit_rate: f64 = 0.01, unit;
+        recruit_rate: f64 = 0.01, unit, plausible(0.005, 0.02);
         /// Recruitment of a quiescent agent per unit of grievance, relative
         /// to an active agent (armed groups recruit the aggrieved quietly,
         /// not only in the street).
-        quiet_recruit_weight: f64 = 0.5, number(0.0, MAX_RATE);
+        quiet_recruit_weight: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Extra recruitment of excluded agents (multiplier − 1).
-        exclusion_recruit_boost: f64 = 2.0, number(0.0, MAX_RATE);
+        exclusion_recruit_boost: f64 = 2.0, number(0.0, MAX_RATE), plausible(1.0, 4.0);
         /// Share of would-be recruits who bring a weapon of their own when
         /// their faction has none to spare (small arms held in the
         /// population): recruitment, and armed fighters, go on while
         /// grievance exists.
-        recruit_own_arms: f64 = 0.2, unit;
+        recruit_own_arms: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Cut in ex-fighters' relapse at full reintegration (community
         /// services and participation of the receiving community).
-        relapse_reintegration_cut: f64 = 0.6, unit;
+        relapse_reintegration_cut: f64 = 0.6, unit, plausible(0.4, 0.8);
     }
 }
 
@@ -334,17 +334,17 @@ group! {
     #[serde(deny_unknown_fields, default)]
     pub struct OrderLegitimacy {
         /// Target legitimacy with every political lever at zero.
-        base: f64 = 0.3, unit;
+        base: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// Target gained at a fully credible political horizon.
-        horizon_gain: f64 = 0.3, unit;
+        horizon_gain: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// Target gained at full local ownership.
-        ownership_gain: f64 = 0.1, unit;
+        ownership_gain: f64 = 0.1, unit, plausible(0.05, 0.2);
         /// Target gained with a UN Security Council mandate.
-        unsc_gain: f64 = 0.05, unit;
+        unsc_gain: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Target gained at full sponsor pressure.
-        sponsor_gain: f64 = 0.05, unit;
+        sponsor_gain: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Half-life of the approach to the target.
-        half_life_days: f64 = 60.0, number(0.1, 1e6);
+        half_life_days: f64 = 60.0, number(0.1, 1e6), plausible(30.0, 120.0);
     }
 }
 
@@ -401,57 +401,57 @@ group! {
         /// the civilian group it is recruited from).
         people_per_unit: f64 = 100.0, number(1.0, 1e6);
         /// Daily attack probability of an uncommitted, armed, undeterred fighter agent.
-        attack_rate: f64 = 0.02, unit;
+        attack_rate: f64 = 0.02, unit, plausible(0.01, 0.04);
         /// Share of attacks aimed at mission units when one is in view.
-        mission_target_share: f64 = 0.5, unit;
+        mission_target_share: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Deterrence per mission unit in view (hazard scale).
-        deterrence_per_unit: f64 = 0.3, number(0.0, MAX_RATE);
+        deterrence_per_unit: f64 = 0.3, number(0.0, MAX_RATE), plausible(0.15, 0.6);
         /// Deterrence of an unarmed observer unit, relative to an armed one.
-        observer_deterrence: f64 = 0.05, unit;
+        observer_deterrence: f64 = 0.05, unit, plausible(0.0, 0.2);
         /// Protection of civilians by a local police unit in view (attacks
         /// on civilians called off), relative to an armed unit's deterrence;
         /// police do not deter attacks on units (HKS 2013/2014).
-        police_protection: f64 = 2.0, number(0.0, MAX_RATE);
+        police_protection: f64 = 2.0, number(0.0, MAX_RATE), plausible(1.0, 4.0);
         /// Share of attacks aimed at a local police unit that it evades by
         /// withdrawing rather than fighting (no exchange of fire): the
         /// attack falls on civilians in view instead. Police are not combat
         /// units (HKS 2014: police do not change battle deaths).
-        police_evasion: f64 = 0.8, unit;
+        police_evasion: f64 = 0.8, unit, plausible(0.6, 1.0);
         /// Share of attacks aimed at an unarmed observer unit that it evades
         /// by withdrawing (as `police_evasion`): observers cannot fight.
-        observer_evasion: f64 = 1.0, unit;
+        observer_evasion: f64 = 1.0, unit, plausible(0.8, 1.0);
         /// How far acceptability of a unit's contributor stops attacks on it.
-        acceptability_effect: f64 = 0.7, unit;
+        acceptability_effect: f64 = 0.7, unit, plausible(0.5, 0.9);
         /// Attacks deterred by full monitoring.
-        monitoring_deterrence: f64 = 0.3, unit;
+        monitoring_deterrence: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// Mean civilians killed by an attack on civilians.
-        civilian_deaths_per_attack: f64 = 1.0, number(0.0, 1e4);
+        civilian_deaths_per_attack: f64 = 1.0, number(0.0, 1e4), plausible(0.5, 2.0);
         /// Mean mission personnel killed by an attack on a unit of capability 1.
-        mission_deaths_per_attack: f64 = 0.5, number(0.0, 1e4);
+        mission_deaths_per_attack: f64 = 0.5, number(0.0, 1e4), plausible(0.25, 1.0);
         /// Mean attackers killed by return fire of a unit of capability 1.
-        return_fire_deaths: f64 = 2.0, number(0.0, 1e4);
+        return_fire_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
         /// Mean bystanders killed in an attack on a unit.
-        collateral_deaths_per_attack: f64 = 0.3, number(0.0, 1e4);
+        collateral_deaths_per_attack: f64 = 0.3, number(0.0, 1e4), plausible(0.15, 0.6);
         /// Mean further deaths if an incident runs its full course.
-        escalation_deaths: f64 = 2.0, number(0.0, 1e4);
+        escalation_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
         /// Hours an incident lasts if nobody responds.
-        incident_duration_hours: f64 = 8.0, number(0.1, 1e4);
+        incident_duration_hours: f64 = 8.0, number(0.1, 1e4), plausible(4.0, 16.0);
         /// Daily probability that a fighter agent hands in weapons (voluntary DDR at full incentives).
-        ddr_rate: f64 = 0.02, unit;
+        ddr_rate: f64 = 0.02, unit, plausible(0.01, 0.04);
         /// Daily probability that an unemployed ex-fighter rejoins.
-        relapse_rate: f64 = 0.002, unit;
+        relapse_rate: f64 = 0.002, unit, plausible(0.0005, 0.004);
         /// Days a detained fighter is held.
-        detention_days: u32 = 90, integer(0, MAX_DAYS);
+        detention_days: u32 = 90, integer(0, MAX_DAYS), plausible(30.0, 180.0);
         /// Half-life of faction commitment towards its target.
-        commitment_half_life_days: f64 = 30.0, number(0.1, 1e6);
+        commitment_half_life_days: f64 = 30.0, number(0.1, 1e6), plausible(15.0, 60.0);
         /// Commitment gained at a fully credible political horizon (vs 0.5).
-        horizon_commitment_gain: f64 = 0.3, unit;
+        horizon_commitment_gain: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// Commitment gained at full sponsor pressure.
-        sponsor_commitment_gain: f64 = 0.2, unit;
+        sponsor_commitment_gain: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Commitment lost per unit of coercive pressure (raids, CT, strikes per fighter agent).
-        pressure_commitment_loss: f64 = 0.5, number(0.0, MAX_RATE);
+        pressure_commitment_loss: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Half-life of the memory of coercive pressure.
-        pressure_half_life_days: f64 = 30.0, number(0.1, 1e6);
+        pressure_half_life_days: f64 = 30.0, number(0.1, 1e6), plausible(15.0, 60.0);
     }
 }
 
@@ -463,75 +463,75 @@ group! {
         /// Troops one contingent unit on the grid stands for.
         troops_per_unit: f64 = 100.0, number(1.0, 1e6);
         /// A unit's vision.
-        vision_km: f64 = 1.5, number(0.001, 1000.0);
+        vision_km: f64 = 1.5, number(0.001, 1000.0), plausible(0.75, 3.0);
         /// Daily probability of detaining a fighter in view (capability 1, no intelligence).
-        detain_rate: f64 = 0.001, unit;
+        detain_rate: f64 = 0.001, unit, plausible(0.0005, 0.002);
         /// Detention multiplier under forced disarmament.
-        forced_detain_multiplier: f64 = 5.0, number(0.0, MAX_RATE);
+        forced_detain_multiplier: f64 = 5.0, number(0.0, MAX_RATE), plausible(2.5, 10.0);
         /// Daily probability of a search raid per unit under forced disarmament.
-        raid_rate: f64 = 0.05, unit;
+        raid_rate: f64 = 0.05, unit, plausible(0.025, 0.1);
         /// Mean civilians killed in a raid.
-        raid_deaths: f64 = 0.5, number(0.0, 1e4);
+        raid_deaths: f64 = 0.5, number(0.0, 1e4), plausible(0.25, 1.0);
         /// Weapons seized per raid.
-        raid_weapons: f64 = 20.0, number(0.0, 1e6);
+        raid_weapons: f64 = 20.0, number(0.0, 1e6), plausible(10.0, 40.0);
         /// Daily probability of harming civilians in military posture (checkpoints, crowd control).
-        military_harm_rate: f64 = 0.005, unit;
+        military_harm_rate: f64 = 0.005, unit, plausible(0.001, 0.02);
         /// Mean deaths when that happens.
-        harm_deaths: f64 = 0.3, number(0.0, 1e4);
+        harm_deaths: f64 = 0.3, number(0.0, 1e4), plausible(0.15, 0.6);
         /// Extra deterrence of a unit in military posture (multiplier − 1).
-        military_deterrence_bonus: f64 = 0.3, number(0.0, MAX_RATE);
+        military_deterrence_bonus: f64 = 0.3, number(0.0, MAX_RATE), plausible(0.15, 0.6);
         /// Tips per community-policing contact at full trust.
-        tip_rate: f64 = 0.05, number(0.0, MAX_RATE);
+        tip_rate: f64 = 0.05, number(0.0, MAX_RATE), plausible(0.025, 0.1);
         /// Intelligence gained per tip.
-        tip_value: f64 = 0.002, unit;
+        tip_value: f64 = 0.002, unit, plausible(0.001, 0.004);
         /// Intelligence from full monitoring, per day.
-        monitoring_intel: f64 = 0.005, unit;
+        monitoring_intel: f64 = 0.005, unit, plausible(0.0025, 0.01);
         /// Half-life of intelligence.
-        intel_half_life_days: f64 = 30.0, number(0.1, 1e6);
+        intel_half_life_days: f64 = 30.0, number(0.1, 1e6), plausible(15.0, 60.0);
         /// Detention multiplier at full intelligence (multiplier − 1).
-        intel_gain: f64 = 1.0, number(0.0, MAX_RATE);
+        intel_gain: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
         /// Hours for a unit in view of an incident to respond.
-        local_response_hours: f64 = 1.0, number(0.0, 1e4);
+        local_response_hours: f64 = 1.0, number(0.0, 1e4), plausible(0.5, 2.0);
         /// Probability that a unit in view responds.
-        local_response_probability: f64 = 0.8, unit;
+        local_response_probability: f64 = 0.8, unit, plausible(0.6, 1.0);
         /// Probability that a response catches the attacker, scaled by time saved.
-        suppression: f64 = 0.5, unit;
+        suppression: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// PMC harm multiplier.
-        pmc_harm_multiplier: f64 = 3.0, number(0.0, MAX_RATE);
+        pmc_harm_multiplier: f64 = 3.0, number(0.0, MAX_RATE), plausible(1.5, 6.0);
         /// Probability that a lethal PMC arrest kills.
-        pmc_lethal_kill: f64 = 0.3, unit;
+        pmc_lethal_kill: f64 = 0.3, unit, plausible(0.1, 0.5);
         /// PMC acceptability.
-        pmc_acceptability: f64 = 0.2, unit;
+        pmc_acceptability: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Troops tied up by escorting one convoy for a day: the escorted
         /// share of convoys is at most troops on duty / (this × convoys).
-        troops_per_escort: f64 = 40.0, number(0.0, 1e6);
+        troops_per_escort: f64 = 40.0, number(0.0, 1e6), plausible(20.0, 80.0);
         /// Mission personnel on duty per 1,000 residents at which monitoring
         /// covers the theatre: below it, monitoring's effect scales with them.
-        monitoring_personnel_per_1000: f64 = 3.0, number(0.0, 1e6);
+        monitoring_personnel_per_1000: f64 = 3.0, number(0.0, 1e6), plausible(1.5, 6.0);
         /// Capability of an unarmed observer unit (`mandate.armed = false`):
         /// self-defence only.
-        observer_capability: f64 = 0.3, number(0.0, 10.0);
+        observer_capability: f64 = 0.3, number(0.0, 10.0), plausible(0.15, 0.6);
         /// Detention multiplier per local police unit in a contingent's view
         /// (multiplier − 1): partners' local knowledge, which troops act on.
-        partner_detain_gain: f64 = 0.5, number(0.0, MAX_RATE);
+        partner_detain_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Daily withdrawal hazard of a contributor of domestic sensitivity 1
         /// as its pressure grows without bound (it is half this at pressure 1,
         /// i.e. at its tolerance).
-        withdrawal_rate: f64 = 0.1, unit;
+        withdrawal_rate: f64 = 0.1, unit, plausible(0.05, 0.2);
         /// Steepness of the withdrawal hazard in the pressure (Hill exponent):
         /// higher, the later and more abrupt the withdrawals.
-        withdrawal_shape: f64 = 4.0, number(0.1, 100.0);
+        withdrawal_shape: f64 = 4.0, number(0.1, 100.0), plausible(2.0, 8.0);
         /// Contributors' tolerances (casualties and association) raised by a
         /// UN Security Council mandate (multiplier − 1).
-        unsc_tolerance_gain: f64 = 0.5, number(0.0, MAX_RATE);
+        unsc_tolerance_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Counter-terror raids per day at full intensity.
-        ct_raids_per_day: f64 = 0.5, number(0.0, 1e4);
+        ct_raids_per_day: f64 = 0.5, number(0.0, 1e4), plausible(0.25, 1.0);
         /// Probability that a CT raid finds its target.
-        ct_success: f64 = 0.5, unit;
+        ct_success: f64 = 0.5, unit, plausible(0.35, 0.65);
         /// Mean civilians killed by a CT raid.
-        ct_deaths: f64 = 1.0, number(0.0, 1e4);
+        ct_deaths: f64 = 1.0, number(0.0, 1e4), plausible(0.25, 1.0);
         /// Mean fighters killed by a successful CT raid.
-        ct_fighter_deaths: f64 = 5.0, number(0.0, 1e4);
+        ct_fighter_deaths: f64 = 5.0, number(0.0, 1e4), plausible(1.0, 5.0);
     }
 }
 
@@ -570,18 +570,18 @@ group! {
     #[serde(deny_unknown_fields, default)]
     pub struct QrfParams {
         /// Incident severity (deaths so far) at which the QRF is sent.
-        severity_threshold: f64 = 1.0, number(0.0, 1e6);
+        severity_threshold: f64 = 1.0, number(0.0, 1e6), plausible(0.0, 3.0);
         /// Incidents one QRF unit can answer per day.
-        sorties_per_day: u32 = 2, integer(0, 1000);
+        sorties_per_day: u32 = 2, integer(0, 1000), plausible(1.0, 4.0);
         /// Detection time cut at full intelligence (share).
-        intel_detection_cut: f64 = 0.5, unit;
+        intel_detection_cut: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Mean civilians killed by a QRF intervention.
-        collateral_deaths: f64 = 0.2, number(0.0, 1e4);
+        collateral_deaths: f64 = 0.2, number(0.0, 1e4), plausible(0.1, 0.4);
         /// Capability of a QRF unit: multiplies the chance of catching the attacker.
-        capability: f64 = 1.5, number(0.0, 10.0);
+        capability: f64 = 1.5, number(0.0, 10.0), plausible(1.0, 3.0);
         /// Troops on duty one QRF unit draws from the armed contingents: the
         /// QRF fields at most troops on duty / this units (no troops, no QRF).
-        troops_per_unit: f64 = 500.0, number(1.0, 1e6);
+        troops_per_unit: f64 = 500.0, number(1.0, 1e6), plausible(250.0, 1000.0);
     }
 }
 
@@ -597,13 +597,13 @@ group! {
         /// Officers one police unit on the grid stands for.
         officers_per_unit: f64 = 100.0, number(1.0, 1e6);
         /// Capability of a new unit.
-        capability_initial: f64 = 0.3, number(0.0, 10.0);
+        capability_initial: f64 = 0.3, number(0.0, 10.0), plausible(0.15, 0.6);
         /// Capability a unit grows towards.
-        capability_max: f64 = 0.8, number(0.0, 10.0);
+        capability_max: f64 = 0.8, number(0.0, 10.0), plausible(0.6, 1.0);
         /// Days for a unit to cover half the gap to `capability_max`.
-        capability_half_life_days: f64 = 120.0, number(0.1, 1e6);
+        capability_half_life_days: f64 = 120.0, number(0.1, 1e6), plausible(60.0, 240.0);
         /// Local acceptability of the police.
-        acceptability: f64 = 0.9, unit;
+        acceptability: f64 = 0.9, unit, plausible(0.7, 1.0);
         /// Benchmark: officers per 1,000 residents of a sector.
         handover_officers_per_1000: f64 = 3.0, number(0.0, 1000.0);
         /// Benchmark: most incidents in the sector over the window.
@@ -614,7 +614,7 @@ group! {
         /// training runs at the mandate's full rate: below it, recruits and
         /// trainees are only as safe as the troops make them, and training
         /// slows in proportion (0: training needs no troops).
-        training_troops_per_1000: f64 = 3.0, number(0.0, 1e6);
+        training_troops_per_1000: f64 = 3.0, number(0.0, 1e6), plausible(1.5, 6.0);
     }
 }
 
@@ -626,29 +626,29 @@ group! {
         /// Whether it strikes at all.
         enabled: bool = true, flag;
         /// Restraint: the threat level above which it strikes.
-        restraint: f64 = 3.0, number(0.0, 1e6);
+        restraint: f64 = 3.0, number(0.0, 1e6), plausible(1.5, 6.0);
         /// Half-life of perceived threat.
-        threat_half_life_days: f64 = 14.0, number(0.1, 1e6);
+        threat_half_life_days: f64 = 14.0, number(0.1, 1e6), plausible(7.0, 28.0);
         /// Threat per attack anywhere in the theatre.
-        attack_weight: f64 = 0.5, number(0.0, 1e6);
+        attack_weight: f64 = 0.5, number(0.0, 1e6), plausible(0.25, 1.0);
         /// Threat per 1,000 weapons of build-up above day 0.
-        arms_weight: f64 = 0.5, number(0.0, 1e6);
+        arms_weight: f64 = 0.5, number(0.0, 1e6), plausible(0.25, 1.0);
         /// Strike hazard per unit of threat above restraint.
-        strike_rate: f64 = 0.3, number(0.0, MAX_RATE);
+        strike_rate: f64 = 0.3, number(0.0, MAX_RATE), plausible(0.15, 0.6);
         /// Mean fighters killed by a strike.
-        strike_fighter_deaths: f64 = 5.0, number(0.0, 1e4);
+        strike_fighter_deaths: f64 = 5.0, number(0.0, 1e4), plausible(2.5, 10.0);
         /// Mean civilians killed by a strike.
-        strike_civilian_deaths: f64 = 3.0, number(0.0, 1e4);
+        strike_civilian_deaths: f64 = 3.0, number(0.0, 1e4), plausible(1.5, 6.0);
         /// Share of strikes and of their collateral avoided at full deconfliction.
-        deconfliction_effect: f64 = 0.6, unit;
+        deconfliction_effect: f64 = 0.6, unit, plausible(0.4, 0.8);
         /// Association of the mission with strikes, headquarters in the external state.
-        association_external_state: f64 = 0.6, unit;
+        association_external_state: f64 = 0.6, unit, plausible(0.4, 0.8);
         /// Association, headquarters in a neighbouring state.
-        association_neighbour_state: f64 = 0.1, unit;
+        association_neighbour_state: f64 = 0.1, unit, plausible(0.05, 0.2);
         /// Association, headquarters in the theatre.
-        association_in_theatre: f64 = 0.2, unit;
+        association_in_theatre: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Services lost in a sector per strike.
-        services_damage: f64 = 0.01, unit;
+        services_damage: f64 = 0.01, unit, plausible(0.005, 0.02);
     }
 }
 
@@ -662,33 +662,33 @@ group! {
         /// Daily rations one convoy carries.
         rations_per_convoy: f64 = 20_000.0, number(0.0, 1e9);
         /// Looting hazard per gang fighter agent near the route, per unit of propensity.
-        loot_rate: f64 = 0.02, number(0.0, MAX_RATE);
+        loot_rate: f64 = 0.02, number(0.0, MAX_RATE), plausible(0.01, 0.04);
         /// Looting hazard per active civilian near the route (desperation).
-        crowd_loot_rate: f64 = 0.0002, number(0.0, MAX_RATE);
+        crowd_loot_rate: f64 = 0.0002, number(0.0, MAX_RATE), plausible(0.0001, 0.0004);
         /// Weapons a faction gains per convoy it loots (looted rations sold
         /// or traded for arms; T24). Crowds gain none.
-        loot_arms_per_convoy: f64 = 0.5, number(0.0, 1e6);
+        loot_arms_per_convoy: f64 = 0.5, number(0.0, 1e6), plausible(0.25, 1.0);
         /// Looting stopped by an escort.
-        escort_effect: f64 = 0.8, unit;
+        escort_effect: f64 = 0.8, unit, plausible(0.6, 1.0);
         /// Service level at day 0.
         services_initial: f64 = 0.3, unit;
         /// Services lost in a sector per incident there.
-        incident_services_damage: f64 = 0.002, unit;
+        incident_services_damage: f64 = 0.002, unit, plausible(0.001, 0.004);
         /// Half-life of the smoothed aid coverage.
-        coverage_half_life_days: f64 = 7.0, number(0.1, 1e6);
+        coverage_half_life_days: f64 = 7.0, number(0.1, 1e6), plausible(3.5, 14.0);
         /// Aid coverage at day 0.
         coverage_initial: f64 = 0.5, unit;
         /// A sector is controlled on a day when its security units on duty
         /// (contingents, police, PMCs) are at least this many per fighter
         /// agent in it, or it has been handed over; otherwise contested.
-        control_units_per_fighter: f64 = 0.75, number(0.0, 1e6);
+        control_units_per_fighter: f64 = 0.75, number(0.0, 1e6), plausible(0.375, 1.5);
         /// Daily probability that a fighter agent in a contested sector
         /// attacks its projects, per unit of services restored there that
         /// day (times 1 − its faction's commitment).
-        project_attack_rate: f64 = 0.5, number(0.0, 1e6);
+        project_attack_rate: f64 = 0.5, number(0.0, 1e6), plausible(0.25, 1.0);
         /// Services lost in a sector per attack on its projects (besides
         /// the damage of any incident).
-        project_services_damage: f64 = 0.005, unit;
+        project_services_damage: f64 = 0.005, unit, plausible(0.0025, 0.01);
     }
 }
 
@@ -701,30 +701,30 @@ group! {
     #[serde(deny_unknown_fields, default)]
     pub struct DetentionParams {
         /// People detained by one selective arrest.
-        people_per_arrest: f64 = 10.0, number(0.1, 1e6);
+        people_per_arrest: f64 = 10.0, number(0.1, 1e6), plausible(5.0, 20.0);
         /// Detention places per 1,000 residents at day 0.
         capacity_per_1000: f64 = 5.0, number(0.0, 1000.0);
         /// Detainees one troop or officer on duty can hold.
-        detainees_per_troop: f64 = 0.5, number(0.0, 1e6);
+        detainees_per_troop: f64 = 0.5, number(0.0, 1e6), plausible(0.25, 1.0);
         /// Daily probability that a unit gets a tip to act on at full
         /// intelligence (selective targeting); the floor is `tip_floor`.
-        tip_arrest_rate: f64 = 0.5, unit;
+        tip_arrest_rate: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Daily probability of acting on an arrest with no intelligence
         /// (selective targeting).
-        tip_floor: f64 = 0.2, unit;
+        tip_floor: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Coercion seen per person detained, in death equivalents: it
         /// lowers witnesses' trust and feeds sympathy backlash.
-        coercion_per_person: f64 = 0.005, number(0.0, 1e4);
+        coercion_per_person: f64 = 0.005, number(0.0, 1e4), plausible(0.0025, 0.01);
         /// Loss memory of the detainees' group per share of it detained
         /// (1: like a death in the group).
-        loss_per_share: f64 = 0.5, number(0.0, MAX_RATE);
+        loss_per_share: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Group size multiplier of a collective arrest.
-        collective_group_multiplier: f64 = 5.0, number(1.0, MAX_RATE);
+        collective_group_multiplier: f64 = 5.0, number(1.0, MAX_RATE), plausible(2.5, 10.0);
         /// Bystander groups (of `people_per_arrest`) swept up per
         /// collective arrest.
-        collective_bystanders: f64 = 1.0, number(0.0, MAX_RATE);
+        collective_bystanders: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
         /// Coercion multiplier of collective detention (seen as punishment).
-        collective_coercion_multiplier: f64 = 2.0, number(1.0, MAX_RATE);
+        collective_coercion_multiplier: f64 = 2.0, number(1.0, MAX_RATE), plausible(1.5, 4.0);
     }
 }
 
@@ -748,50 +748,50 @@ group! {
         /// Daily hazard that a party returns to war on day 0 at the
         /// reference: no troops, no violence, commitment and legitimacy 0.5,
         /// its day-0 arms.
-        base_hazard: f64 = 0.004, number(0.0, 1.0);
+        base_hazard: f64 = 0.004, number(0.0, 1.0), plausible(0.002, 0.008);
         /// Duration dependence: the hazard is multiplied by τ / (τ + t) on
         /// day t, so a peace that lasts grows safer (τ in days).
-        duration_days: f64 = 60.0, number(0.1, 1e6);
+        duration_days: f64 = 60.0, number(0.1, 1e6), plausible(30.0, 120.0);
         /// Most the hazard rises with recent violence: × (1 + e · v / (v + v½)).
-        violence_effect: f64 = 1.0, number(0.0, MAX_RATE);
+        violence_effect: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
         /// v½: smoothed incidents per day per million residents at which the
         /// violence effect is half its most.
-        violence_half: f64 = 2.0, number(1e-6, 1e6);
+        violence_half: f64 = 2.0, number(1e-6, 1e6), plausible(1.0, 4.0);
         /// Half-life of the smoothed incidents the hazard reads.
-        violence_half_life_days: f64 = 14.0, number(0.1, 1e6);
+        violence_half_life_days: f64 = 14.0, number(0.1, 1e6), plausible(7.0, 28.0);
         /// Hazard rise per unit of coercive pressure on the party: × (1 + e · pressure).
-        pressure_effect: f64 = 1.0, number(0.0, MAX_RATE);
+        pressure_effect: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
         /// Elasticity of the hazard to the party's arms relative to day 0.
-        strength_elasticity: f64 = 0.3, number(0.0, 10.0);
+        strength_elasticity: f64 = 0.3, number(0.0, 10.0), plausible(0.15, 0.6);
         /// Hazard factor per unit of commitment below 0.5: × exp(e · (0.5 − c)).
-        commitment_effect: f64 = 3.0, number(0.0, MAX_RATE);
+        commitment_effect: f64 = 3.0, number(0.0, MAX_RATE), plausible(1.5, 6.0);
         /// Hazard factor per unit of order legitimacy below 0.5: × exp(e · (0.5 − L)).
-        legitimacy_effect: f64 = 2.0, number(0.0, MAX_RATE);
+        legitimacy_effect: f64 = 2.0, number(0.0, MAX_RATE), plausible(1.0, 4.0);
         /// Most of the hazard that deployed troops remove (troops only, not
         /// police or PMCs): × (1 − e · d / (d + d½)).
-        troop_effect: f64 = 0.85, unit;
+        troop_effect: f64 = 0.85, unit, plausible(0.5, 0.95);
         /// d½: contingent troops per 1,000 residents at which troops remove
         /// half their most.
-        troop_half_per_1000: f64 = 1.0, number(1e-6, 1e6);
+        troop_half_per_1000: f64 = 1.0, number(1e-6, 1e6), plausible(0.5, 5.0);
         /// Daily hazard that a party at war agrees a new ceasefire.
-        peace_hazard: f64 = 0.002, unit;
+        peace_hazard: f64 = 0.002, unit, plausible(0.001, 0.004);
         /// Attack rate of a party at war, as a multiple of its rate in the ceasefire.
-        attack_multiplier: f64 = 3.0, number(0.0, MAX_RATE);
+        attack_multiplier: f64 = 3.0, number(0.0, MAX_RATE), plausible(1.5, 6.0);
         /// Deaths per attack of a party at war, as a multiple.
-        severity_multiplier: f64 = 1.5, number(0.0, MAX_RATE);
+        severity_multiplier: f64 = 1.5, number(0.0, MAX_RATE), plausible(1.0, 3.0);
         /// Commitment target lost while at war.
-        commitment_drop: f64 = 0.4, unit;
+        commitment_drop: f64 = 0.4, unit, plausible(0.2, 0.6);
         /// Branching ratio of a faction's tempo: the attacks one attack,
         /// blow or loss adds over the tempo's life (below 1: the flare dies out).
-        tempo_branching: f64 = 0.8, number(0.0, 0.99);
+        tempo_branching: f64 = 0.8, number(0.0, 0.99), plausible(0.5, 0.9);
         /// Half-life of a faction's operational tempo.
-        tempo_half_life_days: f64 = 1.0, number(0.1, 1e6);
+        tempo_half_life_days: f64 = 1.0, number(0.1, 1e6), plausible(0.5, 3.0);
         /// Tempo added by a coercive blow (raid, CT raid, strike), per unit of pressure, as a share of an attack.
-        blow_tempo: f64 = 1.0, number(0.0, MAX_RATE);
+        blow_tempo: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
         /// Tail exponent α of deaths per attack (density ∝ x^−α, same mean).
-        death_tail: f64 = 2.5, number(2.05, 20.0);
+        death_tail: f64 = 2.5, number(2.05, 20.0), plausible(2.2, 2.8);
         /// Extra share of attacks aimed at the mission per unit of coercive pressure.
-        pressure_targeting: f64 = 0.5, number(0.0, MAX_RATE);
+        pressure_targeting: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
     }
 }
 
