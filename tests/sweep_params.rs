@@ -44,7 +44,9 @@ fn plausible_ranges_hold_the_default_and_the_gaza_values() {
     let defaults = MissionConfig::param_catalogue();
     let mut ranged = 0;
     for p in defaults.iter().chain(&gaza) {
-        let Some((lo, hi)) = p.plausible else { continue };
+        let Some((lo, hi)) = p.plausible else {
+            continue;
+        };
         ranged += 1;
         let v = value(p);
         assert!(
@@ -64,7 +66,11 @@ fn the_odd_shows_every_plausible_range() {
         .expect("docs/ODD.md");
     let catalogue = MissionConfig::param_catalogue();
     let ranged: Vec<_> = catalogue.iter().filter(|p| p.plausible.is_some()).collect();
-    assert!(ranged.len() >= 150, "only {} parameters carry a plausible range", ranged.len());
+    assert!(
+        ranged.len() >= 150,
+        "only {} parameters carry a plausible range",
+        ranged.len()
+    );
     for p in ranged {
         let path = p.path.join(".").replace("[0]", "[]");
         let row = odd
@@ -74,7 +80,10 @@ fn the_odd_shows_every_plausible_range() {
         let cell = row.split(" | ").nth(3).expect("a plausible column");
         let (lo, hi) = p.plausible.unwrap();
         let shown = cell.split(" (").next().unwrap_or("");
-        let parsed: Vec<f64> = shown.split('–').filter_map(|x| x.trim().parse().ok()).collect();
+        let parsed: Vec<f64> = shown
+            .split('–')
+            .filter_map(|x| x.trim().parse().ok())
+            .collect();
         assert_eq!(
             parsed,
             vec![lo, hi],
