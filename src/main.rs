@@ -1118,7 +1118,8 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(format!("{}: {e}", args.out.display())))?;
     let (pass, fail, ne) = v.counts();
     println!(
-        "validate: {pass} pass, {fail} fail, {ne} not expressible (check x context); report: {}",
+        "validate: {pass} pass, {fail} fail, {ne} not expressible (check x context){}; report: {}",
+        v.unexpressible_note(),
         args.out.join("report.md").display()
     );
     println!("  ({})", stabsim::DISCLAIMER);

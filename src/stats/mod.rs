@@ -41,7 +41,8 @@ pub use adjust::{benjamini_hochberg, holm};
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
 pub use moments::RunningMoments;
 pub use paired::{
-    PairedInterval, mean_interval, paired_differences, t_central_probability, t_critical,
+    PairedInterval, SignedRank, mean_interval, paired_differences, signed_rank,
+    t_central_probability, t_critical,
 };
 pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};
 pub use quantile::quantile_sorted;

@@ -261,3 +261,179 @@ mod tests {
         assert!(!same.excludes_zero());
     }
 }
+
+/// Wilcoxon's signed-rank test of paired differences: a rank statistic
+/// for outcomes whose tails would swamp a t interval (a replicate where
+/// war breaks out adds thousands of deaths to one arm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignedRank {
+    /// Non-zero differences used (zeros are dropped, as R does).
+    pub n: usize,
+    /// Sum of the ranks of the positive differences (R's `V`).
+    pub w_plus: f64,
+    /// Two-sided p: the exact permutation distribution of `W+` given the
+    /// ranks (mid-ranks for ties) up to 400 differences, the normal
+    /// approximation with tie and continuity corrections beyond.
+    pub p: f64,
+}
+
+/// The signed-rank test of the differences `d` (e.g. from
+/// [`paired_differences`]). Without ties the p-value is R's exact
+/// `wilcox.test(d)$p.value`; with ties it is the exact permutation p given
+/// the mid-ranks, where R's `wilcox.test` falls back to the normal
+/// approximation.
+pub fn signed_rank(d: &[f64]) -> SignedRank {
+    let mut abs: Vec<(f64, bool)> = d
+        .iter()
+        .filter(|x| **x != 0.0 && x.is_finite())
+        .map(|x| (x.abs(), *x > 0.0))
+        .collect();
+    abs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = abs.len();
+    // Doubled mid-ranks, so ties stay integers: a tie over ranks i+1..=j
+    // gets (i + 1 + j) for each member.
+    let mut ranks2 = vec![0u64; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && abs[j].0 == abs[i].0 {
+            j += 1;
+        }
+        for r in &mut ranks2[i..j] {
+            *r = (i + 1 + j) as u64;
+        }
+        i = j;
+    }
+    let w2: u64 = (0..n).filter(|&k| abs[k].1).map(|k| ranks2[k]).sum();
+    let w_plus = w2 as f64 / 2.0;
+    if n == 0 {
+        return SignedRank { n, w_plus, p: 1.0 };
+    }
+    let p = if n <= 400 {
+        // dist[s]: the share of the 2^n sign patterns whose positive
+        // doubled ranks sum to s.
+        let total: u64 = ranks2.iter().sum();
+        let mut dist = vec![0.0f64; total as usize + 1];
+        dist[0] = 1.0;
+        let mut reach = 0usize;
+        for &r in &ranks2 {
+            let r = r as usize;
+            for s in (0..=reach).rev() {
+                let v = dist[s] * 0.5;
+                dist[s] = v;
+                dist[s + r] += v;
+            }
+            reach += r;
+        }
+        let below: f64 = dist[..=w2 as usize].iter().sum();
+        let above: f64 = dist[w2 as usize..].iter().sum();
+        (2.0 * below.min(above)).min(1.0)
+    } else {
+        let nf = n as f64;
+        let mean = nf * (nf + 1.0) / 4.0;
+        let mut ties = 0.0;
+        let mut k = 0;
+        while k < n {
+            let t = ranks2[k..].iter().take_while(|r| **r == ranks2[k]).count();
+            ties += (t * t * t - t) as f64;
+            k += t;
+        }
+        let sd = (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0 - ties / 48.0).sqrt();
+        let z = w_plus - mean;
+        let z = (z - 0.5 * z.signum()) / sd;
+        erfc(z.abs() / std::f64::consts::SQRT_2).min(1.0)
+    };
+    SignedRank { n, w_plus, p }
+}
+
+/// The complementary error function (Numerical Recipes' `erfcc`, relative
+/// error below 1.2e-7): enough for a p-value.
+fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let r = t * poly.exp();
+    if x >= 0.0 { r } else { 2.0 - r }
+}
+
+#[cfg(test)]
+mod signed_rank_tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::approx_constant)] // 3.14 is a depression score, not π
+    fn matches_r_wilcox_test_without_ties() {
+        // R's ?wilcox.test example (Hollander & Wolfe, depression scores):
+        // wilcox.test(x, y, paired = TRUE) gives V = 40, p = 0.03906
+        // (0.01953 one-sided).
+        let x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
+        let y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+        let d: Vec<f64> = x.iter().zip(&y).map(|(a, b)| a - b).collect();
+        let r = signed_rank(&d);
+        assert_eq!(r.n, 9);
+        assert_eq!(r.w_plus, 40.0);
+        assert!((r.p - 0.039_06).abs() < 1e-4, "p = {}", r.p);
+        // wilcox.test(1:5): V = 15, p = 0.0625; all twelve positive: 2/4096.
+        assert!((signed_rank(&[1.0, 2.0, 3.0, 4.0, 5.0]).p - 0.0625).abs() < 1e-12);
+        let twelve: Vec<f64> = (1..=12).map(f64::from).collect();
+        assert!((signed_rank(&twelve).p - 2.0 / 4096.0).abs() < 1e-12);
+        // Signs flipped: the same p, W+ = 0.
+        let neg: Vec<f64> = twelve.iter().map(|x| -x).collect();
+        assert_eq!(signed_rank(&neg).w_plus, 0.0);
+    }
+
+    #[test]
+    fn one_wild_pair_does_not_swamp_it() {
+        // Eleven pairs up by about 1,500, one down by 4,700: the t interval
+        // of the mean crosses zero only if the tail is wild enough; the
+        // ranks see eleven of twelve up.
+        let mut d = vec![
+            1925., 1939., 1248., 1331., 1387., 1608., 1737., 1537., 1039., 2028.,
+        ];
+        d.extend([11479.0, -4743.0]);
+        let r = signed_rank(&d);
+        assert_eq!(r.w_plus, 78.0 - 11.0);
+        assert!(r.p < 0.05, "p = {}", r.p);
+    }
+
+    #[test]
+    fn ties_and_zeros_use_mid_ranks_and_are_dropped() {
+        // |d| = 1, 1, 2 (mid-ranks 1.5, 1.5, 3) and a zero dropped.
+        let r = signed_rank(&[1.0, -1.0, 2.0, 0.0]);
+        assert_eq!(r.n, 3);
+        assert_eq!(r.w_plus, 4.5);
+        // Exact conditional: 8 sign patterns, W+ in {0,1.5,1.5,3,3,4.5,4.5,6}:
+        // P(W+ >= 4.5) = 3/8, P(W+ <= 4.5) = 7/8, p = 0.75.
+        assert!((r.p - 0.75).abs() < 1e-12, "p = {}", r.p);
+        assert_eq!(signed_rank(&[0.0, 0.0]).p, 1.0);
+    }
+
+    #[test]
+    fn large_samples_use_the_normal_approximation() {
+        // 500 differences, all positive: p is tiny either way; balanced
+        // signs: p near 1.
+        let up: Vec<f64> = (1..=500).map(f64::from).collect();
+        assert!(signed_rank(&up).p < 1e-12);
+        let alt: Vec<f64> = (1..=500)
+            .map(|k| {
+                if k % 2 == 0 {
+                    f64::from(k)
+                } else {
+                    -f64::from(k)
+                }
+            })
+            .collect();
+        let p = signed_rank(&alt).p;
+        assert!(p > 0.5, "p = {p}");
+        assert!(
+            (erfc(0.0) - 1.0).abs() < 1e-7 && (erfc(1.959_964 / 2f64.sqrt()) - 0.05).abs() < 1e-6
+        );
+    }
+}
