@@ -213,8 +213,17 @@ fn write_chart(
             100.0 * n.of_means
         )
     });
+    let replicates = match replicates {
+        1 => "1 replicate per design point".to_string(),
+        n => format!("{n} replicates per design point, averaged"),
+    };
+    let diagonal = if r.morris.is_empty() {
+        ""
+    } else {
+        " The grey diagonal is σ = μ*: above it, interactions or non-linearity dominate."
+    };
     let footnote = Some(format!(
-        "{scenario}, {replicates} replicates per design point, averaged{noise}. 95 % bootstrap intervals. {}",
+        "{scenario}, {replicates}{noise}. 95 % bootstrap intervals.{diagonal} {}",
         crate::DISCLAIMER
     ));
     let (name, png, svg) = if !r.morris.is_empty() {
