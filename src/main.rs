@@ -136,6 +136,15 @@ struct CompareArgs {
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Robustness over the plausible space: `N` or `N:key,key=lo:hi,…` (a
+    /// Latin hypercube of N points over those parameters; default: every
+    /// parameter with a plausible range that no mandate sets), or a design
+    /// file (.toml with `points`, `params`, `replicates`; .csv with explicit
+    /// points). Every scenario runs at every point with the baseline's
+    /// seeds; adds uncertain.csv, robustness.csv, prim.csv and a report
+    /// section.
+    #[arg(long, value_name = "DESIGN")]
+    uncertain: Option<String>,
     #[command(flatten)]
     overrides: Overrides,
 }
@@ -302,6 +311,11 @@ struct SensitivityArgs {
     /// Morris: trajectories.
     #[arg(long, default_value_t = 10)]
     trajectories: usize,
+    /// Morris: trajectories drawn before the --trajectories of largest
+    /// spread are kept (Campolongo et al. 2007); default 4 x
+    /// --trajectories; at most --trajectories: no selection.
+    #[arg(long, value_name = "M")]
+    pool: Option<usize>,
     /// Morris: grid levels (even).
     #[arg(long, default_value_t = 4)]
     levels: usize,
@@ -426,6 +440,7 @@ fn default_command() -> Command {
         threads: 0,
         out: Some(PathBuf::from("outputs").join("gaza")),
         quiet: false,
+        uncertain: None,
         overrides: Overrides::default(),
     })
 }
@@ -739,11 +754,29 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         )));
     }
 
-    let staging = output::Staging::create(&out)
+    let plan = match &args.uncertain {
+        Some(text) => {
+            let arms = loaded
+                .iter()
+                .map(|l| {
+                    let set = overrides_for(&l.0, &l.1.name).set;
+                    (l.0.clone(), l.1.name.clone(), set)
+                })
+                .collect::<Vec<_>>();
+            let scenarios: Vec<&Scenario> = loaded.iter().map(|l| &l.1).collect();
+            Some(uncertain_plan(text, &scenarios, arms, args.threads)?)
+        }
+        None => None,
+    };
+
+    let mut staging = output::Staging::create(&out)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
     let dirs = scenario_dirs(&loaded, staging.path())?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
     run_all(&loaded, dirs, args.threads, &map_days, &bar)?;
+    if let Some(plan) = &plan {
+        run_uncertain(plan, &mut staging, &bar)?;
+    }
     bar.set_message("drawing charts and the report");
     let spec = ComparisonSpec {
         scenarios: loaded.iter().map(|l| l.1.name.clone()).collect(),
@@ -768,6 +801,84 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         print_moe(&outputs, &drawn.table);
     }
     println!("report: {}", out.join("report.html").display());
+    Ok(())
+}
+
+/// The robustness run of `compare --uncertain`: the design over the
+/// baseline's parameters and one arm per scenario (`(file, name,
+/// overrides)`, baseline first), all with the baseline's run settings;
+/// every arm is checked at every point.
+fn uncertain_plan(
+    text: &str,
+    scenarios: &[&Scenario],
+    arms: Vec<(PathBuf, String, Vec<String>)>,
+    threads: usize,
+) -> Result<compare::uncertain::Plan, Failure> {
+    use compare::uncertain;
+    let base = scenarios[0];
+    if scenarios.len() < 2 || base.mission.is_none() {
+        return Err(Failure::BadInput(
+            "--uncertain: needs a baseline and at least one mandate of the mission model \
+             (expected two or more scenarios with [mission])"
+                .to_string(),
+        ));
+    }
+    let spec = uncertain::parse_spec(text).map_err(Failure::BadInput)?;
+    let levers = uncertain::levers(scenarios);
+    let (design, ranges) =
+        uncertain::build_design(&spec, base, &levers, base.run.seed).map_err(Failure::BadInput)?;
+    let run = &base.run;
+    let replicates = spec.replicates.unwrap_or(run.replicates);
+    let arms = arms
+        .into_iter()
+        .map(|(file, name, mut overrides)| {
+            overrides.extend([
+                format!("run.replicates={replicates}"),
+                format!("run.seed={}", run.seed),
+                format!("run.ticks={}", run.ticks),
+            ]);
+            uncertain::Arm {
+                name: compare::short_name(&name, &base.name),
+                file,
+                overrides,
+            }
+        })
+        .collect();
+    let plan = uncertain::Plan {
+        arms,
+        design,
+        ranges,
+        threads,
+    };
+    plan.check().map_err(sweep_failure)?;
+    Ok(plan)
+}
+
+/// Runs the robustness plan and writes its files into `staging`.
+fn run_uncertain(
+    plan: &compare::uncertain::Plan,
+    staging: &mut output::Staging,
+    bar: &ProgressBar,
+) -> Result<(), Failure> {
+    let reps = plan.arms[0]
+        .overrides
+        .iter()
+        .rev()
+        .find_map(|s| s.strip_prefix("run.replicates="))
+        .and_then(|r| r.parse::<u64>().ok())
+        .unwrap_or(1);
+    let jobs = plan.arms.len() as u64 * plan.design.points.len() as u64 * reps;
+    bar.set_length(jobs);
+    bar.set_position(0);
+    bar.set_message(format!(
+        "robustness: {} points x {} scenarios",
+        plan.design.points.len(),
+        plan.arms.len()
+    ));
+    let results = plan
+        .simulate(&|n| bar.set_position(n))
+        .map_err(sweep_failure)?;
+    plan.write(staging, &results).map_err(sweep_failure)?;
     Ok(())
 }
 
@@ -1368,9 +1479,25 @@ fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
                     args.trajectories
                 )));
             }
+            // Comparing every pair of a pool costs pool^2 (k + 1)^2 k / 2
+            // operations: about 20 s at 4e10.
+            let k = ranges.len() as f64;
+            let most = ((8e10 / ((k + 1.0).powi(2) * k)).sqrt() as usize).max(args.trajectories);
+            let pool = match args.pool {
+                None => (4 * args.trajectories).min(most),
+                Some(p) if p > most => {
+                    return Err(Failure::BadInput(format!(
+                        "--pool: {p} trajectories of {} parameters take too long to compare \
+                         (expected at most {most})",
+                        ranges.len()
+                    )));
+                }
+                Some(p) => p,
+            };
             Method::Morris {
                 trajectories: args.trajectories,
                 levels: args.levels,
+                pool,
             }
         }
         MethodArg::Sobol => {

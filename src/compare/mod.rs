@@ -16,13 +16,15 @@
 //! * [`changes`]: what each scenario changes against the baseline;
 //! * [`charts`]: the comparison's charts;
 //! * [`file`]: comparison files (a named list of scenarios);
-//! * [`folder`]: reading a comparison back.
+//! * [`folder`]: reading a comparison back;
+//! * [`uncertain`]: robustness over the plausible space (`--uncertain`).
 
 pub mod analysis;
 pub mod changes;
 pub mod charts;
 pub mod file;
 pub mod folder;
+pub mod uncertain;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -87,7 +89,15 @@ pub fn draw(
     outputs: &[ScenarioOutputs],
 ) -> Result<Drawn, CompareError> {
     check_drawable(outputs)?;
-    draw_staged(Staging::update(dir)?, spec, outputs)
+    let mut staging = Staging::update(dir)?;
+    // A comparison run with --uncertain keeps its robustness files (and so
+    // its report section and their entries in the manifest).
+    for name in uncertain::FILES {
+        if let Ok(bytes) = std::fs::read(dir.join(name)) {
+            staging.write(name, &bytes)?;
+        }
+    }
+    draw_inner(staging, spec, outputs, dir)
 }
 
 fn check_drawable(outputs: &[ScenarioOutputs]) -> Result<(), CompareError> {
@@ -102,9 +112,21 @@ fn check_drawable(outputs: &[ScenarioOutputs]) -> Result<(), CompareError> {
 /// scenarios' run folders, the commit replaces the comparison folder as a
 /// whole, so it holds exactly the files of this comparison.
 pub fn draw_staged(
+    staging: Staging,
+    spec: &ComparisonSpec,
+    outputs: &[ScenarioOutputs],
+) -> Result<Drawn, CompareError> {
+    let from = staging.path().to_path_buf();
+    draw_inner(staging, spec, outputs, &from)
+}
+
+/// Draws into `staging`; the robustness section (if any) is read from
+/// the files in `robust_dir`.
+fn draw_inner(
     mut staging: Staging,
     spec: &ComparisonSpec,
     outputs: &[ScenarioOutputs],
+    robust_dir: &Path,
 ) -> Result<Drawn, CompareError> {
     check_drawable(outputs)?;
     let base = &outputs[0];
@@ -270,7 +292,10 @@ pub fn draw_staged(
         });
     }
 
-    let input = report_input(spec, outputs, &table, &order, charts);
+    let mut input = report_input(spec, outputs, &table, &order, charts);
+    input
+        .sections
+        .extend(uncertain::report_section(robust_dir)?);
     staging.write("report.html", report::render_html(&input).as_bytes())?;
     staging.write("report.md", report::render_markdown(&input).as_bytes())?;
     let manifest = serde_json::json!({
@@ -616,6 +641,7 @@ fn report_input(
         assumptions: assumptions(),
         disclaimer: crate::DISCLAIMER.to_string(),
         warnings: warnings(spec, outputs),
+        sections: Vec::new(),
     }
 }
 

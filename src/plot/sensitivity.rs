@@ -1,6 +1,8 @@
 //! Sensitivity charts: the Morris μ*–σ scatter ([`MorrisChart`]) and
 //! Sobol index bars with 95 % intervals ([`IndexChart`]), each labelled
-//! with the parameters' keys.
+//! with the parameters' keys and their one-line descriptions (the scatter
+//! numbers its most influential points and explains them in a key beside
+//! the plot, where long labels do not pile up on each other).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -16,6 +18,8 @@ use super::style::{AXIS, INK, MUTED, OKABE_ITO, Theme, draw_path, draw_rect, ell
 pub struct MorrisPoint {
     /// The parameter's label.
     pub label: String,
+    /// What it means, one line (empty: none).
+    pub description: String,
     /// μ*, the mean absolute elementary effect.
     pub mu_star: f64,
     /// σ, the standard deviation of the effects.
@@ -85,9 +89,21 @@ impl Chart for MorrisChart {
             (page.margin, page.top),
         )?;
         let x_label = "μ* (mean absolute elementary effect, per plausible range)";
+        // The key of the numbered points takes the right part of the page.
+        let labelled = self.labelled.min(pts.len());
+        let key_w = if labelled > 0 {
+            (f64::from(page.content_w) * 0.4) as i32
+        } else {
+            0
+        };
         let frame = Frame::fit(
             theme,
-            (page.margin, top, page.width - page.margin, page.bottom),
+            (
+                page.margin,
+                top,
+                page.width - page.margin - key_w,
+                page.bottom,
+            ),
             x,
             y,
             xt,
@@ -117,18 +133,42 @@ impl Chart for MorrisChart {
             }
             root.draw(&Circle::new((px, py), theme.px(5.0), colour.filled()))
                 .map_err(draw_error)?;
-            if rank < self.labelled {
-                let max_w = (frame.right - f64::from(px)).max(f64::from(theme.px(120.0)));
-                let text = ellipsize(theme, &p.label, theme.tick_label, max_w);
+            if rank < labelled {
                 theme.draw_text(
                     root,
-                    &text,
+                    &(rank + 1).to_string(),
                     &label_style,
-                    (px + theme.px(8.0), py - theme.px(4.0)),
+                    (px + theme.px(7.0), py - theme.px(3.0)),
                     HPos::Left,
                     VPos::Bottom,
                 )?;
             }
+        }
+        // The key: number, key, and its description below in grey.
+        let x0 = page.width - page.margin - key_w + theme.px(24.0);
+        let text_w = f64::from(page.width - page.margin - x0);
+        let line = theme.px(theme.tick_label * 1.25);
+        let mut y0 = top;
+        let muted = theme.text(theme.tick_label, MUTED);
+        for (rank, &i) in order.iter().take(labelled).enumerate() {
+            let p = pts[i];
+            let head = format!("{}  {}", rank + 1, p.label);
+            let head = ellipsize(theme, &head, theme.tick_label, text_w);
+            theme.draw_text(root, &head, &label_style, (x0, y0), HPos::Left, VPos::Top)?;
+            y0 += line;
+            if !p.description.is_empty() {
+                let d = ellipsize(theme, &p.description, theme.tick_label, text_w - 20.0);
+                theme.draw_text(
+                    root,
+                    &d,
+                    &muted,
+                    (x0 + theme.px(20.0), y0),
+                    HPos::Left,
+                    VPos::Top,
+                )?;
+                y0 += line;
+            }
+            y0 += line / 3;
         }
         Ok(())
     }
@@ -139,6 +179,8 @@ impl Chart for MorrisChart {
 pub struct IndexRow {
     /// The parameter's label.
     pub label: String,
+    /// What it means, one line (empty: none).
+    pub description: String,
     /// First-order index and its 95 % interval.
     pub s1: (f64, f64, f64),
     /// Total-order index and its 95 % interval.
@@ -182,7 +224,7 @@ impl Chart for IndexChart {
                 (page.width / 2, (page.top + page.bottom) / 2),
             );
         }
-        let label_w = f64::from(page.content_w) * 0.38;
+        let label_w = f64::from(page.content_w) * 0.42;
         let hi = self
             .rows
             .iter()
@@ -231,14 +273,31 @@ impl Chart for IndexChart {
         for (i, r) in self.rows.iter().enumerate() {
             let centre = frame.top + row_h * (i as f64 + 0.5);
             let text = ellipsize(theme, &r.label, theme.tick_label, label_w - 12.0);
+            // Key above the centre line, its description below in grey.
+            let (key_pos, key_v) = if r.description.is_empty() {
+                (centre.round() as i32, VPos::Center)
+            } else {
+                (centre.round() as i32, VPos::Bottom)
+            };
             theme.draw_text(
                 root,
                 &text,
                 &label_style,
-                (page.margin, centre.round() as i32),
+                (page.margin, key_pos),
                 HPos::Left,
-                VPos::Center,
+                key_v,
             )?;
+            if !r.description.is_empty() {
+                let d = ellipsize(theme, &r.description, theme.tick_label, label_w - 12.0);
+                theme.draw_text(
+                    root,
+                    &d,
+                    &theme.text(theme.tick_label, MUTED),
+                    (page.margin, centre.round() as i32 + theme.px(2.0)),
+                    HPos::Left,
+                    VPos::Top,
+                )?;
+            }
             for (k, (v, a, b), colour) in [(0, r.s1, c1), (1, r.st, ct)] {
                 let y0 = centre - bar_h - 1.0 + k as f64 * (bar_h + 2.0);
                 let (y0, y1) = (y0.round() as i32, (y0 + bar_h).round() as i32);
@@ -294,12 +353,14 @@ mod tests {
             points: vec![
                 MorrisPoint {
                     label: "mission.mandate.force_scale".into(),
+                    description: "troops relative to the baseline".into(),
                     mu_star: 3.0,
                     sigma: 1.0,
                     mu_star_ci: (2.0, 4.0),
                 },
                 MorrisPoint {
                     label: "citizens.vision".into(),
+                    description: String::new(),
                     mu_star: 0.5,
                     sigma: 0.7,
                     mu_star_ci: (f64::NAN, f64::NAN),
@@ -319,11 +380,18 @@ mod tests {
             footnote: Some("note".into()),
             rows: vec![IndexRow {
                 label: "a".into(),
+                description: "what a means".into(),
                 s1: (0.3, 0.25, 0.35),
                 st: (0.5, 0.45, 0.6),
             }],
         };
         assert!(render_png(&c, 900, 600).unwrap().starts_with(b"\x89PNG"));
-        assert!(render_svg(&c, 900, 600).unwrap().contains("total order"));
+        let svg = render_svg(&c, 900, 600).unwrap();
+        assert!(svg.contains("total order") && svg.contains("what a means"));
+        assert!(
+            render_svg(&m, 900, 600)
+                .unwrap()
+                .contains("troops relative to the baseline")
+        );
     }
 }

@@ -160,6 +160,9 @@ pub fn render_html(input: &ReportInput) -> String {
     moe(&mut h, input);
     findings(&mut h, input);
     figures(&mut h, input);
+    for section in &input.sections {
+        extra_section(&mut h, section);
+    }
     assumptions(&mut h, input);
     footer(&mut h, input);
     h.push_str("</div>\n</body>\n</html>\n");
@@ -204,8 +207,12 @@ fn header(h: &mut String, input: &ReportInput) {
     if !input.charts.is_empty() {
         links.push(("figures", "Figures"));
     }
+    for section in &input.sections {
+        links.push((section.id.as_str(), section.title.as_str()));
+    }
     links.push(("assumptions", "Assumptions and limitations"));
     for (id, label) in links {
+        let (id, label) = (esc(id), esc(label));
         let _ = write!(h, "<a href=\"#{id}\">{label}</a>");
     }
     h.push_str("</nav>\n</header>\n");
@@ -439,6 +446,37 @@ fn figures(h: &mut String, input: &ReportInput) {
             "<figcaption><span class=\"fig-no\">Figure {n}.</span> {}</figcaption>\n</figure>",
             esc(&chart.caption)
         );
+    }
+    h.push_str("</section>\n");
+}
+
+fn extra_section(h: &mut String, section: &super::Section) {
+    let _ = writeln!(
+        h,
+        "<section id=\"{}\">\n<h2>{}</h2>",
+        esc(&section.id),
+        esc(&section.title)
+    );
+    for p in &section.paragraphs {
+        let _ = writeln!(h, "<p>{}</p>", esc(p));
+    }
+    if let Some((header, rows)) = section.table.split_first() {
+        h.push_str("<div class=\"table-wrap\"><table>\n<thead><tr>");
+        for c in header {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", esc(c));
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            h.push_str("<tr>");
+            for c in row {
+                let _ = write!(h, "<td>{}</td>", esc(c));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody></table></div>\n");
+    }
+    if !section.items.is_empty() {
+        list(h, "findings", &section.items, "");
     }
     h.push_str("</section>\n");
 }

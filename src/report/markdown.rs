@@ -195,6 +195,10 @@ pub fn render_markdown(input: &ReportInput) -> String {
         }
     }
 
+    for section in &input.sections {
+        extra_section(&mut m, section);
+    }
+
     m.push_str("\n## Key assumptions and limitations\n\n");
     list(&mut m, &input.assumptions, "None stated.");
 
@@ -283,6 +287,25 @@ fn moe_cell(cell: &CellView, is_baseline: bool) -> String {
         Some(v) => format!("**{} {diff} {} {}**", cell.mean, v.arrow(), v.word()),
         None if diff.is_empty() => cell.mean.clone(),
         None => format!("{} {diff}", cell.mean),
+    }
+}
+
+fn extra_section(m: &mut String, section: &super::Section) {
+    let _ = writeln!(m, "\n## {}\n", md(&section.title));
+    for p in &section.paragraphs {
+        let _ = writeln!(m, "{}\n", md_block(p));
+    }
+    if let Some((header, rows)) = section.table.split_first() {
+        let cells = |row: &[String]| row.iter().map(|c| md(c)).collect::<Vec<_>>().join(" | ");
+        let _ = writeln!(m, "| {} |", cells(header));
+        let _ = writeln!(m, "|{}", "---|".repeat(header.len()));
+        for row in rows {
+            let _ = writeln!(m, "| {} |", cells(row));
+        }
+        m.push('\n');
+    }
+    if !section.items.is_empty() {
+        list(m, &section.items, "");
     }
 }
 

@@ -240,6 +240,25 @@ pub struct ReportInput {
     /// variant that overrides made identical to the baseline), one sentence
     /// each, shown near the top; empty: nothing shown.
     pub warnings: Vec<String>,
+    /// Extra sections shown after the figures (e.g. robustness over the
+    /// plausible space); empty: none.
+    pub sections: Vec<Section>,
+}
+
+/// An extra section of the report: paragraphs, an optional table and a
+/// list, each plain text (escaped by the renderers).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Section {
+    /// Anchor id, e.g. "robustness".
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Paragraphs before the table.
+    pub paragraphs: Vec<String>,
+    /// Table rows, the first the header; empty: no table.
+    pub table: Vec<Vec<String>>,
+    /// List items after the table, one sentence each.
+    pub items: Vec<String>,
 }
 
 /// How a measure's numbers are printed, chosen from its unit.
@@ -779,6 +798,7 @@ pub(crate) mod fixture {
             ],
             disclaimer: crate::DISCLAIMER.into(),
             warnings: Vec::new(),
+            sections: Vec::new(),
         }
     }
 }

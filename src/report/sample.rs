@@ -330,6 +330,7 @@ pub fn input() -> ReportInput {
         ],
         disclaimer: crate::DISCLAIMER.into(),
         warnings: Vec::new(),
+        sections: Vec::new(),
     }
 }
 

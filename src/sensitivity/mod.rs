@@ -5,6 +5,8 @@
 //!   bootstrap intervals);
 //! * [`sobol`]: first- and total-order Sobol' indices (Saltelli sampling,
 //!   Jansen estimators, bootstrap intervals);
+//! * [`prim`]: PRIM scenario discovery, boxes in parameter space where
+//!   cases of interest concentrate (coverage and density);
 //! * [`sequence`]: the Sobol sequence the designs are drawn from;
 //! * [`noise_share`]: how much of the variance between design points is
 //!   replicate noise, which the indices would otherwise credit to the
@@ -15,12 +17,16 @@
 //! ([`crate::sweep`]), replicates averaged per design point.
 
 pub mod morris;
+pub mod prim;
 pub mod sequence;
 pub mod sobol;
 #[cfg(test)]
 pub mod test_functions;
 
-pub use morris::{MorrisDesign, MorrisIndex, morris_analyze, morris_design};
+pub use morris::{
+    MorrisDesign, MorrisIndex, morris_analyze, morris_design, morris_design_spread, spread,
+};
+pub use prim::{Prim, PrimBox, PrimOptions, prim};
 pub use sobol::{SobolIndex, saltelli_design, sobol_analyze};
 
 /// The 2.5 % and 97.5 % percentiles of the finite `values` (linear

@@ -100,3 +100,32 @@ pub fn plausible_ranges(scenario: &Scenario) -> Vec<Range> {
         })
         .collect()
 }
+
+/// The ODD, whose §7.P tables give every parameter a one-line meaning
+/// (tests/odd_params.rs keeps a row per parameter), embedded so charts can
+/// say what a key means without a file at run time.
+const ODD: &str = include_str!("../../docs/ODD.md");
+
+/// The one-line meaning of parameter `key` from ODD §7.P (backticks and
+/// Markdown escapes removed), if it has a row.
+pub fn describe(key: &str) -> Option<String> {
+    let cell = format!("| `{key}` |");
+    let line = ODD.lines().find(|l| l.starts_with(&cell))?;
+    // field | default | range | plausible | unit | meaning | basis
+    let cells: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+    let meaning = cells.get(5)?.trim();
+    let text = meaning.replace('`', "").replace("\\|", "|");
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_described_from_the_odd() {
+        let d = describe("mission.civilians.trust_harm_loss").unwrap();
+        assert!(d.starts_with("trust push down per attributed death"), "{d}");
+        assert_eq!(describe("no.such.key"), None);
+    }
+}

@@ -18,6 +18,10 @@ pub enum Method {
         trajectories: usize,
         /// Grid levels (even).
         levels: usize,
+        /// Trajectories drawn before the `trajectories` of largest spread
+        /// are kept (Campolongo et al. 2007); ≤ `trajectories`: no
+        /// selection.
+        pool: usize,
     },
     /// Sobol indices: Saltelli sampling with `n` base rows.
     Sobol {
@@ -38,8 +42,15 @@ impl Method {
             Method::Morris {
                 trajectories,
                 levels,
+                pool,
             } => {
-                let m = sensitivity::morris_design(ranges.len(), trajectories, levels, seed);
+                let m = sensitivity::morris_design_spread(
+                    ranges.len(),
+                    trajectories,
+                    levels,
+                    pool,
+                    seed,
+                );
                 (design::from_unit(ranges, &m.unit), Some(m))
             }
             Method::Sobol { n } => {
@@ -235,7 +246,12 @@ fn write_chart(
                 .iter()
                 .zip(&r.morris)
                 .map(|(range, m)| MorrisPoint {
-                    label: range.key.clone(),
+                    label: range
+                        .key
+                        .strip_prefix("mission.")
+                        .unwrap_or(&range.key)
+                        .to_string(),
+                    description: super::describe(&range.key).unwrap_or_default(),
                     mu_star: m.mu_star,
                     sigma: m.sigma,
                     mu_star_ci: m.mu_star_ci,
@@ -253,7 +269,12 @@ fn write_chart(
             .iter()
             .zip(&r.sobol)
             .map(|(range, s)| IndexRow {
-                label: range.key.clone(),
+                label: range
+                    .key
+                    .strip_prefix("mission.")
+                    .unwrap_or(&range.key)
+                    .to_string(),
+                description: super::describe(&range.key).unwrap_or_default(),
                 s1: (s.s1, s.s1_ci.0, s.s1_ci.1),
                 st: (s.st, s.st_ci.0, s.st_ci.1),
             })
