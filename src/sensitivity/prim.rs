@@ -233,11 +233,18 @@ mod tests {
         let x = latin_hypercube(2000, 3, 7);
         let y: Vec<bool> = x.iter().map(|p| p[0] > 0.7 && p[1] < 0.3).collect();
         let bounds = [(0.0, 1.0); 3];
-        let r = prim(&x, &y, &bounds, &PrimOptions::default());
+        // A strict threshold, so the chosen box is the whole region; with
+        // the default 0.8 it may stop short by design (x2 < 0.345 holds
+        // 87 % cases).
+        let opts = PrimOptions {
+            threshold: 0.95,
+            ..PrimOptions::default()
+        };
+        let r = prim(&x, &y, &bounds, &opts);
         let b = r.chosen_box().expect("a box");
         assert!(r.meets_threshold);
         // Tolerance: 0.03, a few peels of 5 % near the end of the
-        // trajectory, where a box of ~180 points loses ~9 per peel.
+        // trajectory, where a box of ~200 points loses ~10 per peel.
         assert!((b.lower[0] - 0.7).abs() < 0.03, "x1 lower {}", b.lower[0]);
         assert!((b.upper[1] - 0.3).abs() < 0.03, "x2 upper {}", b.upper[1]);
         assert!(b.upper[0] > 0.97 && b.lower[1] < 0.03, "{b:?}");
@@ -247,7 +254,7 @@ mod tests {
             "x3 {:?}",
             (b.lower[2], b.upper[2])
         );
-        assert!(b.coverage > 0.85 && b.density >= 0.8, "{b:?}");
+        assert!(b.coverage > 0.85 && b.density >= 0.95, "{b:?}");
         // Coverage and density are the exact counts inside the limits.
         let inside: Vec<usize> = (0..x.len())
             .filter(|&i| (0..3).all(|j| x[i][j] >= b.lower[j] && x[i][j] <= b.upper[j]))
