@@ -826,12 +826,21 @@ pub fn report_section(dir: &Path) -> Result<Option<Section>, std::io::Error> {
                     pct(hi),
                     get(r, 4)
                 );
+                let ties = get(r, 8).parse::<usize>().unwrap_or(0);
+                if ties > 0 {
+                    t.push_str(&format!("; {ties} points tie"));
+                }
                 if !limits.is_empty() {
+                    let densest = if meets {
+                        ""
+                    } else {
+                        "; the densest box, below the threshold"
+                    };
                     t.push_str(&format!(
-                        "; it does not where {} (coverage {}, density {})",
+                        "; it does not where {} (coverage {}, density {}{densest})",
                         limits.join(" and "),
                         coverage.map(pct).unwrap_or_default(),
-                        density.map(pct).unwrap_or_default()
+                        density.map(pct).unwrap_or_default(),
                     ));
                 } else if !note.is_empty() && s < 1.0 {
                     t.push_str(&format!("; {note}"));

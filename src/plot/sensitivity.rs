@@ -90,7 +90,12 @@ impl Chart for MorrisChart {
         )?;
         let x_label = "μ* (mean absolute elementary effect, per plausible range)";
         // The key of the numbered points takes the right part of the page.
-        let labelled = self.labelled.min(pts.len());
+        // Each entry of the key is two lines (key, description) and a gap;
+        // only as many points are numbered as the key has room for.
+        let line = theme.px(theme.tick_label * 0.6);
+        let entry = 2 * line + line / 3;
+        let room = ((page.bottom - top) / entry.max(1)).max(0) as usize;
+        let labelled = self.labelled.min(pts.len()).min(room);
         let key_w = if labelled > 0 {
             (f64::from(page.content_w) * 0.4) as i32
         } else {
@@ -147,7 +152,6 @@ impl Chart for MorrisChart {
         // The key: number, key, and its description below in grey.
         let x0 = page.width - page.margin - key_w + theme.px(24.0);
         let text_w = f64::from(page.width - page.margin - x0);
-        let line = theme.px(theme.tick_label * 1.25);
         let mut y0 = top;
         let muted = theme.text(theme.tick_label, MUTED);
         for (rank, &i) in order.iter().take(labelled).enumerate() {
