@@ -50,8 +50,9 @@ SlurmdLogFile=/var/log/slurm/slurmd.log
 NodeName=$HOST CPUs=$CPUS State=UNKNOWN
 PartitionName=local Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
-slurmctld -i 2>/dev/null || slurmctld
-slurmd 2>/dev/null || true
+# Start the daemons unless they already run (a second run of the script).
+scontrol ping 2>/dev/null | grep -q UP || slurmctld -i
+pgrep -x slurmd >/dev/null || slurmd
 for _ in $(seq 60); do
     sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mix|alloc' && break
     sleep 1

@@ -362,6 +362,15 @@ impl ReplicateStore {
 
 /// The store folder of an output folder `dir`: `.NAME.resume` beside it.
 pub fn store_dir(dir: &Path) -> PathBuf {
+    // `.` or `..` name no folder: resolve them, as the staging does.
+    let resolved;
+    let dir = match dir.file_name() {
+        Some(_) => dir,
+        None => {
+            resolved = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            &resolved
+        }
+    };
     let name = dir.file_name().map_or_else(
         || "outputs".to_string(),
         |n| n.to_string_lossy().into_owned(),

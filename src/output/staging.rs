@@ -54,6 +54,9 @@ pub struct Staging {
     stage: PathBuf,
     mode: Mode,
     written: Vec<WrittenFile>,
+    /// Set once the staged files are in place; a staging dropped before
+    /// (an error, a Ctrl-C) removes its folder.
+    committed: bool,
 }
 
 /// Why `dir` may not be replaced, if it may not: it exists, holds files and
@@ -254,6 +257,7 @@ impl Staging {
             stage,
             mode: Mode::Replace,
             written: Vec::new(),
+            committed: false,
         })
     }
 
@@ -269,6 +273,7 @@ impl Staging {
             stage,
             mode: Mode::Update,
             written: Vec::new(),
+            committed: false,
         })
     }
 
@@ -321,7 +326,7 @@ impl Staging {
     /// holds either the whole previous outputs or the whole new ones, or is
     /// missing with the previous outputs in `.NAME.old-*`, which the next
     /// run puts back ([`recover`]) before anything else.
-    pub fn commit(self) -> io::Result<Vec<WrittenFile>> {
+    pub fn commit(mut self) -> io::Result<Vec<WrittenFile>> {
         sync_dir(&self.stage)?;
         match self.mode {
             Mode::Replace => {
@@ -359,7 +364,19 @@ impl Staging {
                 sync_dir(&self.dir)?;
             }
         }
-        Ok(self.written)
+        self.committed = true;
+        Ok(std::mem::take(&mut self.written))
+    }
+}
+
+impl Drop for Staging {
+    /// A staging that was not committed (the run failed or was
+    /// interrupted) removes its folder: nothing half-written stays behind.
+    /// A process killed outright cannot; the next run removes it.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.stage);
+        }
     }
 }
 
@@ -468,16 +485,15 @@ mod tests {
     }
 
     #[test]
-    fn a_dropped_staging_leaves_the_old_folder_and_a_hidden_partial_one() {
+    fn a_dropped_staging_leaves_the_old_folder_and_removes_its_own() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         {
             let mut st = Staging::create(&out).unwrap();
             st.write("timeseries.csv", b"1,2").unwrap();
+            assert!(st.path().join("timeseries.csv").exists());
         }
-        let n = names(tmp.path());
-        assert_eq!(n.len(), 1);
-        assert!(n[0].starts_with(".out.partial-"), "{n:?}");
+        assert_eq!(names(tmp.path()), Vec::<String>::new());
         assert!(!out.exists());
     }
 
