@@ -24,6 +24,7 @@ STABSIM=$(realpath "${STABSIM:-target/release/stabsim}")
 SCENARIO=$(realpath "${SCENARIO:-scenarios/epstein/mesa_app_default.toml}")
 REPLICATES=${REPLICATES:-40}
 WORK=${WORK:-$(mktemp -d)}
+mkdir -p "$WORK"
 HOST=$(hostname -s)
 CPUS=$(nproc)
 
