@@ -59,6 +59,22 @@ enum Command {
     /// end-of-run measures over parameters' ranges (a sweep with common
     /// random numbers, replicates averaged per design point).
     Sensitivity(SensitivityArgs),
+    /// Combine the shard folders of `stabsim run --shard K/N` into the
+    /// outputs of one single-machine run (docs/CLUSTER.md).
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// Shard folders, all N of one batch, in any order.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Output folder (replaced as a whole).
+    #[arg(long)]
+    out: PathBuf,
+    /// Worker threads; 0 = one per core. Outputs do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 /// Scenario overrides shared by every subcommand.
@@ -101,6 +117,23 @@ struct RunArgs {
     quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    resilience: Resilience,
+    /// Run only shard K of N: the replicates i with i mod N = K (seeds
+    /// unchanged), into a shard folder (default outputs/<name>.shard-K-of-N)
+    /// that `stabsim merge` combines with the others (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+}
+
+/// Interrupted work and clusters (docs/CLUSTER.md).
+#[derive(Args, Debug, Clone, Default)]
+struct Resilience {
+    /// Go on from the replicates an interrupted run of the same command
+    /// kept (Ctrl-C, kill, full disk); the outputs are the same bytes as an
+    /// uninterrupted run's.
+    #[arg(long)]
+    resume: bool,
 }
 
 #[derive(Args, Debug)]
@@ -147,6 +180,8 @@ struct CompareArgs {
     uncertain: Option<String>,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    resilience: Resilience,
 }
 
 #[derive(Args, Debug)]
@@ -348,6 +383,14 @@ struct SensitivityArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C (or SIGTERM) stops batches after their replicates in progress,
+    // which are kept for --resume; a second one stops at once.
+    let _ = ctrlc::set_handler(|| {
+        if stabsim::batch::interrupted() {
+            std::process::exit(130);
+        }
+        stabsim::batch::interrupt();
+    });
     let command = cli.command.unwrap_or_else(default_command);
     let result = match command {
         Command::Run(args) => cmd_run(args),
@@ -359,6 +402,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd_validate(args),
         Command::Sweep(args) => cmd_sweep(args),
         Command::Sensitivity(args) => cmd_sensitivity(args),
+        Command::Merge(args) => cmd_merge(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -369,6 +413,10 @@ fn main() -> ExitCode {
         Err(Failure::Other(msg)) => {
             eprintln!("error: {msg}");
             ExitCode::from(1)
+        }
+        Err(Failure::Interrupted(msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(130)
         }
     }
 }
@@ -413,6 +461,8 @@ fn check_memory(sc: &Scenario, threads: usize) -> Result<(), Failure> {
 enum Failure {
     BadInput(String),
     Other(String),
+    /// Ctrl-C: what was kept and how to resume (exit 130).
+    Interrupted(String),
 }
 
 impl From<ScenarioError> for Failure {
@@ -442,6 +492,7 @@ fn default_command() -> Command {
         quiet: false,
         uncertain: None,
         overrides: Overrides::default(),
+        resilience: Resilience::default(),
     })
 }
 
@@ -515,6 +566,9 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         check_memory(&sc, args.threads)?;
         loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
     }
+    if let Some(text) = &args.shard {
+        return run_shard(&args, text, &loaded);
+    }
     let several = loaded.len() > 1;
     let mut dirs = Vec::new();
     for (_, sc, _) in &loaded {
@@ -532,8 +586,13 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         output::check_replaceable(&dir).map_err(Failure::BadInput)?;
         dirs.push(dir);
     }
+    let stores = dirs
+        .iter()
+        .zip(&loaded)
+        .map(|(dir, l)| open_store(&output::resume::store_dir(dir), &l.1, &args.resilience))
+        .collect::<Result<Vec<_>, _>>()?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    let reports = run_all(&loaded, dirs, args.threads, &[], &bar)?;
+    let reports = run_all(&loaded, dirs, stores, args.threads, &[], &bar, None)?;
     if !args.quiet && !several {
         if let Some((sc, report)) = loaded.first().map(|l| &l.1).zip(reports.first()) {
             bar.suspend(|| print_outcomes(sc, report));
@@ -557,6 +616,68 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `stabsim run --shard K/N`: one scenario's slice of replicates into a
+/// shard folder.
+fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failure> {
+    let shard = output::shard::parse_shard(text).map_err(Failure::BadInput)?;
+    let [(file, sc, _)] = loaded else {
+        return Err(Failure::BadInput(
+            "--shard: runs one scenario (expected one scenario file)".to_string(),
+        ));
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        let name = output::folder_name(&sc.name, &args.overrides.set);
+        Path::new("outputs").join(format!("{name}.shard-{}-of-{}", shard.0, shard.1))
+    });
+    let store = open_store(&out, sc, &args.resilience)?;
+    let bar = progress_bar(u64::from(sc.run.replicates.div_ceil(shard.1)), args.quiet);
+    // The recorded command is the single-machine one: without --shard K/N.
+    let mut words: Vec<String> = std::env::args().filter(|a| a != "--resume").collect();
+    if let Some(k) = words.iter().position(|a| a == "--shard") {
+        words.drain(k..(k + 2).min(words.len()));
+    }
+    words.retain(|a| !a.starts_with("--shard="));
+    let command = words.join(" ");
+    let n = output::shard::run_shard(
+        sc,
+        &store,
+        shard,
+        args.threads,
+        &file.display().to_string(),
+        &command,
+        &mut |done| bar.set_position(done),
+    )
+    .map_err(|e| {
+        bar.finish_and_clear();
+        run_failure(e, &out, Some(&out))
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "wrote shard {}/{} ({n} of {} replicates) to {}",
+        shard.0,
+        shard.1,
+        sc.run.replicates,
+        out.display()
+    );
+    Ok(())
+}
+
+fn cmd_merge(args: MergeArgs) -> Result<(), Failure> {
+    check_threads(args.threads)?;
+    output::check_replaceable(&args.out).map_err(Failure::BadInput)?;
+    let bar = progress_bar(0, true);
+    let report =
+        output::shard::merge(&args.shards, &args.out, args.threads, &mut |_| {}).map_err(|e| {
+            match e {
+                output::shard::MergeError::Shards(m) => Failure::BadInput(m),
+                output::shard::MergeError::Run(e) => run_failure(e, &args.out, None),
+            }
+        })?;
+    bar.finish_and_clear();
+    println!("wrote {}", report.dir.join("manifest.json").display());
+    Ok(())
+}
+
 /// A loaded scenario: its file, the scenario, and seconds spent loading it.
 type Loaded = (PathBuf, Scenario, f64);
 
@@ -567,31 +688,102 @@ fn total_replicates(loaded: &[Loaded]) -> u64 {
         .sum()
 }
 
+/// The command line as recorded in manifests and reports: without
+/// `--resume`, so a resumed run writes the same bytes as an uninterrupted one.
+fn recorded_command() -> String {
+    std::env::args()
+        .filter(|a| a != "--resume")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A scenario's replicate store (see [`output::resume::open`]).
+fn open_store(
+    dir: &Path,
+    sc: &Scenario,
+    flags: &Resilience,
+) -> Result<output::resume::ReplicateStore, Failure> {
+    use output::resume::OpenError;
+    output::resume::open(dir, sc, flags.resume, &mut |note| eprintln!("{note}")).map_err(
+        |e| match e {
+            OpenError::Mismatch(m) => Failure::BadInput(m),
+            OpenError::Io(m) => Failure::Other(m),
+        },
+    )
+}
+
+/// A run's failure, saying for an interrupt (or a replicate that could
+/// not be kept) what was kept and how to resume.
+fn run_failure(e: output::RunError, out: &Path, store: Option<&Path>) -> Failure {
+    use stabsim::batch::BatchError;
+    let kept = |store: &Path| {
+        format!(
+            "{} finished replicates are kept in {}; the outputs in {} are unchanged.\nResume with: {}",
+            output::resume::kept_count(store),
+            store.display(),
+            out.display(),
+            output::resume::resume_command()
+        )
+    };
+    match (e, store) {
+        (output::RunError::Batch(BatchError::Interrupted), Some(store)) => {
+            Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))
+        }
+        (output::RunError::Batch(BatchError::Keep(e)), Some(store)) => Failure::Other(format!(
+            "{}: {e} (expected a writable folder with free space). {}",
+            store.display(),
+            kept(store)
+        )),
+        (e, _) => Failure::Other(format!("{}: {e}", out.display())),
+    }
+}
+
 /// Runs each scenario's batch into its folder, one after the other, with
 /// one progress bar over all replicates; `map_days` are recorded in each
-/// mission scenario's `frames.csv` exactly.
+/// mission scenario's `frames.csv` exactly. Each scenario's kept
+/// replicates are removed once its folder is in place, unless the folders
+/// are part of the comparison `comparison` (removed after it is).
 fn run_all(
     loaded: &[Loaded],
     dirs: Vec<PathBuf>,
+    stores: Vec<output::resume::ReplicateStore>,
     threads: usize,
     map_days: &[u32],
     bar: &ProgressBar,
+    comparison: Option<&Path>,
 ) -> Result<Vec<output::RunReport>, Failure> {
     let mut done_before = 0u64;
     let mut reports = Vec::new();
-    for ((file, sc, load_seconds), out_dir) in loaded.iter().zip(dirs) {
-        let opts = RunOptions {
+    for (((file, sc, load_seconds), out_dir), store) in loaded.iter().zip(dirs).zip(stores) {
+        let mut opts = RunOptions {
             threads,
             out_dir,
             source: file.display().to_string(),
-            command: std::env::args().collect::<Vec<_>>().join(" "),
+            command: recorded_command(),
             load_seconds: *load_seconds,
             map_days: map_days.to_vec(),
+            store: Some(store),
         };
         bar.set_message(sc.name.clone());
+        let store_dir = opts
+            .store
+            .as_ref()
+            .and_then(|s| s.dir())
+            .map(Path::to_path_buf);
         let report =
             output::run_to_dir(sc, &opts, &mut |done| bar.set_position(done_before + done))
-                .map_err(|e| Failure::Other(format!("{}: {e}", opts.out_dir.display())))?;
+                .map_err(|e| {
+                    bar.finish_and_clear();
+                    let out = comparison.unwrap_or(&opts.out_dir);
+                    run_failure(e, out, store_dir.as_deref())
+                })?;
+        if comparison.is_none() {
+            if let Some(store) = opts.store.take() {
+                store
+                    .remove()
+                    .map_err(|e| Failure::Other(format!("removing kept replicates: {e}")))?;
+            }
+        }
         done_before += u64::from(sc.run.replicates);
         reports.push(report);
     }
@@ -769,11 +961,24 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         None => None,
     };
 
+    let store_root = output::resume::store_dir(&out);
+    let stores = loaded
+        .iter()
+        .map(|l| open_store(&store_root.join(&l.1.name), &l.1, &args.resilience))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut staging = output::Staging::create(&out)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
     let dirs = scenario_dirs(&loaded, staging.path())?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    run_all(&loaded, dirs, args.threads, &map_days, &bar)?;
+    run_all(
+        &loaded,
+        dirs,
+        stores,
+        args.threads,
+        &map_days,
+        &bar,
+        Some(&out),
+    )?;
     if let Some(plan) = &plan {
         run_uncertain(plan, &mut staging, &bar)?;
     }
@@ -781,7 +986,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     let spec = ComparisonSpec {
         scenarios: loaded.iter().map(|l| l.1.name.clone()).collect(),
         map_days,
-        command: std::env::args().collect::<Vec<_>>().join(" "),
+        command: recorded_command(),
         overrides: args.overrides.set.clone(),
         weights: from_file
             .as_ref()
@@ -796,6 +1001,12 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(e.to_string()))?;
     let drawn = compare::draw_staged(staging, &spec, &outputs)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+    // The comparison is in place: the kept replicates are no longer needed.
+    if let Err(e) = std::fs::remove_dir_all(&store_root) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            eprintln!("warning: {}: {e}", store_root.display());
+        }
+    }
     bar.finish_and_clear();
     if !args.quiet {
         print_moe(&outputs, &drawn.table);

@@ -317,9 +317,29 @@ fn draw_inner(
 /// files, without re-running: each scenario's own charts, then the
 /// comparison's.
 pub fn redraw_comparison(dir: &Path) -> Result<Drawn, CompareError> {
+    check_manifest(dir)?;
     let spec = ComparisonSpec::read(dir)?;
     for s in &spec.scenarios {
-        redraw_scenario(&dir.join(s))?;
+        // A scenario's folder must be a plain, real folder inside this one:
+        // a name with a separator or `..`, or a symlink, would carry the
+        // redrawn charts and manifest out of the comparison folder.
+        let path = dir.join(s);
+        let plain = Path::new(s).components().count() == 1
+            && matches!(
+                Path::new(s).components().next(),
+                Some(std::path::Component::Normal(_))
+            );
+        if !plain {
+            return Err(LoadError::Mismatch(format!(
+                "{}: scenario {s:?} is not a folder name inside the comparison folder \
+                 (expected a plain name such as \"baseline\")",
+                dir.join(COMPARISON_FILE).display()
+            ))
+            .into());
+        }
+        crate::output::refuse_symlink(&path)
+            .map_err(|e| CompareError::Load(LoadError::Mismatch(e.to_string())))?;
+        redraw_scenario(&path)?;
     }
     let (spec, outputs) = read_comparison(dir)?;
     draw(dir, &spec, &outputs)
@@ -372,6 +392,24 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
     text.push('\n');
     staging.write(crate::output::MANIFEST, text.as_bytes())?;
     Ok(staging.commit()?)
+}
+
+/// Checks a comparison folder's own data files (comparison.json, moe.csv)
+/// against its manifest before anything is redrawn from them.
+fn check_manifest(dir: &Path) -> Result<(), LoadError> {
+    let path = dir.join(crate::output::MANIFEST);
+    let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let manifest: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        LoadError::Read(crate::output::ReadError::content(
+            &path,
+            e.line() as u64,
+            e.to_string(),
+        ))
+    })?;
+    check_unchanged(dir, &manifest)
 }
 
 /// Whether a data file of an output folder was edited after its run: a

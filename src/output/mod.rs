@@ -5,7 +5,9 @@ mod frames;
 mod limits;
 mod manifest;
 mod read;
+pub mod resume;
 mod run;
+pub mod shard;
 mod staging;
 mod writer;
 
@@ -19,5 +21,8 @@ pub use run::{
     RunError, RunOptions, RunReport, default_out_dir, effective_threads, estimated_peak_bytes,
     folder_name, resolved_toml, run_to_dir, scenario_charts, status_chart,
 };
-pub use staging::{HashingWriter, MANIFEST, Staging, WrittenFile, check_replaceable, sha256_hex};
+pub use staging::{
+    HashingWriter, MANIFEST, Staging, WrittenFile, check_replaceable, recover, refuse_symlink,
+    sha256_hex,
+};
 pub use writer::{BatchAggregates, BatchWriter, summary_csv};

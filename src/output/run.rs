@@ -9,7 +9,7 @@ use super::manifest::{Manifest, Timings};
 use super::read::SummaryBands;
 use super::staging::{Staging, WrittenFile, sha256_hex};
 use super::writer::{BatchWriter, summary_csv};
-use crate::batch::{BatchError, run_batch};
+use crate::batch::{BatchError, KeepNothing, run_batch_kept};
 use crate::model::OutcomeRule;
 use crate::plot::{self, Band, BandChart, PlotError};
 use crate::scenario::{MapError, Scenario};
@@ -32,6 +32,11 @@ pub struct RunOptions {
     /// [`FRAME_EVERY`] days and the last day): the days a comparison draws
     /// as maps, recorded exactly rather than rounded to the grid.
     pub map_days: Vec<u32>,
+    /// Where finished replicates are kept while the batch runs (and found,
+    /// when resuming or merging shards); removed once the outputs are in
+    /// place by the caller (a comparison's only once the whole comparison
+    /// is). `None`: nothing is kept.
+    pub store: Option<super::resume::ReplicateStore>,
 }
 
 /// What a finished run wrote and found.
@@ -93,7 +98,25 @@ pub fn run_to_dir(
     let rule = OutcomeRule::for_scenario(scenario);
     let columns = rule.columns();
     let mut writer = BatchWriter::create(&staging, model.names().clone(), run.ticks, rule)?;
-    run_batch(&model, scenario, opts.threads, &mut writer, progress)?;
+    match &opts.store {
+        Some(store) => {
+            let keep = super::resume::StoreKeep {
+                store,
+                names: model.names().clone(),
+                ticks: run.ticks,
+                shard: None,
+            };
+            run_batch_kept(&model, scenario, opts.threads, &mut writer, progress, &keep)?;
+        }
+        None => run_batch_kept(
+            &model,
+            scenario,
+            opts.threads,
+            &mut writer,
+            progress,
+            &KeepNothing,
+        )?,
+    }
     let aggregates = writer.finish(&mut staging)?;
     let summary = &aggregates.summary;
     let simulate = t.elapsed().as_secs_f64();

@@ -54,6 +54,9 @@ pub struct Staging {
     stage: PathBuf,
     mode: Mode,
     written: Vec<WrittenFile>,
+    /// Set once the staged files are in place; a staging dropped before
+    /// (an error, a Ctrl-C) removes its folder.
+    committed: bool,
 }
 
 /// Why `dir` may not be replaced, if it may not: it exists, holds files and
@@ -120,35 +123,106 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// The pid and stamp (nanoseconds since the epoch) in a name ending
+/// `…-PID-STAMP`.
+fn pid_and_stamp(name: &str) -> Option<(u32, u128)> {
+    let mut parts = name.rsplit('-');
+    let stamp = parts.next()?.parse().ok()?;
+    let pid = parts.next()?.parse().ok()?;
+    Some((pid, stamp))
+}
+
+/// When process `pid` started, in seconds since the epoch (Linux:
+/// `/proc/PID/stat` field 22, in clock ticks since boot, plus the boot time
+/// from `/proc/stat`; clock ticks are 100 a second on every Linux port).
+fn process_start_secs(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces: count fields after its ')'.
+    let after = &stat[stat.rfind(')')? + 1..];
+    let ticks: u64 = after.split_whitespace().nth(19)?.parse().ok()?;
+    let boot: u64 = fs::read_to_string("/proc/stat")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(boot + ticks / 100)
+}
+
 /// Whether the process that made a staging folder named `…-PID-STAMP` may
 /// still be writing it. Only Linux can tell (`/proc/PID`); elsewhere every
-/// folder counts as live and is left alone.
+/// folder counts as live and is left alone. A live process that started
+/// after the folder was made is another one that reused the pid.
 fn writer_alive(name: &str) -> bool {
-    let Some(pid) = name.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok()) else {
+    let Some((pid, stamp)) = pid_and_stamp(name) else {
         return true;
     };
     if pid == std::process::id() || !Path::new("/proc/self").exists() {
         return true;
     }
-    Path::new("/proc").join(pid.to_string()).exists()
+    if !Path::new("/proc").join(pid.to_string()).exists() {
+        return false;
+    }
+    let made = (stamp / 1_000_000_000) as u64;
+    // One second of slack: start times are rounded to clock ticks.
+    process_start_secs(pid).is_none_or(|started| started <= made + 1)
+}
+
+/// Leftovers of interrupted runs in `parent`, of the folder `name`:
+/// (path, file name) of real directories (never symlinks) whose names start
+/// with `.NAME.KIND-` and whose writer is gone.
+fn stale(parent: &Path, prefix: &str) -> Vec<(PathBuf, String)> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, String)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
+        .filter(|(_, n)| n.starts_with(prefix) && !writer_alive(n))
+        .collect();
+    found.sort_by_key(|(_, n)| pid_and_stamp(n).map(|(_, s)| s));
+    found
+}
+
+/// Puts back the previous outputs of `dir` when a run was killed between
+/// moving them aside and moving the new ones in (so `dir` is missing and a
+/// `.NAME.old-*` folder of a dead writer holds them): the newest goes back.
+/// Returns what was done, for the user.
+pub fn recover(dir: &Path) -> io::Result<Option<String>> {
+    if fs::symlink_metadata(dir).is_ok() {
+        return Ok(None);
+    }
+    let (parent, name) = parent_and_name(dir)?;
+    let prefix = format!(".{}.old-", name.to_string_lossy());
+    let Some((old, _)) = stale(&parent, &prefix).pop() else {
+        return Ok(None);
+    };
+    fs::rename(&old, dir)?;
+    sync_dir(&parent)?;
+    Ok(Some(format!(
+        "stabsim: restored {} from {} (an earlier run was interrupted while replacing it)",
+        dir.display(),
+        old.display()
+    )))
 }
 
 /// Removes what interrupted runs left in `parent`: staging folders whose
 /// names start with one of `prefixes` and whose writer is gone (killed,
-/// or out of disk space). They would otherwise pile up, and after a full
-/// disk make every later run fail until deleted by hand. Best effort: a
-/// folder that cannot be removed is left for the next run.
+/// or out of disk space), saying so on stderr. They would otherwise pile
+/// up, and after a full disk make every later run fail until deleted by
+/// hand. Best effort: a folder that cannot be removed is left for the next
+/// run.
 fn remove_stale(parent: &Path, prefixes: &[String]) {
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = prefixes.iter().any(|p| name.starts_with(p.as_str()));
-        // Never follow a symlink out of the folder: only real directories go.
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if ours && is_dir && !writer_alive(&name) {
-            let _ = fs::remove_dir_all(entry.path());
+    for prefix in prefixes {
+        for (path, _) in stale(parent, prefix) {
+            if fs::remove_dir_all(&path).is_ok() {
+                eprintln!(
+                    "stabsim: removed {} (left by an interrupted run)",
+                    path.display()
+                );
+            }
         }
     }
 }
@@ -161,6 +235,9 @@ impl Staging {
         check_replaceable(dir).map_err(|m| io::Error::new(io::ErrorKind::AlreadyExists, m))?;
         let (parent, name) = parent_and_name(dir)?;
         fs::create_dir_all(&parent)?;
+        if let Some(note) = recover(dir)? {
+            eprintln!("{note}");
+        }
         let name_text = name.to_string_lossy();
         remove_stale(
             &parent,
@@ -180,6 +257,7 @@ impl Staging {
             stage,
             mode: Mode::Replace,
             written: Vec::new(),
+            committed: false,
         })
     }
 
@@ -195,6 +273,7 @@ impl Staging {
             stage,
             mode: Mode::Update,
             written: Vec::new(),
+            committed: false,
         })
     }
 
@@ -241,10 +320,17 @@ impl Staging {
     /// and then deleted, so no file of an earlier run remains); an updating
     /// one renames its files into the folder in the order written, so the
     /// manifest, written last, lands last.
-    pub fn commit(self) -> io::Result<Vec<WrittenFile>> {
+    ///
+    /// A replacing commit is two renames (old folder aside, new one in),
+    /// each made durable before the next: killed at any instant, the folder
+    /// holds either the whole previous outputs or the whole new ones, or is
+    /// missing with the previous outputs in `.NAME.old-*`, which the next
+    /// run puts back ([`recover`]) before anything else.
+    pub fn commit(mut self) -> io::Result<Vec<WrittenFile>> {
+        sync_dir(&self.stage)?;
         match self.mode {
             Mode::Replace => {
-                if self.dir.exists() {
+                if fs::symlink_metadata(&self.dir).is_ok() {
                     let (parent, name) = parent_and_name(&self.dir)?;
                     let old = parent.join(format!(
                         ".{}.old-{}",
@@ -252,9 +338,13 @@ impl Staging {
                         unique_suffix()
                     ));
                     fs::rename(&self.dir, &old)?;
+                    sync_dir(&parent)?;
                     fs::rename(&self.stage, &self.dir)?;
                     sync_dir(&parent)?;
+                    // `remove_dir_all` does not follow symlinks: a linked
+                    // folder inside the old outputs is unlinked, not emptied.
                     fs::remove_dir_all(&old)?;
+                    sync_dir(&parent)?;
                 } else {
                     fs::rename(&self.stage, &self.dir)?;
                     sync_dir(&parent_and_name(&self.dir)?.0)?;
@@ -274,8 +364,36 @@ impl Staging {
                 sync_dir(&self.dir)?;
             }
         }
-        Ok(self.written)
+        self.committed = true;
+        Ok(std::mem::take(&mut self.written))
     }
+}
+
+impl Drop for Staging {
+    /// A staging that was not committed (the run failed or was
+    /// interrupted) removes its folder: nothing half-written stays behind.
+    /// A process killed outright cannot; the next run removes it.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.stage);
+        }
+    }
+}
+
+/// Refuses to write into `dir` when it is a symbolic link: a link inside an
+/// output folder would carry the writes (and the manifest) out of it.
+pub fn refuse_symlink(dir: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{}: is a symbolic link; stabsim does not write through links in an output \
+                 folder (expected a real folder)",
+                dir.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A writer that hashes and counts what passes through it.
@@ -367,16 +485,15 @@ mod tests {
     }
 
     #[test]
-    fn a_dropped_staging_leaves_the_old_folder_and_a_hidden_partial_one() {
+    fn a_dropped_staging_leaves_the_old_folder_and_removes_its_own() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
         {
             let mut st = Staging::create(&out).unwrap();
             st.write("timeseries.csv", b"1,2").unwrap();
+            assert!(st.path().join("timeseries.csv").exists());
         }
-        let n = names(tmp.path());
-        assert_eq!(n.len(), 1);
-        assert!(n[0].starts_with(".out.partial-"), "{n:?}");
+        assert_eq!(names(tmp.path()), Vec::<String>::new());
         assert!(!out.exists());
     }
 
@@ -435,6 +552,61 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, tmp.path().join(".out.partial-0-1")).unwrap();
         Staging::create(&tmp.path().join("out")).unwrap();
         assert!(elsewhere.join("keep.csv").exists());
+    }
+
+    #[test]
+    fn a_run_killed_between_the_two_renames_gets_its_old_outputs_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        // The state a kill after `out -> .out.old-*` and before
+        // `.out.partial-* -> out` leaves (the writer, pid 0, is gone).
+        let old = tmp.path().join(".out.old-0-7");
+        let partial = tmp.path().join(".out.partial-0-6");
+        for d in [&old, &partial] {
+            fs::create_dir(d).unwrap();
+        }
+        fs::write(old.join("a.csv"), "previous").unwrap();
+        fs::write(old.join(MANIFEST), "{}").unwrap();
+        fs::write(partial.join("a.csv"), "new").unwrap();
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let note = recover(&out).unwrap().unwrap();
+        assert!(note.contains("restored"), "{note}");
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "previous");
+        assert_eq!(names(&out), ["a.csv", MANIFEST]);
+        // With the folder back, nothing more is restored.
+        assert_eq!(recover(&out).unwrap(), None);
+        // And the next run starts from it, cleaning up the partial folder.
+        let mut st = Staging::create(&out).unwrap();
+        st.write(MANIFEST, b"{}").unwrap();
+        st.commit().unwrap();
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_pid_reused_by_a_later_process_does_not_keep_a_folder_alive() {
+        if process_start_secs(1).is_none() {
+            return;
+        }
+        // Pid 1 is alive and started long after the epoch (stamp 5 s).
+        assert!(!writer_alive(".out.partial-1-5000000000"));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        assert!(writer_alive(&format!(".out.partial-1-{now}")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_refused_with_its_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let link = tmp.path().join("baseline");
+        std::os::unix::fs::symlink(tmp.path(), &link).unwrap();
+        let err = refuse_symlink(&link).unwrap_err().to_string();
+        assert!(err.contains("baseline: is a symbolic link"), "{err}");
+        assert!(refuse_symlink(tmp.path()).is_ok());
     }
 
     #[test]

@@ -1,0 +1,296 @@
+//! Beyond one machine: `stabsim run --shard K/N` runs the replicates `i`
+//! with `i mod N = K` (seeds unchanged: replicate `i` is the same run on
+//! any machine) into a shard folder, and `stabsim merge` combines the N
+//! shard folders into the outputs of one single-machine run, byte for byte
+//! (every CSV, summary and chart; the manifest differs only in its wall
+//! times and command).
+//!
+//! A shard folder is a replicate store ([`super::resume`]) plus the
+//! resolved scenario and `shard.json`, written last: a folder without it is
+//! an unfinished shard, which `--resume` completes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::resume::{ReplicateStore, StoreKeep, write_atomic};
+use super::run::{RunError, RunOptions, RunReport, resolved_toml, run_to_dir};
+use crate::batch::{ReplicateSink, run_batch_kept};
+use crate::metrics::Series;
+use crate::scenario::Scenario;
+
+/// The file that marks a shard folder as complete.
+pub const SHARD_FILE: &str = "shard.json";
+
+/// What a finished shard holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// This shard's index K (0-based).
+    pub shard: u32,
+    /// The number of shards N.
+    pub of: u32,
+    /// Scenario name.
+    pub scenario: String,
+    /// SHA-256 of `scenario.resolved.toml`.
+    pub scenario_sha256: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replicates of the whole batch (all shards).
+    pub replicates: u32,
+    /// The scenario file as given.
+    pub source: String,
+    /// The command line, without `--shard K/N` (recorded in the merged
+    /// manifest).
+    pub command: String,
+}
+
+/// Reads `K/N` (0 <= K < N).
+pub fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!(
+            "--shard: {text:?} is not a shard (expected K/N with 0 <= K < N, e.g. \
+             --shard 0/10 for the first of ten)"
+        )
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let k: u32 = k.trim().parse().map_err(|_| bad())?;
+    let n: u32 = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// Discards replicates: a shard writes no CSV (rows must be in replicate
+/// order over every shard, so the merge writes them).
+struct Discard;
+
+impl ReplicateSink for Discard {
+    type Error = std::io::Error;
+    fn accept(&mut self, _: u64, _: &Series) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs shard `shard` of the scenario's batch into `store` (whose folder
+/// is the shard folder), then writes the resolved scenario and
+/// `shard.json`. Returns the replicates this shard holds.
+pub fn run_shard(
+    scenario: &Scenario,
+    store: &ReplicateStore,
+    shard: (u32, u32),
+    threads: usize,
+    source: &str,
+    command: &str,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<usize, RunError> {
+    let dir = store
+        .dir()
+        .ok_or_else(|| std::io::Error::other("a shard needs a folder to write to"))?;
+    let terrain = scenario.world.terrain()?;
+    let model = crate::model::Model::new(scenario, &terrain)?;
+    let keep = StoreKeep {
+        store,
+        names: model.names().clone(),
+        ticks: scenario.run.ticks,
+        shard: Some(shard),
+    };
+    // An earlier shard.json goes first: the folder is unfinished until the
+    // new one is written.
+    match fs::remove_file(dir.join(SHARD_FILE)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
+    run_batch_kept(&model, scenario, threads, &mut Discard, progress, &keep)?;
+    let resolved = resolved_toml(scenario)?;
+    write_atomic(&dir.join("scenario.resolved.toml"), resolved.as_bytes())?;
+    let info = ShardInfo {
+        shard: shard.0,
+        of: shard.1,
+        scenario: scenario.name.clone(),
+        scenario_sha256: super::sha256_hex(resolved.as_bytes()),
+        seed: scenario.run.seed,
+        replicates: scenario.run.replicates,
+        source: source.to_string(),
+        command: command.to_string(),
+    };
+    let mut text = serde_json::to_string_pretty(&info).map_err(std::io::Error::other)?;
+    text.push('\n');
+    write_atomic(&dir.join(SHARD_FILE), text.as_bytes())?;
+    Ok((0..u64::from(scenario.run.replicates))
+        .filter(|i| i % u64::from(shard.1) == u64::from(shard.0))
+        .count())
+}
+
+/// Why shards could not be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// The shards do not make one batch (missing, duplicated, mismatched,
+    /// unfinished): the user's input.
+    #[error("{0}")]
+    Shards(String),
+    /// Running the merged outputs failed.
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// Reads a shard folder's `shard.json`.
+fn read_info(dir: &Path) -> Result<ShardInfo, MergeError> {
+    let path = dir.join(SHARD_FILE);
+    let text = fs::read_to_string(&path).map_err(|e| {
+        MergeError::Shards(format!(
+            "{}: {e} (expected a finished shard folder of `stabsim run --shard K/N`; an \
+             unfinished one completes with the same command and --resume)",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| MergeError::Shards(format!("{}:{}: {e}", path.display(), e.line())))
+}
+
+/// The checked shards of one batch: their infos (by shard index) and the
+/// scenario they ran.
+pub fn check_shards(dirs: &[PathBuf]) -> Result<(Vec<ShardInfo>, Scenario), MergeError> {
+    let Some(first_dir) = dirs.first() else {
+        return Err(MergeError::Shards(
+            "merge: no shard folders (expected DIR... --out DIR)".to_string(),
+        ));
+    };
+    let infos = dirs
+        .iter()
+        .map(|d| read_info(d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = &infos[0];
+    let mut seen: Vec<Option<&Path>> = vec![None; first.of as usize];
+    for (info, dir) in infos.iter().zip(dirs) {
+        let same = (
+            &info.scenario,
+            &info.scenario_sha256,
+            info.seed,
+            info.replicates,
+            info.of,
+        ) == (
+            &first.scenario,
+            &first.scenario_sha256,
+            first.seed,
+            first.replicates,
+            first.of,
+        );
+        if !same {
+            return Err(MergeError::Shards(format!(
+                "{}: shard {}/{} of scenario {} (SHA-256 {}…, seed {}, {} replicates), but {} is \
+                 shard {}/{} of scenario {} (SHA-256 {}…, seed {}, {} replicates) (expected \
+                 shards of one batch)",
+                dir.join(SHARD_FILE).display(),
+                info.shard,
+                info.of,
+                info.scenario,
+                &info.scenario_sha256[..info.scenario_sha256.len().min(12)],
+                info.seed,
+                info.replicates,
+                first_dir.join(SHARD_FILE).display(),
+                first.shard,
+                first.of,
+                first.scenario,
+                &first.scenario_sha256[..first.scenario_sha256.len().min(12)],
+                first.seed,
+                first.replicates
+            )));
+        }
+        let slot = &mut seen[info.shard as usize];
+        if let Some(other) = slot {
+            return Err(MergeError::Shards(format!(
+                "{}: shard {}/{} is given twice, also as {} (expected each shard once)",
+                dir.display(),
+                info.shard,
+                info.of,
+                other.display()
+            )));
+        }
+        *slot = Some(dir);
+    }
+    let missing: Vec<String> = (0..first.of)
+        .filter(|k| seen[*k as usize].is_none())
+        .map(|k| format!("{k}/{}", first.of))
+        .collect();
+    if !missing.is_empty() {
+        return Err(MergeError::Shards(format!(
+            "merge: shard {} missing (expected all {} shards of {})",
+            missing.join(", "),
+            first.of,
+            first.scenario
+        )));
+    }
+    let resolved = first_dir.join("scenario.resolved.toml");
+    let scenario =
+        crate::scenario::load(&resolved, &[]).map_err(|e| MergeError::Shards(e.to_string()))?;
+    let text = resolved_toml(&scenario).map_err(RunError::from)?;
+    if super::sha256_hex(text.as_bytes()) != first.scenario_sha256 {
+        return Err(MergeError::Shards(format!(
+            "{}: does not match the SHA-256 in {} (expected the shard folder as written)",
+            resolved.display(),
+            first_dir.join(SHARD_FILE).display()
+        )));
+    }
+    let mut ordered = infos.clone();
+    ordered.sort_by_key(|i| i.shard);
+    Ok((ordered, scenario))
+}
+
+/// Merges the shard folders `dirs` into the outputs of one run in `out`.
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    threads: usize,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> Result<RunReport, MergeError> {
+    let (infos, scenario) = check_shards(dirs)?;
+    let store = ReplicateStore::read_only(dirs).map_err(MergeError::Shards)?;
+    let total = u64::from(scenario.run.replicates);
+    if let Some(i) = (0..total).find(|&i| !store.has(i)) {
+        let k = i % u64::from(infos[0].of);
+        return Err(MergeError::Shards(format!(
+            "{}: replicate {i} is missing (expected every replicate of shard {k}/{}; re-run \
+             that shard with --resume)",
+            dirs[infos
+                .iter()
+                .position(|s| u64::from(s.shard) == k)
+                .unwrap_or(0)]
+            .display(),
+            infos[0].of
+        )));
+    }
+    if store.len() as u64 != total {
+        return Err(MergeError::Shards(format!(
+            "merge: the shards hold {} replicates, more than the batch's {total} (expected \
+             shards of one batch)",
+            store.len()
+        )));
+    }
+    let opts = RunOptions {
+        threads,
+        out_dir: out.to_path_buf(),
+        source: infos[0].source.clone(),
+        command: infos[0].command.clone(),
+        load_seconds: 0.0,
+        map_days: Vec::new(),
+        store: Some(store),
+    };
+    Ok(run_to_dir(&scenario, &opts, progress)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_read_strictly() {
+        assert_eq!(parse_shard("0/10"), Ok((0, 10)));
+        assert_eq!(parse_shard("9/10"), Ok((9, 10)));
+        for bad in ["10/10", "1/0", "a/2", "3", "-1/2", ""] {
+            let err = parse_shard(bad).unwrap_err();
+            assert!(err.starts_with("--shard:"), "{err}");
+        }
+    }
+}

@@ -1,0 +1,518 @@
+//! Resilience as a user meets it: an output folder is replaced whole, so a
+//! comparison killed at any instant leaves the complete previous outputs
+//! or the complete new ones; interrupted batches resume (`--resume`) to the
+//! bytes of an uninterrupted run; no write goes through a symlink; `plot`
+//! refuses edited data; unwritable folders are clear messages.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn stabsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("stabsim starts")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+/// A small Gaza comparison into `out` with `seed` (seeds differ between the
+/// old and the new outputs, so every data file differs).
+fn comparison_args(out: &Path, seed: &str) -> Vec<String> {
+    [
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "--replicates",
+        "2",
+        "--ticks",
+        "20",
+        "--map-days",
+        "20",
+        "--threads",
+        "2",
+        "--seed",
+        seed,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn sha(bytes: &[u8]) -> String {
+    stabsim::output::sha256_hex(bytes)
+}
+
+/// Checks that every file a manifest lists is there with its SHA-256, and
+/// that nothing else is (besides the listed scenario folders); returns the
+/// manifest's file hashes, which identify the outputs.
+fn verified(dir: &Path) -> BTreeMap<String, String> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let mut listed = BTreeMap::new();
+    for f in manifest["files"].as_array().unwrap() {
+        let name = f["name"].as_str().unwrap().to_string();
+        let bytes = fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            sha(&bytes),
+            f["sha256"].as_str().unwrap(),
+            "{name} in {dir:?}"
+        );
+        listed.insert(name, f["sha256"].as_str().unwrap().to_string());
+    }
+    let scenarios: Vec<String> = manifest["scenarios"]
+        .as_array()
+        .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    for s in &scenarios {
+        for (name, hash) in verified(&dir.join(s)) {
+            listed.insert(format!("{s}/{name}"), hash);
+        }
+    }
+    for entry in fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            name == "manifest.json" || listed.contains_key(&name) || scenarios.contains(&name),
+            "{name}: in {dir:?} but not in its manifest"
+        );
+    }
+    listed
+}
+
+/// Data files and charts only: manifests hold wall times.
+fn without_manifests(files: BTreeMap<String, String>) -> BTreeMap<String, String> {
+    files
+        .into_iter()
+        .filter(|(n, _)| !n.ends_with("manifest.json"))
+        .collect()
+}
+
+#[test]
+fn a_comparison_killed_at_any_instant_leaves_the_old_or_the_new_outputs_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let args_old = comparison_args(&out, "11");
+    let args_new = comparison_args(&out, "12");
+    let run = |args: &[String]| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = stabsim(&refs);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    // The new outputs, for reference, then the old ones in place.
+    let started = Instant::now();
+    run(&args_new);
+    let full = started.elapsed();
+    let new = without_manifests(verified(&out));
+    run(&args_old);
+    let old = without_manifests(verified(&out));
+    assert_ne!(old, new);
+    // Kill instants spread over a whole run (a fixed pseudo-random
+    // sequence, so a failure can be replayed), the later ones near the
+    // final renames.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for i in 0..10 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let share = if i < 7 {
+            (x % 1000) as f64 / 1000.0
+        } else {
+            0.9 + (x % 100) as f64 / 800.0
+        };
+        let delay = full.mul_f64(share);
+        let refs: Vec<&str> = args_new.iter().map(String::as_str).collect();
+        let mut child = spawn(&refs);
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        child.wait().unwrap();
+        // What the next run does first: put back outputs moved aside.
+        stabsim::output::recover(&out).unwrap();
+        let now = without_manifests(verified(&out));
+        if now == old {
+            saw_old += 1;
+        } else if now == new {
+            saw_new += 1;
+            // Back to the old outputs for the next kill.
+            run(&args_old);
+        } else {
+            panic!("kill {i} after {delay:?}: the folder is neither the old nor the new outputs");
+        }
+    }
+    assert!(saw_old > 0, "no kill landed before the commit");
+    // A later run cleans up what the killed ones left beside the folder.
+    run(&args_old);
+    let left: Vec<String> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["cmp"], "saw old {saw_old}, new {saw_new}");
+}
+
+#[test]
+fn a_run_of_another_kind_leaves_no_file_beside_the_new_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = stabsim(&[
+        "run",
+        "scenarios/gaza/baseline.toml",
+        "-n",
+        "2",
+        "--ticks",
+        "10",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("timeseries.csv").exists());
+    let args = comparison_args(&out, "3");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = stabsim(&refs);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("timeseries.csv").exists());
+    verified(&out);
+}
+
+#[cfg(unix)]
+#[test]
+fn no_write_goes_through_a_symlink_in_an_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let args = comparison_args(&out, "5");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(stabsim(&refs).status.success());
+    // Move a scenario's folder out and link it back in.
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::rename(out.join("gaza_baseline"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("gaza_baseline")).unwrap();
+    let before: Vec<(String, Vec<u8>)> = fs::read_dir(&elsewhere)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.display().to_string(), fs::read(&p).unwrap())
+        })
+        .collect();
+    let o = stabsim(&["plot", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let msg = stderr(&o);
+    assert!(msg.contains("gaza_baseline: is a symbolic link"), "{msg}");
+    // A new comparison replaces the folder whole; the link goes, the
+    // folder it pointed to stays as it was.
+    assert!(stabsim(&refs).status.success());
+    for (path, bytes) in &before {
+        assert_eq!(
+            &fs::read(path).unwrap(),
+            bytes,
+            "{path} was written through a link"
+        );
+    }
+    assert!(
+        !fs::symlink_metadata(out.join("gaza_baseline"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn plot_refuses_an_edited_comparison_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let args = comparison_args(&out, "6");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(stabsim(&refs).status.success());
+    let path = out.join("comparison.json");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n")).unwrap();
+    let o = stabsim(&["plot", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("comparison.json: changed since the run wrote it"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// An Epstein run of 40 replicates into `out`.
+fn epstein_args(out: &Path, threads: &str, seed: &str) -> Vec<String> {
+    [
+        "run",
+        "scenarios/epstein/mesa_app_default.toml",
+        "--replicates",
+        "40",
+        "--ticks",
+        "200",
+        "--seed",
+        seed,
+        "--threads",
+        threads,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn all_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            for (n, b) in all_bytes(&p) {
+                files.insert(format!("{name}/{n}"), b);
+            }
+        } else if name.ends_with("manifest.json") {
+            // Wall times differ between any two runs: everything else counts.
+            let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&p).unwrap()).unwrap();
+            if let Some(o) = m.as_object_mut() {
+                o.remove("wall_seconds");
+            }
+            files.insert(name, m.to_string().into_bytes());
+        } else {
+            files.insert(name, fs::read(&p).unwrap());
+        }
+    }
+    files
+}
+
+fn kept(store: &Path) -> usize {
+    stabsim::output::resume::kept_count(store)
+}
+
+/// Waits until `store` holds at least `n` replicates (or the child ends).
+fn wait_for_kept(child: &mut Child, store: &Path, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while kept(store) < n && Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn interrupted_runs_resume_to_the_bytes_of_an_uninterrupted_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Every run writes to the same path, so the recorded commands match.
+    let out = tmp.path().join("out");
+    let store = stabsim::output::resume::store_dir(&out);
+    for threads in ["1", "2"] {
+        let args = epstein_args(&out, threads, "21");
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = stabsim(&refs);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let expected = all_bytes(&out);
+        fs::remove_dir_all(&out).unwrap();
+        for (sig, at) in [("-KILL", 1), ("-INT", 5), ("-KILL", 17), ("-INT", 30)] {
+            let mut child = spawn(&refs);
+            wait_for_kept(&mut child, &store, at);
+            signal(&child, sig);
+            let o = child.wait_with_output().unwrap();
+            let msg = stderr(&o);
+            if sig == "-INT" && o.status.code() == Some(130) {
+                assert!(
+                    msg.contains("interrupted") && msg.contains("Resume with:"),
+                    "{msg}"
+                );
+                assert!(msg.contains("--resume"), "{msg}");
+                assert!(!out.exists(), "an interrupted run wrote outputs");
+            }
+            let before = kept(&store);
+            let mut again = args.clone();
+            again.push("--resume".into());
+            let again: Vec<&str> = again.iter().map(String::as_str).collect();
+            let o = stabsim(&again);
+            assert!(o.status.success(), "{}", stderr(&o));
+            assert_eq!(
+                all_bytes(&out),
+                expected,
+                "threads {threads}, {sig} after {before} kept replicates"
+            );
+            assert!(!store.exists(), "the kept replicates outlive the outputs");
+            fs::remove_dir_all(&out).unwrap();
+        }
+    }
+}
+
+#[test]
+fn resume_refuses_replicates_of_another_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let args = epstein_args(&out, "1", "21");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn(&refs);
+    let store = stabsim::output::resume::store_dir(&out);
+    wait_for_kept(&mut child, &store, 2);
+    signal(&child, "-KILL");
+    child.wait().unwrap();
+    let mut other = epstein_args(&out, "1", "22");
+    other.push("--resume".into());
+    let refs: Vec<&str> = other.iter().map(String::as_str).collect();
+    let o = stabsim(&refs);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let msg = stderr(&o);
+    assert!(
+        msg.contains("state.json") && msg.contains("seed 21"),
+        "{msg}"
+    );
+    assert!(kept(&store) >= 2, "a refused resume lost kept replicates");
+}
+
+#[test]
+fn an_unwritable_folder_is_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A file where a folder should be: unwritable even for root.
+    let file = tmp.path().join("plain");
+    fs::write(&file, "x").unwrap();
+    let out: PathBuf = file.join("out");
+    let args = epstein_args(&out, "1", "21");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = stabsim(&refs);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let msg = stderr(&o);
+    assert!(
+        msg.contains("plain") && msg.contains("cannot write here"),
+        "{msg}"
+    );
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+
+    // A read-only folder (chmod does not bind root: skipped as root).
+    let uid = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&uid.stdout).trim() == "0" {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = tmp.path().join("ro");
+        fs::create_dir(&ro).unwrap();
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+        let args = epstein_args(&ro.join("out"), "1", "21");
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = stabsim(&refs);
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("cannot write here"), "{}", stderr(&o));
+    }
+}
+
+/// A short Gaza run (map frames and charts included) as `--shard`s.
+fn gaza_args(out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "run",
+        "scenarios/gaza/baseline.toml",
+        "--replicates",
+        "6",
+        "--ticks",
+        "20",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn ok(args: &[String]) -> Output {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = stabsim(&refs);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    o
+}
+
+/// Every file's bytes; the manifest without its wall times and command.
+fn outputs_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = all_bytes(dir);
+    let mut m: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let o = m.as_object_mut().unwrap();
+    o.remove("command");
+    o.remove("scenario_file");
+    files.insert("manifest.json".into(), m.to_string().into_bytes());
+    files
+}
+
+#[test]
+fn merged_shards_are_the_bytes_of_a_single_machine_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let single = tmp.path().join("single");
+    ok(&gaza_args(&single, &[]));
+    let expected = outputs_of(&single);
+    assert!(expected.contains_key("frames.csv") && expected.contains_key("violence.png"));
+    for n in [2, 3] {
+        let shards: Vec<PathBuf> = (0..n)
+            .map(|k| tmp.path().join(format!("s{n}-{k}")))
+            .collect();
+        for (k, dir) in shards.iter().enumerate() {
+            let o = ok(&gaza_args(dir, &["--shard", &format!("{k}/{n}")]));
+            assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("shard {k}/{n}")));
+        }
+        let merged = tmp.path().join(format!("merged{n}"));
+        let mut args = vec!["merge".to_string()];
+        // Any order.
+        args.extend(shards.iter().rev().map(|p| p.display().to_string()));
+        args.extend([
+            "--out".into(),
+            merged.display().to_string(),
+            "--threads".into(),
+            "1".into(),
+        ]);
+        ok(&args);
+        assert_eq!(outputs_of(&merged), expected, "{n} shards");
+    }
+    // Missing, duplicated and mismatched shards are refused, located.
+    let s = |k: usize| tmp.path().join(format!("s3-{k}")).display().to_string();
+    let out = tmp.path().join("bad").display().to_string();
+    let refused = |shards: &[String], needle: &str| {
+        let mut args = vec!["merge"];
+        args.extend(shards.iter().map(String::as_str));
+        args.extend(["--out", &out]);
+        let o = stabsim(&args);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{needle}: {}", stderr(&o));
+    };
+    refused(&[s(0), s(1)], "shard 2/3 missing");
+    refused(&[s(0), s(1), s(2), s(1)], "given twice");
+    let other = tmp.path().join("other");
+    ok(&gaza_args(&other, &["--shard", "2/3", "--seed", "99"]));
+    refused(&[s(0), s(1), other.display().to_string()], "seed 99");
+    refused(
+        &[s(0), s(1), tmp.path().join("s2-0").display().to_string()],
+        "shard 0/2",
+    );
+    let o = stabsim(&["run", "scenarios/gaza/baseline.toml", "--shard", "3/3"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--shard: \"3/3\""), "{}", stderr(&o));
+}
