@@ -878,7 +878,15 @@ fn default_map_days(ticks: u32) -> Vec<u32> {
 /// place (every measure is in moe.csv and the report).
 fn print_moe(outputs: &[ScenarioOutputs], table: &compare::MoeTable) {
     let base = &outputs[0].scenario.name;
-    print!("  {:<26}", "mandate (means; * Holm p < 0.05)");
+    // As wide as the longest name, so long names stay aligned.
+    let header = "mandate (means; * Holm p < 0.05)";
+    let width = outputs
+        .iter()
+        .map(|o| o.short_name(base).chars().count())
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
+    print!("  {header:<width$}");
     let shown: Vec<usize> = (0..table.measures.len())
         .filter(|&m| table.measures[m].headline)
         .collect();
@@ -889,7 +897,7 @@ fn print_moe(outputs: &[ScenarioOutputs], table: &compare::MoeTable) {
     let mut order: Vec<usize> = (0..outputs.len()).collect();
     order.sort_by_key(|&s| table.place[s]);
     for s in order {
-        print!("  {:<26}", outputs[s].short_name(base));
+        print!("  {:<width$}", outputs[s].short_name(base));
         for &m in &shown {
             let c = &table.cells[s][m];
             let star = if c.diff.is_some_and(|d| d.significant()) {
@@ -984,13 +992,21 @@ fn print_pack(reports: &[(&Scenario, output::RunReport)]) {
         ("handover_achieved", "handed over"),
         ("mean_active_share", "active"),
     ];
-    print!("  {:<28}", "scenario (means over replicates)");
+    // As wide as the longest name, so long names stay aligned.
+    let header = "scenario (means over replicates)";
+    let width = reports
+        .iter()
+        .map(|(sc, _)| sc.name.chars().count())
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
+    print!("  {header:<width$}");
     for (_, label) in &columns {
         print!(" {label:>12}");
     }
     println!();
     for (sc, report) in reports {
-        print!("  {:<28}", sc.name);
+        print!("  {:<width$}", sc.name);
         for (name, _) in &columns {
             let value = report
                 .outcomes
@@ -1015,10 +1031,17 @@ fn print_outcomes(sc: &Scenario, report: &output::RunReport) {
         "{}: {} replicates x {} ticks (seed {}); per-run outcomes after burn-in {}:",
         sc.name, sc.run.replicates, sc.run.ticks, sc.run.seed, sc.run.burn_in
     );
-    println!("  {:<22} {:>12} {:>12} {:>6}", "outcome", "mean", "sd", "n");
+    let w = report
+        .outcomes
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .chain([22])
+        .max()
+        .unwrap_or(22);
+    println!("  {:<w$} {:>12} {:>12} {:>6}", "outcome", "mean", "sd", "n");
     for (name, m) in &report.outcomes {
         println!(
-            "  {:<22} {:>12.4} {:>12.4} {:>6}",
+            "  {:<w$} {:>12.4} {:>12.4} {:>6}",
             name,
             m.mean(),
             m.sd(),
@@ -1561,16 +1584,23 @@ fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range],
     });
     println!("{}: replicate noise {noise}", r.measure);
     let mut order: Vec<usize> = (0..ranges.len()).collect();
+    // As wide as the longest key (array elements make long ones).
+    let w = ranges
+        .iter()
+        .map(|r| r.key.chars().count())
+        .chain([9])
+        .max()
+        .unwrap_or(9);
     if !r.morris.is_empty() {
         order.sort_by(|&a, &b| r.morris[b].mu_star.total_cmp(&r.morris[a].mu_star));
         println!(
-            "  {:<48} {:>12} {:>25} {:>12}",
+            "  {:<w$} {:>12} {:>25} {:>12}",
             "parameter", "mu*", "95% CI", "sigma"
         );
         for i in order {
             let m = r.morris[i];
             println!(
-                "  {:<48} {:>12.4} {:>25} {:>12.4}",
+                "  {:<w$} {:>12.4} {:>25} {:>12.4}",
                 ranges[i].key,
                 m.mu_star,
                 format!("[{:.4}, {:.4}]", m.mu_star_ci.0, m.mu_star_ci.1),
@@ -1580,13 +1610,13 @@ fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range],
     } else {
         order.sort_by(|&a, &b| r.sobol[b].st.total_cmp(&r.sobol[a].st));
         println!(
-            "  {:<48} {:>7} {:>18} {:>7} {:>18}",
+            "  {:<w$} {:>7} {:>18} {:>7} {:>18}",
             "parameter", "S1", "95% CI", "ST", "95% CI"
         );
         for i in order {
             let s = r.sobol[i];
             println!(
-                "  {:<48} {:>7.3} {:>18} {:>7.3} {:>18}",
+                "  {:<w$} {:>7.3} {:>18} {:>7.3} {:>18}",
                 ranges[i].key,
                 s.s1,
                 format!("[{:.3}, {:.3}]", s.s1_ci.0, s.s1_ci.1),

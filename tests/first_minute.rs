@@ -78,7 +78,7 @@ fn progress_is_a_plain_line_per_scenario_and_tenth_without_a_terminal() {
         "-n",
         "10",
         "--ticks",
-        "5",
+        "105",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -98,7 +98,7 @@ fn progress_is_a_plain_line_per_scenario_and_tenth_without_a_terminal() {
         "-n",
         "2",
         "--ticks",
-        "5",
+        "105",
         "--quiet",
         "--out",
         out.to_str().unwrap(),

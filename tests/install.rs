@@ -106,12 +106,15 @@ fn shipped_names_check_and_run_from_any_folder() {
         &exe,
         &work,
         &[
-            "run", "epstein", "-n", "1", "--ticks", "2", "--quiet", "--out", "eps",
+            "run", "mali", "-n", "1", "--ticks", "3", "--quiet", "--out", "mali",
         ],
     );
     assert!(o.status.success(), "{}", text(&o).1);
-    assert!(work.join("eps/mesa_default/runs.csv").is_file());
-    assert!(work.join("eps/netlogo_rebellion/runs.csv").is_file());
+    assert!(work.join("mali/mali_baseline/runs.csv").is_file());
+    assert!(
+        work.join("mali/mali_no_political_horizon/runs.csv")
+            .is_file()
+    );
 }
 
 #[test]
