@@ -96,8 +96,8 @@ pub fn render(list: &[Listed], width: usize) -> String {
         }
     }
     out.push_str(
-        "\nEvery subcommand takes these names where it takes a file (a real file of the same \
-         name wins);\na folder name (e.g. gaza) runs the whole folder. \
+        "\nEvery subcommand takes these names where it takes a file (a real file of the\n\
+         same name wins); a folder name (e.g. gaza) runs the whole folder.\n\
          `stabsim scenarios export DIR` writes the pack out to edit.\n",
     );
     out
