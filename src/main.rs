@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use stabsim::compare::{self, ComparisonFile, ComparisonSpec, ScenarioOutputs};
 use stabsim::output::{self, RunOptions};
@@ -16,15 +15,23 @@ use stabsim::scenario::{self, Scenario, ScenarioError};
 use stabsim::sweep;
 use stabsim::validation;
 
-/// What `stabsim` runs when given no arguments: the Gaza pack (the baseline
-/// and one variant per lever).
-const DEFAULT_SCENARIO: &str = "scenarios/gaza";
+mod cli;
+
+use cli::progress::Progress;
 
 /// stabsim: agent-based simulation of stabilization missions. It explores
 /// mechanisms and counterfactuals; it does not forecast.
 #[derive(Parser, Debug)]
 #[command(name = "stabsim", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true, after_help = cli::help::TOP)]
 struct Cli {
+    /// Without a subcommand: run the default comparison at the pack's own
+    /// settings (20 replicates x 730 days) instead of the quick one.
+    #[arg(long)]
+    full: bool,
+    /// Without a subcommand: say what would run, and exit.
+    #[arg(long)]
+    plan: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -61,7 +68,62 @@ enum Command {
     Sensitivity(SensitivityArgs),
     /// Combine the shard folders of `stabsim run --shard K/N` into the
     /// outputs of one single-machine run (docs/CLUSTER.md).
+    #[command(after_help = cli::help::MERGE)]
     Merge(MergeArgs),
+    /// List the scenarios and comparison files shipped inside the binary,
+    /// or export them to a folder to edit.
+    Scenarios(ScenariosArgs),
+    /// List every numeric parameter: key, value in a scenario, default,
+    /// accepted and plausible range, unit and meaning.
+    Params(ParamsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = cli::help::COMPLETIONS)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per subcommand.
+    #[command(after_help = cli::help::MAN)]
+    Man {
+        /// Write stabsim.1 and stabsim-<subcommand>.1 into this folder
+        /// instead.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of scenario files, for editors (taplo, VS Code).
+    #[command(after_help = cli::help::SCHEMA)]
+    Schema,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = cli::help::PARAMS)]
+struct ParamsArgs {
+    /// A scenario file or shipped name (omitted: every parameter that can
+    /// exist, at its default), or FILTER when it names no scenario.
+    scenario: Option<PathBuf>,
+    /// Only keys containing this text (e.g. `mission.mandate` or `vision`).
+    filter: Option<String>,
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = cli::help::SCENARIOS)]
+struct ScenariosArgs {
+    #[command(subcommand)]
+    action: Option<ScenariosAction>,
+}
+
+#[derive(Subcommand, Debug)]
+enum ScenariosAction {
+    /// Write the shipped pack (scenarios, comparison files, maps) into DIR,
+    /// laid out as in the repository's scenarios/ folder.
+    #[command(after_help = cli::help::EXPORT)]
+    Export {
+        /// Destination folder (created if needed).
+        dir: PathBuf,
+        /// Overwrite files that already exist there.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -88,6 +150,7 @@ struct Overrides {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::RUN)]
 struct RunArgs {
     /// Scenario files (TOML), or folders whose `*.toml` files are all run
     /// (`baseline.toml` first, then by name).
@@ -137,6 +200,7 @@ struct Resilience {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::COMPARE)]
 struct CompareArgs {
     /// Scenario files, folders (`baseline.toml` first, then by name), or a
     /// comparison file (TOML with a `scenarios` list).
@@ -185,6 +249,7 @@ struct CompareArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::PLOT)]
 struct PlotArgs {
     /// An outputs folder: a comparison (with comparison.json) or one
     /// scenario's run.
@@ -192,6 +257,7 @@ struct PlotArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::CHECK)]
 struct CheckArgs {
     /// Scenario files to validate.
     #[arg(required = true)]
@@ -201,6 +267,7 @@ struct CheckArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::TIMING)]
 struct TimingArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -215,6 +282,7 @@ struct TimingArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::DOCK)]
 struct DockArgs {
     /// Scenario file (TOML) matching the reference runs' parameters.
     scenario: PathBuf,
@@ -238,6 +306,7 @@ struct DockArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::VALIDATE)]
 struct ValidateArgs {
     /// Replicates per arm (default 12; 4 with --quick).
     #[arg(long, short = 'n')]
@@ -272,6 +341,7 @@ struct ValidateArgs {
 
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["grid", "lhs", "sobol", "design"])))]
+#[command(after_help = cli::help::SWEEP)]
 struct SweepArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -328,6 +398,7 @@ enum MethodArg {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = cli::help::SENSITIVITY)]
 struct SensitivityArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -391,7 +462,18 @@ fn main() -> ExitCode {
         }
         stabsim::batch::interrupt();
     });
-    let command = cli.command.unwrap_or_else(default_command);
+    let command = match cli.command {
+        Some(command) => command,
+        None => {
+            let plan = cli::first_minute::Plan::new(cli.full);
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            eprint!("{}", plan.announce(cores));
+            if cli.plan {
+                return ExitCode::SUCCESS;
+            }
+            default_command(&plan)
+        }
+    };
     let result = match command {
         Command::Run(args) => cmd_run(args),
         Command::Compare(args) => cmd_compare(args),
@@ -403,6 +485,14 @@ fn main() -> ExitCode {
         Command::Sweep(args) => cmd_sweep(args),
         Command::Sensitivity(args) => cmd_sensitivity(args),
         Command::Merge(args) => cmd_merge(args),
+        Command::Scenarios(args) => cmd_scenarios(args),
+        Command::Params(args) => cmd_params(args),
+        Command::Completions { shell } => {
+            let script = cli::docs::completions(<Cli as clap::CommandFactory>::command(), shell);
+            print_out(&script)
+        }
+        Command::Man { dir } => cmd_man(dir),
+        Command::Schema => print_out(cli::docs::schema().as_bytes()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -471,24 +561,19 @@ impl From<ScenarioError> for Failure {
     }
 }
 
-/// `stabsim` alone: compare the shipped default pack's mandates.
-fn default_command() -> Command {
-    let local = Path::new(DEFAULT_SCENARIO);
-    // Fall back to the source tree when started from another folder.
-    let scenario = if local.exists() {
-        local.to_path_buf()
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_SCENARIO)
-    };
+/// `stabsim` alone: compare the shipped Gaza pack's mandates (always the
+/// pack embedded in the binary, wherever it runs), quick or full.
+fn default_command(plan: &cli::first_minute::Plan) -> Command {
+    let quick = |v: u32| (!plan.is_full).then_some(v);
     Command::Compare(CompareArgs {
-        scenarios: vec![scenario],
+        scenarios: vec![plan.folder.clone()],
         baseline: None,
-        replicates: None,
+        replicates: quick(plan.replicates),
         seed: None,
-        ticks: None,
+        ticks: quick(plan.days),
         map_days: None,
         threads: 0,
-        out: Some(PathBuf::from("outputs").join("gaza")),
+        out: Some(PathBuf::from(cli::first_minute::DEFAULT_OUT)),
         quiet: false,
         uncertain: None,
         overrides: Overrides::default(),
@@ -499,6 +584,7 @@ fn default_command() -> Command {
 /// Loads a scenario with `--set` overrides plus the flags that are
 /// shorthands for fields, validated like everything else.
 fn load(path: &Path, overrides: &Overrides, shorthands: &[Shorthand]) -> Result<Scenario, Failure> {
+    let path = &scenario::pack::resolve(path);
     let mut set = overrides.set.clone();
     for (key, _, value) in shorthands {
         if let Some(v) = value {
@@ -749,7 +835,7 @@ fn run_all(
     stores: Vec<output::resume::ReplicateStore>,
     threads: usize,
     map_days: &[u32],
-    bar: &ProgressBar,
+    bar: &Progress,
     comparison: Option<&Path>,
 ) -> Result<Vec<output::RunReport>, Failure> {
     let mut done_before = 0u64;
@@ -813,14 +899,11 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     let mut paths = Vec::new();
     let mut from_file: Option<(PathBuf, ComparisonFile)> = None;
     for path in &args.scenarios {
-        let text = if path.is_file() {
-            std::fs::read_to_string(path).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let path = &scenario::pack::resolve(path);
+        let text = scenario::input::read_text(path).unwrap_or_default();
         if ComparisonFile::is_comparison(&text) {
             let file = ComparisonFile::load(path)?;
-            paths.extend(file.scenarios.iter().cloned());
+            paths.extend(file.scenarios.iter().map(|p| scenario::pack::normalize(p)));
             from_file = Some((path.clone(), file));
         } else {
             paths.push(path.clone());
@@ -1069,7 +1152,7 @@ fn uncertain_plan(
 fn run_uncertain(
     plan: &compare::uncertain::Plan,
     staging: &mut output::Staging,
-    bar: &ProgressBar,
+    bar: &Progress,
 ) -> Result<(), Failure> {
     let reps = plan.arms[0]
         .overrides
@@ -1118,7 +1201,15 @@ fn default_map_days(ticks: u32) -> Vec<u32> {
 /// place (every measure is in moe.csv and the report).
 fn print_moe(outputs: &[ScenarioOutputs], table: &compare::MoeTable) {
     let base = &outputs[0].scenario.name;
-    print!("  {:<26}", "mandate (means; * Holm p < 0.05)");
+    // As wide as the longest name, so long names stay aligned.
+    let header = "mandate (means; * Holm p < 0.05)";
+    let width = outputs
+        .iter()
+        .map(|o| o.short_name(base).chars().count())
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
+    print!("  {header:<width$}");
     let shown: Vec<usize> = (0..table.measures.len())
         .filter(|&m| table.measures[m].headline)
         .collect();
@@ -1129,7 +1220,7 @@ fn print_moe(outputs: &[ScenarioOutputs], table: &compare::MoeTable) {
     let mut order: Vec<usize> = (0..outputs.len()).collect();
     order.sort_by_key(|&s| table.place[s]);
     for s in order {
-        print!("  {:<26}", outputs[s].short_name(base));
+        print!("  {:<width$}", outputs[s].short_name(base));
         for &m in &shown {
             let c = &table.cells[s][m];
             let star = if c.diff.is_some_and(|d| d.significant()) {
@@ -1180,6 +1271,12 @@ fn cmd_plot(args: PlotArgs) -> Result<(), Failure> {
 fn expand_scenarios(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut files = Vec::new();
     for path in paths {
+        // A shipped name (`gaza/baseline`, `gaza`) where no such file is.
+        let path = &scenario::pack::resolve(path);
+        if scenario::pack::is_pack_path(path) && scenario::pack::is_dir(path) {
+            files.extend(scenario::pack::toml_files(path));
+            continue;
+        }
         if !path.is_dir() {
             files.push(path.clone());
             continue;
@@ -1218,13 +1315,21 @@ fn print_pack(reports: &[(&Scenario, output::RunReport)]) {
         ("handover_achieved", "handed over"),
         ("mean_active_share", "active"),
     ];
-    print!("  {:<28}", "scenario (means over replicates)");
+    // As wide as the longest name, so long names stay aligned.
+    let header = "scenario (means over replicates)";
+    let width = reports
+        .iter()
+        .map(|(sc, _)| sc.name.chars().count())
+        .chain([header.len()])
+        .max()
+        .unwrap_or(0);
+    print!("  {header:<width$}");
     for (_, label) in &columns {
         print!(" {label:>12}");
     }
     println!();
     for (sc, report) in reports {
-        print!("  {:<28}", sc.name);
+        print!("  {:<width$}", sc.name);
         for (name, _) in &columns {
             let value = report
                 .outcomes
@@ -1238,20 +1343,10 @@ fn print_pack(reports: &[(&Scenario, output::RunReport)]) {
     println!("  ({})", stabsim::DISCLAIMER);
 }
 
-/// A progress bar with ETA on stderr; hidden when stderr is not a terminal
-/// or `--quiet` is given.
-fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if quiet {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    let style = ProgressStyle::with_template(
-        "{msg} replicates {pos}/{len} [{bar:30}] {percent:>3}% {elapsed_precise} ETA {eta_precise}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_bar())
-    .progress_chars("=> ");
-    bar.set_style(style);
-    bar
+/// Progress on stderr: a bar with ETA on a terminal, a plain line per
+/// scenario and per 10 % elsewhere, nothing with `--quiet`.
+fn progress_bar(total: u64, quiet: bool) -> Progress {
+    Progress::new(total, quiet)
 }
 
 fn print_outcomes(sc: &Scenario, report: &output::RunReport) {
@@ -1259,10 +1354,17 @@ fn print_outcomes(sc: &Scenario, report: &output::RunReport) {
         "{}: {} replicates x {} ticks (seed {}); per-run outcomes after burn-in {}:",
         sc.name, sc.run.replicates, sc.run.ticks, sc.run.seed, sc.run.burn_in
     );
-    println!("  {:<22} {:>12} {:>12} {:>6}", "outcome", "mean", "sd", "n");
+    let w = report
+        .outcomes
+        .iter()
+        .map(|(name, _)| name.chars().count())
+        .chain([22])
+        .max()
+        .unwrap_or(22);
+    println!("  {:<w$} {:>12} {:>12} {:>6}", "outcome", "mean", "sd", "n");
     for (name, m) in &report.outcomes {
         println!(
-            "  {:<22} {:>12.4} {:>12.4} {:>6}",
+            "  {:<w$} {:>12.4} {:>12.4} {:>6}",
             name,
             m.mean(),
             m.sd(),
@@ -1275,6 +1377,7 @@ fn print_outcomes(sc: &Scenario, report: &output::RunReport) {
 fn cmd_check(args: CheckArgs) -> Result<(), Failure> {
     let mut errors = Vec::new();
     for file in &args.files {
+        let file = &scenario::pack::resolve(file);
         match scenario::load(file, &args.overrides.set) {
             Ok(sc) => println!("{}: ok ({})", file.display(), sc.name),
             Err(e) => errors.push(e.to_string()),
@@ -1348,12 +1451,12 @@ fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
 }
 
 /// The repository root: the working folder when it holds the shipped
-/// scenarios, else the source tree.
+/// scenarios, else the pack embedded in the binary.
 fn repo_root() -> PathBuf {
     if Path::new("scenarios/gaza").exists() {
         PathBuf::from(".")
     } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        PathBuf::from(scenario::pack::ROOT)
     }
 }
 
@@ -1381,7 +1484,7 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
             .map(|c| root.join(c))
             .collect()
     };
-    files.extend(args.contexts.iter().cloned());
+    files.extend(args.contexts.iter().map(|c| scenario::pack::resolve(c)));
     if files.is_empty() {
         return Err(Failure::BadInput(
             "--only-contexts: no --context given (expected at least one mission scenario)".into(),
@@ -1572,8 +1675,9 @@ fn sweep_failure(e: sweep::SweepError) -> Failure {
     }
 }
 
-fn cmd_sweep(args: SweepArgs) -> Result<(), Failure> {
+fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
     check_threads(args.threads)?;
+    args.scenario = scenario::pack::resolve(&args.scenario);
     let base_set = run_overrides(&args.overrides, args.replicates, args.seed, args.ticks);
     let base = load(
         &args.scenario,
@@ -1658,9 +1762,10 @@ fn sensitivity_ranges(
     Ok(ranges)
 }
 
-fn cmd_sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
+fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
     use sweep::sensitivity::{Method, run_sensitivity};
     check_threads(args.threads)?;
+    args.scenario = scenario::pack::resolve(&args.scenario);
     let base = load(
         &args.scenario,
         &args.overrides,
@@ -1818,16 +1923,23 @@ fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range],
     });
     println!("{}: replicate noise {noise}", r.measure);
     let mut order: Vec<usize> = (0..ranges.len()).collect();
+    // As wide as the longest key (array elements make long ones).
+    let w = ranges
+        .iter()
+        .map(|r| r.key.chars().count())
+        .chain([9])
+        .max()
+        .unwrap_or(9);
     if !r.morris.is_empty() {
         order.sort_by(|&a, &b| r.morris[b].mu_star.total_cmp(&r.morris[a].mu_star));
         println!(
-            "  {:<48} {:>12} {:>25} {:>12}",
+            "  {:<w$} {:>12} {:>25} {:>12}",
             "parameter", "mu*", "95% CI", "sigma"
         );
         for i in order {
             let m = r.morris[i];
             println!(
-                "  {:<48} {:>12.4} {:>25} {:>12.4}",
+                "  {:<w$} {:>12.4} {:>25} {:>12.4}",
                 ranges[i].key,
                 m.mu_star,
                 format!("[{:.4}, {:.4}]", m.mu_star_ci.0, m.mu_star_ci.1),
@@ -1837,19 +1949,97 @@ fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range],
     } else {
         order.sort_by(|&a, &b| r.sobol[b].st.total_cmp(&r.sobol[a].st));
         println!(
-            "  {:<48} {:>7} {:>18} {:>7} {:>18}",
+            "  {:<w$} {:>7} {:>18} {:>7} {:>18}",
             "parameter", "S1", "95% CI", "ST", "95% CI"
         );
         for i in order {
             let s = r.sobol[i];
             println!(
-                "  {:<48} {:>7.3} {:>18} {:>7.3} {:>18}",
+                "  {:<w$} {:>7.3} {:>18} {:>7.3} {:>18}",
                 ranges[i].key,
                 s.s1,
                 format!("[{:.3}, {:.3}]", s.s1_ci.0, s.s1_ci.1),
                 s.st,
                 format!("[{:.3}, {:.3}]", s.st_ci.0, s.st_ci.1)
             );
+        }
+    }
+}
+
+fn cmd_scenarios(args: ScenariosArgs) -> Result<(), Failure> {
+    use cli::scenarios::{ExportError, export, listing, render};
+    match args.action {
+        None => {
+            print!("{}", render(&listing(), 110));
+            Ok(())
+        }
+        Some(ScenariosAction::Export { dir, force }) => {
+            let written = export(&dir, force).map_err(|e| match e {
+                ExportError::BadInput(m) => Failure::BadInput(m),
+                ExportError::Io(m) => Failure::Other(m),
+            })?;
+            println!(
+                "wrote {} files under {} (run e.g. stabsim run {})",
+                written.len(),
+                dir.display(),
+                dir.join("gaza").join("baseline.toml").display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn cmd_params(args: ParamsArgs) -> Result<(), Failure> {
+    use cli::params::{catalogue, render, rows};
+    // One argument is the scenario when it names one, else the filter.
+    let (scenario, filter) = match (args.scenario, args.filter) {
+        (Some(s), f @ Some(_)) => (Some(s), f),
+        (Some(s), None) => {
+            let resolved = scenario::pack::resolve(&s);
+            let is_scenario = resolved.is_file()
+                || scenario::pack::read(&resolved).is_some()
+                || s.extension().is_some_and(|x| x == "toml");
+            if is_scenario {
+                (Some(s), None)
+            } else {
+                (None, Some(s.display().to_string()))
+            }
+        }
+        (None, f) => (None, f),
+    };
+    let sc = match &scenario {
+        Some(path) => load(path, &Overrides::default(), &[])?,
+        None => catalogue(),
+    };
+    let listed = rows(&sc, filter.as_deref());
+    if listed.is_empty() {
+        return Err(Failure::BadInput(format!(
+            "{}: no parameter key contains this (expected part of a key, e.g. mission.mandate or vision)",
+            filter.unwrap_or_default()
+        )));
+    }
+    print!("{}", render(&listed, scenario.is_some()));
+    Ok(())
+}
+
+/// Writes a generated document to stdout.
+fn print_out(bytes: &[u8]) -> Result<(), Failure> {
+    cli::docs::print_bytes(bytes).map_err(|e| Failure::Other(format!("stdout: {e}")))
+}
+
+fn cmd_man(dir: Option<PathBuf>) -> Result<(), Failure> {
+    let command = <Cli as clap::CommandFactory>::command();
+    match dir {
+        None => {
+            let page = cli::docs::man_page(command)
+                .map_err(|e| Failure::Other(format!("man page: {e}")))?;
+            print_out(&page)
+        }
+        Some(dir) => {
+            let n = cli::docs::write_man_pages(command, &dir)
+                .map_err(|e| Failure::Other(format!("{}: {e}", dir.display())))?;
+            println!("wrote {n} man pages into {}", dir.display());
+            Ok(())
         }
     }
 }

@@ -20,6 +20,12 @@ pub fn read_text(path: &Path) -> io::Result<String> {
 
 /// [`read_text`] with a stated size limit.
 pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
+    // The shipped pack, embedded in the binary (see `pack`).
+    if super::pack::is_pack_path(path) {
+        return super::pack::read(path).map(str::to_string).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::NotFound, "not a file of the shipped pack")
+        });
+    }
     // `metadata` follows symlinks and does not open the file, so it cannot
     // block on a FIFO.
     let meta = fs::metadata(path)?;

@@ -457,10 +457,12 @@ fn take_extends(layer: &mut Entry) -> Option<(String, Origin)> {
 /// `path` relative to the directory of `file` (`--set` counts as a file
 /// in the current directory).
 fn relative_to(file: &str, path: &str) -> PathBuf {
-    Path::new(file)
+    let joined = Path::new(file)
         .parent()
         .unwrap_or_else(|| Path::new(""))
-        .join(path)
+        .join(path);
+    // Inside the shipped pack, `..` is resolved so messages name the file.
+    super::pack::normalize(&joined)
 }
 
 /// A path that is the same for every spelling of the same file, so that

@@ -7,7 +7,9 @@ pub mod input;
 pub mod load;
 pub mod map;
 pub mod mission;
+pub mod pack;
 pub mod params;
+pub mod schema;
 pub mod types;
 pub mod validate;
 
