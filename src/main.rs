@@ -59,6 +59,25 @@ enum Command {
     /// end-of-run measures over parameters' ranges (a sweep with common
     /// random numbers, replicates averaged per design point).
     Sensitivity(SensitivityArgs),
+    /// Explore in the browser: a local web page to pick a scenario, move
+    /// the mandate levers and watch the map, charts and a second mandate
+    /// side by side (everything embedded; no network needed).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Scenario the page opens on, e.g. `gaza/baseline` (default: the first).
+    scenario: Option<String>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8017)]
+    port: u16,
+    /// Address to listen on; only this machine can reach the default.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Open the page in the default browser (xdg-open), if there is one.
+    #[arg(long)]
+    open: bool,
 }
 
 /// Scenario overrides shared by every subcommand.
@@ -345,6 +364,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd_validate(args),
         Command::Sweep(args) => cmd_sweep(args),
         Command::Sensitivity(args) => cmd_sensitivity(args),
+        Command::Serve(args) => cmd_serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -1514,4 +1534,29 @@ fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range],
             );
         }
     }
+}
+
+fn cmd_serve(args: ServeArgs) -> Result<(), Failure> {
+    use stabsim::serve::{ServeOptions, Server, catalog};
+    let catalog = catalog::Catalog::shipped(&catalog::scenario_root());
+    let opts = ServeOptions {
+        host: args.host,
+        port: args.port,
+        scenario: args.scenario,
+    };
+    let server = Server::bind(&opts, catalog).map_err(Failure::BadInput)?;
+    println!("stabsim serve: open {} (Ctrl-C to stop)", server.url);
+    if args.open {
+        let opened = std::process::Command::new("xdg-open")
+            .arg(&server.url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok();
+        if !opened {
+            println!("(no xdg-open here: open the address above in a browser)");
+        }
+    }
+    server.run();
+    Ok(())
 }
