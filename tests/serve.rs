@@ -1,45 +1,68 @@
-//! `stabsim serve`'s API, driven over HTTP against a server started in
-//! this process on a free port: the scenario list, the lever table, runs
-//! that give the same daily numbers as `stabsim run` with the same seed
-//! (for both mandates of a side-by-side run), an exported TOML that
-//! `stabsim run` accepts and that reproduces the run, bad requests refused
-//! with a 4xx and the CLI's located message, the bound on concurrent runs,
-//! and a run that ends when its stream's client goes away.
+//! `stabsim serve`'s API, driven over HTTP against the `stabsim` binary
+//! serving on a free port (the same binary as the `stabsim run` it is
+//! compared with): the scenario list, the lever table, runs that give the
+//! same daily numbers as `stabsim run` with the same seed (for both mandates
+//! of a side-by-side run), an exported TOML that `stabsim run` accepts and
+//! that reproduces the run, bad requests refused with a 4xx and the CLI's
+//! located message, the bound on concurrent runs, and a run that ends when
+//! its stream's client goes away.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
-use std::process::Command;
-use std::sync::OnceLock;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use stabsim::serve::catalog::Catalog;
-use stabsim::serve::{ServeOptions, Server};
 
-/// One server for every test (tests run in parallel; runs are bounded, so
-/// tests that start runs delete them when done).
-fn server() -> SocketAddr {
-    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
-    *ADDR.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        let opts = ServeOptions {
-            host: "127.0.0.1".into(),
-            port: 0,
-            scenario: None,
-        };
-        let server = Server::bind(&opts, Catalog::shipped(&root)).expect("bind");
-        let addr = server.addr();
-        std::thread::spawn(move || server.run());
-        addr
-    })
+/// A `stabsim serve --port 0` child process, killed when dropped.
+struct Served {
+    child: Child,
+    addr: SocketAddr,
 }
 
-/// Held by tests that start runs, so that the test of the bound on
-/// concurrent runs does not starve the others.
-fn runs_lock() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+impl Served {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stabsim"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["serve", "--port", "0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start stabsim serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // "stabsim serve: open http://127.0.0.1:PORT/ (Ctrl-C to stop)"
+        let url = line
+            .split("http://")
+            .nth(1)
+            .expect("the address is printed");
+        let addr = url.split('/').next().unwrap().parse().expect("an address");
+        Served { child, addr }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+thread_local! {
+    /// This test's server (each test thread starts its own).
+    static ADDR: std::cell::Cell<Option<SocketAddr>> = const { std::cell::Cell::new(None) };
+}
+
+fn server() -> SocketAddr {
+    ADDR.with(|a| a.get()).expect("serve() first")
+}
+
+/// Starts this test's server; keep the guard alive for the test.
+fn serve() -> Served {
+    let served = Served::start();
+    ADDR.with(|a| a.set(Some(served.addr)));
+    served
 }
 
 /// One HTTP request; (status, body).
@@ -52,8 +75,9 @@ fn http(method: &str, path: &str, body: &str) -> (u16, String) {
         body.len()
     )
     .unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).expect("response");
+    let mut bytes = Vec::new();
+    s.read_to_end(&mut bytes).expect("response");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let (head, rest) = text.split_once("\r\n\r\n").expect("headers");
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     // tiny_http sends small bodies whole; larger ones may come chunked.
@@ -134,6 +158,7 @@ fn api_rows(created: &Value, stepped: &Value, arm: usize) -> Vec<Vec<Option<f64>
 
 #[test]
 fn lists_the_shipped_mission_scenarios() {
+    let _served = serve();
     let (status, v) = json_of("GET", "/api/scenarios", Value::Null);
     assert_eq!(status, 200);
     let ids: Vec<&str> = v["scenarios"]
@@ -150,6 +175,7 @@ fn lists_the_shipped_mission_scenarios() {
 
 #[test]
 fn lever_table_has_meanings_units_ranges_and_values() {
+    let _served = serve();
     let (status, v) = json_of(
         "GET",
         "/api/levers?scenario=gaza%2Fforce_large",
@@ -183,7 +209,7 @@ fn lever_table_has_meanings_units_ranges_and_values() {
 
 #[test]
 fn a_run_gives_the_same_numbers_as_stabsim_run_and_its_export_reproduces_it() {
-    let _runs = runs_lock();
+    let _served = serve();
     let days = 25;
     let settings = json!({
         "scenario": "gaza/baseline",
@@ -234,7 +260,7 @@ fn a_run_gives_the_same_numbers_as_stabsim_run_and_its_export_reproduces_it() {
 
 #[test]
 fn bad_requests_get_a_4xx_and_the_clis_message() {
-    let _runs = runs_lock();
+    let _served = serve();
     let run = |settings: Value| json_of("POST", "/api/runs", settings);
     let (status, v) = run(json!({ "scenario": "gaza/nope" }));
     assert_eq!(status, 400);
@@ -298,7 +324,7 @@ fn bad_requests_get_a_4xx_and_the_clis_message() {
 
 #[test]
 fn runs_are_bounded_and_end_with_their_stream() {
-    let _runs = runs_lock();
+    let _served = serve();
     // Fill what is left, then ask for one more.
     let small = json!({ "scenario": "mali/baseline", "days": 30 });
     let mut ids = Vec::new();
@@ -373,6 +399,7 @@ fn runs_are_bounded_and_end_with_their_stream() {
 
 #[test]
 fn the_page_and_its_assets_are_embedded() {
+    let _served = serve();
     let (status, html) = http("GET", "/", "");
     assert_eq!(status, 200);
     assert!(html.contains("Mandate levers") && html.contains("/app.js"));

@@ -137,7 +137,7 @@ function inputFor(lever, arm) {
 function leverRow(lever) {
   const div = document.createElement("div");
   div.className = "lever";
-  const range = lever.min !== null && lever.min !== undefined ? `accepts ${fmt(lever.min, -1)}–${fmt(lever.max, -1)}` : "";
+  const range = lever.min !== null && lever.min !== undefined ? `accepts ${lever.min.toLocaleString("en-GB")}–${lever.max.toLocaleString("en-GB")}` : "";
   const plausible = lever.plausible ? ` · plausible ${lever.plausible[0]}–${lever.plausible[1]}` : "";
   const options = lever.kind === "choice" ? `one of ${lever.options.join(", ")}` : lever.kind === "flag" ? "yes or no" : "";
   div.innerHTML = `<div class="name"></div><div class="meaning"></div><div class="unit"></div><div class="inputs"></div>`;
@@ -156,7 +156,7 @@ function leverRow(lever) {
       // A slider over the plausible range (or what is accepted), tied to the box.
       const slider = document.createElement("input");
       slider.type = "range";
-      const [lo, hi] = lever.plausible || [lever.min, Math.min(lever.max, Math.max(lever.value * 4, 1))];
+      const [lo, hi] = lever.plausible || [lever.min, Math.min(lever.max, Math.max(lever.value * 4, lever.kind === "integer" ? 100 : 1))];
       slider.min = Math.min(lo, lever.value); slider.max = Math.max(hi, lever.value);
       slider.step = lever.kind === "integer" ? 1 : (slider.max - slider.min) / 100;
       slider.value = lever.value;
@@ -278,9 +278,9 @@ function onFrame(frame) {
   });
   if (frame.day >= state.stat.days) state.playing = false;
   $("status").textContent = `Day ${frame.day} of ${state.stat.days}` + (state.playing ? " (running)" : "");
+  // Drawn at the next animation frame, once however many days arrived.
   state.dirty = true;
-  drawCharts();
-  drawSummary();
+  state.chartsDirty = true;
 }
 
 function logEvent(line, arm, arms) {
@@ -401,6 +401,11 @@ function frameLoop(now) {
     state.fpsStart = now;
   }
   drawMaps();
+  if (state.chartsDirty) {
+    state.chartsDirty = false;
+    drawCharts();
+    drawSummary();
+  }
   requestAnimationFrame(frameLoop);
 }
 
