@@ -30,7 +30,11 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
 const page = await context.newPage();
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
-page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+// Refused requests (the bad lever below, the favicon) log "Failed to load
+// resource"; anything else on the console is a script error.
+page.on("console", (m) => {
+  if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+});
 const lever = (arm, key) => `[id="lever-${arm}-mission.mandate.${key}"]`;
 const text = (sel) => page.locator(sel).innerText();
 
