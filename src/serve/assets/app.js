@@ -61,7 +61,7 @@ function hex(c) {
 
 function fmt(v, digits) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
-  const d = digits === undefined ? (Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 3) : digits;
+  const d = digits !== undefined ? digits : Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 3;
   return v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 
@@ -457,7 +457,7 @@ function lineChart(canvas, lines, opts) {
   }
   ctx.textAlign = "center";
   for (let i = 0; i <= 4; i++) ctx.fillText(`${Math.round((days * i) / 4)}`, x((days * i) / 4), H - 8);
-  ctx.textAlign = "left"; ctx.fillText("day", W - m.r - 22, H - 8);
+  ctx.textAlign = "left"; ctx.fillText("day", 4, H - 8);
   if (lo < 0 && hi > 0) { ctx.strokeStyle = "#777"; ctx.beginPath(); ctx.moveTo(m.l, y(0)); ctx.lineTo(W - m.r, y(0)); ctx.stroke(); }
   let lx = m.l + 4;
   for (const l of lines) {
