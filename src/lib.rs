@@ -27,6 +27,7 @@
 //!   `stabsim sensitivity`;
 //! * [`plot`]: charts with an embedded font;
 //! * [`report`]: the comparison report, self-contained HTML and Markdown;
+//! * [`serve`]: `stabsim serve`, the model in the browser (page, JSON API, event stream);
 //! * [`validation`]: docking against reference runs of an independent implementation,
 //!   and `stabsim validate`: stylized facts, published magnitudes, patterns.
 
@@ -42,6 +43,7 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sensitivity;
+pub mod serve;
 pub mod stats;
 pub mod sweep;
 pub mod validation;

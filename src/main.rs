@@ -93,6 +93,10 @@ enum Command {
     /// Print the JSON Schema of scenario files, for editors (taplo, VS Code).
     #[command(after_help = cli::help::SCHEMA)]
     Schema,
+    /// Explore in the browser: a local web page to pick a scenario, move
+    /// the mandate levers and watch the map, charts and a second mandate
+    /// side by side (everything embedded; no network needed).
+    Serve(ServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +141,21 @@ struct MergeArgs {
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Scenario the page opens on, e.g. `gaza/baseline` (default: the first).
+    scenario: Option<String>,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8017)]
+    port: u16,
+    /// Address to listen on; only this machine can reach the default.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Open the page in the default browser (xdg-open), if there is one.
+    #[arg(long)]
+    open: bool,
 }
 
 /// Scenario overrides shared by every subcommand.
@@ -455,9 +474,11 @@ struct SensitivityArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C (or SIGTERM) stops batches after their replicates in progress,
-    // which are kept for --resume; a second one stops at once.
-    let _ = ctrlc::set_handler(|| {
-        if stabsim::batch::interrupted() {
+    // which are kept for --resume; a second one stops at once. The web
+    // server keeps nothing to resume: it stops at the first.
+    let serving = matches!(cli.command, Some(Command::Serve(_)));
+    let _ = ctrlc::set_handler(move || {
+        if serving || stabsim::batch::interrupted() {
             std::process::exit(130);
         }
         stabsim::batch::interrupt();
@@ -493,6 +514,7 @@ fn main() -> ExitCode {
         }
         Command::Man { dir } => cmd_man(dir),
         Command::Schema => print_out(cli::docs::schema().as_bytes()),
+        Command::Serve(args) => cmd_serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -2042,4 +2064,29 @@ fn cmd_man(dir: Option<PathBuf>) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn cmd_serve(args: ServeArgs) -> Result<(), Failure> {
+    use stabsim::serve::{ServeOptions, Server, catalog};
+    let catalog = catalog::Catalog::shipped(&catalog::scenario_root());
+    let opts = ServeOptions {
+        host: args.host,
+        port: args.port,
+        scenario: args.scenario,
+    };
+    let server = Server::bind(&opts, catalog).map_err(Failure::BadInput)?;
+    println!("stabsim serve: open {} (Ctrl-C to stop)", server.url);
+    if args.open {
+        let opened = std::process::Command::new("xdg-open")
+            .arg(&server.url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok();
+        if !opened {
+            println!("(no xdg-open here: open the address above in a browser)");
+        }
+    }
+    server.run();
+    Ok(())
 }

@@ -1,0 +1,140 @@
+// Drives `stabsim serve` in headless Chromium (playwright-core, the
+// system's Chromium): picks a scenario, moves a lever, runs days, compares
+// two mandates, runs an ensemble, exports the TOML, checks a refused
+// setting, measures the map's frames per second and takes screenshots.
+// Usage: node browser_test.mjs URL  (see browser_test.sh)
+import { chromium } from "playwright-core";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const url = process.argv[2];
+const shots = process.env.SHOTS_DIR || "/tmp/stabsim-browser-test";
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+mkdirSync(shots, { recursive: true });
+
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "stabsim-chromium-")), {
+  executablePath: chromiumPath,
+  headless: true,
+  viewport: { width: 1500, height: 1000 },
+  acceptDownloads: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const page = await context.newPage();
+const errors = [];
+page.on("pageerror", (e) => errors.push(String(e)));
+// Refused requests (the bad lever below, the favicon) log "Failed to load
+// resource"; anything else on the console is a script error.
+page.on("console", (m) => {
+  if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+});
+const lever = (arm, key) => `[id="lever-${arm}-mission.mandate.${key}"]`;
+const text = (sel) => page.locator(sel).innerText();
+
+try {
+  await page.goto(url);
+  await page.waitForSelector("#levers .lever");
+  check((await page.locator("#levers .lever").count()) >= 20, "the lever table is shown");
+  check((await text("#levers")).includes("multiplier"), "levers show their unit");
+
+  // Pick a scenario, move a lever, add a second mandate.
+  await page.selectOption("#scenario", "gaza/baseline");
+  await page.waitForFunction(() => document.querySelector("#description").textContent.includes("Gaza"));
+  await page.fill("#days", "400");
+  await page.fill(lever(0, "force_scale"), "1.5");
+  await page.check("#compare");
+  await page.fill(lever(1, "force_scale"), "0.5");
+  await page.selectOption(lever(1, "disarmament"), "forced");
+  await page.click("#start");
+  await page.waitForFunction(() => /Day 0 of 400/.test(document.querySelector("#status").textContent));
+  check(await page.locator("#mapB").isVisible(), "the second mandate's map is shown");
+
+  // Step, then run as fast as it goes and measure the map's frame rate.
+  await page.click("#step");
+  await page.waitForFunction(() => window.stabsim.lastDay >= 1);
+  // At 30 days per second, then as fast as the server steps.
+  const measure = async (speed) => {
+    await page.selectOption("#speed", speed);
+    await page.waitForTimeout(1200);
+    const t0 = Date.now();
+    const d0 = await page.evaluate(() => window.stabsim.lastDay);
+    await page.waitForTimeout(3000);
+    const r = await page.evaluate(() => ({ fps: window.stabsim.fps, day: window.stabsim.lastDay }));
+    return { fps: r.fps, daysPerSecond: ((r.day - d0) * 1000) / (Date.now() - t0) };
+  };
+  await page.click("#play");
+  const perf = { at30: await measure("30"), atMax: await measure("0") };
+  for (const [k, p] of Object.entries(perf)) {
+    console.log(`map (${k}): ${p.fps.toFixed(1)} frames per second, ${p.daysPerSecond.toFixed(1)} days per second (two mandates, Gaza)`);
+  }
+  check(perf.at30.fps >= 20 && perf.atMax.fps >= 20, "the map draws at >= 20 frames per second");
+  await page.waitForFunction(() => window.stabsim.lastDay >= 400, null, { timeout: 240000 });
+  check((await text("#status")).includes("Day 400 of 400"), "the run reaches its last day");
+  const summary = await text("#summary");
+  check(summary.includes("B − A") && summary.includes("civilian deaths so far"), "the summary shows both mandates and their difference");
+  const log = await page.locator("#log li").count();
+  console.log(`narrative log: ${log} lines`);
+  check(log > 0, "the narrative log says what happened");
+  const inked = await page.evaluate(() => {
+    const c = document.getElementById("chartViolence");
+    const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+    return n;
+  });
+  check(inked > 2000, "the violence chart is drawn");
+  await page.screenshot({ path: join(shots, "page-agents.png"), fullPage: true });
+  for (const overlay of ["control", "trust", "incidents", "terrain"]) {
+    await page.selectOption("#overlay", overlay);
+    await page.waitForTimeout(200);
+    await page.locator("#view").screenshot({ path: join(shots, `map-${overlay}.png`) });
+  }
+
+  // Reset goes back to day 0.
+  await page.click("#reset");
+  await page.waitForFunction(() => window.stabsim.lastDay === 0);
+  check(true, "reset returns to day 0");
+
+  // Ensemble in the background.
+  await page.fill("#days", "60");
+  await page.fill("#replicates", "4");
+  await page.click("#ensemble");
+  await page.waitForFunction(() => /over 4 replicates/.test(document.querySelector("#ensembleNote").textContent), null, { timeout: 240000 });
+  check(true, "the ensemble shows bands");
+  await page.locator("#side").screenshot({ path: join(shots, "side.png") });
+
+  // Export the settings as a scenario file.
+  const download = page.waitForEvent("download");
+  await page.click("#export");
+  const file = await download;
+  await page.waitForFunction(() => document.querySelector("#exported").textContent.includes("[mission.mandate]"));
+  const exported = await text("#exported");
+  check(exported.includes("force_scale = 1.5") && exported.includes("seed = 2026"), "the export holds the lever and the seed");
+  await file.saveAs(join(shots, "exported.toml"));
+  writeFileSync(join(shots, "exported-shown.toml"), exported);
+
+  // A refused setting: the server's message on the page.
+  await page.fill(lever(0, "force_scale"), "11");
+  await page.click("#start");
+  await page.waitForSelector("#error:not([hidden])");
+  const err = await text("#error");
+  check(err.includes("mission.mandate.force_scale") && err.includes("expected"), `a bad lever shows the located message (${err})`);
+  await page.screenshot({ path: join(shots, "page-error.png") });
+  check(errors.length === 0, `no script errors (${errors.join("; ")})`);
+  writeFileSync(join(shots, "perf.json"), JSON.stringify(perf, null, 1));
+} catch (e) {
+  failures.push(String(e));
+  console.log(`FAIL ${e}`);
+  await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});
+} finally {
+  await context.close();
+}
+console.log(failures.length ? `browser test: ${failures.length} failed` : `browser test: all passed; screenshots in ${shots}`);
+process.exit(failures.length ? 1 : 0);
