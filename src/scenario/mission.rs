@@ -456,7 +456,7 @@ group! {
         /// mission (or a death equivalent of its coercion) brings in its
         /// sector over the memory's life, if fighters there have a unit in
         /// view: revenge targeting (M2.4a).
-        revenge_attacks: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
+        revenge_attacks: f64 = 0.1, number(0.0, MAX_RATE), plausible(0.05, 0.2);
         /// Half-life of a sector's revenge memory.
         revenge_half_life_days: f64 = 14.0, number(0.1, 1e6), plausible(7.0, 42.0);
     }
@@ -811,7 +811,7 @@ group! {
         /// per fighter agent of the smaller side, at commitment 0 on both
         /// sides (× the mean of 1 − commitment; × `attack_multiplier` if
         /// either is at war): fighting among armed parties (M9.5).
-        clash_rate: f64 = 0.004, number(0.0, 1.0), plausible(0.002, 0.008);
+        clash_rate: f64 = 0.008, number(0.0, 1.0), plausible(0.004, 0.016);
         /// Mean fighters killed on each side of a clash (heavy-tailed,
         /// `death_tail`).
         clash_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
