@@ -24,8 +24,7 @@ pub fn clash(s: &mut MissionState) {
     // Fighter agents by sector and faction, and fighters (people) by sector.
     let mut agents: Vec<Vec<u32>> = vec![Vec::new(); ns * nf];
     let mut fighters = vec![0.0_f64; ns];
-    for k in 0..s.factions.fighter_ids.len() {
-        let id = s.factions.fighter_ids[k];
+    for &id in &s.factions.fighter_ids {
         let i = id as usize;
         if s.civilians.status[i] != Status::Recruited {
             continue;
