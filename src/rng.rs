@@ -36,6 +36,8 @@ pub enum Stream {
     Humanitarian = 9,
     /// Mission model: parties' returns to war.
     War = 10,
+    /// Mission model: clashes between factions.
+    Clashes = 11,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

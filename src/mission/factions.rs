@@ -144,16 +144,26 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         * war_rate
         * s.rules.config.factions[f].aggression
         * (1.0 - s.factions.state[f].commitment);
-    let p = (base + tempo) * s.armed_share(f) * deterrence * monitoring;
+    let ordinary = (base + tempo) * s.armed_share(f) * deterrence * monitoring;
+    // Revenge (M2.4a): harm blamed on the mission in this sector brings
+    // attacks on the units in view, which their presence does not deter
+    // (Condra & Shapiro 2012; Condra et al. 2010).
+    let revenge = if units > 0 {
+        revenge_attack_probability(s, at) * s.armed_share(f)
+    } else {
+        0.0
+    };
+    let p = ordinary + revenge;
     if !chance(&mut s.rng.fighters, p) {
         return;
     }
     // Every attack raises the faction's tempo (self-excitation).
     s.factions.state[f].tempo += 1.0;
+    let avenging = revenge > 0.0 && s.rng.fighters.random::<f64>() * p < revenge;
     // Raids and strikes turn a faction against the mission (T13).
     let pressed = (w.pressure_targeting * s.factions.state[f].pressure).min(1.0);
     let share = fp.mission_target_share + (1.0 - fp.mission_target_share) * pressed;
-    let aim_at_unit = units > 0 && s.rng.fighters.random::<f64>() < share;
+    let aim_at_unit = units > 0 && (avenging || s.rng.fighters.random::<f64>() < share);
     if aim_at_unit {
         // Fighters go for the mission's combat units (contingents, PMCs);
         // police and unarmed observers only when none is in view, so that
@@ -184,6 +194,18 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     if civilians > 0 {
         attack_civilians(s, id, f, &seen, civilians, severity);
     }
+}
+
+/// Extra daily probability that a fighter agent at `at` with a unit in
+/// view attacks the mission in revenge: its sector's revenge × its daily
+/// decay × `revenge_attacks`, shared over the sector's fighter agents, so
+/// that one blamed death brings `revenge_attacks` attacks over its memory.
+fn revenge_attack_probability(s: &MissionState, at: CellIndex) -> f64 {
+    let sector = &s.sectors[s.sector_of(at)];
+    let fp = &s.rules.config.fighters;
+    (fp.revenge_attacks * s.rules.derived.revenge_rate * sector.revenge
+        / sector.fighter_agents.max(1.0))
+    .min(1.0)
 }
 
 /// A uniformly drawn unit among the `units` in view of `at`: among the
@@ -327,6 +349,7 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
     if s.units.kind[unit] == UnitKind::Contingent {
         let c = s.units.owner[unit] as usize;
         s.forces.contributors[c].deaths += f64::from(mission_deaths);
+        s.forces.contributors[c].recent_deaths += f64::from(mission_deaths);
     }
     let at = s.civilians.cell[id as usize];
     let bystanders = s.map.unit_view.count_mission(&s.map.grid, at).civilians;
@@ -390,6 +413,30 @@ mod tests {
             deaths += s.today.mission_deaths;
         }
         deaths
+    }
+
+    #[test]
+    fn civilian_harm_blamed_on_the_mission_calls_for_revenge() {
+        let mut s = gaza(&[], 0);
+        let (victim, cell) = (0..s.civilians.len())
+            .filter(|&i| {
+                s.civilians.status[i] == Status::Quiescent && s.civilians.members[i] > 10.0
+            })
+            .map(|i| (i as u32, s.civilians.cell[i]))
+            .next()
+            .expect("a civilian group");
+        let k = s.sector_of(cell);
+        s.sectors[k].fighter_agents = 10.0;
+        assert_eq!(revenge_attack_probability(&s, cell), 0.0);
+        // A death by a faction calls for no revenge on the mission ...
+        s.kill(victim, 1, Perpetrator::Faction(0));
+        assert_eq!(s.sectors[k].revenge, 0.0);
+        // ... two by the mission's troops do, spread over the sector's fighters.
+        s.kill(victim, 2, Perpetrator::Mission);
+        assert_eq!(s.sectors[k].revenge, 2.0);
+        let fp = &s.rules.config.fighters;
+        let expected = fp.revenge_attacks * s.rules.derived.revenge_rate * 2.0 / 10.0;
+        assert!((revenge_attack_probability(&s, cell) - expected).abs() < 1e-12);
     }
 
     #[test]

@@ -45,7 +45,14 @@ pub fn deploy_and_withdraw(s: &mut MissionState, t: u32) {
         changed |= deploy_pmcs(s, t);
     }
     draw_capacity(s, t, exited);
-    s.forces.association_pressure *= 1.0 - s.rules.derived.pressure_rate;
+    // Both pressures to leave fade: withdrawal follows salient recent
+    // losses and strikes, not running totals (a steady trickle of losses
+    // far below a contingent's tolerance never adds up to a withdrawal).
+    s.forces.association_pressure *= 1.0 - s.rules.derived.association_rate;
+    let fade = 1.0 - s.rules.derived.casualty_rate;
+    for st in &mut s.forces.contributors {
+        st.recent_deaths *= fade;
+    }
     // Intelligence fades unless renewed by tips and monitoring.
     s.forces.intel *= 1.0 - s.rules.derived.intel_rate;
     if s.mission_started(t) {
@@ -117,13 +124,23 @@ fn police_coverage(s: &mut MissionState) {
     }
 }
 
-/// A contributor's pressure to leave: its own deaths relative to its
-/// casualty tolerance plus the mission's association with the external
-/// military's strikes relative to its association tolerance, both
-/// tolerances raised by a UN Security Council mandate.
+/// A contributor's pressure to leave: its recent own deaths relative to
+/// its casualty tolerance scaled by the contingent's size (a loss weighs
+/// more on a small contingent; Bove & Ruggeri, Oestman 2021), plus the
+/// mission's recent association with the external military's strikes
+/// relative to its association tolerance, both tolerances raised by a UN
+/// Security Council mandate.
 fn withdrawal_pressure(s: &MissionState, c: usize) -> f64 {
     let config = &s.rules.config;
     let cfg = &config.contributors[c];
+    let deployed = f64::from(s.forces.contributors[c].deployed) * config.forces.troops_per_unit;
+    // Size relative to the pledge (1 for the pledged contingent, 0.5 for
+    // half of it); the pledge itself if there is none to compare with.
+    let size = if cfg.troops > 0.0 && deployed > 0.0 {
+        deployed / cfg.troops
+    } else {
+        1.0
+    };
     let backing = if config.mandate.unsc_mandate {
         1.0 + config.forces.unsc_tolerance_gain
     } else {
@@ -138,8 +155,10 @@ fn withdrawal_pressure(s: &MissionState, c: usize) -> f64 {
             x / (tolerance * backing)
         }
     };
-    ratio(s.forces.contributors[c].deaths, cfg.casualty_tolerance)
-        + ratio(s.forces.association_pressure, cfg.association_tolerance)
+    ratio(
+        s.forces.contributors[c].recent_deaths,
+        cfg.casualty_tolerance * size,
+    ) + ratio(s.forces.association_pressure, cfg.association_tolerance)
 }
 
 /// Daily withdrawal hazard at `pressure`: a Hill function of it (half the
@@ -501,7 +520,7 @@ pub(super) mod tests {
         let mut with = gaza(&[], 0);
         let mut without = gaza(&["mission.mandate.unsc_mandate=false"], 0);
         for s in [&mut with, &mut without] {
-            s.forces.contributors[2].deaths = 20.0;
+            s.forces.contributors[2].recent_deaths = 20.0;
             s.forces.association_pressure = 1.0;
         }
         let (a, b) = (
@@ -513,10 +532,45 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn the_same_losses_weigh_less_on_a_larger_contingent() {
+        // Issue 13: pressure is relative to the contingent's size (the
+        // valley's contributors all left because losses were not).
+        let pressure = |scale: &str| {
+            let mut s = gaza(&[&format!("mission.mandate.force_scale={scale}")], 0);
+            let st = &mut s.forces.contributors[2];
+            st.deployed = st.full_units;
+            st.recent_deaths = 10.0;
+            withdrawal_pressure(&s, 2)
+        };
+        let (small, large) = (pressure("0.5"), pressure("1.5"));
+        assert!(small > 0.0);
+        assert!((small / large - 3.0).abs() < 0.05, "{small} vs {large}");
+    }
+
+    #[test]
+    fn losses_and_association_fade_from_memory() {
+        // Issue 13: withdrawal follows recent losses and strikes, so a
+        // contingent that takes no new losses calms down.
+        let mut s = gaza(&["mission.forces.withdrawal_rate=0"], 0);
+        s.forces.contributors[2].recent_deaths = 20.0;
+        s.forces.association_pressure = 1.0;
+        let f = s.rules.config.forces.clone();
+        let days = f.casualty_memory_days.round() as u32;
+        for t in 1..=days {
+            deploy_and_withdraw(&mut s, t);
+        }
+        let recent = s.forces.contributors[2].recent_deaths;
+        assert!((recent - 10.0).abs() < 0.2, "{recent}");
+        // Ten days' half-life: after 90 days, under 0.2 % is left.
+        assert!(s.forces.association_pressure < 0.01);
+    }
+
+    #[test]
     fn contributors_at_their_tolerance_leave_one_by_one() {
         let mut s = gaza(&["mission.mandate.unsc_mandate=false"], 100);
         for c in 0..s.forces.contributors.len() {
-            s.forces.contributors[c].deaths = s.rules.config.contributors[c].casualty_tolerance;
+            s.forces.contributors[c].recent_deaths =
+                s.rules.config.contributors[c].casualty_tolerance;
         }
         let mut days = Vec::new();
         for t in 101..400 {

@@ -55,6 +55,8 @@ impl MissionState {
         let l = &mut self.layers;
         l.harm_attributed.add(i, w * attributed);
         l.harm_backlash.add(i, w);
+        let k = self.sector_of(cell);
+        self.sectors[k].revenge += weight * self.attribution(perp);
     }
 
     /// Kills up to `deaths` people of agent `victim`'s group (civilians or
@@ -76,6 +78,12 @@ impl MissionState {
             self.totals.civilian_deaths += killed;
         }
         let cell = self.civilians.cell[i];
+        // Civilians killed by the mission (as far as it is blamed) call
+        // for revenge on it (M2.4a); fighters' deaths do not.
+        if !fighter && cell != NO_CELL {
+            let k = self.sector_of(cell);
+            self.sectors[k].revenge += killed * self.attribution(perp);
+        }
         self.record_harm(cell, killed, perp);
         // Losses are remembered as a share of the group.
         self.civilians.loss[i] += (killed / members.max(1.0)) as f32;

@@ -19,6 +19,7 @@ use crate::world::CellIndex;
 pub fn count_sector_people(sectors: &mut [SectorState], civilians: &Civilians, map: &Map) {
     for sector in sectors.iter_mut() {
         sector.people = 0.0;
+        sector.fighter_agents = 0.0;
     }
     for i in 0..civilians.len() {
         let cell = civilians.cell[i];
@@ -27,6 +28,9 @@ pub fn count_sector_people(sectors: &mut [SectorState], civilians: &Civilians, m
         }
         let k = map.sector_of(cell);
         sectors[k].people += f64::from(civilians.members[i]);
+        if civilians.status[i] == Status::Recruited {
+            sectors[k].fighter_agents += 1.0;
+        }
     }
 }
 

@@ -27,6 +27,8 @@
 //!     random order, each acting on the grid as the agents before it left
 //!     it (incidents and the response to them are resolved as they happen,
 //!     see `qrf`);
+//! 11b. `clashes::clash`: rival factions' fighters sharing a sector
+//!    clash, fewer where armed troops watch them (battle deaths);
 //! 12. `fighters::count_fighters` again: after the day's recruitment,
 //!     fighting and detentions, for the metrics;
 //! 13. `perception::update_perceptions`: hardship, trust, sympathy,
@@ -35,7 +37,8 @@
 //!     restored in the sectors the mandate serves, attacks on projects in
 //!     contested sectors;
 //! 15. `police::handover`: sectors whose benchmarks held are handed over;
-//! 16. `count_down`: detention, recovery and displacement timers
+//! 16. `count_down`: detention, recovery and displacement timers, the
+//!    sectors' revenge fades
 //!     (`detention::release_due` for arrested civilians);
 //! 17. `war::update_war`: the day's violence is smoothed, factions' tempo
 //!     takes up the day's blows, parties may return to war or agree a new
@@ -45,11 +48,12 @@
 //! list): `draw`, `field` and `state` (the data); `harm`, `fighters` and
 //! `units` (what several actors share); `war` (the parties' state of war
 //! and tempo, which the actors read); the actors' phases `qrf`,
-//! `civilians`, `factions`, `detention`, `forces`, `counter_terror`, `police`,
+//! `civilians`, `factions`, `clashes`, `detention`, `forces`, `counter_terror`, `police`,
 //! `external`, `humanitarian`, `perception`; then `setup` (world building),
 //! `metrics`, `frames` and this file (the day).
 
 mod civilians;
+mod clashes;
 mod counter_terror;
 mod detention;
 mod draw;
@@ -99,6 +103,7 @@ impl MissionState {
         fighters::count_fighters(&mut self.factions, &self.civilians); // 9
         factions::update_factions(&mut self.factions, &self.rules, t); // 10
         activate(self); // 11
+        clashes::clash(self); // 11b
         fighters::count_fighters(&mut self.factions, &self.civilians); // 12
         perception::update_perceptions(self, t); // 13
         humanitarian::restore_services(self, t); // 14
@@ -134,6 +139,10 @@ fn activate(s: &mut MissionState) {
 /// their faction and may relapse), the harmed recover.
 fn count_down(s: &mut MissionState) {
     detention::release_due(s, s.tick + 1);
+    let fade = 1.0 - s.rules.derived.revenge_rate;
+    for sector in &mut s.sectors {
+        sector.revenge *= fade;
+    }
     for i in 0..s.civilians.len() {
         let timer = &mut s.civilians.timer[i];
         *timer = timer.saturating_sub(1);

@@ -177,6 +177,9 @@ pub struct ContributorState {
     pub deployed: u32,
     /// Own deaths so far.
     pub deaths: f64,
+    /// Recent own deaths: each death counts 1 and fades with
+    /// `forces.casualty_memory_days` (what drives withdrawal).
+    pub recent_deaths: f64,
     /// Day it withdrew, if it did.
     pub withdrawn: Option<u32>,
 }
@@ -228,6 +231,12 @@ pub struct SectorState {
     /// Whether the mission (or the police) controls the sector today
     /// (phase 14).
     pub controlled: bool,
+    /// Fighter agents in the sector (phase 7).
+    pub fighter_agents: f64,
+    /// Civilian harm and coercion blamed on the mission here (deaths and
+    /// death equivalents × attribution), fading with
+    /// `fighters.revenge_half_life_days`: what revenge attacks answer.
+    pub revenge: f64,
 }
 
 /// Who caused a harm, for attribution (see `docs/ODD.md`).
@@ -367,6 +376,12 @@ pub struct Derived {
     pub commitment_rate: f64,
     /// Pressure decay.
     pub pressure_rate: f64,
+    /// Decay of contributors' memory of their own deaths.
+    pub casualty_rate: f64,
+    /// Decay of contributors' association pressure.
+    pub association_rate: f64,
+    /// Decay of the sectors' revenge.
+    pub revenge_rate: f64,
     /// Intelligence decay.
     pub intel_rate: f64,
     /// Threat decay.
@@ -592,6 +607,8 @@ pub struct Streams {
     pub humanitarian: SimRng,
     /// Parties' returns to war and new ceasefires.
     pub war: SimRng,
+    /// Clashes between factions.
+    pub clashes: SimRng,
 }
 
 /// Schedule entries with this bit set are units; the rest are civilians.

@@ -452,6 +452,13 @@ group! {
         pressure_commitment_loss: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Half-life of the memory of coercive pressure.
         pressure_half_life_days: f64 = 30.0, number(0.1, 1e6), plausible(15.0, 60.0);
+        /// Attacks on the mission that one civilian death blamed on the
+        /// mission (or a death equivalent of its coercion) brings in its
+        /// sector over the memory's life, if fighters there have a unit in
+        /// view: revenge targeting (M2.4a).
+        revenge_attacks: f64 = 0.1, number(0.0, MAX_RATE), plausible(0.05, 0.2);
+        /// Half-life of a sector's revenge memory.
+        revenge_half_life_days: f64 = 14.0, number(0.1, 1e6), plausible(7.0, 42.0);
     }
 }
 
@@ -524,6 +531,12 @@ group! {
         /// Contributors' tolerances (casualties and association) raised by a
         /// UN Security Council mandate (multiplier − 1).
         unsc_tolerance_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
+        /// Half-life of a contributor's memory of its own deaths: withdrawal
+        /// follows salient recent losses, not the running total.
+        casualty_memory_days: f64 = 90.0, number(0.1, 1e6), plausible(45.0, 180.0);
+        /// Half-life of the contributors' association pressure (recent strikes
+        /// tied to the mission, a news-cycle memory).
+        association_memory_days: f64 = 10.0, number(0.1, 1e6), plausible(5.0, 20.0);
         /// Counter-terror raids per day at full intensity.
         ct_raids_per_day: f64 = 0.5, number(0.0, 1e4), plausible(0.25, 1.0);
         /// Probability that a CT raid finds its target.
@@ -548,8 +561,10 @@ group! {
         capability: f64 = 1.0, number(0.0, 10.0);
         /// Local acceptability.
         acceptability: f64 = 0.5, unit;
-        /// Own deaths at which the contributor's withdrawal hazard reaches
-        /// half its ceiling (its pressure from losses is deaths / this).
+        /// Recent own deaths (a memory fading with
+        /// `forces.casualty_memory_days`) at which the contributor's
+        /// withdrawal hazard reaches half its ceiling, for the contingent at
+        /// its pledged size; scaled with the troops it has deployed.
         casualty_tolerance: f64 = 50.0, number(0.0, MAX_PEOPLE);
         /// Refuses forced disarmament (a caveat): its units never raid.
         refuses_forced_disarmament: bool = false, flag;
@@ -792,6 +807,20 @@ group! {
         death_tail: f64 = 2.5, number(2.05, 20.0), plausible(2.2, 2.8);
         /// Extra share of attacks aimed at the mission per unit of coercive pressure.
         pressure_targeting: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
+        /// Daily clashes between two rival factions' fighters in a sector,
+        /// per fighter agent of the smaller side, at commitment 0 on both
+        /// sides (× the mean of 1 − commitment; × `attack_multiplier` if
+        /// either is at war): fighting among armed parties (M9.5).
+        clash_rate: f64 = 0.008, number(0.0, 1.0), plausible(0.004, 0.016);
+        /// Mean fighters killed on each side of a clash (heavy-tailed,
+        /// `death_tail`).
+        clash_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
+        /// Share of a sector's clashes that armed troops prevent where they
+        /// fully interpose (police, observers and PMCs do not).
+        clash_suppression: f64 = 0.9, unit, plausible(0.6, 0.98);
+        /// Armed troops per fighter in a sector at which they interpose in
+        /// half its clashes (a force ratio).
+        clash_half_ratio: f64 = 0.25, number(1e-6, 1e6), plausible(0.1, 0.5);
     }
 }
 
