@@ -308,7 +308,7 @@ fn every_mandate_starts_from_the_same_world() {
         .collect();
         lines
             .map(|l| l.split(',').collect::<Vec<_>>())
-            .filter(|r| r[1] == "0")
+            .filter(|r| r[2] == "0") // scenario,replicate,tick,…
             .map(|r| keep.iter().map(|&k| r[k].to_string()).collect())
             .collect()
     };

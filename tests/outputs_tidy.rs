@@ -132,7 +132,7 @@ fn outputs_minimal_and_full() {
         "-n",
         "3",
         "--ticks",
-        "30",
+        "150",
         "--outputs",
         "minimal",
         "--quiet",

@@ -120,7 +120,7 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], table: &MoeTable) -> SmallMultip
     let names: Vec<String> = picked
         .iter()
         .map(|&s| {
-            if s == table.baseline {
+            if s == table.baseline && !short(s).contains("baseline") {
                 format!("{} (baseline, #{} of {n})", short(s), table.place[s])
             } else {
                 format!("{} (#{} of {n})", short(s), table.place[s])
