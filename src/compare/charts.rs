@@ -538,6 +538,20 @@ pub fn frame_near(frames: &[MapFrame], day: u32) -> Option<&MapFrame> {
 mod tests {
     use super::*;
 
+    /// Rough lightness, 0 to 765.
+    fn light(c: RGBColor) -> i32 {
+        i32::from(c.0) + i32::from(c.1) + i32::from(c.2)
+    }
+
+    #[test]
+    fn look_alike_classes_differ_in_lightness() {
+        let colour = |t: Terrain| TERRAIN.iter().find(|x| x.0 == t).unwrap().2;
+        let (border, blocked) = (colour(Terrain::Border), colour(Terrain::Blocked));
+        assert!((light(border) - light(blocked)).abs() > 300);
+        let nobody = CONTROL[Control::Nobody.code() as usize];
+        assert!((light(nobody) - light(crate::plot::map::NO_DATA)).abs() > 150);
+    }
+
     #[test]
     fn incident_density_sums_a_square_around_each_cell() {
         let (w, h) = (7, 6);

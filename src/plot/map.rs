@@ -1075,6 +1075,39 @@ mod tests {
         assert!(render_map_rgb(&chart, 800, 600).is_err());
     }
 
+    fn the_canvas_fits_a_wide_grid_and_regions_are_outlined() {
+        let wide = MapChart {
+            regions: Some(Regions {
+                cells: (0..64 * 40)
+                    .map(|i| Some(u16::from(i % 64 >= 32)))
+                    .collect(),
+                names: vec!["West".into(), "East".into()],
+            }),
+            width: 64,
+            height: 40,
+            ..tiny(MapValues::Continuous {
+                scale: ColourScale::Heat,
+                values: vec![0.0; 64 * 40],
+                min: 0.0,
+                max: 1.0,
+                label: "x".into(),
+            })
+        };
+        let fitted = fitted_height(&wide, 1400, 1000).unwrap();
+        assert!(fitted < 900, "{fitted}");
+        // Outlines: near-black pixels down the middle of the (pale) map.
+        let (rgb, rects) = render_bitmap(&wide, 1400, fitted, &[false]).unwrap();
+        let r = rects[0];
+        let x = (r.left + 32.0 * r.cell).round() as usize;
+        let y = (r.top + 5.5 * r.cell) as usize;
+        let dark = (x - 2..x + 2).any(|x| {
+            let at = (y * 1400 + x) * 3;
+            rgb[at..at + 3].iter().all(|&c| c < 128)
+        });
+        assert!(dark, "no outline between the regions");
+        assert_eq!(ColourScale::Heat.colour(0), RGBColor(0xFF, 0xF7, 0xEC));
+    }
+
     #[test]
     fn edge_cases_do_not_panic() {
         let empty = MapChart {

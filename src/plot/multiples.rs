@@ -673,6 +673,20 @@ mod tests {
     }
 
     #[test]
+    fn an_emphasised_first_band_is_the_only_heavy_dark_line() {
+        let (colour, pattern, width) = band_style(0, true);
+        assert_eq!((colour, pattern, width), (INK, LinePattern::Solid, 2));
+        for k in 1..9 {
+            let (colour, _, width) = band_style(k, true);
+            assert_eq!(width, 1);
+            let lightness = u32::from(colour.0) + u32::from(colour.1) + u32::from(colour.2);
+            assert!(lightness > 150, "band {k} is near-black: {colour:?}");
+        }
+        // Without emphasis, the usual series styles.
+        assert_eq!(band_style(6, false).0, series_colour(6));
+    }
+
+    #[test]
     #[ignore = "writes sample charts to look at"]
     fn samples() {
         let size = (1400, 1000);
