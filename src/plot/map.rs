@@ -1075,8 +1075,9 @@ mod tests {
         assert!(render_map_rgb(&chart, 800, 600).is_err());
     }
 
+    #[test]
     fn the_canvas_fits_a_wide_grid_and_regions_are_outlined() {
-        let wide = MapChart {
+        let mut wide = MapChart {
             regions: Some(Regions {
                 cells: (0..64 * 40)
                     .map(|i| Some(u16::from(i % 64 >= 32)))
@@ -1093,6 +1094,8 @@ mod tests {
                 label: "x".into(),
             })
         };
+        // Four panels side by side, as the comparison's maps.
+        wide.panels = vec![wide.panels[0].clone(); 4];
         let fitted = fitted_height(&wide, 1400, 1000).unwrap();
         assert!(fitted < 900, "{fitted}");
         // Outlines: near-black pixels down the middle of the (pale) map.
