@@ -194,6 +194,12 @@ struct RunArgs {
     /// The folder is replaced as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// What to write: `minimal` (runs.csv, summary.csv, the resolved
+    /// scenario and the manifest), `standard` (also timeseries.csv and
+    /// charts; frames.csv only where maps are drawn) or `full` (frames.csv
+    /// for every mission scenario too). Sizes are in the README.
+    #[arg(long, default_value = "standard", value_parser = output::OutputLevel::NAMES)]
+    outputs: String,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -249,6 +255,12 @@ struct CompareArgs {
     /// name). The folder is replaced as a whole.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// What to write: `minimal` (runs.csv, summary.csv, the resolved
+    /// scenario and the manifest), `standard` (also timeseries.csv and
+    /// charts; frames.csv only where maps are drawn) or `full` (frames.csv
+    /// for every mission scenario too). Sizes are in the README.
+    #[arg(long, default_value = "standard", value_parser = output::OutputLevel::NAMES)]
+    outputs: String,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -278,7 +290,8 @@ struct PlotArgs {
 #[derive(Args, Debug)]
 #[command(after_help = cli::help::CHECK)]
 struct CheckArgs {
-    /// Scenario files to validate.
+    /// Scenario files, folders of them, or comparison files to validate
+    /// (everything `run` and `compare` accept).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     #[command(flatten)]
@@ -596,6 +609,7 @@ fn default_command(plan: &cli::first_minute::Plan) -> Command {
         map_days: None,
         threads: 0,
         out: Some(PathBuf::from(cli::first_minute::DEFAULT_OUT)),
+        outputs: "standard".to_string(),
         quiet: false,
         uncertain: None,
         overrides: Overrides::default(),
@@ -627,7 +641,7 @@ fn blame_flag(error: ScenarioError, shorthands: &[Shorthand]) -> ScenarioError {
             location,
             field,
             message,
-        } if location.file == scenario::load::SET_FILE => {
+        } if scenario::load::is_set_file(&location.file) => {
             let flag = shorthands
                 .iter()
                 .find(|(key, _, value)| *key == field && value.is_some())
@@ -700,7 +714,16 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         .map(|(dir, l)| open_store(&output::resume::store_dir(dir), &l.1, &args.resilience))
         .collect::<Result<Vec<_>, _>>()?;
     let bar = progress_bar(total_replicates(&loaded), args.quiet);
-    let reports = run_all(&loaded, dirs, stores, args.threads, &[], &bar, None)?;
+    let reports = run_all(
+        &loaded,
+        dirs,
+        stores,
+        args.threads,
+        &[],
+        outputs_level(&args.outputs),
+        &bar,
+        None,
+    )?;
     if !args.quiet && !several {
         if let Some((sc, report)) = loaded.first().map(|l| &l.1).zip(reports.first()) {
             bar.suspend(|| print_outcomes(sc, report));
@@ -846,23 +869,33 @@ fn run_failure(e: output::RunError, out: &Path, store: Option<&Path>) -> Failure
     }
 }
 
+/// The `--outputs` level (clap has checked the name).
+fn outputs_level(name: &str) -> output::OutputLevel {
+    output::OutputLevel::from_name(name).unwrap_or_default()
+}
+
 /// Runs each scenario's batch into its folder, one after the other, with
 /// one progress bar over all replicates; `map_days` are recorded in each
-/// mission scenario's `frames.csv` exactly. Each scenario's kept
-/// replicates are removed once its folder is in place, unless the folders
-/// are part of the comparison `comparison` (removed after it is).
+/// mission scenario's `frames.csv` exactly. Maps are drawn from the first
+/// scenario (a comparison's baseline, or a single run). Each scenario's
+/// kept replicates are removed once its folder is in place, unless the
+/// folders are part of the comparison `comparison` (removed after it is).
 fn run_all(
     loaded: &[Loaded],
     dirs: Vec<PathBuf>,
     stores: Vec<output::resume::ReplicateStore>,
     threads: usize,
     map_days: &[u32],
+    outputs: output::OutputLevel,
     bar: &Progress,
     comparison: Option<&Path>,
 ) -> Result<Vec<output::RunReport>, Failure> {
     let mut done_before = 0u64;
     let mut reports = Vec::new();
-    for (((file, sc, load_seconds), out_dir), store) in loaded.iter().zip(dirs).zip(stores) {
+    let is_comparison = !map_days.is_empty();
+    for (k, (((file, sc, load_seconds), out_dir), store)) in
+        loaded.iter().zip(dirs).zip(stores).enumerate()
+    {
         let mut opts = RunOptions {
             threads,
             out_dir,
@@ -871,6 +904,8 @@ fn run_all(
             load_seconds: *load_seconds,
             map_days: map_days.to_vec(),
             store: Some(store),
+            outputs,
+            maps_drawn: k == 0 && (is_comparison || loaded.len() == 1),
         };
         bar.set_message(sc.name.clone());
         let store_dir = opts
@@ -1044,12 +1079,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         .clone()
         .or_else(|| f.and_then(|f| f.map_days.clone()))
         .unwrap_or_else(|| default_map_days(run.ticks));
-    if let Some(day) = map_days.iter().find(|&&d| d > run.ticks) {
-        return Err(Failure::BadInput(format!(
-            "--map-days: day {day} is after the end of the run (expected days 0..={})",
-            run.ticks
-        )));
-    }
+    // Blame the comparison file when its `map_days` were used.
+    let days_from = f.filter(|_| args.map_days.is_none());
+    compare::check_map_days(&map_days, run.ticks, days_from).map_err(Failure::BadInput)?;
 
     let plan = match &args.uncertain {
         Some(text) => {
@@ -1081,6 +1113,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         stores,
         args.threads,
         &map_days,
+        outputs_level(&args.outputs),
         &bar,
         Some(&out),
     )?;
@@ -1398,18 +1431,97 @@ fn print_outcomes(sc: &Scenario, report: &output::RunReport) {
 
 fn cmd_check(args: CheckArgs) -> Result<(), Failure> {
     let mut errors = Vec::new();
-    for file in &args.files {
-        let file = &scenario::pack::resolve(file);
-        match scenario::load(file, &args.overrides.set) {
-            Ok(sc) => println!("{}: ok ({})", file.display(), sc.name),
-            Err(e) => errors.push(e.to_string()),
-        }
+    for input in &args.files {
+        errors.extend(check_input(
+            &scenario::pack::resolve(input),
+            &args.overrides.set,
+        ));
     }
     if errors.is_empty() {
         Ok(())
     } else {
         Err(Failure::BadInput(errors.join("\n")))
     }
+}
+
+/// Checks one input of `check` as `run` or `compare` would load it: a
+/// scenario file, a folder of them, or a comparison file (its scenarios
+/// with their own overrides, its settings and map days). The errors found.
+fn check_input(input: &Path, set: &[String]) -> Vec<String> {
+    let text = scenario::input::read_text(input).unwrap_or_default();
+    let file = if ComparisonFile::is_comparison(&text) {
+        match ComparisonFile::load(input) {
+            Ok(file) => Some(file),
+            Err(e) => return vec![e.to_string()],
+        }
+    } else {
+        None
+    };
+    let paths = file.as_ref().map_or_else(
+        || vec![input.to_path_buf()],
+        |f| {
+            f.scenarios
+                .iter()
+                .map(|p| scenario::pack::normalize(p))
+                .collect()
+        },
+    );
+    let files = match expand_scenarios(&paths) {
+        Ok(files) => files,
+        Err(Failure::BadInput(e) | Failure::Other(e) | Failure::Interrupted(e)) => return vec![e],
+    };
+    let mut errors = Vec::new();
+    let mut ticks = Vec::new();
+    for path in &files {
+        let given: Vec<Shorthand> = vec![
+            (
+                "run.replicates",
+                "--replicates",
+                file.as_ref()
+                    .and_then(|f| f.replicates)
+                    .map(|v| v.to_string()),
+            ),
+            (
+                "run.seed",
+                "--seed",
+                file.as_ref().and_then(|f| f.seed).map(|v| v.to_string()),
+            ),
+        ];
+        let mut loaded = load(path, &Overrides { set: set.to_vec() }, &given);
+        if let (Ok(sc), Some(f)) = (&loaded, &file) {
+            let mut own = f.set_for(path, &sc.name);
+            if !own.is_empty() {
+                own.extend(set.iter().cloned());
+                loaded = load(path, &Overrides { set: own }, &given);
+            }
+        }
+        match loaded {
+            Ok(sc) => {
+                println!("{}: ok ({})", path.display(), sc.name);
+                let baseline = file.as_ref().and_then(|f| f.baseline.as_ref());
+                ticks.push((baseline.is_some_and(|b| *b == sc.name), sc.run.ticks));
+            }
+            Err(Failure::BadInput(e) | Failure::Other(e) | Failure::Interrupted(e)) => {
+                errors.push(e)
+            }
+        }
+    }
+    // The comparison runs at the baseline's horizon: its map days must fit.
+    let horizon = ticks.iter().find(|t| t.0).or(ticks.first()).map(|t| t.1);
+    if let (Some(f), Some(horizon)) = (&file, horizon) {
+        let days = f.map_days.clone().unwrap_or_default();
+        if let Err(e) = compare::check_map_days(&days, horizon, Some(f)) {
+            errors.push(e);
+        }
+    }
+    if file.is_some() && errors.is_empty() {
+        println!(
+            "{}: ok (comparison of {} scenarios)",
+            input.display(),
+            files.len()
+        );
+    }
+    errors
 }
 
 fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {

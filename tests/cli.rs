@@ -124,26 +124,33 @@ fn csv_outputs_have_the_documented_shape() {
     let mut lines = ts.lines();
     assert_eq!(
         lines.next(),
-        Some("replicate,tick,quiescent,active,jailed,cops,legitimacy")
+        Some("scenario,replicate,tick,quiescent,active,jailed,cops,legitimacy")
     );
     assert_eq!(lines.count(), 20 * 151);
     let summary = fs::read_to_string(tmp.path().join("summary.csv")).unwrap();
     assert!(summary.starts_with("tick,metric,n,mean,sd,p05,p50,p95\n0,quiescent,20,"));
     assert_eq!(summary.lines().count(), 1 + 151 * 5);
     let runs = fs::read_to_string(tmp.path().join("runs.csv")).unwrap();
-    assert!(runs.starts_with("replicate,citizens,cops,mean_active,mean_jailed,peak_active,"));
+    assert!(
+        runs.starts_with("scenario,replicate,citizens,cops,mean_active,mean_jailed,peak_active,")
+    );
+    assert!(
+        runs.lines()
+            .skip(1)
+            .all(|l| l.starts_with("mesa_app_default,"))
+    );
     assert_eq!(runs.lines().count(), 21);
     // Every citizen is in exactly one status at every tick.
     let mut rdr = csv::Reader::from_reader(ts.as_bytes());
     let mut citizens = std::collections::HashMap::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
-        let total: f64 = (2..5).map(|i| rec[i].parse::<f64>().unwrap()).sum();
-        let first = *citizens.entry(rec[0].to_string()).or_insert(total);
+        let total: f64 = (3..6).map(|i| rec[i].parse::<f64>().unwrap()).sum();
+        let first = *citizens.entry(rec[1].to_string()).or_insert(total);
         assert_eq!(
             total, first,
             "citizens not conserved in replicate {}",
-            &rec[0]
+            &rec[1]
         );
     }
 }

@@ -42,11 +42,11 @@ fn mesa_app_default_outputs_are_pinned() {
     let (ts, runs, summary) = run_hashes("scenarios/epstein/mesa_app_default.toml");
     assert_eq!(
         ts,
-        "321c6d15e8055171a1399b448e82f1696716ba7e038d51cb9f66ec2cee3d4498"
+        "18c7fe1e4804a611853f7742458c83c899afd37ce8ff802769990dd536586d52"
     );
     assert_eq!(
         runs,
-        "ec85596a7788ab0896360f2b823ecbc19116d98cc902d9cae1e87bef20fed8af"
+        "647179d44b21214125d22c81976b3e148fc30c69c53e69cb7523eac699d2860d"
     );
     assert_eq!(
         summary,
@@ -59,11 +59,11 @@ fn netlogo_rebellion_outputs_are_pinned() {
     let (ts, runs, summary) = run_hashes("scenarios/epstein/netlogo_rebellion.toml");
     assert_eq!(
         ts,
-        "904db3d8058fda40ab02304c781580f37de8a3fd2d68b595ffa4f67add12aa6c"
+        "c5e3db34a42211cbe673d50b8332fb219c403fd19f24a5e545be8a4c0918e863"
     );
     assert_eq!(
         runs,
-        "d3e4082c75bd90664ca8d91f18a86e5021ec0e444936d4708ff85791e98b8fb3"
+        "2125c018ac31ca18ad964f1415e08b91d2f4f2aa8f68c7f179fb8315e444820b"
     );
     assert_eq!(
         summary,

@@ -138,8 +138,9 @@ fn common_random_numbers_a_point_at_the_baseline_repeats_the_baseline() {
     let r = rows(&run.join("runs.csv"));
     assert_eq!(s.len(), r.len());
     for (a, b) in s.iter().zip(&r) {
-        // Sweep: point, key, replicate, seed, measures; run: replicate, measures.
-        assert_eq!(a[4..], b[1..]);
+        // Sweep: point, key, replicate, seed, measures; run: scenario,
+        // replicate, measures.
+        assert_eq!(a[4..], b[2..]);
     }
 }
 

@@ -60,6 +60,47 @@ pub fn erased_variants(
         .collect()
 }
 
+/// The levers of a comparison as columns of its runs table: every field
+/// (flattened as in [`changes`]) that differs between the baseline
+/// (`scenarios[0]`) and any variant, sorted by path, and each scenario's
+/// value of each (empty where a scenario lacks the field; values too long
+/// for a cell, such as maps, as `(see scenario.resolved.toml)`).
+pub fn lever_columns(scenarios: &[&Scenario]) -> (Vec<String>, Vec<Vec<String>>) {
+    let flat: Vec<BTreeMap<String, String>> = scenarios.iter().map(|s| flatten(s)).collect();
+    let Some(base) = flat.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut keys: Vec<String> = flat
+        .iter()
+        .skip(1)
+        .flat_map(|v| {
+            base.keys()
+                .chain(v.keys())
+                .filter(|k| base.get(*k) != v.get(*k))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|k| !IGNORED.contains(&k.as_str()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let values = flat
+        .iter()
+        .map(|v| {
+            keys.iter()
+                .map(|k| match v.get(k) {
+                    None => String::new(),
+                    Some(s) if s.chars().count() > MAX_VALUE_CHARS => {
+                        "(see scenario.resolved.toml)".to_string()
+                    }
+                    Some(s) => s.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    (keys, values)
+}
+
 fn shown(v: Option<&String>) -> String {
     match v {
         None => "(none)".to_string(),
@@ -114,6 +155,23 @@ fn walk(v: &toml::Value, path: String, out: &mut BTreeMap<String, String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lever_columns_are_the_fields_any_variant_changes() {
+        let a = Scenario::default();
+        let mut b = a.clone();
+        b.name = "b".into();
+        b.citizens.vision = a.citizens.vision + 1;
+        let mut c = a.clone();
+        c.name = "c".into();
+        c.legitimacy.initial = 0.25;
+        let (keys, values) = lever_columns(&[&a, &b, &c]);
+        assert_eq!(keys, ["citizens.vision", "legitimacy.initial"]);
+        assert_eq!(values[0][0], a.citizens.vision.to_string());
+        assert_eq!(values[1][0], (a.citizens.vision + 1).to_string());
+        assert_eq!(values[2][1], "0.25");
+        assert_eq!(values[1][1], values[0][1], "b keeps the baseline's value");
+    }
 
     #[test]
     fn only_changed_fields_are_listed() {

@@ -10,7 +10,7 @@ use super::folder::ScenarioOutputs;
 use crate::mission::{Control, MapFrame};
 use crate::plot::OKABE_ITO;
 use crate::plot::forest::{self, ForestChart, ForestPanel, ForestRow};
-use crate::plot::map::{MapChart, MapPanel, MapValues};
+use crate::plot::map::{ColourScale, MapChart, MapPanel, MapValues, Regions};
 use crate::plot::multiples::{SmallMultiples, SmallPanel};
 use crate::plot::survival::{SurvivalChart, SurvivalCurve};
 use crate::scenario::{Terrain, TerrainMap};
@@ -83,6 +83,7 @@ pub fn by_mandate(
         legend: vec!["Mandate: median and 5\u{2013}95 % band".to_string()],
         reference_label: Some("Baseline median".to_string()),
         shared_y: true,
+        emphasise_first: false,
         panels,
     }
 }
@@ -107,12 +108,24 @@ pub fn highlighted(table: &MoeTable) -> Vec<usize> {
     picked
 }
 
-/// One panel per key metric, one band per highlighted mandate.
-pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultiples {
+/// One panel per key metric, one band per highlighted mandate (see
+/// [`highlighted`]): the baseline the heavy dark line, the others thinner,
+/// each named with its place by the weighted score, the best and the worst
+/// said in the subtitle.
+pub fn key_metrics(outputs: &[ScenarioOutputs], table: &MoeTable) -> SmallMultiples {
+    let picked = highlighted(table);
     let base = &outputs[0];
+    let n = outputs.len();
+    let short = |s: usize| outputs[s].short_name(&base.scenario.name);
     let names: Vec<String> = picked
         .iter()
-        .map(|&s| outputs[s].short_name(&base.scenario.name))
+        .map(|&s| {
+            if s == table.baseline && !short(s).contains("baseline") {
+                format!("{} (baseline, #{} of {n})", short(s), table.place[s])
+            } else {
+                format!("{} (#{} of {n})", short(s), table.place[s])
+            }
+        })
         .collect();
     let panels = KEY_METRICS
         .iter()
@@ -129,18 +142,25 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
         .collect();
     let shown = if picked.len() < outputs.len() {
         format!(
-            "the baseline and the {} mandates placed best and worst of {}",
+            "the baseline (heavy dark line) and the {} mandates placed best and worst of {}",
             picked.len() - 1,
             outputs.len() - 1
         )
     } else {
-        "every mandate".to_string()
+        "the baseline (heavy dark line) and every mandate".to_string()
+    };
+    let at_place = |place: usize| (0..n).find(|&s| table.place[s] == place).map(short);
+    let ranking = match (at_place(1), at_place(n)) {
+        (Some(best), Some(worst)) if n > 1 => {
+            format!("; best by the weighted score: {best}, worst: {worst}")
+        }
+        _ => String::new(),
     };
     // Say which mandates are left out and why, so no reader takes the
     // chart for the whole comparison.
     let left_out: Vec<String> = (0..outputs.len())
         .filter(|s| !picked.contains(s))
-        .map(|s| outputs[s].short_name(&base.scenario.name))
+        .map(short)
         .collect();
     let not_drawn = if left_out.is_empty() {
         String::new()
@@ -153,14 +173,19 @@ pub fn key_metrics(outputs: &[ScenarioOutputs], picked: &[usize]) -> SmallMultip
     };
     SmallMultiples {
         title: "Key metrics over time".to_string(),
-        subtitle: Some(format!("{}: {shown}", base.scenario.name)),
-        footnote: Some(format!("{not_drawn}{}", footnote(outputs))),
+        subtitle: Some(format!("{}: {shown}{ranking}", base.scenario.name)),
+        footnote: Some(format!(
+            "#k of {n}: place by the weighted score of the ranked measures (1 = best; see the \
+             forest plot and moe.csv). {not_drawn}{}",
+            footnote(outputs)
+        )),
         x_label: "Day since the ceasefire".to_string(),
         x: x_days(base),
         columns: 3,
         legend: names,
         reference_label: None,
         shared_y: false,
+        emphasise_first: true,
         panels,
     }
 }
@@ -350,9 +375,11 @@ const TERRAIN: [(Terrain, &str, RGBColor); 8] = [
     (Terrain::Rubble, "rubble", RGBColor(0x7A, 0x5C, 0x3A)),
     (Terrain::Crossing, "crossing", OKABE_ITO[0]),
     (Terrain::Buffer, "buffer zone", OKABE_ITO[6]),
-    (Terrain::Border, "border", RGBColor(0x22, 0x22, 0x22)),
+    // Border bright yellow, blocked near-black: apart in lightness, so
+    // that no reader (colour-blind or in greyscale) takes one for the other.
+    (Terrain::Border, "border", OKABE_ITO[3]),
     (Terrain::Sea, "sea", OKABE_ITO[1]),
-    (Terrain::Blocked, "blocked", RGBColor(0x55, 0x55, 0x55)),
+    (Terrain::Blocked, "blocked", RGBColor(0x22, 0x22, 0x22)),
 ];
 
 /// Control classes and their colours, in [`Control`] code order.
@@ -361,7 +388,7 @@ const CONTROL: [RGBColor; 5] = [
     OKABE_ITO[4],               // mission: blue
     OKABE_ITO[0],               // contested: orange
     OKABE_ITO[5],               // armed groups: vermillion
-    RGBColor(0xF4, 0xF4, 0xF4), // no presence
+    RGBColor(0xFF, 0xFF, 0xFF), // no presence: white, apart from no data's grey
 ];
 
 /// No-data code of a categorical map.
@@ -398,16 +425,7 @@ fn frame_panels(terrain: &TerrainMap, f: &MapFrame, max_incidents: f64) -> Vec<M
         .iter()
         .map(|c| c.map_or(NO_DATA, Control::code))
         .collect();
-    let passable = |i: usize| f.control[i].is_some();
-    let incidents = (0..f.incidents.len())
-        .map(|i| {
-            if passable(i) {
-                f64::from(f.incidents[i])
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
+    let incidents = incident_density(f);
     vec![
         terrain_panel(terrain),
         MapPanel {
@@ -426,7 +444,11 @@ fn frame_panels(terrain: &TerrainMap, f: &MapFrame, max_incidents: f64) -> Vec<M
                 values: incidents,
                 min: 0.0,
                 max: max_incidents.max(1.0),
-                label: "incidents per cell".to_string(),
+                label: format!(
+                    "incidents within {DENSITY_RADIUS} cells (a {0}\u{d7}{0} square)",
+                    2 * DENSITY_RADIUS + 1
+                ),
+                scale: ColourScale::Heat,
             },
         },
         MapPanel {
@@ -436,19 +458,53 @@ fn frame_panels(terrain: &TerrainMap, f: &MapFrame, max_incidents: f64) -> Vec<M
                 min: 0.0,
                 max: 1.0,
                 label: "mean trust of residents (0 to 1)".to_string(),
+                scale: ColourScale::Viridis,
             },
         },
     ]
 }
 
-/// The largest incident count of any cell in any frame (the shared scale).
+/// Cells around each cell whose incidents the map adds up: a single cell
+/// with an incident is one pixel on a map of thousands of cells; the
+/// density over a small square shows where violence clusters.
+pub const DENSITY_RADIUS: usize = 2;
+
+/// Each passable cell's incidents within [`DENSITY_RADIUS`] cells (a
+/// square), NaN where impassable: what the incidents panel shows.
+pub fn incident_density(f: &MapFrame) -> Vec<f64> {
+    let (w, h, r) = (f.width, f.height, DENSITY_RADIUS);
+    // Sums over squares from a table of prefix sums: linear in the cells.
+    let mut prefix = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        for x in 0..w {
+            prefix[(y + 1) * (w + 1) + x + 1] = u64::from(f.incidents[y * w + x])
+                + prefix[y * (w + 1) + x + 1]
+                + prefix[(y + 1) * (w + 1) + x]
+                - prefix[y * (w + 1) + x];
+        }
+    }
+    (0..w * h)
+        .map(|i| {
+            if f.control[i].is_none() {
+                return f64::NAN;
+            }
+            let (x, y) = (i % w, i / w);
+            let (x0, y0) = (x.saturating_sub(r), y.saturating_sub(r));
+            let (x1, y1) = ((x + r + 1).min(w), (y + r + 1).min(h));
+            let at = |x: usize, y: usize| prefix[y * (w + 1) + x];
+            (at(x1, y1) + at(x0, y0) - at(x0, y1) - at(x1, y0)) as f64
+        })
+        .collect()
+}
+
+/// The largest incident density of any cell in any frame (the shared
+/// scale).
 pub fn max_incidents(frames: &[MapFrame]) -> f64 {
     frames
         .iter()
-        .flat_map(|f| f.incidents.iter())
-        .copied()
-        .max()
-        .map_or(1.0, f64::from)
+        .flat_map(incident_density)
+        .filter(|v| v.is_finite())
+        .fold(1.0, f64::max)
 }
 
 /// A map figure of one frame of replicate 0.
@@ -456,14 +512,18 @@ pub fn map(o: &ScenarioOutputs, terrain: &TerrainMap, f: &MapFrame, max: f64) ->
     MapChart {
         title: format!("{}: the map on day {}", o.scenario.name, f.tick),
         subtitle: Some(format!(
-            "Replicate 0; one cell is {} km across; who holds a cell: the side with more units \
-             (security) or fighter groups within a resident's sight of it",
+            "Replicate 0; one cell is {} km across; lines: sectors; who holds a cell: the side \
+             with more units (security) or fighter groups within a resident's sight of it",
             o.scenario.mission.as_ref().map_or(1.0, |m| m.cell_km)
         )),
         footnote: Some(crate::DISCLAIMER.to_string()),
         width: f.width,
         height: f.height,
         panels: frame_panels(terrain, f, max),
+        regions: o.scenario.world.sectors().ok().flatten().map(|s| Regions {
+            cells: s.cells,
+            names: s.names,
+        }),
     }
 }
 
@@ -472,4 +532,48 @@ pub fn frame_near(frames: &[MapFrame], day: u32) -> Option<&MapFrame> {
     frames
         .iter()
         .min_by_key(|f| (i64::from(f.tick) - i64::from(day)).abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rough lightness, 0 to 765.
+    fn light(c: RGBColor) -> i32 {
+        i32::from(c.0) + i32::from(c.1) + i32::from(c.2)
+    }
+
+    #[test]
+    fn look_alike_classes_differ_in_lightness() {
+        let colour = |t: Terrain| TERRAIN.iter().find(|x| x.0 == t).unwrap().2;
+        let (border, blocked) = (colour(Terrain::Border), colour(Terrain::Blocked));
+        assert!((light(border) - light(blocked)).abs() > 300);
+        let nobody = CONTROL[Control::Nobody.code() as usize];
+        assert!((light(nobody) - light(crate::plot::map::NO_DATA)).abs() > 150);
+    }
+
+    #[test]
+    fn incident_density_sums_a_square_around_each_cell() {
+        let (w, h) = (7, 6);
+        let mut incidents = vec![0; w * h];
+        incidents[0] = 2;
+        incidents[3 * w + 3] = 1;
+        let mut control = vec![Some(Control::Contested); w * h];
+        control[w - 1] = None;
+        let f = MapFrame {
+            tick: 1,
+            width: w,
+            height: h,
+            control,
+            incidents,
+            trust: vec![f32::NAN; w * h],
+        };
+        let d = incident_density(&f);
+        assert_eq!(d[0], 2.0);
+        assert_eq!(d[2 * w + 2], 3.0, "both incidents within 2 cells");
+        assert_eq!(d[5 * w + 5], 1.0);
+        assert_eq!(d[3], 0.0, "(3, 0) is 3 rows from (3, 3)");
+        assert!(d[w - 1].is_nan(), "impassable");
+        assert_eq!(max_incidents(&[f]), 3.0);
+    }
 }

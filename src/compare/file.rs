@@ -52,6 +52,10 @@ pub struct ComparisonFile {
     /// [`super::analysis::MEASURES`]); unnamed measures keep their default.
     #[serde(default)]
     pub weights: std::collections::BTreeMap<String, f64>,
+    /// Where `map_days` is written, so that a day past the horizon is
+    /// blamed on this file rather than on a flag the user never typed.
+    #[serde(skip)]
+    pub map_days_at: Option<Location>,
 }
 
 impl ComparisonFile {
@@ -118,12 +122,36 @@ impl ComparisonFile {
                 ));
             }
         }
+        if file.map_days.is_some() {
+            let (line, col) = text.find("map_days").map_or((1, 1), |k| line_col(&text, k));
+            file.map_days_at = Some(Location::at(&shown, line, col));
+        }
         let base = path.parent().unwrap_or(Path::new(""));
         for s in &mut file.scenarios {
             *s = base.join(&*s);
         }
         Ok(file)
     }
+}
+
+/// Checks that every map day lies within a run of `ticks` days. The days
+/// come from the `--map-days` flag unless `file` (a comparison file whose
+/// `map_days` were used) is given; the error names whichever it was.
+pub fn check_map_days(
+    days: &[u32],
+    ticks: u32,
+    file: Option<&ComparisonFile>,
+) -> Result<(), String> {
+    let Some(day) = days.iter().find(|&&d| d > ticks) else {
+        return Ok(());
+    };
+    let why = format!("day {day} is after the end of the run (expected days 0..={ticks})");
+    Err(match file.and_then(|f| f.map_days_at.as_ref()) {
+        Some(at) => {
+            ScenarioError::field(at.clone(), &FieldPath::keys(&["map_days"]), &why).to_string()
+        }
+        None => format!("--map-days: {why}"),
+    })
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -204,5 +232,22 @@ mod tests {
         .unwrap();
         let err = ComparisonFile::load(&path).unwrap_err().to_string();
         assert!(err.contains("c.toml:2:") && err.contains("≥ 0"), "{err}");
+    }
+
+    #[test]
+    fn map_days_errors_name_the_file_they_come_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "scenarios = [\"a.toml\"]\n\nmap_days = [10, 900]\n").unwrap();
+        let f = ComparisonFile::load(&path).unwrap();
+        let err = check_map_days(&[10, 900], 730, Some(&f)).unwrap_err();
+        assert!(
+            err.starts_with(&format!("{}:3:1: field map_days: day 900", path.display())),
+            "{err}"
+        );
+        assert!(!err.contains("--map-days"), "{err}");
+        let err = check_map_days(&[900], 730, None).unwrap_err();
+        assert!(err.starts_with("--map-days: day 900 is after"), "{err}");
+        assert!(check_map_days(&[0, 730], 730, Some(&f)).is_ok());
     }
 }

@@ -6,7 +6,8 @@
 //!
 //! A comparison folder holds one `stabsim run` output folder per scenario
 //! (the baseline first), `comparison.json` naming them, and the
-//! comparison's own files: `moe.csv`, the charts, `report.html`,
+//! comparison's own files: `moe.csv`, `runs.csv` (every run of every
+//! scenario in one tidy table), the charts, `report.html`,
 //! `report.md` and a manifest, committed atomically. Everything here is
 //! drawn from the files on disk, so `stabsim plot` redraws it without
 //! re-running.
@@ -17,6 +18,7 @@
 //! * [`charts`]: the comparison's charts;
 //! * [`file`]: comparison files (a named list of scenarios);
 //! * [`folder`]: reading a comparison back;
+//! * [`runs`]: the tidy table of every run of every scenario.
 //! * [`uncertain`]: robustness over the plausible space (`--uncertain`).
 
 pub mod analysis;
@@ -24,13 +26,14 @@ pub mod changes;
 pub mod charts;
 pub mod file;
 pub mod folder;
+pub mod runs;
 pub mod uncertain;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 pub use analysis::{CI_METHOD, MEASURES, MoeTable, measures_for, moe_table};
-pub use file::ComparisonFile;
+pub use file::{ComparisonFile, check_map_days};
 pub use folder::{
     COMPARISON_FILE, ComparisonSpec, LoadError, ScenarioOutputs, read_comparison, short_name,
 };
@@ -141,6 +144,7 @@ fn draw_inner(
 
     staging.write(COMPARISON_FILE, spec.to_json().as_bytes())?;
     staging.write("moe.csv", moe_csv(outputs, &table, horizon).as_bytes())?;
+    staging.write("runs.csv", &runs::runs_csv(outputs, &measured)?)?;
 
     let mut charts = Vec::new();
     let (w, h) = CHART_SIZE;
@@ -167,7 +171,7 @@ fn draw_inner(
         ),
         (
             "key_metrics",
-            charts::key_metrics(outputs, &charts::highlighted(&table)),
+            charts::key_metrics(outputs, &table),
             "Key metrics over time for the baseline and the mandates placed best and worst by the ranking score.",
         ),
     ];
@@ -232,7 +236,18 @@ fn draw_inner(
         } else {
             charts::max_incidents(&at_days).max(grid_max)
         };
-        let (mw, mh) = MAP_SIZE;
+        // The canvas fits the grid's shape (no blank band under wide maps).
+        let (mw, mh) = match frames.first() {
+            Some(f) => (
+                MAP_SIZE.0,
+                plot::map::fitted_height(
+                    &charts::map(base, &terrain, f, max),
+                    MAP_SIZE.0,
+                    MAP_SIZE.1,
+                )?,
+            ),
+            None => MAP_SIZE,
+        };
         let mut drawn_ticks = Vec::new();
         for &day in &spec.map_days {
             // Folders written before map days were recorded exactly have
@@ -277,7 +292,13 @@ fn draw_inner(
             .iter()
             .map(|f| charts::map(base, &terrain, f, grid_max))
             .collect();
-        let (gw, gh) = GIF_SIZE;
+        let (gw, gh) = match maps.first() {
+            Some(m) => (
+                GIF_SIZE.0,
+                plot::map::fitted_height(m, GIF_SIZE.0, GIF_SIZE.1)?,
+            ),
+            None => GIF_SIZE,
+        };
         let gif = plot::gif::render_gif(&maps, gw, gh, GIF_DELAY_CS)?;
         staging.write("animation.gif", &gif)?;
         charts.push(ChartEntry {
@@ -363,8 +384,12 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
     check_unchanged(dir, &manifest)?;
     let o = ScenarioOutputs::read(dir)?;
     let trace = match o.scenario.mission {
-        None => crate::output::read_first_trace(&dir.join("timeseries.csv"), "active")
-            .map_err(LoadError::Read)?,
+        // A folder written with `--outputs minimal` has no timeseries.csv.
+        None if dir.join("timeseries.csv").exists() => {
+            crate::output::read_first_trace(&dir.join("timeseries.csv"), "active")
+                .map_err(LoadError::Read)?
+        }
+        None => None,
         Some(_) => None,
     };
     let mut staging = Staging::update(dir)?;
@@ -494,13 +519,7 @@ pub fn moe_csv(outputs: &[ScenarioOutputs], table: &MoeTable, horizon: u32) -> S
         "scenario,title,measure,kind,day,better,n,mean,diff,diff_low,diff_high,test,p_value,\
          p_holm,p_bh,p_logrank,status,significant,rank,weight,score,place\n",
     );
-    let num = |x: f64| {
-        if x.is_finite() {
-            format!("{x}")
-        } else {
-            String::new()
-        }
-    };
+    let num = crate::output::number_text;
     let quote = |t: &str| {
         if t.contains([',', '"', '\n']) {
             format!("\"{}\"", t.replace('"', "\"\""))

@@ -18,11 +18,11 @@ pub use read::{
     MetricBands, ReadError, RunsTable, SummaryBands, Traces, read_first_trace, read_traces,
 };
 pub use run::{
-    RunError, RunOptions, RunReport, default_out_dir, effective_threads, estimated_peak_bytes,
-    folder_name, resolved_toml, run_to_dir, scenario_charts, status_chart,
+    OutputLevel, RunError, RunOptions, RunReport, default_out_dir, effective_threads,
+    estimated_peak_bytes, folder_name, resolved_toml, run_to_dir, scenario_charts, status_chart,
 };
 pub use staging::{
     HashingWriter, MANIFEST, Staging, WrittenFile, check_replaceable, recover, refuse_symlink,
     sha256_hex,
 };
-pub use writer::{BatchAggregates, BatchWriter, summary_csv};
+pub use writer::{BatchAggregates, BatchWriter, number_text, summary_csv};

@@ -178,36 +178,44 @@ pub struct RunsTable {
     pub rows: Vec<Vec<Option<f64>>>,
 }
 
+/// How many identifying columns precede `replicate`: 1 when the file
+/// starts with `scenario` (as stabsim writes them), else 0.
+fn id_columns(header: &csv::StringRecord) -> usize {
+    usize::from(header.get(0) == Some("scenario"))
+}
+
 impl RunsTable {
-    /// Reads `runs.csv`; replicates must be 0, 1, 2, … in order.
+    /// Reads `runs.csv` (`[scenario,]replicate,outcome…`); replicates must
+    /// be 0, 1, 2, … in order.
     pub fn read(path: &Path) -> Result<Self, ReadError> {
         let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
         let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
-        if header.get(0) != Some("replicate") {
+        let id = id_columns(header);
+        if header.get(id) != Some("replicate") {
             return Err(ReadError::content(
                 path,
                 1,
-                "the first column must be `replicate`",
+                "the first column must be `replicate` (after `scenario`)",
             ));
         }
-        let columns: Vec<String> = header.iter().skip(1).map(str::to_string).collect();
+        let columns: Vec<String> = header.iter().skip(id + 1).map(str::to_string).collect();
         let mut rows = Vec::new();
         for (k, record) in reader.records().enumerate() {
             let record = record.map_err(|e| ReadError::csv(path, e))?;
             let line = k as u64 + 2;
-            if record.get(0) != Some(k.to_string().as_str()) {
+            if record.get(id) != Some(k.to_string().as_str()) {
                 return Err(ReadError::content(
                     path,
                     line,
                     format!(
                         "expected replicate {k}, found {:?}",
-                        record.get(0).unwrap_or("")
+                        record.get(id).unwrap_or("")
                     ),
                 ));
             }
             let row = record
                 .iter()
-                .skip(1)
+                .skip(id + 1)
                 .map(|v| match v {
                     "" => Ok(None),
                     v => parse_number(v).map(Some).ok_or_else(|| {
@@ -238,13 +246,14 @@ impl RunsTable {
 pub fn read_first_trace(path: &Path, metric: &str) -> Result<Option<Vec<f64>>, ReadError> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
     let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
+    let id = id_columns(header);
     let Some(j) = header.iter().position(|h| h == metric) else {
         return Ok(None);
     };
     let mut values = Vec::new();
     for (k, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ReadError::csv(path, e))?;
-        if record.get(0) != Some("0") {
+        if record.get(id) != Some("0") {
             break;
         }
         let v = record.get(j).unwrap_or("");
@@ -271,11 +280,12 @@ pub struct Traces {
 pub fn read_traces(path: &Path, metrics: &[&str]) -> Result<Traces, ReadError> {
     let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
     let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
-    if header.get(0) != Some("replicate") || header.get(1) != Some("tick") {
+    let id = id_columns(header);
+    if header.get(id) != Some("replicate") || header.get(id + 1) != Some("tick") {
         return Err(ReadError::content(
             path,
             1,
-            "the first columns must be `replicate,tick`",
+            "the first columns must be `replicate,tick` (after `scenario`)",
         ));
     }
     let columns: Vec<Option<usize>> = metrics
@@ -291,8 +301,8 @@ pub fn read_traces(path: &Path, metrics: &[&str]) -> Result<Traces, ReadError> {
             parse_number(v)
                 .ok_or_else(|| ReadError::content(path, line, format!("{v:?} is not a number")))
         };
-        let replicate = field(0)?;
-        let tick = field(1)?;
+        let replicate = field(id)?;
+        let tick = field(id + 1)?;
         let r = out.values.len();
         if replicate == r as f64 {
             out.ticks.push(Vec::new());
@@ -389,5 +399,24 @@ mod tests {
             err.contains("line 3") && err.contains("replicate 1"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_leading_scenario_column_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.csv");
+        std::fs::write(&path, "scenario,replicate,x\ns,0,1.5\ns,1,2\n").unwrap();
+        let t = RunsTable::read(&path).unwrap();
+        assert_eq!(t.columns, ["x"]);
+        assert_eq!(t.column("x"), Some(vec![Some(1.5), Some(2.0)]));
+        let path = dir.path().join("timeseries.csv");
+        std::fs::write(
+            &path,
+            "scenario,replicate,tick,a\ns,0,0,1\ns,0,1,2\ns,1,0,3\n",
+        )
+        .unwrap();
+        let t = read_traces(&path, &["a"]).unwrap();
+        assert_eq!(t.values, [vec![vec![1.0, 2.0]], vec![vec![3.0]]]);
+        assert_eq!(read_first_trace(&path, "a").unwrap(), Some(vec![1.0, 2.0]));
     }
 }

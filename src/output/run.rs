@@ -37,6 +37,56 @@ pub struct RunOptions {
     /// place by the caller (a comparison's only once the whole comparison
     /// is). `None`: nothing is kept.
     pub store: Option<super::resume::ReplicateStore>,
+    /// What to write (`--outputs`).
+    pub outputs: OutputLevel,
+    /// Whether maps will be drawn from this run's `frames.csv` (a single
+    /// run, or a comparison's baseline): at [`OutputLevel::Standard`], only
+    /// such runs write it.
+    pub maps_drawn: bool,
+}
+
+/// How much a run writes (`--outputs`). Sizes per replicate are measured in
+/// the README's outputs section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputLevel {
+    /// `runs.csv`, `summary.csv`, the resolved scenario and the manifest:
+    /// what a 10,000-replicate batch needs to stay small. No per-tick
+    /// `timeseries.csv`, no `frames.csv`, no charts.
+    Minimal,
+    /// Everything but `frames.csv` where no maps are drawn from it.
+    #[default]
+    Standard,
+    /// Everything, `frames.csv` for every mission scenario included.
+    Full,
+}
+
+impl OutputLevel {
+    /// The names accepted by `--outputs`, in order.
+    pub const NAMES: [&'static str; 3] = ["minimal", "standard", "full"];
+
+    /// The level named `name` (one of [`OutputLevel::NAMES`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "minimal" => Some(Self::Minimal),
+            "standard" => Some(Self::Standard),
+            "full" => Some(Self::Full),
+            _ => None,
+        }
+    }
+
+    /// Whether `timeseries.csv` and the charts are written.
+    pub fn per_tick(self) -> bool {
+        self != Self::Minimal
+    }
+
+    /// Whether a mission run writes `frames.csv`.
+    pub fn frames(self, maps_drawn: bool) -> bool {
+        match self {
+            Self::Minimal => false,
+            Self::Standard => maps_drawn,
+            Self::Full => true,
+        }
+    }
 }
 
 /// What a finished run wrote and found.
@@ -97,7 +147,14 @@ pub fn run_to_dir(
     let model = crate::model::Model::new(scenario, &terrain)?;
     let rule = OutcomeRule::for_scenario(scenario);
     let columns = rule.columns();
-    let mut writer = BatchWriter::create(&staging, model.names().clone(), run.ticks, rule)?;
+    let mut writer = BatchWriter::create(
+        &staging,
+        &scenario.name,
+        model.names().clone(),
+        run.ticks,
+        rule,
+        opts.outputs.per_tick(),
+    )?;
     match &opts.store {
         Some(store) => {
             let keep = super::resume::StoreKeep {
@@ -127,7 +184,7 @@ pub fn run_to_dir(
     let write = t.elapsed().as_secs_f64();
 
     let mut frames_seconds = 0.0;
-    if scenario.mission.is_some() {
+    if scenario.mission.is_some() && opts.outputs.frames(opts.maps_drawn) {
         // Replicate 0 again, recording the map: the same run as in the
         // batch (the frames only observe it).
         let t = Instant::now();
@@ -144,7 +201,12 @@ pub fn run_to_dir(
         .as_ref()
         .and_then(|s| s.column("active"))
         .map(|c| c.collect::<Vec<f64>>());
-    for (name, chart) in scenario_charts(scenario, &bands, trace.as_deref()) {
+    let charts = if opts.outputs.per_tick() {
+        scenario_charts(scenario, &bands, trace.as_deref())
+    } else {
+        Vec::new()
+    };
+    for (name, chart) in charts {
         staging.write(
             &format!("{name}.png"),
             &plot::render_png(&chart, 1200, 700)?,

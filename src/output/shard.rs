@@ -276,6 +276,9 @@ pub fn merge(
         load_seconds: 0.0,
         map_days: Vec::new(),
         store: Some(store),
+        // As `stabsim run` of one scenario writes (its maps drawn).
+        outputs: super::OutputLevel::Standard,
+        maps_drawn: true,
     };
     Ok(run_to_dir(&scenario, &opts, progress)?)
 }

@@ -1,6 +1,9 @@
 //! The batch's streaming consumer: writes `timeseries.csv` and `runs.csv`
 //! row by row as replicates arrive (in replicate order) and aggregates
 //! per-tick statistics, so memory does not grow with the replicate count.
+//! Both files start with the scenario's name, so that the files of several
+//! scenarios can be stacked into one table (pandas `concat`, R `rbind`)
+//! without losing which row came from where.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -16,7 +19,9 @@ type Sink = csv::Writer<HashingWriter<BufWriter<File>>>;
 
 /// Streams replicates into CSV files and running aggregates.
 pub struct BatchWriter {
-    timeseries: Sink,
+    /// The scenario's name, the first field of every row.
+    scenario: String,
+    timeseries: Option<Sink>,
     runs: Sink,
     summary: Summary,
     outcomes: Vec<RunningMoments>,
@@ -27,21 +32,31 @@ pub struct BatchWriter {
 }
 
 impl BatchWriter {
-    /// Opens `timeseries.csv` and `runs.csv` in `staging` and writes their headers.
+    /// Opens `runs.csv` (and, when `timeseries` is true, `timeseries.csv`)
+    /// in `staging` and writes their headers; rows will start with
+    /// `scenario`.
     pub fn create(
         staging: &Staging,
+        scenario: &str,
         names: Names,
         ticks: u32,
         rule: OutcomeRule,
+        timeseries: bool,
     ) -> io::Result<Self> {
-        let mut timeseries = csv::Writer::from_writer(staging.open("timeseries.csv")?);
+        let timeseries = if timeseries {
+            let mut w = csv::Writer::from_writer(staging.open("timeseries.csv")?);
+            let header = ["scenario", "replicate", "tick"]
+                .into_iter()
+                .chain(names.iter().map(String::as_str));
+            w.write_record(header)?;
+            Some(w)
+        } else {
+            None
+        };
         let mut runs = csv::Writer::from_writer(staging.open("runs.csv")?);
-        let header = ["replicate", "tick"]
-            .into_iter()
-            .chain(names.iter().map(String::as_str));
-        timeseries.write_record(header)?;
-        runs.write_record(["replicate"].iter().chain(rule.columns()))?;
+        runs.write_record(["scenario", "replicate"].iter().chain(rule.columns()))?;
         Ok(Self {
+            scenario: scenario.to_string(),
             timeseries,
             runs,
             summary: Summary::new(names, ticks),
@@ -57,7 +72,7 @@ impl BatchWriter {
     /// Finishes the streamed files (flushed, synced, recorded in `staging`)
     /// and returns what was aggregated.
     pub fn finish(self, staging: &mut Staging) -> io::Result<BatchAggregates> {
-        for w in [self.timeseries, self.runs] {
+        for w in self.timeseries.into_iter().chain([self.runs]) {
             let inner = w.into_inner().map_err(|e| e.into_error())?;
             staging.finished(inner)?;
         }
@@ -69,15 +84,19 @@ impl BatchWriter {
     }
 
     fn write_replicate(&mut self, replicate: u64, series: &Series) -> io::Result<()> {
-        for t in 0..series.len() {
-            self.timeseries.write_field(replicate.to_string())?;
-            self.timeseries.write_field(t.to_string())?;
-            for &v in series.row(t) {
-                write_number(&mut self.timeseries, &mut self.buf, Some(v))?;
+        if let Some(timeseries) = &mut self.timeseries {
+            for t in 0..series.len() {
+                timeseries.write_field(&self.scenario)?;
+                timeseries.write_field(replicate.to_string())?;
+                timeseries.write_field(t.to_string())?;
+                for &v in series.row(t) {
+                    write_number(timeseries, &mut self.buf, Some(v))?;
+                }
+                timeseries.write_record(None::<&[u8]>)?;
             }
-            self.timeseries.write_record(None::<&[u8]>)?;
         }
         let values = self.rule.values(series);
+        self.runs.write_field(&self.scenario)?;
         self.runs.write_field(replicate.to_string())?;
         for (k, v) in values.into_iter().enumerate() {
             write_number(&mut self.runs, &mut self.buf, v)?;
@@ -112,20 +131,32 @@ impl ReplicateSink for BatchWriter {
     }
 }
 
-/// Writes one CSV field: shortest round-trip decimal, empty for a missing
-/// or non-finite value (read as NA by pandas and R), and `0` for a negative
-/// zero (a sum of tiny opposite terms; `-0` in a count puzzles readers).
-fn write_number<W: io::Write>(
+/// A number as every CSV of stabsim writes it: the shortest round-trip
+/// decimal (exact and locale-free; integers print without ".0"), empty for
+/// a non-finite value (read as NA by pandas and R), and `0` for a negative
+/// zero (a sum of tiny opposite terms, or a difference of equal values:
+/// `-0` puzzles readers and some tools keep it as a distinct value).
+pub fn number_text(v: f64) -> String {
+    let mut buf = String::new();
+    push_number(&mut buf, Some(v));
+    buf
+}
+
+fn push_number(buf: &mut String, v: Option<f64>) {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        let v = if v == 0.0 { 0.0 } else { v };
+        let _ = write!(buf, "{v}");
+    }
+}
+
+/// Writes one CSV field as [`number_text`] does; `None` is empty.
+pub(crate) fn write_number<W: io::Write>(
     w: &mut csv::Writer<W>,
     buf: &mut String,
     v: Option<f64>,
 ) -> io::Result<()> {
     buf.clear();
-    if let Some(v) = v.filter(|v| v.is_finite()) {
-        // `{}` on f64 is exact and locale-free; integers print without ".0".
-        let v = if v == 0.0 { 0.0 } else { v };
-        let _ = write!(buf, "{v}");
-    }
+    push_number(buf, v);
     w.write_field(buf.as_bytes())?;
     Ok(())
 }
@@ -177,5 +208,9 @@ mod tests {
         assert_eq!(field(Some(-2.5)), "-2.5\n");
         assert_eq!(field(Some(f64::NAN)), "\"\"\n");
         assert_eq!(field(None), "\"\"\n");
+        assert_eq!(number_text(-0.0), "0");
+        assert_eq!(number_text(0.25 - 0.25), "0");
+        assert_eq!(number_text(-(0.25 - 0.25)), "0");
+        assert_eq!(number_text(f64::INFINITY), "");
     }
 }

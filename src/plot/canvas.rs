@@ -89,6 +89,35 @@ where
     Ok((small, result))
 }
 
+/// Draws over a finished RGB image: enlarges it (each pixel a block, so
+/// flat areas come back unchanged), lets `draw` add to it as [`rgb_with`]
+/// does, and averages it down again.
+pub fn overlay<F>(rgb: &[u8], width: u32, height: u32, draw: F) -> Result<Vec<u8>, PlotError>
+where
+    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>, Surface) -> Result<(), PlotError>,
+{
+    check_size(width, height)?;
+    ensure_font()?;
+    let factor = SUPERSAMPLE as usize;
+    let (w, h) = (width as usize, height as usize);
+    let (big_w, big_h) = (w * factor, h * factor);
+    let mut big = vec![0u8; big_w * big_h * 3];
+    for y in 0..big_h {
+        for x in 0..big_w {
+            let from = ((y / factor) * w + x / factor) * 3;
+            let to = (y * big_w + x) * 3;
+            big[to..to + 3].copy_from_slice(&rgb[from..from + 3]);
+        }
+    }
+    {
+        let root =
+            BitMapBackend::with_buffer(&mut big, (big_w as u32, big_h as u32)).into_drawing_area();
+        draw(&root, BITMAP)?;
+        root.present().map_err(draw_error)?;
+    }
+    Ok(downsample(&big, big_w, factor))
+}
+
 /// Averages `factor` × `factor` blocks of an RGB image `width` pixels wide.
 fn downsample(rgb: &[u8], width: usize, factor: usize) -> Vec<u8> {
     let (out_w, out_h) = (width / factor, rgb.len() / 3 / width / factor);

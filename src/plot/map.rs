@@ -52,7 +52,31 @@ pub enum MapValues {
         max: f64,
         /// Label of the colour bar, with units.
         label: String,
+        /// The colour scale.
+        scale: ColourScale,
     },
+}
+
+/// The colour scale of a continuous panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColourScale {
+    /// Viridis, dark blue to yellow: for values spread over their range.
+    Viridis,
+    /// Near-white to dark red (ColorBrewer OrRd): for counts that are zero
+    /// almost everywhere, so that the empty map is pale and the few cells
+    /// with counts stand out.
+    Heat,
+}
+
+impl ColourScale {
+    /// The colour of level `k` (0 ..[`LEVELS`]).
+    pub fn colour(self, k: usize) -> RGBColor {
+        let t = k as f64 / (LEVELS - 1) as f64;
+        match self {
+            Self::Viridis => viridis(t),
+            Self::Heat => interpolate(&HEAT, t),
+        }
+    }
 }
 
 impl MapValues {
@@ -71,10 +95,14 @@ impl MapValues {
                 categories.get(usize::from(values[i])).map(|c| c.1)
             }
             MapValues::Continuous {
-                values, min, max, ..
+                values,
+                min,
+                max,
+                scale,
+                ..
             } => {
                 let v = values[i];
-                (!v.is_nan()).then(|| level_colour(level(v, *min, *max)))
+                (!v.is_nan()).then(|| scale.colour(level(v, *min, *max)))
             }
         }
     }
@@ -109,6 +137,90 @@ pub struct MapChart {
     pub height: usize,
     /// The panels, left to right.
     pub panels: Vec<MapPanel>,
+    /// Named regions (sectors) outlined on every panel and named on the
+    /// first, so that places can be told on the map.
+    pub regions: Option<Regions>,
+}
+
+/// Named regions of the grid.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Regions {
+    /// Region of each cell (index into `names`), row-major; `None` for none.
+    pub cells: Vec<Option<u16>>,
+    /// The regions' names.
+    pub names: Vec<String>,
+}
+
+/// Colour of region outlines and names: near-black, over every palette.
+const OUTLINE: RGBColor = RGBColor(0x11, 0x11, 0x11);
+
+/// Outlines the regions on a panel at `rect` and, when `named`, writes
+/// each region's name at its cells' centroid on a white box.
+fn draw_regions<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    chart: &MapChart,
+    rect: &MapRect,
+    named: bool,
+) -> Result<(), PlotError> {
+    let Some(regions) = &chart.regions else {
+        return Ok(());
+    };
+    let (w, h) = (chart.width, chart.height);
+    if regions.cells.len() != w * h {
+        return Ok(());
+    }
+    let at = |x: usize, y: usize| regions.cells[y * w + x];
+    let px = |c: usize| (rect.left + c as f64 * rect.cell).round() as i32;
+    let py = |r: usize| (rect.top + r as f64 * rect.cell).round() as i32;
+    let style = OUTLINE.stroke_width(theme.px(1.5).max(1) as u32);
+    // An edge between two cells of different regions (one may be none).
+    for y in 0..h {
+        for x in 0..w {
+            let here = at(x, y);
+            if x + 1 < w && at(x + 1, y) != here && (here.is_some() || at(x + 1, y).is_some()) {
+                draw_path(root, &[(px(x + 1), py(y)), (px(x + 1), py(y + 1))], style)?;
+            }
+            if y + 1 < h && at(x, y + 1) != here && (here.is_some() || at(x, y + 1).is_some()) {
+                draw_path(root, &[(px(x), py(y + 1)), (px(x + 1), py(y + 1))], style)?;
+            }
+        }
+    }
+    if !named {
+        return Ok(());
+    }
+    let size = theme.tick_label * 0.8;
+    let text = theme.text(size, OUTLINE);
+    for (k, name) in regions.names.iter().enumerate() {
+        let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+        for (i, c) in regions.cells.iter().enumerate() {
+            if *c == Some(k as u16) {
+                sx += (i % w) as f64 + 0.5;
+                sy += (i / w) as f64 + 0.5;
+                n += 1.0;
+            }
+        }
+        if n == 0.0 {
+            continue;
+        }
+        let label = name.replace('_', " ");
+        let centre = (
+            (rect.left + sx / n * rect.cell).round() as i32,
+            (rect.top + sy / n * rect.cell).round() as i32,
+        );
+        let half_w = (theme.text_width(&label, size) / 2.0).ceil() as i32 + theme.px(3.0);
+        let half_h = (size * 0.6).ceil() as i32 + theme.px(1.0);
+        draw_rect(
+            root,
+            [
+                (centre.0 - half_w, centre.1 - half_h),
+                (centre.0 + half_w, centre.1 + half_h),
+            ],
+            WHITE.mix(0.8).filled(),
+        )?;
+        theme.draw_text(root, &label, &text, centre, HPos::Center, VPos::Center)?;
+    }
+    Ok(())
 }
 
 impl Chart for MapChart {
@@ -161,6 +273,18 @@ pub fn render_map_rgb(chart: &MapChart, width: u32, height: u32) -> Result<Vec<u
     Ok(render_bitmap(chart, width, height, &no_data_keys(chart))?.0)
 }
 
+/// The canvas height, at most `max_height`, at which the maps of `chart`
+/// on a canvas `width` pixels wide fill it: a grid wider than tall leaves
+/// no blank band under its maps (the Mali map left 30 % of the image
+/// blank at the height that suits Gaza's tall grid).
+pub fn fitted_height(chart: &MapChart, width: u32, max_height: u32) -> Result<u32, PlotError> {
+    let (_, rects) = render_bitmap(chart, width, max_height, &no_data_keys(chart))?;
+    let spare = rects.first().map_or(0.0, |r| r.spare);
+    // Keep a little air: text shrinks with the canvas, never grows.
+    let fitted = (f64::from(max_height) - spare + 8.0).ceil();
+    Ok((fitted as u32).clamp(max_height / 2, max_height))
+}
+
 /// Which panels show a "No data" key: those with a cell without data.
 pub(crate) fn no_data_keys(chart: &MapChart) -> Vec<bool> {
     chart
@@ -200,24 +324,44 @@ const VIRIDIS: [(u8, u8, u8); 10] = [
     (0xFD, 0xE7, 0x25),
 ];
 
-/// Colour of cells without data: light enough to recede, distinct from
-/// white so that the grid's extent shows.
-pub const NO_DATA: RGBColor = RGBColor(0xE8, 0xE8, 0xE8);
+/// Colour of cells without data: a mid grey that recedes but stays
+/// clearly apart from white (a category such as "no presence") and from
+/// the pale end of the colour scales.
+pub const NO_DATA: RGBColor = RGBColor(0xB8, 0xB8, 0xB8);
 
 /// Outline of legend swatches, so that pale colours show on white.
 const SWATCH_EDGE: RGBColor = RGBColor(0xA0, 0xA0, 0xA0);
 
+/// ColorBrewer's OrRd (sequential, colour-blind safe) at nine points,
+/// near-white to dark red.
+const HEAT: [(u8, u8, u8); 9] = [
+    (0xFF, 0xF7, 0xEC),
+    (0xFE, 0xE8, 0xC8),
+    (0xFD, 0xD4, 0x9E),
+    (0xFD, 0xBB, 0x84),
+    (0xFC, 0x8D, 0x59),
+    (0xEF, 0x65, 0x48),
+    (0xD7, 0x30, 0x1F),
+    (0xB3, 0x00, 0x00),
+    (0x7F, 0x00, 0x00),
+];
+
 /// Viridis at `t` in `[0, 1]`.
 pub fn viridis(t: f64) -> RGBColor {
+    interpolate(&VIRIDIS, t)
+}
+
+/// The colour at `t` in `[0, 1]` of a scale given at evenly spaced points.
+fn interpolate(points: &[(u8, u8, u8)], t: f64) -> RGBColor {
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
     } else {
         0.0
     };
-    let x = t * (VIRIDIS.len() - 1) as f64;
-    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
+    let x = t * (points.len() - 1) as f64;
+    let i = (x.floor() as usize).min(points.len() - 2);
     let f = x - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    let (a, b) = (points[i], points[i + 1]);
     let mix = |p: u8, q: u8| (f64::from(p) + (f64::from(q) - f64::from(p)) * f).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
@@ -234,26 +378,24 @@ fn level(v: f64, min: f64, max: f64) -> usize {
     (t * (LEVELS - 1) as f64).round() as usize
 }
 
-/// The colour of level `k`.
-fn level_colour(k: usize) -> RGBColor {
-    viridis(k as f64 / (LEVELS - 1) as f64)
-}
-
 /// Every colour a chart's cells and legends can take (categories, the
 /// continuous levels if any, no data): the fixed part of a GIF palette.
 pub(crate) fn chart_colours(chart: &MapChart) -> Vec<RGBColor> {
     let mut colours = vec![NO_DATA];
-    let mut continuous = false;
+    let mut scales = Vec::new();
     for panel in &chart.panels {
         match &panel.values {
             MapValues::Categorical { categories, .. } => {
                 colours.extend(categories.iter().map(|c| c.1));
             }
-            MapValues::Continuous { .. } => continuous = true,
+            MapValues::Continuous { scale, .. } if !scales.contains(scale) => {
+                scales.push(*scale);
+            }
+            MapValues::Continuous { .. } => {}
         }
     }
-    if continuous {
-        colours.extend((0..LEVELS).map(level_colour));
+    for scale in scales {
+        colours.extend((0..LEVELS).map(|k| scale.colour(k)));
     }
     colours
 }
@@ -267,6 +409,8 @@ struct MapRect {
     top: f64,
     /// Side of a cell.
     cell: f64,
+    /// Height left unused under the maps when their width limits them.
+    spare: f64,
 }
 
 /// Draws the chart on an in-memory bitmap, twice the size, averages it
@@ -290,10 +434,28 @@ fn render_bitmap(
             left: r.left / scale,
             top: r.top / scale,
             cell: r.cell / scale,
+            spare: r.spare / scale,
         })
         .collect();
     for (panel, rect) in chart.panels.iter().zip(&rects) {
         paint_cells(&mut rgb, width as usize, chart, &panel.values, rect);
+    }
+    if chart.regions.is_some() {
+        // Outlines and names go over the painted cells, drawn (smooth) on
+        // the image enlarged again, then averaged down.
+        rgb = super::canvas::overlay(&rgb, width, height, |root, surface| {
+            let theme = Theme::for_canvas(width, height).on(surface);
+            for (k, rect) in rects.iter().enumerate() {
+                let big = MapRect {
+                    left: rect.left * scale,
+                    top: rect.top * scale,
+                    cell: rect.cell * scale,
+                    spare: rect.spare * scale,
+                };
+                draw_regions(root, &theme, chart, &big, k == 0)?;
+            }
+            Ok(())
+        })?;
     }
     Ok((rgb, rects))
 }
@@ -463,7 +625,11 @@ fn draw_legend<DB: DrawingBackend>(
             }
         }
         MapValues::Continuous {
-            min, max, label, ..
+            min,
+            max,
+            label,
+            scale,
+            ..
         } => {
             // The bar: one step per level.
             // Narrower than the slot: the end labels stick out by half.
@@ -473,7 +639,7 @@ fn draw_legend<DB: DrawingBackend>(
             for k in 0..LEVELS {
                 let a = left + (bar_w as usize * k / LEVELS) as i32;
                 let b = left + (bar_w as usize * (k + 1) / LEVELS) as i32;
-                draw_rect(root, [(a, y), (b, y + bar_h)], level_colour(k).filled())?;
+                draw_rect(root, [(a, y), (b, y + bar_h)], scale.colour(k).filled())?;
             }
             let thin = theme.px(1.0).max(1) as u32;
             let tick_size = theme.tick_label * 0.9;
@@ -596,9 +762,11 @@ fn draw_map<DB: DrawingBackend>(
             left: (f64::from(x0) + (f64::from(slot_w) - map_w) / 2.0).round(),
             top: f64::from(map_top),
             cell,
+            spare: (avail_h - map_h).max(0.0),
         };
         if cells {
             draw_cells(root, chart, &panel.values, &rect)?;
+            draw_regions(root, theme, chart, &rect, k == 0)?;
         }
         // A hairline just outside the map marks the grid's extent.
         let (l, t) = (rect.left as i32 - 1, rect.top as i32 - 1);
@@ -732,6 +900,7 @@ pub(crate) mod demo {
             .collect();
         let terrain_categories = TERRAIN.iter().map(|t| (t.1.to_string(), t.2)).collect();
         MapChart {
+            regions: None,
             title: "Gaza: terrain, control, incidents and trust".into(),
             subtitle: Some(format!("Replicate 1 · day {}", (t * 730.0).round())),
             footnote: Some("Stylized map, not a GIS product · one cell ≈ 250 m".into()),
@@ -760,6 +929,7 @@ pub(crate) mod demo {
                 MapPanel {
                     title: "Incidents".into(),
                     values: MapValues::Continuous {
+                        scale: ColourScale::Viridis,
                         values: incidents,
                         min: 0.0,
                         max: 40.0,
@@ -769,6 +939,7 @@ pub(crate) mod demo {
                 MapPanel {
                     title: "Trust in the mission".into(),
                     values: MapValues::Continuous {
+                        scale: ColourScale::Viridis,
                         values: trust,
                         min: 0.0,
                         max: 1.0,
@@ -787,6 +958,7 @@ mod tests {
 
     fn tiny(values: MapValues) -> MapChart {
         MapChart {
+            regions: None,
             title: "Tiny".into(),
             subtitle: None,
             footnote: None,
@@ -832,6 +1004,7 @@ mod tests {
     #[test]
     fn continuous_values_use_viridis_and_nan_is_no_data() {
         let chart = tiny(MapValues::Continuous {
+            scale: ColourScale::Viridis,
             values: vec![0.0, 5.0, 10.0, f64::NAN, -3.0, 99.0],
             min: 0.0,
             max: 10.0,
@@ -903,8 +1076,45 @@ mod tests {
     }
 
     #[test]
+    fn the_canvas_fits_a_wide_grid_and_regions_are_outlined() {
+        let mut wide = MapChart {
+            regions: Some(Regions {
+                cells: (0..64 * 40)
+                    .map(|i| Some(u16::from(i % 64 >= 32)))
+                    .collect(),
+                names: vec!["West".into(), "East".into()],
+            }),
+            width: 64,
+            height: 40,
+            ..tiny(MapValues::Continuous {
+                scale: ColourScale::Heat,
+                values: vec![0.0; 64 * 40],
+                min: 0.0,
+                max: 1.0,
+                label: "x".into(),
+            })
+        };
+        // Four panels side by side, as the comparison's maps.
+        wide.panels = vec![wide.panels[0].clone(); 4];
+        let fitted = fitted_height(&wide, 1400, 1000).unwrap();
+        assert!(fitted < 900, "{fitted}");
+        // Outlines: near-black pixels down the middle of the (pale) map.
+        let (rgb, rects) = render_bitmap(&wide, 1400, fitted, &[false]).unwrap();
+        let r = rects[0];
+        let x = (r.left + 32.0 * r.cell).round() as usize;
+        let y = (r.top + 5.5 * r.cell) as usize;
+        let dark = (x - 2..x + 2).any(|x| {
+            let at = (y * 1400 + x) * 3;
+            rgb[at..at + 3].iter().all(|&c| c < 128)
+        });
+        assert!(dark, "no outline between the regions");
+        assert_eq!(ColourScale::Heat.colour(0), RGBColor(0xFF, 0xF7, 0xEC));
+    }
+
+    #[test]
     fn edge_cases_do_not_panic() {
         let empty = MapChart {
+            regions: None,
             title: "Empty".into(),
             subtitle: None,
             footnote: None,
@@ -919,6 +1129,7 @@ mod tests {
         );
         assert!(render_map_png(&empty, 400, 300).is_ok());
         let odd = tiny(MapValues::Continuous {
+            scale: ColourScale::Viridis,
             values: vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 1.0, 2.0, 3.0],
             min: 5.0,
             max: 5.0,

@@ -68,7 +68,9 @@ pub use error::PlotError;
 pub use forest::{
     Better, ForestChart, ForestPanel, ForestRow, render_forest_png, render_forest_svg,
 };
-pub use map::{MapChart, MapPanel, MapValues, render_map_png, render_map_rgb, render_map_svg};
+pub use map::{
+    ColourScale, MapChart, MapPanel, MapValues, render_map_png, render_map_rgb, render_map_svg,
+};
 pub use multiples::{SmallMultiples, SmallPanel, render_multiples_png, render_multiples_svg};
 pub use series::Band;
 pub use style::{LinePattern, OKABE_ITO};

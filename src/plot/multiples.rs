@@ -22,9 +22,10 @@ use super::axis::{Frame, Ticks, fitted_ticks, snug_axis};
 use super::error::PlotError;
 use super::legend::{Legend, LegendEntry, series_entries};
 use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
-use super::series::{Band, draw_bands, draw_line, x_range};
+use super::series::{Band, draw_band, draw_line, x_range};
 use super::style::{
-    AXIS, GRID, INK, LinePattern, MUTED, Theme, draw_path, ellipsize, series_colour, series_pattern,
+    AXIS, GRID, INK, LinePattern, MUTED, OKABE_ITO, Theme, draw_path, ellipsize, series_colour,
+    series_pattern,
 };
 
 /// One panel of the grid.
@@ -67,6 +68,11 @@ pub struct SmallMultiples {
     /// Whether every panel has the same y range (to compare levels), or
     /// each its own (to see each shape).
     pub shared_y: bool,
+    /// Whether band 0 is the reference series (a baseline): then it is the
+    /// heavy dark line, drawn on top, and the other bands are thinner lines
+    /// in the palette's colours other than black, so that no variant can
+    /// look like the baseline.
+    pub emphasise_first: bool,
     /// The panels, filling the grid row by row.
     pub panels: Vec<SmallPanel>,
 }
@@ -156,25 +162,56 @@ fn y_axis(extent: Option<(f64, f64)>, target: usize) -> ((f64, f64), Ticks) {
     snug_axis(lo, hi + pad, target, 0.1)
 }
 
+/// Palette indices of the bands other than an emphasised first one: the
+/// Okabe–Ito colours without black (the emphasised line's), yellow last.
+const OTHERS_ORDER: [usize; 7] = [0, 1, 2, 4, 5, 6, 3];
+
+/// Colour, pattern and line-width factor of band `k`.
+fn band_style(k: usize, emphasise_first: bool) -> (RGBColor, LinePattern, u32) {
+    match (emphasise_first, k) {
+        (false, _) => (series_colour(k), series_pattern(k), 1),
+        (true, 0) => (INK, LinePattern::Solid, 2),
+        (true, _) => (
+            OKABE_ITO[OTHERS_ORDER[(k - 1) % OTHERS_ORDER.len()]],
+            series_pattern(k),
+            1,
+        ),
+    }
+}
+
 /// Draws one panel's data: bands first, then the reference, then the
-/// medians on top.
+/// medians on top (an emphasised first band's last, over the others).
 fn draw_panel_data<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     theme: &Theme,
     frame: &Frame,
     x: &[f64],
     panel: &SmallPanel,
+    emphasise_first: bool,
 ) -> Result<bool, PlotError> {
-    let mut any_data = draw_bands(root, theme, frame, x, &panel.bands, theme.px(6.0))?;
-    let mut lines: Vec<(&[f64], RGBColor, LinePattern)> = Vec::new();
-    if let Some(reference) = &panel.reference {
-        lines.push((reference, REFERENCE, LinePattern::Dashed));
-    }
+    let mut any_data = false;
     for (k, band) in panel.bands.iter().enumerate() {
-        lines.push((&band.p50, series_colour(k), series_pattern(k)));
+        let (colour, _, _) = band_style(k, emphasise_first);
+        any_data |= draw_band(root, theme, frame, x, band, colour, theme.px(6.0))?;
     }
-    for (values, colour, pattern) in lines {
-        any_data |= draw_line(root, theme, frame, x, values, (colour, pattern))?;
+    let mut lines: Vec<(&[f64], RGBColor, LinePattern, u32)> = Vec::new();
+    if let Some(reference) = &panel.reference {
+        lines.push((reference, REFERENCE, LinePattern::Dashed, 1));
+    }
+    let mut order: Vec<usize> = (0..panel.bands.len()).collect();
+    if emphasise_first && !order.is_empty() {
+        order.rotate_left(1);
+    }
+    for k in order {
+        let (colour, pattern, width) = band_style(k, emphasise_first);
+        lines.push((&panel.bands[k].p50, colour, pattern, width));
+    }
+    for (values, colour, pattern, width) in lines {
+        let theme = Theme {
+            line_width: theme.line_width * width,
+            ..theme.clone()
+        };
+        any_data |= draw_line(root, &theme, frame, x, values, (colour, pattern))?;
     }
     Ok(any_data)
 }
@@ -198,6 +235,9 @@ fn legend_entries(chart: &SmallMultiples) -> Vec<LegendEntry> {
         })
         .collect();
     let mut entries = series_entries(labels.iter().map(String::as_str), true);
+    for (k, entry) in entries.iter_mut().enumerate() {
+        (entry.colour, entry.pattern, _) = band_style(k, chart.emphasise_first);
+    }
     let any_reference = chart.panels.iter().any(|p| p.reference.is_some());
     if let (Some(label), true) = (&chart.reference_label, any_reference) {
         entries.push(LegendEntry {
@@ -392,7 +432,7 @@ fn draw_multiples<DB: DrawingBackend>(
         }
         draw_path(root, &[(l, t), (l, b), (r, b)], AXIS.stroke_width(thin))?;
 
-        if !draw_panel_data(root, theme, &frame, &chart.x, panel)? {
+        if !draw_panel_data(root, theme, &frame, &chart.x, panel, chart.emphasise_first)? {
             draw_no_data(root, theme, tick_size, ((l + r) / 2, (t + b) / 2))?;
         }
     }
@@ -468,6 +508,7 @@ mod tests {
             legend: vec!["Mandate (median, 5–95 % band)".into()],
             reference_label: Some("No mission (median)".into()),
             shared_y: true,
+            emphasise_first: false,
             panels,
         }
     }
@@ -518,6 +559,7 @@ mod tests {
             legend: MANDATES.iter().map(|s| s.to_string()).collect(),
             reference_label: None,
             shared_y: false,
+            emphasise_first: false,
             panels,
         }
     }
@@ -628,6 +670,20 @@ mod tests {
             let sizes = [(1, 1), (200, 120), (1400, 1000)];
             assert!(renders_at(&chart, render_multiples_png, &sizes));
         }
+    }
+
+    #[test]
+    fn an_emphasised_first_band_is_the_only_heavy_dark_line() {
+        let (colour, pattern, width) = band_style(0, true);
+        assert_eq!((colour, pattern, width), (INK, LinePattern::Solid, 2));
+        for k in 1..9 {
+            let (colour, _, width) = band_style(k, true);
+            assert_eq!(width, 1);
+            let lightness = u32::from(colour.0) + u32::from(colour.1) + u32::from(colour.2);
+            assert!(lightness > 150, "band {k} is near-black: {colour:?}");
+        }
+        // Without emphasis, the usual series styles.
+        assert_eq!(band_style(6, false).0, series_colour(6));
     }
 
     #[test]

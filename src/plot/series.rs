@@ -102,29 +102,43 @@ pub fn draw_bands<DB: DrawingBackend>(
 ) -> Result<bool, PlotError> {
     let mut any_data = false;
     for (k, band) in bands.iter().enumerate() {
-        let colour = series_colour(k);
-        let ok = |i: usize| x[i].is_finite() && band.p05[i].is_finite() && band.p95[i].is_finite();
-        for run in runs(x.len(), ok) {
-            any_data = true;
-            if run.len() == 1 {
-                let i = run.start;
-                let ends = vec![
-                    frame.map_i(x[i], band.p05[i]),
-                    frame.map_i(x[i], band.p95[i]),
-                ];
-                let style = colour
-                    .mix(theme.band_opacity * 2.0)
-                    .stroke_width(bar.max(1) as u32);
-                root.draw(&PathElement::new(ends, style))
-                    .map_err(draw_error)?;
-                continue;
-            }
-            let upper = run.clone().map(|i| frame.map_i(x[i], band.p95[i]));
-            let lower = run.clone().rev().map(|i| frame.map_i(x[i], band.p05[i]));
-            let fill = colour.mix(theme.band_opacity).filled();
-            root.draw(&Polygon::new(upper.chain(lower).collect::<Vec<_>>(), fill))
+        any_data |= draw_band(root, theme, frame, x, band, series_colour(k), bar)?;
+    }
+    Ok(any_data)
+}
+
+/// Draws one band in `colour` (see [`draw_bands`]).
+pub fn draw_band<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    theme: &Theme,
+    frame: &Frame,
+    x: &[f64],
+    band: &Band,
+    colour: RGBColor,
+    bar: i32,
+) -> Result<bool, PlotError> {
+    let mut any_data = false;
+    let ok = |i: usize| x[i].is_finite() && band.p05[i].is_finite() && band.p95[i].is_finite();
+    for run in runs(x.len(), ok) {
+        any_data = true;
+        if run.len() == 1 {
+            let i = run.start;
+            let ends = vec![
+                frame.map_i(x[i], band.p05[i]),
+                frame.map_i(x[i], band.p95[i]),
+            ];
+            let style = colour
+                .mix(theme.band_opacity * 2.0)
+                .stroke_width(bar.max(1) as u32);
+            root.draw(&PathElement::new(ends, style))
                 .map_err(draw_error)?;
+            continue;
         }
+        let upper = run.clone().map(|i| frame.map_i(x[i], band.p95[i]));
+        let lower = run.clone().rev().map(|i| frame.map_i(x[i], band.p05[i]));
+        let fill = colour.mix(theme.band_opacity).filled();
+        root.draw(&Polygon::new(upper.chain(lower).collect::<Vec<_>>(), fill))
+            .map_err(draw_error)?;
     }
     Ok(any_data)
 }

@@ -16,7 +16,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{Frame, Ticks, nice_axis};
+use super::axis::{Frame, Ticks, snug_axis};
 use super::error::{PlotError, draw_error};
 use super::legend::{place_series_legend, series_entries};
 use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
@@ -124,6 +124,24 @@ fn last_time(chart: &SurvivalChart) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The time axis from 0 to `last` exactly: nice ticks inside it, and
+/// `last` itself labelled unless a tick is already close to it.
+fn time_axis(last: f64, target: usize) -> ((f64, f64), Ticks) {
+    let (range, mut ticks) = snug_axis(0.0, last, target, 0.0);
+    let end = range.1;
+    let near = ticks
+        .values
+        .last()
+        .is_some_and(|&t| end - t < 0.5 * ticks.step);
+    if near {
+        ticks.values.pop();
+    }
+    if ticks.values.last() != Some(&end) {
+        ticks.values.push(end);
+    }
+    (range, ticks)
+}
+
 /// Draws the whole chart on `root`.
 fn draw_survival<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -140,14 +158,13 @@ fn draw_survival<DB: DrawingBackend>(
     let (legend, right, bottom) =
         place_series_legend(theme, &page, series_entries(labels, false), top);
 
-    // The frame: time from 0 to a nice tick past the last observation,
-    // survival from 0 to 1.
+    // The frame: time from 0 to the last observation (the horizon: a run
+    // says nothing past it), labelled there too, survival from 0 to 1.
     let plot_w = f64::from((right - m).max(1)) / theme.scale;
     let plot_h = f64::from((bottom - top).max(1)) / theme.scale;
     let x_target = (plot_w / 130.0).round().clamp(2.0, 12.0) as usize;
     let y_target = if plot_h >= 300.0 { 5 } else { 4 };
-    let x_ticks = nice_axis(0.0, last_time(chart), x_target);
-    let x = (x_ticks.values[0], x_ticks.values[x_ticks.values.len() - 1]);
+    let (x, x_ticks) = time_axis(last_time(chart), x_target);
     let y_ticks = Ticks::nice(0.0, 1.0, y_target);
     let frame = Frame::fit(
         theme,
@@ -216,6 +233,20 @@ mod tests {
     use crate::plot::testing::{
         check_chart, decode_png, has_first_series_colour, renders_at, write_samples,
     };
+
+    #[test]
+    fn the_time_axis_ends_at_the_horizon() {
+        let ((lo, hi), ticks) = time_axis(730.0, 5);
+        assert_eq!((lo, hi), (0.0, 730.0));
+        assert_eq!(ticks.values.last(), Some(&730.0));
+        assert!(ticks.values.iter().all(|&t| t <= 730.0));
+        // A tick close to the end gives way to the end's own label.
+        let (_, ticks) = time_axis(410.0, 4);
+        assert_eq!(ticks.values.last(), Some(&410.0));
+        assert!(!ticks.values.contains(&400.0), "{:?}", ticks.values);
+        let ((_, hi), ticks) = time_axis(400.0, 4);
+        assert_eq!((hi, ticks.values.last()), (400.0, Some(&400.0)));
+    }
 
     /// A curve without a band.
     fn curve(

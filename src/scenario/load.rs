@@ -43,8 +43,8 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
     let file_count = layers.len();
     let mut tree = merge_layers(layers, file);
     for (i, argument) in overrides.iter().enumerate() {
-        let layer = parse_override(argument, file_count + i)?;
-        apply_layer(&mut tree, layer);
+        let label = set_label(i, overrides.len(), argument);
+        apply_override(&mut tree, argument, &label, file_count + i)?;
     }
     let mut scenario = deserialize(&tree)?;
     resolve_map(&mut scenario, &mut tree)?;
@@ -586,23 +586,65 @@ fn merge_into(base: &mut Entry, over: Entry) {
 // ---------------------------------------------------------------------------
 // `--set key.path=value`.
 
-/// One `--set` argument as a layer of its own: a tree holding the value at
-/// the key path, located in the argument (line 1, columns of the argument).
-fn parse_override(argument: &str, rank: usize) -> Result<Entry, ScenarioError> {
+/// The file name that locates errors of the `index`-th (0-based) of
+/// `count` overrides: `--set` alone, or with several, `--set #2 (text)`
+/// so that the message says which one it came from.
+pub fn set_label(index: usize, count: usize, argument: &str) -> String {
+    if count <= 1 {
+        SET_FILE.to_string()
+    } else {
+        format!("{SET_FILE} #{} ({argument})", index + 1)
+    }
+}
+
+/// Whether a location's file is a `--set` override (see [`set_label`]).
+pub fn is_set_file(file: &str) -> bool {
+    file == SET_FILE || file.starts_with(&format!("{SET_FILE} #"))
+}
+
+/// One step of a `--set` key path.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    /// `key`: a key of a table, or in an array of tables the entry whose
+    /// `name` (or `id`) is `key`.
+    Key(String),
+    /// `[3]`: the entry at a 0-based index of an array.
+    Index(usize),
+    /// `[name=european]`: the entry of an array whose field is the value.
+    Field(String, String),
+}
+
+/// A step with the 1-based column of the argument it starts at.
+type Located = (Step, usize);
+
+/// One `--set` argument applied to the merged tree: the value replaces (or,
+/// for a table, merges into) what the key path names. The key path reaches
+/// into arrays of tables by index (`contributors[0]`), by a field
+/// (`contributors[name=european]`) or by the entry's name
+/// (`contributors.european`).
+fn apply_override(
+    tree: &mut Entry,
+    argument: &str,
+    label: &str,
+    rank: usize,
+) -> Result<(), ScenarioError> {
     let Some(equals) = unquoted_equals(argument) else {
         return Err(ScenarioError::field(
-            Location::at(SET_FILE, 1, 1),
+            Location::at(label, 1, 1),
             &argument_as_path(argument),
             "missing `=` (expected key.path=value, e.g. citizens.vision=7)",
         ));
     };
     let (raw_key, raw_value) = (&argument[..equals], &argument[equals + 1..]);
-    let keys = override_keys(raw_key)?;
+    let steps = override_steps(raw_key, label)?;
     // `extends` is resolved before overrides apply; setting it here would
     // leave it unfollowed in the resolved scenario.
-    if let Some((key, col)) = keys.first().filter(|(key, _)| key == "extends") {
+    if let Some((Step::Key(key), col)) = steps
+        .first()
+        .filter(|(s, _)| *s == Step::Key("extends".into()))
+    {
         return Err(ScenarioError::field(
-            Location::at(SET_FILE, 1, *col),
+            Location::at(label, 1, *col),
             &FieldPath::keys(&[key]),
             "cannot be set with --set (expected a field of the scenario; `extends` belongs in a file)",
         ));
@@ -610,28 +652,178 @@ fn parse_override(argument: &str, rank: usize) -> Result<Entry, ScenarioError> {
     let value_text = raw_value.trim();
     let leading = raw_value.len() - raw_value.trim_start().len();
     let value_col = argument[..equals + 1 + leading].chars().count() + 1;
-    let mut entry = override_value(value_text, value_col);
-    entry.set_rank(rank);
-    // Build the path from the leaf up; each table is located at its key.
-    for (index, (key, col)) in keys.iter().enumerate().rev() {
-        let key_pos = Pos { line: 1, col: *col };
-        if index == keys.len() - 1 {
-            entry.origin.key = Some(key_pos);
-        }
-        let mut origin = Origin::file(SET_FILE);
-        origin.key = Some(key_pos);
-        origin.rank = rank;
-        let mut table = Entry::table(origin);
-        if let Node::Table(map) = &mut table.node {
-            map.insert(key.clone(), entry);
-        }
-        entry = table;
-    }
-    entry.origin = Origin {
+    let mut leaf = override_value(value_text, value_col, label);
+    leaf.set_rank(rank);
+    let at = |col: usize| Origin {
+        key: Some(Pos { line: 1, col }),
         rank,
-        ..Origin::file(SET_FILE)
+        ..Origin::file(label)
     };
-    Ok(entry)
+    if let Some(&(_, col)) = steps.last() {
+        leaf.origin.key = Some(Pos { line: 1, col });
+    }
+    // Naming one kind of map replaces the other kind (see `apply_layer`).
+    if let [(Step::Key(world), _), (Step::Key(key), _)] = steps.as_slice() {
+        let other = match key.as_str() {
+            "map" => Some("map_inline"),
+            "map_inline" => Some("map"),
+            "sectors" => Some("sectors_inline"),
+            "sectors_inline" => Some("sectors"),
+            _ => None,
+        };
+        if let (true, Some(other), Some(table)) =
+            (world == "world", other, tree.table_at_mut(&["world"]))
+        {
+            table.remove(other);
+        }
+    }
+    let mut entry = tree;
+    let mut path = FieldPath::default();
+    for (i, (step, col)) in steps.iter().enumerate() {
+        let last = i + 1 == steps.len();
+        let fail = |path: &FieldPath, message: String| {
+            ScenarioError::field(Location::at(label, 1, *col), path, &message)
+        };
+        // A key on an array of tables names an entry.
+        let step = match (step, &entry.node) {
+            (Step::Key(name), Node::Array(_)) => &Step::Field(String::new(), name.clone()),
+            _ => step,
+        };
+        match step {
+            Step::Key(key) => {
+                path = path.key(key);
+                if !matches!(entry.node, Node::Table(_)) {
+                    // Not a table: the value becomes one, and deserializing
+                    // reports the type error at this `--set`.
+                    *entry = Entry::table(at(*col));
+                }
+                let Node::Table(map) = &mut entry.node else {
+                    unreachable!("made a table above")
+                };
+                if last {
+                    match map.get_mut(key) {
+                        Some(existing) => merge_into(existing, leaf),
+                        None => {
+                            map.insert(key.clone(), leaf);
+                        }
+                    }
+                    return Ok(());
+                }
+                entry = map
+                    .entry(key.clone())
+                    .or_insert_with(|| Entry::table(at(*col)));
+            }
+            Step::Index(_) | Step::Field(..) => {
+                let Node::Array(items) = &mut entry.node else {
+                    return Err(fail(
+                        &path,
+                        format!(
+                            "is not an array of tables, so `{}` selects nothing (expected a key path such as `{path}.key`)",
+                            step_text(step)
+                        ),
+                    ));
+                };
+                let index = match step {
+                    Step::Index(index) => *index,
+                    Step::Field(field, value) => entry_named(items, field, value)
+                        .ok_or_else(|| fail(&path, no_entry_named(items, field, value)))?,
+                    Step::Key(_) => unreachable!("keys are handled above"),
+                };
+                let count = items.len();
+                let Some(item) = items.get_mut(index) else {
+                    let expected = match count {
+                        0 => "the array is empty: write its entries in the scenario".to_string(),
+                        n => format!("an index in 0..={}", n - 1),
+                    };
+                    return Err(fail(
+                        &path,
+                        format!("no entry [{index}] (expected {expected})"),
+                    ));
+                };
+                path = path.index(index);
+                if last {
+                    merge_into(item, leaf);
+                    return Ok(());
+                }
+                entry = item;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A step as the user would write it, for messages.
+fn step_text(step: &Step) -> String {
+    match step {
+        Step::Key(key) => key.clone(),
+        Step::Index(index) => format!("[{index}]"),
+        Step::Field(field, value) if field.is_empty() => value.clone(),
+        Step::Field(field, value) => format!("[{field}={value}]"),
+    }
+}
+
+/// The fields that name an entry of an array of tables, in the order they
+/// are tried when a key path gives a bare name.
+const NAME_FIELDS: [&str; 2] = ["name", "id"];
+
+/// The value of `field` in an array entry, as text (strings and integers).
+fn field_text(item: &Entry, field: &str) -> Option<String> {
+    match &item.node {
+        Node::Table(map) => match map.get(field).map(|e| &e.node) {
+            Some(Node::Scalar(toml::Value::String(s))) => Some(s.clone()),
+            Some(Node::Scalar(toml::Value::Integer(i))) => Some(i.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The index of the entry whose `field` (or, for an empty field, whose
+/// name or id) is `value`.
+fn entry_named(items: &[Entry], field: &str, value: &str) -> Option<usize> {
+    let fields: Vec<&str> = if field.is_empty() {
+        NAME_FIELDS.to_vec()
+    } else {
+        vec![field]
+    };
+    items.iter().position(|item| {
+        fields
+            .iter()
+            .any(|f| field_text(item, f).is_some_and(|t| t == value))
+    })
+}
+
+/// Why no entry matched, with the names there are.
+fn no_entry_named(items: &[Entry], field: &str, value: &str) -> String {
+    let fields: Vec<&str> = if field.is_empty() {
+        NAME_FIELDS.to_vec()
+    } else {
+        vec![field]
+    };
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|item| fields.iter().find_map(|f| field_text(item, f)))
+        .collect();
+    let what = if field.is_empty() {
+        "no entry named".to_string()
+    } else {
+        format!("no entry with {field} =")
+    };
+    if names.is_empty() {
+        return format!(
+            "{what} {value:?} (expected an index such as [0]: the entries have no {})",
+            fields.join(" or ")
+        );
+    }
+    let suggestion = did_you_mean(value, &names)
+        .map(|n| format!("; did you mean {n:?}?"))
+        .unwrap_or_default();
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    format!(
+        "{what} {value:?}{suggestion} (expected one of {} or an index [0]..[{}])",
+        quoted.join(", "),
+        items.len() - 1
+    )
 }
 
 /// The field an argument without `=` names, for its error message: its key
@@ -647,10 +839,12 @@ fn argument_as_path(argument: &str) -> FieldPath {
     }
 }
 
-/// Byte index of the first `=` outside quotes (keys may be quoted).
+/// Byte index of the first `=` outside quotes and brackets (keys may be
+/// quoted, and `[name=x]` selects an entry).
 fn unquoted_equals(argument: &str) -> Option<usize> {
     let mut quote = None;
     let mut escaped = false;
+    let mut depth = 0usize;
     for (i, c) in argument.char_indices() {
         match quote {
             Some(q) => {
@@ -664,7 +858,9 @@ fn unquoted_equals(argument: &str) -> Option<usize> {
             }
             None => match c {
                 '"' | '\'' => quote = Some(c),
-                '=' => return Some(i),
+                '[' => depth += 1,
+                ']' => depth = depth.saturating_sub(1),
+                '=' if depth == 0 => return Some(i),
                 _ => {}
             },
         }
@@ -672,64 +868,130 @@ fn unquoted_equals(argument: &str) -> Option<usize> {
     None
 }
 
-/// The keys of a dotted key path with the 1-based column of each.
-fn override_keys(raw_key: &str) -> Result<Vec<(String, usize)>, ScenarioError> {
-    let keys = toml_edit::Key::parse(raw_key.trim()).map_err(|e| {
+/// The steps of a `--set` key path (`a.b[0].c`, `a.b[name=x].c`, quoted
+/// keys as in TOML), each with its 1-based column.
+fn override_steps(raw_key: &str, label: &str) -> Result<Vec<Located>, ScenarioError> {
+    parse_steps(raw_key).map_err(|why| {
         ScenarioError::field(
-            Location::at(SET_FILE, 1, 1),
+            Location::at(label, 1, 1),
             &FieldPath(vec![PathSegment::Key(raw_key.to_string())]),
             &format!(
-                "invalid key path: {} (expected key.path=value, e.g. citizens.vision=7)",
-                e.message().trim()
+                "invalid key path: {why} (expected key.path=value, e.g. citizens.vision=7 \
+                 or mission.contributors[0].troops=100)"
             ),
         )
-    })?;
-    let cols = key_columns(raw_key);
-    Ok(keys
-        .iter()
-        .enumerate()
-        .map(|(i, key)| (key.get().to_string(), cols.get(i).copied().unwrap_or(1)))
-        .collect())
+    })
 }
 
-/// The 1-based column where each segment of a dotted key starts.
-fn key_columns(raw_key: &str) -> Vec<usize> {
-    let mut cols = Vec::new();
-    let mut quote = None;
-    let mut escaped = false;
-    let mut at_segment_start = true;
-    for (index, c) in raw_key.chars().enumerate() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if q == '"' && c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
+/// [`override_steps`] without the error's location.
+fn parse_steps(raw_key: &str) -> Result<Vec<Located>, String> {
+    let chars: Vec<char> = raw_key.chars().collect();
+    let mut at = 0;
+    let mut steps = Vec::new();
+    let skip_spaces = |at: &mut usize| {
+        while chars.get(*at).is_some_and(|c| *c == ' ' || *c == '\t') {
+            *at += 1;
         }
-        if at_segment_start && !c.is_whitespace() {
-            cols.push(index + 1);
-            at_segment_start = false;
+    };
+    loop {
+        skip_spaces(&mut at);
+        let col = at + 1;
+        let key = read_key(&chars, &mut at)?;
+        steps.push((Step::Key(key), col));
+        skip_spaces(&mut at);
+        while chars.get(at) == Some(&'[') {
+            let col = at + 1;
+            let close = (at..chars.len())
+                .find(|&i| chars[i] == ']')
+                .ok_or_else(|| format!("unclosed `[` at column {col}"))?;
+            let inside: String = chars[at + 1..close].iter().collect();
+            steps.push((selector(inside.trim())?, col));
+            at = close + 1;
+            skip_spaces(&mut at);
         }
-        match c {
-            '"' | '\'' => quote = Some(c),
-            '.' => at_segment_start = true,
-            _ => {}
+        match chars.get(at) {
+            None => return Ok(steps),
+            Some('.') => at += 1,
+            Some(c) => return Err(format!("unexpected {c:?} at column {}", at + 1)),
         }
     }
-    cols
+}
+
+/// A bare or quoted key starting at `at`, which moves past it.
+fn read_key(chars: &[char], at: &mut usize) -> Result<String, String> {
+    let start = *at;
+    match chars.get(start) {
+        Some(&q @ ('"' | '\'')) => {
+            let mut i = start + 1;
+            while i < chars.len() && chars[i] != q {
+                if q == '"' && chars[i] == '\\' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            if i >= chars.len() {
+                return Err(format!("unclosed quote at column {}", start + 1));
+            }
+            *at = i + 1;
+            let quoted: String = chars[start..=i].iter().collect();
+            // TOML decodes the escapes.
+            toml_edit::Key::parse(&quoted)
+                .ok()
+                .and_then(|keys| keys.first().map(|k| k.get().to_string()))
+                .ok_or_else(|| format!("invalid quoted key {quoted}"))
+        }
+        _ => {
+            let mut i = start;
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            {
+                i += 1;
+            }
+            if i == start {
+                return Err(format!("a key is missing at column {}", start + 1));
+            }
+            *at = i;
+            Ok(chars[start..i].iter().collect())
+        }
+    }
+}
+
+/// The step inside `[...]`: an index or `field=value`.
+fn selector(inside: &str) -> Result<Step, String> {
+    if let Ok(index) = inside.parse::<usize>() {
+        return Ok(Step::Index(index));
+    }
+    let Some((field, value)) = inside.split_once('=') else {
+        return Err(format!(
+            "[{inside}] is neither an index nor field=value (e.g. [0] or [name=european])"
+        ));
+    };
+    let unquote = |s: &str| {
+        let s = s.trim();
+        s.strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .or_else(|| s.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+            .unwrap_or(s)
+            .to_string()
+    };
+    let (field, value) = (unquote(field), unquote(value));
+    if field.is_empty() || value.is_empty() {
+        return Err(format!(
+            "[{inside}] needs a field and a value (e.g. [name=european])"
+        ));
+    }
+    Ok(Step::Field(field, value))
 }
 
 /// The value of a `--set`: a TOML value if it parses as one, else the
 /// text as a string (so `rules.neighbourhood=moore` needs no quotes).
-fn override_value(text: &str, col: usize) -> Entry {
+fn override_value(text: &str, col: usize, label: &str) -> Entry {
     // Parse it as the value of a one-key document padded so that the value
     // starts at the same column as in the argument: the spans of nested
     // values (inside arrays and inline tables) then give argument columns.
     let padded = format!("_{}={text}", " ".repeat(col.saturating_sub(3)));
-    let source = Source::new(SET_FILE, &padded);
+    let source = Source::new(label, &padded);
     let as_toml = toml_edit::Document::parse(padded.as_str())
         .ok()
         .filter(|document| document.as_table().len() == 1)
@@ -741,7 +1003,7 @@ fn override_value(text: &str, col: usize) -> Entry {
     let as_toml =
         as_toml.filter(|entry| !matches!(entry.node, Node::Scalar(toml::Value::Datetime(_))));
     as_toml.unwrap_or_else(|| {
-        let mut origin = Origin::file(SET_FILE);
+        let mut origin = Origin::file(label);
         origin.value = Some(Pos { line: 1, col });
         Entry {
             node: Node::Scalar(toml::Value::String(text.to_string())),
@@ -846,10 +1108,11 @@ fn wrong_value(raw: &str, path: &FieldPath, found: Option<&Entry>) -> String {
     let found = match found {
         // A whole number too large for TOML's 64-bit integers reaches us as
         // text (a `--set` value); say what is wrong with it.
+        // Only unquoted text: a quoted number is a string (below).
         Some(Entry {
             node: Node::Scalar(toml::Value::String(text)),
-            ..
-        }) if is_integer_literal(text) && text.parse::<i64>().is_err() => {
+            origin,
+        }) if origin.text.is_none() && is_integer_literal(text) && text.parse::<i64>().is_err() => {
             format!("{text} is out of range")
         }
         // A number in quotes is text to TOML: say so rather than letting
@@ -1216,9 +1479,35 @@ mod tests {
 
     #[test]
     fn key_columns_handle_quotes() {
-        assert_eq!(key_columns("citizens.vision"), [1, 10]);
-        assert_eq!(key_columns(r#"world.legend."." "#), [1, 7, 14]);
-        assert_eq!(key_columns(" a . b"), [2, 6]);
+        let cols = |raw: &str| -> Vec<usize> {
+            parse_steps(raw).unwrap().iter().map(|(_, c)| *c).collect()
+        };
+        assert_eq!(cols("citizens.vision"), [1, 10]);
+        assert_eq!(cols(r#"world.legend."." "#), [1, 7, 14]);
+        assert_eq!(cols(" a . b"), [2, 6]);
+        let steps: Vec<Step> = parse_steps("m.c[2].t")
+            .unwrap()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                Step::Key("m".into()),
+                Step::Key("c".into()),
+                Step::Index(2),
+                Step::Key("t".into())
+            ]
+        );
+        let steps: Vec<Step> = parse_steps("c[ name = \"x y\" ].t")
+            .unwrap()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(steps[1], Step::Field("name".into(), "x y".into()));
+        assert!(parse_steps("c[").is_err());
+        assert!(parse_steps("c[x]").is_err());
+        assert!(parse_steps("c]").is_err());
     }
 
     #[test]
@@ -1339,6 +1628,93 @@ mod tests {
             err("", &["cops.reductions=[{tick = 5, fraction = 2.0}]"]),
             "--set:1:40: field cops.reductions[0].fraction: 2 is out of range (expected a number in 0..=1)"
         );
+    }
+
+    #[test]
+    fn set_reaches_entries_of_arrays_of_tables() {
+        let text = "[[cops.reductions]]\ntick = 5\nfraction = 0.1\n\n\
+                    [[cops.reductions]]\ntick = 9\nfraction = 0.2\n";
+        let set = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            load_str(text, "s.toml", &args)
+        };
+        let sc = set(&["cops.reductions[1].fraction=0.5"]).unwrap();
+        assert_eq!(sc.cops.reductions[1].fraction, 0.5);
+        assert_eq!(
+            sc.cops.reductions[0].fraction, 0.1,
+            "the other entry is kept"
+        );
+        assert_eq!(
+            sc.cops.reductions[1].tick, 9,
+            "the entry's other fields are kept"
+        );
+        let sc = set(&["cops.reductions[tick=5].fraction=0.3"]).unwrap();
+        assert_eq!(sc.cops.reductions[0].fraction, 0.3);
+        // Errors inside an entry are located at the value and name the index.
+        assert_eq!(
+            err(text, &["cops.reductions[1].fraction=2"]),
+            "--set:1:29: field cops.reductions[1].fraction: 2 is out of range (expected a number in 0..=1)"
+        );
+        assert_eq!(
+            err(text, &["cops.reductions[2].fraction=0.5"]),
+            "--set:1:16: field cops.reductions: no entry [2] (expected an index in 0..=1)"
+        );
+        assert!(
+            err(text, &["cops.reductions[tick=6].fraction=0.5"])
+                .starts_with("--set:1:16: field cops.reductions: no entry with tick = \"6\""),
+        );
+        assert!(
+            err(text, &["citizens[0].vision=3"]).contains("is not an array of tables"),
+            "{}",
+            err(text, &["citizens[0].vision=3"])
+        );
+    }
+
+    #[test]
+    fn set_by_name_finds_the_entry_named() {
+        let items: Vec<Entry> = ["a", "european"]
+            .iter()
+            .map(|name| {
+                let mut map = BTreeMap::new();
+                map.insert(
+                    "name".to_string(),
+                    unwritten(toml::Value::String(name.to_string()), &Origin::file("f")),
+                );
+                Entry {
+                    node: Node::Table(map),
+                    origin: Origin::file("f"),
+                }
+            })
+            .collect();
+        assert_eq!(entry_named(&items, "", "european"), Some(1));
+        assert_eq!(entry_named(&items, "name", "a"), Some(0));
+        assert_eq!(entry_named(&items, "id", "a"), None);
+        assert!(no_entry_named(&items, "", "europeen").contains("did you mean \"european\"?"));
+    }
+
+    #[test]
+    fn several_sets_name_the_one_in_error() {
+        assert_eq!(
+            err("", &["citizens.vision=5", "run.ticks=abc"]),
+            "--set #2 (run.ticks=abc):1:11: field run.ticks: invalid type: string \"abc\" \
+             (expected an integer in 1..=1_000_000)"
+        );
+        assert!(
+            err("", &["citizens.visoin=5", "run.ticks=200"]).starts_with(
+                "--set #1 (citizens.visoin=5):1:10: field citizens.visoin: unknown key"
+            )
+        );
+        assert!(is_set_file("--set #3 (a=1)") && is_set_file(SET_FILE) && !is_set_file("a.toml"));
+    }
+
+    #[test]
+    fn a_quoted_huge_integer_is_a_string_not_out_of_range() {
+        let e = err("[run]\nseed = \"99999999999999999999\"\n", &[]);
+        assert!(
+            e.contains("invalid type: string \"99999999999999999999\", a number in quotes"),
+            "{e}"
+        );
+        assert!(!e.contains("out of range"), "{e}");
     }
 
     #[test]
