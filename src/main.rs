@@ -718,9 +718,11 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         &loaded,
         dirs,
         stores,
-        args.threads,
-        &[],
-        outputs_level(&args.outputs),
+        RunSettings {
+            threads: args.threads,
+            map_days: &[],
+            outputs: outputs_level(&args.outputs),
+        },
         &bar,
         None,
     )?;
@@ -880,16 +882,27 @@ fn outputs_level(name: &str) -> output::OutputLevel {
 /// scenario (a comparison's baseline, or a single run). Each scenario's
 /// kept replicates are removed once its folder is in place, unless the
 /// folders are part of the comparison `comparison` (removed after it is).
+/// What every scenario of a [`run_all`] shares.
+struct RunSettings<'a> {
+    threads: usize,
+    /// Days recorded exactly in `frames.csv` (a comparison's maps).
+    map_days: &'a [u32],
+    outputs: output::OutputLevel,
+}
+
 fn run_all(
     loaded: &[Loaded],
     dirs: Vec<PathBuf>,
     stores: Vec<output::resume::ReplicateStore>,
-    threads: usize,
-    map_days: &[u32],
-    outputs: output::OutputLevel,
+    how: RunSettings,
     bar: &Progress,
     comparison: Option<&Path>,
 ) -> Result<Vec<output::RunReport>, Failure> {
+    let RunSettings {
+        threads,
+        map_days,
+        outputs,
+    } = how;
     let mut done_before = 0u64;
     let mut reports = Vec::new();
     let is_comparison = !map_days.is_empty();
@@ -1111,9 +1124,11 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         &loaded,
         dirs,
         stores,
-        args.threads,
-        &map_days,
-        outputs_level(&args.outputs),
+        RunSettings {
+            threads: args.threads,
+            map_days: &map_days,
+            outputs: outputs_level(&args.outputs),
+        },
         &bar,
         Some(&out),
     )?;

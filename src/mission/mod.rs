@@ -26,9 +26,9 @@
 //!     (`factions::fighter_step`) and units (`forces::unit_step`) in a
 //!     random order, each acting on the grid as the agents before it left
 //!     it (incidents and the response to them are resolved as they happen,
-//!     see `qrf`);
-//! 11b. `clashes::clash`: rival factions' fighters sharing a sector
-//!    clash, fewer where armed troops watch them (battle deaths);
+//!     see `qrf`); then (11b) `clashes::clash`: rival factions' fighters
+//!     sharing a sector clash, fewer where armed troops watch them
+//!     (battle deaths);
 //! 12. `fighters::count_fighters` again: after the day's recruitment,
 //!     fighting and detentions, for the metrics;
 //! 13. `perception::update_perceptions`: hardship, trust, sympathy,
@@ -38,8 +38,7 @@
 //!     contested sectors;
 //! 15. `police::handover`: sectors whose benchmarks held are handed over;
 //! 16. `count_down`: detention, recovery and displacement timers, the
-//!    sectors' revenge fades
-//!     (`detention::release_due` for arrested civilians);
+//!     sectors' revenge fades (`detention::release_due` for arrested civilians);
 //! 17. `war::update_war`: the day's violence is smoothed, factions' tempo
 //!     takes up the day's blows, parties may return to war or agree a new
 //!     ceasefire (read from tomorrow on).
