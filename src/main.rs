@@ -96,6 +96,7 @@ enum Command {
     /// Explore in the browser: a local web page to pick a scenario, move
     /// the mandate levers and watch the map, charts and a second mandate
     /// side by side (everything embedded; no network needed).
+    #[command(after_help = cli::help::SERVE)]
     Serve(ServeArgs),
 }
 

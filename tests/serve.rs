@@ -126,11 +126,17 @@ fn cli_rows(args: &[&str]) -> Vec<Vec<Option<f64>>> {
         .unwrap();
     assert!(status.success(), "stabsim run {args:?}");
     let text = std::fs::read_to_string(out.path().join("timeseries.csv")).unwrap();
+    // The measures: every column but the row's keys.
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let keys = ["scenario", "replicate", "tick"];
+    let measure: Vec<bool> = header.iter().map(|h| !keys.contains(h)).collect();
     text.lines()
         .skip(1)
         .map(|line| {
             line.split(',')
-                .skip(2)
+                .zip(&measure)
+                .filter(|(_, m)| **m)
+                .map(|(v, _)| v)
                 .map(|v| {
                     if v.is_empty() {
                         None

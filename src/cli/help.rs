@@ -121,3 +121,10 @@ Examples:
   stabsim schema > stabsim.schema.json
   then put `#:schema ./stabsim.schema.json` on the first line of a scenario file:
   taplo and VS Code's Even Better TOML check and complete it as you type";
+
+/// `stabsim serve --help`.
+pub const SERVE: &str = "\
+Examples:
+  stabsim serve                      # http://127.0.0.1:8017/
+  stabsim serve gaza/baseline --open
+  stabsim serve --port 0             # any free port (printed)";
