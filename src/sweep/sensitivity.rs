@@ -246,11 +246,7 @@ fn write_chart(
                 .iter()
                 .zip(&r.morris)
                 .map(|(range, m)| MorrisPoint {
-                    label: range
-                        .key
-                        .strip_prefix("mission.")
-                        .unwrap_or(&range.key)
-                        .to_string(),
+                    label: chart_label(&range.key),
                     description: super::describe(&range.key).unwrap_or_default(),
                     mu_star: m.mu_star,
                     sigma: m.sigma,
@@ -269,11 +265,7 @@ fn write_chart(
             .iter()
             .zip(&r.sobol)
             .map(|(range, s)| IndexRow {
-                label: range
-                    .key
-                    .strip_prefix("mission.")
-                    .unwrap_or(&range.key)
-                    .to_string(),
+                label: chart_label(&range.key),
                 description: super::describe(&range.key).unwrap_or_default(),
                 s1: (s.s1, s.s1_ci.0, s.s1_ci.1),
                 st: (s.st, s.st_ci.0, s.st_ci.1),
@@ -331,4 +323,10 @@ pub fn run_sensitivity(
     write_sweep(&mut staging, spec, &base, &results, command)?;
     staging.commit()?;
     Ok((analysed, skipped, results.replicates))
+}
+
+/// A parameter's name on a chart: its key without the `mission.` prefix
+/// that every mission parameter shares.
+fn chart_label(key: &str) -> String {
+    key.strip_prefix("mission.").unwrap_or(key).to_string()
 }
