@@ -513,9 +513,20 @@ fn map_days_are_drawn_exactly_as_asked() {
     let mut ticks: Vec<&str> = frames
         .lines()
         .skip(1)
-        .map(|l| l.split(',').next().unwrap())
+        .map(|l| l.split(',').nth(2).unwrap())
         .collect();
     ticks.dedup();
+    assert!(
+        frames.starts_with("scenario,replicate,tick,"),
+        "{frames:.80}"
+    );
+    assert!(
+        frames
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("gaza_baseline,0,")),
+        "every frame row names its scenario and replicate"
+    );
     assert_eq!(ticks, ["0", "7", "10", "13", "20"]);
     // The days are recorded, so `plot` redraws the same maps.
     let spec: serde_json::Value =

@@ -25,6 +25,7 @@ use serde::Deserialize;
 
 use crate::scenario::error::{FieldPath, Location, ScenarioError};
 use crate::scenario::input::read_text;
+use crate::scenario::types::MAX_REPLICATES;
 
 /// A parsed comparison file.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -86,14 +87,57 @@ impl ComparisonFile {
             file: shown.clone(),
             source,
         })?;
+        // Top-level keys with their spans, so every error below names the
+        // key it is about and points at it in this file.
+        let keys: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> =
+            toml::from_str(&text).map_err(|e| {
+                let (line, col) = e.span().map_or((1, 1), |span| line_col(&text, span.start));
+                ScenarioError::Syntax {
+                    location: Location::at(&shown, line, col),
+                    message: crate::scenario::error::one_line(e.message()),
+                }
+            })?;
+        let at = |offset: usize| {
+            let (line, col) = line_col(&text, offset);
+            Location::at(&shown, line, col)
+        };
+        let key_at = |name: &str| {
+            keys.iter()
+                .find(|(k, _)| k.get_ref() == name)
+                .map(|(k, _)| at(k.span().start))
+        };
         let mut file: ComparisonFile = toml::from_str(&text).map_err(|e| {
-            let (line, col) = e.span().map_or((1, 1), |span| line_col(&text, span.start));
+            let start = e.span().map_or(0, |span| span.start);
+            // The key whose value (or name) holds the error; inside a
+            // `[table]`, whose span may end at its header, the last key
+            // written before the error.
+            let key = keys
+                .iter()
+                .find(|(k, v)| k.span().contains(&start) || v.span().contains(&start))
+                .or_else(|| {
+                    keys.iter()
+                        .filter(|(k, _)| k.span().start <= start)
+                        .max_by_key(|(k, _)| k.span().start)
+                })
+                .map(|(k, _)| k.get_ref().clone());
+            let field = key
+                .as_deref()
+                .map_or_else(FieldPath::default, |k| FieldPath::keys(&[k]));
             ScenarioError::field(
-                Location::at(&shown, line, col),
-                &FieldPath::default(),
+                at(start),
+                &field,
                 &crate::scenario::error::one_line(e.message()),
             )
         })?;
+        if let Some(r) = file.replicates
+            && (r == 0 || u64::from(r) > MAX_REPLICATES)
+        {
+            return Err(ScenarioError::field(
+                key_at("replicates").unwrap_or_else(|| Location::file(&shown)),
+                &FieldPath::keys(&["replicates"]),
+                &format!("{r} is out of range (expected an integer in 1..=10_000_000)"),
+            ));
+        }
         if file.scenarios.is_empty() {
             return Err(ScenarioError::field(
                 Location::file(&shown),
@@ -122,10 +166,7 @@ impl ComparisonFile {
                 ));
             }
         }
-        if file.map_days.is_some() {
-            let (line, col) = text.find("map_days").map_or((1, 1), |k| line_col(&text, k));
-            file.map_days_at = Some(Location::at(&shown, line, col));
-        }
+        file.map_days_at = key_at("map_days");
         let base = path.parent().unwrap_or(Path::new(""));
         for s in &mut file.scenarios {
             *s = base.join(&*s);
@@ -232,6 +273,43 @@ mod tests {
         .unwrap();
         let err = ComparisonFile::load(&path).unwrap_err().to_string();
         assert!(err.contains("c.toml:2:") && err.contains("≥ 0"), "{err}");
+    }
+
+    #[test]
+    fn errors_in_settings_name_the_key_and_this_file_not_a_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        let err_for = |body: &str| {
+            std::fs::write(
+                &path,
+                format!("scenarios = [\"a.toml\"]\n# replicates and seed\n{body}\n"),
+            )
+            .unwrap();
+            ComparisonFile::load(&path).unwrap_err().to_string()
+        };
+        let shown = path.display().to_string();
+        let err = err_for("replicates = 0");
+        assert!(
+            err.starts_with(&format!("{shown}:3:1: field replicates: 0 is out of range")),
+            "{err}"
+        );
+        assert!(!err.contains("--replicates"), "{err}");
+        let err = err_for("replicates = 20000000");
+        assert!(err.contains(":3:1: field replicates:"), "{err}");
+        let err = err_for("seed = -1");
+        assert!(
+            err.starts_with(&format!("{shown}:3:8: field seed: ")),
+            "{err}"
+        );
+        let err = err_for("replicates = \"5\"");
+        assert!(
+            err.starts_with(&format!("{shown}:3:14: field replicates: ")),
+            "{err}"
+        );
+        let err = err_for("[set]\nx = 3");
+        assert!(err.contains("field set"), "{err}");
+        let err = err_for("replicates = [");
+        assert!(err.contains("TOML syntax"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `frames.csv`: replicate 0 of a mission scenario on the map, one row per
-//! passable cell and frame (`tick,x,y,control,incidents,trust`), so maps
+//! passable cell and frame (`scenario,replicate,tick,x,y,control,incidents,
+//! trust`: the scenario and replicate columns let frames of several
+//! scenarios be pooled like every other per-replicate file), so maps
 //! and animations can be redrawn without re-running. Control codes are
 //! those of [`Control`]; an empty trust means nobody lives there.
 
@@ -10,20 +12,35 @@ use super::read::ReadError;
 use crate::mission::{Control, MapFrame};
 
 /// Header of `frames.csv`.
-pub const FRAMES_HEADER: [&str; 6] = ["tick", "x", "y", "control", "incidents", "trust"];
+pub const FRAMES_HEADER: [&str; 8] = [
+    "scenario",
+    "replicate",
+    "tick",
+    "x",
+    "y",
+    "control",
+    "incidents",
+    "trust",
+];
+
+/// The replicate `frames.csv` shows.
+pub const FRAMES_REPLICATE: u32 = 0;
 
 /// Days between frames in `frames.csv` (plus day 0 and the last day).
 pub const FRAME_EVERY: u32 = 10;
 
-/// The CSV text of `frames`.
-pub fn frames_csv(frames: &[MapFrame]) -> io::Result<Vec<u8>> {
+/// The CSV text of `frames` (replicate [`FRAMES_REPLICATE`] of `scenario`).
+pub fn frames_csv(scenario: &str, frames: &[MapFrame]) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(FRAMES_HEADER)?;
+    let replicate = FRAMES_REPLICATE.to_string();
     for f in frames {
         for (i, control) in f.control.iter().enumerate() {
             let Some(control) = control else { continue };
             let trust = f.trust[i];
             w.write_record([
+                scenario.to_string(),
+                replicate.clone(),
                 f.tick.to_string(),
                 (i % f.width).to_string(),
                 (i / f.width).to_string(),
@@ -77,12 +94,19 @@ pub fn read_frames(path: &Path, width: usize, height: usize) -> Result<Vec<MapFr
         source,
     };
     let mut reader = csv::Reader::from_path(path).map_err(csv_err)?;
+    // Files of versions before the scenario and replicate columns start
+    // at `tick`; both are read.
+    let skip = match reader.headers().map_err(csv_err)?.get(0) {
+        Some("scenario") => 2,
+        _ => 0,
+    };
     let mut frames: Vec<MapFrame> = Vec::new();
     for (k, record) in reader.records().enumerate() {
         let record = record.map_err(csv_err)?;
         let line = k as u64 + 2;
         let bad = |message: String| ReadError::content(path, line, message);
-        let field = |j: usize| record.get(j).unwrap_or("");
+        // `j` indexes FRAMES_HEADER; the record may lack its first columns.
+        let field = |j: usize| record.get(j + skip - 2).unwrap_or("");
         let int = |j: usize| -> Result<u64, ReadError> {
             field(j).parse::<u64>().map_err(|_| {
                 bad(format!(
@@ -92,16 +116,16 @@ pub fn read_frames(path: &Path, width: usize, height: usize) -> Result<Vec<MapFr
                 ))
             })
         };
-        let (tick, x, y) = (int(0)?, int(1)? as usize, int(2)? as usize);
+        let (tick, x, y) = (int(2)?, int(3)? as usize, int(4)? as usize);
         if x >= width || y >= height {
             return Err(bad(format!(
                 "cell ({x}, {y}) is outside the {width}×{height} map"
             )));
         }
-        let control = Control::from_code(int(3)? as u8)
-            .ok_or_else(|| bad(format!("control: unknown code {:?}", field(3))))?;
-        let incidents = int(4)? as u32;
-        let trust = match field(5) {
+        let control = Control::from_code(int(5)? as u8)
+            .ok_or_else(|| bad(format!("control: unknown code {:?}", field(5))))?;
+        let incidents = int(6)? as u32;
+        let trust = match field(7) {
             "" => f32::NAN,
             t => t
                 .parse::<f32>()
@@ -151,7 +175,14 @@ mod tests {
         let frames = vec![frame(0), frame(10)];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("frames.csv");
-        std::fs::write(&path, frames_csv(&frames).unwrap()).unwrap();
+        let text = frames_csv("demo", &frames).unwrap();
+        let first = String::from_utf8_lossy(&text)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        assert!(first.starts_with("demo,0,0,"), "{first}");
+        std::fs::write(&path, text).unwrap();
         let back = read_frames(&path, 3, 2).unwrap();
         assert_eq!(back.len(), 2);
         for (a, b) in frames.iter().zip(&back) {
@@ -195,6 +226,13 @@ mod tests {
         std::fs::write(
             &path,
             "tick,x,y,control,incidents,trust\n0,0,0,1,0,\n0,5,0,1,0,\n",
+        )
+        .unwrap();
+        let err = read_frames(&path, 3, 2).unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("outside"), "{err}");
+        std::fs::write(
+            &path,
+            "scenario,replicate,tick,x,y,control,incidents,trust\na,0,0,0,0,1,0,\na,0,0,0,5,1,0,\n",
         )
         .unwrap();
         let err = read_frames(&path, 3, 2).unwrap_err().to_string();

@@ -189,7 +189,7 @@ pub fn run_to_dir(
         // batch (the frames only observe it).
         let t = Instant::now();
         if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY, &opts.map_days) {
-            staging.write("frames.csv", &frames_csv(&frames)?)?;
+            staging.write("frames.csv", &frames_csv(&scenario.name, &frames)?)?;
         }
         frames_seconds = t.elapsed().as_secs_f64();
     }
