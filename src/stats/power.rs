@@ -36,9 +36,12 @@ pub struct Detectable {
 /// `level` from `n` replicates, and the replicates `effect` would need,
 /// at `power` and two-sided `alpha`.
 ///
+/// A `level` of 1 is an interval of a single point (every replicate
+/// agreed): its standard error is 0.
+///
 /// # Panics
 ///
-/// If `level`, `power` or `alpha` is not in (0, 1).
+/// If `power` or `alpha` is not in (0, 1) or `level` not in [0, 1].
 pub fn detectable(
     low: f64,
     high: f64,
@@ -48,9 +51,14 @@ pub fn detectable(
     alpha: f64,
     power: f64,
 ) -> Detectable {
-    for (name, v) in [("level", level), ("power", power), ("alpha", alpha)] {
+    for (name, v) in [("power", power), ("alpha", alpha)] {
         assert!(v > 0.0 && v < 1.0, "{name} must be in (0, 1)");
     }
+    // NaN passes: an undefined interval gets an undefined answer.
+    assert!(
+        level.is_nan() || (0.0..=1.0).contains(&level),
+        "level must be in [0, 1]"
+    );
     let z = Normal::new(0.0, 1.0).expect("the standard normal is valid");
     let se = (high - low) / (2.0 * z.inverse_cdf((1.0 + level) / 2.0));
     if !(se.is_finite() && se >= 0.0) || n == 0 {
@@ -119,5 +127,9 @@ mod tests {
         // A zero-width interval detects anything: one replicate.
         let d = detectable(3.0, 3.0, 0.95, 12, 3.0, 0.05, POWER);
         assert_eq!((d.mde, d.replicates), (0.0, Some(1)));
+        let d = detectable(3.0, 3.0, 1.0, 12, 3.0, 0.05, POWER);
+        assert_eq!((d.mde, d.replicates), (0.0, Some(1)));
+        // A level of 0 (one replicate) tells nothing.
+        assert!(detectable(3.0, 4.0, 0.0, 1, 3.0, 0.05, POWER).mde.is_nan());
     }
 }

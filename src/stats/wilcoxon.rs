@@ -58,13 +58,18 @@ pub struct SignedRank {
 }
 
 /// The signed-rank test of the differences `d` (e.g. from
-/// [`crate::stats::paired_differences`]) with a two-sided interval at
-/// `level` (e.g. 0.95). Values that are not finite are ignored.
+/// [`crate::stats::paired_differences`]) with a two-sided 95 % interval.
+/// Values that are not finite are ignored.
+pub fn signed_rank(d: &[f64]) -> SignedRank {
+    signed_rank_at(d, 0.95)
+}
+
+/// [`signed_rank`] with a two-sided interval at `level` (e.g. 0.95).
 ///
 /// # Panics
 ///
 /// If `level` is not in (0, 1).
-pub fn signed_rank(d: &[f64], level: f64) -> SignedRank {
+pub fn signed_rank_at(d: &[f64], level: f64) -> SignedRank {
     assert!(
         level > 0.0 && level < 1.0,
         "confidence level must be in (0, 1)"
@@ -369,6 +374,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::approx_constant)] // 3.14 is a depression score, not π
     fn exact_without_ties_matches_r() {
         // R's ?wilcox.test example (Hollander & Wolfe, depression scores):
         // x <- c(1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30)
@@ -378,7 +384,7 @@ mod tests {
         let x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
         let y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
         let d: Vec<f64> = x.iter().zip(&y).map(|(a, b)| a - b).collect();
-        let r = signed_rank(&d, 0.95);
+        let r = signed_rank(&d);
         assert!(r.exact);
         assert_eq!((r.n, r.zeros, r.w_plus), (9, 0, 40.0));
         assert!(close(r.p, 0.039_062_5, 1e-12), "p = {}", r.p);
@@ -387,7 +393,7 @@ mod tests {
         assert!(r.level >= 0.95 && r.excludes_zero());
         // wilcox.test(c(3.1, -0.4, 2.2, 5.9, 1.7, 0.8), conf.int = TRUE):
         // V = 20, p = 0.0625, estimate 1.95, CI -0.4 5.9.
-        let r = signed_rank(&[3.1, -0.4, 2.2, 5.9, 1.7, 0.8], 0.95);
+        let r = signed_rank(&[3.1, -0.4, 2.2, 5.9, 1.7, 0.8]);
         assert_eq!(r.w_plus, 20.0);
         assert!(close(r.p, 0.0625, 1e-12));
         assert!(close(r.estimate, 1.95, 1e-12));
@@ -408,7 +414,7 @@ mod tests {
         let d = [
             1925., 1939., 1248., 1331., 1387., 1608., 1737., 1537., 1039., 2028., 11479., -4743.,
         ];
-        let r = signed_rank(&d, 0.95);
+        let r = signed_rank(&d);
         assert!(r.exact);
         assert_eq!((r.n, r.w_plus), (12, 67.0));
         assert!(close(r.p, 0.026_855_468_75, 1e-12), "p = {}", r.p);
@@ -420,9 +426,9 @@ mod tests {
         assert!(!t.excludes_zero(), "the t interval crosses zero");
         // All twelve positive: V = 78, p = 2/4096; signs flipped: V = 0.
         let twelve: Vec<f64> = (1..=12).map(f64::from).collect();
-        assert!(close(signed_rank(&twelve, 0.95).p, 2.0 / 4096.0, 1e-15));
+        assert!(close(signed_rank(&twelve).p, 2.0 / 4096.0, 1e-15));
         let neg: Vec<f64> = twelve.iter().map(|x| -x).collect();
-        let r = signed_rank(&neg, 0.95);
+        let r = signed_rank(&neg);
         assert_eq!(r.w_plus, 0.0);
         assert!(r.high < 0.0);
     }
@@ -435,7 +441,7 @@ mod tests {
         // CI 0.250043 2.750021 (uniroot, tol 1e-4: the Walsh averages
         // 0.25 and 2.75).
         let d = [1.5, -0.5, 2.0, 2.0, 0.0, 3.5, 1.0, 0.0, -1.0, 4.0, 2.5, 1.0];
-        let r = signed_rank(&d, 0.95);
+        let r = signed_rank(&d);
         assert!(!r.exact);
         assert_eq!((r.n, r.zeros, r.w_plus), (10, 2, 51.0));
         assert!(close(r.p, 0.018_671_471_498_104_7, 1e-12), "p = {}", r.p);
@@ -451,7 +457,7 @@ mod tests {
         // p = 0.58621368107314, CI -0.9999014 1.9999014 at conf.level 0.6
         // ("requested conf.level not achievable"), estimate 0.752972
         // (uniroot; the median of the Walsh averages is 0.75).
-        let r = signed_rank(&[1.0, -1.0, 2.0, 0.0], 0.95);
+        let r = signed_rank(&[1.0, -1.0, 2.0, 0.0]);
         assert_eq!((r.n, r.w_plus), (3, 4.5));
         assert!(close(r.p, 0.586_213_681_073_14, 1e-12), "p = {}", r.p);
         assert!(close(r.low, -1.0, 1e-12) && close(r.high, 2.0, 1e-12));
@@ -459,7 +465,7 @@ mod tests {
         assert_eq!(r.estimate, 0.75);
         // Exact at n = 5: wilcox.test(1:5, conf.int = TRUE): p = 0.0625,
         // CI 1 5, which achieves only 1 − 2/32 (R still labels it 0.95).
-        let r = signed_rank(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.95);
+        let r = signed_rank(&[1.0, 2.0, 3.0, 4.0, 5.0]);
         assert!(close(r.p, 0.0625, 1e-12));
         assert_eq!((r.low, r.high, r.estimate), (1.0, 5.0, 3.0));
         assert!(close(r.level, 1.0 - 2.0 / 32.0, 1e-12));
@@ -475,7 +481,7 @@ mod tests {
             .chain([0.5])
             .map(|v| v * 1.1)
             .collect();
-        let r = signed_rank(&d, 0.95);
+        let r = signed_rank(&d);
         assert!(!r.exact);
         assert_eq!((r.n, r.zeros, r.w_plus), (60, 1, 1715.0));
         assert!(close(r.p, 3.961_308_197_912_63e-9, 1e-15), "p = {}", r.p);
@@ -484,9 +490,26 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::approx_constant)] // 3.14 is a depression score, not π
+    fn other_levels_match_r() {
+        // wilcox.test(x - y, conf.int = TRUE, conf.level = 0.9) (the
+        // depression scores above): CI 0.175 0.726.
+        let x = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30];
+        let y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+        let d: Vec<f64> = x.iter().zip(&y).map(|(a, b)| a - b).collect();
+        let r = signed_rank_at(&d, 0.9);
+        assert!(close(r.low, 0.175, 1e-12) && close(r.high, 0.726, 1e-12));
+        // With ties and zeros at 80 %: CI 0.999964 2.250045 (uniroot).
+        let d = [1.5, -0.5, 2.0, 2.0, 0.0, 3.5, 1.0, 0.0, -1.0, 4.0, 2.5, 1.0];
+        let r = signed_rank_at(&d, 0.8);
+        assert!(close(r.low, 1.0, 1e-12) && close(r.high, 2.25, 1e-12));
+        assert!(close(r.low, 0.999_964_262_9, 1e-4) && close(r.high, 2.250_044_587, 1e-4));
+    }
+
+    #[test]
     fn degenerate_samples_have_numbers() {
         // All zero: no shift, the interval [0, 0].
-        let r = signed_rank(&[0.0, 0.0, 0.0], 0.95);
+        let r = signed_rank(&[0.0, 0.0, 0.0]);
         assert_eq!(
             (r.n, r.zeros, r.p, r.estimate, r.low, r.high),
             (0, 3, 1.0, 0.0, 0.0, 0.0)
@@ -496,11 +519,11 @@ mod tests {
         // [5, 5]. p: V = 78, σ² = 12·13·25/24 − (12³ − 12)/48 = 126.75,
         // z = (39 − 0.5)/√126.75: wilcox.test(rep(5, 12))$p.value =
         // 0.000626925216328418.
-        let r = signed_rank(&[5.0; 12], 0.95);
+        let r = signed_rank(&[5.0; 12]);
         assert_eq!((r.estimate, r.low, r.high), (5.0, 5.0, 5.0));
         assert!(close(r.p, 0.000_626_925_216_328_418, 1e-12), "p = {}", r.p);
         // Non-finite values are ignored.
-        let r = signed_rank(&[f64::NAN, 1.0, 2.0, 3.0, 4.0, 5.0], 0.95);
+        let r = signed_rank(&[f64::NAN, 1.0, 2.0, 3.0, 4.0, 5.0]);
         assert_eq!(r.n, 5);
     }
 }
