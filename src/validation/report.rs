@@ -556,7 +556,7 @@ impl Validation {
         if o.run.replicates < 10 {
             let _ = writeln!(
                 s,
-                "> **Small n**: {} replicates per arm. Intervals are wide and a failure may be a lack of power, not a wrong sign.\n",
+                "> **Small n**: {} replicates per arm. Intervals are wide: many rows will be inconclusive at this n (see MDE and n needed), which is a lack of power, not a wrong sign.\n",
                 o.run.replicates
             );
         }
