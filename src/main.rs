@@ -1691,9 +1691,9 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     validation::write_outputs(&v, &args.out)
         .map_err(|e| Failure::Other(format!("{}: {e}", args.out.display())))?;
-    let (pass, fail, ne) = v.counts();
     println!(
-        "validate: {pass} pass, {fail} fail, {ne} not expressible (check x context){}; report: {}",
+        "validate: {} (check x context){}; report: {}",
+        v.counts(),
         v.unexpressible_note(),
         args.out.join("report.md").display()
     );

@@ -53,8 +53,11 @@ fn robust_facts_pass_on_gaza_through_the_validate_path() {
         "T18 attributed harm",
         "T24 looting",
     ]);
+    // Eight pairs, not six: the signed-rank test at n = 6 reaches p < 0.05
+    // only when all six contrasts agree (one small reversal gives p =
+    // 0.0625; at n = 8 it gives 2/256 · 2 = 0.0156).
     let run = RunSettings {
-        replicates: 6,
+        replicates: 8,
         ticks: 120,
     };
     let rows = run_context(&suite, &gaza(), run, 0, &|| {});
@@ -71,7 +74,7 @@ fn robust_facts_pass_on_gaza_through_the_validate_path() {
             r.p
         );
         assert!(r.p < 0.05, "{}: p = {}", c.label(), r.p);
-        assert_eq!(r.n, 6);
+        assert_eq!(r.n, 8);
     }
 }
 
@@ -147,6 +150,44 @@ fn results_and_files_do_not_depend_on_threads() {
     let one = run_with(1, &dir.path().join("one"));
     let two = run_with(2, &dir.path().join("two"));
     assert_eq!(one, two);
+    // The columns a reader needs to tell a wrong sign from a lack of
+    // power. T24 looting is continuous at n = 3: the signed-rank p is at
+    // least 0.149 there (exact: 2/8; all three tied: the corrected normal
+    // z = 2.5/√3), so the row can neither pass nor be called the wrong
+    // way, whatever the model does, and it says what its n could detect.
+    let text = String::from_utf8(one).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header, stabsim::validation::FACTS_COLUMNS);
+    let at = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r[at("id")] == id && r[at("context")] != "all")
+            .unwrap_or_else(|| panic!("no {id} row"))
+    };
+    let looting = row("T24");
+    assert_eq!(looting[at("status")], "fail: inconclusive", "{looting:?}");
+    assert_eq!(looting[at("n")], "3");
+    assert!(looting[at("method")].starts_with("signed-rank"));
+    let p: f64 = looting[at("p")].parse().unwrap();
+    assert!(p > 0.14, "{looting:?}");
+    let mde: f64 = looting[at("mde_80")].parse().unwrap();
+    assert!(mde >= 0.0, "{looting:?}");
+    // T05 is yes/no at 4 x 3 pairs: Newcombe + McNemar, one of the four
+    // results.
+    let collapse = row("T05");
+    assert_eq!(collapse[at("n")], "12");
+    assert_eq!(collapse[at("method")], "Newcombe + exact McNemar");
+    assert!(
+        [
+            "pass",
+            "fail: wrong direction",
+            "fail: inconclusive",
+            "not expressible"
+        ]
+        .contains(&collapse[at("status")])
+    );
     assert!(dir.path().join("one/report.md").is_file());
     assert!(dir.path().join("one/manifest.json").is_file());
 }

@@ -14,6 +14,11 @@
 //!   distribution?
 //! * [`PairedInterval`], [`t_critical`]: paired differences with Student t
 //!   intervals (common random numbers);
+//! * [`signed_rank`]: Wilcoxon's signed-rank test of paired differences
+//!   with the Hodges–Lehmann estimate and its exact or normal-approximation
+//!   interval, as R's `wilcox.test(conf.int = TRUE)`;
+//! * [`detectable`]: the minimum detectable effect at a given n and the
+//!   replicates an observed effect needs (80 % power, two-sided 5 %);
 //! * [`KaplanMeier`]: survival curves of right-censored times, with
 //!   Greenwood log-log bands, restricted mean survival times and the
 //!   log-rank test;
@@ -31,21 +36,24 @@ mod adjust;
 mod ks;
 mod moments;
 mod paired;
+mod power;
 mod proportions;
 mod quantile;
 mod sketch;
 mod survival;
 mod tails;
+mod wilcoxon;
 
 pub use adjust::{benjamini_hochberg, holm};
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
 pub use moments::RunningMoments;
 pub use paired::{
-    PairedInterval, SignedRank, mean_interval, paired_differences, signed_rank,
-    t_central_probability, t_critical,
+    PairedInterval, mean_interval, paired_differences, t_central_probability, t_critical,
 };
+pub use power::{Detectable, POWER, detectable};
 pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};
 pub use quantile::quantile_sorted;
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};
 pub use survival::{BandStep, KaplanMeier, LogRank, Observation, RiskRow, Rmst, log_rank};
 pub use tails::{HillEstimate, ccdf, dispersion_index, excess_kurtosis, hill, outburst_gaps};
+pub use wilcoxon::{EXACT_BELOW, SignedRank, signed_rank, signed_rank_at};

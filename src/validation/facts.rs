@@ -4,14 +4,23 @@
 //! pass / fail / not expressible.
 //!
 //! * a continuous measure: the per-replicate contrast Σₖ wₖ yₖᵢ (for two
-//!   arms, treatment − control) with a paired t interval and two-sided p;
+//!   arms, treatment − control; for a 2×2, the interaction) with
+//!   Wilcoxon's signed-rank test, the Hodges–Lehmann estimate and its
+//!   exact or normal-approximation interval (R's `wilcox.test`): outcomes
+//!   are heavy-tailed (one replicate where war returns swamps a t
+//!   interval), and ranks are not swamped;
 //! * a yes/no measure (`event:`): the difference of paired proportions
 //!   with Newcombe's interval and McNemar's exact p.
 //!
 //! A check passes when the 95 % interval lies on the expected side of zero
-//! (or within ± the margin for "~0"); a directional yes/no check also
-//! needs McNemar's exact p below 0.05. Holm-adjusted p-values are over every
-//! test of the run.
+//! (or within ± the margin for "~0"); a directional check also needs its
+//! test's p below 0.05 (they agree except at the edges; for yes/no rows at
+//! small n they do not: Newcombe's interval can exclude zero where
+//! McNemar's exact p is 0.25). A failure is said plainly: **wrong
+//! direction** when the interval (with p < 0.05) lies wholly on the other
+//! side (or beyond the margin), **inconclusive** otherwise, with the
+//! effect detectable at this n and the replicates the observed effect would
+//! need. Holm-adjusted p-values are over every test of the run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,30 +29,64 @@ use super::measure::Measure;
 use super::runner::{Tick, run_measures};
 use super::suite::{Check, Expect, Suite};
 use crate::scenario::Scenario;
-use crate::stats::{PairedCounts, PairedInterval, PairedProportions, holm, t_central_probability};
+use crate::stats::{
+    POWER, PairedCounts, PairedInterval, PairedProportions, detectable, holm, signed_rank_at,
+    t_central_probability,
+};
 
 /// Confidence level of every interval.
 pub const LEVEL: f64 = 0.95;
 
-/// The outcome of one check on one context.
+/// The outcome of one check on one context (or of a pattern test).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Status {
     /// The interval is on the expected side.
     Pass,
-    /// It is not.
+    /// A fact's interval lies wholly on the other side of zero (or beyond
+    /// the margin of a ~0 row), with p < 0.05: the model contradicts it.
+    WrongDirection,
+    /// A fact's interval spans zero (or the margin), or the test is not
+    /// significant: no verdict at this n.
+    Inconclusive,
+    /// A pattern test's criterion is not met.
     Fail,
     /// The check cannot run here, and why.
     NotExpressible(String),
 }
 
 impl Status {
-    /// "pass", "fail" or "not expressible".
+    /// "pass", "fail: wrong direction", "fail: inconclusive", "fail" or
+    /// "not expressible".
     pub fn label(&self) -> &'static str {
         match self {
             Self::Pass => "pass",
+            Self::WrongDirection => "fail: wrong direction",
+            Self::Inconclusive => "fail: inconclusive",
             Self::Fail => "fail",
             Self::NotExpressible(_) => "not expressible",
         }
+    }
+}
+
+/// Whether an achieved confidence level is the one asked for (an exact
+/// rank interval at n ≤ 5 cannot reach 95 %).
+fn reaches_level(level: f64) -> bool {
+    level >= LEVEL - 1e-9
+}
+
+/// A row's verdict from its interval (at an achieved `level`), whether its
+/// test is significant, and the expectation.
+fn classify(expect: Expect, low: f64, high: f64, margin: f64, level: f64, p: f64) -> Status {
+    let directional = matches!(expect, Expect::Increase | Expect::Decrease);
+    let significant = !directional || p < 1.0 - LEVEL;
+    if !reaches_level(level) || !significant {
+        Status::Inconclusive
+    } else if expect.passes(low, high, margin) {
+        Status::Pass
+    } else if expect.contradicts(low, high, margin) {
+        Status::WrongDirection
+    } else {
+        Status::Inconclusive
     }
 }
 
@@ -64,7 +107,10 @@ pub struct FactResult {
     pub high: f64,
     /// The equivalence margin in the measure's units (0 if unused).
     pub margin: f64,
-    /// "paired t" or "Newcombe + exact McNemar".
+    /// The level the interval achieves (0.95 but at very small n).
+    pub level: f64,
+    /// "signed-rank exact", "signed-rank normal approx." or "Newcombe +
+    /// exact McNemar".
     pub method: &'static str,
     /// Complete replicates used.
     pub n: usize,
@@ -72,7 +118,13 @@ pub struct FactResult {
     pub p: f64,
     /// Holm-adjusted over the run.
     pub p_holm: f64,
-    /// Pass, fail, not expressible.
+    /// The smallest effect this n detects with 80 % power (two-sided 5 %),
+    /// from the interval's width; NaN for margin rows and undefined ones.
+    pub mde: f64,
+    /// Replicates needed to detect the observed effect with that power
+    /// (None for margin rows, a zero effect or no interval).
+    pub replicates_needed: Option<u64>,
+    /// Pass, wrong direction, inconclusive, not expressible.
     pub status: Status,
 }
 
@@ -86,10 +138,13 @@ impl FactResult {
             low: f64::NAN,
             high: f64::NAN,
             margin: f64::NAN,
+            level: f64::NAN,
             method: "",
             n: 0,
             p: f64::NAN,
             p_holm: f64::NAN,
+            mde: f64::NAN,
+            replicates_needed: None,
             status: Status::NotExpressible(why),
         }
     }
@@ -236,19 +291,25 @@ fn mean(v: &[Option<f64>]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
-/// The paired contrast of arms' values with weights, its t interval and
-/// two-sided p-value. Exposed for the unit tests of the machinery.
-pub fn contrast_interval(values: &[Vec<Option<f64>>], weights: &[f64]) -> (PairedInterval, f64) {
+/// The per-replicate contrast Σₖ wₖ yₖᵢ of arms' values (None where an
+/// arm has no value).
+fn contrast(values: &[Vec<Option<f64>>], weights: &[f64]) -> Vec<Option<f64>> {
     let n = values.first().map_or(0, Vec::len);
-    let c: Vec<Option<f64>> = (0..n)
+    (0..n)
         .map(|i| {
             let mut s = 0.0;
             for (v, w) in values.iter().zip(weights) {
                 s += w * v[i]?;
             }
-            Some(s)
+            s.is_finite().then_some(s)
         })
-        .collect();
+        .collect()
+}
+
+/// The paired contrast of arms' values with weights, its t interval and
+/// two-sided p-value (the pattern tests' statistic; the facts use ranks).
+pub fn contrast_interval(values: &[Vec<Option<f64>>], weights: &[f64]) -> (PairedInterval, f64) {
+    let c = contrast(values, weights);
     let zeros: Vec<Option<f64>> = c.iter().map(|x| x.map(|_| 0.0)).collect();
     let d = PairedInterval::of(&zeros, &c, LEVEL);
     let p = if d.n < 2 {
@@ -270,32 +331,63 @@ fn continuous_result(
     context: &str,
     values: &[Vec<Option<f64>>],
 ) -> FactResult {
-    let (d, p) = contrast_interval(values, &check.weights);
+    let c: Vec<f64> = contrast(values, &check.weights)
+        .into_iter()
+        .flatten()
+        .collect();
+    if c.is_empty() {
+        return FactResult::unexpressible(
+            k,
+            context,
+            format!(
+                "no replicate gives `{}` a value in every arm (e.g. a rate whose denominator is always 0)",
+                check.spec.measure
+            ),
+        );
+    }
+    let r = signed_rank_at(&c, LEVEL);
     let control = mean(&values[0]);
     let margin = if check.expect.uses_margin() {
         check.spec.margin * control.abs()
     } else {
         0.0
     };
-    let status = if check.expect.passes(d.low, d.high, margin) {
-        Status::Pass
-    } else {
-        Status::Fail
-    };
-    FactResult {
-        check: k,
-        context: context.to_string(),
-        arm_means: values.iter().map(|v| mean(v)).collect(),
-        estimate: d.estimate,
-        low: d.low,
-        high: d.high,
-        margin,
-        method: "paired t",
-        n: d.n,
-        p,
-        p_holm: f64::NAN,
-        status,
+    finish(
+        check,
+        FactResult {
+            check: k,
+            context: context.to_string(),
+            arm_means: values.iter().map(|v| mean(v)).collect(),
+            estimate: r.estimate,
+            low: r.low,
+            high: r.high,
+            margin,
+            level: r.level,
+            method: if r.exact {
+                "signed-rank exact"
+            } else {
+                "signed-rank normal approx."
+            },
+            n: c.len(),
+            p: r.p,
+            p_holm: f64::NAN,
+            mde: f64::NAN,
+            replicates_needed: None,
+            status: Status::Inconclusive,
+        },
+    )
+}
+
+/// Fills a row's verdict and, for a directional row, what its n could
+/// detect and what its effect would need.
+fn finish(check: &Check, mut r: FactResult) -> FactResult {
+    r.status = classify(check.expect, r.low, r.high, r.margin, r.level, r.p);
+    if !check.expect.uses_margin() {
+        let d = detectable(r.low, r.high, r.level, r.n, r.estimate, 1.0 - LEVEL, POWER);
+        r.mde = d.mde;
+        r.replicates_needed = d.replicates;
     }
+    r
 }
 
 fn binary_result(
@@ -312,30 +404,29 @@ fn binary_result(
     } else {
         0.0
     };
-    // A directional yes/no row also needs McNemar's exact test: at small n
-    // Newcombe's interval can exclude zero on three discordant pairs of
-    // three, where the exact p is 0.25.
-    let significant =
-        !matches!(check.expect, Expect::Increase | Expect::Decrease) || pp.p_value < 1.0 - LEVEL;
-    let status = if significant && check.expect.passes(pp.low, pp.high, margin) {
-        Status::Pass
-    } else {
-        Status::Fail
-    };
-    FactResult {
-        check: k,
-        context: context.to_string(),
-        arm_means: vec![pp.second, pp.first],
-        estimate: pp.difference,
-        low: pp.low,
-        high: pp.high,
-        margin,
-        method: "Newcombe + exact McNemar",
-        n: pp.counts.n() as usize,
-        p: pp.p_value,
-        p_holm: f64::NAN,
-        status,
-    }
+    // A directional yes/no row also needs McNemar's exact test (in
+    // `classify`): at small n Newcombe's interval can exclude zero on three
+    // discordant pairs of three, where the exact p is 0.25.
+    finish(
+        check,
+        FactResult {
+            check: k,
+            context: context.to_string(),
+            arm_means: vec![pp.second, pp.first],
+            estimate: pp.difference,
+            low: pp.low,
+            high: pp.high,
+            margin,
+            level: LEVEL,
+            method: "Newcombe + exact McNemar",
+            n: pp.counts.n() as usize,
+            p: pp.p_value,
+            p_holm: f64::NAN,
+            mde: f64::NAN,
+            replicates_needed: None,
+            status: Status::Inconclusive,
+        },
+    )
 }
 
 /// Fills every result's Holm-adjusted p-value (over the results with a p).
@@ -414,13 +505,97 @@ mod tests {
 
     #[test]
     fn a_known_effect_passes_and_a_null_one_fails() {
+        // Contrasts -4, -6, -4, …: wilcox.test(rep(c(-4, -6), 6),
+        // conf.int = TRUE): V = 0, p = 0.00190317833510348 (ties: normal
+        // approximation), estimate -5, CI -6 -4.
         let r = continuous_result(0, &check("decrease", 0.1), "c", &arms(-5.0));
         assert_eq!(r.status, Status::Pass);
-        assert!(r.p < 1e-6);
+        assert_eq!(r.method, "signed-rank normal approx.");
+        assert!((r.p - 0.001_903_178_335_103_48).abs() < 1e-12, "{}", r.p);
+        assert_eq!((r.estimate, r.low, r.high, r.n), (-5.0, -6.0, -4.0, 12));
+        // Contrasts ±1: wilcox.test(rep(c(1, -1), 6)): p = 1, CI -1 1.
         let r = continuous_result(0, &check("decrease", 0.1), "c", &arms(0.0));
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, Status::Inconclusive);
+        assert_eq!((r.p, r.low, r.high), (1.0, -1.0, 1.0));
         let r = continuous_result(0, &check("increase", 0.1), "c", &arms(-5.0));
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, Status::WrongDirection);
+        assert_eq!(r.status.label(), "fail: wrong direction");
+    }
+
+    #[test]
+    fn one_wild_replicate_does_not_swamp_the_row() {
+        // The valley's pattern: eleven replicates down by about 1,500, one
+        // where war returns (+4,743) and one far down. The paired t
+        // interval crosses zero (t.test(-d)$conf.int: -4125.8 373.3); the
+        // signed-rank interval does not: wilcox.test(-d, conf.int = TRUE):
+        // p = 0.02685546875, estimate -1590, CI -1983.5 -1185.
+        let d = [
+            1925., 1939., 1248., 1331., 1387., 1608., 1737., 1537., 1039., 2028., 11479., -4743.,
+        ];
+        let control: Vec<f64> = (0..12).map(|i| 5000.0 + 100.0 * i as f64).collect();
+        let treated: Vec<f64> = control.iter().zip(&d).map(|(c, d)| c - d).collect();
+        let arms = vec![wrap(&control), wrap(&treated)];
+        let r = continuous_result(0, &check("decrease", 0.1), "c", &arms);
+        assert_eq!(r.status, Status::Pass);
+        assert_eq!(r.method, "signed-rank exact");
+        assert_eq!((r.estimate, r.low, r.high), (-1590.0, -1983.5, -1185.0));
+        assert!((r.p - 0.026_855_468_75).abs() < 1e-12);
+        let (t, _) = contrast_interval(&arms, &[-1.0, 1.0]);
+        assert!(t.low < 0.0 && t.high > 0.0, "the t interval is swamped");
+    }
+
+    #[test]
+    fn an_inconclusive_row_says_what_its_n_could_detect() {
+        // Contrasts 3.1, -0.4, 2.2, 5.9, 1.7, 0.8 (n = 6):
+        // wilcox.test(d, conf.int = TRUE): p = 0.0625, estimate 1.95,
+        // CI -0.4 5.9 at an achieved level of 1 − 2/64.
+        let d = [3.1, -0.4, 2.2, 5.9, 1.7, 0.8];
+        let control = [10.0; 6];
+        let treated: Vec<f64> = d.iter().map(|x| 10.0 + x).collect();
+        let r = continuous_result(
+            0,
+            &check("increase", 0.1),
+            "c",
+            &[wrap(&control), wrap(&treated)],
+        );
+        assert_eq!(r.status, Status::Inconclusive);
+        assert_eq!(r.status.label(), "fail: inconclusive");
+        // se = 6.3 / (2 · qnorm(1 − 1/64)) = 6.3 / (2 · 2.15387469406146);
+        // MDE = (qnorm(0.975) + qnorm(0.8)) · se = 4.097302;
+        // n needed = ceiling(6 · (4.097302 / 1.95)²) = 27.
+        let se = 6.3 / (2.0 * 2.153_874_694_061_46);
+        assert!(
+            (r.mde - 2.801_585_218_112_97 * se).abs() < 1e-9,
+            "{}",
+            r.mde
+        );
+        assert_eq!(r.replicates_needed, Some(27));
+        // The same row as ~0 has no MDE (the margin decides).
+        let r = continuous_result(0, &check("~0", 0.1), "c", &[wrap(&control), wrap(&treated)]);
+        assert!(r.mde.is_nan() && r.replicates_needed.is_none());
+    }
+
+    #[test]
+    fn below_six_replicates_no_row_can_pass() {
+        // Five replicates all down: the exact interval [min, max] excludes
+        // zero but achieves only 1 − 2/32 < 95 % and p = 0.0625.
+        let control = [10.0; 5];
+        let treated = [9.0, 8.0, 7.0, 6.0, 5.0];
+        let r = continuous_result(
+            0,
+            &check("decrease", 0.1),
+            "c",
+            &[wrap(&control), wrap(&treated)],
+        );
+        assert!(r.high < 0.0 && r.level < 0.95);
+        assert_eq!(r.status, Status::Inconclusive);
+    }
+
+    #[test]
+    fn a_measure_without_values_is_not_expressible() {
+        let none = vec![None; 6];
+        let r = continuous_result(0, &check("decrease", 0.1), "c", &[none.clone(), none]);
+        assert!(matches!(&r.status, Status::NotExpressible(w) if w.contains("no replicate")));
     }
 
     #[test]
@@ -429,10 +604,16 @@ mod tests {
         let r = continuous_result(0, &check("~0", 0.1), "c", &arms(0.0));
         assert_eq!(r.status, Status::Pass);
         assert!((r.margin - 11.8333).abs() < 1e-3);
+        // Contrasts 21, 19: CI 19 21, wholly beyond the margin.
         let r = continuous_result(0, &check("~0", 0.1), "c", &arms(20.0));
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!((r.low, r.high), (19.0, 21.0));
+        assert_eq!(r.status, Status::WrongDirection);
         let r = continuous_result(0, &check("~0", 0.001), "c", &arms(0.0));
-        assert_eq!(r.status, Status::Fail, "a ±0.12 margin is inside the CI");
+        assert_eq!(
+            r.status,
+            Status::Inconclusive,
+            "a ±0.12 margin is inside the CI"
+        );
     }
 
     #[test]
@@ -457,7 +638,15 @@ mod tests {
             &wrap(&[0.0, 0.0, 0.0, 1.0]),
         );
         assert!(r.high < 0.0 && (r.p - 0.25).abs() < 1e-12);
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, Status::Inconclusive);
+        assert!(r.mde.is_finite() && r.replicates_needed.is_some());
+        // Ten of twelve up where a decrease is expected: wrong direction.
+        let r = binary_result(0, &check("decrease", 0.1), "c", &wrap(&t), &control12());
+        assert_eq!(r.status, Status::WrongDirection);
+    }
+
+    fn control12() -> Vec<Option<f64>> {
+        wrap(&[1.0; 12])
     }
 
     #[test]
@@ -471,5 +660,15 @@ mod tests {
         // Super-additive: together −30.
         let v = vec![shift(0.0), shift(-10.0), shift(-10.0), shift(-30.0)];
         assert!((contrast_interval(&v, &[1.0, -1.0, -1.0, 1.0]).0.estimate + 10.0).abs() < 1e-9);
+        // The facts rank the per-replicate interaction: −10 in every
+        // replicate, the interval [−10, −10], wilcox.test(rep(-10, 12))
+        // p = 0.000626925216328418.
+        let mut c = check("decrease", 0.1);
+        c.spec.arms = vec![vec![]; 4];
+        c.weights = vec![1.0, -1.0, -1.0, 1.0];
+        let r = continuous_result(0, &c, "c", &v);
+        assert_eq!((r.estimate, r.low, r.high), (-10.0, -10.0, -10.0));
+        assert!((r.p - 0.000_626_925_216_328_418).abs() < 1e-12);
+        assert_eq!(r.status, Status::Pass);
     }
 }

@@ -38,7 +38,8 @@ pub use measure::{Aggregate, Measure};
 pub use patterns::PatternRow;
 pub use reference::{ReferenceError, ReferenceRuns};
 pub use report::{
-    Validation, ValidationOptions, planned_replicates, run_validation, write_outputs,
+    Counts, FACTS_COLUMNS, Validation, ValidationOptions, planned_replicates, run_validation,
+    write_outputs,
 };
 pub use runner::{MeasureValues, Tick, run_collect, run_measures};
 pub use suite::{Check, CheckSpec, Expect, Fact, Suite, Unexpressible};

@@ -169,6 +169,24 @@ fn short(x: f64) -> String {
     format!("{x:.digits$}")
 }
 
+/// Whether an interval reached the level asked for.
+fn reaches(level: f64) -> bool {
+    level >= facts::LEVEL - 1e-9
+}
+
+/// A count for reading, with thousands separated ("12,400").
+fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// A p-value for reading.
 fn pval(p: f64) -> String {
     if !p.is_finite() {
@@ -212,36 +230,78 @@ fn reason(s: &Status) -> String {
     }
 }
 
+/// The columns of `facts.csv`.
+pub const FACTS_COLUMNS: [&str; 24] = [
+    "id",
+    "part",
+    "context",
+    "lever",
+    "condition",
+    "arms",
+    "measure",
+    "expect",
+    "margin",
+    "arm_means",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "method",
+    "n",
+    "p",
+    "p_holm",
+    "mde_80",
+    "replicates_needed",
+    "status",
+    "reason",
+    "evidence",
+    "source",
+];
+
+/// The index of a column of `facts.csv`.
+fn col(name: &str) -> usize {
+    FACTS_COLUMNS
+        .iter()
+        .position(|c| *c == name)
+        .expect("a column of facts.csv")
+}
+
+/// How the rows of a run came out, check × context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    /// The interval on the expected side.
+    pub pass: usize,
+    /// The interval wholly on the other side (or beyond the margin).
+    pub wrong_direction: usize,
+    /// Neither, at the n run.
+    pub inconclusive: usize,
+    /// The check cannot run in that context.
+    pub not_expressible: usize,
+}
+
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pass, {} fail in the wrong direction, {} inconclusive at their n, {} not expressible",
+            self.pass, self.wrong_direction, self.inconclusive, self.not_expressible
+        )
+    }
+}
+
+/// A result cell: "fail: inconclusive at n = 12" says the n.
+fn verdict(r: &FactResult) -> String {
+    match r.status {
+        Status::Inconclusive => format!("fail: inconclusive at n = {}", r.n),
+        ref st => st.label().to_string(),
+    }
+}
+
 impl Validation {
     /// `facts.csv`: one row per check × context, then one per fact that no
     /// check expresses.
     pub fn facts_csv(&self) -> String {
-        let mut s = csv_line(
-            &[
-                "id",
-                "part",
-                "context",
-                "lever",
-                "condition",
-                "arms",
-                "measure",
-                "expect",
-                "margin",
-                "arm_means",
-                "estimate",
-                "ci_low",
-                "ci_high",
-                "method",
-                "n",
-                "p",
-                "p_holm",
-                "status",
-                "reason",
-                "evidence",
-                "source",
-            ]
-            .map(String::from),
-        );
+        let mut s = csv_line(&FACTS_COLUMNS.map(String::from));
         for r in &self.facts {
             let c = &self.suite.checks[r.check];
             let f = self.suite.fact(&c.spec.id);
@@ -268,10 +328,13 @@ impl Validation {
                 num(r.estimate),
                 num(r.low),
                 num(r.high),
+                num(r.level),
                 r.method.to_string(),
                 r.n.to_string(),
                 num(r.p),
                 num(r.p_holm),
+                num(r.mde),
+                r.replicates_needed.map_or(String::new(), |n| n.to_string()),
                 r.status.label().to_string(),
                 reason(&r.status),
                 f.map_or(String::new(), |f| f.evidence.clone()),
@@ -280,14 +343,14 @@ impl Validation {
         }
         for u in &self.suite.unexpressible {
             let f = self.suite.fact(&u.id);
-            let mut row = vec![String::new(); 21];
-            row[0] = u.id.clone();
-            row[2] = "all".into();
-            row[3] = f.map_or(String::new(), |f| f.lever.clone());
-            row[17] = "not expressible".into();
-            row[18] = u.reason.clone();
-            row[19] = f.map_or(String::new(), |f| f.evidence.clone());
-            row[20] = f.map_or(String::new(), |f| f.source.clone());
+            let mut row = vec![String::new(); FACTS_COLUMNS.len()];
+            row[col("id")] = u.id.clone();
+            row[col("context")] = "all".into();
+            row[col("lever")] = f.map_or(String::new(), |f| f.lever.clone());
+            row[col("status")] = "not expressible".into();
+            row[col("reason")] = u.reason.clone();
+            row[col("evidence")] = f.map_or(String::new(), |f| f.evidence.clone());
+            row[col("source")] = f.map_or(String::new(), |f| f.source.clone());
             s.push_str(&csv_line(&row));
         }
         s
@@ -423,10 +486,19 @@ impl Validation {
         s
     }
 
-    /// Counts of (pass, fail, not expressible) over the check × context rows.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let n = |l: &str| self.facts.iter().filter(|r| r.status.label() == l).count();
-        (n("pass"), n("fail"), n("not expressible"))
+    /// How the check × context rows came out.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for r in &self.facts {
+            match r.status {
+                Status::Pass => c.pass += 1,
+                Status::WrongDirection => c.wrong_direction += 1,
+                // A fact row never gets the pattern tests' bare fail.
+                Status::Inconclusive | Status::Fail => c.inconclusive += 1,
+                Status::NotExpressible(_) => c.not_expressible += 1,
+            }
+        }
+        c
     }
 
     /// The facts the model cannot express in any context (listed apart
@@ -462,22 +534,29 @@ impl Validation {
     pub fn tables_markdown(&self) -> String {
         let mut s = String::new();
         let o = &self.options;
-        let (pass, fail, ne) = self.counts();
+        let counts = self.counts();
         let _ = writeln!(
             s,
             "Generated by `{}`: {} replicates per arm, {} days (survival: {} days), common random numbers within each context. \
-             {pass} pass, {fail} fail, {ne} not expressible (check × context rows){}.\n",
+             {counts} (check × context rows){}.\n",
             o.command,
             o.run.replicates,
             o.run.ticks,
             o.survival_ticks,
             self.unexpressible_note()
         );
+        s.push_str(
+            "Counts and levels: Hodges–Lehmann estimate of the per-replicate contrast with the signed-rank interval; \
+             yes/no: difference of paired proportions, Newcombe + exact McNemar. *Wrong direction*: the interval lies \
+             wholly on the other side of zero (or beyond the margin) with p < 0.05. *Inconclusive*: it does not; \
+             MDE is the effect this n detects with 80 % power (two-sided 5 %), *n needed* the replicates per arm the \
+             observed effect would need.\n\n",
+        );
         let _ = writeln!(s, "> {}\n", crate::DISCLAIMER);
         if o.run.replicates < 10 {
             let _ = writeln!(
                 s,
-                "> **Small n**: {} replicates per arm. Intervals are wide and a failure may be a lack of power, not a wrong sign.\n",
+                "> **Small n**: {} replicates per arm. Intervals are wide: many rows will be inconclusive at this n (see MDE and n needed), which is a lack of power, not a wrong sign.\n",
                 o.run.replicates
             );
         }
@@ -531,7 +610,7 @@ impl Validation {
                 let _ = writeln!(
                     s,
                     "**{}**{cond}: `{}`, {} vs {}, expect **{}**{margin}{note}.\n\n\
-                     | context | arm means (control first) | contrast [95 % CI] | method | n | p | Holm p | result |\n|---|---|---|---|---|---|---|---|",
+                     | context | arm means (control first) | contrast [95 % CI] | method | n | p | Holm p | MDE (80 %) | n needed | result |\n|---|---|---|---|---|---|---|---|---|---|",
                     c.label(),
                     c.spec.measure,
                     c.spec.arm_names[1..].join(" / "),
@@ -543,15 +622,15 @@ impl Validation {
                 Status::NotExpressible(why) => {
                     let _ = writeln!(
                         s,
-                        "| {} | – | – | – | – | – | – | not expressible: {} |",
+                        "| {} | – | – | – | – | – | – | – | – | not expressible: {} |",
                         r.context,
                         brief(why)
                     );
                 }
-                st => {
+                _ => {
                     let _ = writeln!(
                         s,
-                        "| {} | {} | {} [{}, {}] | {} | {} | {} | {} | **{}** |",
+                        "| {} | {} | {} [{}, {}]{} | {} | {} | {} | {} | {} | {} | **{}** |",
                         r.context,
                         r.arm_means
                             .iter()
@@ -561,11 +640,18 @@ impl Validation {
                         short(r.estimate),
                         short(r.low),
                         short(r.high),
+                        if reaches(r.level) {
+                            String::new()
+                        } else {
+                            format!(" ({:.0} % reached)", 100.0 * r.level)
+                        },
                         r.method,
                         r.n,
                         pval(r.p),
                         pval(r.p_holm),
-                        st.label()
+                        short(r.mde),
+                        r.replicates_needed.map_or("–".to_string(), count),
+                        verdict(r)
                     );
                 }
             }

@@ -111,6 +111,24 @@ impl Expect {
         !matches!(self, Self::Increase | Self::Decrease)
     }
 
+    /// Whether an interval [low, high] of the contrast contradicts the
+    /// expectation outright: it lies wholly on the other side of zero
+    /// (increase / decrease), or wholly beyond the margin `m` (~0, not
+    /// lower, not higher). An interval that neither passes nor contradicts
+    /// is inconclusive at its n.
+    pub fn contradicts(self, low: f64, high: f64, m: f64) -> bool {
+        if !(low.is_finite() && high.is_finite()) {
+            return false;
+        }
+        match self {
+            Self::Increase => high < 0.0,
+            Self::Decrease => low > 0.0,
+            Self::Equivalent => low >= m || high <= -m,
+            Self::NotLower => high <= -m,
+            Self::NotHigher => low >= m,
+        }
+    }
+
     /// Whether an interval [low, high] of the contrast passes, with the
     /// margin `m` (absolute, ≥ 0).
     pub fn passes(self, low: f64, high: f64, m: f64) -> bool {
@@ -328,6 +346,24 @@ mod tests {
         assert!(Expect::NotLower.passes(-0.5, 9.0, 1.0));
         assert!(!Expect::NotLower.passes(-1.5, 9.0, 1.0));
         assert!(!Expect::Increase.passes(f64::NAN, 1.0, 0.0));
+    }
+
+    #[test]
+    fn contradiction_needs_the_whole_interval_on_the_wrong_side() {
+        assert!(Expect::Increase.contradicts(-2.0, -0.1, 0.0));
+        assert!(!Expect::Increase.contradicts(-2.0, 0.1, 0.0), "spans 0");
+        assert!(!Expect::Increase.contradicts(0.1, 2.0, 0.0), "a pass");
+        assert!(Expect::Decrease.contradicts(0.1, 2.0, 0.0));
+        assert!(Expect::Equivalent.contradicts(1.5, 3.0, 1.0));
+        assert!(Expect::Equivalent.contradicts(-3.0, -1.0, 1.0));
+        assert!(
+            !Expect::Equivalent.contradicts(0.5, 3.0, 1.0),
+            "overlaps the margin"
+        );
+        assert!(Expect::NotLower.contradicts(-3.0, -1.5, 1.0));
+        assert!(!Expect::NotLower.contradicts(-3.0, -0.5, 1.0));
+        assert!(Expect::NotHigher.contradicts(1.5, 3.0, 1.0));
+        assert!(!Expect::Decrease.contradicts(f64::NAN, 1.0, 0.0));
     }
 
     #[test]
