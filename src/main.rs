@@ -560,27 +560,11 @@ fn check_threads(threads: usize) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Refuses a batch whose estimated peak memory exceeds 80 % of what this
-/// process may use (the least of physical memory, the cgroup limit and
-/// `ulimit -v`; Linux only, elsewhere no check), before anything is
+/// Refuses a batch whose estimated peak memory exceeds what this process
+/// may use (see [`output::check_batch_memory`]), before anything is
 /// allocated or written.
 fn check_memory(sc: &Scenario, threads: usize) -> Result<(), Failure> {
-    let Some(limit) = output::memory_limit() else {
-        return Ok(());
-    };
-    let need = output::estimated_peak_bytes(sc, threads);
-    if need as f64 > 0.8 * limit.bytes as f64 {
-        let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
-        return Err(Failure::BadInput(format!(
-            "{}: this batch would need about {:.1} GiB of memory, more than 80 % of the {:.1} GiB \
-             that {} allows (expected fewer run.ticks, a smaller world, or fewer --threads)",
-            sc.name,
-            gib(need),
-            gib(limit.bytes),
-            limit.source
-        )));
-    }
-    Ok(())
+    output::check_batch_memory(sc, threads).map_err(Failure::BadInput)
 }
 
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
@@ -1659,6 +1643,15 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
                 c.name
             )));
         }
+        // The suite runs each context at these settings (and survival
+        // runs longer): refuse before any world is allocated.
+        let survival = if args.quick { ticks } else { ticks.max(730) };
+        let at = [
+            format!("run.ticks={survival}"),
+            format!("run.replicates={replicates}"),
+            "run.burn_in=0".to_string(),
+        ];
+        check_memory(&scenario::load(f, &at)?, args.threads)?;
         contexts.push(c);
     }
     let (mut magnitudes, mut patterns) = (true, true);

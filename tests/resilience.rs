@@ -516,3 +516,93 @@ fn merged_shards_are_the_bytes_of_a_single_machine_run() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("--shard: \"3/3\""), "{}", stderr(&o));
 }
+
+/// `stabsim ARGS` under `prlimit LIMIT` (Linux), or `None` without prlimit.
+#[cfg(target_os = "linux")]
+fn under_prlimit(limit: &str, args: &[&str]) -> Option<Output> {
+    let o = Command::new("prlimit")
+        .arg(limit)
+        .arg(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    // prlimit itself refused (no permission to set the limit): skip.
+    let err = stderr(&o);
+    if err.starts_with("prlimit:") {
+        return None;
+    }
+    Some(o)
+}
+
+/// Every command that allocates worlds refuses, before allocating, a batch
+/// the process's own limits cannot hold: `ulimit -v` (RLIMIT_AS) and
+/// `ulimit -d` (RLIMIT_DATA, which was ignored: the run aborted with a
+/// backtrace), with the limit named; `validate --context` had no guard.
+#[cfg(target_os = "linux")]
+#[test]
+fn every_world_allocating_command_refuses_beyond_the_process_memory_limits() {
+    let gaza = "scenarios/gaza/baseline.toml";
+    let as_limit = ("--as=2000000000", "the address-space limit (ulimit -v)");
+    let data_limit = ("--data=2000000000", "the data-segment limit (ulimit -d)");
+    let cases: Vec<((&str, &str), Vec<&str>)> = vec![
+        (
+            as_limit,
+            vec!["run", gaza, "--ticks", "50000", "-n", "1", "--quiet"],
+        ),
+        (
+            data_limit,
+            vec!["run", gaza, "--ticks", "50000", "-n", "1", "--quiet"],
+        ),
+        (data_limit, vec!["timing", gaza, "--ticks", "50000"]),
+        (
+            data_limit,
+            vec!["dock", gaza, "--reference", "/dev/null", "--ticks", "50000"],
+        ),
+        (
+            as_limit,
+            vec![
+                "validate",
+                "--only-contexts",
+                "--context",
+                gaza,
+                "--ticks",
+                "50000",
+                "--replicates",
+                "2",
+                "--quiet",
+            ],
+        ),
+        (
+            data_limit,
+            vec![
+                "compare",
+                gaza,
+                "scenarios/gaza/force_large.toml",
+                "--ticks",
+                "50000",
+                "--replicates",
+                "2",
+                "--quiet",
+            ],
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for ((limit, source), args) in cases {
+        let out = tmp.path().join(args[0]);
+        let mut args = args.clone();
+        if args[0] != "timing" && args[0] != "dock" {
+            args.extend(["--out", out.to_str().unwrap()]);
+        }
+        let Some(o) = under_prlimit(limit, &args) else {
+            return;
+        };
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?} under {limit}: {err}");
+        assert!(
+            err.contains("would need about") && err.contains(source) && !err.contains("backtrace"),
+            "{args:?} under {limit}: {err}"
+        );
+        assert!(!out.exists(), "{args:?} wrote outputs before refusing");
+    }
+}

@@ -1,6 +1,8 @@
 //! How much memory this process may really use: the least of physical
-//! memory, the cgroup's memory limit (containers, SLURM jobs) and the
-//! address-space limit (`ulimit -v`). A guard that looked at physical memory
+//! memory, the cgroup's memory limit (v1 or v2: containers, SLURM jobs), the
+//! address-space limit (`ulimit -v`, RLIMIT_AS) and the data-segment limit
+//! (`ulimit -d`, RLIMIT_DATA, which Linux applies to every private mapping
+//! since 4.7, so to the heap whatever the allocator does). A guard that looked at physical memory
 //! alone accepted a batch that then aborted under an 8 GB cgroup limit.
 //! Linux only; elsewhere nothing is known and nothing is refused.
 
@@ -13,7 +15,8 @@ pub struct MemoryLimit {
     /// Bytes.
     pub bytes: u64,
     /// What sets it, for messages: "physical memory", "the cgroup memory
-    /// limit" or "the address-space limit (ulimit -v)".
+    /// limit", "the address-space limit (ulimit -v)" or "the data-segment
+    /// limit (ulimit -d)".
     pub source: &'static str,
 }
 
@@ -33,13 +36,50 @@ pub fn memory_limit() -> Option<MemoryLimit> {
             source: "the cgroup memory limit",
         });
     }
-    if let Some(bytes) = read("/proc/self/limits").and_then(|t| address_space_limit(&t)) {
-        limits.push(MemoryLimit {
-            bytes,
-            source: "the address-space limit (ulimit -v)",
-        });
+    if let Some(text) = read("/proc/self/limits") {
+        let rlimits = [
+            ("Max address space", "the address-space limit (ulimit -v)"),
+            ("Max data size", "the data-segment limit (ulimit -d)"),
+        ];
+        for (name, source) in rlimits {
+            if let Some(bytes) = soft_limit(&text, name) {
+                limits.push(MemoryLimit { bytes, source });
+            }
+        }
     }
     limits.into_iter().min_by_key(|l| l.bytes)
+}
+
+/// Share of the tightest limit a batch may be estimated to need: the
+/// estimate is an upper bound, but the allocator and the binary need room.
+pub const MEMORY_SHARE: f64 = 0.8;
+
+/// Refuses a batch of `scenario` on `threads` worker threads (0 = one per
+/// core) whose estimated peak memory ([`super::estimated_peak_bytes`])
+/// exceeds [`MEMORY_SHARE`] of [`memory_limit`], with a message naming the
+/// limit and what sets it. Every command that allocates worlds calls it
+/// before allocating; where no limit is known, nothing is refused.
+pub fn check_batch_memory(
+    scenario: &crate::scenario::Scenario,
+    threads: usize,
+) -> Result<(), String> {
+    let Some(limit) = memory_limit() else {
+        return Ok(());
+    };
+    let need = super::estimated_peak_bytes(scenario, threads);
+    if need as f64 <= MEMORY_SHARE * limit.bytes as f64 {
+        return Ok(());
+    }
+    let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+    Err(format!(
+        "{}: this batch would need about {:.1} GiB of memory, more than {:.0} % of the {:.1} GiB \
+         that {} allows (expected fewer run.ticks, a smaller world, or fewer --threads)",
+        scenario.name,
+        gib(need),
+        MEMORY_SHARE * 100.0,
+        gib(limit.bytes),
+        limit.source
+    ))
 }
 
 /// `MemTotal` of `/proc/meminfo`, in bytes.
@@ -80,14 +120,11 @@ fn cgroup_value(text: &str) -> Option<u64> {
     (v < 1 << 62).then_some(v)
 }
 
-/// The soft "Max address space" of `/proc/self/limits`, in bytes.
-fn address_space_limit(text: &str) -> Option<u64> {
-    let line = text.lines().find(|l| l.starts_with("Max address space"))?;
-    line["Max address space".len()..]
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+/// The soft limit `name` ("Max address space", "Max data size") of
+/// `/proc/self/limits`, in bytes; `None` when unlimited.
+fn soft_limit(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
+    line[name.len()..].split_whitespace().next()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -102,13 +139,19 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_address_space_limit() {
-        let limited = "Max stack size            8388608              unlimited            bytes\n\
+    fn reads_the_address_space_and_data_limits() {
+        let limited = "Max data size             2000000000           unlimited            bytes\n\
+                       Max stack size            8388608              unlimited            bytes\n\
                        Max address space         8000000000           unlimited            bytes\n";
-        assert_eq!(address_space_limit(limited), Some(8_000_000_000));
+        assert_eq!(
+            soft_limit(limited, "Max address space"),
+            Some(8_000_000_000)
+        );
+        assert_eq!(soft_limit(limited, "Max data size"), Some(2_000_000_000));
         let unlimited =
             "Max address space         unlimited            unlimited            bytes\n";
-        assert_eq!(address_space_limit(unlimited), None);
+        assert_eq!(soft_limit(unlimited, "Max address space"), None);
+        assert_eq!(soft_limit(unlimited, "Max data size"), None);
     }
 
     #[test]

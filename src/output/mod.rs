@@ -12,7 +12,7 @@ mod staging;
 mod writer;
 
 pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames, regroup};
-pub use limits::{MemoryLimit, memory_limit};
+pub use limits::{MEMORY_SHARE, MemoryLimit, check_batch_memory, memory_limit};
 pub use manifest::{Manifest, Timings};
 pub use read::{
     MetricBands, ReadError, RunsTable, SummaryBands, Traces, read_first_trace, read_traces,

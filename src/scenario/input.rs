@@ -56,15 +56,56 @@ pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
         return Err(too_large());
     }
     String::from_utf8(bytes).map_err(|e| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
+        let at = NotUtf8::at(e.as_bytes(), e.utf8_error().valid_up_to());
+        io::Error::new(io::ErrorKind::InvalidData, at)
     })
 }
+
+/// Where a file stops being UTF-8 text: carried inside the `io::Error` of
+/// [`read_text`], so that the loader can locate the message
+/// (`FILE:LINE:COL`) like a syntax error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8 {
+    /// 1-based line of the first invalid byte.
+    pub line: usize,
+    /// 1-based column (in characters) of the first invalid byte.
+    pub col: usize,
+}
+
+impl NotUtf8 {
+    /// The position of byte `offset` of `bytes`, valid UTF-8 before it.
+    fn at(bytes: &[u8], offset: usize) -> Self {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        Self {
+            line: 1 + before.iter().filter(|&&b| b == b'\n').count(),
+            col: 1 + before[line_start..]
+                .iter()
+                .filter(|&&b| (b & 0xC0) != 0x80)
+                .count(),
+        }
+    }
+
+    /// The position, if `error` is a [`read_text`] error about invalid UTF-8.
+    pub fn of(error: &io::Error) -> Option<Self> {
+        error.get_ref()?.downcast_ref::<Self>().copied()
+    }
+}
+
+impl std::fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not UTF-8 text (an invalid byte at line {}, column {}; expected a text file saved as UTF-8)",
+            self.line, self.col
+        )
+    }
+}
+
+impl std::error::Error for NotUtf8 {}
 
 #[cfg(test)]
 mod tests {
@@ -111,8 +152,10 @@ mod tests {
         let e = read_text_limited(&path, 2 * 1024 * 1024).unwrap_err();
         assert!(e.to_string().contains("2 MiB input limit"), "{e}");
         assert!(read_text_limited(&path, 3 * 1024 * 1024).is_ok());
-        fs::write(&path, b"name = \"\xff\"").unwrap();
+        fs::write(&path, b"# \xc3\xa9\nname = \"\xc3\xa9\xff\"").unwrap();
         let e = read_text(&path).unwrap_err();
         assert!(e.to_string().contains("not UTF-8 text"), "{e}");
+        // Line 2, after `name = "é`: column 10 counting characters.
+        assert_eq!(NotUtf8::of(&e), Some(NotUtf8 { line: 2, col: 10 }));
     }
 }

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::error::{FieldPath, Location, PathSegment, ScenarioError, io_reason};
-use super::input::read_text;
+use super::input::{NotUtf8, read_text};
 use super::map::{SectorMap, TerrainMap};
 use super::types::Scenario;
 use super::validate::{self, Violation, backticked, one_of};
@@ -29,9 +29,16 @@ pub const SET_FILE: &str = "--set";
 /// `overrides` (`key.path=value`, as given to `--set`), and validates it.
 /// The result is resolved: `extends` is `None` and any map is inline.
 pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let text = read_text(path).map_err(|source| ScenarioError::Io {
-        file: path.display().to_string(),
-        source,
+    let text = read_text(path).map_err(|source| match NotUtf8::of(&source) {
+        // Located like a syntax error: the editor can jump to the byte.
+        Some(at) => ScenarioError::Syntax {
+            location: Location::at(path.display().to_string(), at.line, at.col),
+            message: at.to_string(),
+        },
+        None => ScenarioError::Io {
+            file: path.display().to_string(),
+            source,
+        },
     })?;
     load_str(&text, &path.display().to_string(), overrides)
 }
@@ -237,6 +244,10 @@ impl Entry {
 // ---------------------------------------------------------------------------
 // Parsing one file.
 
+/// Nesting depth past which [`Source::deepest_nesting`] stops looking:
+/// below toml_edit's recursion limit, far above any real scenario.
+const NESTING_HINT: usize = 64;
+
 /// One TOML text being turned into an [`Entry`] tree.
 struct Source<'a> {
     file: &'a str,
@@ -381,6 +392,46 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// Where the text nests deepest (dotted keys, `[`, `{`), to locate
+    /// toml_edit's "recursion limit", which has no span: the first place
+    /// where the nesting passes [`NESTING_HINT`], else the deepest one.
+    /// Strings and comments are skipped roughly (a heuristic for an error
+    /// message, not a parser).
+    fn deepest_nesting(&self) -> Location {
+        let (mut open, mut dots) = (0usize, 0usize);
+        let (mut line, mut col) = (1, 1);
+        let mut quote: Option<char> = None;
+        let mut comment = false;
+        let mut deepest = (0, 1, 1);
+        for c in self.text.chars() {
+            match (quote, c) {
+                (_, '\n') => {
+                    (dots, comment, quote) = (0, false, None);
+                    line += 1;
+                    col = 0;
+                }
+                _ if comment => {}
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => comment = true,
+                (None, '[' | '{') => open += 1,
+                (None, ']' | '}') => open = open.saturating_sub(1),
+                (None, '.') => dots += 1,
+                _ => {}
+            }
+            let depth = open + dots;
+            if depth > deepest.0 {
+                deepest = (depth, line, col);
+                if depth > NESTING_HINT {
+                    break;
+                }
+            }
+            col += 1;
+        }
+        Location::at(self.file, deepest.1, deepest.2)
+    }
+
     /// The whole text as a tree, or its first syntax error.
     fn parse(&self) -> Result<Entry, ScenarioError> {
         let document = toml_edit::Document::parse(self.text).map_err(|e| {
@@ -389,7 +440,8 @@ impl<'a> Source<'a> {
                     let pos = self.pos(span.start);
                     Location::at(self.file, pos.line, pos.col)
                 }
-                None => Location::file(self.file),
+                // toml_edit's recursion limit comes without a span.
+                None => self.deepest_nesting(),
             };
             ScenarioError::Syntax {
                 location,
@@ -1028,9 +1080,32 @@ fn deserialize(tree: &Entry) -> Result<Scenario, ScenarioError> {
     }
     serde_path_to_error::deserialize(tree.to_toml()).map_err(|e| {
         let path = field_path(e.path());
+        if let Some(table) = array_for_table(tree, &path) {
+            let message = format!(
+                "an array of tables where a table is expected (write [{table}] once, not [[{table}]])"
+            );
+            return ScenarioError::field(locate(tree, &table, false), &table, &message);
+        }
         let (message, at_key) = describe_serde_error(e.inner().message(), &path, tree);
         ScenarioError::field(locate(tree, &path, at_key), &path, &message)
     })
+}
+
+/// The part of `path` that is a table in the schema but an array in the
+/// file (`[[mission.mandate]]`): serde reads a struct from an array too,
+/// and would say "invalid type: table (expected f64)" about its first item.
+fn array_for_table(tree: &Entry, path: &FieldPath) -> Option<FieldPath> {
+    (1..=path.0.len())
+        .map(|n| FieldPath(path.0[..n].to_vec()))
+        .find(|prefix| {
+            matches!(
+                tree.get(prefix),
+                Some(Entry {
+                    node: Node::Array(_),
+                    ..
+                })
+            ) && super::schema::is_table(prefix)
+        })
 }
 
 fn field_path(path: &serde_path_to_error::Path) -> FieldPath {
@@ -1316,12 +1391,13 @@ fn read_map_file(
     let field = FieldPath::keys(&["world", "map"]);
     let (path, text) = read_layer_file(written, origin, &field)?;
     let file = path.display().to_string();
+    // A map with no passable cell is located where the scenario names it.
     let terrain = check_map_text(
         &text,
         scenario,
         &field,
         |line, col| Location::at(&file, line, col),
-        Location::file(&file),
+        origin.location(false),
     )?;
     Ok((text, terrain))
 }
@@ -1418,6 +1494,52 @@ mod tests {
         load_str(text, "s.toml", &overrides)
             .unwrap_err()
             .to_string()
+    }
+
+    #[test]
+    fn the_recursion_limit_is_located() {
+        // toml_edit's error has no span: located at the deep key.
+        let deep = format!("name = \"x\"\n{} = 1\n", vec!["a"; 3000].join("."));
+        let e = err(&deep, &[]);
+        assert!(e.starts_with("s.toml:2:"), "{e}");
+        let header = format!("[{}]\n", vec!["a"; 3000].join("."));
+        assert!(err(&header, &[]).starts_with("s.toml:1:"));
+    }
+
+    #[test]
+    fn an_array_of_tables_for_a_table_says_so() {
+        let e = err(
+            "name = \"m\"\n[[mission.mandate]]\ndisarmament = \"forced\"\n",
+            &[],
+        );
+        assert!(
+            e.starts_with("s.toml:2:1: field mission.mandate: an array of tables where a table")
+                && e.contains("not [[mission.mandate]]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_defaulted_torus_with_a_mission_blames_the_mission_table() {
+        let e = err("name = \"m\"\n[mission]\n", &[]);
+        assert!(
+            e.starts_with("s.toml:2:1: field mission: a [mission] table"),
+            "{e}"
+        );
+        let e = err("[world]\ntopology = \"torus\"\n[mission]\n", &[]);
+        assert!(e.starts_with("s.toml:2:12: field world.topology:"), "{e}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, b"name = \"a\"\ndescription = \"\xff\"\n").unwrap();
+        let e = load(&path, &[]).unwrap_err().to_string();
+        assert!(
+            e.contains("bad.toml:2:16: TOML syntax: not UTF-8 text"),
+            "{e}"
+        );
     }
 
     #[test]

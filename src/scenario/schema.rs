@@ -44,6 +44,26 @@ pub fn scenario_schema() -> Json {
     root
 }
 
+/// Whether the field at `path` (keys and array indices) is a table, by
+/// the schema: to say "write `[x]`, not `[[x]]`" where serde would only say
+/// "invalid type: table (expected f64)".
+pub fn is_table(path: &crate::scenario::error::FieldPath) -> bool {
+    use crate::scenario::error::PathSegment;
+    let root = scenario_schema();
+    let mut node = &root;
+    for segment in &path.0 {
+        let next = match segment {
+            PathSegment::Key(key) => node.get("properties").and_then(|p| p.get(key)),
+            PathSegment::Index(_) => node.get("items"),
+        };
+        match next {
+            Some(n) => node = n,
+            None => return false,
+        }
+    }
+    node.get("type") == Some(&json!("object"))
+}
+
 /// An object whose properties are `fields`, no others.
 fn object(fields: &[Field]) -> Json {
     let properties: Map<String, Json> = fields
@@ -131,6 +151,17 @@ fn choices(message: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn knows_which_fields_are_tables() {
+        use crate::scenario::error::FieldPath;
+        assert!(is_table(&FieldPath::keys(&["mission", "mandate"])));
+        assert!(is_table(&FieldPath::keys(&["run"])));
+        assert!(!is_table(&FieldPath::keys(&["run", "ticks"])));
+        assert!(!is_table(&FieldPath::keys(&["cops", "reductions"])));
+        assert!(is_table(&FieldPath::keys(&["cops", "reductions"]).index(0)));
+        assert!(!is_table(&FieldPath::keys(&["no", "such"])));
+    }
 
     #[test]
     fn the_schema_carries_ranges_enums_and_descriptions() {

@@ -85,8 +85,20 @@ pub fn violations(scenario: &Scenario) -> Vec<Violation> {
 
 fn check_name(name: &str, out: &mut Vec<Violation>) {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    let length = name.chars().count();
     let problem = if name.is_empty() {
         Some("\"\" is empty".to_string())
+    } else if length > MAX_NAME_CHARS {
+        // Checked here, not when the folder is made: `check` accepted a
+        // 256-character name that `run` then could not write.
+        out.push(Violation::new(
+            FieldPath::keys(&["name"]),
+            format!(
+                "a name of {length} characters (expected at most {MAX_NAME_CHARS}: names become \
+                 output folder and file names)"
+            ),
+        ));
+        return;
     } else if name.starts_with('.') {
         // "." and ".." would make outputs/<name>/ escape outputs/.
         Some(format!("{name:?} starts with '.'"))
@@ -491,6 +503,15 @@ fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Vio
     check_member_names("factions", factions, out);
     let contributors = mission.contributors.iter().map(|c| c.name.as_str());
     check_member_names("contributors", contributors, out);
+    if mission.contributors.len() > MAX_CONTRIBUTORS {
+        out.push(Violation::new(
+            FieldPath::keys(&["mission", "contributors"]),
+            format!(
+                "{} contributors (expected at most {MAX_CONTRIBUTORS})",
+                mission.contributors.len()
+            ),
+        ));
+    }
     if mission.factions.len() > MAX_FACTIONS {
         out.push(Violation::new(
             FieldPath::keys(&["mission", "factions"]),
@@ -537,12 +558,31 @@ fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Vio
         ));
     }
     if scenario.world.topology == Topology::Torus {
-        out.push(Violation::new(
-            FieldPath::keys(&["world", "topology"]),
-            "\"torus\" with a [mission] table (expected \"bounded\": a theatre has edges)",
-        ));
+        out.push(
+            Violation::new(
+                FieldPath::keys(&["world", "topology"]),
+                "\"torus\" with a [mission] table (expected \"bounded\": a theatre has edges)",
+            )
+            // Left at its default, the topology has no line: blame the
+            // [mission] table that makes the torus wrong.
+            .or_blame(
+                FieldPath::keys(&["mission"]),
+                "a [mission] table in a world whose topology is \"torus\", the default \
+             (expected world.topology = \"bounded\": a theatre has edges)",
+            ),
+        );
     }
 }
+
+/// Longest scenario, faction or contributor name, in characters: names
+/// become folder names (with suffixes), and most file systems allow 255
+/// bytes.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Most contributors a mission scenario may list: each keeps its own
+/// forces, memory and output columns (2,000 took 6 GB); real missions have
+/// a few dozen troop contributors.
+pub const MAX_CONTRIBUTORS: usize = 64;
 
 /// Most factions a mission scenario may list (each civilian keeps one
 /// sympathy per faction).
