@@ -419,6 +419,13 @@ struct SweepArgs {
     quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    resilience: Resilience,
+    /// Run only shard K of N: the design points p with p mod N = K, into a
+    /// shard folder (default outputs/<name>-sweep.shard-K-of-N) that `stabsim
+    /// merge` combines with the others (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 /// A sensitivity method.
@@ -483,6 +490,13 @@ struct SensitivityArgs {
     quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    resilience: Resilience,
+    /// Run only shard K of N: the design points p with p mod N = K, into a
+    /// shard folder (default outputs/<name>-<method>.shard-K-of-N) that `stabsim
+    /// merge` combines with the others (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -766,12 +780,7 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
     let store = open_store(&out, sc, &args.resilience)?;
     let bar = progress_bar(u64::from(sc.run.replicates.div_ceil(shard.1)), args.quiet);
     // The recorded command is the single-machine one: without --shard K/N.
-    let mut words: Vec<String> = std::env::args().filter(|a| a != "--resume").collect();
-    if let Some(k) = words.iter().position(|a| a == "--shard") {
-        words.drain(k..(k + 2).min(words.len()));
-    }
-    words.retain(|a| !a.starts_with("--shard="));
-    let command = words.join(" ");
+    let command = command_without_shard();
     let n = output::shard::run_shard(
         sc,
         &store,
@@ -799,6 +808,13 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
 fn cmd_merge(args: MergeArgs) -> Result<(), Failure> {
     check_threads(args.threads)?;
     output::check_replaceable(&args.out).map_err(Failure::BadInput)?;
+    if args
+        .shards
+        .first()
+        .is_some_and(|d| sweep::shard::is_sweep_shard(d))
+    {
+        return merge_sweep(&args);
+    }
     let bar = progress_bar(0, true);
     let report =
         output::shard::merge(&args.shards, &args.out, args.threads, &mut |_| {}).map_err(|e| {
@@ -810,6 +826,44 @@ fn cmd_merge(args: MergeArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     println!("wrote {}", report.dir.join("manifest.json").display());
     Ok(())
+}
+
+/// `stabsim merge` of a sweep's (or sensitivity analysis's) shards.
+fn merge_sweep(args: &MergeArgs) -> Result<(), Failure> {
+    use sweep::shard::MergeError;
+    let merged = sweep::shard::merge(&args.shards, &args.out).map_err(|e| match e {
+        MergeError::Shards(m) => Failure::BadInput(m),
+        MergeError::Sweep(e) => Failure::Other(format!("{}: {e}", args.out.display())),
+    })?;
+    for m in &merged.skipped {
+        eprintln!(
+            "warning: {m}: undefined at some design point (no run defines it there); not analysed"
+        );
+    }
+    let file = if merged.kind == sweep::shard::KIND_SWEEP {
+        "runs.csv"
+    } else {
+        "indices.csv"
+    };
+    println!(
+        "merged {}: {} points x {} replicates; wrote {}",
+        merged.kind,
+        merged.points,
+        merged.replicates,
+        args.out.join(file).display()
+    );
+    Ok(())
+}
+
+/// The command line as a shard records it for the merged outputs: the
+/// single-machine command, without `--shard K/N` (and `--resume`).
+fn command_without_shard() -> String {
+    let mut words: Vec<String> = std::env::args().filter(|a| a != "--resume").collect();
+    if let Some(k) = words.iter().position(|a| a == "--shard") {
+        words.drain(k..(k + 2).min(words.len()));
+    }
+    words.retain(|a| !a.starts_with("--shard="));
+    words.join(" ")
 }
 
 /// A loaded scenario: its file, the scenario, and seconds spent loading it.
@@ -1851,18 +1905,27 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
         threads: args.threads,
     };
     spec.check().map_err(sweep_failure)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-sweep", base.name)));
-    output::check_replaceable(&out).map_err(Failure::BadInput)?;
-    let jobs = spec.design.points.len() as u64 * u64::from(base.run.replicates);
-    let bar = progress_bar(jobs, args.quiet);
-    bar.set_message(format!("sweep {} points", spec.design.points.len()));
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let folder = format!("{}-sweep", base.name);
+    let points = spec.design.points.len();
+    let run = PointsRun {
+        out: args.out.clone(),
+        folder: &folder,
+        resilience: &args.resilience,
+        shard: args.shard.as_deref(),
+        quiet: args.quiet,
+        message: format!("sweep {points} points"),
+    };
+    let Some((out, store)) = run_points_or_shard(&run, &spec, &base, None)? else {
+        return Ok(());
+    };
+    let bar = progress_bar(jobs(&spec, &base), args.quiet);
+    bar.set_message(run.message.clone());
     let progress = |n: u64| bar.set_position(n);
-    sweep::run_sweep(&spec, &out, &command, &progress).map_err(sweep_failure)?;
+    let store_dir = store.dir().map(Path::to_path_buf);
+    sweep::run_sweep(&spec, &out, &recorded_command(), &store, &progress)
+        .map_err(|e| points_failure(e, &out, store_dir.as_deref(), &bar))?;
     bar.finish_and_clear();
+    remove_point_store(store);
     println!(
         "sweep: {} points x {} replicates; wrote {}",
         spec.design.points.len(),
@@ -1870,6 +1933,128 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
         out.join("runs.csv").display()
     );
     Ok(())
+}
+
+/// Jobs (point x replicate) of a sweep.
+fn jobs(spec: &sweep::SweepSpec, base: &Scenario) -> u64 {
+    spec.design.points.len() as u64 * u64::from(base.run.replicates)
+}
+
+/// Where and how a sweep or sensitivity analysis runs.
+struct PointsRun<'a> {
+    /// `--out`.
+    out: Option<PathBuf>,
+    /// The default folder's name under outputs/.
+    folder: &'a str,
+    resilience: &'a Resilience,
+    /// `--shard K/N`.
+    shard: Option<&'a str>,
+    quiet: bool,
+    /// The progress bar's message.
+    message: String,
+}
+
+/// With `--shard K/N`, runs the shard (`Ok(None)`: done); else the
+/// output folder, checked, and the store of kept points beside it, opened
+/// (fresh, or with `--resume` the interrupted run's).
+fn run_points_or_shard(
+    run: &PointsRun,
+    spec: &sweep::SweepSpec,
+    base: &Scenario,
+    analysis: Option<sweep::shard::Analysis>,
+) -> Result<Option<(PathBuf, sweep::store::PointStore)>, Failure> {
+    let state = spec.state(base).map_err(sweep_failure)?;
+    let Some(text) = run.shard else {
+        let out = run
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("outputs").join(run.folder));
+        output::check_replaceable(&out).map_err(Failure::BadInput)?;
+        let store = open_point_store(&output::resume::store_dir(&out), &state, run.resilience)?;
+        return Ok(Some((out, store)));
+    };
+    let shard = output::shard::parse_shard(text).map_err(Failure::BadInput)?;
+    let out = run.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(format!("{}.shard-{}-of-{}", run.folder, shard.0, shard.1))
+    });
+    let store = open_point_store(&out, &state, run.resilience)?;
+    let points = spec.design.points.len();
+    let own = (0..points)
+        .filter(|&p| sweep::run::in_shard(p, Some(shard)))
+        .count();
+    let bar = progress_bar(own as u64 * u64::from(base.run.replicates), run.quiet);
+    bar.set_message(format!("{} (shard {}/{})", run.message, shard.0, shard.1));
+    let progress = |n: u64| bar.set_position(n);
+    let n = sweep::shard::run_shard(
+        spec,
+        base,
+        &store,
+        shard,
+        &command_without_shard(),
+        analysis,
+        &progress,
+    )
+    .map_err(|e| points_failure(e, &out, Some(&out), &bar))?;
+    bar.finish_and_clear();
+    println!(
+        "wrote shard {}/{} ({n} of {points} design points) to {}",
+        shard.0,
+        shard.1,
+        out.display()
+    );
+    Ok(None)
+}
+
+/// A sweep's store of kept design points (see [`sweep::store::open`]).
+fn open_point_store(
+    dir: &Path,
+    state: &sweep::store::SweepState,
+    flags: &Resilience,
+) -> Result<sweep::store::PointStore, Failure> {
+    sweep::store::open(dir, state, flags.resume, &mut |note| eprintln!("{note}")).map_err(|e| {
+        match e {
+            Ok(mismatch) => Failure::BadInput(mismatch),
+            Err(io) => Failure::Other(io),
+        }
+    })
+}
+
+/// Removes a finished sweep's kept points (its outputs are in place).
+fn remove_point_store(store: sweep::store::PointStore) {
+    let dir = store.dir().map(Path::to_path_buf);
+    if let (Err(e), Some(dir)) = (store.remove(), dir) {
+        eprintln!("warning: {}: {e}", dir.display());
+    }
+}
+
+/// A sweep's failure, saying for an interrupt (or a point that could not
+/// be kept) what was kept and how to resume.
+fn points_failure(
+    e: sweep::SweepError,
+    out: &Path,
+    store: Option<&Path>,
+    bar: &Progress,
+) -> Failure {
+    bar.finish_and_clear();
+    let kept = |store: &Path| {
+        format!(
+            "{} finished design points are kept in {}; the outputs in {} are unchanged.\nResume with: {}",
+            sweep::store::kept_count(store),
+            store.display(),
+            out.display(),
+            output::resume::resume_command()
+        )
+    };
+    match (e, store) {
+        (sweep::SweepError::Interrupted, Some(store)) => {
+            Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))
+        }
+        (sweep::SweepError::Keep(e), Some(store)) => Failure::Other(format!(
+            "{e} (expected a writable folder with free space). {}",
+            kept(store)
+        )),
+        (e, _) => sweep_failure(e),
+    }
 }
 
 /// The measures a sensitivity analysis reports by default, where the
@@ -2018,20 +2203,30 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
         MethodArg::Morris => "morris",
         MethodArg::Sobol => "sobol",
     };
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-{name}", base.name)));
-    output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    let folder = format!("{}-{name}", base.name);
     let points = spec.design.points.len();
-    let jobs = points as u64 * u64::from(base.run.replicates);
-    let bar = progress_bar(jobs, args.quiet);
-    bar.set_message(format!(
-        "{name}: {} parameters, {points} points",
-        ranges.len()
-    ));
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let run = PointsRun {
+        out: args.out.clone(),
+        folder: &folder,
+        resilience: &args.resilience,
+        shard: args.shard.as_deref(),
+        quiet: args.quiet,
+        message: format!("{name}: {} parameters, {points} points", ranges.len()),
+    };
+    let analysis = sweep::shard::Analysis {
+        method,
+        ranges: ranges.clone(),
+        measures: measures.clone(),
+    };
+    // Every point is checked before anything runs or is kept.
+    spec.check().map_err(sweep_failure)?;
+    let Some((out, store)) = run_points_or_shard(&run, &spec, &base, Some(analysis))? else {
+        return Ok(());
+    };
+    let bar = progress_bar(jobs(&spec, &base), args.quiet);
+    bar.set_message(run.message.clone());
     let progress = |n: u64| bar.set_position(n);
+    let store_dir = store.dir().map(Path::to_path_buf);
     let (results, skipped, replicates) = run_sensitivity(
         &spec,
         &method,
@@ -2039,10 +2234,12 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
         &ranges,
         &measures,
         &out,
-        &command,
+        &recorded_command(),
+        &store,
         &progress,
     )
-    .map_err(sweep_failure)?;
+    .map_err(|e| points_failure(e, &out, store_dir.as_deref(), &bar))?;
+    remove_point_store(store);
     bar.finish_and_clear();
     for m in &skipped {
         eprintln!(
