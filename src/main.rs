@@ -66,8 +66,9 @@ enum Command {
     /// end-of-run measures over parameters' ranges (a sweep with common
     /// random numbers, replicates averaged per design point).
     Sensitivity(SensitivityArgs),
-    /// Combine the shard folders of `stabsim run --shard K/N` into the
-    /// outputs of one single-machine run (docs/CLUSTER.md).
+    /// Combine the shard folders of `run`, `compare`, `sweep` or
+    /// `sensitivity` with `--shard K/N` into the outputs of one
+    /// single-machine run (docs/CLUSTER.md).
     #[command(after_help = cli::help::MERGE)]
     Merge(MergeArgs),
     /// List the scenarios and comparison files shipped inside the binary,
@@ -133,7 +134,8 @@ enum ScenariosAction {
 
 #[derive(Args, Debug)]
 struct MergeArgs {
-    /// Shard folders, all N of one batch, in any order.
+    /// Shard folders, all N of one run, comparison, sweep or analysis, in
+    /// any order.
     #[arg(required = true)]
     shards: Vec<PathBuf>,
     /// Output folder (replaced as a whole).
@@ -278,6 +280,12 @@ struct CompareArgs {
     overrides: Overrides,
     #[command(flatten)]
     resilience: Resilience,
+    /// Run only shard K of N: the replicates i with i mod N = K of every
+    /// scenario (seeds unchanged), into a shard folder (default
+    /// outputs/<name>.shard-K-of-N) that `stabsim merge` combines with the
+    /// others into the comparison folder (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -629,6 +637,7 @@ fn default_command(plan: &cli::first_minute::Plan) -> Command {
         uncertain: None,
         overrides: Overrides::default(),
         resilience: Resilience::default(),
+        shard: None,
     })
 }
 
@@ -788,6 +797,7 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
         args.threads,
         &file.display().to_string(),
         &command,
+        args.out.as_ref().map(|o| o.display().to_string()),
         &mut |done| bar.set_position(done),
     )
     .map_err(|e| {
@@ -1150,6 +1160,13 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // Blame the comparison file when its `map_days` were used.
     let days_from = f.filter(|_| args.map_days.is_none());
     compare::check_map_days(&map_days, run.ticks, days_from).map_err(Failure::BadInput)?;
+    if let Some(text) = &args.shard {
+        let weights = from_file
+            .as_ref()
+            .map(|(_, f)| f.weights.clone().into_iter().collect())
+            .unwrap_or_default();
+        return compare_shard(&args, text, &loaded, map_days, weights);
+    }
 
     let plan = match &args.uncertain {
         Some(text) => {
@@ -1220,6 +1237,101 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         print_moe(&outputs, &drawn.table);
     }
     println!("report: {}", out.join("report.html").display());
+    Ok(())
+}
+
+/// `stabsim compare --shard K/N`: every scenario's slice of replicates
+/// into one run shard each, under one comparison shard folder.
+fn compare_shard(
+    args: &CompareArgs,
+    text: &str,
+    loaded: &[Loaded],
+    map_days: Vec<u32>,
+    weights: Vec<(String, f64)>,
+) -> Result<(), Failure> {
+    let shard = output::shard::parse_shard(text).map_err(Failure::BadInput)?;
+    if args.uncertain.is_some() {
+        return Err(Failure::BadInput(
+            "--shard: a comparison with --uncertain is not sharded (expected --shard without \
+             --uncertain; run the robustness analysis on one machine)"
+                .to_string(),
+        ));
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let dir = default_comparison_dir(&args.scenarios, &args.overrides.set);
+        let name = dir.file_name().map_or_else(
+            || "comparison".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        dir.with_file_name(format!("{name}.shard-{}-of-{}", shard.0, shard.1))
+    });
+    output::refuse_symlink(&out).map_err(|e| Failure::BadInput(e.to_string()))?;
+    // An earlier shard.json goes first: the folder is unfinished until the
+    // new one is written.
+    match std::fs::remove_file(out.join(output::shard::SHARD_FILE)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Failure::Other(format!("{}: {e}", out.display())));
+        }
+        _ => {}
+    }
+    let dirs = scenario_dirs(loaded, &out)?;
+    let stores = dirs
+        .iter()
+        .zip(loaded)
+        .map(|(dir, l)| open_store(dir, &l.1, &args.resilience))
+        .collect::<Result<Vec<_>, _>>()?;
+    let own =
+        |sc: &Scenario| u64::from(sc.run.replicates.saturating_sub(shard.0).div_ceil(shard.1));
+    let bar = progress_bar(loaded.iter().map(|l| own(&l.1)).sum(), args.quiet);
+    let command = command_without_shard();
+    let given_out = args.out.as_ref().map(|o| o.display().to_string());
+    let mut scenarios = Vec::new();
+    let mut before = 0;
+    for (((file, sc, _), dir), store) in loaded.iter().zip(&dirs).zip(&stores) {
+        bar.set_message(sc.name.clone());
+        output::shard::run_shard(
+            sc,
+            store,
+            shard,
+            args.threads,
+            &file.display().to_string(),
+            &command,
+            given_out.clone(),
+            &mut |done| bar.set_position(before + done),
+        )
+        .map_err(|e| {
+            bar.finish_and_clear();
+            run_failure(e, &out, Some(&out))
+        })?;
+        before += own(sc);
+        let info = std::fs::read_to_string(dir.join(output::shard::SHARD_FILE))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .ok_or_else(|| Failure::Other(format!("{}: shard.json unreadable", dir.display())))?;
+        scenarios.push(info);
+    }
+    let info = compare::shard::CompareShardInfo {
+        kind: compare::shard::KIND_COMPARE.to_string(),
+        shard: shard.0,
+        of: shard.1,
+        scenarios,
+        map_days,
+        outputs: args.outputs.clone(),
+        overrides: args.overrides.set.clone(),
+        weights,
+        command,
+        out: given_out,
+    };
+    compare::shard::finish_shard(&out, &info)
+        .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+    bar.finish_and_clear();
+    println!(
+        "wrote shard {}/{} of the comparison of {} scenarios to {}",
+        shard.0,
+        shard.1,
+        loaded.len(),
+        out.display()
+    );
     Ok(())
 }
 
@@ -1991,6 +2103,7 @@ fn run_points_or_shard(
         &store,
         shard,
         &command_without_shard(),
+        run.out.as_ref().map(|o| o.display().to_string()),
         analysis,
         &progress,
     )

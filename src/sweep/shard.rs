@@ -3,8 +3,8 @@
 //! `stabsim merge` combines the N shard folders into the folder of one
 //! single-machine sweep, byte for byte (design, runs, per-point summary,
 //! and for a sensitivity analysis the indices, noise shares and charts,
-//! computed from the merged points; the manifest differs only in the
-//! command it records: the shard's, without `--shard K/N`).
+//! computed from the merged points; the manifest records the shard's
+//! command without `--shard K/N`, its `--out` pointed at the merge's).
 //!
 //! A shard folder is a point store ([`super::store`]) plus the resolved
 //! base scenario and `shard.json`, written last: a folder without it is an
@@ -58,8 +58,11 @@ pub struct SweepShardInfo {
     /// The overrides common to every point.
     pub overrides: Vec<String>,
     /// The command line, without `--shard K/N` (recorded in the merged
-    /// manifest).
+    /// manifest, its `--out` pointed at the merge's).
     pub command: String,
+    /// The shard's `--out` as given, if it was.
+    #[serde(default)]
+    pub out: Option<String>,
     /// The design.
     pub design: Design,
     /// The analysis, for a sensitivity shard.
@@ -81,12 +84,14 @@ pub fn is_sweep_shard(dir: &Path) -> bool {
 /// Runs shard `shard` of a checked sweep into `store` (whose folder is the
 /// shard folder), then writes the resolved base scenario and `shard.json`.
 /// Returns the number of design points this shard holds.
+#[allow(clippy::too_many_arguments)]
 pub fn run_shard(
     spec: &SweepSpec,
     base: &Scenario,
     store: &PointStore,
     shard: (u32, u32),
     command: &str,
+    out: Option<String>,
     analysis: Option<Analysis>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<usize, SweepError> {
@@ -115,6 +120,7 @@ pub fn run_shard(
         source: spec.file.display().to_string(),
         overrides: spec.base.clone(),
         command: command.to_string(),
+        out,
         design: spec.design.clone(),
         analysis,
     };
@@ -313,9 +319,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
         seed: info.state.seed,
         values,
     };
+    let command = crate::output::shard::retarget_command(&info.command, info.out.as_deref(), out);
     let (analysed, skipped) = match &info.analysis {
         None => {
-            write_sweep_folder(out, &spec, &base, &results, &info.command)?;
+            write_sweep_folder(out, &spec, &base, &results, &command)?;
             (Vec::new(), Vec::new())
         }
         Some(a) => {
@@ -336,7 +343,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
                 &a.measures,
                 &base,
                 &results,
-                &info.command,
+                &command,
             )?
         }
     };
