@@ -825,6 +825,21 @@ fn cmd_merge(args: MergeArgs) -> Result<(), Failure> {
     {
         return merge_sweep(&args);
     }
+    if args
+        .shards
+        .first()
+        .is_some_and(|d| compare::shard::is_compare_shard(d))
+    {
+        use compare::shard::MergeError;
+        compare::shard::merge(&args.shards, &args.out, args.threads, &mut |_| {}).map_err(|e| {
+            match e {
+                MergeError::Shards(m) => Failure::BadInput(m),
+                MergeError::Write(m) => Failure::Other(m),
+            }
+        })?;
+        println!("report: {}", args.out.join("report.html").display());
+        return Ok(());
+    }
     let bar = progress_bar(0, true);
     let report =
         output::shard::merge(&args.shards, &args.out, args.threads, &mut |_| {}).map_err(|e| {
