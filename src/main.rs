@@ -1166,7 +1166,10 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // The comparison folder is replaced whole: its scenarios run into the
     // staging folder, which takes its place once the report is drawn.
     scenario_dirs(&loaded, &out)?;
-    output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    // A shard folder is not an output folder: `compare_shard` checks it.
+    if args.shard.is_none() {
+        output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    }
     let map_days = args
         .map_days
         .clone()
