@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The SLURM recipe of docs/CLUSTER.md on one machine: starts slurmctld and
 # slurmd on localhost (Debian's slurm-wlm), submits a job array of N shards
-# of a stabsim run and a merge job that depends on it, waits, and checks
-# that the merged outputs match a single-machine run byte for byte (every
-# file but the manifest, whose wall times and command differ).
+# of a stabsim run, a comparison, a sweep and a Sobol analysis, each with a
+# merge job that depends on it, waits, and checks that the merged outputs
+# match a single-machine run byte for byte (every file; for run and
+# compare all but the manifests, whose wall times differ).
 #
 # Usage: scripts/slurm_local.sh [N] [--help]
 #   N  shards (default 4)
@@ -62,23 +63,46 @@ sinfo
 
 cd "$WORK"
 LAST=$((N - 1))
-# The recipe of docs/CLUSTER.md: one array task per shard, then the merge.
-ARRAY=$(sbatch --parsable --array=0-$LAST --output=shard-%a.log --wrap \
-    "$STABSIM run $SCENARIO --replicates $REPLICATES --threads 1 --quiet --shard \$SLURM_ARRAY_TASK_ID/$N --out shards/\$SLURM_ARRAY_TASK_ID")
-MERGE=$(sbatch --parsable --dependency=afterok:$ARRAY --output=merge.log --wrap \
-    "$STABSIM merge shards/* --out merged --threads 1")
-echo "submitted array job $ARRAY and merge job $MERGE"
-for _ in $(seq 600); do
-    squeue -h -j "$ARRAY,$MERGE" 2>/dev/null | grep -q . || break
-    sleep 1
-done
-cat shard-*.log merge.log
-"$STABSIM" run "$SCENARIO" --replicates "$REPLICATES" --threads 1 --quiet --out single
 status=0
-for f in single/*; do
-    name=$(basename "$f")
-    [[ "$name" == manifest.json ]] && continue
-    if cmp -s "$f" "merged/$name"; then echo "same: $name"; else echo "DIFFERENT: $name"; status=1; fi
-done
-scancel "$ARRAY" "$MERGE" 2>/dev/null || true
+# One recipe of docs/CLUSTER.md: the single-machine run first (into
+# NAME-result, then moved aside), then one array task per shard and the
+# dependent merge into NAME-result, so the merged manifest records the very
+# command of the single-machine run; then every file compared.
+# prove NAME SKIP COMMAND...: SKIP is a file name not compared (manifests
+# with wall times), or "-".
+prove() {
+    local name=$1 skip=$2
+    shift 2
+    local cmd="$STABSIM $*"
+    rm -rf "$name-result" "$name-single" "$name-shards"
+    $cmd --out "$name-result" >/dev/null
+    mv "$name-result" "$name-single"
+    local array merge
+    array=$(sbatch --parsable --array=0-$LAST --output="$name-shard-%a.log" --wrap \
+        "$cmd --shard \$SLURM_ARRAY_TASK_ID/$N --out $name-shards/\$SLURM_ARRAY_TASK_ID")
+    merge=$(sbatch --parsable --dependency=afterok:$array --output="$name-merge.log" --wrap \
+        "$STABSIM merge $name-shards/* --out $name-result --threads 1")
+    echo "$name: submitted array job $array and merge job $merge"
+    for _ in $(seq 900); do
+        squeue -h -j "$array,$merge" 2>/dev/null | grep -q . || break
+        sleep 1
+    done
+    cat "$name"-shard-*.log "$name-merge.log"
+    scancel "$array" "$merge" 2>/dev/null || true
+    local files
+    files=$(cd "$name-single" && find . -type f | sort)
+    [[ -n "$files" ]] || { echo "$name: no outputs"; status=1; return; }
+    for f in $files; do
+        if [[ "$(basename "$f")" == "$skip" ]]; then continue; fi
+        if cmp -s "$name-single/$f" "$name-result/$f"; then echo "same: $name/${f#./}"; else echo "DIFFERENT: $name/${f#./}"; status=1; fi
+    done
+}
+
+prove run manifest.json run "$SCENARIO" --replicates "$REPLICATES" --threads 1 --quiet
+prove compare manifest.json compare "$ROOT/scenarios/epstein/cops_cut_sudden.toml" \
+    "$ROOT/scenarios/epstein/legitimacy_sudden.toml" --replicates 8 --ticks 300 --threads 1 --quiet
+prove sweep - sweep "$SCENARIO" --lhs 12 citizens.vision=2:6 legitimacy.initial=0.5:0.9 \
+    --replicates 2 --ticks 300 --threads 1 --quiet
+prove sobol - sensitivity "$SCENARIO" --method sobol --params citizens.vision=2:6 \
+    legitimacy.initial=0.5:0.9 -N 8 --replicates 2 --ticks 300 --threads 1 --quiet
 exit $status

@@ -66,8 +66,9 @@ enum Command {
     /// end-of-run measures over parameters' ranges (a sweep with common
     /// random numbers, replicates averaged per design point).
     Sensitivity(SensitivityArgs),
-    /// Combine the shard folders of `stabsim run --shard K/N` into the
-    /// outputs of one single-machine run (docs/CLUSTER.md).
+    /// Combine the shard folders of `run`, `compare`, `sweep` or
+    /// `sensitivity` with `--shard K/N` into the outputs of one
+    /// single-machine run (docs/CLUSTER.md).
     #[command(after_help = cli::help::MERGE)]
     Merge(MergeArgs),
     /// List the scenarios and comparison files shipped inside the binary,
@@ -133,7 +134,8 @@ enum ScenariosAction {
 
 #[derive(Args, Debug)]
 struct MergeArgs {
-    /// Shard folders, all N of one batch, in any order.
+    /// Shard folders, all N of one run, comparison, sweep or analysis, in
+    /// any order.
     #[arg(required = true)]
     shards: Vec<PathBuf>,
     /// Output folder (replaced as a whole).
@@ -278,6 +280,12 @@ struct CompareArgs {
     overrides: Overrides,
     #[command(flatten)]
     resilience: Resilience,
+    /// Run only shard K of N: the replicates i with i mod N = K of every
+    /// scenario (seeds unchanged), into a shard folder (default
+    /// outputs/<name>.shard-K-of-N) that `stabsim merge` combines with the
+    /// others into the comparison folder (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -419,6 +427,13 @@ struct SweepArgs {
     quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    resilience: Resilience,
+    /// Run only shard K of N: the design points p with p mod N = K, into a
+    /// shard folder (default outputs/<name>-sweep.shard-K-of-N) that `stabsim
+    /// merge` combines with the others (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 /// A sensitivity method.
@@ -483,6 +498,13 @@ struct SensitivityArgs {
     quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    resilience: Resilience,
+    /// Run only shard K of N: the design points p with p mod N = K, into a
+    /// shard folder (default outputs/<name>-<method>.shard-K-of-N) that `stabsim
+    /// merge` combines with the others (docs/CLUSTER.md).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -599,6 +621,7 @@ fn default_command(plan: &cli::first_minute::Plan) -> Command {
         uncertain: None,
         overrides: Overrides::default(),
         resilience: Resilience::default(),
+        shard: None,
     })
 }
 
@@ -750,12 +773,7 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
     let store = open_store(&out, sc, &args.resilience)?;
     let bar = progress_bar(u64::from(sc.run.replicates.div_ceil(shard.1)), args.quiet);
     // The recorded command is the single-machine one: without --shard K/N.
-    let mut words: Vec<String> = std::env::args().filter(|a| a != "--resume").collect();
-    if let Some(k) = words.iter().position(|a| a == "--shard") {
-        words.drain(k..(k + 2).min(words.len()));
-    }
-    words.retain(|a| !a.starts_with("--shard="));
-    let command = words.join(" ");
+    let command = command_without_shard();
     let n = output::shard::run_shard(
         sc,
         &store,
@@ -763,6 +781,7 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
         args.threads,
         &file.display().to_string(),
         &command,
+        args.out.as_ref().map(|o| o.display().to_string()),
         &mut |done| bar.set_position(done),
     )
     .map_err(|e| {
@@ -783,6 +802,28 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
 fn cmd_merge(args: MergeArgs) -> Result<(), Failure> {
     check_threads(args.threads)?;
     output::check_replaceable(&args.out).map_err(Failure::BadInput)?;
+    if args
+        .shards
+        .first()
+        .is_some_and(|d| sweep::shard::is_sweep_shard(d))
+    {
+        return merge_sweep(&args);
+    }
+    if args
+        .shards
+        .first()
+        .is_some_and(|d| compare::shard::is_compare_shard(d))
+    {
+        use compare::shard::MergeError;
+        compare::shard::merge(&args.shards, &args.out, args.threads, &mut |_| {}).map_err(|e| {
+            match e {
+                MergeError::Shards(m) => Failure::BadInput(m),
+                MergeError::Write(m) => Failure::Other(m),
+            }
+        })?;
+        println!("report: {}", args.out.join("report.html").display());
+        return Ok(());
+    }
     let bar = progress_bar(0, true);
     let report =
         output::shard::merge(&args.shards, &args.out, args.threads, &mut |_| {}).map_err(|e| {
@@ -794,6 +835,44 @@ fn cmd_merge(args: MergeArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     println!("wrote {}", report.dir.join("manifest.json").display());
     Ok(())
+}
+
+/// `stabsim merge` of a sweep's (or sensitivity analysis's) shards.
+fn merge_sweep(args: &MergeArgs) -> Result<(), Failure> {
+    use sweep::shard::MergeError;
+    let merged = sweep::shard::merge(&args.shards, &args.out).map_err(|e| match e {
+        MergeError::Shards(m) => Failure::BadInput(m),
+        MergeError::Sweep(e) => Failure::Other(format!("{}: {e}", args.out.display())),
+    })?;
+    for m in &merged.skipped {
+        eprintln!(
+            "warning: {m}: undefined at some design point (no run defines it there); not analysed"
+        );
+    }
+    let file = if merged.kind == sweep::shard::KIND_SWEEP {
+        "runs.csv"
+    } else {
+        "indices.csv"
+    };
+    println!(
+        "merged {}: {} points x {} replicates; wrote {}",
+        merged.kind,
+        merged.points,
+        merged.replicates,
+        args.out.join(file).display()
+    );
+    Ok(())
+}
+
+/// The command line as a shard records it for the merged outputs: the
+/// single-machine command, without `--shard K/N` (and `--resume`).
+fn command_without_shard() -> String {
+    let mut words: Vec<String> = std::env::args().filter(|a| a != "--resume").collect();
+    if let Some(k) = words.iter().position(|a| a == "--shard") {
+        words.drain(k..(k + 2).min(words.len()));
+    }
+    words.retain(|a| !a.starts_with("--shard="));
+    words.join(" ")
 }
 
 /// A loaded scenario: its file, the scenario, and seconds spent loading it.
@@ -1071,7 +1150,10 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // The comparison folder is replaced whole: its scenarios run into the
     // staging folder, which takes its place once the report is drawn.
     scenario_dirs(&loaded, &out)?;
-    output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    // A shard folder is not an output folder: `compare_shard` checks it.
+    if args.shard.is_none() {
+        output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    }
     let map_days = args
         .map_days
         .clone()
@@ -1080,6 +1162,13 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // Blame the comparison file when its `map_days` were used.
     let days_from = f.filter(|_| args.map_days.is_none());
     compare::check_map_days(&map_days, run.ticks, days_from).map_err(Failure::BadInput)?;
+    if let Some(text) = &args.shard {
+        let weights = from_file
+            .as_ref()
+            .map(|(_, f)| f.weights.clone().into_iter().collect())
+            .unwrap_or_default();
+        return compare_shard(&args, text, &loaded, map_days, weights);
+    }
 
     let plan = match &args.uncertain {
         Some(text) => {
@@ -1150,6 +1239,101 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         print_moe(&outputs, &drawn.table);
     }
     println!("report: {}", out.join("report.html").display());
+    Ok(())
+}
+
+/// `stabsim compare --shard K/N`: every scenario's slice of replicates
+/// into one run shard each, under one comparison shard folder.
+fn compare_shard(
+    args: &CompareArgs,
+    text: &str,
+    loaded: &[Loaded],
+    map_days: Vec<u32>,
+    weights: Vec<(String, f64)>,
+) -> Result<(), Failure> {
+    let shard = output::shard::parse_shard(text).map_err(Failure::BadInput)?;
+    if args.uncertain.is_some() {
+        return Err(Failure::BadInput(
+            "--shard: a comparison with --uncertain is not sharded (expected --shard without \
+             --uncertain; run the robustness analysis on one machine)"
+                .to_string(),
+        ));
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let dir = default_comparison_dir(&args.scenarios, &args.overrides.set);
+        let name = dir.file_name().map_or_else(
+            || "comparison".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        dir.with_file_name(format!("{name}.shard-{}-of-{}", shard.0, shard.1))
+    });
+    output::refuse_symlink(&out).map_err(|e| Failure::BadInput(e.to_string()))?;
+    // An earlier shard.json goes first: the folder is unfinished until the
+    // new one is written.
+    match std::fs::remove_file(out.join(output::shard::SHARD_FILE)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Failure::Other(format!("{}: {e}", out.display())));
+        }
+        _ => {}
+    }
+    let dirs = scenario_dirs(loaded, &out)?;
+    let stores = dirs
+        .iter()
+        .zip(loaded)
+        .map(|(dir, l)| open_store(dir, &l.1, &args.resilience))
+        .collect::<Result<Vec<_>, _>>()?;
+    let own =
+        |sc: &Scenario| u64::from(sc.run.replicates.saturating_sub(shard.0).div_ceil(shard.1));
+    let bar = progress_bar(loaded.iter().map(|l| own(&l.1)).sum(), args.quiet);
+    let command = command_without_shard();
+    let given_out = args.out.as_ref().map(|o| o.display().to_string());
+    let mut scenarios = Vec::new();
+    let mut before = 0;
+    for (((file, sc, _), dir), store) in loaded.iter().zip(&dirs).zip(&stores) {
+        bar.set_message(sc.name.clone());
+        output::shard::run_shard(
+            sc,
+            store,
+            shard,
+            args.threads,
+            &file.display().to_string(),
+            &command,
+            given_out.clone(),
+            &mut |done| bar.set_position(before + done),
+        )
+        .map_err(|e| {
+            bar.finish_and_clear();
+            run_failure(e, &out, Some(&out))
+        })?;
+        before += own(sc);
+        let info = std::fs::read_to_string(dir.join(output::shard::SHARD_FILE))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .ok_or_else(|| Failure::Other(format!("{}: shard.json unreadable", dir.display())))?;
+        scenarios.push(info);
+    }
+    let info = compare::shard::CompareShardInfo {
+        kind: compare::shard::KIND_COMPARE.to_string(),
+        shard: shard.0,
+        of: shard.1,
+        scenarios,
+        map_days,
+        outputs: args.outputs.clone(),
+        overrides: args.overrides.set.clone(),
+        weights,
+        command,
+        out: given_out,
+    };
+    compare::shard::finish_shard(&out, &info)
+        .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+    bar.finish_and_clear();
+    println!(
+        "wrote shard {}/{} of the comparison of {} scenarios to {}",
+        shard.0,
+        shard.1,
+        loaded.len(),
+        out.display()
+    );
     Ok(())
 }
 
@@ -1844,18 +2028,27 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
         threads: args.threads,
     };
     spec.check().map_err(sweep_failure)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-sweep", base.name)));
-    output::check_replaceable(&out).map_err(Failure::BadInput)?;
-    let jobs = spec.design.points.len() as u64 * u64::from(base.run.replicates);
-    let bar = progress_bar(jobs, args.quiet);
-    bar.set_message(format!("sweep {} points", spec.design.points.len()));
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let folder = format!("{}-sweep", base.name);
+    let points = spec.design.points.len();
+    let run = PointsRun {
+        out: args.out.clone(),
+        folder: &folder,
+        resilience: &args.resilience,
+        shard: args.shard.as_deref(),
+        quiet: args.quiet,
+        message: format!("sweep {points} points"),
+    };
+    let Some((out, store)) = run_points_or_shard(&run, &spec, &base, None)? else {
+        return Ok(());
+    };
+    let bar = progress_bar(jobs(&spec, &base), args.quiet);
+    bar.set_message(run.message.clone());
     let progress = |n: u64| bar.set_position(n);
-    sweep::run_sweep(&spec, &out, &command, &progress).map_err(sweep_failure)?;
+    let store_dir = store.dir().map(Path::to_path_buf);
+    sweep::run_sweep(&spec, &out, &recorded_command(), &store, &progress)
+        .map_err(|e| points_failure(e, &out, store_dir.as_deref(), &bar))?;
     bar.finish_and_clear();
+    remove_point_store(store);
     println!(
         "sweep: {} points x {} replicates; wrote {}",
         spec.design.points.len(),
@@ -1863,6 +2056,129 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
         out.join("runs.csv").display()
     );
     Ok(())
+}
+
+/// Jobs (point x replicate) of a sweep.
+fn jobs(spec: &sweep::SweepSpec, base: &Scenario) -> u64 {
+    spec.design.points.len() as u64 * u64::from(base.run.replicates)
+}
+
+/// Where and how a sweep or sensitivity analysis runs.
+struct PointsRun<'a> {
+    /// `--out`.
+    out: Option<PathBuf>,
+    /// The default folder's name under outputs/.
+    folder: &'a str,
+    resilience: &'a Resilience,
+    /// `--shard K/N`.
+    shard: Option<&'a str>,
+    quiet: bool,
+    /// The progress bar's message.
+    message: String,
+}
+
+/// With `--shard K/N`, runs the shard (`Ok(None)`: done); else the
+/// output folder, checked, and the store of kept points beside it, opened
+/// (fresh, or with `--resume` the interrupted run's).
+fn run_points_or_shard(
+    run: &PointsRun,
+    spec: &sweep::SweepSpec,
+    base: &Scenario,
+    analysis: Option<sweep::shard::Analysis>,
+) -> Result<Option<(PathBuf, sweep::store::PointStore)>, Failure> {
+    let state = spec.state(base).map_err(sweep_failure)?;
+    let Some(text) = run.shard else {
+        let out = run
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("outputs").join(run.folder));
+        output::check_replaceable(&out).map_err(Failure::BadInput)?;
+        let store = open_point_store(&output::resume::store_dir(&out), &state, run.resilience)?;
+        return Ok(Some((out, store)));
+    };
+    let shard = output::shard::parse_shard(text).map_err(Failure::BadInput)?;
+    let out = run.out.clone().unwrap_or_else(|| {
+        Path::new("outputs").join(format!("{}.shard-{}-of-{}", run.folder, shard.0, shard.1))
+    });
+    let store = open_point_store(&out, &state, run.resilience)?;
+    let points = spec.design.points.len();
+    let own = (0..points)
+        .filter(|&p| sweep::run::in_shard(p, Some(shard)))
+        .count();
+    let bar = progress_bar(own as u64 * u64::from(base.run.replicates), run.quiet);
+    bar.set_message(format!("{} (shard {}/{})", run.message, shard.0, shard.1));
+    let progress = |n: u64| bar.set_position(n);
+    let n = sweep::shard::run_shard(
+        spec,
+        base,
+        &store,
+        shard,
+        &command_without_shard(),
+        run.out.as_ref().map(|o| o.display().to_string()),
+        analysis,
+        &progress,
+    )
+    .map_err(|e| points_failure(e, &out, Some(&out), &bar))?;
+    bar.finish_and_clear();
+    println!(
+        "wrote shard {}/{} ({n} of {points} design points) to {}",
+        shard.0,
+        shard.1,
+        out.display()
+    );
+    Ok(None)
+}
+
+/// A sweep's store of kept design points (see [`sweep::store::open`]).
+fn open_point_store(
+    dir: &Path,
+    state: &sweep::store::SweepState,
+    flags: &Resilience,
+) -> Result<sweep::store::PointStore, Failure> {
+    sweep::store::open(dir, state, flags.resume, &mut |note| eprintln!("{note}")).map_err(|e| {
+        match e {
+            Ok(mismatch) => Failure::BadInput(mismatch),
+            Err(io) => Failure::Other(io),
+        }
+    })
+}
+
+/// Removes a finished sweep's kept points (its outputs are in place).
+fn remove_point_store(store: sweep::store::PointStore) {
+    let dir = store.dir().map(Path::to_path_buf);
+    if let (Err(e), Some(dir)) = (store.remove(), dir) {
+        eprintln!("warning: {}: {e}", dir.display());
+    }
+}
+
+/// A sweep's failure, saying for an interrupt (or a point that could not
+/// be kept) what was kept and how to resume.
+fn points_failure(
+    e: sweep::SweepError,
+    out: &Path,
+    store: Option<&Path>,
+    bar: &Progress,
+) -> Failure {
+    bar.finish_and_clear();
+    let kept = |store: &Path| {
+        format!(
+            "{} finished design points are kept in {}; the outputs in {} are unchanged.\nResume with: {}",
+            sweep::store::kept_count(store),
+            store.display(),
+            out.display(),
+            output::resume::resume_command()
+        )
+    };
+    match (e, store) {
+        (sweep::SweepError::Interrupted, Some(store)) => {
+            Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))
+        }
+        (sweep::SweepError::Keep(e), Some(store)) => Failure::Other(format!(
+            "{e} (expected a writable folder with free space). {}",
+            kept(store)
+        )),
+        (e, _) => sweep_failure(e),
+    }
 }
 
 /// The measures a sensitivity analysis reports by default, where the
@@ -2011,20 +2327,30 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
         MethodArg::Morris => "morris",
         MethodArg::Sobol => "sobol",
     };
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-{name}", base.name)));
-    output::check_replaceable(&out).map_err(Failure::BadInput)?;
+    let folder = format!("{}-{name}", base.name);
     let points = spec.design.points.len();
-    let jobs = points as u64 * u64::from(base.run.replicates);
-    let bar = progress_bar(jobs, args.quiet);
-    bar.set_message(format!(
-        "{name}: {} parameters, {points} points",
-        ranges.len()
-    ));
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let run = PointsRun {
+        out: args.out.clone(),
+        folder: &folder,
+        resilience: &args.resilience,
+        shard: args.shard.as_deref(),
+        quiet: args.quiet,
+        message: format!("{name}: {} parameters, {points} points", ranges.len()),
+    };
+    let analysis = sweep::shard::Analysis {
+        method,
+        ranges: ranges.clone(),
+        measures: measures.clone(),
+    };
+    // Every point is checked before anything runs or is kept.
+    spec.check().map_err(sweep_failure)?;
+    let Some((out, store)) = run_points_or_shard(&run, &spec, &base, Some(analysis))? else {
+        return Ok(());
+    };
+    let bar = progress_bar(jobs(&spec, &base), args.quiet);
+    bar.set_message(run.message.clone());
     let progress = |n: u64| bar.set_position(n);
+    let store_dir = store.dir().map(Path::to_path_buf);
     let (results, skipped, replicates) = run_sensitivity(
         &spec,
         &method,
@@ -2032,10 +2358,12 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
         &ranges,
         &measures,
         &out,
-        &command,
+        &recorded_command(),
+        &store,
         &progress,
     )
-    .map_err(sweep_failure)?;
+    .map_err(|e| points_failure(e, &out, store_dir.as_deref(), &bar))?;
+    remove_point_store(store);
     bar.finish_and_clear();
     for m in &skipped {
         eprintln!(

@@ -65,20 +65,26 @@ pub const SWEEP: &str = "\
 Examples:
   stabsim sweep gaza/baseline --grid mission.mandate.force_scale=0.5,1,2 -n 4
   stabsim sweep gaza/baseline --lhs 32 mission.mandate.force_scale=0.5:2 -n 2 --ticks 365
-  stabsim sweep gaza/baseline --design points.csv";
+  stabsim sweep gaza/baseline --design points.csv
+  stabsim sweep gaza/baseline --lhs 500 -n 2 --resume     go on after Ctrl-C or a kill
+  stabsim sweep gaza/baseline --lhs 500 -n 2 --shard 0/8  one of 8 shards (stabsim merge)";
 
 /// `stabsim sensitivity --help`.
 pub const SENSITIVITY: &str = "\
 Examples:
   stabsim sensitivity gaza/baseline --method morris -n 2 --ticks 180
-  stabsim sensitivity gaza/baseline --method sobol -N 64 --params mission.mandate.force_scale";
+  stabsim sensitivity gaza/baseline --method sobol -N 64 --params mission.mandate.force_scale
+  stabsim sensitivity gaza/baseline --method morris --resume   go on after Ctrl-C or a kill";
 
 /// `stabsim merge --help`.
 pub const MERGE: &str = "\
 Examples:
   stabsim run gaza/baseline -n 20 --shard 0/2 --out shards/0
   stabsim run gaza/baseline -n 20 --shard 1/2 --out shards/1
-  stabsim merge shards/0 shards/1 --out outputs/gaza-baseline";
+  stabsim merge shards/0 shards/1 --out outputs/gaza-baseline
+  stabsim compare gaza -n 20 --shard 0/2 --out cmp/0      (a comparison: the same merge)
+  stabsim sensitivity gaza/baseline --method morris --shard 1/4 --out morris/1
+  stabsim merge morris/0 morris/1 morris/2 morris/3 --out outputs/gaza-morris";
 
 /// `stabsim scenarios --help`.
 pub const SCENARIOS: &str = "\

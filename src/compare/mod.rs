@@ -27,6 +27,7 @@ pub mod charts;
 pub mod file;
 pub mod folder;
 pub mod runs;
+pub mod shard;
 pub mod uncertain;
 
 use std::fmt::Write as _;

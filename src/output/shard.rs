@@ -41,8 +41,11 @@ pub struct ShardInfo {
     /// The scenario file as given.
     pub source: String,
     /// The command line, without `--shard K/N` (recorded in the merged
-    /// manifest).
+    /// manifest, its `--out` pointed at the merge's).
     pub command: String,
+    /// The shard's `--out` as given, if it was.
+    #[serde(default)]
+    pub out: Option<String>,
 }
 
 /// Reads `K/N` (0 <= K < N).
@@ -62,6 +65,30 @@ pub fn parse_shard(text: &str) -> Result<(u32, u32), String> {
     Ok((k, n))
 }
 
+/// The command a merge records: the shard's (`command`, without `--shard
+/// K/N`) with its `--out SHARD_OUT` pointed at the merge's `out`, so that
+/// the merged folder records the single-machine command that writes it
+/// (the thread count aside, which changes no output).
+pub fn retarget_command(command: &str, shard_out: Option<&str>, out: &Path) -> String {
+    let Some(shard_out) = shard_out else {
+        return command.to_string();
+    };
+    let merged = out.display().to_string();
+    for flag in ["--out ", "--out="] {
+        let from = format!(" {flag}{shard_out}");
+        let mut start = 0;
+        while let Some(at) = command[start..].find(&from).map(|a| a + start) {
+            let end = at + from.len();
+            // The whole word: `--out s1` is not `--out s10`.
+            if command[end..].is_empty() || command[end..].starts_with(' ') {
+                return format!("{} {flag}{merged}{}", &command[..at], &command[end..]);
+            }
+            start = at + 1;
+        }
+    }
+    command.to_string()
+}
+
 /// Discards replicates: a shard writes no CSV (rows must be in replicate
 /// order over every shard, so the merge writes them).
 struct Discard;
@@ -76,6 +103,7 @@ impl ReplicateSink for Discard {
 /// Runs shard `shard` of the scenario's batch into `store` (whose folder
 /// is the shard folder), then writes the resolved scenario and
 /// `shard.json`. Returns the replicates this shard holds.
+#[allow(clippy::too_many_arguments)]
 pub fn run_shard(
     scenario: &Scenario,
     store: &ReplicateStore,
@@ -83,6 +111,7 @@ pub fn run_shard(
     threads: usize,
     source: &str,
     command: &str,
+    out: Option<String>,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<usize, RunError> {
     let dir = store
@@ -114,6 +143,7 @@ pub fn run_shard(
         replicates: scenario.run.replicates,
         source: source.to_string(),
         command: command.to_string(),
+        out,
     };
     let mut text = serde_json::to_string_pretty(&info).map_err(std::io::Error::other)?;
     text.push('\n');
@@ -272,7 +302,7 @@ pub fn merge(
         threads,
         out_dir: out.to_path_buf(),
         source: infos[0].source.clone(),
-        command: infos[0].command.clone(),
+        command: retarget_command(&infos[0].command, infos[0].out.as_deref(), out),
         load_seconds: 0.0,
         map_days: Vec::new(),
         store: Some(store),
@@ -286,6 +316,25 @@ pub fn merge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_merge_records_the_command_that_writes_its_folder() {
+        let out = Path::new("outputs/all");
+        let r = |c: &str, o: Option<&str>| retarget_command(c, o, out);
+        assert_eq!(
+            r("stabsim sweep a.toml --out s1 -q", Some("s1")),
+            "stabsim sweep a.toml --out outputs/all -q"
+        );
+        assert_eq!(
+            r("stabsim run a --out=s1", Some("s1")),
+            "stabsim run a --out=outputs/all"
+        );
+        assert_eq!(
+            r("stabsim run a --out s10 --out s1", Some("s1")),
+            "stabsim run a --out s10 --out outputs/all"
+        );
+        assert_eq!(r("stabsim run a", None), "stabsim run a");
+    }
 
     #[test]
     fn shards_are_read_strictly() {

@@ -19,7 +19,7 @@ pub use crate::sensitivity::sequence::{SOBOL_MAX_DIMS, sobol_points};
 pub const MAX_POINTS: usize = 10_000_000;
 
 /// Whether a range is sampled as real numbers or as integers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scale {
     /// Any real value in the range.
     Real,
@@ -29,7 +29,7 @@ pub enum Scale {
 }
 
 /// A parameter varied over a range `lo..=hi`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Range {
     /// The `--set` key, e.g. `mission.mandate.force_scale`.
     pub key: String,
@@ -69,7 +69,7 @@ pub fn format_real(x: f64) -> String {
 }
 
 /// Points to run: one value (as `--set` text) per key, per point.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Design {
     /// The varied keys, in column order.
     pub keys: Vec<String>,

@@ -9,9 +9,14 @@
 pub mod design;
 pub mod run;
 pub mod sensitivity;
+pub mod shard;
+pub mod store;
 
 pub use design::{Design, Range, Scale};
-pub use run::{SweepError, SweepResults, SweepSpec, run_sweep, simulate, write_sweep};
+pub use run::{
+    PointResults, SweepError, SweepResults, SweepSpec, run_sweep, simulate, simulate_kept,
+    write_sweep, write_sweep_folder,
+};
 
 use crate::scenario::Scenario;
 use crate::scenario::params::{Group, Param, Params, Range as Accepted};

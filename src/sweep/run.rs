@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::design::Design;
+use super::store::{PointStore, PointValues, SweepState};
 use crate::model::{Model, OutcomeRule};
 use crate::output::{MANIFEST, Staging, WrittenFile};
 use crate::scenario::{self, Scenario, ScenarioError};
@@ -63,6 +64,12 @@ pub enum SweepError {
     /// A CSV could not be written.
     #[error("writing CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// Ctrl-C (or SIGTERM): the points in progress finished and were kept.
+    #[error("interrupted")]
+    Interrupted,
+    /// A finished point could not be kept, or a kept one read.
+    #[error("{0}")]
+    Keep(std::io::Error),
 }
 
 /// Keys a design may not vary: the run settings, which the sweep's flags
@@ -151,6 +158,57 @@ pub fn simulate(
     spec: &SweepSpec,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SweepResults, SweepError> {
+    let points = simulate_kept(spec, &PointStore::none(), None, progress)?;
+    Ok(points.complete())
+}
+
+/// The results of the points a sweep (or a shard of one) holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointResults {
+    /// Measure names.
+    pub measures: Vec<&'static str>,
+    /// Replicates per point.
+    pub replicates: u32,
+    /// The master seed every point shares.
+    pub seed: u64,
+    /// Per point, its values if this run holds it (a shard holds a slice).
+    pub values: Vec<Option<PointValues>>,
+}
+
+impl PointResults {
+    /// The results of a sweep that holds every point.
+    pub fn complete(self) -> SweepResults {
+        SweepResults {
+            measures: self.measures,
+            replicates: self.replicates,
+            seed: self.seed,
+            values: self
+                .values
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect(),
+        }
+    }
+}
+
+/// Whether shard `shard` (`K/N`) runs point `p`: points with `p mod N = K`.
+pub fn in_shard(p: usize, shard: Option<(u32, u32)>) -> bool {
+    shard.is_none_or(|(k, n)| p % n as usize == k as usize)
+}
+
+/// Runs every point of the sweep (or of shard `K/N` of it) that `store`
+/// does not hold yet, keeping each finished point in it, and returns the
+/// points of the sweep or shard, kept or run. Jobs run in windows of whole
+/// points and each window's points are kept before the next starts; after
+/// Ctrl-C ([`crate::batch::interrupt`]) the window in progress finishes,
+/// is kept, and the result is [`SweepError::Interrupted`]. `progress` gets
+/// the number of the sweep's (or shard's) jobs done, kept ones included.
+pub fn simulate_kept(
+    spec: &SweepSpec,
+    store: &PointStore,
+    shard: Option<(u32, u32)>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PointResults, SweepError> {
     let base = scenario::load(&spec.file, &spec.base).map_err(|e| SweepError::Base(Box::new(e)))?;
     let replicates = base.run.replicates as usize;
     let measures = OutcomeRule::for_scenario(&base).columns().to_vec();
@@ -158,17 +216,34 @@ pub fn simulate(
         .num_threads(spec.threads)
         .build()?;
     let points = spec.design.points.len();
-    let jobs = points * replicates;
-    let window = (pool.current_num_threads() * WINDOW_PER_THREAD).max(replicates);
-    let mut flat: Vec<Vec<Option<f64>>> = Vec::with_capacity(jobs);
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let mut start = 0;
-    while start < jobs {
-        let end = (start + window).min(jobs);
+    let mut values: Vec<Option<PointValues>> = vec![None; points];
+    let mut todo = Vec::new();
+    for (p, slot) in values.iter_mut().enumerate() {
+        if !in_shard(p, shard) {
+            continue;
+        }
+        match store
+            .load(p, base.run.replicates, measures.len())
+            .map_err(SweepError::Keep)?
+        {
+            Some(kept) => *slot = Some(kept),
+            None => todo.push(p),
+        }
+    }
+    let kept_jobs = (values.iter().flatten().count() * replicates) as u64;
+    let done = std::sync::atomic::AtomicU64::new(kept_jobs);
+    progress(kept_jobs);
+    // Whole points per window, about WINDOW_PER_THREAD jobs per thread.
+    let per_window = (pool.current_num_threads() * WINDOW_PER_THREAD)
+        .div_ceil(replicates.max(1))
+        .max(1);
+    for window in todo.chunks(per_window) {
+        if crate::batch::interrupted() {
+            return Err(SweepError::Interrupted);
+        }
         // The window's points, loaded once each.
-        let (first, last) = (start / replicates, (end - 1) / replicates);
         let mut loaded = Vec::new();
-        for p in first..=last {
+        for &p in window {
             let sc = spec.scenario(p)?;
             let terrain = sc.world.terrain()?;
             loaded.push((sc, terrain));
@@ -178,10 +253,10 @@ pub fn simulate(
             .map(|(sc, t)| Ok((Model::new(sc, t)?, OutcomeRule::for_scenario(sc))))
             .collect::<Result<Vec<_>, SweepError>>()?;
         let rows: Vec<Vec<Option<f64>>> = pool.install(|| {
-            (start..end)
+            (0..window.len() * replicates)
                 .into_par_iter()
                 .map(|j| {
-                    let (model, rule) = &models[j / replicates - first];
+                    let (model, rule) = &models[j / replicates];
                     let series = model.run((j % replicates) as u64);
                     let row = rule.values(&series);
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -190,15 +265,14 @@ pub fn simulate(
                 })
                 .collect()
         });
-        flat.extend(rows);
-        start = end;
+        let mut it = rows.into_iter();
+        for &p in window {
+            let point: PointValues = it.by_ref().take(replicates).collect();
+            store.save(p, &point).map_err(SweepError::Keep)?;
+            values[p] = Some(point);
+        }
     }
-    let mut values = Vec::with_capacity(points);
-    let mut it = flat.into_iter();
-    for _ in 0..points {
-        values.push(it.by_ref().take(replicates).collect());
-    }
-    Ok(SweepResults {
+    Ok(PointResults {
         measures,
         replicates: replicates as u32,
         seed: base.run.seed,
@@ -328,17 +402,49 @@ pub fn write_manifest(
     staging.write(MANIFEST, json.as_bytes())
 }
 
-/// Runs a checked sweep and writes its folder `out` atomically.
+impl SweepSpec {
+    /// What the kept points of this sweep belong to (see [`SweepState`]).
+    pub fn state(&self, base: &Scenario) -> Result<SweepState, SweepError> {
+        let resolved = crate::output::resolved_toml(base)
+            .map_err(|e| SweepError::Io(std::io::Error::other(e.to_string())))?;
+        let measures = OutcomeRule::for_scenario(base).columns();
+        Ok(SweepState::of(
+            base,
+            &resolved,
+            &self.design.to_csv()?,
+            measures,
+            self.design.points.len(),
+        ))
+    }
+}
+
+/// Runs a checked sweep, keeping finished points in `store` (an
+/// interrupted sweep's are not run again), and writes its folder `out`
+/// atomically.
 pub fn run_sweep(
     spec: &SweepSpec,
     out: &Path,
     command: &str,
+    store: &PointStore,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SweepResults, SweepError> {
     let base = spec.check()?;
-    let results = simulate(spec, progress)?;
-    let mut staging = Staging::create(out)?;
-    write_sweep(&mut staging, spec, &base, &results, command)?;
-    staging.commit()?;
+    let results = simulate_kept(spec, store, None, progress)?.complete();
+    write_sweep_folder(out, spec, &base, &results, command)?;
     Ok(results)
+}
+
+/// Writes the folder of a finished sweep to `out` atomically (a single
+/// machine's sweep, or the merge of its shards: the same bytes).
+pub fn write_sweep_folder(
+    out: &Path,
+    spec: &SweepSpec,
+    base: &Scenario,
+    results: &SweepResults,
+    command: &str,
+) -> Result<(), SweepError> {
+    let mut staging = Staging::create(out)?;
+    write_sweep(&mut staging, spec, base, results, command)?;
+    staging.commit()?;
+    Ok(())
 }

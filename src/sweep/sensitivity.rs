@@ -5,12 +5,15 @@
 use std::path::Path;
 
 use super::design::{self, Range};
-use super::run::{SweepError, SweepResults, SweepSpec, simulate, write_sweep};
+use super::run::{SweepError, SweepResults, SweepSpec, simulate_kept, write_sweep};
+use super::store::PointStore;
 use crate::output::Staging;
+use crate::scenario::Scenario;
 use crate::sensitivity::{self, MorrisIndex, SobolIndex, noise_share};
 
 /// The method and its size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
 pub enum Method {
     /// Morris screening: trajectories over a grid of levels.
     Morris {
@@ -290,9 +293,9 @@ fn write_chart(
     Ok(())
 }
 
-/// Runs a sensitivity analysis and writes its folder `out` atomically: the
-/// sweep's files (design, runs, points), `indices.csv`, `noise.csv` and
-/// the manifest.
+/// Runs a sensitivity analysis, keeping finished points in `store` (an
+/// interrupted analysis's are not run again), and writes its folder `out`
+/// atomically (see [`write_sensitivity`]).
 #[allow(clippy::too_many_arguments)]
 pub fn run_sensitivity(
     spec: &SweepSpec,
@@ -302,15 +305,39 @@ pub fn run_sensitivity(
     measures: &[String],
     out: &Path,
     command: &str,
+    store: &PointStore,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Vec<MeasureResult>, Vec<String>, u32), SweepError> {
     let base = spec.check()?;
-    let results = simulate(spec, progress)?;
+    let results = simulate_kept(spec, store, None, progress)?.complete();
+    let (analysed, skipped) = write_sensitivity(
+        out, spec, method, morris, ranges, measures, &base, &results, command,
+    )?;
+    Ok((analysed, skipped, results.replicates))
+}
+
+/// Analyses a finished sensitivity sweep and writes its folder `out`
+/// atomically: the sweep's files (design, runs, points), `indices.csv`,
+/// `noise.csv`, the charts and the manifest (a single machine's analysis,
+/// or the merge of its shards: the same bytes). Returns the analysed
+/// measures and the names of those skipped.
+#[allow(clippy::too_many_arguments)]
+pub fn write_sensitivity(
+    out: &Path,
+    spec: &SweepSpec,
+    method: &Method,
+    morris: Option<&sensitivity::MorrisDesign>,
+    ranges: &[Range],
+    measures: &[String],
+    base: &Scenario,
+    results: &SweepResults,
+    command: &str,
+) -> Result<(Vec<MeasureResult>, Vec<String>), SweepError> {
     let (analysed, skipped) = analyze(
         method,
         morris,
         ranges.len(),
-        &results,
+        results,
         measures,
         base.run.seed,
     );
@@ -320,9 +347,9 @@ pub fn run_sensitivity(
     for r in &analysed {
         write_chart(&mut staging, r, ranges, &base.name, results.replicates)?;
     }
-    write_sweep(&mut staging, spec, &base, &results, command)?;
+    write_sweep(&mut staging, spec, base, results, command)?;
     staging.commit()?;
-    Ok((analysed, skipped, results.replicates))
+    Ok((analysed, skipped))
 }
 
 /// A parameter's name on a chart: its key without the `mission.` prefix

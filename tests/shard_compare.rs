@@ -1,0 +1,198 @@
+//! A comparison beyond one machine, as a user meets it: `compare --shard
+//! K/N` + `stabsim merge` gives the comparison folder of one single-machine
+//! run (every scenario's files, tables, report and charts; the manifests'
+//! wall times aside), a killed shard resumes, and mismatched, duplicated or
+//! missing shards are refused with a located message and exit 2.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn stabsim(args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(args: &[String]) -> Output {
+    let o = stabsim(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    o
+}
+
+fn refused(args: &[String], needle: &str) {
+    let o = stabsim(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    let msg = stderr(&o);
+    assert!(msg.contains(needle), "{needle}: {msg}");
+    assert_eq!(msg.trim_end().lines().count(), 1, "one message: {msg}");
+}
+
+/// A small Gaza comparison of three mandates (maps, charts, report).
+fn comparison(out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "compare",
+        "scenarios/gaza/baseline.toml",
+        "scenarios/gaza/force_large.toml",
+        "scenarios/gaza/posture_community.toml",
+        "--replicates",
+        "5",
+        "--ticks",
+        "16",
+        "--map-days",
+        "16",
+        "--threads",
+        "1",
+        "--seed",
+        "3",
+        "--quiet",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.extend(["--out".to_string(), out.display().to_string()]);
+    args
+}
+
+/// Every file under `dir`, by relative path; manifests without their wall
+/// times (which differ between any two runs).
+fn all_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            for (n, b) in all_bytes(&p) {
+                files.insert(format!("{name}/{n}"), b);
+            }
+        } else if name == "manifest.json" {
+            let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&p).unwrap()).unwrap();
+            if let Some(o) = m.as_object_mut() {
+                o.remove("wall_seconds");
+            }
+            files.insert(name, m.to_string().into_bytes());
+        } else {
+            files.insert(name, fs::read(&p).unwrap());
+        }
+    }
+    files
+}
+
+fn merge_args(dirs: &[PathBuf], out: &Path) -> Vec<String> {
+    let mut args = vec!["merge".to_string()];
+    args.extend(dirs.iter().map(|d| d.display().to_string()));
+    args.extend([
+        "--out".to_string(),
+        out.display().to_string(),
+        "--threads".to_string(),
+        "1".to_string(),
+    ]);
+    args
+}
+
+#[test]
+fn merged_comparison_shards_are_the_bytes_of_a_single_machine_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The single-machine comparison and the merges write to the same path
+    // (moved aside in between), so the recorded commands match too.
+    let out = tmp.path().join("cmp");
+    ok(&comparison(&out, &[]));
+    let expected = all_bytes(&out);
+    for f in [
+        "report.html",
+        "moe.csv",
+        "comparison.json",
+        "gaza_baseline/frames.csv",
+    ] {
+        assert!(expected.contains_key(f), "{f}: {:?}", expected.keys());
+    }
+    let single = tmp.path().join("single");
+    fs::rename(&out, &single).unwrap();
+    for n in [2, 3] {
+        let dirs: Vec<PathBuf> = (0..n)
+            .map(|k| {
+                let dir = tmp.path().join(format!("s{n}-{k}"));
+                let shard = format!("{k}/{n}");
+                let o = ok(&comparison(&dir, &["--shard", &shard]));
+                let said = String::from_utf8_lossy(&o.stdout).into_owned();
+                assert!(said.contains(&format!("wrote shard {k}/{n}")), "{said}");
+                dir
+            })
+            .rev() // any order
+            .collect();
+        ok(&merge_args(&dirs, &out));
+        let merged = all_bytes(&out);
+        let differ: Vec<&String> = expected
+            .keys()
+            .chain(merged.keys())
+            .filter(|f| expected.get(*f) != merged.get(*f))
+            .collect();
+        assert!(differ.is_empty(), "{n} shards: {differ:?} differ");
+        fs::remove_dir_all(&out).unwrap();
+    }
+
+    // A shard killed mid-way resumes; the merge is then the same.
+    let killed = tmp.path().join("killed");
+    let args = comparison(&killed, &["--shard", "1/2"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while stabsim::output::resume::kept_count(&killed) < 2
+        && Instant::now() < deadline
+        && child.try_wait().unwrap().is_none()
+    {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = child.kill();
+    child.wait().unwrap();
+    let s = |n: usize, k: usize| tmp.path().join(format!("s{n}-{k}"));
+    if !killed.join("shard.json").exists() {
+        refused(
+            &merge_args(&[s(2, 0), killed.clone()], &out),
+            "unfinished one completes with the same command and --resume",
+        );
+    }
+    let mut resumed = args.clone();
+    resumed.push("--resume".into());
+    ok(&resumed);
+    ok(&merge_args(&[s(2, 0), killed], &out));
+    assert!(all_bytes(&out) == expected, "after a resumed shard");
+
+    // Missing, duplicated and mismatched shards are refused, located.
+    let bad = tmp.path().join("bad");
+    refused(&merge_args(&[s(3, 0), s(3, 1)], &bad), "shard 2/3 missing");
+    refused(
+        &merge_args(&[s(3, 0), s(3, 1), s(3, 2), s(3, 1)], &bad),
+        "given twice",
+    );
+    refused(&merge_args(&[s(3, 0), s(3, 1), s(2, 0)], &bad), "shard 0/2");
+    let other = tmp.path().join("other-seed");
+    let mut args = comparison(&other, &["--shard", "2/3"]);
+    let seed = args.iter().position(|a| a == "--seed").unwrap();
+    args[seed + 1] = "4".into();
+    ok(&args);
+    refused(&merge_args(&[s(3, 0), s(3, 1), other], &bad), "seed 4");
+    fs::remove_file(s(3, 2).join("gaza_force_large/rep-00000002.bin")).unwrap();
+    refused(
+        &merge_args(&[s(3, 0), s(3, 1), s(3, 2)], &bad),
+        "replicate 2 is missing",
+    );
+    assert!(!bad.exists(), "a refused merge wrote outputs");
+    refused(
+        &comparison(&bad, &["--shard", "0/2", "--uncertain", "4"]),
+        "--uncertain",
+    );
+}
