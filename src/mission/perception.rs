@@ -229,14 +229,13 @@ fn policing_seen(
     let h = l.policing.values().len() / w.max(1);
     let (x, y) = (at % w, at / w);
     let mut sum = 0.0;
-    for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-        if !nonzero_rows[yy] {
-            continue;
+    let rows = l.policing.values().chunks(w.max(1)).zip(nonzero_rows);
+    for (row, &any) in rows.take((y + r + 1).min(h)).skip(y.saturating_sub(r)) {
+        if any {
+            sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
+                .iter()
+                .sum::<f32>();
         }
-        let row = &l.policing.values()[yy * w..(yy + 1) * w];
-        sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
-            .iter()
-            .sum::<f32>();
     }
     sum
 }
