@@ -153,11 +153,26 @@ fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellInd
     (0..=steps)
         .map(|k| {
             let f = k as f64 / steps as f64;
-            let x = (x0 as f64 + f * (x1 as f64 - x0 as f64)).round() as usize;
-            let y = (y0 as f64 + f * (y1 as f64 - y0 as f64)).round() as usize;
+            let x = round_to_index(x0 as f64 + f * (x1 as f64 - x0 as f64));
+            let y = round_to_index(y0 as f64 + f * (y1 as f64 - y0 as f64));
             f64::from(hazard[y * w + x])
         })
         .sum()
+}
+
+/// `v.round() as usize`, to the bit, for every `v` (NaN and negatives give
+/// 0, huge values saturate), without the call to libm's `round` that the
+/// hot route loop otherwise makes for each sample: the truncation `t` and
+/// `v - t` are exact, so the fraction decides the half-away-from-zero
+/// rounding exactly.
+#[inline]
+fn round_to_index(v: f64) -> usize {
+    let t = v as usize;
+    if v - t as f64 >= 0.5 {
+        t.saturating_add(1)
+    } else {
+        t
+    }
 }
 
 /// Phase 14: which sectors the mission controls today; services recover
@@ -273,6 +288,42 @@ fn attack_projects(s: &mut MissionState) {
 mod tests {
     use super::super::forces::tests::gaza;
     use super::*;
+
+    #[test]
+    fn round_to_index_is_round_as_usize() {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.49999999999999994,
+            -0.3,
+            -0.5,
+            -0.7,
+            -2.5,
+            4503599627370495.5,
+            9007199254740993.0,
+            18446744073709549568.0,
+            18446744073709551616.0,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+        ];
+        // Route samples: x0 + f·(x1 − x0) over a range of routes.
+        for (a, b) in [(0usize, 159usize), (55, 3), (7, 8), (100, 0)] {
+            let steps = a.abs_diff(b).max(1);
+            for k in 0..=steps {
+                let f = k as f64 / steps as f64;
+                v.push(a as f64 + f * (b as f64 - a as f64));
+            }
+        }
+        for x in v {
+            assert_eq!(round_to_index(x), x.round() as usize, "{x:e}");
+        }
+    }
 
     #[test]
     fn control_counts_units_against_fighter_agents() {

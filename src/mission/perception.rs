@@ -41,12 +41,13 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
     }
     let rumours = sector_rumours(s);
     let started = s.mission_started(t);
+    let policing_rows = nonzero_rows(&s.layers.policing, s.map.grid.width());
     for i in 0..s.civilians.len() {
         if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
             continue;
         }
         update_hardship(s, i, started);
-        update_trust(s, i, &rumours);
+        update_trust(s, i, &rumours, &policing_rows);
         update_sympathy(s, i, &rumours);
     }
     contagion(s);
@@ -81,14 +82,29 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
         ns
     ];
     let l = &s.layers;
-    for (i, &k) in s.map.cell_sector.iter().enumerate() {
-        let tot = &mut totals[k as usize];
-        tot.attributed += f64::from(l.harm_attributed.get(i));
-        tot.backlash += f64::from(l.harm_backlash.get(i));
-        tot.protection += f64::from(l.protection.get(i));
-        for f in 0..nf {
-            tot.faction[f] += f64::from(l.harm_faction[f].get(i));
-        }
+    let cells = &s.map.cell_sector;
+    let by_sector = |layer: &Layer| sums_by_sector(layer, cells, ns);
+    let sums = by_sector(&l.harm_attributed);
+    totals
+        .iter_mut()
+        .zip(sums)
+        .for_each(|(t, v)| t.attributed = v);
+    let sums = by_sector(&l.harm_backlash);
+    totals
+        .iter_mut()
+        .zip(sums)
+        .for_each(|(t, v)| t.backlash = v);
+    let sums = by_sector(&l.protection);
+    totals
+        .iter_mut()
+        .zip(sums)
+        .for_each(|(t, v)| t.protection = v);
+    for f in 0..nf {
+        let sums = by_sector(&l.harm_faction[f]);
+        totals
+            .iter_mut()
+            .zip(sums)
+            .for_each(|(t, v)| t.faction[f] = v);
     }
     let c = &s.rules.config.civilians;
     // News: the theatre's totals, heard everywhere at the news weight.
@@ -121,6 +137,19 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
         tot.protection *= comm;
     }
     totals
+}
+
+/// Each sector's total of `layer`: cells added in cell order. An empty
+/// layer (most of a day's event layers) adds only +0.0 to each zero
+/// total, so it is not scanned.
+fn sums_by_sector(layer: &Layer, cell_sector: &[u16], ns: usize) -> Vec<f64> {
+    let mut sums = vec![0.0; ns];
+    if layer.values().iter().any(|&v| v != 0.0) {
+        for (&k, &v) in cell_sector.iter().zip(layer.values()) {
+            sums[k as usize] += f64::from(v);
+        }
+    }
+    sums
 }
 
 /// H = H0 + unmet aid + missing services + displacement + exclusion +
@@ -160,7 +189,7 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 /// the negativity bias; then anchored to the agent's own baseline T0
 /// (Friedkin–Johnsen: T ← λ·T + (1 − λ)·T0, 1 − λ the daily rate of the
 /// trust half-life).
-fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
+fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours], policing_rows: &[bool]) {
     let c = &s.rules.config.civilians;
     let cell = s.civilians.cell[i];
     let k = s.sector_of(cell);
@@ -171,6 +200,7 @@ fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
     let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
     let policing = f64::from(policing_seen(
         l,
+        policing_rows,
         s.rules.derived.witness_cells,
         s.map.grid.width(),
         at,
@@ -186,18 +216,37 @@ fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
 }
 
 /// Community-policing contacts within the witness radius of `at`: few
-/// units, so counted directly rather than with a full box sum.
-fn policing_seen(l: &super::state::Layers, r: usize, w: usize, at: usize) -> f32 {
+/// units, so counted directly rather than with a full box sum. Rows
+/// without a contact (`nonzero_rows`) are skipped: adding their +0.0 sum
+/// would not change the total, and on most days every row is empty.
+fn policing_seen(
+    l: &super::state::Layers,
+    nonzero_rows: &[bool],
+    r: usize,
+    w: usize,
+    at: usize,
+) -> f32 {
     let h = l.policing.values().len() / w.max(1);
     let (x, y) = (at % w, at / w);
     let mut sum = 0.0;
-    for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-        let row = &l.policing.values()[yy * w..(yy + 1) * w];
-        sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
-            .iter()
-            .sum::<f32>();
+    let rows = l.policing.values().chunks(w.max(1)).zip(nonzero_rows);
+    for (row, &any) in rows.take((y + r + 1).min(h)).skip(y.saturating_sub(r)) {
+        if any {
+            sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
+                .iter()
+                .sum::<f32>();
+        }
     }
     sum
+}
+
+/// Whether each row of `layer` (width `w`) holds a value other than zero.
+fn nonzero_rows(layer: &Layer, w: usize) -> Vec<bool> {
+    layer
+        .values()
+        .chunks(w.max(1))
+        .map(|row| row.iter().any(|&v| v != 0.0))
+        .collect()
 }
 
 /// Sympathy for each faction: up with mission-side and external harm
