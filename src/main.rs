@@ -201,6 +201,10 @@ struct RunArgs {
     /// for every mission scenario too). Sizes are in the README.
     #[arg(long, default_value = "standard", value_parser = output::OutputLevel::NAMES)]
     outputs: String,
+    /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
+    /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
+    #[arg(long)]
+    columnar: bool,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -262,6 +266,10 @@ struct CompareArgs {
     /// for every mission scenario too). Sizes are in the README.
     #[arg(long, default_value = "standard", value_parser = output::OutputLevel::NAMES)]
     outputs: String,
+    /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
+    /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
+    #[arg(long)]
+    columnar: bool,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -611,6 +619,7 @@ fn default_command(plan: &cli::first_minute::Plan) -> Command {
         threads: 0,
         out: Some(PathBuf::from(cli::first_minute::DEFAULT_OUT)),
         outputs: "standard".to_string(),
+        columnar: false,
         quiet: false,
         uncertain: None,
         overrides: Overrides::default(),
@@ -723,6 +732,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
             threads: args.threads,
             map_days: &[],
             outputs: outputs_level(&args.outputs),
+            columnar: args.columnar,
         },
         &bar,
         None,
@@ -889,6 +899,8 @@ struct RunSettings<'a> {
     /// Days recorded exactly in `frames.csv` (a comparison's maps).
     map_days: &'a [u32],
     outputs: output::OutputLevel,
+    /// `--columnar`: also `timeseries.parquet`.
+    columnar: bool,
 }
 
 fn run_all(
@@ -903,6 +915,7 @@ fn run_all(
         threads,
         map_days,
         outputs,
+        columnar,
     } = how;
     let mut done_before = 0u64;
     let mut reports = Vec::new();
@@ -919,6 +932,7 @@ fn run_all(
             map_days: map_days.to_vec(),
             store: Some(store),
             outputs,
+            columnar,
             maps_drawn: k == 0 && (is_comparison || loaded.len() == 1),
         };
         bar.set_message(sc.name.clone());
@@ -1129,6 +1143,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
             threads: args.threads,
             map_days: &map_days,
             outputs: outputs_level(&args.outputs),
+            columnar: args.columnar,
         },
         &bar,
         Some(&out),

@@ -517,10 +517,15 @@ pub fn events(
     let mut out = Vec::new();
     let strikes = v("strikes");
     if strikes > 0.0 {
+        let killed = v("civilian_deaths_external");
+        let toll = if killed.round() > 0.0 {
+            format!("killed {}", people(killed, "civilian", "civilians"))
+        } else {
+            "killed no civilian".to_string()
+        };
         out.push(format!(
-            "Day {day}: {} by the external military killed {}.",
+            "Day {day}: {} by the external military {toll}.",
             people(strikes, "strike", "strikes"),
-            people(v("civilian_deaths_external"), "civilian", "civilians")
         ));
     }
     let attacks = v("attacks_on_mission");

@@ -78,6 +78,8 @@ function hex(c) {
 function fmt(v, digits) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   const d = digits !== undefined ? digits : Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 3;
+  // No "-0" on an axis or in a difference.
+  if (Math.abs(v) < 0.5 * 10 ** -d) v = 0;
   return v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 
