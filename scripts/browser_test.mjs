@@ -1,6 +1,7 @@
 // Drives `stabsim serve` in headless Chromium (playwright-core, the
 // system's Chromium): picks a scenario, moves a lever, runs days, compares
-// two mandates, runs an ensemble, exports the TOML, checks a refused
+// two mandates, steps back in time and runs again from an earlier day,
+// runs an ensemble, exports the TOML, checks a refused
 // setting, measures the map's frames per second and takes screenshots.
 // Usage: node browser_test.mjs URL  (see browser_test.sh)
 import { chromium } from "playwright-core";
@@ -97,6 +98,60 @@ try {
     await page.locator("#view").screenshot({ path: join(shots, `map-${overlay}.png`) });
   }
 
+  // Step back in time: the slider to day 150, then one day back; the map,
+  // summary and log show that day; then run again from there (the server
+  // re-runs from day 0 on the same seed) and get the same days.
+  await page.selectOption("#overlay", "agents");
+  const before = await page.evaluate(() => {
+    const s = window.stabsim;
+    const sum = (a) => Array.from(a).reduce((x, y) => (x * 31 + y) >>> 0, 7);
+    return { rows: s.history.map((h) => JSON.stringify(h.slice(140, 201))), map150: sum(s.maps[0][150].cells),
+      map400: sum(s.maps[0][400].cells), incidentsSoFar: s.history[0][149][s.names.indexOf("cumulative_incidents")] };
+  });
+  await page.locator("#scrub").fill("150");
+  await page.waitForFunction(() => /Day 150 of 400, stepped back/.test(document.querySelector("#status").textContent));
+  await page.click("#back");
+  await page.waitForFunction(() => /Day 149 of 400, stepped back/.test(document.querySelector("#status").textContent));
+  const shown = await page.evaluate(() => {
+    const row = [...document.querySelectorAll("#summary tr")].find((tr) => tr.children[0].textContent === "incidents so far");
+    const days = [...document.querySelectorAll("#log li")].map((li) => Number((li.textContent.match(/Day (\d+)/) || [0, -1])[1]));
+    return { incidentsSoFar: row.children[1].textContent, logMax: Math.max(...days), logLines: days.length };
+  });
+  check(shown.incidentsSoFar === before.incidentsSoFar.toLocaleString("en-GB"), `stepped back, the summary shows day 149 (incidents so far ${shown.incidentsSoFar})`);
+  check(shown.logLines > 0 && shown.logMax <= 149, `stepped back, the log ends at day 149 (latest line: day ${shown.logMax})`);
+  await page.locator("#view").screenshot({ path: join(shots, "view-stepped-back.png") });
+  // The README's picture (docs/images/serve.png): the top of the page.
+  await page.screenshot({ path: join(shots, "readme.png") });
+  await page.locator("#side").screenshot({ path: join(shots, "side-stepped-back.png") });
+  await page.click("#forward");
+  await page.waitForFunction(() => /Day 150 of 400, stepped back/.test(document.querySelector("#status").textContent));
+  const mapShown = await page.evaluate(() => {
+    const c = document.getElementById("mapA");
+    const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    return Array.from(px).reduce((x, y) => (x * 31 + y) >>> 0, 7);
+  });
+  await page.click("#live");
+  await page.waitForFunction(() => /^Day 400 of 400/.test(document.querySelector("#status").textContent));
+  const mapLive = await page.evaluate(() => {
+    const c = document.getElementById("mapA");
+    const px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    return Array.from(px).reduce((x, y) => (x * 31 + y) >>> 0, 7);
+  });
+  check(mapShown !== mapLive && before.map150 !== before.map400, "the map of day 150 differs from the newest day's");
+  await page.locator("#scrub").fill("140");
+  await page.waitForFunction(() => window.stabsim.view === 140);
+  await page.selectOption("#speed", "0");
+  await page.click("#play");
+  await page.waitForFunction(() => window.stabsim.view === null && window.stabsim.lastDay >= 200, null, { timeout: 240000 });
+  await page.click("#pause");
+  const after = await page.evaluate(() => {
+    const s = window.stabsim;
+    const sum = (a) => Array.from(a).reduce((x, y) => (x * 31 + y) >>> 0, 7);
+    return { rows: s.history.map((h) => JSON.stringify(h.slice(140, 201))), map150: sum(s.maps[0][150].cells) };
+  });
+  check(after.rows[0] === before.rows[0] && after.rows[1] === before.rows[1] && after.map150 === before.map150,
+    "run again from day 140: days 140-200 and day 150's map are the days first shown");
+
   // Reset goes back to day 0.
   await page.click("#reset");
   await page.waitForFunction(() => window.stabsim.lastDay === 0);
@@ -119,6 +174,12 @@ try {
   check(exported.includes("force_scale = 1.5") && exported.includes("seed = 2026"), "the export holds the lever and the seed");
   await file.saveAs(join(shots, "exported.toml"));
   writeFileSync(join(shots, "exported-shown.toml"), exported);
+
+  // A malformed upload: the loader's located message on the page.
+  await page.setInputFiles("#upload", { name: "mine.toml", mimeType: "text/plain",
+    buffer: Buffer.from('name = "mine"\n[run]\nticks = -3\n') });
+  await page.waitForFunction(() => document.querySelector("#error").textContent.includes("mine.toml:3:"));
+  check(true, `a malformed upload shows the located message (${(await text("#error")).split("\n")[0]})`);
 
   // A refused setting: the server's message on the page.
   await page.fill(lever(0, "force_scale"), "11");

@@ -203,6 +203,10 @@ struct RunArgs {
     /// for every mission scenario too). Sizes are in the README.
     #[arg(long, default_value = "standard", value_parser = output::OutputLevel::NAMES)]
     outputs: String,
+    /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
+    /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
+    #[arg(long)]
+    columnar: bool,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -264,6 +268,10 @@ struct CompareArgs {
     /// for every mission scenario too). Sizes are in the README.
     #[arg(long, default_value = "standard", value_parser = output::OutputLevel::NAMES)]
     outputs: String,
+    /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
+    /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
+    #[arg(long)]
+    columnar: bool,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -617,6 +625,7 @@ fn default_command(plan: &cli::first_minute::Plan) -> Command {
         threads: 0,
         out: Some(PathBuf::from(cli::first_minute::DEFAULT_OUT)),
         outputs: "standard".to_string(),
+        columnar: false,
         quiet: false,
         uncertain: None,
         overrides: Overrides::default(),
@@ -730,6 +739,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
             threads: args.threads,
             map_days: &[],
             outputs: outputs_level(&args.outputs),
+            columnar: args.columnar,
         },
         &bar,
         None,
@@ -952,6 +962,8 @@ struct RunSettings<'a> {
     /// Days recorded exactly in `frames.csv` (a comparison's maps).
     map_days: &'a [u32],
     outputs: output::OutputLevel,
+    /// `--columnar`: also `timeseries.parquet`.
+    columnar: bool,
 }
 
 fn run_all(
@@ -966,6 +978,7 @@ fn run_all(
         threads,
         map_days,
         outputs,
+        columnar,
     } = how;
     let mut done_before = 0u64;
     let mut reports = Vec::new();
@@ -982,6 +995,7 @@ fn run_all(
             map_days: map_days.to_vec(),
             store: Some(store),
             outputs,
+            columnar,
             maps_drawn: k == 0 && (is_comparison || loaded.len() == 1),
         };
         bar.set_message(sc.name.clone());
@@ -1202,6 +1216,7 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
             threads: args.threads,
             map_days: &map_days,
             outputs: outputs_level(&args.outputs),
+            columnar: args.columnar,
         },
         &bar,
         Some(&out),

@@ -268,6 +268,66 @@ fn a_run_gives_the_same_numbers_as_stabsim_run_and_its_export_reproduces_it() {
 }
 
 #[test]
+fn stepping_back_re_runs_the_same_days() {
+    let _served = serve();
+    let days = 40;
+    let settings = json!({
+        "scenario": "gaza/baseline",
+        "seed": 11,
+        "days": days,
+        "compare": { "mission.mandate.force_scale": 0.5 },
+    });
+    let (status, created) = json_of("POST", "/api/runs", settings);
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_u64().unwrap();
+    let control = |body: Value| json_of("POST", &format!("/api/runs/{id}/control"), body);
+    let step = |n: u32| {
+        json_of(
+            "POST",
+            &format!("/api/runs/{id}/step"),
+            json!({ "days": n }),
+        )
+    };
+    let (status, first) = step(days);
+    assert_eq!(status, 200, "{first}");
+    let first_a = api_rows(&created, &first, 0);
+    let first_b = api_rows(&created, &first, 1);
+
+    // Back to day 15: the run is there, paused, and its next 25 days are
+    // the days first shown, for both mandates.
+    let (status, v) = control(json!({ "action": "seek", "day": 15 }));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (v["day"].as_u64(), v["playing"].as_bool()),
+        (Some(15), Some(false))
+    );
+    let (status, again) = step(days - 15);
+    assert_eq!(status, 200, "{again}");
+    for (arm, first) in [(0, &first_a), (1, &first_b)] {
+        let again: Vec<Vec<Option<f64>>> = api_rows(&created, &again, arm)[1..].to_vec();
+        assert_eq!(again, first[16..], "mandate {arm}: the re-run differs");
+    }
+
+    // Forward again without the map, and the bounds of a seek.
+    let (status, v) = control(json!({ "action": "seek", "day": 3 }));
+    assert_eq!((status, v["day"].as_u64()), (200, Some(3)));
+    let (status, v) = control(json!({ "action": "seek", "day": 30 }));
+    assert_eq!((status, v["day"].as_u64()), (200, Some(30)));
+    let (status, v) = control(json!({ "action": "seek", "day": days + 1 }));
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains("seek: field day: 41"),
+        "{v}"
+    );
+    let (status, v) = control(json!({ "action": "seek" }));
+    assert_eq!(status, 400, "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains("field day: missing"),
+        "{v}"
+    );
+}
+
+#[test]
 fn bad_requests_get_a_4xx_and_the_clis_message() {
     let _served = serve();
     let run = |settings: Value| json_of("POST", "/api/runs", settings);

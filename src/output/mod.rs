@@ -1,6 +1,7 @@
 //! Outputs: tidy CSVs streamed as replicates finish, the resolved scenario,
 //! the manifest and the charts, staged and committed atomically.
 
+pub mod columnar;
 mod frames;
 mod limits;
 mod manifest;

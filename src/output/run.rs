@@ -43,6 +43,9 @@ pub struct RunOptions {
     /// run, or a comparison's baseline): at [`OutputLevel::Standard`], only
     /// such runs write it.
     pub maps_drawn: bool,
+    /// Whether the per-tick rows are also written as `timeseries.parquet`
+    /// (`--columnar`).
+    pub columnar: bool,
 }
 
 /// How much a run writes (`--outputs`). Sizes per replicate are measured in
@@ -155,6 +158,9 @@ pub fn run_to_dir(
         rule,
         opts.outputs.per_tick(),
     )?;
+    if opts.columnar {
+        writer = writer.with_columnar(&staging)?;
+    }
     match &opts.store {
         Some(store) => {
             let keep = super::resume::StoreKeep {

@@ -309,6 +309,7 @@ pub fn merge(
         // As `stabsim run` of one scenario writes (its maps drawn).
         outputs: super::OutputLevel::Standard,
         maps_drawn: true,
+        columnar: false,
     };
     Ok(run_to_dir(&scenario, &opts, progress)?)
 }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter};
 
+use super::columnar::{COLUMNAR_FILE, ColumnarWriter};
 use super::staging::{HashingWriter, Staging};
 use crate::batch::ReplicateSink;
 use crate::metrics::{Names, Series, Summary, TickStats};
@@ -22,6 +23,8 @@ pub struct BatchWriter {
     /// The scenario's name, the first field of every row.
     scenario: String,
     timeseries: Option<Sink>,
+    /// `timeseries.parquet` (`--columnar`).
+    columnar: Option<ColumnarWriter<HashingWriter<BufWriter<File>>>>,
     runs: Sink,
     summary: Summary,
     outcomes: Vec<RunningMoments>,
@@ -58,6 +61,7 @@ impl BatchWriter {
         Ok(Self {
             scenario: scenario.to_string(),
             timeseries,
+            columnar: None,
             runs,
             summary: Summary::new(names, ticks),
             outcomes: (0..rule.columns().len())
@@ -69,12 +73,24 @@ impl BatchWriter {
         })
     }
 
+    /// Also streams the per-tick rows into `timeseries.parquet`
+    /// (`--columnar`), a row group per replicate.
+    pub fn with_columnar(mut self, staging: &Staging) -> io::Result<Self> {
+        let names = self.summary.names().clone();
+        let sink = staging.open(COLUMNAR_FILE)?;
+        self.columnar = Some(ColumnarWriter::create(sink, &self.scenario, &names)?);
+        Ok(self)
+    }
+
     /// Finishes the streamed files (flushed, synced, recorded in `staging`)
     /// and returns what was aggregated.
     pub fn finish(self, staging: &mut Staging) -> io::Result<BatchAggregates> {
         for w in self.timeseries.into_iter().chain([self.runs]) {
             let inner = w.into_inner().map_err(|e| e.into_error())?;
             staging.finished(inner)?;
+        }
+        if let Some(columnar) = self.columnar {
+            staging.finished(columnar.finish()?)?;
         }
         Ok(BatchAggregates {
             summary: self.summary,
@@ -94,6 +110,9 @@ impl BatchWriter {
                 }
                 timeseries.write_record(None::<&[u8]>)?;
             }
+        }
+        if let Some(columnar) = &mut self.columnar {
+            columnar.write_replicate(replicate, series)?;
         }
         let values = self.rule.values(series);
         self.runs.write_field(&self.scenario)?;

@@ -10,7 +10,7 @@
 //! Routes ([`routes`]): `GET /` (the page), `GET /api/scenarios`,
 //! `POST /api/scenarios` (upload a TOML), `GET /api/levers?scenario=ID`,
 //! `POST /api/runs` (settings → a run), `GET /api/runs/ID/stream` (SSE),
-//! `POST /api/runs/ID/control` (play, pause, speed, reset),
+//! `POST /api/runs/ID/control` (play, pause, speed, reset, seek to a day),
 //! `POST /api/runs/ID/step` (N days), `DELETE /api/runs/ID`,
 //! `POST /api/export` (settings → scenario TOML), `POST /api/ensemble`,
 //! `GET /report/PACK` (the comparison report under `outputs/`).

@@ -286,6 +286,9 @@ struct Control {
     action: String,
     #[serde(default)]
     speed: Option<f64>,
+    /// The day to go to (`seek`).
+    #[serde(default)]
+    day: Option<u32>,
 }
 
 /// Most days per second asked for (0 means as fast as it can).
@@ -299,6 +302,15 @@ fn control(slot: &Slot, body: &str) -> Result<Reply, Reply> {
         "pause" => run.playing = false,
         "step" => run.pending = run.pending.saturating_add(1).min(1000),
         "reset" => run.reset(),
+        "seek" => match c.day {
+            Some(day) => run.seek(day).map_err(|e| Reply::error(400, e.0))?,
+            None => {
+                return Err(Reply::error(
+                    400,
+                    "control: field day: missing (expected the day to go to, with seek)",
+                ));
+            }
+        },
         "speed" => match c.speed {
             Some(s) if (0.0..=MAX_SPEED).contains(&s) => run.speed = s,
             other => {
@@ -315,7 +327,7 @@ fn control(slot: &Slot, body: &str) -> Result<Reply, Reply> {
             return Err(Reply::error(
                 400,
                 format!(
-                    "control: field action: {other:?} is unknown (expected play, pause, step, speed or reset)"
+                    "control: field action: {other:?} is unknown (expected play, pause, step, speed, reset or seek)"
                 ),
             ));
         }

@@ -18,11 +18,27 @@ const CONTROL = [["police (handed over)", OKABE.sky], ["mission", OKABE.blue],
   ["contested", OKABE.yellow], ["armed groups", OKABE.vermillion], ["no presence", "#E8E8E8"]];
 const VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
 
+// Stepping back in time: the page keeps the compact frames the server
+// streamed (nothing more is asked of the server), bounded in memory:
+// every day's metrics row, incidents and log lines (small: about 60 numbers
+// per mandate-day), and the map layers (two bytes per cell and day) up to
+// MAP_BUDGET bytes. Past the budget the older maps are thinned to every
+// 2nd, 4th, ... day (the newest is always kept), so a 3,650-day Gaza run
+// with two mandates (18 kB per mandate-day) keeps every 4th day's map.
+const MAP_BUDGET = 48 * 1024 * 1024;
+
 const state = {
   scenarios: [], levers: [], run: null, source: null, stat: null, names: [],
   history: [[], []], cells: [null, null], trust: [null, null], incidents: [null, null],
   terrainRgb: null, images: [null, null], dirty: true, playing: false,
   fps: 0, rafCount: 0, fpsStart: performance.now(), framesReceived: 0, lastDay: -1,
+  // Per arm, by day: {cells, trust} (thinned, see MAP_BUDGET) and the
+  // day's incidents as [cell, count, cell, count, ...].
+  maps: [[], []], incDays: [[], []], mapBytes: 0, mapStride: 1,
+  // The narrative log: {day, arm, line}, in day order.
+  logLines: [],
+  // The day shown, or null for the live end.
+  view: null, viewCache: null, chartsAt: 0,
 };
 window.stabsim = state; // for the browser test
 
@@ -62,6 +78,8 @@ function hex(c) {
 function fmt(v, digits) {
   if (v === null || v === undefined || Number.isNaN(v)) return "–";
   const d = digits !== undefined ? digits : Number.isInteger(v) || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 3;
+  // No "-0" on an axis or in a difference.
+  if (Math.abs(v) < 0.5 * 10 ** -d) v = 0;
   return v.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
 }
 
@@ -213,11 +231,10 @@ async function startRun() {
   state.run = created.id;
   state.stat = created.static;
   state.names = created.static.names;
-  state.history = [[], []];
-  state.incidents = [null, null];
+  forgetFrom(0);
   state.lastDay = -1;
   state.framesReceived = 0;
-  $("log").innerHTML = "";
+  state.view = null;
   $("pending").hidden = true;
   document.body.classList.toggle("comparing", created.static.arm_names.length > 1);
   $("figB").hidden = created.static.arm_names.length < 2;
@@ -225,6 +242,7 @@ async function startRun() {
   $("capB").textContent = `B: the same scenario and seed, other levers`;
   setupMaps();
   for (const id of ["play", "pause", "step", "reset"]) $(id).disabled = false;
+  showStatus();
   const es = new EventSource(`/api/runs/${created.id}/stream`);
   state.source = es;
   es.onmessage = (ev) => onFrame(JSON.parse(ev.data));
@@ -259,28 +277,166 @@ function col(name) {
   return state.names.indexOf(name);
 }
 
+// Drops what is kept from day `day` on (a reset, or a re-run from a day).
+function forgetFrom(day) {
+  for (let k = 0; k < 2; k++) {
+    state.history[k].length = Math.min(state.history[k].length, day);
+    state.incDays[k].length = Math.min(state.incDays[k].length, day);
+    for (let d = day; d < state.maps[k].length; d++) {
+      if (state.maps[k][d]) state.mapBytes -= mapSize(state.maps[k][d]);
+    }
+    state.maps[k].length = Math.min(state.maps[k].length, day);
+    // Live layers: the newest kept day before `day`, until the next frame.
+    const kept = nearestMap(k, day - 1);
+    state.cells[k] = kept ? kept.cells : null;
+    state.trust[k] = kept ? kept.trust : null;
+    state.incidents[k] = null;
+    if (state.stat && day > 0) state.incidents[k] = cumulativeIncidents(k, day - 1);
+  }
+  if (state.mapBytes === 0) state.mapStride = 1;
+  state.logLines = state.logLines.filter((l) => l.day < day);
+  state.viewCache = null;
+  renderLog();
+}
+
+function mapSize(m) {
+  return m.cells.length + m.trust.length;
+}
+
+// The newest kept map of arm k on or before `day`.
+function nearestMap(k, day) {
+  for (let d = Math.min(day, state.maps[k].length - 1); d >= 0; d--) {
+    if (state.maps[k][d]) return { ...state.maps[k][d], day: d };
+  }
+  return null;
+}
+
+// Incidents of arm k summed over days 0..=day.
+function cumulativeIncidents(k, day) {
+  const out = new Float32Array(state.stat.width * state.stat.height);
+  const days = state.incDays[k];
+  for (let d = 0; d <= Math.min(day, days.length - 1); d++) {
+    const pairs = days[d];
+    for (let i = 0; i + 1 < pairs.length; i += 2) out[pairs[i]] += pairs[i + 1];
+  }
+  return out;
+}
+
+// Keeps day `day`'s map of arm k within MAP_BUDGET (see there).
+function keepMap(k, day, cells, trust) {
+  const maps = state.maps[k];
+  // The previous newest stays only if it is on the stride.
+  const prev = maps.length - 1;
+  if (prev >= 0 && maps[prev] && prev % state.mapStride !== 0) {
+    state.mapBytes -= mapSize(maps[prev]);
+    maps[prev] = undefined;
+  }
+  maps[day] = { cells, trust };
+  state.mapBytes += cells.length + trust.length;
+  while (state.mapBytes > MAP_BUDGET && state.mapStride < 1 << 20) {
+    state.mapStride *= 2;
+    for (const arm of state.maps) {
+      for (let d = 0; d < arm.length - 1; d++) {
+        if (arm[d] && d % state.mapStride !== 0) {
+          state.mapBytes -= mapSize(arm[d]);
+          arm[d] = undefined;
+        }
+      }
+    }
+  }
+}
+
 function onFrame(frame) {
   if (frame.day <= state.lastDay) {
-    // Reset: day 0 again.
-    state.history = [[], []];
-    state.incidents = [null, null];
-    $("log").innerHTML = "";
+    // A reset (day 0) or a re-run from an earlier day: that day again.
+    forgetFrom(frame.day);
   }
   state.lastDay = frame.day;
   state.framesReceived++;
   frame.arms.forEach((arm, k) => {
-    state.history[k].push(arm.row);
+    state.history[k][frame.day] = arm.row;
     if (arm.cells) state.cells[k] = b64bytes(arm.cells);
     if (arm.trust) state.trust[k] = b64bytes(arm.trust);
+    if (arm.cells && arm.trust) keepMap(k, frame.day, state.cells[k], state.trust[k]);
     if (!state.incidents[k]) state.incidents[k] = new Float32Array(state.stat.width * state.stat.height);
-    for (const [i, n] of arm.incidents || []) state.incidents[k][i] += n;
-    for (const line of arm.events) logEvent(line, k, frame.arms.length);
+    const pairs = new Int32Array(2 * (arm.incidents || []).length);
+    (arm.incidents || []).forEach(([i, n], j) => { state.incidents[k][i] += n; pairs[2 * j] = i; pairs[2 * j + 1] = n; });
+    state.incDays[k][frame.day] = pairs;
+    for (const line of arm.events) {
+      state.logLines.push({ day: frame.day, arm: k, line });
+      if (state.view === null) logEvent(line, k, frame.arms.length);
+    }
   });
   if (frame.day >= state.stat.days) state.playing = false;
-  $("status").textContent = `Day ${frame.day} of ${state.stat.days}` + (state.playing ? " (running)" : "");
+  showStatus();
   // Drawn at the next animation frame, once however many days arrived.
+  if (state.view === null) state.dirty = true;
+  state.chartsDirty = true;
+}
+
+// The day on show: the one stepped back to, or the newest.
+function viewDay() {
+  return state.view === null ? state.lastDay : state.view;
+}
+
+function showStatus() {
+  const scrub = $("scrub");
+  scrub.max = Math.max(0, state.lastDay);
+  scrub.value = viewDay();
+  scrub.disabled = state.lastDay < 1;
+  $("back").disabled = viewDay() <= 0;
+  $("forward").disabled = state.view === null;
+  $("live").disabled = state.view === null;
+  const days = state.stat ? state.stat.days : 0;
+  let text;
+  if (state.view === null) {
+    text = `Day ${state.lastDay} of ${days}` + (state.playing ? " (running)" : "");
+  } else {
+    const shown = nearestMap(0, state.view);
+    const map = shown && shown.day !== state.view ? `; the map is day ${shown.day}'s, the nearest kept` : "";
+    text = `Day ${state.view} of ${days}, stepped back (the run has reached day ${state.lastDay}${map})`;
+  }
+  $("status").textContent = text;
+}
+
+// Shows day `day` (null: the live end) on the map, charts, summary and log.
+function setView(day) {
+  if (day !== null) day = Math.max(0, Math.min(state.lastDay, Math.round(day)));
+  if (day === state.lastDay) day = null;
+  state.view = day;
+  state.viewCache = null;
   state.dirty = true;
   state.chartsDirty = true;
+  state.chartsAt = 0;
+  renderLog();
+  showStatus();
+}
+
+// Steps back: pauses the run and shows an earlier day.
+function stepBack(day) {
+  if (state.playing) control({ action: "pause" });
+  state.playing = false;
+  setView(day);
+}
+
+// Continues from the day shown: the server re-runs the run from day 0 to
+// that day on the same seed (deterministic: the same days again), and the
+// page forgets the days after it.
+async function runFromView(then) {
+  const day = state.view;
+  if (day === null) return;
+  state.view = null;
+  await control({ action: "seek", day });
+  if (then) await control(then);
+}
+
+function renderLog() {
+  const log = $("log");
+  log.innerHTML = "";
+  const day = viewDay();
+  const arms = state.stat ? state.stat.arm_names.length : 1;
+  const shown = state.logLines.filter((l) => l.day <= day).slice(-300);
+  for (const l of shown) logEvent(l.line, l.arm, arms);
 }
 
 function logEvent(line, arm, arms) {
@@ -328,9 +484,19 @@ function paint(k) {
   const img = ctx.createImageData(width, height);
   const px = img.data;
   const overlay = $("overlay").value;
-  const cells = state.cells[k];
-  const trust = state.trust[k];
-  const inc = state.incidents[k];
+  let cells = state.cells[k];
+  let trust = state.trust[k];
+  let inc = state.incidents[k];
+  if (state.view !== null) {
+    const kept = nearestMap(k, state.view);
+    cells = kept ? kept.cells : null;
+    trust = kept ? kept.trust : null;
+    if (overlay === "incidents") {
+      if (!state.viewCache || state.viewCache.day !== state.view) state.viewCache = { day: state.view, inc: [] };
+      if (!state.viewCache.inc[k]) state.viewCache.inc[k] = cumulativeIncidents(k, state.view);
+      inc = state.viewCache.inc[k];
+    }
+  }
   let incMax = 1;
   if (overlay === "incidents" && inc) for (const v of inc) incMax = Math.max(incMax, v);
   const sectorEdge = (i) => {
@@ -401,8 +567,11 @@ function frameLoop(now) {
     state.fpsStart = now;
   }
   drawMaps();
-  if (state.chartsDirty) {
+  // Charts at most ten times a second while days stream in (they redraw
+  // the whole run), at once when the day shown changes.
+  if (state.chartsDirty && now - state.chartsAt >= 100) {
     state.chartsDirty = false;
+    state.chartsAt = now;
     drawCharts();
     drawSummary();
   }
@@ -425,7 +594,7 @@ function smooth(values, n) {
 
 function series(k, name, smoothDays) {
   const c = col(name);
-  const v = state.history[k].map((row) => row[c]);
+  const v = state.history[k].map((row) => (row ? row[c] : null));
   return smoothDays ? smooth(v, smoothDays) : v;
 }
 
@@ -459,6 +628,15 @@ function lineChart(canvas, lines, opts) {
   for (let i = 0; i <= 4; i++) ctx.fillText(`${Math.round((days * i) / 4)}`, x((days * i) / 4), H - 8);
   ctx.textAlign = "left"; ctx.fillText("day", 4, H - 8);
   if (lo < 0 && hi > 0) { ctx.strokeStyle = "#777"; ctx.beginPath(); ctx.moveTo(m.l, y(0)); ctx.lineTo(W - m.r, y(0)); ctx.stroke(); }
+  if (opts.cursor !== undefined && opts.cursor !== null) {
+    // The day stepped back to.
+    ctx.strokeStyle = "#222"; ctx.setLineDash([2, 2]);
+    ctx.beginPath(); ctx.moveTo(x(opts.cursor), m.t); ctx.lineTo(x(opts.cursor), H - m.b); ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = "#222"; ctx.textAlign = x(opts.cursor) > W - 60 ? "right" : "left";
+    ctx.fillText(`day ${opts.cursor}`, x(opts.cursor) + (ctx.textAlign === "right" ? -3 : 3), m.t + 10);
+    ctx.textAlign = "left";
+  }
   let lx = m.l + 4;
   for (const l of lines) {
     if (l.lo && l.hi) {
@@ -488,11 +666,12 @@ function drawCharts() {
     v.push({ values: series(k, "incidents", 7), colour: ARM_COLOURS[k], label: label(k), dash: k ? [6, 3] : [] });
     t.push({ values: series(k, "trust_mean"), colour: ARM_COLOURS[k], label: arms > 1 ? label(k) : "trust", dash: k ? [6, 3] : [] });
   }
-  lineChart($("chartViolence"), v, { days, min: 0 });
-  lineChart($("chartTrust"), t, { days });
+  const cursor = state.view;
+  lineChart($("chartViolence"), v, { days, min: 0, cursor });
+  lineChart($("chartTrust"), t, { days, cursor });
   if (arms > 1) {
     const diff = v[1].values.map((b, d) => b - v[0].values[d]);
-    lineChart($("chartDiff"), [{ values: diff, colour: OKABE.purple, label: "B − A" }], { days });
+    lineChart($("chartDiff"), [{ values: diff, colour: OKABE.purple, label: "B − A" }], { days, cursor });
   }
 }
 
@@ -506,7 +685,7 @@ const SUMMARY = [
 function drawSummary() {
   const body = $("summary").tBodies[0];
   body.innerHTML = "";
-  const last = (k) => state.history[k][state.history[k].length - 1];
+  const last = (k) => state.history[k][Math.min(viewDay(), state.history[k].length - 1)];
   for (const [label, name] of SUMMARY) {
     const c = col(name);
     if (c < 0) continue;
@@ -583,9 +762,22 @@ function wire() {
     markPending();
   });
   $("start").addEventListener("click", async () => { await startRun(); });
-  $("play").addEventListener("click", () => { state.playing = true; control({ action: "play" }); });
+  // From a day stepped back to, run and step continue from that day (the
+  // server re-runs to it); "Back to the newest day" returns without re-running.
+  $("play").addEventListener("click", async () => {
+    if (state.view !== null) await runFromView();
+    state.playing = true;
+    control({ action: "play" });
+  });
   $("pause").addEventListener("click", () => control({ action: "pause" }));
-  $("step").addEventListener("click", () => control({ action: "step" }));
+  $("step").addEventListener("click", async () => {
+    if (state.view !== null) await runFromView();
+    control({ action: "step" });
+  });
+  $("scrub").addEventListener("input", () => stepBack(Number($("scrub").value)));
+  $("back").addEventListener("click", () => stepBack(viewDay() - 1));
+  $("forward").addEventListener("click", () => setView(viewDay() + 1));
+  $("live").addEventListener("click", () => setView(null));
   $("reset").addEventListener("click", () => control({ action: "reset" }));
   $("speed").addEventListener("change", () => control({ action: "speed", speed: Number($("speed").value) }));
   $("overlay").addEventListener("change", () => { drawLegend(); state.dirty = true; });
