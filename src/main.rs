@@ -205,7 +205,8 @@ struct RunArgs {
     outputs: String,
     /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
     /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
-    #[arg(long)]
+    /// Not with `--shard`: `merge` writes CSV only.
+    #[arg(long, conflicts_with = "shard")]
     columnar: bool,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
@@ -270,7 +271,8 @@ struct CompareArgs {
     outputs: String,
     /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
     /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
-    #[arg(long)]
+    /// Not with `--shard`: `merge` writes CSV only.
+    #[arg(long, conflicts_with = "shard")]
     columnar: bool,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]

@@ -272,6 +272,8 @@ pub fn merge(
             store: Some(store),
             outputs,
             maps_drawn: k == 0,
+            // Shards record no `--columnar` (refused with `--shard`).
+            columnar: false,
         };
         run_to_dir(&scenario, &opts, progress)
             .map_err(|e| MergeError::Write(format!("{}: {e}", out.display())))?;
