@@ -56,7 +56,7 @@ Examples:
 /// `stabsim validate --help`.
 pub const VALIDATE: &str = "\
 Examples:
-  stabsim validate --quick                  4 replicates, 180 days
+  stabsim validate --quick                  6 replicates, 180 days
   stabsim validate --only T01,T05,P04
   stabsim validate --context my_mission.toml";
 
