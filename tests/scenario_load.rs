@@ -558,13 +558,15 @@ fn map_with_crlf_and_no_final_newline() {
 #[test]
 fn all_blocked_map_has_no_passable_cell() {
     let dir = temp_files(&[("s.toml", "world.map = \"m.txt\"\n"), ("m.txt", "##\n##\n")]);
-    let map = dir.path().join("m.txt").display().to_string();
+    // Located where the scenario names the map (the map file as a whole
+    // has no line to point at).
+    let scenario = dir.path().join("s.toml").display().to_string();
     assert_eq!(
         load(&dir.path().join("s.toml"), &[])
             .unwrap_err()
             .to_string(),
         format!(
-            "{map}: field world.map: the map has no passable cell (expected at least one cell \
+            "{scenario}:1:13: field world.map: the map has no passable cell (expected at least one cell \
              whose legend entry is \"open\", \"urban\", \"rubble\" or \"crossing\")"
         )
     );
