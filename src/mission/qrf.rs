@@ -139,7 +139,7 @@ mod tests {
     use super::super::forces::tests::gaza;
     use super::*;
 
-    /// Civilians killed by an incident at a civilian group's cell with 16
+    /// Civilians killed by an incident at a fighter agent's cell with 16
     /// deaths still to come, answered by a unit in view or by nobody.
     fn course_deaths(answered: bool) -> f64 {
         let mut s = gaza(
@@ -152,12 +152,10 @@ mod tests {
             0,
         );
         let (attacker, cell) = (0..s.civilians.len())
-            .filter(|&i| {
-                s.civilians.members[i] > 200.0 && s.civilians.status[i] == Status::Quiescent
-            })
+            .filter(|&i| s.civilians.status[i] == Status::Recruited)
             .map(|i| (i as u32, s.civilians.cell[i]))
             .next()
-            .expect("a large civilian group");
+            .expect("a fighter agent");
         let before = s.totals.civilian_deaths;
         resolve_incident(
             &mut s,
