@@ -14,17 +14,23 @@ use stabsim::stats::PairedInterval;
 const REPLICATES: u32 = 12;
 const TICKS: u32 = 365;
 
-fn load(file: &str) -> Scenario {
-    let overrides = [
+fn load(file: &str, sets: &[&str]) -> Scenario {
+    let mut overrides = vec![
         format!("run.replicates={REPLICATES}"),
         format!("run.ticks={TICKS}"),
     ];
+    overrides.extend(sets.iter().map(|o| o.to_string()));
     scenario::load(&Path::new("scenarios/gaza").join(file), &overrides).expect("shipped scenario")
 }
 
 /// Per-replicate values of `outcome` for a scenario.
 fn outcomes(file: &str, outcome: &str) -> Vec<f64> {
-    let sc = load(file);
+    outcomes_with(file, &[], outcome)
+}
+
+/// Per-replicate values of `outcome` for a scenario with overrides `sets`.
+fn outcomes_with(file: &str, sets: &[&str], outcome: &str) -> Vec<f64> {
+    let sc = load(file, sets);
     let terrain = sc.world.terrain().expect("map");
     let model = Model::new(&sc, &terrain).expect("sectors");
     let rule = OutcomeRule::for_scenario(&sc);
@@ -85,6 +91,35 @@ fn forced_disarmament_harms_more_civilians_than_voluntary() {
         "baseline.toml",
         "disarmament_forced.toml",
         "civilian_deaths_mission_side",
+    );
+}
+
+#[test]
+fn forced_disarmament_draws_more_attacks_on_the_mission() {
+    // Armed holdouts fight the searches (M3.1b; UNOSOM II 1993).
+    assert_higher(
+        "baseline.toml",
+        "disarmament_forced.toml",
+        "attacks_on_mission",
+    );
+}
+
+#[test]
+fn civilians_killed_by_the_mission_bring_attacks_on_it() {
+    // Collateral revenge (M2.4a; Condra et al. 2010, T09): 20 times the
+    // harm rate, paired t interval above zero (not heavy-tailed here: the
+    // revenge adds attacks in every replicate).
+    let outcome = "attacks_on_mission";
+    let rate = |r: &str| format!("mission.forces.military_harm_rate={r}");
+    let low = outcomes_with("baseline.toml", &[&rate("0.001")], outcome);
+    let high = outcomes_with("baseline.toml", &[&rate("0.02")], outcome);
+    let d = paired(&low, &high);
+    assert!(
+        d.low > 0.0,
+        "{outcome}: {} [{}, {}]",
+        d.estimate,
+        d.low,
+        d.high
     );
 }
 

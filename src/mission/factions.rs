@@ -146,13 +146,10 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         * (1.0 - s.factions.state[f].commitment);
     let ordinary = (base + tempo) * s.armed_share(f) * deterrence * monitoring;
     // Revenge (M2.4a): harm blamed on the mission in this sector brings
-    // attacks on the units in view, which their presence does not deter
-    // (Condra & Shapiro 2012; Condra et al. 2010).
-    let revenge = if units > 0 {
-        revenge_attack_probability(s, at) * s.armed_share(f)
-    } else {
-        0.0
-    };
+    // attacks on its units, which their presence does not deter (Condra &
+    // Shapiro 2012; Condra et al. 2010). The revenge is local to the
+    // sector, not to the fighter's view: it seeks a unit out.
+    let revenge = revenge_attack_probability(s, at) * s.armed_share(f);
     let p = ordinary + revenge;
     if !chance(&mut s.rng.fighters, p) {
         return;
@@ -160,6 +157,12 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     // Every attack raises the faction's tempo (self-excitation).
     s.factions.state[f].tempo += 1.0;
     let avenging = revenge > 0.0 && s.rng.fighters.random::<f64>() * p < revenge;
+    if avenging && units == 0 {
+        if let Some(unit) = unit_in_sector(s, at) {
+            attack_unit(s, id, f, unit, severity);
+        }
+        return;
+    }
     // Raids and strikes turn a faction against the mission (T13).
     let pressed = (w.pressure_targeting * s.factions.state[f].pressure).min(1.0);
     let share = fp.mission_target_share + (1.0 - fp.mission_target_share) * pressed;
@@ -196,16 +199,60 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     }
 }
 
-/// Extra daily probability that a fighter agent at `at` with a unit in
-/// view attacks the mission in revenge: its sector's revenge × its daily
-/// decay × `revenge_attacks`, shared over the sector's fighter agents, so
-/// that one blamed death brings `revenge_attacks` attacks over its memory.
+/// Fighter agent `id` resists a search raid by unit `unit` (M3.1b): an
+/// attack on it, if the agent holds a weapon (its faction's armed share)
+/// and is still a fighter. Not deterred and not held back by the unit's
+/// acceptability: the raid came to it.
+pub fn resist_raid(s: &mut MissionState, id: u32, unit: usize) {
+    let i = id as usize;
+    if s.civilians.status[i] != Status::Recruited {
+        return;
+    }
+    let f = s.civilians.faction[i] as usize;
+    let armed = s.armed_share(f);
+    if !chance(&mut s.rng.fighters, armed) {
+        return;
+    }
+    let severity = if s.factions.state[f].at_war {
+        s.rules.config.war.severity_multiplier
+    } else {
+        1.0
+    };
+    s.factions.state[f].tempo += 1.0;
+    attack_unit(s, id, f, unit, severity);
+}
+
+/// A combat unit on duty in the sector of `at`, drawn uniformly, sought
+/// out by an avenging fighter with none in view (M2.4a); `None` if the
+/// sector has none.
+fn unit_in_sector(s: &mut MissionState, at: CellIndex) -> Option<usize> {
+    let k = s.sector_of(at);
+    let target = |s: &MissionState, u: usize| {
+        s.units.on_duty[u]
+            && s.units.sector[u] as usize == k
+            && match s.units.kind[u] {
+                UnitKind::Pmc => true,
+                UnitKind::Contingent => s.rules.config.mandate.armed,
+                UnitKind::Police => false,
+            }
+    };
+    let count = (0..s.units.len()).filter(|&u| target(s, u)).count();
+    if count == 0 {
+        return None;
+    }
+    let n = s.rng.fighters.random_range(0..count);
+    (0..s.units.len()).filter(|&u| target(s, u)).nth(n)
+}
+
+/// Extra daily probability that a fighter agent at `at` attacks the
+/// mission in revenge: its sector's revenge (attacks owed) × its daily
+/// decay, shared over the sector's fighter agents, so that one blamed
+/// death brings `revenge_per_death` attacks over its memory (an arrest's
+/// death equivalent `revenge_attacks`) wherever the sector has fighters
+/// and combat units.
 fn revenge_attack_probability(s: &MissionState, at: CellIndex) -> f64 {
     let sector = &s.sectors[s.sector_of(at)];
-    let fp = &s.rules.config.fighters;
-    (fp.revenge_attacks * s.rules.derived.revenge_rate * sector.revenge
-        / sector.fighter_agents.max(1.0))
-    .min(1.0)
+    (s.rules.derived.revenge_rate * sector.revenge / sector.fighter_agents.max(1.0)).min(1.0)
 }
 
 /// A uniformly drawn unit among the `units` in view of `at`: among the
@@ -281,7 +328,10 @@ fn attack_civilians(
     let Some(victim) = victim else { return };
     let mean = s.rules.config.fighters.civilian_deaths_per_attack * severity;
     let deaths = heavy_tailed(&mut s.rng.fighters, mean, s.rules.config.war.death_tail);
-    s.kill(victim, deaths, Perpetrator::Faction(f as u8));
+    // The killing goes on after the onset until someone stops it: the
+    // ongoing share is left to the incident's course (M2.5).
+    let ongoing = (f64::from(deaths) * s.rules.config.fighters.ongoing_share).floor() as u32;
+    s.kill(victim, deaths - ongoing, Perpetrator::Faction(f as u8));
     resolve_incident(
         s,
         Incident {
@@ -289,7 +339,8 @@ fn attack_civilians(
             faction: f,
             cell: at,
             units_near: seen.responders,
-            severity: f64::from(deaths),
+            severity: f64::from(deaths - ongoing),
+            ongoing,
         },
     );
 }
@@ -386,6 +437,7 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
             cell: at,
             units_near: 1,
             severity,
+            ongoing: 0,
         },
     );
 }
@@ -433,10 +485,40 @@ mod tests {
         assert_eq!(s.sectors[k].revenge, 0.0);
         // ... two by the mission's troops do, spread over the sector's fighters.
         s.kill(victim, 2, Perpetrator::Mission);
-        assert_eq!(s.sectors[k].revenge, 2.0);
-        let fp = &s.rules.config.fighters;
-        let expected = fp.revenge_attacks * s.rules.derived.revenge_rate * 2.0 / 10.0;
+        let owed = 2.0 * s.rules.config.fighters.revenge_per_death;
+        assert_eq!(s.sectors[k].revenge, owed);
+        let expected = s.rules.derived.revenge_rate * owed / 10.0;
         assert!((revenge_attack_probability(&s, cell) - expected).abs() < 1e-12);
+    }
+
+    #[test]
+    fn armed_holdouts_fight_a_search_raid() {
+        let mut s = gaza(&["mission.mandate.disarmament=forced"], 60);
+        let id = s.factions.fighter_ids[0];
+        let f = s.civilians.faction[id as usize] as usize;
+        let unit = (0..s.units.len())
+            .find(|&u| s.units.on_duty[u] && s.units.kind[u] == UnitKind::Contingent)
+            .expect("a contingent on duty");
+        let before = s.today.attacks_on_mission;
+        // Unarmed fighters cannot resist ...
+        s.factions.state[f].arms = 0.0;
+        resist_raid(&mut s, id, unit);
+        assert_eq!(s.today.attacks_on_mission, before);
+        // ... armed ones attack the raiding unit.
+        s.factions.state[f].arms = 2.0 * s.factions.state[f].fighters;
+        resist_raid(&mut s, id, unit);
+        assert_eq!(s.today.attacks_on_mission, before + 1);
+    }
+
+    #[test]
+    fn a_blamed_arrest_owes_fewer_attacks_than_a_blamed_death() {
+        let mut s = gaza(&[], 0);
+        let cell = s.civilians.cell[0];
+        let k = s.sector_of(cell);
+        s.record_coercion(cell, 1.0, Perpetrator::Mission);
+        let fp = &s.rules.config.fighters;
+        assert_eq!(s.sectors[k].revenge, fp.revenge_attacks);
+        assert!(fp.revenge_attacks < fp.revenge_per_death);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use rand::RngExt;
 
 use super::detention;
 use super::draw::{chance, poisson};
+use super::factions::resist_raid;
 use super::fighters::{detain_fighter, press};
 use super::harm::nth_civilian;
 use super::state::{MissionState, Perpetrator, UnitKind};
@@ -313,11 +314,13 @@ fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
         }
         _ => 1.0,
     };
+    let informants = partner_information(s, u);
     let p = f.detain_rate
         * unit_capability(&s.units, &s.rules.config, s.tick, u)
         * (1.0 + f.intel_gain * s.forces.intel)
         * multiplier
-        * partners;
+        * partners
+        * informants;
     if !chance(&mut s.rng.forces, p.min(1.0)) {
         return;
     }
@@ -326,6 +329,21 @@ fn try_detain(s: &mut MissionState, u: usize, fighters: u32) {
     if let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Fighter, n) {
         let id = s.map.grid.occupant(cell);
         detain_fighter(s, id);
+    }
+}
+
+/// Partner information (M3.1c): a contingent's detention multiplier from
+/// the local ownership of the process, 1 + `ownership_detain_gain` ×
+/// `mandate.local_ownership` (1 for police and PMCs). Local partners who
+/// own the process tell troops who the fighters are, so a surge pays off
+/// where partners inform it (Biddle, Friedman & Shapiro 2012).
+fn partner_information(s: &MissionState, u: usize) -> f64 {
+    match s.units.kind[u] {
+        UnitKind::Contingent => {
+            1.0 + s.rules.config.forces.ownership_detain_gain
+                * s.rules.config.mandate.local_ownership
+        }
+        _ => 1.0,
     }
 }
 
@@ -352,6 +370,25 @@ fn raid(s: &mut MissionState, u: usize) {
     let deaths = poisson(&mut s.rng.forces, raid_deaths);
     if let Some(v) = nth_civilian(&s.map.grid, &s.map.unit_view, &mut s.rng.forces, at, near) {
         s.kill(v, deaths, Perpetrator::Mission);
+    }
+    raid_resistance(s, u);
+}
+
+/// Armed holdouts resist a search (M3.1b): with probability
+/// `forces.raid_resistance`, a fighter agent in the raiding unit's view
+/// fights it (an attack on the mission, `factions::resist_raid`). Coercive
+/// disarmament triggers attacks on the disarming force (UNOSOM II, June
+/// 1993; Walter 1997: fighters do not give up arms without guarantees).
+fn raid_resistance(s: &mut MissionState, u: usize) {
+    let at = s.units.cell[u];
+    let fighters = s.map.unit_view.count_mission(&s.map.grid, at).fighters;
+    if fighters == 0 || !chance(&mut s.rng.forces, s.rules.config.forces.raid_resistance) {
+        return;
+    }
+    let n = s.rng.forces.random_range(0..fighters);
+    if let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Fighter, n) {
+        let id = s.map.grid.occupant(cell);
+        resist_raid(s, id, u);
     }
 }
 
@@ -440,6 +477,28 @@ pub(super) mod tests {
             s.step();
         }
         s
+    }
+
+    #[test]
+    fn local_ownership_informs_contingents_only() {
+        let at = |ownership: &str| {
+            let s = gaza(
+                &[
+                    &format!("mission.mandate.local_ownership={ownership}"),
+                    "mission.police.initial_officers=1000",
+                ],
+                60,
+            );
+            let find = |kind: UnitKind| (0..s.units.len()).find(|&u| s.units.kind[u] == kind);
+            let c = find(UnitKind::Contingent).expect("a contingent");
+            let p = find(UnitKind::Police).map_or(1.0, |p| partner_information(&s, p));
+            (partner_information(&s, c), p)
+        };
+        let gain = gaza(&[], 0).rules.config.forces.ownership_detain_gain;
+        assert_eq!(at("0"), (1.0, 1.0));
+        let (contingent, police) = at("0.8");
+        assert!((contingent - (1.0 + 0.8 * gain)).abs() < 1e-12);
+        assert_eq!(police, 1.0);
     }
 
     #[test]

@@ -56,7 +56,8 @@ impl MissionState {
         l.harm_attributed.add(i, w * attributed);
         l.harm_backlash.add(i, w);
         let k = self.sector_of(cell);
-        self.sectors[k].revenge += weight * self.attribution(perp);
+        let owed = self.rules.config.fighters.revenge_attacks;
+        self.sectors[k].revenge += owed * weight * self.attribution(perp);
     }
 
     /// Kills up to `deaths` people of agent `victim`'s group (civilians or
@@ -82,7 +83,8 @@ impl MissionState {
         // for revenge on it (M2.4a); fighters' deaths do not.
         if !fighter && cell != NO_CELL {
             let k = self.sector_of(cell);
-            self.sectors[k].revenge += killed * self.attribution(perp);
+            let owed = self.rules.config.fighters.revenge_per_death;
+            self.sectors[k].revenge += owed * killed * self.attribution(perp);
         }
         self.record_harm(cell, killed, perp);
         // Losses are remembered as a share of the group.

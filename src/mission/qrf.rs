@@ -23,6 +23,9 @@ pub struct Incident {
     pub units_near: u32,
     /// Deaths so far.
     pub severity: f64,
+    /// Deaths still to come if it runs its full course (the ongoing share
+    /// of an attack on civilians): cut by a response like escalation.
+    pub ongoing: u32,
 }
 
 /// Hours until help arrives, and whether it is the QRF; `None` if nobody comes.
@@ -82,6 +85,9 @@ pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
         &mut s.rng.fighters,
         s.rules.config.fighters.escalation_deaths * unchecked,
     );
+    // An incident that help reaches is cut short: only the part of its
+    // ongoing killing before the response happens.
+    let escalation = escalation + (f64::from(inc.ongoing) * unchecked).round() as u32;
     if let Some(v) = nth_civilian(
         &s.map.grid,
         &s.map.unit_view,
@@ -125,5 +131,52 @@ pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
         && chance(&mut s.rng.fighters, capture)
     {
         detain_fighter(s, attacker);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::*;
+
+    /// Civilians killed by an incident at a fighter agent's cell with 16
+    /// deaths still to come, answered by a unit in view or by nobody.
+    fn course_deaths(answered: bool) -> f64 {
+        let mut s = gaza(
+            &[
+                "mission.fighters.escalation_deaths=0",
+                "mission.forces.local_response_probability=1",
+                "mission.forces.suppression=0",
+                "mission.mandate.qrf_units=0",
+            ],
+            0,
+        );
+        let (attacker, cell) = (0..s.civilians.len())
+            .filter(|&i| s.civilians.status[i] == Status::Recruited)
+            .map(|i| (i as u32, s.civilians.cell[i]))
+            .next()
+            .expect("a fighter agent");
+        let before = s.totals.civilian_deaths;
+        resolve_incident(
+            &mut s,
+            Incident {
+                attacker,
+                faction: 0,
+                cell,
+                units_near: u32::from(answered),
+                severity: 1.0,
+                ongoing: 16,
+            },
+        );
+        s.totals.civilian_deaths - before
+    }
+
+    #[test]
+    fn a_response_cuts_an_incident_short() {
+        // Nobody comes: the killing runs its full course ...
+        assert_eq!(course_deaths(false), 16.0);
+        // ... a unit in view, there within an hour of the eight, stops it:
+        // only the eighth of the ongoing deaths before it arrives.
+        assert_eq!(course_deaths(true), 2.0);
     }
 }

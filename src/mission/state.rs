@@ -233,8 +233,9 @@ pub struct SectorState {
     pub controlled: bool,
     /// Fighter agents in the sector (phase 7).
     pub fighter_agents: f64,
-    /// Civilian harm and coercion blamed on the mission here (deaths and
-    /// death equivalents × attribution), fading with
+    /// Attacks on the mission owed here for civilian harm and coercion
+    /// blamed on it (deaths × `revenge_per_death` and death equivalents ×
+    /// `revenge_attacks`, × attribution), fading with
     /// `fighters.revenge_half_life_days`: what revenge attacks answer.
     pub revenge: f64,
 }

@@ -434,6 +434,11 @@ group! {
         collateral_deaths_per_attack: f64 = 0.3, number(0.0, 1e4), plausible(0.15, 0.6);
         /// Mean further deaths if an incident runs its full course.
         escalation_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
+        /// Share of an attack on civilians' (heavy-tailed) deaths that
+        /// would come after its onset, as the killing goes on: a response
+        /// cuts them by the share of the incident's course it saves, so a
+        /// QRF that reaches a massacre cuts it short (M2.5).
+        ongoing_share: f64 = 0.5, unit, plausible(0.25, 0.75);
         /// Hours an incident lasts if nobody responds.
         incident_duration_hours: f64 = 8.0, number(0.1, 1e4), plausible(4.0, 16.0);
         /// Daily probability that a fighter agent hands in weapons (voluntary DDR at full incentives).
@@ -452,11 +457,17 @@ group! {
         pressure_commitment_loss: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Half-life of the memory of coercive pressure.
         pressure_half_life_days: f64 = 30.0, number(0.1, 1e6), plausible(15.0, 60.0);
-        /// Attacks on the mission that one civilian death blamed on the
-        /// mission (or a death equivalent of its coercion) brings in its
-        /// sector over the memory's life, if fighters there have a unit in
-        /// view: revenge targeting (M2.4a).
+        /// Attacks on the mission that one death equivalent of its
+        /// coercion (an arrest) blamed on the mission brings in its sector
+        /// over the memory's life, if fighters there have combat units:
+        /// revenge targeting (M2.4a).
         revenge_attacks: f64 = 0.1, number(0.0, MAX_RATE), plausible(0.05, 0.2);
+        /// Attacks on the mission that one civilian death blamed on the
+        /// mission brings in its sector over the memory's life, if fighters
+        /// there have fighters and combat units: collateral revenge (M2.4a;
+        /// Condra et al. 2010: ≈ 1 extra incident per civilian-casualty
+        /// incident in Afghanistan, none in Iraq).
+        revenge_per_death: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Half-life of a sector's revenge memory.
         revenge_half_life_days: f64 = 14.0, number(0.1, 1e6), plausible(7.0, 42.0);
     }
@@ -481,6 +492,9 @@ group! {
         raid_deaths: f64 = 0.5, number(0.0, 1e4), plausible(0.25, 1.0);
         /// Weapons seized per raid.
         raid_weapons: f64 = 20.0, number(0.0, 1e6), plausible(10.0, 40.0);
+        /// Probability that armed holdouts in view fight a search raid (an
+        /// attack on the raiding unit): forced disarmament's backlash (M3.1b).
+        raid_resistance: f64 = 0.3, unit, plausible(0.15, 0.6);
         /// Daily probability of harming civilians in military posture (checkpoints, crowd control).
         military_harm_rate: f64 = 0.005, unit, plausible(0.001, 0.02);
         /// Mean deaths when that happens.
@@ -521,6 +535,12 @@ group! {
         /// Detention multiplier per local police unit in a contingent's view
         /// (multiplier − 1): partners' local knowledge, which troops act on.
         partner_detain_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
+        /// Detention multiplier of a contingent at full local ownership
+        /// (multiplier − 1): local partners who own the process point out
+        /// who is who, so troops' work against fighters scales with them
+        /// (M3.1c; Biddle, Friedman & Shapiro 2012: the surge and the
+        /// Awakening were complements).
+        ownership_detain_gain: f64 = 2.0, number(0.0, MAX_RATE), plausible(1.0, 4.0);
         /// Daily withdrawal hazard of a contributor of domestic sensitivity 1
         /// as its pressure grows without bound (it is half this at pressure 1,
         /// i.e. at its tolerance).
