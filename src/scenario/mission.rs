@@ -459,12 +459,12 @@ group! {
         pressure_half_life_days: f64 = 30.0, number(0.1, 1e6), plausible(15.0, 60.0);
         /// Attacks on the mission that one death equivalent of its
         /// coercion (an arrest) blamed on the mission brings in its sector
-        /// over the memory's life, if fighters there have combat units:
-        /// revenge targeting (M2.4a).
+        /// over the memory's life, if the sector holds fighters and mission
+        /// combat units: revenge targeting (M2.4a).
         revenge_attacks: f64 = 0.1, number(0.0, MAX_RATE), plausible(0.05, 0.2);
         /// Attacks on the mission that one civilian death blamed on the
-        /// mission brings in its sector over the memory's life, if fighters
-        /// there have fighters and combat units: collateral revenge (M2.4a;
+        /// mission brings in its sector over the memory's life, if the sector
+        /// holds fighters and mission combat units: collateral revenge (M2.4a;
         /// Condra et al. 2010: ≈ 1 extra incident per civilian-casualty
         /// incident in Afghanistan, none in Iraq).
         revenge_per_death: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
