@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{ComparisonSpec, ScenarioOutputs, draw_staged};
-use crate::output::resume::{ReplicateStore, write_atomic};
+use crate::output::kept::write_atomic;
+use crate::output::resume::ReplicateStore;
 use crate::output::shard::{SHARD_FILE, ShardInfo, retarget_command};
 use crate::output::{OutputLevel, RunOptions, Staging, run_to_dir};
 

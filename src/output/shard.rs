@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::resume::{ReplicateStore, StoreKeep, write_atomic};
+use super::kept::write_atomic;
+use super::resume::{ReplicateStore, StoreKeep};
 use super::run::{RunError, RunOptions, RunReport, resolved_toml, run_to_dir};
 use crate::batch::{ReplicateSink, run_batch_kept};
 use crate::metrics::Series;

@@ -20,7 +20,7 @@ use super::run::{SweepError, SweepResults, SweepSpec, simulate_kept, write_sweep
 use super::sensitivity::{MeasureResult, Method, write_sensitivity};
 use super::store::{PointStore, SweepState};
 use crate::model::OutcomeRule;
-use crate::output::resume::write_atomic;
+use crate::output::kept::write_atomic;
 use crate::output::{resolved_toml, shard::SHARD_FILE};
 use crate::scenario::Scenario;
 
