@@ -171,15 +171,8 @@ fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(CompareShardInfo, PathBuf)>, Me
         read_info,
         |i| (i.shard, i.of),
         identity,
-        |i, path, first, first_path| {
-            format!(
-                "{}: {}, but {} is {} (expected shards of one comparison)",
-                path.display(),
-                describe(i),
-                first_path.display(),
-                describe(first)
-            )
-        },
+        describe,
+        "comparison",
         |_| "the comparison".to_string(),
     )
     .map_err(MergeError::Shards)

@@ -175,16 +175,18 @@ pub enum MergeError {
 
 /// Reads the `shard.json` of each of `dirs` with `read`, checks that they
 /// are the N shards of one piece of work, and returns them with their
-/// folders, by shard index. `shard(info)` is its `(K, N)`; every shard's `identity` must be
-/// the first's (else `mismatch(info, its shard.json, first, first's
-/// shard.json)` says how they differ); each shard must come once and none
-/// be missing (`whole(first)` names the work in that message).
+/// folders, by shard index. `shard(info)` is its `(K, N)`; every shard's
+/// `identity` must be the first's (else the message shows both, as
+/// `describe` words them, as shards of another `one`: batch, comparison,
+/// sweep); each shard must come once and none be missing (`whole(first)`
+/// names the work then).
 pub fn check_set<I, K: PartialEq>(
     dirs: &[PathBuf],
     read: impl Fn(&Path) -> Result<I, String>,
     shard: impl Fn(&I) -> (u32, u32),
     identity: impl Fn(&I) -> K,
-    mismatch: impl Fn(&I, &Path, &I, &Path) -> String,
+    describe: impl Fn(&I) -> String,
+    one: &str,
     whole: impl Fn(&I) -> String,
 ) -> Result<Vec<(I, PathBuf)>, String> {
     let infos = dirs
@@ -199,11 +201,12 @@ pub fn check_set<I, K: PartialEq>(
     for (info, dir) in infos.iter().zip(dirs) {
         let (k, n) = shard(info);
         if identity(info) != identity(first) || n != of || k >= n {
-            return Err(mismatch(
-                info,
-                &dir.join(SHARD_FILE),
-                first,
-                &first_dir.join(SHARD_FILE),
+            return Err(format!(
+                "{}: {}, but {} is {} (expected shards of one {one})",
+                dir.join(SHARD_FILE).display(),
+                describe(info),
+                first_dir.join(SHARD_FILE).display(),
+                describe(first)
             ));
         }
         let slot = &mut seen[k as usize];
@@ -293,15 +296,8 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<(Vec<ShardInfo>, Scenario), Merg
                 i.columnar,
             )
         },
-        |i, path, first, first_path| {
-            format!(
-                "{}: {}, but {} is {} (expected shards of one batch)",
-                path.display(),
-                describe(i),
-                first_path.display(),
-                describe(first)
-            )
-        },
+        describe,
+        "batch",
         |first| first.scenario.clone(),
     )
     .map_err(MergeError::Shards)?;
@@ -407,15 +403,8 @@ mod tests {
                 },
                 |i| (i.0, i.1),
                 |i| i.2,
-                |i, path, first, first_path| {
-                    format!(
-                        "{}: {} vs {}: {}",
-                        path.display(),
-                        i.2,
-                        first_path.display(),
-                        first.2
-                    )
-                },
+                |i| i.2.to_string(),
+                "set",
                 |first| format!("batch {}", first.2),
             )
         };
@@ -433,7 +422,10 @@ mod tests {
             "merge: shard 1/3 missing (expected all 3 shards of batch x)"
         );
         let other = check(vec![(0, 2, "x"), (1, 2, "y")]).unwrap_err();
-        assert_eq!(other, "b/shard.json: y vs a/shard.json: x");
+        assert_eq!(
+            other,
+            "b/shard.json: y, but a/shard.json is x (expected shards of one set)"
+        );
         let beyond = check(vec![(0, 2, "x"), (5, 2, "x")]).unwrap_err();
         assert!(beyond.starts_with("b/shard.json: "), "{beyond}");
         let none = check(vec![]).unwrap_err();

@@ -201,15 +201,8 @@ fn check_shards(dirs: &[PathBuf]) -> Result<Vec<SweepShardInfo>, MergeError> {
                 i.analysis.clone(),
             )
         },
-        |i, path, first, first_path| {
-            format!(
-                "{}: {}, but {} is {} (expected shards of one sweep)",
-                path.display(),
-                describe(i),
-                first_path.display(),
-                describe(first)
-            )
-        },
+        describe,
+        "sweep",
         |first| format!("the {} of {}", first.kind, first.state.scenario),
     )
     .map_err(MergeError::Shards)?;
