@@ -205,8 +205,9 @@ struct RunArgs {
     outputs: String,
     /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
     /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
-    /// Not with `--shard`: `merge` writes CSV only.
-    #[arg(long, conflicts_with = "shard")]
+    /// With `--shard`, the shard records it and `stabsim merge` writes the
+    /// file, the same bytes as one machine's.
+    #[arg(long)]
     columnar: bool,
     /// No progress bar and no summary table.
     #[arg(long, short = 'q')]
@@ -271,8 +272,9 @@ struct CompareArgs {
     outputs: String,
     /// Also write the per-tick rows as `timeseries.parquet` (Parquet, one
     /// row group per replicate; for pandas/pyarrow, polars, R's arrow).
-    /// Not with `--shard`: `merge` writes CSV only.
-    #[arg(long, conflicts_with = "shard")]
+    /// With `--shard`, the shard records it and `stabsim merge` writes the
+    /// file, the same bytes as one machine's.
+    #[arg(long)]
     columnar: bool,
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
@@ -795,6 +797,7 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
         &file.display().to_string(),
         &command,
         args.out.as_ref().map(|o| o.display().to_string()),
+        args.columnar,
         &mut |done| bar.set_position(done),
     )
     .map_err(|e| {
@@ -1317,6 +1320,7 @@ fn compare_shard(
             &file.display().to_string(),
             &command,
             given_out.clone(),
+            args.columnar,
             &mut |done| bar.set_position(before + done),
         )
         .map_err(|e| {
@@ -1341,6 +1345,7 @@ fn compare_shard(
         weights,
         command,
         out: given_out,
+        columnar: args.columnar,
     };
     compare::shard::finish_shard(&out, &info)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;

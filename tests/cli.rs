@@ -1,21 +1,13 @@
 //! The command line as a user meets it: outputs, determinism across thread
 //! counts, atomic writes, and bad input (exit 2 with a located message).
 
+mod common;
+
+use common::{stabsim, stderr};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 const APP: &str = "scenarios/epstein/mesa_app_default.toml";
 

@@ -11,6 +11,11 @@ use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
 fn run(out: &Path, extra: &[&str]) {
+    run_plain(out, &[&["--columnar"], extra].concat());
+}
+
+/// `run` without `--columnar` (unless `extra` has it).
+fn run_plain(out: &Path, extra: &[&str]) {
     let status = Command::new(env!("CARGO_BIN_EXE_stabsim"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
@@ -21,7 +26,7 @@ fn run(out: &Path, extra: &[&str]) {
             "--ticks",
             "40",
         ])
-        .args(["--seed", "5", "-q", "--columnar", "--out"])
+        .args(["--seed", "5", "-q", "--out"])
         .arg(out)
         .args(extra)
         .status()
@@ -108,6 +113,55 @@ fn without_the_flag_there_is_no_parquet_file() {
     assert!(status.success());
     assert!(out.join("timeseries.csv").exists());
     assert!(!out.join("timeseries.parquet").exists());
+}
+
+/// `run --shard K/N --columnar` + `stabsim merge`: the merged
+/// `timeseries.parquet` is the single-machine file, byte for byte (a row
+/// group per replicate, in replicate order), and is in the manifest; a
+/// shard without `--columnar` does not merge with one with it.
+#[test]
+fn merged_columnar_shards_are_the_single_machine_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = dir.path().join("single");
+    run(&single, &[]);
+    let shards: Vec<_> = (0..2).map(|k| dir.path().join(format!("s{k}"))).collect();
+    // Shard 1 first: the merge takes the folders in any order.
+    for (k, shard) in shards.iter().enumerate().rev() {
+        run(shard, &["--shard", &format!("{k}/2")]);
+        assert!(!shard.join("timeseries.parquet").exists());
+    }
+    let merged = dir.path().join("merged");
+    let merge = |dirs: &[&Path], out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_stabsim"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("merge")
+            .args(dirs)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("run stabsim")
+    };
+    let o = merge(&[&shards[1], &shards[0]], &merged);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["timeseries.parquet", "timeseries.csv"] {
+        assert!(
+            std::fs::read(merged.join(f)).unwrap() == std::fs::read(single.join(f)).unwrap(),
+            "merged {f} differs from the single machine's"
+        );
+    }
+    let manifest = std::fs::read_to_string(merged.join("manifest.json")).unwrap();
+    assert!(manifest.contains("timeseries.parquet"), "{manifest}");
+
+    // A plain shard 1 does not belong with a columnar shard 0.
+    let plain = dir.path().join("plain");
+    run_plain(&plain, &["--shard", "1/2"]);
+    let o = merge(&[&shards[0], &plain], &dir.path().join("mixed"));
+    let msg = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{msg}");
+    assert!(
+        msg.contains("shard.json") && msg.contains("3 replicates, --columnar)"),
+        "{msg}"
+    );
 }
 
 /// The figures of docs/PERFORMANCE.md ("Columnar per-tick output"):

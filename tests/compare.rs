@@ -3,21 +3,13 @@
 //! scenarios share their starting world (common random numbers); `plot`
 //! redraws the same bytes; bad input exits 2 with a located message.
 
+mod common;
+
+use common::{stabsim, text};
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
 
 /// Baseline and two levers, 4 replicates of 60 days.
 fn small_comparison(out: &Path, threads: &str) -> Output {

@@ -6,16 +6,16 @@
 //! The wider comparison (more replicates, more variants) is
 //! `scripts/dock_mesa.sh`; results in docs/DOCKING.md.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::root;
+
+use std::path::PathBuf;
 
 use stabsim::scenario::{self, Scenario};
 use stabsim::validation::{DockReport, ReferenceRuns, dock};
 
 const ALPHA: f64 = 0.01;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn load(name: &str, set: &[&str]) -> Scenario {
     let path = root().join(format!("scenarios/epstein/{name}.toml"));

@@ -3,6 +3,10 @@
 //! terminal; every subcommand's help has examples; `stabsim params` lists
 //! the parameters.
 
+mod common;
+
+use common::stabsim;
+
 use std::process::{Command, Output};
 
 fn stabsim_in(dir: &std::path::Path, args: &[&str]) -> Output {
@@ -11,10 +15,6 @@ fn stabsim_in(dir: &std::path::Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .output()
         .expect("stabsim runs")
-}
-
-fn stabsim(args: &[&str]) -> Output {
-    stabsim_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 fn text(o: &Output) -> (String, String) {

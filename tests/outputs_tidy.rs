@@ -3,21 +3,13 @@
 //! the levers as columns, no cell is a negative zero, and `--outputs`
 //! controls what is written.
 
+mod common;
+
+use common::{stabsim, text};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
 
 fn comparison(out: &Path, outputs: &str) -> Output {
     stabsim(&[

@@ -2,6 +2,10 @@
 //! licences named in `Cargo.toml` are present, and the citation metadata
 //! carry the crate's own version (so a release cannot cite a stale one).
 
+mod common;
+
+use common::stabsim;
+
 use std::fs;
 
 fn read(path: &str) -> String {
@@ -29,14 +33,6 @@ fn citation_metadata_carry_the_crate_version() {
     assert_eq!(codemeta["version"], version);
     assert_eq!(codemeta["name"], env!("CARGO_PKG_NAME"));
     assert!(read("CHANGELOG.md").contains(&format!("## [{version}]")));
-}
-
-fn stabsim(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
 }
 
 #[test]

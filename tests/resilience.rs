@@ -4,33 +4,15 @@
 //! bytes of an uninterrupted run; no write goes through a symlink; `plot`
 //! refuses edited data; unwritable folders are clear messages.
 
+mod common;
+
+use common::{ok, spawn, stabsim, stderr};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn spawn(args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stabsim starts")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn signal(child: &Child, sig: &str) {
     let ok = Command::new("kill")
@@ -444,13 +426,6 @@ fn gaza_args(out: &Path, extra: &[&str]) -> Vec<String> {
     .to_vec();
     args.extend(extra.iter().map(|s| s.to_string()));
     args
-}
-
-fn ok(args: &[String]) -> Output {
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = stabsim(&refs);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    o
 }
 
 /// Every file's bytes; the manifest without its wall times and command.

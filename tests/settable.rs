@@ -3,29 +3,15 @@
 //! `compare` accept; `timing` times the model the scenario selects; errors
 //! are located where they were written. Each test failed on the code before.
 
+mod common;
+
+use common::{root, stabsim, text};
+
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 
 use stabsim::scenario;
 
 const GAZA: &str = "scenarios/gaza/baseline.toml";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("stabsim runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn troops(set: &[&str]) -> Vec<f64> {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();

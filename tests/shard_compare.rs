@@ -4,37 +4,15 @@
 //! wall times aside), a killed shard resumes, and mismatched, duplicated or
 //! missing shards are refused with a located message and exit 2.
 
+mod common;
+
+use common::{ok, refused};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn stabsim(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(args: &[String]) -> Output {
-    let o = stabsim(args);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    o
-}
-
-fn refused(args: &[String], needle: &str) {
-    let o = stabsim(args);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-    let msg = stderr(&o);
-    assert!(msg.contains(needle), "{needle}: {msg}");
-    assert_eq!(msg.trim_end().lines().count(), 1, "one message: {msg}");
-}
 
 /// A small Gaza comparison of three mandates (maps, charts, report).
 fn comparison(out: &Path, extra: &[&str]) -> Vec<String> {
@@ -98,6 +76,51 @@ fn merge_args(dirs: &[PathBuf], out: &Path) -> Vec<String> {
     args
 }
 
+/// The files whose bytes differ between two folders (or are in one only).
+fn differing(
+    expected: &BTreeMap<String, Vec<u8>>,
+    merged: &BTreeMap<String, Vec<u8>>,
+) -> Vec<String> {
+    let mut differ: Vec<String> = expected
+        .keys()
+        .chain(merged.keys())
+        .filter(|f| expected.get(*f) != merged.get(*f))
+        .cloned()
+        .collect();
+    differ.dedup();
+    differ
+}
+
+/// `compare --columnar --shard K/N` + `stabsim merge`: every scenario's
+/// `timeseries.parquet` is the single-machine file, byte for byte, as are
+/// all the other files.
+#[test]
+fn merged_columnar_comparison_shards_write_the_single_machine_parquet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    ok(&comparison(&out, &["--columnar"]));
+    let expected = all_bytes(&out);
+    assert!(
+        expected.contains_key("gaza_baseline/timeseries.parquet"),
+        "{:?}",
+        expected.keys()
+    );
+    fs::rename(&out, tmp.path().join("single")).unwrap();
+    let dirs: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let dir = tmp.path().join(format!("s{k}"));
+            ok(&comparison(
+                &dir,
+                &["--columnar", "--shard", &format!("{k}/2")],
+            ));
+            dir
+        })
+        .collect();
+    ok(&merge_args(&dirs, &out));
+    let differ = differing(&expected, &all_bytes(&out));
+    assert!(differ.is_empty(), "{differ:?} differ");
+}
+
 #[test]
 fn merged_comparison_shards_are_the_bytes_of_a_single_machine_comparison() {
     let tmp = tempfile::tempdir().unwrap();
@@ -129,12 +152,7 @@ fn merged_comparison_shards_are_the_bytes_of_a_single_machine_comparison() {
             .rev() // any order
             .collect();
         ok(&merge_args(&dirs, &out));
-        let merged = all_bytes(&out);
-        let differ: Vec<&String> = expected
-            .keys()
-            .chain(merged.keys())
-            .filter(|f| expected.get(*f) != merged.get(*f))
-            .collect();
+        let differ = differing(&expected, &all_bytes(&out));
         assert!(differ.is_empty(), "{n} shards: {differ:?} differ");
         fs::remove_dir_all(&out).unwrap();
     }

@@ -6,47 +6,15 @@
 //! mismatched, duplicated, missing or unfinished shards are refused with a
 //! located message and exit 2.
 
+mod common;
+
+use common::{ok, refused, spawn, stderr};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-
-fn stabsim(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn spawn(args: &[String]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("stabsim starts")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(args: &[String]) -> Output {
-    let o = stabsim(args);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    o
-}
-
-fn refused(args: &[String], needle: &str) {
-    let o = stabsim(args);
-    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-    let msg = stderr(&o);
-    assert!(msg.contains(needle), "{needle}: {msg}");
-    assert_eq!(msg.trim_end().lines().count(), 1, "one message: {msg}");
-}
 
 fn words(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()

@@ -2,21 +2,13 @@
 //! numbers across points, bytes independent of the thread count, and bad
 //! keys or ranges refused with one located message (exit 2).
 
+mod common;
+
+use common::{rows, stabsim, stderr};
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 const GAZA: &str = "scenarios/gaza/baseline.toml";
 
@@ -38,16 +30,6 @@ fn grid(out: &Path, threads: &str) -> Output {
         "--out",
         out.to_str().unwrap(),
     ])
-}
-
-fn rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let mut out = vec![r.headers().unwrap().iter().map(String::from).collect()];
-    out.extend(
-        r.records()
-            .map(|rec| rec.unwrap().iter().map(String::from).collect()),
-    );
-    out
 }
 
 #[test]

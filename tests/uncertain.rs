@@ -3,21 +3,13 @@
 //! report section; bytes independent of the thread count; bad designs
 //! refused with one located message (exit 2) and nothing written.
 
+mod common;
+
+use common::{rows, stabsim, stderr};
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use std::process::Output;
 
 const BASE: &str = "scenarios/gaza/baseline.toml";
 const LARGE: &str = "scenarios/gaza/force_large.toml";
@@ -42,16 +34,6 @@ fn compare(out: &Path, threads: &str, design: &str) -> Output {
         "--out",
         out.to_str().unwrap(),
     ])
-}
-
-fn rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let mut out = vec![r.headers().unwrap().iter().map(String::from).collect()];
-    out.extend(
-        r.records()
-            .map(|rec| rec.unwrap().iter().map(String::from).collect()),
-    );
-    out
 }
 
 #[test]

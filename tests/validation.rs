@@ -6,8 +6,11 @@
 //! are caught; results do not depend on the thread count; bad input on the
 //! command line exits 2 with a located message.
 
+mod common;
+
+use common::stabsim;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use stabsim::validation::{
     Context, RunSettings, Status, Suite, ValidationOptions, run_context, run_validation,
@@ -190,14 +193,6 @@ fn results_and_files_do_not_depend_on_threads() {
     );
     assert!(dir.path().join("one/report.md").is_file());
     assert!(dir.path().join("one/manifest.json").is_file());
-}
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
 }
 
 #[test]

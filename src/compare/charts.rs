@@ -356,6 +356,8 @@ pub fn survival(outputs: &[ScenarioOutputs]) -> SurvivalChart {
         x_label: "Day since the ceasefire".to_string(),
         y_label: "Share of runs with the ceasefire holding".to_string(),
         curves,
+        // The baseline as in key_metrics.png: the heavy dark line.
+        emphasise_first: true,
     }
 }
 

@@ -12,8 +12,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{ComparisonSpec, ScenarioOutputs, draw_staged};
-use crate::output::resume::{ReplicateStore, write_atomic};
-use crate::output::shard::{SHARD_FILE, ShardInfo, retarget_command};
+use crate::output::kept::write_atomic;
+use crate::output::resume::ReplicateStore;
+use crate::output::shard::{
+    SHARD_FILE, ShardInfo, check_set, columnar_note, read_shard_json, retarget_command, short_sha,
+};
 use crate::output::{OutputLevel, RunOptions, Staging, run_to_dir};
 
 /// `shard.json`'s kind for a comparison's shard.
@@ -44,6 +47,10 @@ pub struct CompareShardInfo {
     pub command: String,
     /// The shard's `--out` as given, if it was.
     pub out: Option<String>,
+    /// `--columnar`: the merge writes each scenario's
+    /// `timeseries.parquet` too.
+    #[serde(default)]
+    pub columnar: bool,
 }
 
 /// Whether `dir` holds a comparison's shard, by its `shard.json`'s kind.
@@ -76,22 +83,12 @@ pub enum MergeError {
     Write(String),
 }
 
-fn read_info(dir: &Path) -> Result<CompareShardInfo, MergeError> {
-    let path = dir.join(SHARD_FILE);
-    let text = fs::read_to_string(&path).map_err(|e| {
-        MergeError::Shards(format!(
-            "{}: {e} (expected a finished shard folder of `stabsim compare --shard K/N`; an \
-             unfinished one completes with the same command and --resume)",
-            path.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        MergeError::Shards(format!(
-            "{}:{}: {e} (expected the shard.json of a comparison's shard)",
-            path.display(),
-            e.line()
-        ))
-    })
+fn read_info(dir: &Path) -> Result<CompareShardInfo, String> {
+    read_shard_json(
+        dir,
+        "`stabsim compare --shard K/N`",
+        " (expected the shard.json of a comparison's shard)",
+    )
 }
 
 /// A one-line description of a shard, for messages.
@@ -103,24 +100,25 @@ fn describe(info: &CompareShardInfo) -> String {
             format!(
                 "{} (SHA-256 {}…)",
                 s.scenario,
-                &s.scenario_sha256[..s.scenario_sha256.len().min(12)]
+                short_sha(&s.scenario_sha256)
             )
         })
         .collect();
     let run = info.scenarios.first();
     format!(
-        "comparison shard {}/{} of {}, seed {}, {} replicates",
+        "comparison shard {}/{} of {}, seed {}, {} replicates{}",
         info.shard,
         info.of,
         names.join(", "),
         run.map_or(0, |s| s.seed),
-        run.map_or(0, |s| s.replicates)
+        run.map_or(0, |s| s.replicates),
+        columnar_note(info.columnar)
     )
 }
 
 /// What must be equal between shards of one comparison: kind, N, the
 /// scenarios (name, SHA-256, seed, replicates, N, file), map days,
-/// outputs, overrides and weights (as bits).
+/// outputs, overrides, weights (as bits) and `--columnar`.
 type Identity = (
     String,
     u32,
@@ -129,6 +127,7 @@ type Identity = (
     String,
     Vec<String>,
     Vec<(String, u64)>,
+    bool,
 );
 
 /// What must be equal between shards of one comparison.
@@ -160,60 +159,23 @@ fn identity(i: &CompareShardInfo) -> Identity {
         i.outputs.clone(),
         i.overrides.clone(),
         weights,
+        i.columnar,
     )
 }
 
 /// Checks that `dirs` are the N shards of one comparison; returns their
 /// infos and folders by shard index.
 fn check_shards(dirs: &[PathBuf]) -> Result<Vec<(CompareShardInfo, PathBuf)>, MergeError> {
-    let Some(first_dir) = dirs.first() else {
-        return Err(MergeError::Shards(
-            "merge: no shard folders (expected DIR... --out DIR)".to_string(),
-        ));
-    };
-    let infos = dirs
-        .iter()
-        .map(|d| read_info(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let first = &infos[0];
-    let mut seen: Vec<Option<&Path>> = vec![None; first.of as usize];
-    for (info, dir) in infos.iter().zip(dirs) {
-        if identity(info) != identity(first) || info.shard >= info.of {
-            return Err(MergeError::Shards(format!(
-                "{}: {}, but {} is {} (expected shards of one comparison)",
-                dir.join(SHARD_FILE).display(),
-                describe(info),
-                first_dir.join(SHARD_FILE).display(),
-                describe(first)
-            )));
-        }
-        let slot = &mut seen[info.shard as usize];
-        if let Some(other) = slot {
-            return Err(MergeError::Shards(format!(
-                "{}: shard {}/{} is given twice, also as {} (expected each shard once)",
-                dir.display(),
-                info.shard,
-                info.of,
-                other.display()
-            )));
-        }
-        *slot = Some(dir);
-    }
-    let missing: Vec<String> = (0..first.of)
-        .filter(|k| seen[*k as usize].is_none())
-        .map(|k| format!("{k}/{}", first.of))
-        .collect();
-    if !missing.is_empty() {
-        return Err(MergeError::Shards(format!(
-            "merge: shard {} missing (expected all {} shards of the comparison)",
-            missing.join(", "),
-            first.of
-        )));
-    }
-    let mut ordered: Vec<(CompareShardInfo, PathBuf)> =
-        infos.into_iter().zip(dirs.iter().cloned()).collect();
-    ordered.sort_by_key(|(i, _)| i.shard);
-    Ok(ordered)
+    check_set(
+        dirs,
+        read_info,
+        |i| (i.shard, i.of),
+        identity,
+        describe,
+        "comparison",
+        |_| "the comparison".to_string(),
+    )
+    .map_err(MergeError::Shards)
 }
 
 /// Merges the shard folders `dirs` of one comparison into the comparison
@@ -272,8 +234,8 @@ pub fn merge(
             store: Some(store),
             outputs,
             maps_drawn: k == 0,
-            // Shards record no `--columnar` (refused with `--shard`).
-            columnar: false,
+            // Re-encoded from the kept replicates: one machine's bytes.
+            columnar: info.columnar,
         };
         run_to_dir(&scenario, &opts, progress)
             .map_err(|e| MergeError::Write(format!("{}: {e}", out.display())))?;

@@ -3,6 +3,7 @@
 
 pub mod columnar;
 mod frames;
+pub mod kept;
 mod limits;
 mod manifest;
 mod read;

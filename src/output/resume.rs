@@ -12,18 +12,15 @@
 //! lengths are checked on reading, so nothing half-written is taken as a
 //! replicate.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::kept::{KeptFolder, Kind, ResumeError};
 use crate::batch::Keep;
 use crate::metrics::{Names, Series};
-
-/// The state file of a store.
-pub const STATE_FILE: &str = "state.json";
 
 /// First bytes of a replicate file (format version 1).
 const MAGIC: &[u8; 8] = b"STBREP1\n";
@@ -80,110 +77,35 @@ impl StoreState {
     }
 }
 
+/// The replicates' kept folder: `rep-NNNNNNNN.bin` files.
+static REPLICATES: Kind = Kind {
+    prefix: "rep",
+    one: "replicate",
+    many: "replicates",
+    short: "replicate",
+    state_hint: "",
+};
+
 /// Finished replicates on disk: read from one or more folders (several
 /// when shards are merged), written to one (or none).
 #[derive(Debug, Clone)]
-pub struct ReplicateStore {
-    /// Where new replicates are written, if anywhere.
-    dir: Option<PathBuf>,
-    /// Which replicates are kept, and where.
-    kept: BTreeMap<u64, PathBuf>,
-}
-
-/// The file name of replicate `i`.
-fn file_name(i: u64) -> String {
-    format!("rep-{i:08}.bin")
-}
-
-/// The replicate index of a file name, if it is a replicate file.
-fn index_of(name: &str) -> Option<u64> {
-    name.strip_prefix("rep-")?
-        .strip_suffix(".bin")?
-        .parse()
-        .ok()
-}
-
-/// Makes new entries in `dir` durable (see the staging module).
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same
-/// folder, synced, renamed over `path`, and the folder synced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)?;
-        sync_dir(dir)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
+pub struct ReplicateStore(KeptFolder);
 
 /// Reads a store's state file, if it has one.
 pub fn read_state(dir: &Path) -> Result<Option<StoreState>, String> {
-    let path = dir.join(STATE_FILE);
-    match fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{}:{}: {e}", path.display(), e.line())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
+    REPLICATES.read_state(dir)
 }
 
 impl ReplicateStore {
     /// A store that keeps nothing and writes nothing.
     pub fn none() -> Self {
-        Self {
-            dir: None,
-            kept: BTreeMap::new(),
-        }
+        Self(KeptFolder::none(&REPLICATES))
     }
 
     /// A fresh store in `dir` for `state`: whatever the folder held is
     /// removed (it belongs to an earlier, abandoned run).
     pub fn fresh(dir: &Path, state: &StoreState) -> io::Result<Self> {
-        if fs::symlink_metadata(dir).is_ok() {
-            super::refuse_symlink(dir)?;
-            // Never delete a folder of the user's own files.
-            let empty = fs::read_dir(dir)?.next().is_none();
-            if !empty && !dir.join(STATE_FILE).is_file() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!(
-                        "{}: holds files but no {STATE_FILE}, so it is not a folder of kept \
-                         replicates and will not be replaced (expected a new or empty folder)",
-                        dir.display()
-                    ),
-                ));
-            }
-            fs::remove_dir_all(dir)?;
-        }
-        fs::create_dir_all(dir)?;
-        let mut text = serde_json::to_string_pretty(state).map_err(io::Error::other)?;
-        text.push('\n');
-        write_atomic(&dir.join(STATE_FILE), text.as_bytes())?;
-        Ok(Self {
-            dir: Some(dir.to_path_buf()),
-            kept: BTreeMap::new(),
-        })
+        KeptFolder::fresh(&REPLICATES, dir, state).map(Self)
     }
 
     /// Opens the store in `dir` to go on with it: its state must be
@@ -191,96 +113,54 @@ impl ReplicateStore {
     /// store gives a fresh one. Temporary files of a killed writer are
     /// removed.
     pub fn resume(dir: &Path, state: &StoreState) -> Result<Self, String> {
-        super::refuse_symlink(dir).map_err(|e| e.to_string())?;
-        match read_state(dir)? {
-            None => Self::fresh(dir, state).map_err(|e| format!("{}: {e}", dir.display())),
-            Some(kept) => {
-                if let Some(m) = state.mismatch(&kept, &dir.join(STATE_FILE)) {
-                    return Err(m);
-                }
-                let mut store = Self {
-                    dir: Some(dir.to_path_buf()),
-                    kept: BTreeMap::new(),
-                };
-                store
-                    .add_folder(dir)
-                    .map_err(|e| format!("{}: {e}", dir.display()))?;
-                Ok(store)
-            }
-        }
+        KeptFolder::resume(&REPLICATES, dir, state, |kept, path| {
+            state.mismatch(kept, path)
+        })
+        .map(Self)
+        .map_err(|e| match e {
+            ResumeError::Refused(m) => m,
+            ResumeError::Fresh(e) => format!("{}: {e}", dir.display()),
+        })
     }
 
     /// A read-only store of the replicates in `dirs` (shards to merge).
     /// A replicate found twice is an error naming both files.
     pub fn read_only(dirs: &[PathBuf]) -> Result<Self, String> {
-        let mut store = Self::none();
-        for dir in dirs {
-            let before: Vec<(u64, PathBuf)> =
-                store.kept.iter().map(|(i, p)| (*i, p.clone())).collect();
-            let mut own = Self::none();
-            own.add_folder(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            for (i, p) in own.kept {
-                if let Some((_, q)) = before.iter().find(|(j, _)| *j == i) {
-                    return Err(format!(
-                        "{}: replicate {i} is also in {} (expected each replicate in one shard)",
-                        p.display(),
-                        q.display()
-                    ));
-                }
-                store.kept.insert(i, p);
-            }
-        }
-        Ok(store)
-    }
-
-    fn add_folder(&mut self, dir: &Path) -> io::Result<()> {
-        for entry in fs::read_dir(dir)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(i) = index_of(&name) {
-                self.kept.insert(i, entry.path());
-            } else if name.starts_with('.') && name.contains(".tmp-") && self.dir.is_some() {
-                // A temporary file of a writer killed mid-write: never a replicate.
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-        Ok(())
+        KeptFolder::read_only(&REPLICATES, dirs).map(Self)
     }
 
     /// The folder new replicates go to, if any.
     pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
+        self.0.dir()
     }
 
     /// Whether replicate `i` is kept.
     pub fn has(&self, i: u64) -> bool {
-        self.kept.contains_key(&i)
+        self.0.has(i)
     }
 
     /// How many replicates are kept.
     pub fn len(&self) -> usize {
-        self.kept.len()
+        self.0.len()
     }
 
     /// Whether no replicate is kept.
     pub fn is_empty(&self) -> bool {
-        self.kept.is_empty()
+        self.0.is_empty()
     }
 
     /// The kept replicate indices, in order.
     pub fn indices(&self) -> impl Iterator<Item = u64> + '_ {
-        self.kept.keys().copied()
+        self.0.indices()
     }
 
     /// Reads kept replicate `i` (with metric `names` and `ticks` rows
     /// beyond the first); an error if its file is not a whole replicate of
     /// this shape.
     pub fn load(&self, i: u64, names: &Names, ticks: u32) -> io::Result<Option<Series>> {
-        let Some(path) = self.kept.get(&i) else {
+        let Some((path, bytes)) = self.0.read(i)? else {
             return Ok(None);
         };
-        let bytes = fs::read(path)?;
         let bad = |what: &str| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -330,9 +210,6 @@ impl ReplicateStore {
     /// Keeps replicate `i` (atomically; see the module's doc). A no-op for
     /// a store that writes nowhere.
     pub fn save(&self, i: u64, series: &Series) -> io::Result<()> {
-        let Some(dir) = &self.dir else {
-            return Ok(());
-        };
         let cols = series.names().len();
         let rows = series.len();
         let mut bytes = Vec::with_capacity(MAGIC.len() + 16 + 8 * rows * cols);
@@ -345,18 +222,12 @@ impl ReplicateStore {
                 bytes.extend_from_slice(&v.to_bits().to_le_bytes());
             }
         }
-        write_atomic(&dir.join(file_name(i)), &bytes)
+        self.0.write(i, &bytes)
     }
 
     /// Removes the store's folder (after its outputs were committed).
     pub fn remove(self) -> io::Result<()> {
-        match self.dir {
-            Some(dir) => match fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            },
-            None => Ok(()),
-        }
+        self.0.remove()
     }
 }
 
@@ -426,22 +297,7 @@ pub fn open(
 /// How many replicate files `dir` (and, for a comparison's store, its
 /// subfolders one level down) holds.
 pub fn kept_count(dir: &Path) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if index_of(&name).is_some() {
-                1
-            } else if e.file_type().is_ok_and(|t| t.is_dir()) {
-                kept_count(&e.path())
-            } else {
-                0
-            }
-        })
-        .sum()
+    REPLICATES.kept_count(dir, true)
 }
 
 /// The command line that resumes this process's work: its own arguments,
@@ -546,9 +402,13 @@ mod tests {
         let (names, s) = series(1.0);
         store.save(0, &s).unwrap();
         store.save(1, &s).unwrap();
-        let full = fs::read(dir.join(file_name(1))).unwrap();
-        fs::write(dir.join(file_name(1)), &full[..full.len() - 3]).unwrap();
-        fs::write(dir.join(format!(".{}.tmp-1", file_name(2))), &full).unwrap();
+        let full = fs::read(dir.join(REPLICATES.file_name(1))).unwrap();
+        fs::write(dir.join(REPLICATES.file_name(1)), &full[..full.len() - 3]).unwrap();
+        fs::write(
+            dir.join(format!(".{}.tmp-1", REPLICATES.file_name(2))),
+            &full,
+        )
+        .unwrap();
         let again = ReplicateStore::resume(&dir, &state()).unwrap();
         assert_eq!(again.indices().collect::<Vec<_>>(), [0, 1]);
         let err = again.load(1, &names, 2).unwrap_err().to_string();
@@ -556,7 +416,10 @@ mod tests {
             err.contains("rep-00000001.bin") && err.contains("truncated"),
             "{err}"
         );
-        assert!(!dir.join(format!(".{}.tmp-1", file_name(2))).exists());
+        assert!(
+            !dir.join(format!(".{}.tmp-1", REPLICATES.file_name(2)))
+                .exists()
+        );
     }
 
     #[test]

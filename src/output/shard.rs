@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::resume::{ReplicateStore, StoreKeep, write_atomic};
+use super::kept::write_atomic;
+use super::resume::{ReplicateStore, StoreKeep};
 use super::run::{RunError, RunOptions, RunReport, resolved_toml, run_to_dir};
 use crate::batch::{ReplicateSink, run_batch_kept};
 use crate::metrics::Series;
@@ -46,6 +47,9 @@ pub struct ShardInfo {
     /// The shard's `--out` as given, if it was.
     #[serde(default)]
     pub out: Option<String>,
+    /// `--columnar`: the merge writes `timeseries.parquet` too.
+    #[serde(default)]
+    pub columnar: bool,
 }
 
 /// Reads `K/N` (0 <= K < N).
@@ -102,7 +106,9 @@ impl ReplicateSink for Discard {
 
 /// Runs shard `shard` of the scenario's batch into `store` (whose folder
 /// is the shard folder), then writes the resolved scenario and
-/// `shard.json`. Returns the replicates this shard holds.
+/// `shard.json` (recording `columnar`: the merge writes
+/// `timeseries.parquet` from the kept replicates, bit for bit as one
+/// machine would). Returns the replicates this shard holds.
 #[allow(clippy::too_many_arguments)]
 pub fn run_shard(
     scenario: &Scenario,
@@ -112,6 +118,7 @@ pub fn run_shard(
     source: &str,
     command: &str,
     out: Option<String>,
+    columnar: bool,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<usize, RunError> {
     let dir = store
@@ -144,6 +151,7 @@ pub fn run_shard(
         source: source.to_string(),
         command: command.to_string(),
         out,
+        columnar,
     };
     let mut text = serde_json::to_string_pretty(&info).map_err(std::io::Error::other)?;
     text.push('\n');
@@ -165,107 +173,147 @@ pub enum MergeError {
     Run(#[from] RunError),
 }
 
-/// Reads a shard folder's `shard.json`.
-fn read_info(dir: &Path) -> Result<ShardInfo, MergeError> {
+/// Reads the `shard.json` of each of `dirs` with `read`, checks that they
+/// are the N shards of one piece of work, and returns them with their
+/// folders, by shard index. `shard(info)` is its `(K, N)`; every shard's
+/// `identity` must be the first's (else the message shows both, as
+/// `describe` words them, as shards of another `one`: batch, comparison,
+/// sweep); each shard must come once and none be missing (`whole(first)`
+/// names the work then).
+pub fn check_set<I, K: PartialEq>(
+    dirs: &[PathBuf],
+    read: impl Fn(&Path) -> Result<I, String>,
+    shard: impl Fn(&I) -> (u32, u32),
+    identity: impl Fn(&I) -> K,
+    describe: impl Fn(&I) -> String,
+    one: &str,
+    whole: impl Fn(&I) -> String,
+) -> Result<Vec<(I, PathBuf)>, String> {
+    let infos = dirs
+        .iter()
+        .map(|d| read(d))
+        .collect::<Result<Vec<I>, _>>()?;
+    let (Some(first_dir), Some(first)) = (dirs.first(), infos.first()) else {
+        return Err("merge: no shard folders (expected DIR... --out DIR)".to_string());
+    };
+    let of = shard(first).1;
+    let mut seen: Vec<Option<&Path>> = vec![None; of as usize];
+    for (info, dir) in infos.iter().zip(dirs) {
+        let (k, n) = shard(info);
+        if identity(info) != identity(first) || n != of || k >= n {
+            return Err(format!(
+                "{}: {}, but {} is {} (expected shards of one {one})",
+                dir.join(SHARD_FILE).display(),
+                describe(info),
+                first_dir.join(SHARD_FILE).display(),
+                describe(first)
+            ));
+        }
+        let slot = &mut seen[k as usize];
+        if let Some(other) = slot {
+            return Err(format!(
+                "{}: shard {k}/{n} is given twice, also as {} (expected each shard once)",
+                dir.display(),
+                other.display()
+            ));
+        }
+        *slot = Some(dir);
+    }
+    let missing: Vec<String> = (0..of)
+        .filter(|k| seen[*k as usize].is_none())
+        .map(|k| format!("{k}/{of}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "merge: shard {} missing (expected all {of} shards of {})",
+            missing.join(", "),
+            whole(first)
+        ));
+    }
+    let mut ordered: Vec<(I, PathBuf)> = infos.into_iter().zip(dirs.iter().cloned()).collect();
+    ordered.sort_by_key(|(i, _)| shard(i).0);
+    Ok(ordered)
+}
+
+/// Reads a shard folder's `shard.json` as a `T`; `what` says which
+/// command writes it, `hint` is appended to a parse error's message.
+pub fn read_shard_json<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    what: &str,
+    hint: &str,
+) -> Result<T, String> {
     let path = dir.join(SHARD_FILE);
     let text = fs::read_to_string(&path).map_err(|e| {
-        MergeError::Shards(format!(
-            "{}: {e} (expected a finished shard folder of `stabsim run --shard K/N`; an \
-             unfinished one completes with the same command and --resume)",
+        format!(
+            "{}: {e} (expected a finished shard folder of {what}; an unfinished one completes \
+             with the same command and --resume)",
             path.display()
-        ))
+        )
     })?;
-    serde_json::from_str(&text)
-        .map_err(|e| MergeError::Shards(format!("{}:{}: {e}", path.display(), e.line())))
+    serde_json::from_str(&text).map_err(|e| format!("{}:{}: {e}{hint}", path.display(), e.line()))
+}
+
+/// Reads a shard folder's `shard.json`.
+fn read_info(dir: &Path) -> Result<ShardInfo, String> {
+    read_shard_json(dir, "`stabsim run --shard K/N`", "")
+}
+
+/// Says `--columnar` in a shard's description, for a shard that has it.
+pub fn columnar_note(columnar: bool) -> &'static str {
+    if columnar { ", --columnar" } else { "" }
+}
+
+/// The first 12 hex digits of a SHA-256, for messages.
+pub fn short_sha(sha: &str) -> &str {
+    &sha[..sha.len().min(12)]
 }
 
 /// The checked shards of one batch: their infos (by shard index) and the
 /// scenario they ran.
 pub fn check_shards(dirs: &[PathBuf]) -> Result<(Vec<ShardInfo>, Scenario), MergeError> {
-    let Some(first_dir) = dirs.first() else {
-        return Err(MergeError::Shards(
-            "merge: no shard folders (expected DIR... --out DIR)".to_string(),
-        ));
+    let describe = |i: &ShardInfo| {
+        format!(
+            "shard {}/{} of scenario {} (SHA-256 {}…, seed {}, {} replicates{})",
+            i.shard,
+            i.of,
+            i.scenario,
+            short_sha(&i.scenario_sha256),
+            i.seed,
+            i.replicates,
+            columnar_note(i.columnar)
+        )
     };
-    let infos = dirs
-        .iter()
-        .map(|d| read_info(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let first = &infos[0];
-    let mut seen: Vec<Option<&Path>> = vec![None; first.of as usize];
-    for (info, dir) in infos.iter().zip(dirs) {
-        let same = (
-            &info.scenario,
-            &info.scenario_sha256,
-            info.seed,
-            info.replicates,
-            info.of,
-        ) == (
-            &first.scenario,
-            &first.scenario_sha256,
-            first.seed,
-            first.replicates,
-            first.of,
-        );
-        if !same {
-            return Err(MergeError::Shards(format!(
-                "{}: shard {}/{} of scenario {} (SHA-256 {}…, seed {}, {} replicates), but {} is \
-                 shard {}/{} of scenario {} (SHA-256 {}…, seed {}, {} replicates) (expected \
-                 shards of one batch)",
-                dir.join(SHARD_FILE).display(),
-                info.shard,
-                info.of,
-                info.scenario,
-                &info.scenario_sha256[..info.scenario_sha256.len().min(12)],
-                info.seed,
-                info.replicates,
-                first_dir.join(SHARD_FILE).display(),
-                first.shard,
-                first.of,
-                first.scenario,
-                &first.scenario_sha256[..first.scenario_sha256.len().min(12)],
-                first.seed,
-                first.replicates
-            )));
-        }
-        let slot = &mut seen[info.shard as usize];
-        if let Some(other) = slot {
-            return Err(MergeError::Shards(format!(
-                "{}: shard {}/{} is given twice, also as {} (expected each shard once)",
-                dir.display(),
-                info.shard,
-                info.of,
-                other.display()
-            )));
-        }
-        *slot = Some(dir);
-    }
-    let missing: Vec<String> = (0..first.of)
-        .filter(|k| seen[*k as usize].is_none())
-        .map(|k| format!("{k}/{}", first.of))
-        .collect();
-    if !missing.is_empty() {
-        return Err(MergeError::Shards(format!(
-            "merge: shard {} missing (expected all {} shards of {})",
-            missing.join(", "),
-            first.of,
-            first.scenario
-        )));
-    }
+    let ordered = check_set(
+        dirs,
+        read_info,
+        |i| (i.shard, i.of),
+        |i| {
+            (
+                i.scenario.clone(),
+                i.scenario_sha256.clone(),
+                i.seed,
+                i.replicates,
+                i.columnar,
+            )
+        },
+        describe,
+        "batch",
+        |first| first.scenario.clone(),
+    )
+    .map_err(MergeError::Shards)?;
+    let first_dir = &dirs[0];
     let resolved = first_dir.join("scenario.resolved.toml");
     let scenario =
         crate::scenario::load(&resolved, &[]).map_err(|e| MergeError::Shards(e.to_string()))?;
     let text = resolved_toml(&scenario).map_err(RunError::from)?;
-    if super::sha256_hex(text.as_bytes()) != first.scenario_sha256 {
+    if super::sha256_hex(text.as_bytes()) != ordered[0].0.scenario_sha256 {
         return Err(MergeError::Shards(format!(
             "{}: does not match the SHA-256 in {} (expected the shard folder as written)",
             resolved.display(),
             first_dir.join(SHARD_FILE).display()
         )));
     }
-    let mut ordered = infos.clone();
-    ordered.sort_by_key(|i| i.shard);
-    Ok((ordered, scenario))
+    Ok((ordered.into_iter().map(|(i, _)| i).collect(), scenario))
 }
 
 /// Merges the shard folders `dirs` into the outputs of one run in `out`.
@@ -309,7 +357,9 @@ pub fn merge(
         // As `stabsim run` of one scenario writes (its maps drawn).
         outputs: super::OutputLevel::Standard,
         maps_drawn: true,
-        columnar: false,
+        // Re-encoded from the kept replicates, in replicate order: the
+        // bytes of one machine's `timeseries.parquet`.
+        columnar: infos[0].columnar,
     };
     Ok(run_to_dir(&scenario, &opts, progress)?)
 }
@@ -335,6 +385,51 @@ mod tests {
             "stabsim run a --out s10 --out outputs/all"
         );
         assert_eq!(r("stabsim run a", None), "stabsim run a");
+    }
+
+    /// The one shard check of run, compare and sweep merges: twice,
+    /// missing, another batch, and a K beyond N (which used to index past
+    /// the end for run shards), each refused with its own message.
+    #[test]
+    fn a_set_of_shards_is_checked_once_for_all_kinds() {
+        let dirs: Vec<PathBuf> = ["a", "b", "c"].iter().map(PathBuf::from).collect();
+        let check = |infos: Vec<(u32, u32, &'static str)>| {
+            let n = infos.len();
+            check_set(
+                &dirs[..n],
+                |d| {
+                    let k = dirs.iter().position(|x| x == d).unwrap();
+                    Ok(infos[k])
+                },
+                |i| (i.0, i.1),
+                |i| i.2,
+                |i| i.2.to_string(),
+                "set",
+                |first| format!("batch {}", first.2),
+            )
+        };
+        let ordered = check(vec![(1, 2, "x"), (0, 2, "x")]).unwrap();
+        let order: Vec<_> = ordered.iter().map(|(i, d)| (i.0, d.clone())).collect();
+        assert_eq!(order, [(0, PathBuf::from("b")), (1, PathBuf::from("a"))]);
+        let twice = check(vec![(0, 2, "x"), (0, 2, "x")]).unwrap_err();
+        assert_eq!(
+            twice,
+            "b: shard 0/2 is given twice, also as a (expected each shard once)"
+        );
+        let missing = check(vec![(0, 3, "x"), (2, 3, "x")]).unwrap_err();
+        assert_eq!(
+            missing,
+            "merge: shard 1/3 missing (expected all 3 shards of batch x)"
+        );
+        let other = check(vec![(0, 2, "x"), (1, 2, "y")]).unwrap_err();
+        assert_eq!(
+            other,
+            "b/shard.json: y, but a/shard.json is x (expected shards of one set)"
+        );
+        let beyond = check(vec![(0, 2, "x"), (5, 2, "x")]).unwrap_err();
+        assert!(beyond.starts_with("b/shard.json: "), "{beyond}");
+        let none = check(vec![]).unwrap_err();
+        assert!(none.contains("no shard folders"), "{none}");
     }
 
     #[test]

@@ -7,9 +7,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::error::PlotError;
 use super::page::Page;
-use super::style::{
-    INK, LinePattern, Theme, draw_patterned_line, draw_rect, series_colour, series_pattern,
-};
+use super::style::{INK, LinePattern, Theme, draw_patterned_line, draw_rect, series_style};
 
 /// One legend entry: a label and how its series is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,21 +203,34 @@ impl SeriesLegend {
     }
 }
 
-/// The legend entries of series drawn in order with [`series_colour`] and
-/// [`series_pattern`], one per label; `band` when each series has a band
+/// The legend entries of series drawn in order with [`series_style`], none
+/// emphasised, one per label; `band` when each series has a band
 /// behind its line.
 pub fn series_entries<'a>(
     labels: impl IntoIterator<Item = &'a str>,
     band: bool,
 ) -> Vec<LegendEntry> {
+    styled_entries(labels, band, false)
+}
+
+/// The legend entries of series drawn with [`series_style`] (the first the
+/// heavy dark line with `emphasise_first`), one per label, in order.
+pub fn styled_entries<'a>(
+    labels: impl IntoIterator<Item = &'a str>,
+    band: bool,
+    emphasise_first: bool,
+) -> Vec<LegendEntry> {
     labels
         .into_iter()
         .enumerate()
-        .map(|(i, label)| LegendEntry {
-            label: label.to_string(),
-            colour: series_colour(i),
-            pattern: series_pattern(i),
-            band,
+        .map(|(i, label)| {
+            let (colour, pattern, _) = series_style(i, emphasise_first);
+            LegendEntry {
+                label: label.to_string(),
+                colour,
+                pattern,
+                band,
+            }
         })
         .collect()
 }

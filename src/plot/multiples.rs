@@ -20,12 +20,11 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{Frame, Ticks, fitted_ticks, snug_axis};
 use super::error::PlotError;
-use super::legend::{Legend, LegendEntry, series_entries};
+use super::legend::{Legend, LegendEntry, styled_entries};
 use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
 use super::series::{Band, draw_band, draw_line, x_range};
 use super::style::{
-    AXIS, GRID, INK, LinePattern, MUTED, OKABE_ITO, Theme, draw_path, ellipsize, series_colour,
-    series_pattern,
+    AXIS, GRID, INK, LinePattern, MUTED, Theme, draw_path, ellipsize, series_style,
 };
 
 /// One panel of the grid.
@@ -162,23 +161,6 @@ fn y_axis(extent: Option<(f64, f64)>, target: usize) -> ((f64, f64), Ticks) {
     snug_axis(lo, hi + pad, target, 0.1)
 }
 
-/// Palette indices of the bands other than an emphasised first one: the
-/// Okabe–Ito colours without black (the emphasised line's), yellow last.
-const OTHERS_ORDER: [usize; 7] = [0, 1, 2, 4, 5, 6, 3];
-
-/// Colour, pattern and line-width factor of band `k`.
-fn band_style(k: usize, emphasise_first: bool) -> (RGBColor, LinePattern, u32) {
-    match (emphasise_first, k) {
-        (false, _) => (series_colour(k), series_pattern(k), 1),
-        (true, 0) => (INK, LinePattern::Solid, 2),
-        (true, _) => (
-            OKABE_ITO[OTHERS_ORDER[(k - 1) % OTHERS_ORDER.len()]],
-            series_pattern(k),
-            1,
-        ),
-    }
-}
-
 /// Draws one panel's data: bands first, then the reference, then the
 /// medians on top (an emphasised first band's last, over the others).
 fn draw_panel_data<DB: DrawingBackend>(
@@ -191,7 +173,7 @@ fn draw_panel_data<DB: DrawingBackend>(
 ) -> Result<bool, PlotError> {
     let mut any_data = false;
     for (k, band) in panel.bands.iter().enumerate() {
-        let (colour, _, _) = band_style(k, emphasise_first);
+        let (colour, _, _) = series_style(k, emphasise_first);
         any_data |= draw_band(root, theme, frame, x, band, colour, theme.px(6.0))?;
     }
     let mut lines: Vec<(&[f64], RGBColor, LinePattern, u32)> = Vec::new();
@@ -203,7 +185,7 @@ fn draw_panel_data<DB: DrawingBackend>(
         order.rotate_left(1);
     }
     for k in order {
-        let (colour, pattern, width) = band_style(k, emphasise_first);
+        let (colour, pattern, width) = series_style(k, emphasise_first);
         lines.push((&panel.bands[k].p50, colour, pattern, width));
     }
     for (values, colour, pattern, width) in lines {
@@ -234,10 +216,11 @@ fn legend_entries(chart: &SmallMultiples) -> Vec<LegendEntry> {
                 .unwrap_or_default(),
         })
         .collect();
-    let mut entries = series_entries(labels.iter().map(String::as_str), true);
-    for (k, entry) in entries.iter_mut().enumerate() {
-        (entry.colour, entry.pattern, _) = band_style(k, chart.emphasise_first);
-    }
+    let mut entries = styled_entries(
+        labels.iter().map(String::as_str),
+        true,
+        chart.emphasise_first,
+    );
     let any_reference = chart.panels.iter().any(|p| p.reference.is_some());
     if let (Some(label), true) = (&chart.reference_label, any_reference) {
         entries.push(LegendEntry {
@@ -674,16 +657,19 @@ mod tests {
 
     #[test]
     fn an_emphasised_first_band_is_the_only_heavy_dark_line() {
-        let (colour, pattern, width) = band_style(0, true);
+        let (colour, pattern, width) = series_style(0, true);
         assert_eq!((colour, pattern, width), (INK, LinePattern::Solid, 2));
         for k in 1..9 {
-            let (colour, _, width) = band_style(k, true);
+            let (colour, _, width) = series_style(k, true);
             assert_eq!(width, 1);
             let lightness = u32::from(colour.0) + u32::from(colour.1) + u32::from(colour.2);
             assert!(lightness > 150, "band {k} is near-black: {colour:?}");
         }
         // Without emphasis, the usual series styles.
-        assert_eq!(band_style(6, false).0, series_colour(6));
+        assert_eq!(
+            series_style(6, false).0,
+            crate::plot::style::series_colour(6)
+        );
     }
 
     #[test]

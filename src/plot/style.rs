@@ -43,6 +43,27 @@ pub fn series_pattern(index: usize) -> LinePattern {
     LinePattern::ALL[index % LinePattern::ALL.len()]
 }
 
+/// Palette indices of the series after an emphasised first one: the
+/// Okabe–Ito colours without black (the emphasised line's), yellow last.
+const OTHERS_ORDER: [usize; 7] = [0, 1, 2, 4, 5, 6, 3];
+
+/// Colour, pattern and line-width factor of the `index`-th series. With
+/// `emphasise_first`, series 0 is the reference (a baseline): the heavy dark
+/// line, solid, twice as wide; the others take the remaining colours.
+/// Every chart that shows a baseline draws it from here, so that it looks
+/// the same in all of them.
+pub fn series_style(index: usize, emphasise_first: bool) -> (RGBColor, LinePattern, u32) {
+    match (emphasise_first, index) {
+        (false, _) => (series_colour(index), series_pattern(index), 1),
+        (true, 0) => (INK, LinePattern::Solid, 2),
+        (true, _) => (
+            OKABE_ITO[OTHERS_ORDER[(index - 1) % OTHERS_ORDER.len()]],
+            series_pattern(index),
+            1,
+        ),
+    }
+}
+
 /// Near-black for titles and labels.
 pub const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
 /// Grey for subtitles, tick labels and footnotes.

@@ -9,20 +9,20 @@
 //! always runs from 0 to 1, so that curves of different charts compare.
 //!
 //! Up to eight curves are told apart by colour and line pattern
-//! ([`series_colour`], [`series_pattern`]). Curves that coincide (say, all at
-//! 1: no run collapsed) overlap exactly; the later ones' dashes show over
-//! the earlier ones, and the legend lists them all.
+//! ([`series_style`]); with `emphasise_first` the first curve (a baseline)
+//! is the heavy dark line drawn on top, as in the small multiples. Curves
+//! that coincide (say, all at 1: no run collapsed) overlap exactly; the
+//! later ones' dashes show over the earlier ones, and the legend lists them
+//! all.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::axis::{Frame, Ticks, snug_axis};
 use super::error::{PlotError, draw_error};
-use super::legend::{place_series_legend, series_entries};
+use super::legend::{place_series_legend, styled_entries};
 use super::page::{Chart, Header, draw_no_data, draw_page, draw_y_label_above};
-use super::style::{
-    Theme, draw_path, draw_patterned_line, draw_rect, series_colour, series_pattern,
-};
+use super::style::{Theme, draw_path, draw_patterned_line, draw_rect, series_style};
 
 /// One Kaplan–Meier curve.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,6 +60,10 @@ pub struct SurvivalChart {
     pub y_label: String,
     /// The curves, drawn in order.
     pub curves: Vec<SurvivalCurve>,
+    /// Whether the first curve is the reference (a baseline): then it is
+    /// the heavy dark line, drawn on top and listed first, and the others
+    /// take the remaining colours ([`series_style`]).
+    pub emphasise_first: bool,
 }
 
 impl Chart for SurvivalChart {
@@ -155,8 +159,12 @@ fn draw_survival<DB: DrawingBackend>(
     // the right if narrow enough, else below.
     let top = draw_y_label_above(root, theme, &chart.y_label, (m, page.top))?;
     let labels = chart.curves.iter().map(|curve| curve.label.as_str());
-    let (legend, right, bottom) =
-        place_series_legend(theme, &page, series_entries(labels, false), top);
+    let (legend, right, bottom) = place_series_legend(
+        theme,
+        &page,
+        styled_entries(labels, false, chart.emphasise_first),
+        top,
+    );
 
     // The frame: time from 0 to the last observation (the horizon: a run
     // says nothing past it), labelled there too, survival from 0 to 1.
@@ -179,7 +187,7 @@ fn draw_survival<DB: DrawingBackend>(
 
     // Bands first, under every line.
     for (i, curve) in chart.curves.iter().enumerate() {
-        let fill = series_colour(i).mix(0.16).filled();
+        let fill = series_style(i, chart.emphasise_first).0.mix(0.16).filled();
         for (k, &(t, low, high)) in curve.band.iter().enumerate() {
             let next = curve.band.get(k + 1).map_or(curve.end, |b| b.0);
             if !(t.is_finite() && next.is_finite() && low.is_finite() && high.is_finite())
@@ -193,24 +201,31 @@ fn draw_survival<DB: DrawingBackend>(
         }
     }
     let mut any_data = false;
-    for (i, curve) in chart.curves.iter().enumerate() {
-        let colour = series_colour(i);
+    // An emphasised first curve goes last, over the others.
+    let mut order: Vec<usize> = (0..chart.curves.len()).collect();
+    if chart.emphasise_first && !order.is_empty() {
+        order.rotate_left(1);
+    }
+    for i in order {
+        let curve = &chart.curves[i];
+        let (colour, pattern, width) = series_style(i, chart.emphasise_first);
+        let line_width = theme.line_width * width;
         let path: Vec<(f64, f64)> = step_path(curve)
             .into_iter()
             .map(|(t, s)| frame.map(t, s))
             .collect();
         if path.len() >= 2 {
             any_data = true;
-            draw_patterned_line(root, &path, colour, theme.line_width, series_pattern(i))?;
+            draw_patterned_line(root, &path, colour, line_width, pattern)?;
         } else if let [(px, py)] = path[..] {
             any_data = true;
             let centre = (px.round() as i32, py.round() as i32);
-            root.draw(&Circle::new(centre, theme.line_width * 2, colour.filled()))
+            root.draw(&Circle::new(centre, line_width * 2, colour.filled()))
                 .map_err(draw_error)?;
         }
         // Censoring ticks: short vertical strokes across the curve.
         let half = theme.px(6.0);
-        let style = colour.stroke_width(theme.line_width);
+        let style = colour.stroke_width(line_width);
         for &(t, s) in &curve.censored {
             if !(t.is_finite() && s.is_finite()) {
                 continue;
@@ -325,6 +340,7 @@ mod tests {
             x_label: "Days since deployment".into(),
             y_label: "Share of runs without collapse".into(),
             curves,
+            emphasise_first: false,
         }
     }
 
@@ -345,27 +361,64 @@ mod tests {
         assert!(svg.contains("\n1.0\n") && svg.contains("\n0.0\n"));
     }
 
-    /// A band is shaded in the curve's colour: the same chart with a band
-    /// over the whole plot has more non-white pixels than without.
-    #[test]
-    fn a_band_is_shaded_under_its_curve() {
-        let mut chart = SurvivalChart {
+    /// A small chart of one curve with a step.
+    fn one_curve() -> SurvivalChart {
+        SurvivalChart {
             title: "t".into(),
             x_label: "x".into(),
             y_label: "y".into(),
             curves: vec![curve("a", vec![(0.0, 1.0), (50.0, 0.5)], vec![], 100.0)],
             ..Default::default()
-        };
-        let coloured = |chart: &SurvivalChart| {
-            let (_, _, pixels) = decode_png(&render_survival_png(chart, 400, 300).unwrap());
-            pixels
-                .chunks(3)
-                .filter(|p| p[0] < 250 || p[1] < 250 || p[2] < 250)
-                .count()
-        };
+        }
+    }
+
+    /// How many pixels of `chart` drawn at 400 x 300 are `wanted`.
+    fn count_pixels(chart: &SurvivalChart, wanted: impl Fn(&[u8]) -> bool) -> usize {
+        let (_, _, pixels) = decode_png(&render_survival_png(chart, 400, 300).unwrap());
+        pixels.chunks(3).filter(|p| wanted(p)).count()
+    }
+
+    /// A band is shaded in the curve's colour: the same chart with a band
+    /// over the whole plot has more non-white pixels than without.
+    #[test]
+    fn a_band_is_shaded_under_its_curve() {
+        let mut chart = one_curve();
+        let coloured =
+            |chart: &SurvivalChart| count_pixels(chart, |p| p[0] < 250 || p[1] < 250 || p[2] < 250);
         let plain = coloured(&chart);
         chart.curves[0].band = vec![(0.0, 0.2, 0.9), (50.0, 0.1, 0.8)];
         assert!(coloured(&chart) > plain + 10_000, "{plain}");
+    }
+
+    /// With `emphasise_first`, the baseline is the heavy dark line of the
+    /// small multiples, not the first palette colour: near-black pixels
+    /// grow by a curve twice as wide, and the orange of series 0 goes to
+    /// the next curve (and its legend key) only.
+    #[test]
+    fn an_emphasised_baseline_is_the_heavy_dark_line() {
+        let mut chart = one_curve();
+        let count = |chart: &SurvivalChart, colour: RGBColor| {
+            let near = |a: u8, b: u8| a.abs_diff(b) < 12;
+            count_pixels(chart, |p| {
+                near(p[0], colour.0) && near(p[1], colour.1) && near(p[2], colour.2)
+            })
+        };
+        let orange = super::super::style::OKABE_ITO[0];
+        let ink = super::super::style::INK;
+        let (plain_ink, plain_orange) = (count(&chart, ink), count(&chart, orange));
+        chart.emphasise_first = true;
+        let (heavy_ink, heavy_orange) = (count(&chart, ink), count(&chart, orange));
+        assert!(plain_orange > 300, "{plain_orange}");
+        assert!(
+            heavy_orange < 20,
+            "the baseline is still orange: {heavy_orange}"
+        );
+        assert!(
+            heavy_ink > plain_ink + plain_orange,
+            "{plain_ink} {heavy_ink}"
+        );
+        let entries = styled_entries(["a", "b"], false, true);
+        assert_eq!((entries[0].colour, entries[1].colour), (ink, orange));
     }
 
     #[test]

@@ -20,8 +20,9 @@ use super::run::{SweepError, SweepResults, SweepSpec, simulate_kept, write_sweep
 use super::sensitivity::{MeasureResult, Method, write_sensitivity};
 use super::store::{PointStore, SweepState};
 use crate::model::OutcomeRule;
-use crate::output::resume::write_atomic;
-use crate::output::{resolved_toml, shard::SHARD_FILE};
+use crate::output::kept::write_atomic;
+use crate::output::resolved_toml;
+use crate::output::shard::{SHARD_FILE, check_set, read_shard_json, short_sha};
 use crate::scenario::Scenario;
 
 /// `shard.json`'s kind for a sweep's shard.
@@ -143,23 +144,12 @@ pub enum MergeError {
 }
 
 /// Reads a shard folder's `shard.json`.
-fn read_info(dir: &Path) -> Result<SweepShardInfo, MergeError> {
-    let path = dir.join(SHARD_FILE);
-    let text = fs::read_to_string(&path).map_err(|e| {
-        MergeError::Shards(format!(
-            "{}: {e} (expected a finished shard folder of `stabsim sweep` or `stabsim \
-             sensitivity` with --shard K/N; an unfinished one completes with the same command \
-             and --resume)",
-            path.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        MergeError::Shards(format!(
-            "{}:{}: {e} (expected the shard.json of a sweep's shard)",
-            path.display(),
-            e.line()
-        ))
-    })
+fn read_info(dir: &Path) -> Result<SweepShardInfo, String> {
+    read_shard_json(
+        dir,
+        "`stabsim sweep` or `stabsim sensitivity` with --shard K/N",
+        " (expected the shard.json of a sweep's shard)",
+    )
 }
 
 /// What a merged sweep wrote.
@@ -187,7 +177,7 @@ fn describe(info: &SweepShardInfo) -> String {
         info.shard,
         info.of,
         s.scenario,
-        &s.sha256[..s.sha256.len().min(12)],
+        short_sha(&s.sha256),
         s.points,
         s.seed,
         s.replicates,
@@ -198,65 +188,25 @@ fn describe(info: &SweepShardInfo) -> String {
 /// Checks that `dirs` are the N shards of one sweep; returns their infos
 /// by shard index.
 fn check_shards(dirs: &[PathBuf]) -> Result<Vec<SweepShardInfo>, MergeError> {
-    let Some(first_dir) = dirs.first() else {
-        return Err(MergeError::Shards(
-            "merge: no shard folders (expected DIR... --out DIR)".to_string(),
-        ));
-    };
-    let infos = dirs
-        .iter()
-        .map(|d| read_info(d))
-        .collect::<Result<Vec<_>, _>>()?;
-    let first = &infos[0];
-    let key = |i: &SweepShardInfo| {
-        (
-            i.kind.clone(),
-            i.of,
-            i.state.clone(),
-            i.overrides.clone(),
-            i.design.clone(),
-            i.analysis.clone(),
-        )
-    };
-    let mut seen: Vec<Option<&Path>> = vec![None; first.of as usize];
-    for (info, dir) in infos.iter().zip(dirs) {
-        if key(info) != key(first) || info.shard >= info.of {
-            return Err(MergeError::Shards(format!(
-                "{}: {}, but {} is {} (expected shards of one sweep)",
-                dir.join(SHARD_FILE).display(),
-                describe(info),
-                first_dir.join(SHARD_FILE).display(),
-                describe(first)
-            )));
-        }
-        let slot = &mut seen[info.shard as usize];
-        if let Some(other) = slot {
-            return Err(MergeError::Shards(format!(
-                "{}: shard {}/{} is given twice, also as {} (expected each shard once)",
-                dir.display(),
-                info.shard,
-                info.of,
-                other.display()
-            )));
-        }
-        *slot = Some(dir);
-    }
-    let missing: Vec<String> = (0..first.of)
-        .filter(|k| seen[*k as usize].is_none())
-        .map(|k| format!("{k}/{}", first.of))
-        .collect();
-    if !missing.is_empty() {
-        return Err(MergeError::Shards(format!(
-            "merge: shard {} missing (expected all {} shards of the {} of {})",
-            missing.join(", "),
-            first.of,
-            first.kind,
-            first.state.scenario
-        )));
-    }
-    let mut ordered = infos.clone();
-    ordered.sort_by_key(|i| i.shard);
-    Ok(ordered)
+    let ordered = check_set(
+        dirs,
+        read_info,
+        |i| (i.shard, i.of),
+        |i| {
+            (
+                i.kind.clone(),
+                i.state.clone(),
+                i.overrides.clone(),
+                i.design.clone(),
+                i.analysis.clone(),
+            )
+        },
+        describe,
+        "sweep",
+        |first| format!("the {} of {}", first.kind, first.state.scenario),
+    )
+    .map_err(MergeError::Shards)?;
+    Ok(ordered.into_iter().map(|(i, _)| i).collect())
 }
 
 /// Merges the shard folders `dirs` of one sweep (or sensitivity analysis)

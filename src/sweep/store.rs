@@ -12,14 +12,12 @@
 //! the whole file or none under its final name, and lengths are checked on
 //! reading, so nothing half-written is taken as a finished point.
 
-use std::collections::BTreeMap;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::resume::{STATE_FILE, write_atomic};
+use crate::output::kept::{KeptFolder, Kind, ResumeError};
 
 /// First bytes of a point file (format version 1).
 const MAGIC: &[u8; 8] = b"STBPNT1\n";
@@ -109,78 +107,42 @@ impl SweepState {
     }
 }
 
-/// The file name of point `p`.
-fn file_name(p: usize) -> String {
-    format!("point-{p:08}.bin")
-}
-
-/// The point index of a file name, if it is a point file.
-fn index_of(name: &str) -> Option<usize> {
-    name.strip_prefix("point-")?
-        .strip_suffix(".bin")?
-        .parse()
-        .ok()
-}
+/// The design points' kept folder: `point-NNNNNNNN.bin` files.
+static POINTS: Kind = Kind {
+    prefix: "point",
+    one: "design point",
+    many: "design points",
+    short: "point",
+    state_hint: " (expected the state of a sweep's kept design points)",
+};
 
 /// Reads a store's state, if the folder has one.
 pub fn read_state(dir: &Path) -> Result<Option<SweepState>, String> {
-    let path = dir.join(STATE_FILE);
-    match fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
-            format!(
-                "{}:{}: {e} (expected the state of a sweep's kept design points)",
-                path.display(),
-                e.line()
-            )
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
+    POINTS.read_state(dir)
 }
 
 /// Finished design points on disk: read from one or more folders (several
 /// when shards are merged), written to one (or none).
-#[derive(Debug, Clone, Default)]
-pub struct PointStore {
-    /// Where new points are written, if anywhere.
-    dir: Option<PathBuf>,
-    /// Which points are kept, and where.
-    kept: BTreeMap<usize, PathBuf>,
+#[derive(Debug, Clone)]
+pub struct PointStore(KeptFolder);
+
+impl Default for PointStore {
+    fn default() -> Self {
+        Self::none()
+    }
 }
 
 impl PointStore {
     /// A store that keeps nothing and writes nothing.
     pub fn none() -> Self {
-        Self::default()
+        Self(KeptFolder::none(&POINTS))
     }
 
     /// A fresh store in `dir` for `state`: whatever the folder held is
     /// removed (it belongs to an earlier, abandoned sweep), unless it is a
     /// folder of the user's own files.
     pub fn fresh(dir: &Path, state: &SweepState) -> io::Result<Self> {
-        if fs::symlink_metadata(dir).is_ok() {
-            crate::output::refuse_symlink(dir)?;
-            let empty = fs::read_dir(dir)?.next().is_none();
-            if !empty && !dir.join(STATE_FILE).is_file() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!(
-                        "{}: holds files but no {STATE_FILE}, so it is not a folder of kept \
-                         design points and will not be replaced (expected a new or empty folder)",
-                        dir.display()
-                    ),
-                ));
-            }
-            fs::remove_dir_all(dir)?;
-        }
-        fs::create_dir_all(dir)?;
-        let mut text = serde_json::to_string_pretty(state).map_err(io::Error::other)?;
-        text.push('\n');
-        write_atomic(&dir.join(STATE_FILE), text.as_bytes())?;
-        Ok(Self {
-            dir: Some(dir.to_path_buf()),
-            kept: BTreeMap::new(),
-        })
+        KeptFolder::fresh(&POINTS, dir, state).map(Self)
     }
 
     /// Opens the store in `dir` to go on with it: its state must be
@@ -188,84 +150,38 @@ impl PointStore {
     /// store gives a fresh one. Temporary files of a killed writer are
     /// removed.
     pub fn resume(dir: &Path, state: &SweepState) -> Result<Self, String> {
-        crate::output::refuse_symlink(dir).map_err(|e| e.to_string())?;
-        match read_state(dir)? {
-            None => Self::fresh(dir, state).map_err(|e| {
-                format!(
-                    "{}: cannot write here: {e} (expected a writable folder with free space)",
-                    dir.display()
-                )
-            }),
-            Some(kept) => {
-                if let Some(m) = state.mismatch(&kept, &dir.join(STATE_FILE)) {
-                    return Err(m);
-                }
-                let mut store = Self {
-                    dir: Some(dir.to_path_buf()),
-                    kept: BTreeMap::new(),
-                };
-                store
-                    .add_folder(dir)
-                    .map_err(|e| format!("{}: {e}", dir.display()))?;
-                Ok(store)
-            }
-        }
+        KeptFolder::resume(&POINTS, dir, state, |kept, path| state.mismatch(kept, path))
+            .map(Self)
+            .map_err(|e| match e {
+                ResumeError::Refused(m) => m,
+                ResumeError::Fresh(e) => cannot_write(dir, &e),
+            })
     }
 
     /// A read-only store of the points in `dirs` (shards to merge). A
     /// point found twice is an error naming both files.
     pub fn read_only(dirs: &[PathBuf]) -> Result<Self, String> {
-        let mut store = Self::none();
-        for dir in dirs {
-            let mut own = Self::none();
-            own.add_folder(dir)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            for (p, path) in own.kept {
-                if let Some(other) = store.kept.get(&p) {
-                    return Err(format!(
-                        "{}: design point {p} is also in {} (expected each point in one shard)",
-                        path.display(),
-                        other.display()
-                    ));
-                }
-                store.kept.insert(p, path);
-            }
-        }
-        Ok(store)
-    }
-
-    fn add_folder(&mut self, dir: &Path) -> io::Result<()> {
-        for entry in fs::read_dir(dir)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(p) = index_of(&name) {
-                self.kept.insert(p, entry.path());
-            } else if name.starts_with('.') && name.contains(".tmp-") && self.dir.is_some() {
-                // A temporary file of a writer killed mid-write: never a point.
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-        Ok(())
+        KeptFolder::read_only(&POINTS, dirs).map(Self)
     }
 
     /// The folder new points go to, if any.
     pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
+        self.0.dir()
     }
 
     /// Whether point `p` is kept.
     pub fn has(&self, p: usize) -> bool {
-        self.kept.contains_key(&p)
+        self.0.has(p as u64)
     }
 
     /// How many points are kept.
     pub fn len(&self) -> usize {
-        self.kept.len()
+        self.0.len()
     }
 
     /// Whether no point is kept.
     pub fn is_empty(&self) -> bool {
-        self.kept.is_empty()
+        self.0.is_empty()
     }
 
     /// Reads kept point `p` of `replicates` rows of `measures` values; an
@@ -276,10 +192,9 @@ impl PointStore {
         replicates: u32,
         measures: usize,
     ) -> io::Result<Option<PointValues>> {
-        let Some(path) = self.kept.get(&p) else {
+        let Some((path, bytes)) = self.0.read(p as u64)? else {
             return Ok(None);
         };
-        let bytes = fs::read(path)?;
         let bad = |what: &str| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
@@ -331,9 +246,6 @@ impl PointStore {
     /// Keeps point `p` (atomically; see the module's doc). A no-op for a
     /// store that writes nowhere.
     pub fn save(&self, p: usize, values: &[Vec<Option<f64>>]) -> io::Result<()> {
-        let Some(dir) = &self.dir else {
-            return Ok(());
-        };
         let cols = values.first().map_or(0, Vec::len);
         let mut bytes = Vec::with_capacity(MAGIC.len() + 16 + 9 * values.len() * cols);
         bytes.extend_from_slice(MAGIC);
@@ -351,29 +263,26 @@ impl PointStore {
                 }
             }
         }
-        write_atomic(&dir.join(file_name(p)), &bytes)
+        self.0.write(p as u64, &bytes)
     }
 
     /// Removes the store's folder (after the outputs were committed).
     pub fn remove(self) -> io::Result<()> {
-        match self.dir {
-            Some(dir) => match fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            },
-            None => Ok(()),
-        }
+        self.0.remove()
     }
 }
 
 /// How many point files `dir` holds.
 pub fn kept_count(dir: &Path) -> usize {
-    fs::read_dir(dir).map_or(0, |entries| {
-        entries
-            .flatten()
-            .filter(|e| index_of(&e.file_name().to_string_lossy()).is_some())
-            .count()
-    })
+    POINTS.kept_count(dir, false)
+}
+
+/// The message for a store folder that cannot be written.
+fn cannot_write(dir: &Path, e: &io::Error) -> String {
+    format!(
+        "{}: cannot write here: {e} (expected a writable folder with free space)",
+        dir.display()
+    )
 }
 
 /// Opens the store of a sweep in `dir`: with `resume`, the kept points of
@@ -398,17 +307,13 @@ pub fn open(
             dir.display()
         ));
     }
-    PointStore::fresh(dir, state).map_err(|e| {
-        Err(format!(
-            "{}: cannot write here: {e} (expected a writable folder with free space)",
-            dir.display()
-        ))
-    })
+    PointStore::fresh(dir, state).map_err(|e| Err(cannot_write(dir, &e)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn state() -> SweepState {
         SweepState {
@@ -454,9 +359,9 @@ mod tests {
         let dir = tmp.path().join("store");
         let store = PointStore::fresh(&dir, &state()).unwrap();
         store.save(0, &values(1.0)).unwrap();
-        let full = fs::read(dir.join(file_name(0))).unwrap();
-        fs::write(dir.join(file_name(0)), &full[..full.len() - 1]).unwrap();
-        let tmp_file = dir.join(format!(".{}.tmp-9", file_name(1)));
+        let full = fs::read(dir.join(POINTS.file_name(0))).unwrap();
+        fs::write(dir.join(POINTS.file_name(0)), &full[..full.len() - 1]).unwrap();
+        let tmp_file = dir.join(format!(".{}.tmp-9", POINTS.file_name(1)));
         fs::write(&tmp_file, &full).unwrap();
         let again = PointStore::resume(&dir, &state()).unwrap();
         assert_eq!(again.len(), 1);

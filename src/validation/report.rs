@@ -878,6 +878,7 @@ fn survival_chart(v: &Validation, context: &str, curves: &Curves) -> SurvivalCha
         x_label: "Days since the ceasefire".into(),
         y_label: "Share of runs without collapse".into(),
         curves: out,
+        emphasise_first: false,
     }
 }
 

@@ -1,0 +1,362 @@
+//! A kept folder: finished pieces of work (a batch's replicates, a
+//! sweep's design points) kept on disk as indexed files, so that an
+//! interrupted run resumes (`--resume`) and shards merge (`stabsim merge`).
+//!
+//! The folder holds `state.json` (what the pieces belong to; a resumed run
+//! must match it) and one `PREFIX-NNNNNNNN.bin` per finished piece. Each
+//! file is written under a temporary name, synced, renamed into place and
+//! the folder synced, so a kill at any instant leaves either the whole file
+//! or none under its final name. This type knows files and indices only:
+//! each payload's encoding stays with its store ([`super::resume`],
+//! [`crate::sweep::store`]), which also checks lengths on reading, so
+//! nothing half-written is taken as finished.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The state file of a kept folder.
+pub const STATE_FILE: &str = "state.json";
+
+/// What a kept folder holds, for its file names and messages.
+#[derive(Debug)]
+pub struct Kind {
+    /// File name prefix: `rep` gives `rep-00000003.bin`.
+    pub prefix: &'static str,
+    /// One piece, in messages ("replicate", "design point").
+    pub one: &'static str,
+    /// Several pieces, in messages ("replicates", "design points").
+    pub many: &'static str,
+    /// One piece, briefly, in "expected each ... in one shard".
+    pub short: &'static str,
+    /// Appended to a message about an unreadable `state.json` (may be "").
+    pub state_hint: &'static str,
+}
+
+/// Makes new entries in `dir` durable.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// folder, synced, renamed over `path`, and the folder synced.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+impl Kind {
+    /// The file name of piece `i`.
+    pub fn file_name(&self, i: u64) -> String {
+        format!("{}-{i:08}.bin", self.prefix)
+    }
+
+    /// The piece index of a file name, if it is a piece file.
+    fn index_of(&self, name: &str) -> Option<u64> {
+        name.strip_prefix(self.prefix)?
+            .strip_prefix('-')?
+            .strip_suffix(".bin")?
+            .parse()
+            .ok()
+    }
+
+    /// Reads a kept folder's state, if the folder has one.
+    pub fn read_state<S: DeserializeOwned>(&self, dir: &Path) -> Result<Option<S>, String> {
+        let path = dir.join(STATE_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| format!("{}:{}: {e}{}", path.display(), e.line(), self.state_hint)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// How many piece files `dir` holds; with `nested`, also in its
+    /// subfolders, at any depth (a comparison keeps one folder per scenario).
+    pub fn kept_count(&self, dir: &Path, nested: bool) -> usize {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .flatten()
+            .map(|e| {
+                if self.index_of(&e.file_name().to_string_lossy()).is_some() {
+                    1
+                } else if nested && e.file_type().is_ok_and(|t| t.is_dir()) {
+                    self.kept_count(&e.path(), nested)
+                } else {
+                    0
+                }
+            })
+            .sum()
+    }
+}
+
+/// Why a kept folder could not be resumed.
+#[derive(Debug)]
+pub enum ResumeError {
+    /// The folder holds the pieces of other work, or an unreadable state:
+    /// the user's input.
+    Refused(String),
+    /// A folder without a state could not be made a fresh one.
+    Fresh(io::Error),
+}
+
+/// Finished pieces on disk: read from one or more folders (several when
+/// shards are merged), written to one (or none).
+#[derive(Debug, Clone)]
+pub struct KeptFolder {
+    /// What the pieces are.
+    kind: &'static Kind,
+    /// Where new pieces are written, if anywhere.
+    dir: Option<PathBuf>,
+    /// Which pieces are kept, and where.
+    kept: BTreeMap<u64, PathBuf>,
+}
+
+impl KeptFolder {
+    /// A folder that keeps nothing and writes nothing.
+    pub fn none(kind: &'static Kind) -> Self {
+        Self {
+            kind,
+            dir: None,
+            kept: BTreeMap::new(),
+        }
+    }
+
+    /// A fresh folder `dir` for `state`: whatever it held is removed (it
+    /// belongs to earlier, abandoned work), unless it is a folder of the
+    /// user's own files.
+    pub fn fresh<S: Serialize>(kind: &'static Kind, dir: &Path, state: &S) -> io::Result<Self> {
+        if fs::symlink_metadata(dir).is_ok() {
+            super::refuse_symlink(dir)?;
+            let empty = fs::read_dir(dir)?.next().is_none();
+            if !empty && !dir.join(STATE_FILE).is_file() {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "{}: holds files but no {STATE_FILE}, so it is not a folder of kept \
+                         {} and will not be replaced (expected a new or empty folder)",
+                        dir.display(),
+                        kind.many
+                    ),
+                ));
+            }
+            fs::remove_dir_all(dir)?;
+        }
+        fs::create_dir_all(dir)?;
+        let mut text = serde_json::to_string_pretty(state).map_err(io::Error::other)?;
+        text.push('\n');
+        write_atomic(&dir.join(STATE_FILE), text.as_bytes())?;
+        Ok(Self {
+            kind,
+            dir: Some(dir.to_path_buf()),
+            kept: BTreeMap::new(),
+        })
+    }
+
+    /// Opens the folder `dir` to go on with it: `mismatch(kept, path)` says
+    /// why the state kept at `path` does not fit this work, if it does not;
+    /// a folder without a state gives a fresh one. Temporary files of a
+    /// killed writer are removed.
+    pub fn resume<S: Serialize + DeserializeOwned>(
+        kind: &'static Kind,
+        dir: &Path,
+        state: &S,
+        mismatch: impl Fn(&S, &Path) -> Option<String>,
+    ) -> Result<Self, ResumeError> {
+        super::refuse_symlink(dir).map_err(|e| ResumeError::Refused(e.to_string()))?;
+        match kind.read_state::<S>(dir).map_err(ResumeError::Refused)? {
+            None => Self::fresh(kind, dir, state).map_err(ResumeError::Fresh),
+            Some(kept) => {
+                if let Some(m) = mismatch(&kept, &dir.join(STATE_FILE)) {
+                    return Err(ResumeError::Refused(m));
+                }
+                let mut folder = Self {
+                    kind,
+                    dir: Some(dir.to_path_buf()),
+                    kept: BTreeMap::new(),
+                };
+                folder
+                    .add_folder(dir)
+                    .map_err(|e| ResumeError::Refused(format!("{}: {e}", dir.display())))?;
+                Ok(folder)
+            }
+        }
+    }
+
+    /// A read-only view of the pieces in `dirs` (shards to merge). A piece
+    /// found twice is an error naming both files.
+    pub fn read_only(kind: &'static Kind, dirs: &[PathBuf]) -> Result<Self, String> {
+        let mut all = Self::none(kind);
+        for dir in dirs {
+            let mut own = Self::none(kind);
+            own.add_folder(dir)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            for (i, path) in own.kept {
+                if let Some(other) = all.kept.get(&i) {
+                    return Err(format!(
+                        "{}: {} {i} is also in {} (expected each {} in one shard)",
+                        path.display(),
+                        kind.one,
+                        other.display(),
+                        kind.short
+                    ));
+                }
+                all.kept.insert(i, path);
+            }
+        }
+        Ok(all)
+    }
+
+    fn add_folder(&mut self, dir: &Path) -> io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(i) = self.kind.index_of(&name) {
+                self.kept.insert(i, entry.path());
+            } else if name.starts_with('.') && name.contains(".tmp-") && self.dir.is_some() {
+                // A temporary file of a writer killed mid-write: never a piece.
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+
+    /// The folder new pieces go to, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Whether piece `i` is kept.
+    pub fn has(&self, i: u64) -> bool {
+        self.kept.contains_key(&i)
+    }
+
+    /// How many pieces are kept.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// Whether no piece is kept.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The kept piece indices, in order.
+    pub fn indices(&self) -> impl Iterator<Item = u64> + '_ {
+        self.kept.keys().copied()
+    }
+
+    /// The bytes of kept piece `i` and the file they came from, if it is
+    /// kept.
+    pub fn read(&self, i: u64) -> io::Result<Option<(&Path, Vec<u8>)>> {
+        match self.kept.get(&i) {
+            Some(path) => Ok(Some((path, fs::read(path)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Keeps piece `i` as `bytes` (atomically; see the module's doc). A
+    /// no-op for a folder that writes nowhere.
+    pub fn write(&self, i: u64, bytes: &[u8]) -> io::Result<()> {
+        match &self.dir {
+            Some(dir) => write_atomic(&dir.join(self.kind.file_name(i)), bytes),
+            None => Ok(()),
+        }
+    }
+
+    /// Removes the folder (after the outputs were committed).
+    pub fn remove(self) -> io::Result<()> {
+        match self.dir {
+            Some(dir) => match fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static KIND: Kind = Kind {
+        prefix: "piece",
+        one: "piece",
+        many: "pieces",
+        short: "piece",
+        state_hint: "",
+    };
+
+    #[test]
+    fn names_and_indices_round_trip() {
+        assert_eq!(KIND.file_name(3), "piece-00000003.bin");
+        assert_eq!(KIND.index_of("piece-00000003.bin"), Some(3));
+        for not in [
+            "piece-3.txt",
+            "pieces-00000003.bin",
+            ".piece-00000003.bin.tmp-1",
+        ] {
+            assert_eq!(KIND.index_of(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn a_written_piece_reads_back_and_a_temporary_file_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kept");
+        let folder = KeptFolder::fresh(&KIND, &dir, &7u32).unwrap();
+        folder.write(2, b"abc").unwrap();
+        let stray = dir.join(".piece-00000005.bin.tmp-9");
+        fs::write(&stray, b"half").unwrap();
+        let again = KeptFolder::resume(&KIND, &dir, &7u32, |_, _| None).unwrap();
+        assert_eq!(again.indices().collect::<Vec<_>>(), [2]);
+        assert_eq!(again.read(2).unwrap().unwrap().1, b"abc");
+        assert!(again.read(5).unwrap().is_none() && !stray.exists());
+        assert_eq!(KIND.kept_count(&dir, false), 1);
+        assert_eq!(KIND.kept_count(tmp.path(), false), 0);
+        assert_eq!(KIND.kept_count(tmp.path(), true), 1);
+    }
+
+    #[test]
+    fn a_state_that_does_not_fit_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        KeptFolder::fresh(&KIND, tmp.path(), &7u32).unwrap();
+        let err = KeptFolder::resume(&KIND, tmp.path(), &8u32, |kept: &u32, path| {
+            Some(format!("{}: kept {kept}", path.display()))
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, ResumeError::Refused(m) if m.ends_with("state.json: kept 7")),
+            "{err:?}"
+        );
+    }
+}
