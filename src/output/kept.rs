@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::staging::sync_dir;
+
 /// The state file of a kept folder.
 pub const STATE_FILE: &str = "state.json";
 
@@ -35,15 +37,6 @@ pub struct Kind {
     pub short: &'static str,
     /// Appended to a message about an unreadable `state.json` (may be "").
     pub state_hint: &'static str,
-}
-
-/// Makes new entries in `dir` durable.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same

@@ -115,7 +115,7 @@ fn unique_suffix() -> String {
 /// Makes renames and new entries in `dir` durable: without this a crash
 /// soon after a commit could lose the rename even though every file was
 /// synced. A no-op where directories cannot be opened (not Unix).
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     fs::File::open(dir)?.sync_all()?;
     #[cfg(not(unix))]
