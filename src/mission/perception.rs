@@ -385,3 +385,38 @@ fn update_legitimacy(legitimacy: &mut f64, rules: &Rules) {
         .clamp(0.0, 1.0);
     *legitimacy += rules.derived.legitimacy_rate * (target - *legitimacy);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::super::state::Perpetrator;
+    use super::*;
+
+    /// Mean trust after day `day`'s perception update in which the first
+    /// faction killed 5 people at every 50th civilian's cell, with
+    /// `insecurity_blame` set to each of `blames` on the same state.
+    fn trust_after(day: u32, blames: [f64; 2]) -> [f64; 2] {
+        let base = gaza(&[], day);
+        blames.map(|blame| {
+            let mut s = base.clone();
+            s.rules.config.civilians.insecurity_blame = blame;
+            for i in (0..s.civilians.len()).step_by(50) {
+                let cell = s.civilians.cell[i];
+                s.record_harm(cell, 5.0, Perpetrator::Faction(0));
+            }
+            update_perceptions(&mut s, day);
+            let trust = &s.civilians.trust;
+            trust.iter().map(|&t| f64::from(t)).sum::<f64>() / trust.len() as f64
+        })
+    }
+
+    #[test]
+    fn a_present_mission_is_blamed_for_faction_killings_an_absent_one_is_not() {
+        // Day 40: the mission (deployed after day 30) is there.
+        let [none, blamed] = trust_after(40, [0.0, 0.5]);
+        assert!(blamed < none - 1e-4, "{blamed} vs {none}");
+        // Day 10: nobody to blame yet.
+        let [none, blamed] = trust_after(10, [0.0, 0.5]);
+        assert_eq!(blamed, none);
+    }
+}
