@@ -7,6 +7,7 @@ use rand::RngExt;
 
 use super::draw::chance;
 use super::state::{MissionState, NO_FACTION, Status, flag};
+use super::units::acting_units;
 use crate::epstein::citizens::arrest_probability;
 use crate::world::{Cell, CellIndex, NO_CELL};
 
@@ -27,7 +28,11 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     }
     let cell = s.civilians.cell[i];
     let seen = s.map.civilian_view.count_mission(&s.map.grid, cell);
-    let active = decide(s, i, seen.units, seen.actives);
+    // Rule A's arrest risk counts only units that arrest: unarmed
+    // observers do not hold civilians back (HKS 2013: observers do not
+    // protect civilians).
+    let units = acting_units(s, &s.map.civilian_view, cell, seen.units);
+    let active = decide(s, i, units, seen.actives);
     s.set_status(
         id,
         if active {

@@ -11,6 +11,7 @@ use rand::RngExt;
 use super::draw::{chance, poisson};
 use super::qrf::{Incident, resolve_incident};
 use super::state::{Civilians, Map, MissionState, SectorState, Status};
+use super::units::{acting_units, is_observer};
 use crate::scenario::ServiceSectors;
 use crate::world::CellIndex;
 
@@ -203,15 +204,18 @@ pub fn restore_services(s: &mut MissionState, t: u32) {
 }
 
 /// Sector control: a sector is controlled when it has been handed over or
-/// its security units on duty number at least
+/// its security units on duty (police, PMCs, contingents under an armed
+/// mandate) number at least
 /// `control_units_per_fighter` per fighter agent in it (a sector with
 /// neither is controlled: nobody contests it).
 fn update_control(s: &mut MissionState) {
     let ns = s.sectors.len();
     let mut units = vec![0.0; ns];
     let mut fighters = vec![0.0; ns];
+    // Unarmed observers hold no ground: they do not count towards control.
     for u in 0..s.units.len() {
-        if s.units.on_duty[u] && s.units.cell[u] != crate::world::NO_CELL {
+        let observer = is_observer(&s.rules.config, s.units.kind[u]);
+        if s.units.on_duty[u] && s.units.cell[u] != crate::world::NO_CELL && !observer {
             units[s.map.sector_of(s.units.cell[u])] += 1.0;
         }
     }
@@ -270,7 +274,9 @@ fn attack_projects(s: &mut MissionState) {
         s.today.attacks_on_projects += 1;
         let services = &mut s.sectors[sector].services;
         *services = (*services - damage).max(0.0);
-        let units_near = s.map.unit_view.count_mission(&s.map.grid, cell).units;
+        // Observers in view do not answer the attack.
+        let seen = s.map.unit_view.count_mission(&s.map.grid, cell).units;
+        let units_near = acting_units(s, &s.map.unit_view, cell, seen);
         resolve_incident(
             s,
             Incident {
@@ -349,6 +355,37 @@ mod tests {
                 "sector {k}"
             );
         }
+    }
+
+    #[test]
+    fn unarmed_observers_hold_no_ground() {
+        // Against a tiny ratio any security unit controls its sector; with
+        // observers only (no police), a sector with fighters stays
+        // contested however many observers stand in it (T04).
+        let mut s = gaza(
+            &[
+                "mission.mandate.armed=false",
+                "mission.police.initial_officers=0",
+                "mission.mandate.police_training_per_day=0",
+            ],
+            120,
+        );
+        s.rules.config.humanitarian.control_units_per_fighter = 1e-9;
+        update_control(&mut s);
+        let mut contested_with_observers = 0;
+        for (k, sector) in s.sectors.iter().enumerate() {
+            let fighters = (0..s.civilians.len()).any(|i| {
+                s.civilians.status[i] == Status::Recruited
+                    && s.map.sector_of(s.civilians.cell[i]) == k
+            });
+            let observers = (0..s.units.len())
+                .any(|u| s.units.on_duty[u] && s.map.sector_of(s.units.cell[u]) == k);
+            if fighters && observers && sector.handed_over.is_none() {
+                assert!(!sector.controlled, "sector {k}");
+                contested_with_observers += 1;
+            }
+        }
+        assert!(contested_with_observers > 0);
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
             continue;
         }
         update_hardship(s, i, started);
-        update_trust(s, i, &rumours, &policing_rows);
+        update_trust(s, i, &rumours, &policing_rows, started);
         update_sympathy(s, i, &rumours);
     }
     contagion(s);
@@ -186,10 +186,17 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 /// Trust in the mission: up with aid (the mission's share of the credit),
 /// services restored, protection witnessed or heard of and community
 /// policing nearby; down with harm attributed to the mission, weighted by
-/// the negativity bias; then anchored to the agent's own baseline T0
-/// (Friedkin–Johnsen: T ← λ·T + (1 − λ)·T0, 1 − λ the daily rate of the
-/// trust half-life).
-fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours], policing_rows: &[bool]) {
+/// the negativity bias, and, once the mission is there, with the factions'
+/// killings it failed to prevent (`insecurity_blame`); then anchored to the
+/// agent's own baseline T0 (Friedkin–Johnsen: T ← λ·T + (1 − λ)·T0, 1 − λ
+/// the daily rate of the trust half-life).
+fn update_trust(
+    s: &mut MissionState,
+    i: usize,
+    rumours: &[Rumours],
+    policing_rows: &[bool],
+    started: bool,
+) {
     let c = &s.rules.config.civilians;
     let cell = s.civilians.cell[i];
     let k = s.sector_of(cell);
@@ -209,7 +216,16 @@ fn update_trust(s: &mut MissionState, i: usize, rumours: &[Rumours], policing_ro
         + c.trust_services_gain * (sector.services - sector.services_before).max(0.0)
         + c.trust_protection_gain * protection
         + c.trust_policing_gain * policing;
-    let down = c.trust_harm_loss * (1.0 + c.negativity_bias) * seen_harm;
+    // Faction killings never earn the mission credit (Lyall, Blair & Imai
+    // 2013); a mission that is there and does not stop them is partly
+    // blamed for the insecurity.
+    let insecurity = if started {
+        let seen_faction: f64 = l.seen_faction.iter().map(|x| f64::from(x.get(at))).sum();
+        c.insecurity_blame * (seen_faction + rumours[k].faction.iter().sum::<f64>())
+    } else {
+        0.0
+    };
+    let down = c.trust_harm_loss * ((1.0 + c.negativity_bias) * seen_harm + insecurity);
     let t = saturating(f64::from(s.civilians.trust[i]), up, down);
     let t0 = f64::from(s.civilians.trust0[i]);
     s.civilians.trust[i] = (t + s.rules.derived.trust_rate * (t0 - t)) as f32;
@@ -368,4 +384,39 @@ fn update_legitimacy(legitimacy: &mut f64, rules: &Rules) {
         + g.sponsor_gain * m.sponsor_pressure)
         .clamp(0.0, 1.0);
     *legitimacy += rules.derived.legitimacy_rate * (target - *legitimacy);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::super::state::Perpetrator;
+    use super::*;
+
+    /// Mean trust after day `day`'s perception update in which the first
+    /// faction killed 5 people at every 50th civilian's cell, with
+    /// `insecurity_blame` set to each of `blames` on the same state.
+    fn trust_after(day: u32, blames: [f64; 2]) -> [f64; 2] {
+        let base = gaza(&[], day);
+        blames.map(|blame| {
+            let mut s = base.clone();
+            s.rules.config.civilians.insecurity_blame = blame;
+            for i in (0..s.civilians.len()).step_by(50) {
+                let cell = s.civilians.cell[i];
+                s.record_harm(cell, 5.0, Perpetrator::Faction(0));
+            }
+            update_perceptions(&mut s, day);
+            let trust = &s.civilians.trust;
+            trust.iter().map(|&t| f64::from(t)).sum::<f64>() / trust.len() as f64
+        })
+    }
+
+    #[test]
+    fn a_present_mission_is_blamed_for_faction_killings_an_absent_one_is_not() {
+        // Day 40: the mission (deployed after day 30) is there.
+        let [none, blamed] = trust_after(40, [0.0, 0.5]);
+        assert!(blamed < none - 1e-4, "{blamed} vs {none}");
+        // Day 10: nobody to blame yet.
+        let [none, blamed] = trust_after(10, [0.0, 0.5]);
+        assert_eq!(blamed, none);
+    }
 }

@@ -6,7 +6,7 @@ use rand::RngExt;
 
 use super::state::{MissionState, UnitKind, Units};
 use crate::scenario::MissionConfig;
-use crate::world::{Cell, CellIndex, Grid, NO_CELL};
+use crate::world::{Cell, CellIndex, Grid, NO_CELL, Neighbourhood};
 
 /// Takes off duty every unit of a kind accepted by `kind` for which `pick`
 /// holds. Returns whether any unit left.
@@ -26,6 +26,31 @@ pub fn recall(
         }
     }
     any
+}
+
+/// Whether a unit of `kind` is an unarmed observer (a contingent under an
+/// unarmed mandate): it watches and reports, but does not arrest, respond
+/// to incidents or hold ground.
+pub fn is_observer(config: &MissionConfig, kind: UnitKind) -> bool {
+    kind == UnitKind::Contingent && !config.mandate.armed
+}
+
+/// Of the `units` mission units in `view` of `at`, those that act (arrest,
+/// respond, hold ground): all but unarmed observers. Under an armed mandate
+/// every unit acts, and nothing is counted.
+pub fn acting_units(s: &MissionState, view: &Neighbourhood, at: CellIndex, units: u32) -> u32 {
+    if s.rules.config.mandate.armed || units == 0 {
+        return units;
+    }
+    (0..units)
+        .filter_map(|n| view.nth(&s.map.grid, at, Cell::Cop, n))
+        .filter(|&c| {
+            !is_observer(
+                &s.rules.config,
+                s.units.kind[s.map.grid.occupant(c) as usize],
+            )
+        })
+        .count() as u32
 }
 
 /// Places a new unit in the sector with the fewest units of its kind per
@@ -113,5 +138,46 @@ pub fn unit_capability(units: &Units, config: &MissionConfig, tick: u32, u: usiz
             let grown = 1.0 - 0.5f64.powf(age / p.capability_half_life_days);
             p.capability_initial + (p.capability_max - p.capability_initial) * grown
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::forces::tests::gaza;
+    use super::*;
+
+    /// Units in view of every civilian cell, and those of them that act.
+    fn in_view(armed: &str) -> (u32, u32) {
+        let s = gaza(
+            &[
+                &format!("mission.mandate.armed={armed}"),
+                "mission.police.initial_officers=0",
+                "mission.mandate.police_training_per_day=0",
+            ],
+            100,
+        );
+        let view = &s.map.civilian_view;
+        let (mut all, mut acting) = (0, 0);
+        for i in 0..s.civilians.len() {
+            let at = s.civilians.cell[i];
+            if at == NO_CELL {
+                continue;
+            }
+            let units = view.count_mission(&s.map.grid, at).units;
+            all += units;
+            acting += acting_units(&s, view, at, units);
+        }
+        (all, acting)
+    }
+
+    #[test]
+    fn unarmed_observers_do_not_act_armed_units_do() {
+        let (all, acting) = in_view("true");
+        assert!(all > 0);
+        assert_eq!(acting, all);
+        // Observers only (no police, no PMCs): none of them arrests.
+        let (all, acting) = in_view("false");
+        assert!(all > 0);
+        assert_eq!(acting, 0);
     }
 }

@@ -261,6 +261,12 @@ group! {
         trust_policing_gain: f64 = 0.005, unit, plausible(0.0025, 0.01);
         /// Trust lost per death attributed to the mission (witnessed).
         trust_harm_loss: f64 = 0.05, unit, plausible(0.025, 0.1);
+        /// Trust lost per faction killing witnessed or heard once the
+        /// mission is there, relative to a death attributed to the mission:
+        /// civilians partly blame a present mission for the insecurity it
+        /// does not prevent, and never credit it with the factions' harm
+        /// (Lyall, Blair & Imai 2013).
+        insecurity_blame: f64 = 0.1, unit, plausible(0.05, 0.2);
         /// Negativity bias ν: a harm weighs 1 + ν times a gain.
         negativity_bias: f64 = 1.0, number(0.0, 10.0), plausible(0.5, 2.0);
         /// Half-life of a trust shock back to the agent's baseline.
@@ -406,8 +412,11 @@ group! {
         mission_target_share: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Deterrence per mission unit in view (hazard scale).
         deterrence_per_unit: f64 = 0.3, number(0.0, MAX_RATE), plausible(0.15, 0.6);
-        /// Deterrence of an unarmed observer unit, relative to an armed one.
-        observer_deterrence: f64 = 0.05, unit, plausible(0.0, 0.2);
+        /// Deterrence of an unarmed observer unit, relative to an armed one
+        /// (and of monitoring under an unarmed mandate). 0: fighters who
+        /// mean to kill civilians are not held back by monitors who can
+        /// neither respond nor arrest (HKS 2013).
+        observer_deterrence: f64 = 0.0, unit, plausible(0.0, 0.1);
         /// Protection of civilians by a local police unit in view (attacks
         /// on civilians called off), relative to an armed unit's deterrence;
         /// police do not deter attacks on units (HKS 2013/2014).
