@@ -31,8 +31,6 @@
 //! (n + 1) × (range of sums) cells. Counts are f64: exact below n = 54,
 //! relative error ~1e-16 beyond.
 
-use std::cmp::Ordering;
-
 use super::ks::gcd;
 
 /// A row counts as sparse when more than this share of its differences
