@@ -79,6 +79,27 @@ fn robust_facts_pass_on_gaza_through_the_validate_path() {
 }
 
 #[test]
+fn a_sparse_count_row_takes_the_sign_flip_test_through_the_validate_path() {
+    // No contingent withdraws in five days: every contrast is 0, a sparse
+    // count. The row is the mean contrast with the sign-flip interval
+    // (which holds it), never a Hodges–Lehmann point beside its estimate.
+    let suite = synthetic(
+        r#"[["mission.mandate.force_scale=0.5"], ["mission.mandate.force_scale=1.5"]]"#,
+        "last:contributors_withdrawn",
+    );
+    let run = RunSettings {
+        replicates: 6,
+        ticks: 5,
+    };
+    let r = &run_context(&suite, &gaza(), run, 1, &|| {})[0];
+    assert_eq!(r.method, "sign-flip exact", "{r:?}");
+    assert!(r.low <= r.estimate && r.estimate <= r.high, "{r:?}");
+    assert_eq!((r.estimate, r.p, r.n), (0.0, 1.0, 6));
+    assert_eq!(r.status, Status::Inconclusive);
+    assert!(r.mde.is_finite(), "{r:?}");
+}
+
+#[test]
 fn an_unknown_override_path_is_not_expressible() {
     let suite = synthetic(
         r#"[["mission.mandate.no_such_lever=1"], []]"#,
