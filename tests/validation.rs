@@ -82,6 +82,27 @@ fn robust_facts_pass_on_gaza_through_the_validate_path() {
 }
 
 #[test]
+fn a_sparse_count_row_takes_the_sign_flip_test_through_the_validate_path() {
+    // No contingent withdraws in five days: every contrast is 0, a sparse
+    // count. The row is the mean contrast with the sign-flip interval
+    // (which holds it), never a Hodges–Lehmann point beside its estimate.
+    let suite = synthetic(
+        r#"[["mission.mandate.force_scale=0.5"], ["mission.mandate.force_scale=1.5"]]"#,
+        "last:contributors_withdrawn",
+    );
+    let run = RunSettings {
+        replicates: 6,
+        ticks: 5,
+    };
+    let r = &run_context(&suite, &gaza(), run, 1, &|| {})[0];
+    assert_eq!(r.method, "sign-flip exact", "{r:?}");
+    assert!(r.low <= r.estimate && r.estimate <= r.high, "{r:?}");
+    assert_eq!((r.estimate, r.p, r.n), (0.0, 1.0, 6));
+    assert_eq!(r.status, Status::Inconclusive);
+    assert!(r.mde.is_finite(), "{r:?}");
+}
+
+#[test]
 fn an_unknown_override_path_is_not_expressible() {
     let suite = synthetic(
         r#"[["mission.mandate.no_such_lever=1"], []]"#,
@@ -154,10 +175,11 @@ fn results_and_files_do_not_depend_on_threads() {
     let two = run_with(2, &dir.path().join("two"));
     assert_eq!(one, two);
     // The columns a reader needs to tell a wrong sign from a lack of
-    // power. T24 looting is continuous at n = 3: the signed-rank p is at
+    // power. T24 looting is a count at n = 3: the signed-rank p is at
     // least 0.149 there (exact: 2/8; all three tied: the corrected normal
-    // z = 2.5/√3), so the row can neither pass nor be called the wrong
-    // way, whatever the model does, and it says what its n could detect.
+    // z = 2.5/√3), and the sign-flip p of a sparse count at least 2/2³,
+    // so the row can neither pass nor be called the wrong way, whatever
+    // the model does, and it says what its n could detect.
     let text = String::from_utf8(one).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -172,7 +194,11 @@ fn results_and_files_do_not_depend_on_threads() {
     let looting = row("T24");
     assert_eq!(looting[at("status")], "fail: inconclusive", "{looting:?}");
     assert_eq!(looting[at("n")], "3");
-    assert!(looting[at("method")].starts_with("signed-rank"));
+    let method = looting[at("method")];
+    assert!(
+        method.starts_with("signed-rank") || method == "sign-flip exact",
+        "{looting:?}"
+    );
     let p: f64 = looting[at("p")].parse().unwrap();
     assert!(p > 0.14, "{looting:?}");
     let mde: f64 = looting[at("mde_80")].parse().unwrap();

@@ -214,7 +214,8 @@ fn uses_exact(n: usize, m: usize) -> bool {
     n as u128 * m as u128 <= KS_EXACT_MAX_PRODUCT as u128
 }
 
-fn gcd(mut a: u128, mut b: u128) -> u128 {
+/// Greatest common divisor (0 with 0 gives 0).
+pub(super) fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }

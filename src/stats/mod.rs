@@ -17,6 +17,10 @@
 //! * [`signed_rank`]: Wilcoxon's signed-rank test of paired differences
 //!   with the Hodges–Lehmann estimate and its exact or normal-approximation
 //!   interval, as R's `wilcox.test(conf.int = TRUE)`;
+//! * [`sign_flip`], [`sparse_counts`]: the exact sign-flip permutation
+//!   test of sparse integer differences (mostly 0 or ±1) with the interval
+//!   of their mean, and the rule that says when it replaces the
+//!   signed-rank test;
 //! * [`detectable`]: the minimum detectable effect at a given n and the
 //!   replicates an observed effect needs (80 % power, two-sided 5 %);
 //! * [`KaplanMeier`]: survival curves of right-censored times, with
@@ -39,6 +43,7 @@ mod paired;
 mod power;
 mod proportions;
 mod quantile;
+mod signflip;
 mod sketch;
 mod survival;
 mod tails;
@@ -50,9 +55,13 @@ pub use moments::RunningMoments;
 pub use paired::{
     PairedInterval, mean_interval, paired_differences, t_central_probability, t_critical,
 };
-pub use power::{Detectable, POWER, detectable};
+pub use power::{Detectable, POWER, detectable, detectable_se};
 pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};
 pub use quantile::quantile_sorted;
+pub use signflip::{
+    SIGN_FLIP_MAX_CELLS, SPARSE_DISTINCT_BELOW, SPARSE_ZERO_SHARE, SignFlip, sign_flip,
+    sign_flip_at, sparse_counts,
+};
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};
 pub use survival::{BandStep, KaplanMeier, LogRank, Observation, RiskRow, Rmst, log_rank};
 pub use tails::{HillEstimate, ccdf, dispersion_index, excess_kurtosis, hill, outburst_gaps};

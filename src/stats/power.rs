@@ -51,9 +51,6 @@ pub fn detectable(
     alpha: f64,
     power: f64,
 ) -> Detectable {
-    for (name, v) in [("power", power), ("alpha", alpha)] {
-        assert!(v > 0.0 && v < 1.0, "{name} must be in (0, 1)");
-    }
     // NaN passes: an undefined interval gets an undefined answer.
     assert!(
         level.is_nan() || (0.0..=1.0).contains(&level),
@@ -61,6 +58,21 @@ pub fn detectable(
     );
     let z = Normal::new(0.0, 1.0).expect("the standard normal is valid");
     let se = (high - low) / (2.0 * z.inverse_cdf((1.0 + level) / 2.0));
+    detectable_se(se, n, effect, alpha, power)
+}
+
+/// [`detectable`] from a standard error of the estimate directly, e.g.
+/// sd / √n of paired differences for a test of their mean (the normal
+/// approximation to the sign-flip test: its permutation distribution
+/// tends to the normal with that standard error).
+///
+/// # Panics
+///
+/// If `power` or `alpha` is not in (0, 1).
+pub fn detectable_se(se: f64, n: usize, effect: f64, alpha: f64, power: f64) -> Detectable {
+    for (name, v) in [("power", power), ("alpha", alpha)] {
+        assert!(v > 0.0 && v < 1.0, "{name} must be in (0, 1)");
+    }
     if !(se.is_finite() && se >= 0.0) || n == 0 {
         return Detectable {
             se: f64::NAN,
@@ -68,6 +80,7 @@ pub fn detectable(
             replicates: None,
         };
     }
+    let z = Normal::new(0.0, 1.0).expect("the standard normal is valid");
     let mde = (z.inverse_cdf(1.0 - alpha / 2.0) + z.inverse_cdf(power)) * se;
     let replicates = (effect != 0.0 && effect.is_finite()).then(|| {
         let need = n as f64 * (mde / effect).powi(2);
@@ -131,5 +144,21 @@ mod tests {
         assert_eq!((d.mde, d.replicates), (0.0, Some(1)));
         // A level of 0 (one replicate) tells nothing.
         assert!(detectable(3.0, 4.0, 0.0, 1, 3.0, 0.05, POWER).mde.is_nan());
+    }
+
+    #[test]
+    fn a_standard_error_gives_the_same_answer_as_its_interval() {
+        // Paired SD 0.5149 of twelve sparse differences, mean −1/12:
+        // se = 0.5149/√12; MDE = 2.80159 · se = 0.41645;
+        // n needed = ceiling(12 · (0.41645 / (1/12))²) = ceiling(299.7) = 300.
+        let se = 0.514_928_650_544_437_3 / 12f64.sqrt();
+        let d = detectable_se(se, 12, -1.0 / 12.0, 0.05, POWER);
+        assert!((d.mde - 2.801_585_218_112_97 * se).abs() < 1e-12);
+        assert_eq!(d.replicates, Some(300));
+        let h = 1.959_963_984_540_054 * se;
+        let from_interval = detectable(-h, h, 0.95, 12, -1.0 / 12.0, 0.05, POWER);
+        assert!((from_interval.mde - d.mde).abs() < 1e-12);
+        assert_eq!(from_interval.replicates, d.replicates);
+        assert!(detectable_se(f64::NAN, 12, 1.0, 0.05, POWER).mde.is_nan());
     }
 }

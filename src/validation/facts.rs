@@ -9,6 +9,12 @@
 //!   exact or normal-approximation interval (R's `wilcox.test`): outcomes
 //!   are heavy-tailed (one replicate where war returns swamps a t
 //!   interval), and ranks are not swamped;
+//! * a sparse count (integer contrasts, more than a third of them zero or
+//!   fewer than six distinct non-zero sizes: `stats::sparse_counts`): the
+//!   exact sign-flip test of the mean contrast and the interval that
+//!   inverts it (`stats::sign_flip_at`), since the signed-rank test drops
+//!   the zeros and its interval collapses to a point such as [−1, −1];
+//!   its power columns use the paired SD (normal approximation);
 //! * a yes/no measure (`event:`): the difference of paired proportions
 //!   with Newcombe's interval and McNemar's exact p.
 //!
@@ -30,8 +36,8 @@ use super::runner::{Tick, run_measures};
 use super::suite::{Check, Expect, Suite};
 use crate::scenario::Scenario;
 use crate::stats::{
-    POWER, PairedCounts, PairedInterval, PairedProportions, detectable, holm, signed_rank_at,
-    t_central_probability,
+    POWER, PairedCounts, PairedInterval, PairedProportions, detectable, detectable_se, holm,
+    sign_flip_at, signed_rank_at, sparse_counts, t_central_probability,
 };
 
 /// Confidence level of every interval.
@@ -109,8 +115,8 @@ pub struct FactResult {
     pub margin: f64,
     /// The level the interval achieves (0.95 but at very small n).
     pub level: f64,
-    /// "signed-rank exact", "signed-rank normal approx." or "Newcombe +
-    /// exact McNemar".
+    /// "signed-rank exact", "signed-rank normal approx.", "sign-flip
+    /// exact" (sparse counts) or "Newcombe + exact McNemar".
     pub method: &'static str,
     /// Complete replicates used.
     pub n: usize,
@@ -345,7 +351,7 @@ fn continuous_result(
             ),
         );
     }
-    let r = signed_rank_at(&c, LEVEL);
+    let r = Statistic::of(&c);
     let control = mean(&values[0]);
     let margin = if check.expect.uses_margin() {
         check.spec.margin * control.abs()
@@ -363,11 +369,7 @@ fn continuous_result(
             high: r.high,
             margin,
             level: r.level,
-            method: if r.exact {
-                "signed-rank exact"
-            } else {
-                "signed-rank normal approx."
-            },
+            method: r.method,
             n: c.len(),
             p: r.p,
             p_holm: f64::NAN,
@@ -375,15 +377,67 @@ fn continuous_result(
             replicates_needed: None,
             status: Status::Inconclusive,
         },
+        r.se,
     )
 }
 
+/// A continuous row's statistic of its per-replicate contrasts `c`.
+struct Statistic {
+    estimate: f64,
+    low: f64,
+    high: f64,
+    level: f64,
+    p: f64,
+    method: &'static str,
+    /// The standard error for the power columns, where it is not the one
+    /// the interval implies (the sign-flip test: sd / √n).
+    se: Option<f64>,
+}
+
+impl Statistic {
+    /// Sparse counts ([`sparse_counts`]: integer contrasts, more than a
+    /// third zero or fewer than six distinct non-zero sizes) get the exact
+    /// sign-flip test of the mean contrast; the rest, and sparse rows too
+    /// large for the exact table, Wilcoxon's signed-rank test.
+    fn of(c: &[f64]) -> Self {
+        if let Some(r) = sparse_counts(c).then(|| sign_flip_at(c, LEVEL)).flatten() {
+            return Self {
+                estimate: r.estimate,
+                low: r.low,
+                high: r.high,
+                level: r.level,
+                p: r.p,
+                method: "sign-flip exact",
+                se: Some(r.sd / (r.n as f64).sqrt()),
+            };
+        }
+        let r = signed_rank_at(c, LEVEL);
+        Self {
+            estimate: r.estimate,
+            low: r.low,
+            high: r.high,
+            level: r.level,
+            p: r.p,
+            method: if r.exact {
+                "signed-rank exact"
+            } else {
+                "signed-rank normal approx."
+            },
+            se: None,
+        }
+    }
+}
+
 /// Fills a row's verdict and, for a directional row, what its n could
-/// detect and what its effect would need.
-fn finish(check: &Check, mut r: FactResult) -> FactResult {
+/// detect and what its effect would need: from the standard error `se`
+/// when given, else from the interval's width.
+fn finish(check: &Check, mut r: FactResult, se: Option<f64>) -> FactResult {
     r.status = classify(check.expect, r.low, r.high, r.margin, r.level, r.p);
     if !check.expect.uses_margin() {
-        let d = detectable(r.low, r.high, r.level, r.n, r.estimate, 1.0 - LEVEL, POWER);
+        let d = match se {
+            Some(se) => detectable_se(se, r.n, r.estimate, 1.0 - LEVEL, POWER),
+            None => detectable(r.low, r.high, r.level, r.n, r.estimate, 1.0 - LEVEL, POWER),
+        };
         r.mde = d.mde;
         r.replicates_needed = d.replicates;
     }
@@ -426,6 +480,7 @@ fn binary_result(
             replicates_needed: None,
             status: Status::Inconclusive,
         },
+        None,
     )
 }
 
@@ -470,7 +525,8 @@ mod tests {
     }
 
     /// Control values with replicate noise, and a treatment shifted by
-    /// `effect` with a little noise of its own.
+    /// `effect` with a little noise of its own (±0.75: the contrasts are
+    /// not integers, so these rows take the signed-rank test).
     fn arms(effect: f64) -> Vec<Vec<Option<f64>>> {
         let a: Vec<f64> = (0..12)
             .map(|i| 100.0 + 10.0 * ((i * 7) % 5) as f64)
@@ -478,7 +534,7 @@ mod tests {
         let b: Vec<f64> = a
             .iter()
             .enumerate()
-            .map(|(i, x)| x + effect + if i % 2 == 0 { 1.0 } else { -1.0 })
+            .map(|(i, x)| x + effect + if i % 2 == 0 { 0.75 } else { -0.75 })
             .collect();
         vec![wrap(&a), wrap(&b)]
     }
@@ -505,18 +561,19 @@ mod tests {
 
     #[test]
     fn a_known_effect_passes_and_a_null_one_fails() {
-        // Contrasts -4, -6, -4, …: wilcox.test(rep(c(-4, -6), 6),
-        // conf.int = TRUE): V = 0, p = 0.00190317833510348 (ties: normal
-        // approximation), estimate -5, CI -6 -4.
+        // Contrasts -4.25, -5.75, -4.25, …: wilcox.test(rep(c(-4.25,
+        // -5.75), 6), conf.int = TRUE): V = 0, p = 0.00190317833510348
+        // (ties: normal approximation), estimate -5, CI -5.75 -4.25.
         let r = continuous_result(0, &check("decrease", 0.1), "c", &arms(-5.0));
         assert_eq!(r.status, Status::Pass);
         assert_eq!(r.method, "signed-rank normal approx.");
         assert!((r.p - 0.001_903_178_335_103_48).abs() < 1e-12, "{}", r.p);
-        assert_eq!((r.estimate, r.low, r.high, r.n), (-5.0, -6.0, -4.0, 12));
-        // Contrasts ±1: wilcox.test(rep(c(1, -1), 6)): p = 1, CI -1 1.
+        assert_eq!((r.estimate, r.low, r.high, r.n), (-5.0, -5.75, -4.25, 12));
+        // Contrasts ±0.75: wilcox.test(rep(c(0.75, -0.75), 6)): p = 1, CI
+        // -0.75 0.75.
         let r = continuous_result(0, &check("decrease", 0.1), "c", &arms(0.0));
         assert_eq!(r.status, Status::Inconclusive);
-        assert_eq!((r.p, r.low, r.high), (1.0, -1.0, 1.0));
+        assert_eq!((r.p, r.low, r.high), (1.0, -0.75, 0.75));
         let r = continuous_result(0, &check("increase", 0.1), "c", &arms(-5.0));
         assert_eq!(r.status, Status::WrongDirection);
         assert_eq!(r.status.label(), "fail: wrong direction");
@@ -578,7 +635,9 @@ mod tests {
     #[test]
     fn below_six_replicates_no_row_can_pass() {
         // Five replicates all down: the exact interval [min, max] excludes
-        // zero but achieves only 1 − 2/32 < 95 % and p = 0.0625.
+        // zero but achieves only 1 − 2/32 < 95 % and p = 0.0625 (the
+        // contrasts −1…−5 are sparse counts: the sign-flip test, whose
+        // smallest n is the same as the signed-rank test's).
         let control = [10.0; 5];
         let treated = [9.0, 8.0, 7.0, 6.0, 5.0];
         let r = continuous_result(
@@ -589,6 +648,47 @@ mod tests {
         );
         assert!(r.high < 0.0 && r.level < 0.95);
         assert_eq!(r.status, Status::Inconclusive);
+        assert_eq!(r.method, "sign-flip exact");
+    }
+
+    #[test]
+    fn sparse_counts_get_a_sign_flip_interval_that_holds_the_estimate() {
+        // T26's withdrawals in a quiet context: nine pairs of twelve equal,
+        // contrasts -1, +1, -1. wilcox.test drops the zeros and gives the
+        // "0 percent" interval [-1, -1] beside a pseudo-median of -0.17;
+        // the sign-flip test keeps them (R, base enumeration, see
+        // stats::signflip): mean -1/12, p = 1, CI -0.4 0.25.
+        let d = [-1., 0., 0., 1., 0., 0., -1., 0., 0., 0., 0., 0.];
+        let control = [2.0; 12];
+        let treated: Vec<f64> = d.iter().map(|x| 2.0 + x).collect();
+        let arms = [wrap(&control), wrap(&treated)];
+        let r = continuous_result(0, &check("decrease", 0.1), "c", &arms);
+        assert_eq!(r.method, "sign-flip exact");
+        assert_eq!((r.low, r.high, r.p), (-0.4, 0.25, 1.0));
+        assert!((r.estimate + 1.0 / 12.0).abs() < 1e-15);
+        assert!(r.low <= r.estimate && r.estimate <= r.high);
+        assert!(reaches_level(r.level));
+        assert_eq!(r.status, Status::Inconclusive);
+        // Power from the paired SD (0.5149) by the normal approximation:
+        // MDE = 2.80159 · 0.5149 / √12 = 0.41645, n needed
+        // ceiling(12 · (0.41645 · 12)²) = 300.
+        assert!(
+            (r.mde - 0.416_447_511_078_795_85).abs() < 1e-12,
+            "{}",
+            r.mde
+        );
+        assert_eq!(r.replicates_needed, Some(300));
+        // A shift of a withdrawal or two in ten pairs of twelve passes
+        // (R: p = 2 · 2^-10, CI -2 -0.75), and is the wrong way for an
+        // increase.
+        let d = [-2., -1., -3., -1., -2., 0., -1., -2., -1., -1., -2., 0.];
+        let treated: Vec<f64> = d.iter().map(|x| 3.0 + x).collect();
+        let arms = [wrap(&[3.0; 12]), wrap(&treated)];
+        let r = continuous_result(0, &check("decrease", 0.1), "c", &arms);
+        assert_eq!((r.low, r.high, r.p), (-2.0, -0.75, 0.001_953_125));
+        assert_eq!(r.status, Status::Pass);
+        let r = continuous_result(0, &check("increase", 0.1), "c", &arms);
+        assert_eq!(r.status, Status::WrongDirection);
     }
 
     #[test]
@@ -604,9 +704,9 @@ mod tests {
         let r = continuous_result(0, &check("~0", 0.1), "c", &arms(0.0));
         assert_eq!(r.status, Status::Pass);
         assert!((r.margin - 11.8333).abs() < 1e-3);
-        // Contrasts 21, 19: CI 19 21, wholly beyond the margin.
+        // Contrasts 20.75, 19.25: CI 19.25 20.75, wholly beyond the margin.
         let r = continuous_result(0, &check("~0", 0.1), "c", &arms(20.0));
-        assert_eq!((r.low, r.high), (19.0, 21.0));
+        assert_eq!((r.low, r.high), (19.25, 20.75));
         assert_eq!(r.status, Status::WrongDirection);
         let r = continuous_result(0, &check("~0", 0.001), "c", &arms(0.0));
         assert_eq!(
@@ -660,15 +760,16 @@ mod tests {
         // Super-additive: together −30.
         let v = vec![shift(0.0), shift(-10.0), shift(-10.0), shift(-30.0)];
         assert!((contrast_interval(&v, &[1.0, -1.0, -1.0, 1.0]).0.estimate + 10.0).abs() < 1e-9);
-        // The facts rank the per-replicate interaction: −10 in every
-        // replicate, the interval [−10, −10], wilcox.test(rep(-10, 12))
-        // p = 0.000626925216328418.
+        // The facts test the per-replicate interaction: −10 in every
+        // replicate, an integer contrast of one size, so the sign-flip
+        // test: the interval [−10, −10], p = 2/2¹².
         let mut c = check("decrease", 0.1);
         c.spec.arms = vec![vec![]; 4];
         c.weights = vec![1.0, -1.0, -1.0, 1.0];
         let r = continuous_result(0, &c, "c", &v);
+        assert_eq!(r.method, "sign-flip exact");
         assert_eq!((r.estimate, r.low, r.high), (-10.0, -10.0, -10.0));
-        assert!((r.p - 0.000_626_925_216_328_418).abs() < 1e-12);
+        assert_eq!(r.p, 2.0 / 4096.0);
         assert_eq!(r.status, Status::Pass);
     }
 }

@@ -547,7 +547,8 @@ impl Validation {
         );
         s.push_str(
             "Counts and levels: Hodges–Lehmann estimate of the per-replicate contrast with the signed-rank interval; \
-             yes/no: difference of paired proportions, Newcombe + exact McNemar. *Wrong direction*: the interval lies \
+             sparse counts (integer contrasts, over a third zero or under six distinct sizes): mean contrast with the \
+             exact sign-flip test and its inverted interval (MDE from the paired SD); yes/no: difference of paired proportions, Newcombe + exact McNemar. *Wrong direction*: the interval lies \
              wholly on the other side of zero (or beyond the margin) with p < 0.05. *Inconclusive*: it does not; \
              MDE is the effect this n detects with 80 % power (two-sided 5 %), *n needed* the replicates per arm the \
              observed effect would need.\n\n",
