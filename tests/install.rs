@@ -21,12 +21,23 @@ fn installed(dir: &Path) -> PathBuf {
 }
 
 /// Runs `exe` in `cwd`.
+///
+/// Retries while exec reports ETXTBSY: the copy was just written, and a
+/// test on another thread that forks at that moment holds the write
+/// descriptor until its child execs (a known Linux race, rust-lang/rust
+/// issue 114554), so the first exec can fail although the file is complete.
 fn run(exe: &Path, cwd: &Path, args: &[&str]) -> Output {
-    Command::new(exe)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("stabsim runs")
+    const ETXTBSY: i32 = 26;
+    let mut tries = 0;
+    loop {
+        match Command::new(exe).args(args).current_dir(cwd).output() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result.expect("stabsim runs"),
+        }
+    }
 }
 
 fn text(o: &Output) -> (String, String) {
