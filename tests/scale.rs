@@ -1,0 +1,294 @@
+//! Large runs: `world.refine` (the same theatre at a finer resolution, the
+//! way to a million-agent Gaza), the memory guard's estimate of it, the
+//! per-tick summary's bound on long horizons, a `timing` run stopped by a
+//! signal, and `serve` refusing a run its memory guard cannot hold.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use stabsim::scenario::{load, load_str};
+
+const GAZA: &str = "scenarios/gaza/baseline.toml";
+
+fn stabsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("stabsim runs")
+}
+
+fn gaza(overrides: &[&str]) -> Result<stabsim::scenario::Scenario, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(GAZA);
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    load(&path, &overrides).map_err(|e| e.to_string())
+}
+
+#[test]
+fn refining_makes_k_by_k_cells_and_keeps_the_km() {
+    let coarse = gaza(&[]).unwrap();
+    let fine = gaza(&["world.refine=3"]).unwrap();
+    assert_eq!(fine.world.width, 3 * coarse.world.width);
+    assert_eq!(fine.world.height, 3 * coarse.world.height);
+    assert_eq!(fine.world.refine, 1, "applied once, when loading");
+    assert_eq!(fine.citizens.vision, 3 * coarse.citizens.vision);
+    let km = |s: &stabsim::scenario::Scenario| s.mission.as_ref().unwrap().cell_km;
+    assert!((km(&fine) * 3.0 - km(&coarse)).abs() < 1e-12);
+    let passable = |s: &stabsim::scenario::Scenario| s.world.terrain().unwrap().passable_cells();
+    assert_eq!(passable(&fine), 9 * passable(&coarse));
+    // The sectors follow the terrain, block for block.
+    let (t, s) = (
+        fine.world.terrain().unwrap(),
+        fine.world.sectors().unwrap().unwrap(),
+    );
+    let (tc, sc) = (
+        coarse.world.terrain().unwrap(),
+        coarse.world.sectors().unwrap().unwrap(),
+    );
+    for (x, y) in [(0, 0), (100, 200), (167, 479), (40, 300)] {
+        assert_eq!(t.at(x, y), tc.at(x / 3, y / 3));
+        assert_eq!(s.at(x, y), sc.at(x / 3, y / 3));
+    }
+    // The resolved scenario is the fine one, and loads as itself.
+    let resolved = stabsim::output::resolved_toml(&fine).unwrap();
+    assert!(!resolved.contains("refine"), "refine = 1 is left out");
+    let again = load_str(&resolved, "resolved.toml", &[]).unwrap();
+    assert_eq!(again, fine);
+}
+
+#[test]
+fn refined_runs_have_k_squared_times_the_agents() {
+    let agents = |k: &str| {
+        let sc = gaza(&[&format!("world.refine={k}"), "run.ticks=1"]).unwrap();
+        stabsim::validation::time_ticks(&sc, 1).unwrap().n_citizens as f64
+    };
+    let (one, two) = (agents("1"), agents("2"));
+    assert!(one > 2000.0, "{one}");
+    let ratio = two / one;
+    assert!((3.8..4.2).contains(&ratio), "{one} → {two}: ×{ratio}");
+}
+
+#[test]
+fn refinements_that_cannot_hold_are_located_errors() {
+    // citizens.vision 4 becomes 32 cells at 8: more than a neighbourhood holds.
+    let e = gaza(&["world.refine=8"]).unwrap_err();
+    assert!(
+        e.starts_with("--set:1:")
+            && e.contains("field world.refine")
+            && e.contains("citizens.vision"),
+        "{e}"
+    );
+    // forces.vision_km 1.5 is 36 cells of 1/24 km at 6.
+    let e = gaza(&["world.refine=6", "citizens.vision=1"]).unwrap_err();
+    assert!(e.contains("mission.forces.vision_km"), "{e}");
+    let e = gaza(&["world.refine=32"]).unwrap_err();
+    assert!(e.contains("world.refine") && e.contains("1..=31"), "{e}");
+    // The Epstein model is never refined (it stays byte for byte as it is).
+    let e = load_str("[world]\nrefine = 2\n", "e.toml", &[])
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("e.toml:2:10: field world.refine") && e.contains("[mission]"),
+        "{e}"
+    );
+    let o = stabsim(&["check", GAZA, "--set", "world.refine=0"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_memory_estimate_counts_the_refined_world() {
+    let peak = |k: &str| {
+        let sc = gaza(&[
+            &format!("world.refine={k}"),
+            "citizens.vision=1",
+            "mission.forces.vision_km=0.2",
+            "mission.civilians.witness_radius_km=0.2",
+            "mission.civilians.contagion_radius_km=0.2",
+            "run.ticks=10",
+        ])
+        .unwrap();
+        stabsim::output::estimated_peak_bytes(&sc, 1)
+    };
+    let (one, eight) = (peak("1"), peak("8"));
+    assert!(eight > 40 * one, "{one} → {eight}");
+    // Gaza at 31: 8.6 M cells, about 2 GB: refused under a 2 GB address
+    // space before any world is allocated.
+    let sc = gaza(&[
+        "world.refine=31",
+        "citizens.vision=1",
+        "mission.forces.vision_km=0.2",
+        "mission.civilians.witness_radius_km=0.2",
+        "mission.civilians.contagion_radius_km=0.2",
+    ])
+    .unwrap();
+    assert!(stabsim::output::estimated_peak_bytes(&sc, 1) > 1_700_000_000);
+}
+
+/// A `timing` run that would take hours stops at a single SIGTERM or
+/// SIGINT (Ctrl-C), promptly, with a message and exit code 130.
+#[cfg(unix)]
+#[test]
+fn a_signal_stops_timing_promptly() {
+    for sig in ["-TERM", "-INT"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stabsim"))
+            .args(["timing", GAZA, "--ticks", "1000000"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("stabsim starts");
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(child.try_wait().unwrap().is_none(), "still timing");
+        let sent = Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = wait_at_most(&mut child, Duration::from_secs(10));
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status, Some(130), "{sig}: {err}");
+        assert!(err.contains("interrupted"), "{sig}: {err}");
+    }
+}
+
+/// The child's exit code if it ends within `limit`; else it is killed and
+/// the test fails.
+fn wait_at_most(child: &mut Child, limit: Duration) -> Option<i32> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("still running after {limit:?}");
+}
+
+/// Horizons beyond 1,000 days keep quantiles on every k-th day only, and
+/// say so with empty cells; the mean is there every day.
+#[test]
+fn long_horizons_thin_the_summarys_quantiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = stabsim(&[
+        "run",
+        "scenarios/epstein/mesa_default.toml",
+        "-n",
+        "2",
+        "--ticks",
+        "1500",
+        "--outputs",
+        "minimal",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let row = |tick: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{tick},active,")))
+            .unwrap()
+            .to_string()
+    };
+    let fields = |l: String| l.split(',').map(String::from).collect::<Vec<_>>();
+    let (even, odd) = (fields(row("1000")), fields(row("1001")));
+    assert!(even[5..].iter().all(|f| !f.is_empty()), "{even:?}");
+    assert!(!odd[3].is_empty(), "the mean is kept: {odd:?}");
+    assert!(odd[5..].iter().all(|f| f.is_empty()), "{odd:?}");
+}
+
+/// A `stabsim serve` under a 3 GB address space: a run whose world its
+/// memory guard cannot hold is refused with the guard's message, and the
+/// server keeps serving.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_refuses_a_run_beyond_its_memory_and_keeps_serving() {
+    let Ok(mut child) = Command::new("prlimit")
+        .args([
+            "--as=3000000000",
+            env!("CARGO_BIN_EXE_stabsim"),
+            "serve",
+            "--port",
+            "0",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return; // no prlimit here
+    };
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let Some(addr) = line
+        .split("http://")
+        .nth(1)
+        .and_then(|u| u.split('/').next())
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return; // prlimit could not set the limit
+    };
+    let addr = addr.to_string();
+    let http = |method: &str, path: &str, body: &str| -> (u16, String) {
+        let mut s = TcpStream::connect(&addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut text = String::new();
+        let _ = s.read_to_string(&mut text);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, text)
+    };
+    // A 4,000 × 4,000 mission world: about 3.5 GB by the estimate.
+    let big = "name = \"big\"\n[world]\nwidth = 4000\nheight = 4000\ntopology = \"bounded\"\n\
+               [citizens]\nvision = 1\n[mission]\ncell_km = 1.0\n";
+    let (status, body) = http("POST", "/api/scenarios?name=big.toml", big);
+    assert_eq!(status, 201, "{body}");
+    let id = body
+        .split("\"id\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, body) = http("POST", "/api/runs", &format!("{{\"scenario\":\"{id}\"}}"));
+    let _ = (status, &body);
+    let refused = status == 400
+        && body.contains("big: this batch would need about")
+        && body.contains("the address-space limit (ulimit -v)");
+    let (after, list) = http("GET", "/api/scenarios", "");
+    let (small, run) = http(
+        "POST",
+        "/api/runs",
+        "{\"scenario\":\"gaza/baseline\",\"days\":5}",
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(refused, "{status}: {body}");
+    assert_eq!(after, 200, "{list}");
+    assert!((200..300).contains(&small), "{run}");
+}
