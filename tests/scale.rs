@@ -185,19 +185,11 @@ fn wait_at_most(child: &mut Child, limit: Duration) -> Option<i32> {
 fn long_horizons_thin_the_summarys_quantiles() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = stabsim(&[
-        "run",
-        "scenarios/epstein/mesa_default.toml",
-        "-n",
-        "2",
-        "--ticks",
-        "1500",
-        "--outputs",
-        "minimal",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let args =
+        "run scenarios/epstein/mesa_default.toml -n 2 --ticks 1500 --outputs minimal --quiet";
+    let mut args: Vec<&str> = args.split(' ').collect();
+    args.extend(["--out", out.to_str().unwrap()]);
+    let o = stabsim(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let row = |tick: &str| {
