@@ -254,8 +254,8 @@ pub fn run_to_dir(
 /// summary (moments on every tick and metric, quantile sketches on at most
 /// [`crate::metrics::MAX_QUANTILE_TICKS`] ticks: see
 /// [`Summary::bound_bytes`]; flat in the replicate count) plus one world per
-/// worker thread and the two windows of finished series waiting to be
-/// consumed. A world is counted by its cells (the refined grid when
+/// worker thread, the two windows of finished series waiting to be
+/// consumed, and a mission scenario's map frames. A world is counted by its cells (the refined grid when
 /// `world.refine` was set, since loading applies it) and its agents (at
 /// most one per cell).
 pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
@@ -267,7 +267,21 @@ pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
     let world = cells * world_bytes_per_cell(scenario);
     let series = rows * metrics * 8;
     let in_flight = threads.min(u64::from(scenario.run.replicates));
-    summary + in_flight * world + 2 * 4 * threads * series
+    summary + in_flight * world + 2 * 4 * threads * series + frames_bytes(scenario, cells)
+}
+
+/// Upper bytes of replicate 0's map frames and their `frames.csv` text (a
+/// mission scenario; counted whether or not the output level records them,
+/// since the estimate does not know it): per cell and frame, the frame's
+/// ≈ 10 bytes and a CSV row of ≈ 40 bytes in a buffer that grows by
+/// doubling. Without it, a 50,000-day Gaza run passed the guard and then
+/// failed to allocate its `frames.csv`.
+fn frames_bytes(scenario: &Scenario, cells: u64) -> u64 {
+    if scenario.mission.is_none() {
+        return 0;
+    }
+    let frames = u64::from(scenario.run.ticks / FRAME_EVERY) + 2;
+    frames * cells * (10 + 2 * 40)
 }
 
 /// Upper bytes of one replicate's world per grid cell, an agent included
