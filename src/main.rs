@@ -526,8 +526,15 @@ fn main() -> ExitCode {
     // which are kept for --resume; a second one stops at once. The web
     // server keeps nothing to resume: it stops at the first.
     let serving = matches!(cli.command, Some(Command::Serve(_)));
+    // `timing` and `dock` keep nothing either and do not poll the flag (one
+    // tick of a large world can take seconds): they stop at the first,
+    // saying so.
+    let measuring = matches!(cli.command, Some(Command::Timing(_) | Command::Dock(_)));
     let _ = ctrlc::set_handler(move || {
-        if serving || stabsim::batch::interrupted() {
+        if measuring {
+            eprintln!("stabsim: interrupted: stopped, nothing measured or written");
+        }
+        if serving || measuring || stabsim::batch::interrupted() {
             std::process::exit(130);
         }
         stabsim::batch::interrupt();

@@ -5,7 +5,7 @@
 //! of a side-by-side run), an exported TOML that `stabsim run` accepts and
 //! that reproduces the run, bad requests refused with a 4xx and the CLI's
 //! located message, the bound on concurrent runs, and a run that ends when
-//! its stream's client goes away.
+//! its stream's client goes away; a run beyond the memory guard refused.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -22,23 +22,33 @@ struct Served {
 
 impl Served {
     fn start() -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_stabsim"))
+        Self::spawn(Command::new(env!("CARGO_BIN_EXE_stabsim"))).expect("the address is printed")
+    }
+
+    /// Runs `command` (the binary, or a wrapper naming it) with `serve
+    /// --port 0`; `None` if it did not print the address.
+    fn spawn(mut command: Command) -> Option<Self> {
+        let mut child = command
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["serve", "--port", "0"])
             .stdout(Stdio::piped())
             .spawn()
-            .expect("start stabsim serve");
+            .ok()?;
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
         // "stabsim serve: open http://127.0.0.1:PORT/ (Ctrl-C to stop)"
-        let url = line
+        let addr = line
             .split("http://")
             .nth(1)
-            .expect("the address is printed");
-        let addr = url.split('/').next().unwrap().parse().expect("an address");
-        Served { child, addr }
+            .and_then(|url| url.split('/').next()?.parse().ok());
+        let Some(addr) = addr else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        };
+        Some(Served { child, addr })
     }
 }
 
@@ -477,4 +487,40 @@ fn the_page_and_its_assets_are_embedded() {
     assert!(js.contains("EventSource"));
     let (status, _) = http("GET", "/font.ttf", "");
     assert_eq!(status, 200);
+}
+
+/// The memory guard of `serve`: under a 3 GB address space, a run whose
+/// world it cannot hold (an uploaded 4,000 × 4,000 mission world, about
+/// 3.5 GB by the estimate) is refused with the guard's message, and the
+/// server goes on serving.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_beyond_the_memory_guard_is_refused_and_serving_goes_on() {
+    let mut prlimit = Command::new("prlimit");
+    prlimit.args(["--as=3000000000", env!("CARGO_BIN_EXE_stabsim")]);
+    let Some(served) = Served::spawn(prlimit) else {
+        return; // no prlimit here, or no permission to set the limit
+    };
+    ADDR.with(|a| a.set(Some(served.addr)));
+    let big = "name = \"big\"\n[world]\nwidth = 4000\nheight = 4000\ntopology = \"bounded\"\n\
+               [citizens]\nvision = 1\n[mission]\ncell_km = 1.0\n";
+    let (status, text) = http("POST", "/api/scenarios?name=big.toml", big);
+    assert_eq!(status, 201, "{text}");
+    let entry: Value = serde_json::from_str(&text).unwrap();
+    let (status, v) = json_of("POST", "/api/runs", json!({ "scenario": entry["id"] }));
+    assert_eq!(status, 400, "{v}");
+    let msg = v["error"].as_str().unwrap();
+    assert!(
+        msg.starts_with("big: this batch would need about")
+            && msg.contains("the address-space limit (ulimit -v)"),
+        "{msg}"
+    );
+    let (status, _) = http("GET", "/api/scenarios", "");
+    assert_eq!(status, 200);
+    let (status, v) = json_of(
+        "POST",
+        "/api/runs",
+        json!({ "scenario": "gaza/baseline", "days": 5 }),
+    );
+    assert!((200..300).contains(&status), "{v}");
 }

@@ -7,7 +7,9 @@ mod series;
 mod summary;
 
 pub use series::Series;
-pub use summary::{SUMMARY_SKETCH_CAPACITY, Summary, TickStats};
+pub use summary::{
+    MAX_QUANTILE_TICKS, SUMMARY_SKETCH_CAPACITY, Summary, TickStats, quantile_every,
+};
 
 /// Metric names, shared by every series and summary of a batch.
 pub type Names = std::sync::Arc<[String]>;

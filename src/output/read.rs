@@ -157,16 +157,39 @@ impl SummaryBands {
 
     /// The median and 5–95 % band of `metric` as a chart series labelled
     /// `label` (NaN everywhere if the metric is absent, which charts skip).
+    /// Beyond 1,000 ticks the summary keeps quantiles on every k-th tick
+    /// only ([`crate::metrics::quantile_every`]); the band joins those ticks
+    /// with straight lines, as a chart of them alone would.
     pub fn band(&self, metric: &str, label: &str) -> Band {
         let nan = vec![f64::NAN; self.rows];
         let b = self.bands.get(metric);
+        let every = crate::metrics::quantile_every(self.rows.saturating_sub(1) as u32);
+        let kept = |v: &Vec<f64>| bridge_thinned(v, every);
         Band {
             label: label.to_string(),
-            p05: b.map_or(nan.clone(), |b| b.p05.clone()),
-            p50: b.map_or(nan.clone(), |b| b.p50.clone()),
-            p95: b.map_or(nan, |b| b.p95.clone()),
+            p05: b.map_or(nan.clone(), |b| kept(&b.p05)),
+            p50: b.map_or(nan.clone(), |b| kept(&b.p50)),
+            p95: b.map_or(nan, |b| kept(&b.p95)),
         }
     }
+}
+
+/// `values` with each tick between two kept ticks (multiples of `every`)
+/// interpolated linearly between them; unchanged when `every` is 1.
+fn bridge_thinned(values: &[f64], every: usize) -> Vec<f64> {
+    let mut out = values.to_vec();
+    if every <= 1 {
+        return out;
+    }
+    for (t, v) in out.iter_mut().enumerate() {
+        let (a, b) = (t / every * every, t / every * every + every);
+        if t == a || b >= values.len() {
+            continue;
+        }
+        let w = (t - a) as f64 / every as f64;
+        *v = values[a] + w * (values[b] - values[a]);
+    }
+    out
 }
 
 /// Per-replicate outcomes: the columns of `runs.csv` after `replicate`.
@@ -342,6 +365,17 @@ fn parse_number(s: &str) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::metrics::{Series, names_of};
+
+    #[test]
+    fn thinned_quantiles_are_bridged_between_kept_ticks() {
+        let nan = f64::NAN;
+        let v = [0.0, nan, 4.0, nan, 2.0, nan];
+        let out = bridge_thinned(&v, 2);
+        assert_eq!(&out[..5], &[0.0, 2.0, 4.0, 3.0, 2.0]);
+        assert!(out[5].is_nan(), "nothing kept after it");
+        // Without thinning, a missing value stays missing.
+        assert!(bridge_thinned(&v, 1)[1].is_nan());
+    }
 
     #[test]
     fn summary_bands_survive_a_round_trip_through_csv() {

@@ -10,6 +10,7 @@ use super::read::SummaryBands;
 use super::staging::{Staging, WrittenFile, sha256_hex};
 use super::writer::{BatchWriter, summary_csv};
 use crate::batch::{BatchError, KeepNothing, run_batch_kept};
+use crate::metrics::Summary;
 use crate::model::OutcomeRule;
 use crate::plot::{self, Band, BandChart, PlotError};
 use crate::scenario::{MapError, Scenario};
@@ -250,26 +251,57 @@ pub fn run_to_dir(
 }
 
 /// An upper estimate, in bytes, of a batch's peak memory: the per-tick
-/// summary (one moments accumulator and one bounded quantile sketch per tick
-/// and metric, which is why memory scales with the horizon, not with the
-/// replicate count) plus one world per worker thread and the two windows of
-/// finished series waiting to be consumed.
+/// summary (moments on every tick and metric, quantile sketches on at most
+/// [`crate::metrics::MAX_QUANTILE_TICKS`] ticks: see
+/// [`Summary::bound_bytes`]; flat in the replicate count) plus one world per
+/// worker thread, the two windows of finished series waiting to be
+/// consumed, and a mission scenario's map frames. A world is counted by its cells (the refined grid when
+/// `world.refine` was set, since loading applies it) and its agents (at
+/// most one per cell).
 pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
     let rows = u64::from(scenario.run.ticks) + 1;
     let metrics = crate::model::metric_names(scenario).len() as u64;
-    let sketch =
-        crate::stats::QuantileSketch::with_capacity(crate::metrics::SUMMARY_SKETCH_CAPACITY)
-            .memory_bound_bytes() as u64;
-    let moments = std::mem::size_of::<RunningMoments>() as u64;
-    let summary = rows * metrics * (sketch + moments);
+    let summary = Summary::bound_bytes(metrics as usize, scenario.run.ticks as usize) as u64;
     let threads = effective_threads(threads) as u64;
     let cells = u64::from(scenario.world.width) * u64::from(scenario.world.height);
-    // Per cell: padded grid byte, occupant, ghost table, canonical table, and
-    // at most one agent's state (about 40 bytes); padding at most doubles it.
-    let world = 2 * cells * (1 + 4 + 12 + 4 + 40);
+    let world = cells * world_bytes_per_cell(scenario);
     let series = rows * metrics * 8;
     let in_flight = threads.min(u64::from(scenario.run.replicates));
-    summary + in_flight * world + 2 * 4 * threads * series
+    summary + in_flight * world + 2 * 4 * threads * series + frames_bytes(scenario, cells)
+}
+
+/// Upper bytes of replicate 0's map frames and their `frames.csv` text (a
+/// mission scenario; counted whether or not the output level records them,
+/// since the estimate does not know it): per cell and frame, the frame's
+/// ≈ 10 bytes and a CSV row of ≈ 40 bytes in a buffer that grows by
+/// doubling. Without it, a 50,000-day Gaza run passed the guard and then
+/// failed to allocate its `frames.csv`.
+fn frames_bytes(scenario: &Scenario, cells: u64) -> u64 {
+    if scenario.mission.is_none() {
+        return 0;
+    }
+    let frames = u64::from(scenario.run.ticks / FRAME_EVERY) + 2;
+    frames * cells * (10 + 2 * 40)
+}
+
+/// Upper bytes of one replicate's world per grid cell, an agent included
+/// (at most one stands on a cell).
+fn world_bytes_per_cell(scenario: &Scenario) -> u64 {
+    // Epstein: padded grid byte, occupant, ghost table, canonical table,
+    // and at most one agent's state (about 40 bytes); padding at most
+    // doubles it.
+    let Some(mission) = &scenario.mission else {
+        return 2 * (1 + 4 + 12 + 4 + 40);
+    };
+    let factions = mission.factions.len() as u64;
+    // The same grid tables (padding at most doubles them) and the sector of
+    // each cell; the f32 layers (eleven, two per faction, and a box-sum
+    // table of f64); a civilian's columns (45 bytes, 4 per faction, and
+    // its place in the activation order), whose vectors grow by doubling.
+    let grid = 2 * (1 + 4 + 12 + 4 + 2);
+    let layers = 4 * (11 + 2 * factions) + 8;
+    let agent = 2 * (45 + 4 * factions + 4);
+    grid + layers + agent
 }
 
 /// The threads a pool of `requested` (0 = automatic) would have.
@@ -509,8 +541,10 @@ mod tests {
         sc.run.replicates = 10_000_000;
         assert_eq!(estimated_peak_bytes(&sc, 2), base);
         sc.run.ticks = 1_000_000;
-        // About 4 KiB per tick and metric (5 metrics): a million ticks
-        // cannot fit a workstation.
-        assert!(estimated_peak_bytes(&sc, 2) > 15 << 30);
+        // Quantile sketches (about 4 KiB each) on at most 1,001 ticks: a
+        // million ticks cost moments and series rows, not 4 KiB per tick
+        // and metric (which came to over 15 GiB).
+        let long = estimated_peak_bytes(&sc, 2);
+        assert!(long > base && long < 1 << 30, "{long}");
     }
 }

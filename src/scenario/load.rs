@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use super::error::{FieldPath, Location, PathSegment, ScenarioError, io_reason};
 use super::input::{NotUtf8, read_text};
 use super::map::{SectorMap, TerrainMap};
+use super::refine;
 use super::types::Scenario;
 use super::validate::{self, Violation, backticked, one_of};
 
@@ -58,6 +59,16 @@ pub fn load_str(text: &str, file: &str, overrides: &[String]) -> Result<Scenario
     resolve_sectors(&mut scenario, &mut tree)?;
     if let Some(violation) = validate::violations(&scenario).into_iter().next() {
         return Err(located_violation(violation, &tree));
+    }
+    if scenario.world.refine > 1 {
+        // What was written is valid; refining it must keep it so.
+        if let Some(violation) = refine::violations(&scenario).into_iter().next() {
+            return Err(located_violation(violation, &tree));
+        }
+        refine::apply(&mut scenario);
+        if let Some(violation) = validate::violations(&scenario).into_iter().next() {
+            return Err(located_violation(violation, &tree));
+        }
     }
     Ok(scenario)
 }

@@ -9,6 +9,7 @@ pub mod map;
 pub mod mission;
 pub mod pack;
 pub mod params;
+pub mod refine;
 pub mod schema;
 pub mod types;
 pub mod validate;

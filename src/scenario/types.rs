@@ -22,6 +22,8 @@ pub const MAX_REPLICATES: u64 = 10_000_000;
 pub const MAX_SIDE: u64 = 10_000;
 /// Largest vision radius (citizens and cops).
 pub const MAX_VISION: u64 = 50;
+/// Largest `world.refine`.
+pub const MAX_REFINE: u64 = 31;
 /// Largest `cops.max_jail_term`.
 pub const MAX_JAIL_TERM: u64 = 1_000_000;
 /// Largest `citizens.arrest_constant`.
@@ -149,6 +151,15 @@ group! {
         height: u32 = 40, integer(1, MAX_SIDE);
         /// `torus` or `bounded`.
         topology: Topology = Topology::Torus, choice;
+        /// Resolution: every map and sector cell becomes `refine × refine`
+        /// cells, `mission.cell_km` is divided by it and `citizens.vision`
+        /// multiplied by it, so that the same km are meant (mission
+        /// scenarios only; see `scenario::refine`). Applied when the
+        /// scenario loads, so the resolved scenario holds the fine map and
+        /// `refine = 1`; range 1..=31 (`citizens.vision` × refine must fit
+        /// 31 cells).
+        #[serde(skip_serializing_if = "is_one")]
+        refine: u32 = 1, integer(1, MAX_REFINE);
         /// Optional map file, relative to the scenario file: one character per
         /// cell, every row the same length, each character in `legend`.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -400,4 +411,10 @@ group! {
         /// active(t−1) ≤ threshold × citizens; range 0..=1.
         outburst_threshold: f64 = 0.05, unit;
     }
+}
+
+/// Whether a resolution factor is the default (1), which the resolved
+/// scenario leaves out so that it reads as before the field existed.
+fn is_one(k: &u32) -> bool {
+    *k == 1
 }

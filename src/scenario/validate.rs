@@ -35,7 +35,7 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(field: FieldPath, message: impl Into<String>) -> Self {
+    pub(crate) fn new(field: FieldPath, message: impl Into<String>) -> Self {
         Self {
             field,
             message: message.into(),
