@@ -3,21 +3,17 @@
 //! per-tick summary's bound on long horizons, and a `timing` run stopped by
 //! a signal (`serve`'s memory guard is tested in `tests/serve.rs`).
 
+mod common;
+
+use common::stabsim;
+
 use std::io::Read;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use stabsim::scenario::{load, load_str};
 
 const GAZA: &str = "scenarios/gaza/baseline.toml";
-
-fn stabsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stabsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("stabsim runs")
-}
 
 fn gaza(overrides: &[&str]) -> Result<stabsim::scenario::Scenario, String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(GAZA);
