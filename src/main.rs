@@ -604,9 +604,9 @@ fn check_threads(threads: usize) -> Result<(), Failure> {
 
 /// Refuses a batch whose estimated peak memory exceeds what this process
 /// may use (see [`output::check_batch_memory`]), before anything is
-/// allocated or written.
-fn check_memory(sc: &Scenario, threads: usize) -> Result<(), Failure> {
-    output::check_batch_memory(sc, threads).map_err(Failure::BadInput)
+/// allocated or written. `frames`: the command may record map frames.
+fn check_memory(sc: &Scenario, threads: usize, frames: bool) -> Result<(), Failure> {
+    output::check_batch_memory(sc, threads, frames).map_err(Failure::BadInput)
 }
 
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
@@ -714,7 +714,11 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
                 ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
             ],
         )?;
-        check_memory(&sc, args.threads)?;
+        check_memory(
+            &sc,
+            args.threads,
+            outputs_level(&args.outputs).writes_frames(),
+        )?;
         loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
     }
     if let Some(text) = &args.shard {
@@ -1161,7 +1165,11 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         }
     }
     for (_, sc, _) in &loaded {
-        check_memory(sc, args.threads)?;
+        check_memory(
+            sc,
+            args.threads,
+            outputs_level(&args.outputs).writes_frames(),
+        )?;
     }
     // A variant that the overrides made identical to the baseline would be
     // reported under its old name with zero differences: say so up front
@@ -1749,7 +1757,7 @@ fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {
             ("run.burn_in", "--ticks", Some("0".to_string())),
         ],
     )?;
-    check_memory(&sc, 1)?;
+    check_memory(&sc, 1, false)?;
     let report =
         validation::time_ticks(&sc, args.ticks).map_err(|e| Failure::Other(e.to_string()))?;
     println!("{}", report.to_json());
@@ -1776,7 +1784,7 @@ fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
             ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
         ],
     )?;
-    check_memory(&sc, args.threads)?;
+    check_memory(&sc, args.threads, false)?;
     let reference = validation::ReferenceRuns::load(&args.reference)
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     let report =
@@ -1865,7 +1873,7 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
             format!("run.replicates={replicates}"),
             "run.burn_in=0".to_string(),
         ];
-        check_memory(&scenario::load(f, &at)?, args.threads)?;
+        check_memory(&scenario::load(f, &at)?, args.threads, false)?;
         contexts.push(c);
     }
     let (mut magnitudes, mut patterns) = (true, true);
@@ -2049,7 +2057,7 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
             ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
         ],
     )?;
-    check_memory(&base, args.threads)?;
+    check_memory(&base, args.threads, false)?;
     let design = sweep_design(&args, &base)?;
     let spec = sweep::SweepSpec {
         file: args.scenario.clone(),
@@ -2268,7 +2276,7 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
             ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
         ],
     )?;
-    check_memory(&base, args.threads)?;
+    check_memory(&base, args.threads, false)?;
     let ranges = sensitivity_ranges(&args, &base)?;
     let method = match args.method {
         MethodArg::Morris => {

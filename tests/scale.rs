@@ -107,7 +107,7 @@ fn the_memory_estimate_counts_the_refined_world() {
             "run.ticks=10",
         ])
         .unwrap();
-        stabsim::output::estimated_peak_bytes(&sc, 1)
+        stabsim::output::estimated_peak_bytes(&sc, 1, true)
     };
     // The summary is the same at any resolution; the world grows as k².
     let (one, two, four) = (peak("1"), peak("2"), peak("4"));
@@ -124,7 +124,15 @@ fn the_memory_estimate_counts_the_refined_world() {
         "mission.civilians.contagion_radius_km=0.2",
     ])
     .unwrap();
-    assert!(stabsim::output::estimated_peak_bytes(&sc, 1) > 1_700_000_000);
+    assert!(stabsim::output::estimated_peak_bytes(&sc, 1, true) > 1_700_000_000);
+    // Map frames are counted only where the output level may record them:
+    // `--outputs minimal` of the same world needs far less.
+    let with = stabsim::output::estimated_peak_bytes(&sc, 1, true);
+    let without = stabsim::output::estimated_peak_bytes(&sc, 1, false);
+    assert!(
+        without > 1_700_000_000 && without < with / 10,
+        "{without} vs {with}"
+    );
 }
 
 /// A `timing` run that would take a minute or more stops at a single SIGTERM or

@@ -57,16 +57,19 @@ pub const MEMORY_SHARE: f64 = 0.8;
 /// Refuses a batch of `scenario` on `threads` worker threads (0 = one per
 /// core) whose estimated peak memory ([`super::estimated_peak_bytes`])
 /// exceeds [`MEMORY_SHARE`] of [`memory_limit`], with a message naming the
-/// limit and what sets it. Every command that allocates worlds calls it
-/// before allocating; where no limit is known, nothing is refused.
+/// limit and what sets it. `frames`: whether the command may record map
+/// frames (`run` and `compare` unless `--outputs minimal`). Every command
+/// that allocates worlds calls it before allocating; where no limit is
+/// known, nothing is refused.
 pub fn check_batch_memory(
     scenario: &crate::scenario::Scenario,
     threads: usize,
+    frames: bool,
 ) -> Result<(), String> {
     let Some(limit) = memory_limit() else {
         return Ok(());
     };
-    let need = super::estimated_peak_bytes(scenario, threads);
+    let need = super::estimated_peak_bytes(scenario, threads, frames);
     if need as f64 <= MEMORY_SHARE * limit.bytes as f64 {
         return Ok(());
     }

@@ -83,6 +83,12 @@ impl OutputLevel {
         self != Self::Minimal
     }
 
+    /// Whether a mission run may write `frames.csv` (where maps are drawn,
+    /// or always): what the memory guard must count.
+    pub fn writes_frames(self) -> bool {
+        self != Self::Minimal
+    }
+
     /// Whether a mission run writes `frames.csv`.
     pub fn frames(self, maps_drawn: bool) -> bool {
         match self {
@@ -258,7 +264,7 @@ pub fn run_to_dir(
 /// consumed, and a mission scenario's map frames. A world is counted by its cells (the refined grid when
 /// `world.refine` was set, since loading applies it) and its agents (at
 /// most one per cell).
-pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
+pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize, frames: bool) -> u64 {
     let rows = u64::from(scenario.run.ticks) + 1;
     let metrics = crate::model::metric_names(scenario).len() as u64;
     let summary = Summary::bound_bytes(metrics as usize, scenario.run.ticks as usize) as u64;
@@ -267,12 +273,16 @@ pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
     let world = cells * world_bytes_per_cell(scenario);
     let series = rows * metrics * 8;
     let in_flight = threads.min(u64::from(scenario.run.replicates));
-    summary + in_flight * world + 2 * 4 * threads * series + frames_bytes(scenario, cells)
+    let frames = if frames {
+        frames_bytes(scenario, cells)
+    } else {
+        0
+    };
+    summary + in_flight * world + 2 * 4 * threads * series + frames
 }
 
 /// Upper bytes of replicate 0's map frames and their `frames.csv` text (a
-/// mission scenario; counted whether or not the output level records them,
-/// since the estimate does not know it): per cell and frame, the frame's
+/// mission scenario whose output level may record them): per cell and frame, the frame's
 /// ≈ 10 bytes and a CSV row of ≈ 40 bytes in a buffer that grows by
 /// doubling. Without it, a 50,000-day Gaza run passed the guard and then
 /// failed to allocate its `frames.csv`.
@@ -537,14 +547,14 @@ mod tests {
     fn peak_memory_estimate_scales_with_the_horizon_not_the_replicates() {
         let mut sc = Scenario::default();
         sc.run.replicates = 100;
-        let base = estimated_peak_bytes(&sc, 2);
+        let base = estimated_peak_bytes(&sc, 2, true);
         sc.run.replicates = 10_000_000;
-        assert_eq!(estimated_peak_bytes(&sc, 2), base);
+        assert_eq!(estimated_peak_bytes(&sc, 2, true), base);
         sc.run.ticks = 1_000_000;
         // Quantile sketches (about 4 KiB each) on at most 1,001 ticks: a
         // million ticks cost moments and series rows, not 4 KiB per tick
         // and metric (which came to over 15 GiB).
-        let long = estimated_peak_bytes(&sc, 2);
+        let long = estimated_peak_bytes(&sc, 2, true);
         assert!(long > base && long < 1 << 30, "{long}");
     }
 }

@@ -58,7 +58,7 @@ impl ReplicateSink for Columns {
 /// Runs `scenario.run.replicates` replicates (on every core) and returns
 /// the bands of [`BANDED`]; a message if the map is invalid.
 pub fn bands(scenario: &Scenario) -> Result<Vec<Band>, String> {
-    crate::output::check_batch_memory(scenario, 0)?;
+    crate::output::check_batch_memory(scenario, 0, false)?;
     let terrain = scenario.world.terrain().map_err(|e| e.to_string())?;
     let model = Model::new(scenario, &terrain).map_err(|e| e.to_string())?;
     let names = model.names().clone();

@@ -250,7 +250,7 @@ impl Run {
         }
         let first = &scenarios[0];
         // One world per arm, stepped on this thread.
-        crate::output::check_batch_memory(first, scenarios.len()).map_err(BadSettings)?;
+        crate::output::check_batch_memory(first, scenarios.len(), false).map_err(BadSettings)?;
         let bad_map = |e: crate::scenario::MapError| BadSettings(format!("{}: {e}", first.name));
         let terrain = first.world.terrain().map_err(bad_map)?;
         let sectors = first.world.sectors().map_err(bad_map)?;
