@@ -518,6 +518,20 @@ fn under_prlimit(limit: &str, args: &[&str]) -> Option<Output> {
 #[test]
 fn every_world_allocating_command_refuses_beyond_the_process_memory_limits() {
     let gaza = "scenarios/gaza/baseline.toml";
+    const REFINED_31: &[&str] = &[
+        "--set",
+        "world.refine=31",
+        "--set",
+        "citizens.vision=1",
+        "--set",
+        "mission.forces.vision_km=0.2",
+        "--set",
+        "mission.civilians.witness_radius_km=0.2",
+        "--set",
+        "mission.civilians.contagion_radius_km=0.2",
+        "--ticks",
+        "10",
+    ];
     let as_limit = ("--as=2000000000", "the address-space limit (ulimit -v)");
     let data_limit = ("--data=2000000000", "the data-segment limit (ulimit -d)");
     let cases: Vec<((&str, &str), Vec<&str>)> = vec![
@@ -529,10 +543,13 @@ fn every_world_allocating_command_refuses_beyond_the_process_memory_limits() {
             data_limit,
             vec!["run", gaza, "--ticks", "50000", "-n", "1", "--quiet"],
         ),
-        (data_limit, vec!["timing", gaza, "--ticks", "50000"]),
+        // `timing` and `dock` record no map frames, so a long horizon alone
+        // fits (the summary is bounded): a world refined 31-fold (8.6 M
+        // cells, about 2 GB) does not.
+        (data_limit, [&["timing", gaza][..], REFINED_31].concat()),
         (
             data_limit,
-            vec!["dock", gaza, "--reference", "/dev/null", "--ticks", "50000"],
+            [&["dock", gaza, "--reference", "/dev/null"][..], REFINED_31].concat(),
         ),
         (
             as_limit,
@@ -541,8 +558,13 @@ fn every_world_allocating_command_refuses_beyond_the_process_memory_limits() {
                 "--only-contexts",
                 "--context",
                 gaza,
+                // No map frames in `validate` (and the summary is
+                // bounded): 16 threads' windows of 100,000-day series are
+                // what exceed the limit.
                 "--ticks",
-                "50000",
+                "100000",
+                "--threads",
+                "16",
                 "--replicates",
                 "2",
                 "--quiet",
