@@ -472,7 +472,9 @@ struct SensitivityArgs {
     params: Vec<String>,
     /// End-of-run measures (runs.csv columns), comma-separated (default:
     /// civilian_deaths, mean_trust and ceasefire_collapsed where the model
-    /// has them, else every measure).
+    /// has them, else every measure). `log1p:COL` analyses log(1 + COL) of
+    /// each run; `censored:COL` a day column (collapse_tick) with the
+    /// horizon where the event did not happen.
     #[arg(long, value_delimiter = ',')]
     outputs: Option<Vec<String>>,
     /// Morris: trajectories.
@@ -872,9 +874,7 @@ fn merge_sweep(args: &MergeArgs) -> Result<(), Failure> {
         MergeError::Sweep(e) => Failure::Other(format!("{}: {e}", args.out.display())),
     })?;
     for m in &merged.skipped {
-        eprintln!(
-            "warning: {m}: undefined at some design point (no run defines it there); not analysed"
-        );
+        eprintln!("warning: {m}");
     }
     let file = if merged.kind == sweep::shard::KIND_SWEEP {
         "runs.csv"
@@ -2333,11 +2333,9 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
     let columns = stabsim::model::OutcomeRule::for_scenario(&base).columns();
     let measures: Vec<String> = match &args.outputs {
         Some(list) => {
-            if let Some(bad) = list.iter().find(|m| !columns.contains(&m.as_str())) {
-                return Err(Failure::BadInput(format!(
-                    "--outputs: no measure {bad:?} (expected runs.csv columns: {})",
-                    columns.join(", ")
-                )));
+            for m in list {
+                sweep::measure::Measure::parse(m, columns, "--outputs")
+                    .map_err(Failure::BadInput)?;
             }
             list.clone()
         }
@@ -2404,9 +2402,7 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
     remove_point_store(store);
     bar.finish_and_clear();
     for m in &skipped {
-        eprintln!(
-            "warning: {m}: undefined at some design point (no run defines it there); not analysed"
-        );
+        eprintln!("warning: {m}");
     }
     if !args.quiet {
         for r in &results {
@@ -2430,7 +2426,7 @@ fn print_indices(r: &sweep::sensitivity::MeasureResult, ranges: &[sweep::Range],
             100.0 * n.of_means
         )
     });
-    println!("{}: replicate noise {noise}", r.measure);
+    println!("{}: replicate noise {noise}", r.label);
     let mut order: Vec<usize> = (0..ranges.len()).collect();
     // As wide as the longest key (array elements make long ones).
     let w = ranges

@@ -27,7 +27,7 @@ pub use morris::{
     MorrisDesign, MorrisIndex, morris_analyze, morris_design, morris_design_spread, spread,
 };
 pub use prim::{Prim, PrimBox, PrimOptions, prim};
-pub use sobol::{SobolIndex, saltelli_design, sobol_analyze};
+pub use sobol::{SobolIndex, is_flat, saltelli_design, sobol_analyze};
 
 /// The 2.5 % and 97.5 % percentiles of the finite `values` (linear
 /// interpolation, numpy's default); `(NaN, NaN)` when none is finite (an

@@ -54,17 +54,12 @@ pub struct SobolIndex {
 fn jansen(y: &[f64], k: usize, rows: &[usize]) -> Vec<(f64, f64)> {
     let n = rows.len() as f64;
     let at = |r: usize, j: usize| y[r * (k + 2) + j];
-    // Variance of all A and B outputs together.
-    let mut sum = 0.0;
-    let mut sq = 0.0;
-    for &r in rows {
-        for j in [0, k + 1] {
-            sum += at(r, j);
-            sq += at(r, j) * at(r, j);
-        }
-    }
-    let m = sum / (2.0 * n);
-    let var = (sq / (2.0 * n) - m * m) * (2.0 * n) / (2.0 * n - 1.0);
+    // Variance of all A and B outputs together, in two passes: the
+    // one-pass sum of squares cancels catastrophically for a near-constant
+    // output and turns rounding into indices.
+    let ends = || rows.iter().flat_map(|&r| [at(r, 0), at(r, k + 1)]);
+    let m = ends().sum::<f64>() / (2.0 * n);
+    let var = ends().map(|v| (v - m).powi(2)).sum::<f64>() / (2.0 * n - 1.0);
     (0..k)
         .map(|i| {
             let (mut first, mut total) = (0.0, 0.0);
@@ -78,6 +73,19 @@ fn jansen(y: &[f64], k: usize, rows: &[usize]) -> Vec<(f64, f64)> {
             (s1, st)
         })
         .collect()
+}
+
+/// Whether outputs `y` are constant up to rounding (a spread under 1e-12
+/// of their magnitude): their variance is zero or noise of the floating
+/// point, so no share of it can be attributed and every index would be
+/// NaN or meaningless.
+pub fn is_flat(y: &[f64]) -> bool {
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    hi - lo <= 1e-12 * lo.abs().max(hi.abs())
 }
 
 /// First- and total-order indices of `k` factors from outputs `y` of
@@ -164,6 +172,16 @@ mod tests {
             assert!(got.s1_ci.0 - 0.01 <= ISHIGAMI_S1[i] && ISHIGAMI_S1[i] <= got.s1_ci.1 + 0.01);
             assert!(got.st_ci.0 - 0.01 <= ISHIGAMI_ST[i] && ISHIGAMI_ST[i] <= got.st_ci.1 + 0.01);
         }
+    }
+
+    #[test]
+    fn a_constant_output_is_flat_and_a_varying_one_is_not() {
+        assert!(is_flat(&[3.0; 10]));
+        assert!(is_flat(&[0.0; 4]));
+        // Rounding-level spread of a large value: flat.
+        assert!(is_flat(&[1e6, 1e6 * (1.0 + 1e-15), 1e6]));
+        assert!(!is_flat(&[0.0, 0.0, 1.0]));
+        assert!(!is_flat(&[1e6, 1e6 + 1.0]));
     }
 
     /// Sobol's G function with a = 0, 1, 4.5, 9, 99, 99, 99, 99 and N =

@@ -7,6 +7,7 @@
 //! its errors located by the scenario loader, as for `--set`.
 
 pub mod design;
+pub mod measure;
 pub mod run;
 pub mod sensitivity;
 pub mod shard;

@@ -130,18 +130,6 @@ pub struct SweepResults {
 }
 
 impl SweepResults {
-    /// Mean over replicates of measure `m` at every point (`NaN` where no
-    /// replicate defines it).
-    pub fn point_means(&self, m: usize) -> Vec<f64> {
-        self.values
-            .iter()
-            .map(|reps| {
-                let x: RunningMoments = reps.iter().filter_map(|r| r[m]).collect();
-                if x.count() == 0 { f64::NAN } else { x.mean() }
-            })
-            .collect()
-    }
-
     /// Index of the measure named `name`.
     pub fn measure(&self, name: &str) -> Option<usize> {
         self.measures.iter().position(|m| *m == name)

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::design::{self, Range};
+use super::measure::Measure;
 use super::run::{SweepError, SweepResults, SweepSpec, simulate_kept, write_sweep};
 use super::store::PointStore;
 use crate::output::Staging;
@@ -67,22 +68,29 @@ impl Method {
 /// One measure's analysis.
 #[derive(Debug, Clone)]
 pub struct MeasureResult {
-    /// The measure (a `runs.csv` column).
+    /// The measure as named (a `runs.csv` column, or `log1p:COL` …).
     pub measure: String,
+    /// What it is, in words (the transform stated), for charts.
+    pub label: String,
+    /// Its name safe in a file name (charts).
+    pub stem: String,
     /// Morris measures per parameter (Morris only).
     pub morris: Vec<MorrisIndex>,
     /// Sobol indices per parameter (Sobol only).
     pub sobol: Vec<SobolIndex>,
-    /// Replicate noise, when there are two replicates or more.
+    /// Replicate noise, when there are two replicates or more (and every
+    /// run defines the measure).
     pub noise: Option<sensitivity::NoiseShare>,
 }
 
 /// Bootstrap resamples of every interval.
 pub const BOOTSTRAP: usize = 1000;
 
-/// Analyses `measures` of a finished sweep; a measure undefined at some
-/// point (e.g. a collapse day when a ceasefire held) is skipped and named
-/// in the second list.
+/// Analyses `measures` of a finished sweep (`COL`, `log1p:COL` or
+/// `censored:COL`, see [`Measure`]; `horizon` is the run's last day, where
+/// `censored:` censors). A measure that cannot be analysed (undefined at
+/// some point, e.g. a collapse day when a ceasefire held, or constant over
+/// the design) is skipped; the second list says which and why.
 pub fn analyze(
     method: &Method,
     morris: Option<&sensitivity::MorrisDesign>,
@@ -90,43 +98,82 @@ pub fn analyze(
     results: &SweepResults,
     measures: &[String],
     seed: u64,
+    horizon: u32,
 ) -> (Vec<MeasureResult>, Vec<String>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for name in measures {
-        let Some(m) = results.measure(name) else {
-            skipped.push(name.clone());
-            continue;
-        };
-        let y = results.point_means(m);
-        if y.iter().any(|v| !v.is_finite()) {
-            skipped.push(name.clone());
-            continue;
-        }
-        let runs: Option<Vec<Vec<f64>>> = results
-            .values
+        let parsed = Measure::parse(name, &results.measures, "measure");
+        let (runs, measure) =
+            match parsed.and_then(|m| Ok((measure_runs(results, &m, horizon)?, m))) {
+                Ok(runs_measure) => runs_measure,
+                Err(why) => {
+                    skipped.push(format!("{name}: {why}; not analysed"));
+                    continue;
+                }
+            };
+        // Replicates averaged per point after the transform, run by run.
+        let y: Vec<f64> = runs
             .iter()
-            .map(|reps| reps.iter().map(|r| r[m]).collect())
+            .map(|reps| reps.iter().sum::<f64>() / reps.len() as f64)
             .collect();
-        let noise = runs.and_then(|r| noise_share(&r));
+        let noise = noise_share(&runs);
         let (morris_idx, sobol_idx) = match (method, morris) {
             (Method::Morris { .. }, Some(d)) => (
                 sensitivity::morris_analyze(d, &y, BOOTSTRAP, seed),
                 Vec::new(),
             ),
-            _ => (
-                Vec::new(),
-                sensitivity::sobol_analyze(&y, k, BOOTSTRAP, seed),
-            ),
+            _ => {
+                if sensitivity::is_flat(&y) {
+                    skipped.push(format!(
+                        "{name}: the same ({}) at every design point, so it has no variance to \
+                         decompose; not analysed (for a rare event, try a longer --ticks, more \
+                         points, or a continuous measure such as censored:collapse_tick)",
+                        y.first().copied().unwrap_or(f64::NAN)
+                    ));
+                    continue;
+                }
+                (
+                    Vec::new(),
+                    sensitivity::sobol_analyze(&y, k, BOOTSTRAP, seed),
+                )
+            }
         };
         out.push(MeasureResult {
             measure: name.clone(),
+            label: measure.label(horizon),
+            stem: measure.stem(),
             morris: morris_idx,
             sobol: sobol_idx,
             noise,
         });
     }
     (out, skipped)
+}
+
+/// Every run's value of `measure` (transformed), `[point][replicate]`;
+/// an error saying why when no run of some point defines it.
+fn measure_runs(
+    results: &SweepResults,
+    measure: &Measure,
+    horizon: u32,
+) -> Result<Vec<Vec<f64>>, String> {
+    let m = results
+        .measure(&measure.column)
+        .ok_or_else(|| format!("no column {}", measure.column))?;
+    results
+        .values
+        .iter()
+        .map(|reps| {
+            // A point's mean is over the runs that define the measure.
+            let x: Vec<f64> = reps
+                .iter()
+                .filter_map(|r| measure.apply(r[m], horizon).filter(|v| v.is_finite()))
+                .collect();
+            (!x.is_empty()).then_some(x)
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| "undefined at some design point (no run defines it there)".to_string())
 }
 
 fn num(x: f64) -> String {
@@ -216,9 +263,10 @@ fn write_chart(
     staging: &mut Staging,
     r: &MeasureResult,
     ranges: &[Range],
-    scenario: &str,
+    base: &Scenario,
     replicates: u32,
 ) -> Result<(), SweepError> {
+    let (label, scenario) = (&r.label, &base.name);
     use crate::plot::page::{render_png, render_svg};
     use crate::plot::sensitivity::{IndexChart, IndexRow, MorrisChart, MorrisPoint};
     let noise = r.noise.map_or(String::new(), |n| {
@@ -242,7 +290,7 @@ fn write_chart(
     ));
     let (name, png, svg) = if !r.morris.is_empty() {
         let chart = MorrisChart {
-            title: format!("Morris screening: {}", r.measure),
+            title: format!("Morris screening: {label}"),
             subtitle: Some("influence (μ*) against interactions and non-linearity (σ)".into()),
             footnote,
             points: ranges
@@ -259,7 +307,7 @@ fn write_chart(
             labelled: 12,
         };
         (
-            format!("morris_{}", r.measure),
+            format!("morris_{}", r.stem),
             render_png(&chart, 1200, 800),
             render_svg(&chart, 1200, 800),
         )
@@ -276,13 +324,13 @@ fn write_chart(
             .collect();
         rows.sort_by(|a, b| b.st.0.total_cmp(&a.st.0));
         let chart = IndexChart {
-            title: format!("Sobol indices: {}", r.measure),
+            title: format!("Sobol indices: {label}"),
             subtitle: Some("first order (alone) and total order (with interactions)".into()),
             footnote,
             rows,
         };
         (
-            format!("sobol_{}", r.measure),
+            format!("sobol_{}", r.stem),
             render_png(&chart, 1200, 800),
             render_svg(&chart, 1200, 800),
         )
@@ -340,12 +388,13 @@ pub fn write_sensitivity(
         results,
         measures,
         base.run.seed,
+        base.run.ticks,
     );
     let mut staging = Staging::create(out)?;
     staging.write("indices.csv", &indices_csv(ranges, &analysed)?)?;
     staging.write("noise.csv", &noise_csv(&analysed, results.replicates)?)?;
     for r in &analysed {
-        write_chart(&mut staging, r, ranges, &base.name, results.replicates)?;
+        write_chart(&mut staging, r, ranges, base, results.replicates)?;
     }
     write_sweep(&mut staging, spec, base, results, command)?;
     staging.commit()?;
@@ -356,4 +405,87 @@ pub fn write_sensitivity(
 /// that every mission parameter shares.
 fn chart_label(key: &str) -> String {
     key.strip_prefix("mission.").unwrap_or(key).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sobol indices of `log1p:civilian_deaths` where each run's deaths
+    /// are e^(f ± 3 x3) − 1, f = x1 + 2 x2 (replicates ∓ a term in x3):
+    /// transformed run by run and then averaged, the point means are f
+    /// exactly, so S1 = 1/5, 4/5, 0 and x3 has no total effect. Applied
+    /// to the averages (f + log cosh 3 x3) or not at all, x3 would show.
+    #[test]
+    fn log1p_is_applied_to_each_run_before_averaging() {
+        let n = 1 << 12;
+        let unit = sensitivity::saltelli_design(n, 3);
+        let values = unit
+            .iter()
+            .map(|x| {
+                let f = x[0] + 2.0 * x[1];
+                [1.0, -1.0]
+                    .map(|s| vec![Some((f + s * 3.0 * x[2]).exp() - 1.0)])
+                    .to_vec()
+            })
+            .collect();
+        let results = SweepResults {
+            measures: vec!["civilian_deaths"],
+            replicates: 2,
+            seed: 1,
+            values,
+        };
+        let method = Method::Sobol { n };
+        let names = [
+            "log1p:civilian_deaths".to_string(),
+            "civilian_deaths".into(),
+        ];
+        let (got, skipped) = analyze(&method, None, 3, &results, &names, 1, 180);
+        assert!(skipped.is_empty(), "{skipped:?}");
+        let log = &got[0].sobol;
+        for (i, s1) in [0.2, 0.8, 0.0].into_iter().enumerate() {
+            assert!((log[i].s1 - s1).abs() < 0.02, "S1[{i}] = {}", log[i].s1);
+            assert!((log[i].st - s1).abs() < 0.02, "ST[{i}] = {}", log[i].st);
+        }
+        assert!(log[2].st.abs() < 1e-9, "x3 has no effect: {}", log[2].st);
+        assert_eq!(got[0].label, "log(1 + civilian_deaths), per run");
+        assert_eq!(got[0].stem, "log1p_civilian_deaths");
+        // Untransformed, x3 moves the averages (cosh) and shows.
+        assert!(got[1].sobol[2].st > 0.05, "{}", got[1].sobol[2].st);
+        // The noise is the replicate offsets of x3 alone.
+        assert!(got[0].noise.unwrap().of_means > 0.0);
+    }
+
+    /// A measure constant over the design says so instead of NaN indices;
+    /// `censored:` turns an undefined day into the horizon.
+    #[test]
+    fn flat_and_undefined_measures_are_skipped_with_a_reason() {
+        let unit = sensitivity::saltelli_design(8, 2);
+        let values = unit
+            .iter()
+            .map(|x| vec![vec![Some(0.0), (x[0] > 0.5).then_some(10.0 * x[1])]])
+            .collect();
+        let results = SweepResults {
+            measures: vec!["ceasefire_collapsed", "collapse_tick"],
+            replicates: 1,
+            seed: 1,
+            values,
+        };
+        let names = [
+            "ceasefire_collapsed".to_string(),
+            "collapse_tick".into(),
+            "censored:collapse_tick".into(),
+        ];
+        let (got, skipped) = analyze(&Method::Sobol { n: 8 }, None, 2, &results, &names, 1, 180);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].measure, "censored:collapse_tick");
+        assert!(
+            got[0]
+                .sobol
+                .iter()
+                .all(|s| s.s1.is_finite() && s.st.is_finite())
+        );
+        assert!(skipped[0].starts_with("ceasefire_collapsed: the same (0) at every design point"));
+        assert!(skipped[1].starts_with("collapse_tick: undefined at some design point"));
+    }
 }
