@@ -1197,14 +1197,6 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     // Blame the comparison file when its `map_days` were used.
     let days_from = f.filter(|_| args.map_days.is_none());
     compare::check_map_days(&map_days, run.ticks, days_from).map_err(Failure::BadInput)?;
-    if let Some(text) = &args.shard {
-        let weights = from_file
-            .as_ref()
-            .map(|(_, f)| f.weights.clone().into_iter().collect())
-            .unwrap_or_default();
-        return compare_shard(&args, text, &loaded, map_days, weights);
-    }
-
     let plan = match &args.uncertain {
         Some(text) => {
             let arms = loaded
@@ -1219,6 +1211,14 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         }
         None => None,
     };
+
+    if let Some(text) = &args.shard {
+        let weights = from_file
+            .as_ref()
+            .map(|(_, f)| f.weights.clone().into_iter().collect())
+            .unwrap_or_default();
+        return compare_shard(&args, text, &loaded, map_days, weights, plan.as_ref());
+    }
 
     let store_root = output::resume::store_dir(&out);
     let stores = loaded
@@ -1286,15 +1286,9 @@ fn compare_shard(
     loaded: &[Loaded],
     map_days: Vec<u32>,
     weights: Vec<(String, f64)>,
+    plan: Option<&compare::uncertain::Plan>,
 ) -> Result<(), Failure> {
     let shard = output::shard::parse_shard(text).map_err(Failure::BadInput)?;
-    if args.uncertain.is_some() {
-        return Err(Failure::BadInput(
-            "--shard: a comparison with --uncertain is not sharded (expected --shard without \
-             --uncertain; run the robustness analysis on one machine)"
-                .to_string(),
-        ));
-    }
     let out = args.out.clone().unwrap_or_else(|| {
         let dir = default_comparison_dir(&args.scenarios, &args.overrides.set);
         let name = dir.file_name().map_or_else(
@@ -1349,6 +1343,10 @@ fn compare_shard(
             .ok_or_else(|| Failure::Other(format!("{}: shard.json unreadable", dir.display())))?;
         scenarios.push(info);
     }
+    let uncertain = match plan {
+        Some(plan) => Some(uncertain_shard(plan, shard, &out, &args.resilience, &bar)?),
+        None => None,
+    };
     let info = compare::shard::CompareShardInfo {
         kind: compare::shard::KIND_COMPARE.to_string(),
         shard: shard.0,
@@ -1361,6 +1359,7 @@ fn compare_shard(
         command,
         out: given_out,
         columnar: args.columnar,
+        uncertain,
     };
     compare::shard::finish_shard(&out, &info)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
@@ -1373,6 +1372,43 @@ fn compare_shard(
         out.display()
     );
     Ok(())
+}
+
+/// Shard `shard` of a comparison's robustness run: every arm at this
+/// shard's design points, kept (resumable) under the shard folder `out`.
+fn uncertain_shard(
+    plan: &compare::uncertain::Plan,
+    shard: (u32, u32),
+    out: &Path,
+    resilience: &Resilience,
+    bar: &Progress,
+) -> Result<compare::uncertain::UncertainShard, Failure> {
+    let states = plan.states().map_err(sweep_failure)?;
+    let root = out.join(compare::uncertain::SHARD_POINTS);
+    let stores = plan
+        .arms
+        .iter()
+        .zip(&states)
+        .map(|(arm, state)| open_point_store(&root.join(&arm.name), state, resilience))
+        .collect::<Result<Vec<_>, _>>()?;
+    let own = (0..plan.design.points.len())
+        .filter(|&p| sweep::run::in_shard(p, Some(shard)))
+        .count() as u64;
+    let reps = u64::from(states.first().map_or(0, |s| s.replicates));
+    bar.set_length(plan.arms.len() as u64 * own * reps);
+    bar.set_position(0);
+    bar.set_message(format!(
+        "robustness: {own} points x {} scenarios",
+        plan.arms.len()
+    ));
+    plan.simulate_kept(&stores, Some(shard), &|n| bar.set_position(n))
+        .map_err(|e| points_failure(e, out, Some(&root), bar))?;
+    Ok(compare::uncertain::UncertainShard {
+        arms: plan.arms.clone(),
+        design: plan.design.clone(),
+        ranges: plan.ranges.clone(),
+        states,
+    })
 }
 
 /// The robustness run of `compare --uncertain`: the design over the

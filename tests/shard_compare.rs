@@ -209,8 +209,106 @@ fn merged_comparison_shards_are_the_bytes_of_a_single_machine_comparison() {
         "replicate 2 is missing",
     );
     assert!(!bad.exists(), "a refused merge wrote outputs");
-    refused(
-        &comparison(&bad, &["--shard", "0/2", "--uncertain", "4"]),
-        "--uncertain",
+}
+
+/// Two uncertain parameters, 4 points of a Latin hypercube.
+const DESIGN: &str =
+    "4:mission.civilians.trust_harm_loss,mission.civilians.rumour_weight=0.03:0.09";
+
+/// `compare --uncertain DESIGN --shard K/N` + `stabsim merge`: the folder
+/// of one single-machine comparison with its robustness run (uncertain.csv,
+/// robustness.csv, prim.csv, the report's section), byte for byte, with 2
+/// and 3 shards; a shard resumes its kept design points; shards of
+/// different designs, or with and without --uncertain, are refused, located.
+#[test]
+fn merged_uncertain_comparison_shards_are_the_bytes_of_a_single_machine_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    ok(&comparison(&out, &["--uncertain", DESIGN]));
+    let expected = all_bytes(&out);
+    for f in ["uncertain.csv", "robustness.csv", "prim.csv", "report.md"] {
+        assert!(expected.contains_key(f), "{f}: {:?}", expected.keys());
+    }
+    let md = String::from_utf8_lossy(&expected["report.md"]).into_owned();
+    assert!(
+        md.contains("## Robustness over the plausible space"),
+        "{md}"
     );
+    fs::rename(&out, tmp.path().join("single")).unwrap();
+    let s = |n: usize, k: usize| tmp.path().join(format!("s{n}-{k}"));
+    for n in [2, 3] {
+        let dirs: Vec<PathBuf> = (0..n)
+            .map(|k| {
+                let shard = format!("{k}/{n}");
+                ok(&comparison(
+                    &s(n, k),
+                    &["--uncertain", DESIGN, "--shard", &shard],
+                ));
+                s(n, k)
+            })
+            .rev() // any order
+            .collect();
+        ok(&merge_args(&dirs, &out));
+        let differ = differing(&expected, &all_bytes(&out));
+        assert!(differ.is_empty(), "{n} shards: {differ:?} differ");
+        fs::remove_dir_all(&out).unwrap();
+    }
+
+    // Points are dealt round robin, every arm of a point to one shard:
+    // shard 1/3 holds point 1 of both arms, and only it.
+    let points = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("point-"))
+            .collect();
+        names.sort();
+        names
+    };
+    let arms = s(3, 1).join("uncertain-points");
+    let mut arm_dirs: Vec<PathBuf> = fs::read_dir(&arms)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    arm_dirs.sort();
+    assert_eq!(arm_dirs.len(), 3, "{arm_dirs:?}");
+    for d in &arm_dirs {
+        assert_eq!(points(d), ["point-00000001.bin"], "{}", d.display());
+    }
+
+    // A lost design point is missing at the merge, located; the shard's
+    // command with --resume runs it again, and the merge is the same.
+    fs::remove_file(arm_dirs[1].join("point-00000001.bin")).unwrap();
+    let bad = tmp.path().join("bad");
+    let three = [s(3, 0), s(3, 1), s(3, 2)];
+    refused(&merge_args(&three, &bad), "design point 1 is missing");
+    let mut resumed = comparison(&s(3, 1), &["--uncertain", DESIGN, "--shard", "1/3"]);
+    resumed.push("--resume".into());
+    ok(&resumed);
+    ok(&merge_args(&three, &out));
+    assert!(all_bytes(&out) == expected, "after a resumed shard");
+
+    // Shards of another design, or of the comparison without --uncertain,
+    // are not shards of this one.
+    let other = tmp.path().join("other-design");
+    ok(&comparison(
+        &other,
+        &[
+            "--uncertain",
+            "4:mission.civilians.trust_harm_loss",
+            "--shard",
+            "2/3",
+        ],
+    ));
+    refused(
+        &merge_args(&[s(3, 0), s(3, 1), other], &bad),
+        "--uncertain over 4 points (design SHA-256",
+    );
+    let plain = tmp.path().join("plain");
+    ok(&comparison(&plain, &["--shard", "2/3"]));
+    refused(
+        &merge_args(&[s(3, 0), s(3, 1), plain], &bad),
+        "expected shards of one comparison",
+    );
+    assert!(!bad.exists(), "a refused merge wrote outputs");
 }

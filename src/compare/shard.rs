@@ -11,13 +11,16 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::uncertain::{Plan, SHARD_POINTS, UncertainShard};
 use super::{ComparisonSpec, ScenarioOutputs, draw_staged};
+use crate::model::OutcomeRule;
 use crate::output::kept::write_atomic;
 use crate::output::resume::ReplicateStore;
 use crate::output::shard::{
     SHARD_FILE, ShardInfo, check_set, columnar_note, read_shard_json, retarget_command, short_sha,
 };
 use crate::output::{OutputLevel, RunOptions, Staging, run_to_dir};
+use crate::sweep::SweepResults;
 
 /// `shard.json`'s kind for a comparison's shard.
 pub const KIND_COMPARE: &str = "compare";
@@ -51,6 +54,10 @@ pub struct CompareShardInfo {
     /// `timeseries.parquet` too.
     #[serde(default)]
     pub columnar: bool,
+    /// `--uncertain`: this shard's slice of the robustness run (its design
+    /// points' kept results under [`SHARD_POINTS`]).
+    #[serde(default)]
+    pub uncertain: Option<UncertainShard>,
 }
 
 /// Whether `dir` holds a comparison's shard, by its `shard.json`'s kind.
@@ -105,8 +112,15 @@ fn describe(info: &CompareShardInfo) -> String {
         })
         .collect();
     let run = info.scenarios.first();
+    let uncertain = info.uncertain.as_ref().map_or(String::new(), |u| {
+        format!(
+            ", --uncertain over {} points (design SHA-256 {}…)",
+            u.design.points.len(),
+            u.states.first().map_or("", |s| short_sha(&s.sha256))
+        )
+    });
     format!(
-        "comparison shard {}/{} of {}, seed {}, {} replicates{}",
+        "comparison shard {}/{} of {}, seed {}, {} replicates{}{uncertain}",
         info.shard,
         info.of,
         names.join(", "),
@@ -118,7 +132,8 @@ fn describe(info: &CompareShardInfo) -> String {
 
 /// What must be equal between shards of one comparison: kind, N, the
 /// scenarios (name, SHA-256, seed, replicates, N, file), map days,
-/// outputs, overrides, weights (as bits) and `--columnar`.
+/// outputs, overrides, weights (as bits), `--columnar` and the
+/// robustness run (arms, design, ranges, states).
 type Identity = (
     String,
     u32,
@@ -128,6 +143,7 @@ type Identity = (
     Vec<String>,
     Vec<(String, u64)>,
     bool,
+    Option<UncertainShard>,
 );
 
 /// What must be equal between shards of one comparison.
@@ -160,6 +176,7 @@ fn identity(i: &CompareShardInfo) -> Identity {
         i.overrides.clone(),
         weights,
         i.columnar,
+        i.uncertain.clone(),
     )
 }
 
@@ -197,8 +214,9 @@ pub fn merge(
         ))
     })?;
     let command = retarget_command(&info.command, info.out.as_deref(), out);
-    let staging =
+    let mut staging =
         Staging::create(out).map_err(|e| MergeError::Write(format!("{}: {e}", out.display())))?;
+    let mut columns = Vec::new();
     for (k, s) in info.scenarios.iter().enumerate() {
         // Each scenario's N run shards, checked as `stabsim merge` checks
         // a run's.
@@ -212,6 +230,9 @@ pub fn merge(
                 s.scenario,
                 shards[0].1.join(SHARD_FILE).display()
             )));
+        }
+        if k == 0 {
+            columns = OutcomeRule::for_scenario(&scenario).columns().to_vec();
         }
         let store = ReplicateStore::read_only(&run_dirs).map_err(MergeError::Shards)?;
         let total = u64::from(scenario.run.replicates);
@@ -240,6 +261,9 @@ pub fn merge(
         run_to_dir(&scenario, &opts, progress)
             .map_err(|e| MergeError::Write(format!("{}: {e}", out.display())))?;
     }
+    if let Some(u) = &info.uncertain {
+        merge_uncertain(&shards, u, columns, &mut staging, threads)?;
+    }
     let spec = ComparisonSpec {
         scenarios: info.scenarios.iter().map(|s| s.scenario.clone()).collect(),
         map_days: info.map_days.clone(),
@@ -256,4 +280,41 @@ pub fn merge(
     draw_staged(staging, &spec, &read)
         .map_err(|e| MergeError::Write(format!("{}: {e}", out.display())))?;
     Ok(spec)
+}
+
+/// Writes the robustness run's files into `staging` from the kept points
+/// of every shard (`columns`: the measures the points hold).
+fn merge_uncertain(
+    shards: &[(CompareShardInfo, PathBuf)],
+    u: &UncertainShard,
+    columns: Vec<&'static str>,
+    staging: &mut Staging,
+    threads: usize,
+) -> Result<(), MergeError> {
+    let of = shards[0].0.of;
+    let mut results = Vec::with_capacity(u.arms.len());
+    for (arm, state) in u.arms.iter().zip(&u.states) {
+        let dirs: Vec<PathBuf> = shards
+            .iter()
+            .map(|(_, d)| d.join(SHARD_POINTS).join(&arm.name))
+            .collect();
+        let values =
+            crate::sweep::shard::load_points(&dirs, state, columns.len(), of, |k| dirs[k].clone())
+                .map_err(MergeError::Shards)?;
+        results.push(SweepResults {
+            measures: columns.clone(),
+            replicates: state.replicates,
+            seed: state.seed,
+            values,
+        });
+    }
+    let plan = Plan {
+        arms: u.arms.clone(),
+        design: u.design.clone(),
+        ranges: u.ranges.clone(),
+        threads,
+    };
+    plan.write(staging, &results)
+        .map_err(|e| MergeError::Write(e.to_string()))?;
+    Ok(())
 }

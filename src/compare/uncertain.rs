@@ -36,7 +36,10 @@ use crate::scenario::Scenario;
 use crate::sensitivity::prim::{Prim, PrimOptions, prim};
 use crate::stats::{RunningMoments, wilson};
 use crate::sweep::design::{self, Design, Range, latin_hypercube};
-use crate::sweep::{SweepError, SweepResults, SweepSpec, scenario_params, simulate};
+use crate::sweep::store::{PointStore, SweepState};
+use crate::sweep::{
+    PointResults, SweepError, SweepResults, SweepSpec, scenario_params, simulate_kept,
+};
 
 /// The tidy per-run table.
 pub const UNCERTAIN_CSV: &str = "uncertain.csv";
@@ -290,7 +293,7 @@ pub fn build_design(
 }
 
 /// One scenario of the comparison, as the sweep runner loads it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Arm {
     /// Its short name (the comparison's).
     pub name: String,
@@ -313,6 +316,25 @@ pub struct Plan {
     /// Worker threads (0 = one per core).
     pub threads: usize,
 }
+
+/// What a comparison shard records of its slice of the robustness run:
+/// enough for `stabsim merge` to write `uncertain.csv`, `robustness.csv`
+/// and `prim.csv` from the shards' kept points without the scenario files.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UncertainShard {
+    /// The arms, baseline first.
+    pub arms: Vec<Arm>,
+    /// The design points.
+    pub design: Design,
+    /// The ranges the design spans.
+    pub ranges: Vec<Range>,
+    /// Each arm's state (see [`Plan::states`]).
+    pub states: Vec<SweepState>,
+}
+
+/// The folder of a comparison shard that holds the robustness run's kept
+/// points, one point store per arm (`uncertain-points/<arm>`).
+pub const SHARD_POINTS: &str = "uncertain-points";
 
 impl Plan {
     fn specs(&self) -> Vec<SweepSpec> {
@@ -343,14 +365,43 @@ impl Plan {
         &self,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<SweepResults>, SweepError> {
+        let none = vec![PointStore::none(); self.arms.len()];
+        let held = self.simulate_kept(&none, None, progress)?;
+        Ok(held.into_iter().map(PointResults::complete).collect())
+    }
+
+    /// Runs every arm over the design points of shard `shard` (`K/N`: the
+    /// points `p mod N = K`, so every arm of a point runs in the same
+    /// shard and stays paired; all points without one) that `stores[arm]`
+    /// does not hold yet, keeping each finished point there (a shard
+    /// killed mid-way resumes from them).
+    pub fn simulate_kept(
+        &self,
+        stores: &[PointStore],
+        shard: Option<(u32, u32)>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<PointResults>, SweepError> {
         let mut out = Vec::new();
         let mut before = 0u64;
-        for s in self.specs() {
-            let r = simulate(&s, &|n| progress(before + n))?;
-            before += (r.values.len() * r.replicates as usize) as u64;
+        for (s, store) in self.specs().iter().zip(stores) {
+            let r = simulate_kept(s, store, shard, &|n| progress(before + n))?;
+            before += (r.values.iter().flatten().count() * r.replicates as usize) as u64;
             out.push(r);
         }
         Ok(out)
+    }
+
+    /// What each arm's kept points belong to (its scenario, the design, the
+    /// run settings): a resumed or merged shard must match it.
+    pub fn states(&self) -> Result<Vec<SweepState>, SweepError> {
+        self.specs()
+            .iter()
+            .map(|s| {
+                let base = crate::scenario::load(&s.file, &s.base)
+                    .map_err(|e| SweepError::Base(Box::new(e)))?;
+                s.state(&base)
+            })
+            .collect()
     }
 
     /// Writes uncertain.csv, robustness.csv and prim.csv into `staging`

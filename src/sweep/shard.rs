@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::design::{Design, Range};
 use super::run::{SweepError, SweepResults, SweepSpec, simulate_kept, write_sweep_folder};
 use super::sensitivity::{MeasureResult, Method, write_sensitivity};
-use super::store::{PointStore, SweepState};
+use super::store::{PointStore, PointValues, SweepState};
 use crate::model::OutcomeRule;
 use crate::output::kept::write_atomic;
 use crate::output::resolved_toml;
@@ -209,6 +209,44 @@ fn check_shards(dirs: &[PathBuf]) -> Result<Vec<SweepShardInfo>, MergeError> {
     Ok(ordered.into_iter().map(|(i, _)| i).collect())
 }
 
+/// Every design point of a sweep with state `state` from the point stores
+/// in the folders `dirs` of its `of` shards (`dir_of(k)`: shard k's folder,
+/// named when its point is missing); an error when a point is missing or
+/// the shards hold more points than the design.
+pub fn load_points(
+    dirs: &[PathBuf],
+    state: &SweepState,
+    measures: usize,
+    of: u32,
+    dir_of: impl Fn(usize) -> PathBuf,
+) -> Result<Vec<PointValues>, String> {
+    let store = PointStore::read_only(dirs)?;
+    let mut values = Vec::with_capacity(state.points);
+    for p in 0..state.points {
+        let k = p % of as usize;
+        let point = store
+            .load(p, state.replicates, measures)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| {
+                format!(
+                    "{}: design point {p} is missing (expected every point of shard {k}/{of}; \
+                     re-run that shard with --resume)",
+                    dir_of(k).display(),
+                )
+            })?;
+        values.push(point);
+    }
+    if store.len() != state.points {
+        return Err(format!(
+            "merge: the shards hold {} design points, more than the sweep's {} (expected shards \
+             of one sweep)",
+            store.len(),
+            state.points
+        ));
+    }
+    Ok(values)
+}
+
 /// Merges the shard folders `dirs` of one sweep (or sensitivity analysis)
 /// into the folder of one single-machine run in `out`.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
@@ -238,31 +276,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
             first_dir.join(SHARD_FILE).display()
         )));
     }
-    let store = PointStore::read_only(dirs).map_err(MergeError::Shards)?;
-    let mut values = Vec::with_capacity(info.state.points);
-    for p in 0..info.state.points {
-        let k = p % info.of as usize;
-        let point = store
-            .load(p, info.state.replicates, measures.len())
-            .map_err(|e| MergeError::Shards(e.to_string()))?
-            .ok_or_else(|| {
-                MergeError::Shards(format!(
-                    "{}: design point {p} is missing (expected every point of shard {k}/{}; \
-                     re-run that shard with --resume)",
-                    dir_of(k).display(),
-                    info.of
-                ))
-            })?;
-        values.push(point);
-    }
-    if store.len() != info.state.points {
-        return Err(MergeError::Shards(format!(
-            "merge: the shards hold {} design points, more than the sweep's {} (expected shards \
-             of one sweep)",
-            store.len(),
-            info.state.points
-        )));
-    }
+    let values = load_points(dirs, &info.state, measures.len(), info.of, dir_of)
+        .map_err(MergeError::Shards)?;
     let results = SweepResults {
         measures,
         replicates: info.state.replicates,
