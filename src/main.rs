@@ -936,19 +936,23 @@ fn open_store(
     )
 }
 
+/// What an interrupted batch kept (`count` finished `what`, e.g.
+/// "replicates", in `store`) and how to resume it into `out`.
+fn kept_message(count: usize, what: &str, store: &Path, out: &Path) -> String {
+    format!(
+        "{count} finished {what} are kept in {}; the outputs in {} are unchanged.\nResume with: {}",
+        store.display(),
+        out.display(),
+        output::resume::resume_command()
+    )
+}
+
 /// A run's failure, saying for an interrupt (or a replicate that could
 /// not be kept) what was kept and how to resume.
 fn run_failure(e: output::RunError, out: &Path, store: Option<&Path>) -> Failure {
     use stabsim::batch::BatchError;
-    let kept = |store: &Path| {
-        format!(
-            "{} finished replicates are kept in {}; the outputs in {} are unchanged.\nResume with: {}",
-            output::resume::kept_count(store),
-            store.display(),
-            out.display(),
-            output::resume::resume_command()
-        )
-    };
+    let kept =
+        |store: &Path| kept_message(output::resume::kept_count(store), "replicates", store, out);
     match (e, store) {
         (output::RunError::Batch(BatchError::Interrupted), Some(store)) => {
             Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))
@@ -2234,15 +2238,8 @@ fn points_failure(
     bar: &Progress,
 ) -> Failure {
     bar.finish_and_clear();
-    let kept = |store: &Path| {
-        format!(
-            "{} finished design points are kept in {}; the outputs in {} are unchanged.\nResume with: {}",
-            sweep::store::kept_count(store),
-            store.display(),
-            out.display(),
-            output::resume::resume_command()
-        )
-    };
+    let kept =
+        |store: &Path| kept_message(sweep::store::kept_count(store), "design points", store, out);
     match (e, store) {
         (sweep::SweepError::Interrupted, Some(store)) => {
             Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))

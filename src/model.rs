@@ -63,7 +63,9 @@ impl FrameObserver {
         let wanted =
             tick == 0 || tick % self.every == 0 || tick == ticks || self.days.contains(&tick);
         if let (true, Replicate::Mission(s)) = (wanted, state) {
-            self.frames.push(s.take_frame());
+            // A large grid in blocks: frames are held for the whole run.
+            let block = mission::frame_block(s.grid().width(), s.grid().height());
+            self.frames.push(s.take_frame_in_blocks(block));
         }
     }
 }
@@ -98,8 +100,9 @@ impl<'a> Model<'a> {
     /// does (the same series: frames only observe the run) and also returns
     /// map frames of day 0, every `every` days, the last day and each of
     /// `days`, in day order (each frame's incidents are those since the
-    /// frame before it); `None` for an Epstein scenario, which has no map
-    /// frames.
+    /// frame before it), a large grid in blocks of cells
+    /// ([`mission::frame_block`]); `None` for an Epstein scenario, which
+    /// has no map frames.
     pub fn run_with_frames(
         &self,
         replicate: u64,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ok, spawn, stabsim, stderr};
+use common::{all_bytes, ok, spawn, stabsim, stderr};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -261,29 +261,6 @@ fn epstein_args(out: &Path, threads: &str, seed: &str) -> Vec<String> {
     ]
     .map(String::from)
     .to_vec()
-}
-
-fn all_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if p.is_dir() {
-            for (n, b) in all_bytes(&p) {
-                files.insert(format!("{name}/{n}"), b);
-            }
-        } else if name.ends_with("manifest.json") {
-            // Wall times differ between any two runs: everything else counts.
-            let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&p).unwrap()).unwrap();
-            if let Some(o) = m.as_object_mut() {
-                o.remove("wall_seconds");
-            }
-            files.insert(name, m.to_string().into_bytes());
-        } else {
-            files.insert(name, fs::read(&p).unwrap());
-        }
-    }
-    files
 }
 
 fn kept(store: &Path) -> usize {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ok, refused};
+use common::{all_bytes, ok, refused};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -38,30 +38,6 @@ fn comparison(out: &Path, extra: &[&str]) -> Vec<String> {
     args.extend(extra.iter().map(|s| s.to_string()));
     args.extend(["--out".to_string(), out.display().to_string()]);
     args
-}
-
-/// Every file under `dir`, by relative path; manifests without their wall
-/// times (which differ between any two runs).
-fn all_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let p = entry.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if p.is_dir() {
-            for (n, b) in all_bytes(&p) {
-                files.insert(format!("{name}/{n}"), b);
-            }
-        } else if name == "manifest.json" {
-            let mut m: serde_json::Value = serde_json::from_slice(&fs::read(&p).unwrap()).unwrap();
-            if let Some(o) = m.as_object_mut() {
-                o.remove("wall_seconds");
-            }
-            files.insert(name, m.to_string().into_bytes());
-        } else {
-            files.insert(name, fs::read(&p).unwrap());
-        }
-    }
-    files
 }
 
 fn merge_args(dirs: &[PathBuf], out: &Path) -> Vec<String> {

@@ -511,19 +511,28 @@ pub fn max_incidents(frames: &[MapFrame]) -> f64 {
 
 /// A map figure of one frame of replicate 0.
 pub fn map(o: &ScenarioOutputs, terrain: &TerrainMap, f: &MapFrame, max: f64) -> MapChart {
+    // Frames of a large world are in blocks of cells: terrain and sectors
+    // are drawn on the same blocks.
+    let (w, h) = (terrain.width as usize, terrain.height as usize);
+    let (_, _, block) = crate::output::frame_grid(w, h);
+    let terrain = &TerrainMap {
+        width: f.width as u32,
+        height: f.height as u32,
+        cells: crate::output::block_majority(&terrain.cells, w, h, block),
+    };
+    let cell_km = o.scenario.mission.as_ref().map_or(1.0, |m| m.cell_km) * block as f64;
     MapChart {
         title: format!("{}: the map on day {}", o.scenario.name, f.tick),
         subtitle: Some(format!(
-            "Replicate 0; one cell is {} km across; lines: sectors; who holds a cell: the side \
+            "Replicate 0; one cell is {cell_km} km across; lines: sectors; who holds a cell: the side \
              with more units (security) or fighter groups within a resident's sight of it",
-            o.scenario.mission.as_ref().map_or(1.0, |m| m.cell_km)
         )),
         footnote: Some(crate::DISCLAIMER.to_string()),
         width: f.width,
         height: f.height,
         panels: frame_panels(terrain, f, max),
         regions: o.scenario.world.sectors().ok().flatten().map(|s| Regions {
-            cells: s.cells,
+            cells: crate::output::block_majority(&s.cells, w, h, block),
             names: s.names,
         }),
     }

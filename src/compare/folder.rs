@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::mission::MapFrame;
-use crate::output::{ReadError, RunsTable, SummaryBands, read_frames};
+use crate::output::{ReadError, RunsTable, SummaryBands, frame_grid, read_frames};
 use crate::scenario::input::read_text;
 use crate::scenario::{self, Scenario};
 
@@ -114,7 +114,8 @@ impl ScenarioOutputs {
         let runs = RunsTable::read(&dir.join("runs.csv"))?;
         let frames_path = dir.join("frames.csv");
         let frames = if frames_path.exists() {
-            let (w, h) = (
+            // A large world's frames are in blocks of cells.
+            let (w, h, _) = frame_grid(
                 scenario.world.width as usize,
                 scenario.world.height as usize,
             );

@@ -75,7 +75,7 @@ mod war;
 
 use rand::seq::SliceRandom;
 
-pub use frames::{Control, MapFrame};
+pub use frames::{Control, MAX_FRAME_CELLS, MapFrame, frame_block};
 pub use metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
 pub use state::{
     Civilians, FactionState, MissionState, NO_FACTION, STATUS_NAMES, SectorState, Status, Tally,

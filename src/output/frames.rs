@@ -3,13 +3,15 @@
 //! trust`: the scenario and replicate columns let frames of several
 //! scenarios be pooled like every other per-replicate file), so maps
 //! and animations can be redrawn without re-running. Control codes are
-//! those of [`Control`]; an empty trust means nobody lives there.
+//! those of [`Control`]; an empty trust means nobody lives there. A grid
+//! of more than [`crate::mission::MAX_FRAME_CELLS`] cells (a refined world) is recorded in
+//! square blocks of cells ([`frame_grid`]): `x` and `y` then count blocks.
 
 use std::io;
 use std::path::Path;
 
 use super::read::ReadError;
-use crate::mission::{Control, MapFrame};
+use crate::mission::{Control, MapFrame, frame_block};
 
 /// Header of `frames.csv`.
 pub const FRAMES_HEADER: [&str; 8] = [
@@ -28,6 +30,50 @@ pub const FRAMES_REPLICATE: u32 = 0;
 
 /// Days between frames in `frames.csv` (plus day 0 and the last day).
 pub const FRAME_EVERY: u32 = 10;
+
+/// The grid `frames.csv` records for a world of `width × height` cells:
+/// its width and height in blocks, and the side of a block in cells
+/// ([`frame_block`]; 1 up to [`crate::mission::MAX_FRAME_CELLS`] cells).
+pub fn frame_grid(width: usize, height: usize) -> (usize, usize, usize) {
+    let block = frame_block(width, height);
+    (width.div_ceil(block), height.div_ceil(block), block)
+}
+
+/// Per-cell values of a `width × height` grid on its `block × block`
+/// squares (from the top left, cut short at the right and bottom edges):
+/// the value most cells of each square hold, a tie going to the one met
+/// first in row order. How a map's terrain and sectors are drawn under
+/// frames recorded in blocks.
+pub fn block_majority<T: Copy + PartialEq>(
+    cells: &[T],
+    width: usize,
+    height: usize,
+    block: usize,
+) -> Vec<T> {
+    let (bw, bh) = (width.div_ceil(block), height.div_ceil(block));
+    let mut out = Vec::with_capacity(bw * bh);
+    let mut seen: Vec<(T, usize)> = Vec::new();
+    for by in 0..bh {
+        for bx in 0..bw {
+            seen.clear();
+            for y in by * block..((by + 1) * block).min(height) {
+                for x in bx * block..((bx + 1) * block).min(width) {
+                    let v = cells[y * width + x];
+                    match seen.iter_mut().find(|(u, _)| *u == v) {
+                        Some((_, n)) => *n += 1,
+                        None => seen.push((v, 1)),
+                    }
+                }
+            }
+            let (v, _) = seen.iter().fold(
+                seen[0],
+                |best, &(v, n)| if n > best.1 { (v, n) } else { best },
+            );
+            out.push(v);
+        }
+    }
+    out
+}
 
 /// The CSV text of `frames` (replicate [`FRAMES_REPLICATE`] of `scenario`).
 pub fn frames_csv(scenario: &str, frames: &[MapFrame]) -> io::Result<Vec<u8>> {
@@ -217,6 +263,22 @@ mod tests {
         let kept = regroup(&frames, |t| t == 12);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].incidents, vec![5, 3]);
+    }
+
+    #[test]
+    fn large_grids_are_recorded_in_blocks_and_drawn_by_majority() {
+        assert_eq!(frame_grid(56, 160), (56, 160, 1));
+        assert_eq!(frame_grid(1120, 3200), (140, 400, 8));
+        // 5 × 3 cells in 2 × 2 blocks: the last column and row cut short;
+        // a tie (block at the top right: 1 and 2 once each) goes to the
+        // first met.
+        let cells = [
+            1, 1, 2, 0, 1, //
+            3, 1, 2, 2, 2, //
+            3, 3, 0, 0, 4,
+        ];
+        assert_eq!(block_majority(&cells, 5, 3, 2), vec![1, 2, 1, 3, 0, 4]);
+        assert_eq!(block_majority(&cells, 5, 3, 1), cells.to_vec());
     }
 
     #[test]

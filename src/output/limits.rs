@@ -85,6 +85,28 @@ pub fn check_batch_memory(
     ))
 }
 
+/// Upper bytes of replicate 0's map frames and their `frames.csv` text (a
+/// mission scenario whose output level may record them). Held for the
+/// whole run, per frame cell and frame: the frame's ≈ 10 bytes and a CSV
+/// row of ≈ 40 bytes in a buffer that grows by doubling. A frame has at
+/// most [`crate::mission::MAX_FRAME_CELLS`] cells (a larger grid is
+/// recorded in blocks: [`super::frame_grid`]), so a year of the
+/// million-agent Gaza world holds ≈ 0.2 GB of them instead of the 12 GB
+/// whole-grid frames took. Taking a frame also needs, for a moment, 32
+/// bytes per grid cell (four f32 layers, a box-sum table of f64 and two
+/// incident counts). Without this term, a 50,000-day Gaza run passed the
+/// guard and then failed to allocate its `frames.csv`.
+pub(super) fn frames_bytes(scenario: &crate::scenario::Scenario) -> u64 {
+    if scenario.mission.is_none() {
+        return 0;
+    }
+    let (w, h) = (scenario.world.width, scenario.world.height);
+    let (fw, fh, _) = super::frame_grid(w as usize, h as usize);
+    let frames = u64::from(scenario.run.ticks / super::FRAME_EVERY) + 2;
+    let held = frames * (fw * fh) as u64 * (10 + 2 * 40);
+    held + u64::from(w) * u64::from(h) * 32
+}
+
 /// `MemTotal` of `/proc/meminfo`, in bytes.
 fn meminfo_total(text: &str) -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;

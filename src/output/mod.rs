@@ -13,7 +13,9 @@ pub mod shard;
 mod staging;
 mod writer;
 
-pub use frames::{FRAME_EVERY, FRAMES_HEADER, frames_csv, read_frames, regroup};
+pub use frames::{
+    FRAME_EVERY, FRAMES_HEADER, block_majority, frame_grid, frames_csv, read_frames, regroup,
+};
 pub use limits::{MEMORY_SHARE, MemoryLimit, check_batch_memory, memory_limit};
 pub use manifest::{Manifest, Timings};
 pub use read::{

@@ -274,24 +274,11 @@ pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize, frames: bool) -
     let series = rows * metrics * 8;
     let in_flight = threads.min(u64::from(scenario.run.replicates));
     let frames = if frames {
-        frames_bytes(scenario, cells)
+        super::limits::frames_bytes(scenario)
     } else {
         0
     };
     summary + in_flight * world + 2 * 4 * threads * series + frames
-}
-
-/// Upper bytes of replicate 0's map frames and their `frames.csv` text (a
-/// mission scenario whose output level may record them): per cell and frame, the frame's
-/// ≈ 10 bytes and a CSV row of ≈ 40 bytes in a buffer that grows by
-/// doubling. Without it, a 50,000-day Gaza run passed the guard and then
-/// failed to allocate its `frames.csv`.
-fn frames_bytes(scenario: &Scenario, cells: u64) -> u64 {
-    if scenario.mission.is_none() {
-        return 0;
-    }
-    let frames = u64::from(scenario.run.ticks / FRAME_EVERY) + 2;
-    frames * cells * (10 + 2 * 40)
 }
 
 /// Upper bytes of one replicate's world per grid cell, an agent included

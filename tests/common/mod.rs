@@ -69,3 +69,29 @@ pub fn spawn<S: AsRef<OsStr>>(args: &[S]) -> Child {
         .spawn()
         .expect("stabsim starts")
 }
+
+/// Every file under `dir` (paths relative to it, `/`-separated) and its
+/// bytes, a manifest's without its `wall_seconds` (wall times differ
+/// between any two runs: everything else counts).
+pub fn all_bytes(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            for (n, b) in all_bytes(&p) {
+                files.insert(format!("{name}/{n}"), b);
+            }
+        } else if name.ends_with("manifest.json") {
+            let mut m: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+            if let Some(o) = m.as_object_mut() {
+                o.remove("wall_seconds");
+            }
+            files.insert(name, m.to_string().into_bytes());
+        } else {
+            files.insert(name, std::fs::read(&p).unwrap());
+        }
+    }
+    files
+}
