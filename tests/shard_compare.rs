@@ -52,6 +52,35 @@ fn merge_args(dirs: &[PathBuf], out: &Path) -> Vec<String> {
     args
 }
 
+/// Runs the comparison (with `extra`) as shards 0..n of n into
+/// `<tmp>/s<n>-<k>`, merges them, given in reverse order, into `out`,
+/// asserts that the merge is `expected` byte for byte, and removes it.
+fn shard_and_merge(
+    tmp: &Path,
+    n: usize,
+    extra: &[&str],
+    expected: &BTreeMap<String, Vec<u8>>,
+    out: &Path,
+) {
+    let dirs: Vec<PathBuf> = (0..n)
+        .map(|k| {
+            let dir = tmp.join(format!("s{n}-{k}"));
+            let shard = format!("{k}/{n}");
+            let mut args = extra.to_vec();
+            args.extend(["--shard", &shard]);
+            let o = ok(&comparison(&dir, &args));
+            let said = String::from_utf8_lossy(&o.stdout).into_owned();
+            assert!(said.contains(&format!("wrote shard {k}/{n}")), "{said}");
+            dir
+        })
+        .rev() // any order
+        .collect();
+    ok(&merge_args(&dirs, out));
+    let differ = differing(expected, &all_bytes(out));
+    assert!(differ.is_empty(), "{n} shards: {differ:?} differ");
+    fs::remove_dir_all(out).unwrap();
+}
+
 /// The files whose bytes differ between two folders (or are in one only).
 fn differing(
     expected: &BTreeMap<String, Vec<u8>>,
@@ -116,21 +145,7 @@ fn merged_comparison_shards_are_the_bytes_of_a_single_machine_comparison() {
     let single = tmp.path().join("single");
     fs::rename(&out, &single).unwrap();
     for n in [2, 3] {
-        let dirs: Vec<PathBuf> = (0..n)
-            .map(|k| {
-                let dir = tmp.path().join(format!("s{n}-{k}"));
-                let shard = format!("{k}/{n}");
-                let o = ok(&comparison(&dir, &["--shard", &shard]));
-                let said = String::from_utf8_lossy(&o.stdout).into_owned();
-                assert!(said.contains(&format!("wrote shard {k}/{n}")), "{said}");
-                dir
-            })
-            .rev() // any order
-            .collect();
-        ok(&merge_args(&dirs, &out));
-        let differ = differing(&expected, &all_bytes(&out));
-        assert!(differ.is_empty(), "{n} shards: {differ:?} differ");
-        fs::remove_dir_all(&out).unwrap();
+        shard_and_merge(tmp.path(), n, &[], &expected, &out);
     }
 
     // A shard killed mid-way resumes; the merge is then the same.
@@ -213,25 +228,11 @@ fn merged_uncertain_comparison_shards_are_the_bytes_of_a_single_machine_run() {
     fs::rename(&out, tmp.path().join("single")).unwrap();
     let s = |n: usize, k: usize| tmp.path().join(format!("s{n}-{k}"));
     for n in [2, 3] {
-        let dirs: Vec<PathBuf> = (0..n)
-            .map(|k| {
-                let shard = format!("{k}/{n}");
-                ok(&comparison(
-                    &s(n, k),
-                    &["--uncertain", DESIGN, "--shard", &shard],
-                ));
-                s(n, k)
-            })
-            .rev() // any order
-            .collect();
-        ok(&merge_args(&dirs, &out));
-        let differ = differing(&expected, &all_bytes(&out));
-        assert!(differ.is_empty(), "{n} shards: {differ:?} differ");
-        fs::remove_dir_all(&out).unwrap();
+        shard_and_merge(tmp.path(), n, &["--uncertain", DESIGN], &expected, &out);
     }
 
     // Points are dealt round robin, every arm of a point to one shard:
-    // shard 1/3 holds point 1 of both arms, and only it.
+    // shard 1/3 holds point 1 of every arm, and only it.
     let points = |dir: &Path| -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()

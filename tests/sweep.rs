@@ -274,12 +274,63 @@ fn morris_and_sobol_write_indices_independent_of_threads() {
     }
 }
 
+/// `--outputs log1p:COL,censored:COL`: the transform is named in
+/// indices.csv, noise.csv, the chart's file name and its title.
+#[test]
+fn transformed_measures_are_named_in_every_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("t");
+    let size = [
+        "--samples",
+        "4",
+        "--outputs",
+        "log1p:civilian_deaths,censored:collapse_tick",
+    ];
+    let o = sensitivity("sobol", &size, &out, "1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let idx = rows(&out.join("indices.csv"));
+    let named: Vec<&str> = idx[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        named,
+        [["log1p:civilian_deaths"; 3], ["censored:collapse_tick"; 3]].concat()
+    );
+    let noise = rows(&out.join("noise.csv"));
+    assert_eq!(noise[1][0], "log1p:civilian_deaths");
+    let svg = fs::read_to_string(out.join("sobol_log1p_civilian_deaths.svg")).unwrap();
+    assert!(svg.contains("log(1 + civilian_deaths)"), "title");
+    let svg = fs::read_to_string(out.join("sobol_censored_collapse_tick.svg")).unwrap();
+    assert!(svg.contains("censored at day 20"), "title");
+    assert!(out.join("sobol_log1p_civilian_deaths.png").exists());
+}
+
 #[test]
 fn sensitivity_refuses_bad_input() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("x");
     let out = out.to_str().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--method",
+                "sobol",
+                "--params",
+                "citizens.vision=2:6",
+                "--outputs",
+                "log:civilian_deaths",
+            ],
+            "--outputs: unknown transform \"log\"",
+        ),
+        (
+            &[
+                "--method",
+                "sobol",
+                "--params",
+                "citizens.vision=2:6",
+                "--outputs",
+                "censored:civilian_deaths",
+            ],
+            "expected a *_tick column",
+        ),
         (
             &[
                 "--method",

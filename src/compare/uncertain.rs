@@ -787,7 +787,7 @@ pub fn report_section(dir: &Path) -> Result<Option<Section>, std::io::Error> {
                 "Every mandate and the baseline were run at {points} points of a Latin hypercube over {parameters} uncertain parameters (their plausible ranges unless stated; the levers the mandates differ in are never varied), {replicates} replicate(s) per point with the same seeds in every scenario (common random numbers, paired within the point). A point counts as “beats” when the mean over replicates of the paired difference from the baseline is better for the mandate (a tie does not beat). The share of points that beat estimates the share of the plausible space where the mandate is better, with Wilson’s 95 % interval over the points. “Undecided” counts the points whose mean difference lies within the paired t interval (95 %) of zero, i.e. whose sign replicate noise could explain (not judged with one replicate)."
             ),
             format!(
-                "Where a mandate does not beat the baseline, PRIM scenario discovery (Friedman and Fisher 1999; Bryant and Lempert 2010) peels the design 5 % at a time towards those points and reports the box with the largest coverage (share of the non-beating points inside it) among those with density (share of the box’s points that do not beat) of at least {}; when no box reaches it, the densest box is given and marked. The boxes come from few points and are exploratory. Data: {UNCERTAIN_CSV}, {ROBUSTNESS_CSV}, {PRIM_CSV}.",
+                "Where a mandate does not beat the baseline, PRIM scenario discovery (Friedman and Fisher 1999; Bryant and Lempert 2010) peels the design 5 % at a time towards those points and reports the box with the largest coverage (share of the non-beating points inside it) among those with density (share of the box’s points that do not beat) of at least {}; when no box reaches it, the densest box is given and marked. The boxes come from few points and are exploratory: each says how many points it rests on, and a box whose density’s 95 % interval (Wilson) includes the base rate (the share of all points that do not beat) concentrates the failures no more than chance would, so it is marked a lead, not a finding. Data: {UNCERTAIN_CSV}, {ROBUSTNESS_CSV}, {PRIM_CSV}.",
                 pct(threshold)
             ),
         ],
@@ -835,10 +835,17 @@ pub fn report_section(dir: &Path) -> Result<Option<Section>, std::io::Error> {
         let coverage = first.and_then(|p| get(p, 8).parse::<f64>().ok());
         let density = first.and_then(|p| get(p, 9).parse::<f64>().ok());
         let meets = first.is_some_and(|p| get(p, 6) == "true");
+        let support = first.and_then(|p| {
+            let n = |i: usize| get(p, i).parse::<usize>().ok();
+            Some(box_support(n(10)?, density?, n(2)?, n(3)?))
+        });
         let box_text = if !limits.is_empty() {
             let mut t = limits.join("; ");
             if !meets {
                 t.push_str(&format!(" (densest box; below {})", pct(threshold)));
+            }
+            if let Some(support) = &support {
+                t.push_str(&format!(" [{support}]"));
             }
             t
         } else if note.is_empty() {
@@ -888,10 +895,11 @@ pub fn report_section(dir: &Path) -> Result<Option<Section>, std::io::Error> {
                         "; the densest box, below the threshold"
                     };
                     t.push_str(&format!(
-                        "; it does not where {} (coverage {}, density {}{densest})",
+                        "; it does not where {} (coverage {}, density {}{densest}{})",
                         limits.join(" and "),
                         coverage.map(pct).unwrap_or_default(),
                         density.map(pct).unwrap_or_default(),
+                        support.map(|s| format!("; {s}")).unwrap_or_default(),
                     ));
                 } else if !note.is_empty() && s < 1.0 {
                     t.push_str(&format!("; {note}"));
@@ -906,6 +914,25 @@ pub fn report_section(dir: &Path) -> Result<Option<Section>, std::io::Error> {
 }
 
 /// A limit for the report: four significant digits.
+/// How much a PRIM box rests on: its `box_points` of the design's
+/// `points`, and whether its density's 95 % Wilson interval includes the
+/// base rate (`cases` of `points` do not beat): such a box concentrates the
+/// failures no more than chance would, and is a lead, not a finding.
+fn box_support(box_points: usize, density: f64, cases: usize, points: usize) -> String {
+    let (lo, hi) = wilson(density * box_points as f64, box_points as f64, Z95);
+    let base = cases as f64 / points.max(1) as f64;
+    let mut t = format!("rests on {box_points} of {points} points");
+    if lo <= base && base <= hi {
+        t.push_str(&format!(
+            "; its density's 95 % interval ({}–{}) includes the base rate {}: a lead, not a finding",
+            pct(lo),
+            pct(hi),
+            pct(base)
+        ));
+    }
+    t
+}
+
 fn short(text: &str) -> String {
     match text.parse::<f64>() {
         Ok(x) if x != 0.0 && x.is_finite() => {
@@ -918,6 +945,24 @@ fn short(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_box_says_what_it_rests_on_and_whether_it_beats_the_base_rate() {
+        // 6 of 8 box points fail against a base rate of 30 of 64: the
+        // interval (41–93 %) includes 47 %, a lead.
+        let weak = box_support(8, 0.75, 30, 64);
+        assert!(
+            weak.starts_with("rests on 8 of 64 points; its density's 95 % interval (41 %–93 %)"),
+            "{weak}"
+        );
+        assert!(
+            weak.ends_with("includes the base rate 47 %: a lead, not a finding"),
+            "{weak}"
+        );
+        // 20 of 20 against 10 of 64: the interval excludes 16 %.
+        assert_eq!(box_support(20, 1.0, 10, 64), "rests on 20 of 64 points");
+    }
+
     use super::*;
 
     fn results(values: Vec<Vec<Vec<Option<f64>>>>) -> SweepResults {

@@ -88,9 +88,9 @@ pub const BOOTSTRAP: usize = 1000;
 
 /// Analyses `measures` of a finished sweep (`COL`, `log1p:COL` or
 /// `censored:COL`, see [`Measure`]; `horizon` is the run's last day, where
-/// `censored:` censors). A measure that cannot be analysed (undefined at
-/// some point, e.g. a collapse day when a ceasefire held, or constant over
-/// the design) is skipped; the second list says which and why.
+/// `censored:` censors). A measure undefined at some point (e.g. a
+/// collapse day when a ceasefire held) is skipped; one constant over the
+/// design gets empty Sobol indices; the second list says which and why.
 pub fn analyze(
     method: &Method,
     morris: Option<&sensitivity::MorrisDesign>,
@@ -123,21 +123,28 @@ pub fn analyze(
                 sensitivity::morris_analyze(d, &y, BOOTSTRAP, seed),
                 Vec::new(),
             ),
-            _ => {
-                if sensitivity::is_flat(&y) {
-                    skipped.push(format!(
-                        "{name}: the same ({}) at every design point, so it has no variance to \
-                         decompose; not analysed (for a rare event, try a longer --ticks, more \
-                         points, or a continuous measure such as censored:collapse_tick)",
-                        y.first().copied().unwrap_or(f64::NAN)
-                    ));
-                    continue;
-                }
-                (
-                    Vec::new(),
-                    sensitivity::sobol_analyze(&y, k, BOOTSTRAP, seed),
-                )
+            _ if sensitivity::is_flat(&y) => {
+                // No variance to share out: the indices are undefined (left
+                // empty), said once rather than as NaN or rounding noise.
+                skipped.push(format!(
+                    "{name}: the same ({}) at every design point, so it has no variance to \
+                     decompose; its Sobol indices are left empty (for a rare event, try a \
+                     longer --ticks, more points, or a continuous measure such as \
+                     censored:collapse_tick)",
+                    y.first().copied().unwrap_or(f64::NAN)
+                ));
+                let undefined = SobolIndex {
+                    s1: f64::NAN,
+                    st: f64::NAN,
+                    s1_ci: (f64::NAN, f64::NAN),
+                    st_ci: (f64::NAN, f64::NAN),
+                };
+                (Vec::new(), vec![undefined; k])
             }
+            _ => (
+                Vec::new(),
+                sensitivity::sobol_analyze(&y, k, BOOTSTRAP, seed),
+            ),
         };
         out.push(MeasureResult {
             measure: name.clone(),
@@ -456,10 +463,11 @@ mod tests {
         assert!(got[0].noise.unwrap().of_means > 0.0);
     }
 
-    /// A measure constant over the design says so instead of NaN indices;
-    /// `censored:` turns an undefined day into the horizon.
+    /// A measure constant over the design says so and leaves its indices
+    /// empty (the rounding of a one-pass variance is not turned into
+    /// indices); `censored:` turns an undefined day into the horizon.
     #[test]
-    fn flat_and_undefined_measures_are_skipped_with_a_reason() {
+    fn flat_and_undefined_measures_are_named_with_a_reason() {
         let unit = sensitivity::saltelli_design(8, 2);
         let values = unit
             .iter()
@@ -477,10 +485,13 @@ mod tests {
             "censored:collapse_tick".into(),
         ];
         let (got, skipped) = analyze(&Method::Sobol { n: 8 }, None, 2, &results, &names, 1, 180);
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].measure, "censored:collapse_tick");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].measure, "ceasefire_collapsed");
+        assert!(got[0].sobol.iter().all(|s| s.s1.is_nan() && s.st.is_nan()));
+        assert!(skipped[0].contains("left empty"));
+        assert_eq!(got[1].measure, "censored:collapse_tick");
         assert!(
-            got[0]
+            got[1]
                 .sobol
                 .iter()
                 .all(|s| s.s1.is_finite() && s.st.is_finite())
