@@ -5,6 +5,8 @@
 //! metric names, one run loop, and the rule that turns a run into its row
 //! of `runs.csv` ([`OutcomeRule`]). Nothing below it knows there are two.
 
+use std::sync::{Arc, Mutex};
+
 use crate::epstein::metrics::{self as epstein_metrics, RUN_COLUMNS, outcome};
 use crate::epstein::state::SimState;
 use crate::metrics::{Names, Series};
@@ -20,6 +22,20 @@ pub struct Model<'a> {
     terrain: &'a TerrainMap,
     sectors: Option<SectorMap>,
     names: Names,
+    /// Map frames to record while the batch runs one replicate (see
+    /// [`Model::capture_frames`]); shared by clones.
+    capture: Option<Arc<FrameCapture>>,
+}
+
+/// Which replicate's map frames [`Model::run`] records, and where it puts
+/// them: recording while the batch runs the replicate anyway saves running
+/// it a second time just for its map.
+#[derive(Debug)]
+struct FrameCapture {
+    replicate: u64,
+    every: u32,
+    days: Vec<u32>,
+    frames: Mutex<Option<Vec<MapFrame>>>,
 }
 
 /// One replicate of either model, as the run loop steps it.
@@ -82,7 +98,33 @@ impl<'a> Model<'a> {
             terrain,
             sectors,
             names: metric_names(scenario),
+            capture: None,
         })
+    }
+
+    /// Makes [`Model::run`] of `replicate` (a mission scenario's) also
+    /// record the map frames [`Model::run_with_frames`] would, for
+    /// [`Model::take_frames`]. Frames only observe the run, so its series
+    /// is the same bytes.
+    pub fn capture_frames(mut self, replicate: u64, every: u32, days: &[u32]) -> Self {
+        if self.scenario.mission.is_some() {
+            self.capture = Some(Arc::new(FrameCapture {
+                replicate,
+                every,
+                days: days.to_vec(),
+                frames: Mutex::new(None),
+            }));
+        }
+        self
+    }
+
+    /// The frames recorded by [`Model::run`] of the replicate named in
+    /// [`Model::capture_frames`], if it ran (a resumed batch may have read
+    /// it back instead); taken, so a second call gives `None`.
+    pub fn take_frames(&self) -> Option<Vec<MapFrame>> {
+        let capture = self.capture.as_ref()?;
+        let mut frames = capture.frames.lock().unwrap_or_else(|e| e.into_inner());
+        frames.take()
     }
 
     /// The per-tick metric names, in column order.
@@ -93,6 +135,12 @@ impl<'a> Model<'a> {
     /// Runs replicate `replicate` for `scenario.run.ticks` ticks and returns
     /// its metrics for ticks 0 (initial state) to the horizon.
     pub fn run(&self, replicate: u64) -> Series {
+        if let Some(c) = self.capture.as_ref().filter(|c| c.replicate == replicate) {
+            if let Some((series, frames)) = self.run_with_frames(replicate, c.every, &c.days) {
+                *c.frames.lock().unwrap_or_else(|e| e.into_inner()) = Some(frames);
+                return series;
+            }
+        }
         self.run_observed(replicate, None)
     }
 
@@ -223,5 +271,36 @@ impl OutcomeRule {
             }
             Self::Mission { burn_in, config } => mission_outcome(series, *burn_in, config),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_captured_in_the_batch_are_those_of_a_separate_run() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gaza/baseline.toml");
+        let overrides = ["run.ticks=25".to_string()];
+        let sc = crate::scenario::load(&path, &overrides).expect("Gaza baseline");
+        let terrain = sc.world.terrain().expect("Gaza map");
+        let plain = Model::new(&sc, &terrain).unwrap();
+        let capturing = Model::new(&sc, &terrain)
+            .unwrap()
+            .capture_frames(1, 10, &[13]);
+        let (series, frames) = plain.run_with_frames(1, 10, &[13]).unwrap();
+        // Another replicate records nothing; the captured one records the
+        // same frames, and its series is the same as without frames.
+        assert_eq!(capturing.run(0), plain.run(0));
+        assert_eq!(capturing.take_frames(), None);
+        assert_eq!(capturing.run(1), series);
+        assert_eq!(plain.run(1), series);
+        let captured = capturing.take_frames().expect("frames of replicate 1");
+        let days: Vec<u32> = captured.iter().map(|f| f.tick).collect();
+        assert_eq!(days, [0, 10, 13, 20, 25]);
+        // Trust is NaN where nobody lives, so compare the printed frames.
+        assert_eq!(format!("{captured:?}"), format!("{frames:?}"));
+        assert_eq!(capturing.take_frames(), None, "taken once");
     }
 }

@@ -4,17 +4,17 @@
 //! Replicate i depends only on (scenario, seed, i) (see [`crate::rng`]),
 //! and results reach the consumer in order 0, 1, 2, … whatever the number of
 //! threads, so every aggregate (and every floating-point reduction) is the
-//! same with 1 or N threads. Replicates run in windows of a few per thread;
-//! while the consumer takes window k, the workers already run window k + 1.
-//! Memory is bounded by the window, not by the replicate count.
+//! same with 1 or N threads. Workers run at most a few replicates per
+//! thread ahead of the consumer, so memory is bounded by that, not by the
+//! replicate count.
 //!
 //! A batch can keep its finished replicates ([`Keep`]: on disk, so that an
 //! interrupted batch resumes and shards merge) and stops early, after the
 //! replicates in progress, once [`interrupt`] was called (Ctrl-C).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::metrics::Series;
 use crate::model::Model;
@@ -91,9 +91,10 @@ impl Keep for KeepNothing {
     }
 }
 
-/// Replicates per thread in one window: enough to balance uneven run times,
-/// few enough to keep memory small.
-const WINDOW_PER_THREAD: usize = 4;
+/// Replicates per thread that may be finished ahead of the consumer: enough
+/// to keep every thread busy while one replicate runs long, few enough to
+/// keep memory small.
+const AHEAD_PER_THREAD: usize = 8;
 
 /// Runs `scenario.run.replicates` replicates on `threads` threads (0 = one
 /// per core), feeding each to `sink` in replicate order and calling
@@ -111,11 +112,60 @@ where
     run_batch_kept(model, scenario, threads, sink, progress, &KeepNothing)
 }
 
+/// What a worker made of one replicate.
+enum Outcome {
+    /// Run, or read back from the keep.
+    Done(Series),
+    /// Not this batch's (a shard runs a slice).
+    Unwanted,
+    /// Not started: an interrupt came first.
+    Interrupted,
+    /// Keeping it or reading it back failed.
+    Failed(std::io::Error),
+}
+
+/// How far the consumer has got, so that workers stay at most a bounded
+/// number of replicates ahead of it (memory), and whether to stop.
+struct Gate {
+    consumed: Mutex<u64>,
+    moved: Condvar,
+    stop: AtomicBool,
+}
+
+impl Gate {
+    /// Waits until replicate `i` is fewer than `ahead` past the consumer;
+    /// false if the batch stopped meanwhile.
+    fn wait_for(&self, i: u64, ahead: u64) -> bool {
+        let mut consumed = self.consumed.lock().unwrap_or_else(|e| e.into_inner());
+        while i >= *consumed + ahead && !self.stop.load(Ordering::SeqCst) {
+            consumed = self.moved.wait(consumed).unwrap_or_else(|e| e.into_inner());
+        }
+        !self.stop.load(Ordering::SeqCst)
+    }
+
+    fn advance(&self, consumed: u64) {
+        *self.consumed.lock().unwrap_or_else(|e| e.into_inner()) = consumed;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        let _guard = self.consumed.lock().unwrap_or_else(|e| e.into_inner());
+        self.stop.store(true, Ordering::SeqCst);
+        self.moved.notify_all();
+    }
+}
+
 /// [`run_batch`], taking replicates that `keep` holds from it instead of
 /// running them, keeping each replicate it runs, and running (and feeding
 /// to `sink`) only the replicates `keep` wants. Stops with
 /// [`BatchError::Interrupted`] after the replicates in progress once
 /// [`interrupt`] was called; the sink has then had an in-order prefix.
+///
+/// Workers take replicates in index order from a shared counter and run
+/// them without waiting for one another (no barrier between groups of
+/// replicates, so no thread idles while another finishes a long one); the
+/// consumer, on the calling thread, reorders what they send and feeds the
+/// sink in replicate order.
 pub fn run_batch_kept<S>(
     model: &Model,
     scenario: &Scenario,
@@ -132,67 +182,93 @@ where
         .build()
         .map_err(|source| BatchError::ThreadPool { threads, source })?;
     let total = u64::from(scenario.run.replicates);
-    let window = (pool.current_num_threads() * WINDOW_PER_THREAD) as u64;
-    // One window's replicates: `None` where an interrupt came first.
-    let run_window = |start: u64| -> Vec<(u64, std::io::Result<Option<Series>>)> {
-        let end = (start + window).min(total);
-        let wanted: Vec<u64> = (start..end).filter(|&i| keep.wanted(i)).collect();
-        wanted
-            .into_par_iter()
-            .map(|i| {
-                let got = match keep.load(i) {
-                    Ok(Some(s)) => Ok(Some(s)),
-                    Err(e) => Err(e),
-                    Ok(None) if interrupted() => Ok(None),
+    let workers = pool.current_num_threads();
+    let ahead = (workers * AHEAD_PER_THREAD) as u64;
+    let next = AtomicU64::new(0);
+    let gate = Gate {
+        consumed: Mutex::new(0),
+        moved: Condvar::new(),
+        stop: AtomicBool::new(false),
+    };
+    let (tx, rx) = mpsc::channel::<(u64, Outcome)>();
+    let work = |tx: mpsc::Sender<(u64, Outcome)>| {
+        loop {
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            if i >= total || !gate.wait_for(i, ahead) {
+                return;
+            }
+            let outcome = if !keep.wanted(i) {
+                Outcome::Unwanted
+            } else {
+                match keep.load(i) {
+                    Ok(Some(s)) => Outcome::Done(s),
+                    Err(e) => Outcome::Failed(e),
+                    Ok(None) if interrupted() => Outcome::Interrupted,
                     Ok(None) => {
                         let s = model.run(i);
-                        keep.save(i, &s).map(|()| Some(s))
+                        match keep.save(i, &s) {
+                            Ok(()) => Outcome::Done(s),
+                            Err(e) => Outcome::Failed(e),
+                        }
                     }
-                };
-                (i, got)
-            })
-            .collect()
-    };
-    pool.install(|| {
-        let mut start = 0;
-        let mut done = 0;
-        let mut current = run_window(start);
-        loop {
-            let next_start = (start + window).min(total);
-            let last = next_start >= total;
-            let go_on = !last && !interrupted();
-            // Overlap: compute the next window while consuming this one.
-            let (next, consumed) = rayon::join(
-                || go_on.then(|| run_window(next_start)),
-                || consume(sink, current, &mut done, progress),
-            );
-            consumed?;
-            match next {
-                Some(next) => {
-                    start = next_start;
-                    current = next;
                 }
-                None if last => return Ok(()),
-                None => return Err(BatchError::Interrupted),
+            };
+            if tx.send((i, outcome)).is_err() {
+                return;
             }
         }
+    };
+    pool.in_place_scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let work = &work;
+            scope.spawn(move |_| work(tx));
+        }
+        drop(tx);
+        let result = consume(sink, rx, total, &gate, progress);
+        // Stops the workers (after the replicates in progress) when the
+        // consumer ended early.
+        gate.stop();
+        result
     })
 }
 
+/// Feeds the sink in replicate order from what the workers send.
 fn consume<S: ReplicateSink>(
     sink: &mut S,
-    window: Vec<(u64, std::io::Result<Option<Series>>)>,
-    done: &mut u64,
+    rx: mpsc::Receiver<(u64, Outcome)>,
+    total: u64,
+    gate: &Gate,
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<(), BatchError<S::Error>> {
-    for (replicate, got) in window {
-        match got {
-            Ok(Some(series)) => sink.accept(replicate, &series).map_err(BatchError::Sink)?,
-            Ok(None) => return Err(BatchError::Interrupted),
-            Err(e) => return Err(BatchError::Keep(e)),
+    let mut waiting = BTreeMap::new();
+    let mut expected = 0;
+    let mut done = 0;
+    while expected < total {
+        let outcome = match waiting.remove(&expected) {
+            Some(outcome) => outcome,
+            None => {
+                // Every replicate below the counter was taken by a worker,
+                // which sends it unless the batch stopped.
+                let Ok((i, outcome)) = rx.recv() else {
+                    return Err(BatchError::Interrupted);
+                };
+                waiting.insert(i, outcome);
+                continue;
+            }
+        };
+        match outcome {
+            Outcome::Done(series) => {
+                sink.accept(expected, &series).map_err(BatchError::Sink)?;
+                done += 1;
+                progress(done);
+            }
+            Outcome::Unwanted => {}
+            Outcome::Interrupted => return Err(BatchError::Interrupted),
+            Outcome::Failed(e) => return Err(BatchError::Keep(e)),
         }
-        *done += 1;
-        progress(*done);
+        expected += 1;
+        gate.advance(expected);
     }
     Ok(())
 }
@@ -245,5 +321,63 @@ mod tests {
         assert_eq!(one.0, three.0);
         // Replicates differ from one another (streams depend on the index).
         assert_ne!(one.0[0].1, one.0[1].1);
+    }
+
+    /// Fails on replicate `at`.
+    struct FailAt(u64, Vec<u64>);
+
+    impl ReplicateSink for FailAt {
+        type Error = u64;
+        fn accept(&mut self, replicate: u64, _: &Series) -> Result<(), u64> {
+            if replicate == self.0 {
+                return Err(replicate);
+            }
+            self.1.push(replicate);
+            Ok(())
+        }
+    }
+
+    /// Runs odd replicates only, as a shard would.
+    struct OddOnly;
+
+    impl Keep for OddOnly {
+        fn load(&self, _: u64) -> std::io::Result<Option<Series>> {
+            Ok(None)
+        }
+        fn save(&self, _: u64, _: &Series) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn wanted(&self, i: u64) -> bool {
+            i % 2 == 1
+        }
+    }
+
+    #[test]
+    fn a_failing_sink_stops_the_batch_and_a_slice_arrives_in_order() {
+        let s = small();
+        let terrain = crate::scenario::TerrainMap::open(20, 20);
+        let model = crate::model::Model::new(&s, &terrain).unwrap();
+        for threads in [1, 3] {
+            // The workers are stopped, not left waiting: the call returns.
+            let mut sink = FailAt(4, Vec::new());
+            let got = run_batch(&model, &s, threads, &mut sink, &mut |_| {});
+            assert!(matches!(got, Err(BatchError::Sink(4))));
+            assert_eq!(sink.1, [0, 1, 2, 3]);
+            let mut sink = Collect::default();
+            let mut done = Vec::new();
+            run_batch_kept(
+                &model,
+                &s,
+                threads,
+                &mut sink,
+                &mut |n| done.push(n),
+                &OddOnly,
+            )
+            .unwrap();
+            let order: Vec<u64> = sink.0.iter().map(|(i, _)| *i).collect();
+            assert_eq!(order, [1, 3, 5, 7, 9]);
+            assert_eq!(done, [1, 2, 3, 4, 5]);
+            assert_eq!(sink.0[1].1, model.run(3));
+        }
     }
 }

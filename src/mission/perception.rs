@@ -46,9 +46,13 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
         if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
             continue;
         }
-        update_hardship(s, i, started);
-        update_trust(s, i, &rumours, &policing_rows, started);
-        update_sympathy(s, i, &rumours);
+        // The agent's interior cell and sector, found once for the three
+        // updates (each a division by the padded grid's stride).
+        let cell = s.civilians.cell[i];
+        let (at, k) = (s.map.grid.interior(cell), s.sector_of(cell));
+        update_hardship(s, i, k, started);
+        update_trust(s, i, (at, k), &rumours, &policing_rows, started);
+        update_sympathy(s, i, (at, k), &rumours);
     }
     contagion(s);
     update_legitimacy(&mut s.legitimacy, &s.rules);
@@ -154,10 +158,9 @@ fn sums_by_sector(layer: &Layer, cell_sector: &[u16], ns: usize) -> Vec<f64> {
 
 /// H = H0 + unmet aid + missing services + displacement + exclusion +
 /// remembered losses − a job, clamped to [0, 1]; the loss memory decays.
-fn update_hardship(s: &mut MissionState, i: usize, started: bool) {
+fn update_hardship(s: &mut MissionState, i: usize, k: usize, started: bool) {
     let c = &s.rules.config.civilians;
-    let cell = s.civilians.cell[i];
-    let sector = &s.sectors[s.sector_of(cell)];
+    let sector = &s.sectors[k];
     let civ = &mut s.civilians;
     civ.loss[i] *= (1.0 - s.rules.derived.loss_rate) as f32;
     let on = |bit: u8| if civ.flags[i] & bit != 0 { 1.0 } else { 0.0 };
@@ -193,15 +196,13 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 fn update_trust(
     s: &mut MissionState,
     i: usize,
+    (at, k): (usize, usize),
     rumours: &[Rumours],
     policing_rows: &[bool],
     started: bool,
 ) {
     let c = &s.rules.config.civilians;
-    let cell = s.civilians.cell[i];
-    let k = s.sector_of(cell);
     let sector = &s.sectors[k];
-    let at = s.map.grid.interior(cell);
     let l = &s.layers;
     let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
     let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
@@ -270,15 +271,12 @@ fn nonzero_rows(layer: &Layer, w: usize) -> Vec<bool> {
 /// lag: what was witnessed builds up as resentment that flows in at
 /// 1/`backlash_lag_days` a day), down with the
 /// faction's own harm (less so for partisans), back towards its support.
-fn update_sympathy(s: &mut MissionState, i: usize, rumours: &[Rumours]) {
+fn update_sympathy(s: &mut MissionState, i: usize, (at, k): (usize, usize), rumours: &[Rumours]) {
     let nf = s.factions.len();
     if nf == 0 {
         return;
     }
     let c = &s.rules.config.civilians;
-    let cell = s.civilians.cell[i];
-    let k = s.sector_of(cell);
-    let at = s.map.grid.interior(cell);
     let seen = f64::from(s.layers.scratch[1].get(at)) + rumours[k].backlash;
     // Backlash builds up as resentment and turns into sympathy over the lag.
     let pending = f64::from(s.civilians.resentment[i]) + seen;

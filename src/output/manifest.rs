@@ -13,9 +13,11 @@ pub struct Timings {
     pub load: f64,
     /// Running the replicates (streaming CSV rows and aggregates as they finish).
     pub simulate: f64,
-    /// Writing the summary and the resolved scenario.
+    /// Writing the files made after the batch (summary, resolved
+    /// scenario, frames, charts).
     pub write: f64,
-    /// Drawing the charts.
+    /// Making them, side by side: the summary's and the frames' CSV text
+    /// and the charts.
     pub plot: f64,
     /// Everything.
     pub total: f64,

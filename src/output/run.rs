@@ -154,7 +154,13 @@ pub fn run_to_dir(
 
     let t = Instant::now();
     let run = &scenario.run;
-    let model = crate::model::Model::new(scenario, &terrain)?;
+    let frames_wanted = scenario.mission.is_some() && opts.outputs.frames(opts.maps_drawn);
+    let mut model = crate::model::Model::new(scenario, &terrain)?;
+    if frames_wanted {
+        // Replicate 0's map is recorded while the batch runs it, rather
+        // than by running it again after the batch (serial time).
+        model = model.capture_frames(0, FRAME_EVERY, &opts.map_days);
+    }
     let rule = OutcomeRule::for_scenario(scenario);
     let columns = rule.columns();
     let mut writer = BatchWriter::create(
@@ -191,22 +197,9 @@ pub fn run_to_dir(
     let summary = &aggregates.summary;
     let simulate = t.elapsed().as_secs_f64();
 
-    let t = Instant::now();
-    staging.write("summary.csv", &summary_csv(summary)?)?;
-    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
-    let write = t.elapsed().as_secs_f64();
-
-    let mut frames_seconds = 0.0;
-    if scenario.mission.is_some() && opts.outputs.frames(opts.maps_drawn) {
-        // Replicate 0 again, recording the map: the same run as in the
-        // batch (the frames only observe it).
-        let t = Instant::now();
-        if let Some((_, frames)) = model.run_with_frames(0, FRAME_EVERY, &opts.map_days) {
-            staging.write("frames.csv", &frames_csv(&scenario.name, &frames)?)?;
-        }
-        frames_seconds = t.elapsed().as_secs_f64();
-    }
-
+    // What is left after the batch runs on one thread unless spread: the
+    // summary's CSV, replicate 0's frames and the charts are made side by
+    // side on the batch's threads, then written in their usual order.
     let t = Instant::now();
     let bands = SummaryBands::from_summary(summary);
     let trace = aggregates
@@ -219,17 +212,45 @@ pub fn run_to_dir(
     } else {
         Vec::new()
     };
-    for (name, chart) in charts {
-        staging.write(
-            &format!("{name}.png"),
-            &plot::render_png(&chart, 1200, 700)?,
-        )?;
-        staging.write(
-            &format!("{name}.svg"),
-            plot::render_svg(&chart, 1200, 700)?.as_bytes(),
-        )?;
-    }
+    let frames = || -> std::io::Result<Option<Vec<u8>>> {
+        if !frames_wanted {
+            return Ok(None);
+        }
+        // Replicate 0's frames as the batch recorded them, or, where the
+        // batch read it back from the store (a resumed run), replicate 0
+        // again: the same run (the frames only observe it).
+        let frames = model.take_frames().or_else(|| {
+            model
+                .run_with_frames(0, FRAME_EVERY, &opts.map_days)
+                .map(|(_, f)| f)
+        });
+        frames.map(|f| frames_csv(&scenario.name, &f)).transpose()
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|source| BatchError::ThreadPool {
+            threads: opts.threads,
+            source,
+        })?;
+    let ((summary_bytes, frames_bytes), rendered) = pool.install(|| {
+        rayon::join(
+            || rayon::join(|| summary_csv(summary), frames),
+            || render_charts(&charts),
+        )
+    });
     let plot_seconds = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    staging.write("summary.csv", &summary_bytes?)?;
+    staging.write("scenario.resolved.toml", resolved.as_bytes())?;
+    if let Some(bytes) = frames_bytes? {
+        staging.write("frames.csv", &bytes)?;
+    }
+    for (name, bytes) in rendered? {
+        staging.write(&name, &bytes)?;
+    }
+    let write = t.elapsed().as_secs_f64();
 
     let threads = effective_threads(opts.threads);
     let manifest = Manifest::new(
@@ -242,7 +263,7 @@ pub fn run_to_dir(
             load: opts.load_seconds,
             simulate,
             write,
-            plot: plot_seconds + frames_seconds,
+            plot: plot_seconds,
             total: opts.load_seconds + started.elapsed().as_secs_f64(),
         },
         staging.written(),
@@ -308,6 +329,28 @@ pub fn effective_threads(requested: usize) -> usize {
     } else {
         requested
     }
+}
+
+/// Each chart as PNG and SVG (file name, bytes), in order, rendered side by
+/// side on the current rayon pool (each file has its own back end).
+fn render_charts(
+    charts: &[(&'static str, BandChart)],
+) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
+    use rayon::prelude::*;
+    let jobs: Vec<(&str, &BandChart, bool)> = charts
+        .iter()
+        .flat_map(|(name, chart)| [(*name, chart, true), (*name, chart, false)])
+        .collect();
+    jobs.into_par_iter()
+        .map(|(name, chart, png)| {
+            Ok(if png {
+                (format!("{name}.png"), plot::render_png(chart, 1200, 700)?)
+            } else {
+                let svg = plot::render_svg(chart, 1200, 700)?;
+                (format!("{name}.svg"), svg.into_bytes())
+            })
+        })
+        .collect()
 }
 
 /// A scenario's own charts (file stem, chart): citizens by status and
