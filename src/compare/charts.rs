@@ -520,7 +520,11 @@ pub fn map(o: &ScenarioOutputs, terrain: &TerrainMap, f: &MapFrame, max: f64) ->
         height: f.height as u32,
         cells: crate::output::block_majority(&terrain.cells, w, h, block),
     };
-    let cell_km = o.scenario.mission.as_ref().map_or(1.0, |m| m.cell_km) * block as f64;
+    let mut cell_km = o.scenario.mission.as_ref().map_or(1.0, |m| m.cell_km);
+    if block > 1 {
+        // A refined cell (e.g. 0.25 / 3 km) times the block, to the metre.
+        cell_km = (cell_km * block as f64 * 1000.0).round() / 1000.0;
+    }
     MapChart {
         title: format!("{}: the map on day {}", o.scenario.name, f.tick),
         subtitle: Some(format!(

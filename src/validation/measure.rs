@@ -7,6 +7,10 @@
 //!   metrics (columns of `timeseries.csv`, summed when joined by `+`) over
 //!   the days after burn-in, or over `@FROM-TO` (days, inclusive) when
 //!   given, e.g. `sum:incidents@181-365`;
+//! * `pNN:A` (NN from 1 to 99): the NN-th percentile of the daily values
+//!   over those days, of the same per-tick metrics, e.g.
+//!   `p95:civilian_deaths@61-365` (see [`quantile`]): a tail that uses
+//!   more of the tail than the single worst day (`max:`) does;
 //! * `M/N`: the ratio of two such measures of the same replicate (a rate,
 //!   e.g. `sum:relapses/last:reintegrated`: relapses per ex-fighter),
 //!   undefined where N is 0; neither side may be a ratio or a yes/no.
@@ -32,6 +36,8 @@ pub enum Aggregate {
     Last,
     /// The largest daily value.
     Max,
+    /// The given percentile (1 to 99) of the daily values ([`quantile`]).
+    Percentile(u8),
 }
 
 /// A parsed measure.
@@ -71,7 +77,7 @@ impl Measure {
         }
         let bad = |why: &str| {
             format!(
-                "measure {text:?}: {why} (expected e.g. sum:incidents, run:civilian_deaths, event:ceasefire_collapsed, mean:trust_share@1-90)"
+                "measure {text:?}: {why} (expected e.g. sum:incidents, run:civilian_deaths, event:ceasefire_collapsed, mean:trust_share@1-90, p95:civilian_deaths@61-365)"
             )
         };
         let (agg, rest) = text.split_once(':').ok_or_else(|| bad("no aggregate"))?;
@@ -82,7 +88,13 @@ impl Measure {
             "mean" => Aggregate::Mean,
             "last" => Aggregate::Last,
             "max" => Aggregate::Max,
-            _ => return Err(bad("unknown aggregate")),
+            // `p1` to `p99`, written without leading zeros.
+            _ => match agg.strip_prefix('p').and_then(|p| p.parse::<u8>().ok()) {
+                Some(p) if (1..=99).contains(&p) && agg[1..] == p.to_string() => {
+                    Aggregate::Percentile(p)
+                }
+                _ => return Err(bad("unknown aggregate")),
+            },
         };
         let (cols, window) = match rest.split_once('@') {
             None => (rest, None),
@@ -202,10 +214,27 @@ impl Measure {
                     Aggregate::Sum => daily.iter().sum(),
                     Aggregate::Mean => daily.iter().sum::<f64>() / daily.len() as f64,
                     Aggregate::Last => *daily.last()?,
+                    Aggregate::Percentile(p) => quantile(&daily, f64::from(p) / 100.0),
                     _ => daily.iter().copied().fold(f64::NEG_INFINITY, f64::max),
                 })
             }
         }
+    }
+}
+
+/// The `p`-quantile (0 ≤ `p` ≤ 1) of `values` (not empty), by linear
+/// interpolation between order statistics: with x₍₀₎ ≤ … ≤ x₍ₙ₋₁₎ and
+/// h = (n − 1)·p, x₍⌊h⌋₎ + (h − ⌊h⌋)·(x₍⌊h⌋+1₎ − x₍⌊h⌋₎). This is Hyndman
+/// & Fan's (1996) definition 7, R's `quantile()` default and numpy's
+/// `linear`, so a reader can check a value with either.
+pub fn quantile(values: &[f64], p: f64) -> f64 {
+    let mut x = values.to_vec();
+    x.sort_by(f64::total_cmp);
+    let h = (x.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    match x.get(lo + 1) {
+        Some(&next) => x[lo] + (h - lo as f64) * (next - x[lo]),
+        None => x[lo],
     }
 }
 
@@ -234,6 +263,11 @@ mod tests {
             "sum:a/",
             "event:a/sum:b",
             "sum:a/sum:b/sum:c",
+            "p0:a",
+            "p100:a",
+            "p05:a",
+            "p:a",
+            "pp:a",
         ] {
             assert!(Measure::parse(bad).is_err(), "{bad}");
         }
@@ -270,6 +304,42 @@ mod tests {
         flat.push_row(&[0.0, 0.0]);
         flat.push_row(&[0.0, 0.0]);
         assert_eq!(zero.value(&flat, &rule, &[], 0), None);
+    }
+
+    #[test]
+    fn percentiles_are_those_r_gives() {
+        // R 4: quantile(x, p) (type 7, the default), printed to 17 digits.
+        let cases: [(&[f64], f64, f64); 8] = [
+            (&[1., 2., 3., 4., 5., 6., 7., 8., 9., 10.], 0.5, 5.5),
+            (&[1., 2., 3., 4., 5., 6., 7., 8., 9., 10.], 0.9, 9.1),
+            (&[10., 9., 8., 7., 6., 5., 4., 3., 2., 1.], 0.95, 9.55),
+            (&[3., 1., 4., 1., 5., 9., 2., 6., 5., 3., 5.], 0.9, 6.0),
+            (&[3., 1., 4., 1., 5., 9., 2., 6., 5., 3., 5.], 0.95, 7.5),
+            (&[0., 0., 0., 2., 10.], 0.95, 8.4),
+            (&[7.], 0.95, 7.0),
+            (&[0.5, 2.25, 11., 3.], 0.1, 1.025),
+        ];
+        for (x, p, r) in cases {
+            let q = quantile(x, p);
+            assert!((q - r).abs() < 1e-12, "quantile({x:?}, {p}) = {q}, R {r}");
+        }
+        // As a measure: the 95th percentile of days 1..=5 of a column.
+        let m = Measure::parse("p95:deaths@1-5").unwrap();
+        assert_eq!(m.aggregate, Aggregate::Percentile(95));
+        assert_eq!(
+            Measure::parse("p5:x").unwrap().aggregate,
+            Aggregate::Percentile(5)
+        );
+        let mut series = Series::new(crate::metrics::names_of(&["deaths"]), 6);
+        for v in [99., 0., 10., 0., 2., 0., 50.] {
+            series.push_row(&[v]);
+        }
+        let rule = OutcomeRule::Epstein {
+            burn_in: 0,
+            threshold: 0.5,
+        };
+        // Days 1-5 are 0, 10, 0, 2, 0: day 0 and day 6 are outside.
+        assert!((m.value(&series, &rule, &[], 0).unwrap() - 8.4).abs() < 1e-12);
     }
 
     #[test]
