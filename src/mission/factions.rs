@@ -301,7 +301,8 @@ fn evades(s: &mut MissionState, unit: usize) -> Option<UnitKind> {
     chance(&mut s.rng.fighters, p).then_some(kind)
 }
 
-/// An attack on civilians in view, unless the police in view call it off:
+/// An attack on civilians in view, unless the police in view call it off
+/// or the armed units in view forestall it on local partners' warning:
 /// heavy-tailed deaths in one group, then the incident runs, answered by
 /// the armed units and police in view.
 fn attack_civilians(
@@ -313,8 +314,13 @@ fn attack_civilians(
     severity: f64,
 ) {
     let fp = &s.rules.config.fighters;
-    let protection = 1.0 - (-fp.deterrence_per_unit * fp.police_protection * seen.police).exp();
-    if seen.police > 0.0 && chance(&mut s.rng.fighters, protection) {
+    // Local partners who own the process warn the armed units in view of
+    // the attack, who forestall it (M2.4b): troops without partners, or
+    // partners without troops, do not (Biddle, Friedman & Shapiro 2012).
+    let warned = fp.partner_warning * s.rules.config.mandate.local_ownership * seen.armed;
+    let shield = fp.police_protection * seen.police + warned;
+    let protection = 1.0 - (-fp.deterrence_per_unit * shield).exp();
+    if (seen.police > 0.0 || warned > 0.0) && chance(&mut s.rng.fighters, protection) {
         return;
     }
     let at = s.civilians.cell[id as usize];
@@ -519,6 +525,51 @@ mod tests {
         let fp = &s.rules.config.fighters;
         assert_eq!(s.sectors[k].revenge, fp.revenge_attacks);
         assert!(fp.revenge_attacks < fp.revenge_per_death);
+    }
+
+    /// Incidents from 40 attacks on civilians by a fighter with `armed`
+    /// armed units (and nothing else) in view, at local ownership
+    /// `ownership`, on day 5 (no QRF yet, no responders: nobody catches it).
+    fn attacks_that_happen(ownership: &str, armed: f64) -> u32 {
+        let mut s = gaza(
+            &[
+                &format!("mission.mandate.local_ownership={ownership}"),
+                "mission.fighters.partner_warning=100",
+            ],
+            5,
+        );
+        let (id, civilians) = (0..s.civilians.len() as u32)
+            .filter(|&id| s.civilians.status[id as usize] == Status::Recruited)
+            .map(|id| {
+                let cell = s.civilians.cell[id as usize];
+                (
+                    id,
+                    s.map.unit_view.count_mission(&s.map.grid, cell).civilians,
+                )
+            })
+            .find(|&(_, civilians)| civilians > 0)
+            .expect("a fighter with civilians in view");
+        let f = s.civilians.faction[id as usize] as usize;
+        let seen = UnitsInView {
+            armed,
+            observers: 0.0,
+            police: 0.0,
+            responders: 0,
+        };
+        let before = s.today.incidents;
+        for _ in 0..40 {
+            attack_civilians(&mut s, id, f, &seen, civilians, 1.0);
+        }
+        s.today.incidents - before
+    }
+
+    #[test]
+    fn partners_warn_troops_in_view_of_attacks_on_civilians() {
+        // Troops with partners who own the process forestall the attack ...
+        assert_eq!(attacks_that_happen("1", 2.0), 0);
+        // ... troops without partners do not, nor partners without troops.
+        assert_eq!(attacks_that_happen("0", 2.0), 40);
+        assert_eq!(attacks_that_happen("1", 0.0), 40);
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub fn convoys(s: &mut MissionState) {
             }
         } else {
             s.sectors[sector].stock += h.rations_per_convoy;
+            if escorted {
+                s.sectors[sector].escorted_stock += h.rations_per_convoy;
+            }
             s.today.rations += h.rations_per_convoy;
         }
     }
@@ -75,9 +78,19 @@ pub fn convoys(s: &mut MissionState) {
     for sector in &mut s.sectors {
         let need = sector.people;
         let handed = sector.stock.min(need);
+        // Escorted rations are handed out in proportion to their share of
+        // the stock: nobody's ration is labelled, its convoy was.
+        let escorted = if sector.stock > 0.0 {
+            handed * sector.escorted_stock / sector.stock
+        } else {
+            0.0
+        };
         sector.stock -= handed;
+        sector.escorted_stock = (sector.escorted_stock - escorted).max(0.0);
         let coverage = if need > 0.0 { handed / need } else { 1.0 };
         sector.coverage += rate * (coverage - sector.coverage);
+        let escorted = if need > 0.0 { escorted / need } else { 0.0 };
+        sector.escorted_coverage += rate * (escorted - sector.escorted_coverage);
     }
 }
 
@@ -295,6 +308,31 @@ fn attack_projects(s: &mut MissionState) {
 mod tests {
     use super::super::forces::tests::gaza;
     use super::*;
+
+    /// Sums of aid coverage and escorted coverage over the sectors.
+    fn coverages(s: &MissionState) -> (f64, f64) {
+        let sum = |g: fn(&SectorState) -> f64| s.sectors.iter().map(g).sum::<f64>();
+        (sum(|k| k.coverage), sum(|k| k.escorted_coverage))
+    }
+
+    #[test]
+    fn only_escorted_aid_counts_as_the_missions() {
+        // Before the mission deploys (day 30) nobody escorts: aid arrives,
+        // none of it is the mission's.
+        let (covered, escorted) = coverages(&gaza(&["mission.mandate.convoy_escort=1"], 25));
+        assert!(covered > 0.0);
+        assert_eq!(escorted, 0.0);
+        // Once deployed, escorted aid is part of the aid handed out ...
+        let (covered, escorted) = coverages(&gaza(&["mission.mandate.convoy_escort=1"], 90));
+        assert!(
+            escorted > 0.0 && escorted <= covered,
+            "{escorted} vs {covered}"
+        );
+        // ... and aid the mission does not escort is never its own.
+        let (covered, escorted) = coverages(&gaza(&["mission.mandate.convoy_escort=0"], 90));
+        assert!(covered > 0.0);
+        assert_eq!(escorted, 0.0);
+    }
 
     #[test]
     fn round_to_index_is_round_as_usize() {

@@ -186,7 +186,9 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
     (x + (1.0 - x) * up.min(1.0) - x * down.min(1.0)).clamp(0.0, 1.0)
 }
 
-/// Trust in the mission: up with aid (the mission's share of the credit),
+/// Trust in the mission: up with the aid it escorted once it is there (the
+/// mission's share of that credit; aid it neither brought nor protected
+/// earns it nothing),
 /// services restored, protection witnessed or heard of and community
 /// policing nearby; down with harm attributed to the mission, weighted by
 /// the negativity bias, and, once the mission is there, with the factions'
@@ -213,7 +215,12 @@ fn update_trust(
         s.map.grid.width(),
         at,
     ));
-    let up = c.trust_aid_gain * c.aid_credit * sector.coverage
+    let aid = if started {
+        sector.escorted_coverage
+    } else {
+        0.0
+    };
+    let up = c.trust_aid_gain * c.aid_credit * aid
         + c.trust_services_gain * (sector.services - sector.services_before).max(0.0)
         + c.trust_protection_gain * protection
         + c.trust_policing_gain * policing;

@@ -216,6 +216,11 @@ pub struct SectorState {
     pub stock: f64,
     /// Smoothed aid coverage.
     pub coverage: f64,
+    /// Rations in stock that arrived in convoys the mission escorted.
+    pub escorted_stock: f64,
+    /// Smoothed aid coverage by rations the mission escorted: the aid it
+    /// visibly made possible, the only aid civilians credit it for (M8.4).
+    pub escorted_coverage: f64,
     /// Services level.
     pub services: f64,
     /// Yesterday's services level.

@@ -249,9 +249,11 @@ group! {
         trust_initial_min: f64 = 0.2, unit;
         /// Upper end of initial trust in the mission.
         trust_initial_max: f64 = 0.5, unit;
-        /// Trust gained per day at full aid coverage (times `aid_credit`).
+        /// Trust gained per day at full coverage by aid the mission escorted
+        /// (times `aid_credit`).
         trust_aid_gain: f64 = 0.002, unit, plausible(0.001, 0.004);
-        /// Share of the credit for aid that goes to the mission.
+        /// Share of the credit for the aid the mission escorted that goes to
+        /// the mission (the rest goes to the agencies that brought it).
         aid_credit: f64 = 0.5, unit, plausible(0.3, 0.7);
         /// Trust gained per unit of service improvement.
         trust_services_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
@@ -421,6 +423,11 @@ group! {
         /// on civilians called off), relative to an armed unit's deterrence;
         /// police do not deter attacks on units (HKS 2013/2014).
         police_protection: f64 = 2.0, number(0.0, MAX_RATE), plausible(1.0, 4.0);
+        /// Warning of attacks on civilians that local partners give the
+        /// armed units in view, at full `mandate.local_ownership`, relative
+        /// to an armed unit's deterrence: the unit forestalls the attack
+        /// (troops × partners complements, Biddle, Friedman & Shapiro 2012).
+        partner_warning: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
         /// Share of attacks aimed at a local police unit that it evades by
         /// withdrawing rather than fighting (no exchange of fire): the
         /// attack falls on civilians in view instead. Police are not combat
