@@ -419,6 +419,14 @@ struct SweepArgs {
     /// (a `point` column is ignored; a sweep's design.csv reads back).
     #[arg(long, value_name = "FILE")]
     design: Option<PathBuf>,
+    /// Transformed measures added to runs.csv (columns after the raw
+    /// measures) and points.csv (rows after them), comma-separated, each
+    /// applied to every run before the per-point means: `log1p:COL` is
+    /// log(1 + COL); `censored:COL` a day column (collapse_tick) with the
+    /// horizon where the event did not happen. Plain columns are always
+    /// there.
+    #[arg(long, value_delimiter = ',', value_name = "TRANSFORM:COL")]
+    outputs: Vec<String>,
     /// Replicates per point (default: the scenario's `run.replicates`).
     #[arg(long, short = 'n')]
     replicates: Option<u32>,
@@ -1229,6 +1237,14 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         .iter()
         .map(|l| open_store(&store_root.join(&l.1.name), &l.1, &args.resilience))
         .collect::<Result<Vec<_>, _>>()?;
+    // The robustness run keeps its finished points beside the replicates,
+    // opened now so that a resume of another design is refused before
+    // anything runs.
+    let points_root = store_root.join(compare::uncertain::SHARD_POINTS);
+    let point_stores = match &plan {
+        Some(plan) => Some(uncertain_stores(plan, &points_root, &args.resilience)?),
+        None => None,
+    };
     let mut staging = output::Staging::create(&out)
         .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
     let dirs = scenario_dirs(&loaded, staging.path())?;
@@ -1246,8 +1262,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         &bar,
         Some(&out),
     )?;
-    if let Some(plan) = &plan {
-        run_uncertain(plan, &mut staging, &bar)?;
+    if let (Some(plan), Some((_, stores))) = (&plan, &point_stores) {
+        run_uncertain(plan, stores, &mut staging, &bar)
+            .map_err(|e| points_failure(e, &out, Some(&points_root), &bar))?;
     }
     bar.set_message("drawing charts and the report");
     let spec = ComparisonSpec {
@@ -1387,14 +1404,8 @@ fn uncertain_shard(
     resilience: &Resilience,
     bar: &Progress,
 ) -> Result<compare::uncertain::UncertainShard, Failure> {
-    let states = plan.states().map_err(sweep_failure)?;
     let root = out.join(compare::uncertain::SHARD_POINTS);
-    let stores = plan
-        .arms
-        .iter()
-        .zip(&states)
-        .map(|(arm, state)| open_point_store(&root.join(&arm.name), state, resilience))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (states, stores) = uncertain_stores(plan, &root, resilience)?;
     let own = (0..plan.design.points.len())
         .filter(|&p| sweep::run::in_shard(p, Some(shard)))
         .count() as u64;
@@ -1413,6 +1424,24 @@ fn uncertain_shard(
         ranges: plan.ranges.clone(),
         states,
     })
+}
+
+/// Each arm's store of the robustness run's kept points, `root/<arm>`
+/// (fresh, or with `--resume` the interrupted run's, which must be of the
+/// same design), with the states they were opened for.
+fn uncertain_stores(
+    plan: &compare::uncertain::Plan,
+    root: &Path,
+    resilience: &Resilience,
+) -> Result<(Vec<sweep::store::SweepState>, Vec<sweep::store::PointStore>), Failure> {
+    let states = plan.states().map_err(sweep_failure)?;
+    let stores = plan
+        .arms
+        .iter()
+        .zip(&states)
+        .map(|(arm, state)| open_point_store(&root.join(&arm.name), state, resilience))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((states, stores))
 }
 
 /// The robustness run of `compare --uncertain`: the design over the
@@ -1465,12 +1494,15 @@ fn uncertain_plan(
     Ok(plan)
 }
 
-/// Runs the robustness plan and writes its files into `staging`.
+/// Runs the robustness plan, keeping each finished point of each arm in
+/// `stores` (the kept ones are not run again), and writes its files into
+/// `staging`.
 fn run_uncertain(
     plan: &compare::uncertain::Plan,
+    stores: &[sweep::store::PointStore],
     staging: &mut output::Staging,
     bar: &Progress,
-) -> Result<(), Failure> {
+) -> Result<(), sweep::SweepError> {
     let reps = plan.arms[0]
         .overrides
         .iter()
@@ -1486,10 +1518,12 @@ fn run_uncertain(
         plan.design.points.len(),
         plan.arms.len()
     ));
-    let results = plan
-        .simulate(&|n| bar.set_position(n))
-        .map_err(sweep_failure)?;
-    plan.write(staging, &results).map_err(sweep_failure)?;
+    let results: Vec<_> = plan
+        .simulate_kept(stores, None, &|n| bar.set_position(n))?
+        .into_iter()
+        .map(sweep::PointResults::complete)
+        .collect();
+    plan.write(staging, &results)?;
     Ok(())
 }
 
@@ -2099,11 +2133,15 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
     )?;
     check_memory(&base, args.threads, false)?;
     let design = sweep_design(&args, &base)?;
+    let columns = stabsim::model::OutcomeRule::for_scenario(&base).columns();
+    let transforms = sweep::measure::transformed(&args.outputs, columns, "--outputs")
+        .map_err(Failure::BadInput)?;
     let spec = sweep::SweepSpec {
         file: args.scenario.clone(),
         base: base_set,
         design,
         threads: args.threads,
+        transforms,
     };
     spec.check().map_err(sweep_failure)?;
     let folder = format!("{}-sweep", base.name);
@@ -2391,6 +2429,7 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
         base: run_overrides(&args.overrides, args.replicates, args.seed, args.ticks),
         design,
         threads: args.threads,
+        transforms: Vec::new(),
     };
     let name = match args.method {
         MethodArg::Morris => "morris",

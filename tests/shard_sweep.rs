@@ -24,7 +24,8 @@ const EPSTEIN: &str = "scenarios/epstein/mesa_app_default.toml";
 const GAZA: &str = "scenarios/gaza/baseline.toml";
 
 /// A 16-point Latin hypercube on the Epstein model (2 replicates of 200
-/// ticks each; some measures undefined at some runs).
+/// ticks each; some measures undefined at some runs), with two transformed
+/// measures (which a merge and a resume must write too).
 fn epstein_sweep(out: &Path, threads: &str, extra: &[&str]) -> Vec<String> {
     let mut args = words(&[
         "sweep",
@@ -42,6 +43,8 @@ fn epstein_sweep(out: &Path, threads: &str, extra: &[&str]) -> Vec<String> {
         "--threads",
         threads,
         "-q",
+        "--outputs",
+        "log1p:peak_active,censored:first_outburst_tick",
         "--out",
     ]);
     args.push(out.display().to_string());

@@ -12,9 +12,10 @@ use std::process::Output;
 
 const GAZA: &str = "scenarios/gaza/baseline.toml";
 
-/// A 2 x 2 grid on the Gaza baseline, 3 replicates of 30 days.
-fn grid(out: &Path, threads: &str) -> Output {
-    stabsim(&[
+/// A 2 x 2 grid on the Gaza baseline, 3 replicates of 30 days, with
+/// `extra` flags.
+fn grid(out: &Path, threads: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
         "sweep",
         GAZA,
         "--grid",
@@ -29,16 +30,18 @@ fn grid(out: &Path, threads: &str) -> Output {
         "-q",
         "--out",
         out.to_str().unwrap(),
-    ])
+    ];
+    args.extend(extra);
+    stabsim(&args)
 }
 
 #[test]
 fn a_grid_writes_tidy_outputs_independent_of_threads() {
     let tmp = tempfile::tempdir().unwrap();
     let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
-    let o = grid(&one, "1");
+    let o = grid(&one, "1", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = grid(&two, "2");
+    let o = grid(&two, "2", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     for f in ["runs.csv", "points.csv", "design.csv"] {
         assert_eq!(
@@ -379,4 +382,72 @@ fn sensitivity_refuses_bad_input() {
         assert!(err.contains(expected), "{flags:?}: {err}");
         assert!(!Path::new(out).exists(), "{flags:?} wrote outputs");
     }
+}
+
+#[test]
+fn sweep_transforms_are_per_run_named_and_independent_of_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, threads: &str| {
+        let outputs = "log1p:civilian_deaths,civilian_deaths,censored:collapse_tick";
+        let o = grid(out, threads, &["--outputs", outputs]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    run(&one, "1");
+    run(&two, "2");
+    for f in ["runs.csv", "points.csv"] {
+        assert_eq!(
+            fs::read(one.join(f)).unwrap(),
+            fs::read(two.join(f)).unwrap(),
+            "{f} depends on --threads"
+        );
+    }
+    // runs.csv: the raw measures, then the transformed ones (a plain
+    // column in --outputs is not repeated).
+    let runs = rows(&one.join("runs.csv"));
+    let col = |name: &str| runs[0].iter().position(|h| h == name).unwrap();
+    let (deaths, log) = (col("civilian_deaths"), col("log1p:civilian_deaths"));
+    assert_eq!(runs[0].len() - 2, col("log1p:civilian_deaths"));
+    assert_eq!(runs[0].last().unwrap(), "censored:collapse_tick");
+    assert_eq!(
+        runs[0].iter().filter(|h| *h == "civilian_deaths").count(),
+        1
+    );
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    for r in &runs[1..] {
+        assert_eq!(num(&r[log]), num(&r[deaths]).ln_1p(), "{r:?}");
+    }
+    // points.csv: the transformed measure's mean is the mean of each
+    // run's transform, not the transform of the mean.
+    let points = rows(&one.join("points.csv"));
+    let mean_of =
+        |p: &str, m: &str| num(&points[1..].iter().find(|r| r[0] == p && r[2] == m).unwrap()[4]);
+    let mut jensen = 0;
+    for p in ["0", "1", "2", "3"] {
+        let reps: Vec<&Vec<String>> = runs[1..].iter().filter(|r| r[0] == p).collect();
+        let per_run = reps.iter().map(|r| num(&r[log])).sum::<f64>() / 3.0;
+        let raw = reps.iter().map(|r| num(&r[deaths])).sum::<f64>() / 3.0;
+        assert!((mean_of(p, "log1p:civilian_deaths") - per_run).abs() < 1e-12);
+        assert!((mean_of(p, "civilian_deaths") - raw).abs() < 1e-9);
+        if (per_run - raw.ln_1p()).abs() > 1e-6 {
+            jensen += 1;
+        }
+    }
+    assert!(jensen > 0, "replicates agree: the test cannot tell the two");
+    let e = stabsim(&[
+        "sweep",
+        GAZA,
+        "--grid",
+        "citizens.vision=3,5",
+        "--outputs",
+        "log1p:deaths",
+        "--out",
+        tmp.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(e.status.code(), Some(2));
+    assert!(
+        stderr(&e).starts_with("--outputs: no measure \"deaths\""),
+        "{}",
+        stderr(&e)
+    );
 }

@@ -1,39 +1,57 @@
 //! `stabsim compare … --uncertain DESIGN` as a user meets it: the tidy
 //! per-run table, the shares with their intervals, the PRIM boxes and the
 //! report section; bytes independent of the thread count; bad designs
-//! refused with one located message (exit 2) and nothing written.
+//! refused with one located message (exit 2) and nothing written; a run
+//! killed during its robustness part resumes to the same bytes.
 
 mod common;
 
-use common::{rows, stabsim, stderr};
+use common::{all_bytes, rows, spawn, stabsim, stderr};
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 const BASE: &str = "scenarios/gaza/baseline.toml";
 const LARGE: &str = "scenarios/gaza/force_large.toml";
 const DESIGN: &str =
     "8:mission.civilians.trust_harm_loss,mission.civilians.rumour_weight=0.03:0.09";
 
-/// The baseline and a larger force, 8 points x 2 replicates x 60 days.
-fn compare(out: &Path, threads: &str, design: &str) -> Output {
-    stabsim(&[
+/// The baseline and a larger force over `design`, 2 replicates of `ticks`
+/// days, with `extra` flags.
+fn compare_args(
+    out: &Path,
+    threads: &str,
+    design: &str,
+    ticks: &str,
+    extra: &[&str],
+) -> Vec<String> {
+    let mut args = [
         "compare",
         BASE,
         LARGE,
         "-n",
         "2",
         "--ticks",
-        "60",
+        ticks,
         "--threads",
         threads,
         "-q",
         "--uncertain",
         design,
         "--out",
-        out.to_str().unwrap(),
-    ])
+    ]
+    .map(String::from)
+    .to_vec();
+    args.push(out.display().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// The baseline and a larger force, 8 points x 2 replicates x 60 days.
+fn compare(out: &Path, threads: &str, design: &str) -> Output {
+    stabsim(&compare_args(out, threads, design, "60", &[]))
 }
 
 #[test]
@@ -201,4 +219,95 @@ fn bad_designs_are_refused_with_a_located_message() {
     let e = stderr(&o);
     assert!(e.contains("d.toml:2: unknown field `replicate`"), "{e}");
     assert!(!out.exists());
+}
+
+/// The design points the robustness run of a comparison into `out` keeps
+/// (a file per point and scenario).
+fn kept_points(out: &Path) -> usize {
+    let store = stabsim::output::resume::store_dir(out);
+    stabsim::sweep::store::kept_count(&store.join("uncertain-points"))
+}
+
+/// Starts `args`, sends `sig` once the robustness run keeps `at` point
+/// files (or the run ends), and returns its exit code and stderr.
+fn kill_after_points(args: &[String], out: &Path, at: usize, sig: &str) -> (Option<i32>, String) {
+    let mut child = spawn(args);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while kept_points(out) < at && Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let _ = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status();
+    let o = child.wait_with_output().unwrap();
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn a_comparison_killed_in_its_robustness_part_resumes_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Every run writes to the same path, so the recorded commands match.
+    let out = tmp.path().join("out");
+    let args = |design: &str, extra: &[&str]| compare_args(&out, "1", design, "30", extra);
+    let design = "6:mission.civilians.trust_harm_loss,mission.civilians.rumour_weight";
+    let o = stabsim(&args(design, &[]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = all_bytes(&out);
+    let store = stabsim::output::resume::store_dir(&out);
+    assert!(!store.exists(), "the kept points outlive the outputs");
+    fs::remove_dir_all(&out).unwrap();
+
+    // Killed (SIGKILL) after the first window of the baseline's points,
+    // then interrupted (Ctrl-C) while resuming, in the mandate's points;
+    // one thread: windows of two points, so 12 files in 6 writes.
+    let resumed = args(design, &["--resume"]);
+    let (_, first) = kill_after_points(&args(design, &[]), &out, 2, "-KILL");
+    let after_kill = kept_points(&out);
+    assert!(!out.exists(), "a killed run wrote outputs: {first}");
+    let (code, msg) = kill_after_points(&resumed, &out, 8, "-INT");
+    let after_int = kept_points(&out);
+    if code == Some(130) {
+        assert!(
+            msg.contains("interrupted")
+                && msg.contains(&format!("{after_int} finished design points"))
+                && msg.contains("uncertain-points")
+                && msg.contains("Resume with:")
+                && msg.contains("--resume"),
+            "{msg}"
+        );
+        assert!((8..12).contains(&after_int), "{after_int} kept: {msg}");
+        assert!(!out.exists(), "an interrupted run wrote outputs");
+    }
+
+    // A resume with another design is refused, one located message, and
+    // loses nothing kept (unless the run ended before the interrupt).
+    assert!(store.exists() || out.exists(), "{code:?}: {msg}");
+    let other = args("6:mission.civilians.trust_harm_loss", &["--resume"]);
+    if store.exists() {
+        let o = stabsim(&other);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.contains("uncertain-points") && e.contains("state.json") && e.contains("design"),
+            "{e}"
+        );
+        assert_eq!(e.trim_end().lines().count(), 1, "{e}");
+        assert_eq!(
+            kept_points(&out),
+            after_int,
+            "a refused resume lost kept points"
+        );
+    }
+
+    let o = stabsim(&resumed);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        all_bytes(&out),
+        expected,
+        "killed after {after_kill} point files, interrupted after {after_int} ({code:?})"
+    );
+    assert!(!store.exists(), "the kept points outlive the outputs");
 }

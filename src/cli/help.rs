@@ -66,6 +66,7 @@ Examples:
   stabsim sweep gaza/baseline --grid mission.mandate.force_scale=0.5,1,2 -n 4
   stabsim sweep gaza/baseline --lhs 32 mission.mandate.force_scale=0.5:2 -n 2 --ticks 365
   stabsim sweep gaza/baseline --design points.csv
+  stabsim sweep gaza/baseline --lhs 32 -n 4 --outputs log1p:civilian_deaths,censored:collapse_tick
   stabsim sweep gaza/baseline --lhs 500 -n 2 --resume     go on after Ctrl-C or a kill
   stabsim sweep gaza/baseline --lhs 500 -n 2 --shard 0/8  one of 8 shards (stabsim merge)";
 

@@ -345,6 +345,7 @@ impl Plan {
                 base: a.overrides.clone(),
                 design: self.design.clone(),
                 threads: self.threads,
+                transforms: Vec::new(),
             })
             .collect()
     }
@@ -359,22 +360,13 @@ impl Plan {
     }
 
     /// Runs every arm over the design, one after the other, each a sweep
-    /// with the same seeds (common random numbers); `progress` gets the
-    /// jobs done over all arms. Call [`Plan::check`] first.
-    pub fn simulate(
-        &self,
-        progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<Vec<SweepResults>, SweepError> {
-        let none = vec![PointStore::none(); self.arms.len()];
-        let held = self.simulate_kept(&none, None, progress)?;
-        Ok(held.into_iter().map(PointResults::complete).collect())
-    }
-
-    /// Runs every arm over the design points of shard `shard` (`K/N`: the
-    /// points `p mod N = K`, so every arm of a point runs in the same
-    /// shard and stays paired; all points without one) that `stores[arm]`
-    /// does not hold yet, keeping each finished point there (a shard
-    /// killed mid-way resumes from them).
+    /// with the same seeds (common random numbers), at the points of shard
+    /// `shard` (`K/N`: the points `p mod N = K`, so every arm of a point
+    /// runs in the same shard and stays paired; all points without one)
+    /// that `stores[arm]` does not hold yet, keeping each finished point
+    /// there (a run killed mid-way resumes from them; a store that writes
+    /// nowhere keeps nothing). `progress` gets the jobs done over all arms.
+    /// Call [`Plan::check`] first.
     pub fn simulate_kept(
         &self,
         stores: &[PointStore],

@@ -100,6 +100,21 @@ impl Measure {
     }
 }
 
+/// The transformed measures of `--outputs` (a list as the flag takes it)
+/// that a sweep adds to its `runs.csv` and `points.csv`: each parsed
+/// against the model's `columns`; plain columns, which a sweep writes
+/// anyway, and repeats are left out.
+pub fn transformed(list: &[String], columns: &[&str], flag: &str) -> Result<Vec<Measure>, String> {
+    let mut out: Vec<Measure> = Vec::new();
+    for text in list {
+        let m = Measure::parse(text, columns, flag)?;
+        if m.transform != Transform::None && !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +156,22 @@ mod tests {
         let cens = Measure::parse("censored:collapse_tick", &COLS, "").unwrap();
         assert_eq!(cens.apply(None, 180), Some(180.0));
         assert_eq!(cens.apply(Some(42.0), 180), Some(42.0));
+    }
+
+    #[test]
+    fn a_sweep_adds_only_transformed_measures_once() {
+        let list: Vec<String> = [
+            "civilian_deaths",
+            "log1p:civilian_deaths",
+            " log1p:civilian_deaths",
+            "censored:collapse_tick",
+        ]
+        .map(String::from)
+        .to_vec();
+        let got = transformed(&list, &COLS, "--outputs").unwrap();
+        let names: Vec<String> = got.iter().map(Measure::name).collect();
+        assert_eq!(names, ["log1p:civilian_deaths", "censored:collapse_tick"]);
+        let e = transformed(&["log1p:x".to_string()], &COLS, "--outputs").unwrap_err();
+        assert!(e.starts_with("--outputs: no measure \"x\""), "{e}");
     }
 }

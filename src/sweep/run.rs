@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::design::Design;
+use super::measure::Measure;
 use super::store::{PointStore, PointValues, SweepState};
 use crate::model::{Model, OutcomeRule};
 use crate::output::{MANIFEST, Staging, WrittenFile};
@@ -30,6 +31,11 @@ pub struct SweepSpec {
     pub design: Design,
     /// Worker threads (0 = one per core).
     pub threads: usize,
+    /// Transformed measures (`log1p:COL`, `censored:COL`) that `runs.csv`
+    /// and `points.csv` carry after the raw ones, applied to each run
+    /// before the per-point means; not part of what is kept (the kept
+    /// points hold raw measures).
+    pub transforms: Vec<Measure>,
 }
 
 /// Why a sweep failed.
@@ -272,38 +278,86 @@ fn cell(v: Option<f64>) -> String {
     v.map(|x| format!("{x}")).unwrap_or_default()
 }
 
-/// The tidy long table: a row per point × replicate with the point id,
-/// every varied parameter, the replicate and its seed, and every measure.
-pub fn runs_csv(design: &Design, r: &SweepResults) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// The measures of `runs.csv` and `points.csv`, in column order: every
+/// raw measure of `r`, then the transforms (each a [`Measure`], so one
+/// [`Measure::apply`] gives every value), with each one's column in `r`.
+fn output_measures(r: &SweepResults, transforms: &[Measure]) -> Vec<(Measure, Option<usize>)> {
+    let raw = r.measures.iter().map(|c| Measure {
+        column: c.to_string(),
+        transform: super::measure::Transform::None,
+    });
+    raw.chain(transforms.iter().cloned())
+        .map(|m| {
+            let at = r.measure(&m.column);
+            (m, at)
+        })
+        .collect()
+}
+
+/// The first columns of both tables: `point` and each varied key.
+fn point_header(design: &Design) -> Vec<String> {
     let mut header = vec!["point".to_string()];
     header.extend(design.keys.iter().cloned());
+    header
+}
+
+/// One run's value of `m` (at column `at` of `row`), transformed.
+fn run_value(m: &Measure, at: Option<usize>, row: &[Option<f64>], horizon: u32) -> Option<f64> {
+    m.apply(at.and_then(|i| row[i]), horizon)
+}
+
+/// The tidy long table: a row per point × replicate with the point id,
+/// every varied parameter, the replicate and its seed, every raw measure,
+/// then each of `transforms` (named `log1p:COL` …) of that run; `horizon`
+/// is the run's last day, where `censored:` censors.
+pub fn runs_csv(
+    design: &Design,
+    r: &SweepResults,
+    transforms: &[Measure],
+    horizon: u32,
+) -> Result<Vec<u8>, csv::Error> {
+    let measures = output_measures(r, transforms);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = point_header(design);
     header.extend(["replicate".to_string(), "seed".to_string()]);
-    header.extend(r.measures.iter().map(|m| m.to_string()));
+    header.extend(measures.iter().map(|(m, _)| m.name()));
     w.write_record(&header)?;
     for (p, reps) in r.values.iter().enumerate() {
         for (i, row) in reps.iter().enumerate() {
             let mut rec = vec![p.to_string()];
             rec.extend(design.points[p].iter().cloned());
             rec.extend([i.to_string(), r.seed.to_string()]);
-            rec.extend(row.iter().map(|v| cell(*v)));
+            rec.extend(
+                measures
+                    .iter()
+                    .map(|(m, at)| cell(run_value(m, *at, row, horizon))),
+            );
             w.write_record(&rec)?;
         }
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// The per-point summary, long: a row per point × measure with the count
-/// of replicates that define it, their mean, sd and standard error.
-pub fn points_csv(design: &Design, r: &SweepResults) -> Result<Vec<u8>, csv::Error> {
+/// The per-point summary, long: a row per point × measure (the raw ones,
+/// then `transforms`, each applied run by run before the mean) with the
+/// count of replicates that define it, their mean, sd and standard error.
+pub fn points_csv(
+    design: &Design,
+    r: &SweepResults,
+    transforms: &[Measure],
+    horizon: u32,
+) -> Result<Vec<u8>, csv::Error> {
+    let measures = output_measures(r, transforms);
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["point".to_string()];
-    header.extend(design.keys.iter().cloned());
+    let mut header = point_header(design);
     header.extend(["measure", "n", "mean", "sd", "se"].map(String::from));
     w.write_record(&header)?;
     for (p, reps) in r.values.iter().enumerate() {
-        for (m, name) in r.measures.iter().enumerate() {
-            let x: RunningMoments = reps.iter().filter_map(|row| row[m]).collect();
+        for (m, at) in &measures {
+            let x: RunningMoments = reps
+                .iter()
+                .filter_map(|row| run_value(m, *at, row, horizon))
+                .collect();
             let n = x.count();
             let (mean, sd, se) = match n {
                 0 => (None, None, None),
@@ -316,13 +370,7 @@ pub fn points_csv(design: &Design, r: &SweepResults) -> Result<Vec<u8>, csv::Err
             };
             let mut rec = vec![p.to_string()];
             rec.extend(design.points[p].iter().cloned());
-            rec.extend([
-                name.to_string(),
-                n.to_string(),
-                cell(mean),
-                cell(sd),
-                cell(se),
-            ]);
+            rec.extend([m.name(), n.to_string(), cell(mean), cell(sd), cell(se)]);
             w.write_record(&rec)?;
         }
     }
@@ -339,6 +387,9 @@ struct SweepManifest<'a> {
     command: &'a str,
     overrides: &'a [String],
     keys: &'a [String],
+    /// The transformed measures added to runs.csv and points.csv.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outputs: Vec<String>,
     points: usize,
     replicates: u32,
     seed: u64,
@@ -357,8 +408,12 @@ pub fn write_sweep(
     command: &str,
 ) -> Result<(), SweepError> {
     staging.write("design.csv", &spec.design.to_csv()?)?;
-    staging.write("runs.csv", &runs_csv(&spec.design, results)?)?;
-    staging.write("points.csv", &points_csv(&spec.design, results)?)?;
+    let (t, horizon) = (&spec.transforms, base.run.ticks);
+    staging.write("runs.csv", &runs_csv(&spec.design, results, t, horizon)?)?;
+    staging.write(
+        "points.csv",
+        &points_csv(&spec.design, results, t, horizon)?,
+    )?;
     Ok(write_manifest(staging, spec, base, results, command)?)
 }
 
@@ -379,6 +434,7 @@ pub fn write_manifest(
         command,
         overrides: &spec.base,
         keys: &spec.design.keys,
+        outputs: spec.transforms.iter().map(Measure::name).collect(),
         points: spec.design.points.len(),
         replicates: results.replicates,
         seed: results.seed,
@@ -435,4 +491,61 @@ pub fn write_sweep_folder(
     write_sweep(&mut staging, spec, base, results, command)?;
     staging.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::measure::transformed;
+
+    /// One point, two runs: 0 and 99 deaths, the second without collapse.
+    fn results() -> (Design, SweepResults) {
+        let design = Design {
+            keys: vec!["k".into()],
+            points: vec![vec!["1".into()]],
+        };
+        let r = SweepResults {
+            measures: vec!["civilian_deaths", "collapse_tick"],
+            replicates: 2,
+            seed: 5,
+            values: vec![vec![vec![Some(0.0), Some(40.0)], vec![Some(99.0), None]]],
+        };
+        (design, r)
+    }
+
+    #[test]
+    fn transforms_are_applied_to_each_run_before_the_mean() {
+        let (design, r) = results();
+        let list = ["log1p:civilian_deaths", "censored:collapse_tick"].map(String::from);
+        let t = transformed(&list, &r.measures, "--outputs").unwrap();
+        let runs = String::from_utf8(runs_csv(&design, &r, &t, 60).unwrap()).unwrap();
+        let lines: Vec<&str> = runs.lines().collect();
+        assert_eq!(
+            lines[0],
+            "point,k,replicate,seed,civilian_deaths,collapse_tick,log1p:civilian_deaths,censored:collapse_tick"
+        );
+        assert_eq!(lines[1], "0,1,0,5,0,40,0,40");
+        assert_eq!(lines[2], format!("0,1,1,5,99,,{},60", 100f64.ln()));
+        let points = String::from_utf8(points_csv(&design, &r, &t, 60).unwrap()).unwrap();
+        let row = |m: &str| -> Vec<String> {
+            points
+                .lines()
+                .find(|l| l.split(',').nth(2) == Some(m))
+                .unwrap()
+                .split(',')
+                .map(String::from)
+                .collect()
+        };
+        // The mean of the logs (ln 100 / 2 = 2.30), not the log of the
+        // mean (ln 50.5 = 3.92), nor the raw mean (49.5).
+        let log_mean: f64 = row("log1p:civilian_deaths")[4].parse().unwrap();
+        assert_eq!(log_mean, 100f64.ln() / 2.0);
+        assert_eq!(row("civilian_deaths")[4], "49.5");
+        // The collapse day: one run defines it; censored, both do.
+        assert_eq!(row("collapse_tick")[3..5], ["1", "40"]);
+        assert_eq!(row("censored:collapse_tick")[3..5], ["2", "50"]);
+        // Without transforms, the raw measures only.
+        let plain = String::from_utf8(points_csv(&design, &r, &[], 60).unwrap()).unwrap();
+        assert_eq!(plain.lines().count(), 3);
+    }
 }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::design::{Design, Range};
+use super::measure::{Measure, transformed};
 use super::run::{SweepError, SweepResults, SweepSpec, simulate_kept, write_sweep_folder};
 use super::sensitivity::{MeasureResult, Method, write_sensitivity};
 use super::store::{PointStore, PointValues, SweepState};
@@ -68,6 +69,10 @@ pub struct SweepShardInfo {
     pub design: Design,
     /// The analysis, for a sensitivity shard.
     pub analysis: Option<Analysis>,
+    /// The sweep's transformed measures (`log1p:COL` …), for the merged
+    /// runs.csv and points.csv.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<String>,
 }
 
 /// Whether `dir` holds a sweep's (or sensitivity analysis's) shard, by
@@ -124,6 +129,7 @@ pub fn run_shard(
         out,
         design: spec.design.clone(),
         analysis,
+        outputs: spec.transforms.iter().map(Measure::name).collect(),
     };
     let mut text = serde_json::to_string_pretty(&info).map_err(std::io::Error::other)?;
     text.push('\n');
@@ -199,6 +205,7 @@ fn check_shards(dirs: &[PathBuf]) -> Result<Vec<SweepShardInfo>, MergeError> {
                 i.overrides.clone(),
                 i.design.clone(),
                 i.analysis.clone(),
+                i.outputs.clone(),
             )
         },
         describe,
@@ -263,11 +270,15 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Merged, MergeError> {
     let base = crate::scenario::load(&resolved_path, &[])
         .map_err(|e| MergeError::Shards(e.to_string()))?;
     let measures = OutcomeRule::for_scenario(&base).columns().to_vec();
+    let transforms = transformed(&info.outputs, &measures, "outputs").map_err(|e| {
+        MergeError::Shards(format!("{}: {e}", first_dir.join(SHARD_FILE).display()))
+    })?;
     let spec = SweepSpec {
         file: PathBuf::from(&info.source),
         base: info.overrides.clone(),
         design: info.design.clone(),
         threads: 1,
+        transforms,
     };
     if spec.state(&base)? != info.state {
         return Err(MergeError::Shards(format!(

@@ -272,9 +272,10 @@ impl PointStore {
     }
 }
 
-/// How many point files `dir` holds.
+/// How many point files `dir` holds, with its subfolders (a comparison
+/// keeps one folder per scenario).
 pub fn kept_count(dir: &Path) -> usize {
-    POINTS.kept_count(dir, false)
+    POINTS.kept_count(dir, true)
 }
 
 /// The message for a store folder that cannot be written.
