@@ -420,8 +420,14 @@ fn sweep_transforms_are_per_run_named_and_independent_of_threads() {
     // points.csv: the transformed measure's mean is the mean of each
     // run's transform, not the transform of the mean.
     let points = rows(&one.join("points.csv"));
-    let mean_of =
-        |p: &str, m: &str| num(&points[1..].iter().find(|r| r[0] == p && r[2] == m).unwrap()[4]);
+    let at = |name: &str| points[0].iter().position(|h| h == name).unwrap();
+    let (measure, mean) = (at("measure"), at("mean"));
+    let mean_of = |p: &str, m: &str| {
+        num(&points[1..]
+            .iter()
+            .find(|r| r[0] == p && r[measure] == m)
+            .unwrap()[mean])
+    };
     let mut jensen = 0;
     for p in ["0", "1", "2", "3"] {
         let reps: Vec<&Vec<String>> = runs[1..].iter().filter(|r| r[0] == p).collect();
