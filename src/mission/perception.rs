@@ -41,7 +41,7 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
     }
     let rumours = sector_rumours(s);
     let started = s.mission_started(t);
-    let policing_rows = nonzero_rows(&s.layers.policing, s.map.grid.width());
+    let policing = policing_nearby(s);
     for i in 0..s.civilians.len() {
         if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
             continue;
@@ -49,9 +49,10 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
         // The agent's interior cell and sector, found once for the three
         // updates (each a division by the padded grid's stride).
         let cell = s.civilians.cell[i];
-        let (at, k) = (s.map.grid.interior(cell), s.sector_of(cell));
+        let at = s.map.grid.interior(cell);
+        let k = usize::from(s.map.cell_sector[at]);
         update_hardship(s, i, k, started);
-        update_trust(s, i, (at, k), &rumours, &policing_rows, started);
+        update_trust(s, i, (at, k), &rumours, &policing, started);
         update_sympathy(s, i, (at, k), &rumours);
     }
     contagion(s);
@@ -143,15 +144,15 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
     totals
 }
 
-/// Each sector's total of `layer`: cells added in cell order. An empty
-/// layer (most of a day's event layers) adds only +0.0 to each zero
-/// total, so it is not scanned.
+/// Each sector's total of `layer`: cells added in cell order. Only cells
+/// holding something are added: a total starts at +0.0 and so is never
+/// −0.0, and adding ±0.0 to anything else leaves it as it is, so skipping
+/// zeros (most cells of a day's event layers, all of most) gives the same
+/// bits.
 fn sums_by_sector(layer: &Layer, cell_sector: &[u16], ns: usize) -> Vec<f64> {
     let mut sums = vec![0.0; ns];
-    if layer.values().iter().any(|&v| v != 0.0) {
-        for (&k, &v) in cell_sector.iter().zip(layer.values()) {
-            sums[k as usize] += f64::from(v);
-        }
+    for (i, v) in layer.nonzero() {
+        sums[cell_sector[i] as usize] += f64::from(v);
     }
     sums
 }
@@ -200,7 +201,7 @@ fn update_trust(
     i: usize,
     (at, k): (usize, usize),
     rumours: &[Rumours],
-    policing_rows: &[bool],
+    policing: &Policing,
     started: bool,
 ) {
     let c = &s.rules.config.civilians;
@@ -208,13 +209,16 @@ fn update_trust(
     let l = &s.layers;
     let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
     let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
-    let policing = f64::from(policing_seen(
-        l,
-        policing_rows,
-        s.rules.derived.witness_cells,
-        s.map.grid.width(),
-        at,
-    ));
+    let policing = f64::from(match policing {
+        Policing::Summed => l.scratch[3].get(at),
+        Policing::ByRow(rows) => policing_seen(
+            l,
+            rows,
+            s.rules.derived.witness_cells,
+            s.map.grid.width(),
+            at,
+        ),
+    });
     let aid = if started {
         sector.escorted_coverage
     } else {
@@ -237,6 +241,32 @@ fn update_trust(
     let t = saturating(f64::from(s.civilians.trust[i]), up, down);
     let t0 = f64::from(s.civilians.trust0[i]);
     s.civilians.trust[i] = (t + s.rules.derived.trust_rate * (t0 - t)) as f32;
+}
+
+/// How today's community-policing contacts within the witness radius are
+/// read.
+enum Policing {
+    /// Box-summed once for the day into `scratch[3]`.
+    Summed,
+    /// Row by row for each civilian (`policing_seen`); which rows hold a
+    /// contact.
+    ByRow(Vec<bool>),
+}
+
+/// Today's policing contacts, box-summed for all civilians at once when
+/// that gives `policing_seen`'s bits: its `f32` sums are exact when
+/// [`Layer::sums_are_exact`] holds for `f32`, and then, the values being
+/// at least zero, equal the exact box sum the table gives.
+fn policing_nearby(s: &mut MissionState) -> Policing {
+    let l = &mut s.layers;
+    let nonnegative = l.policing.values().iter().all(|&v| v >= 0.0);
+    if nonnegative && l.policing.sums_are_exact(f32::MANTISSA_DIGITS) {
+        let r = s.rules.derived.witness_cells;
+        l.policing.box_sum(r, &mut l.table, &mut l.scratch[3]);
+        Policing::Summed
+    } else {
+        Policing::ByRow(nonzero_rows(&l.policing, s.map.grid.width()))
+    }
 }
 
 /// Community-policing contacts within the witness radius of `at`: few
@@ -413,6 +443,47 @@ mod tests {
             let trust = &s.civilians.trust;
             trust.iter().map(|&t| f64::from(t)).sum::<f64>() / trust.len() as f64
         })
+    }
+
+    #[test]
+    fn policing_summed_for_the_day_reads_as_row_by_row() {
+        let mut s = gaza(&[], 40);
+        let n = s.layers.policing.values().len();
+        for (k, i) in (0..n).step_by(97).enumerate() {
+            s.layers.policing.add(i, (k % 3 + 1) as f32);
+        }
+        let w = s.map.grid.width();
+        let rows = nonzero_rows(&s.layers.policing, w);
+        assert!(matches!(policing_nearby(&mut s), Policing::Summed));
+        let r = s.rules.derived.witness_cells;
+        for at in 0..n {
+            let by_row = policing_seen(&s.layers, &rows, r, w, at);
+            assert_eq!(s.layers.scratch[3].get(at).to_bits(), by_row.to_bits());
+        }
+        // A fraction too fine for an f32 sum beside a large count: row by row.
+        s.layers.policing.add(5, 1.0e-6);
+        s.layers.policing.add(6, 4096.0);
+        assert!(matches!(policing_nearby(&mut s), Policing::ByRow(_)));
+    }
+
+    #[test]
+    fn sector_sums_skip_zeros_without_changing_a_bit() {
+        // The cell-by-cell loop they replaced, zeros (and −0.0) included.
+        let (w, h, ns) = (70, 9, 4);
+        let cells: Vec<u16> = (0..w * h).map(|i| ((i / 13) % ns) as u16).collect();
+        let mut layer = Layer::new(w, h);
+        for (i, v) in [(3, 0.1f32), (65, 2.5), (300, 1e-7), (301, -0.1), (629, 7.0)] {
+            layer.add(i, v);
+        }
+        layer.values_mut()[64] = -0.0;
+        let mut dense = vec![0.0f64; ns];
+        for (&k, &v) in cells.iter().zip(layer.values()) {
+            dense[k as usize] += f64::from(v);
+        }
+        let sparse = sums_by_sector(&layer, &cells, ns);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&sparse), bits(&dense));
+        assert_eq!(bits(&sums_by_sector(&Layer::new(w, h), &cells, ns)), [0; 4]);
     }
 
     #[test]
