@@ -60,7 +60,13 @@ impl Citizens {
 /// `actives` counts the citizen itself (A ≥ 1) and f is the rounding rule.
 #[inline]
 pub fn arrest_probability(k: f64, rounding: ArrestRounding, cops: u32, actives: u32) -> f64 {
-    let ratio = f64::from(cops) / f64::from(actives);
+    arrest_probability_of_ratio(k, rounding, f64::from(cops) / f64::from(actives))
+}
+
+/// [`arrest_probability`] of a ratio C/A already formed: the mission model
+/// forms it from people-weighted counts (`src/mission/civilians.rs`).
+#[inline]
+pub fn arrest_probability_of_ratio(k: f64, rounding: ArrestRounding, ratio: f64) -> f64 {
     let f = match rounding {
         ArrestRounding::None => ratio,
         ArrestRounding::Floor => ratio.floor(),

@@ -8,7 +8,7 @@ use rand::RngExt;
 use super::draw::chance;
 use super::state::{MissionState, NO_FACTION, Status, flag};
 use super::units::acting_units;
-use crate::epstein::citizens::arrest_probability;
+use crate::epstein::citizens::arrest_probability_of_ratio;
 use crate::world::{Cell, CellIndex, NO_CELL};
 
 /// Random open cells looked at when choosing where to flee.
@@ -75,13 +75,21 @@ fn grievance(s: &MissionState, i: usize) -> f64 {
 /// with P from the security units and actives in view (the agent counts
 /// itself as active).
 fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
-    let p = arrest_probability(
+    let p = arrest_probability_of_ratio(
         s.rules.arrest_constant,
         s.rules.rounding,
-        units,
-        actives + 1,
+        deterrence_ratio(s.rules.config.population.agent_share, units, actives + 1),
     );
     grievance(s, i) - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
+}
+
+/// Epstein's C/A with the actives in people: each active agent counts as
+/// `share` calibration agents (`population.agent_share`), since a unit is
+/// one agent at any resolution while a finer grain puts more, smaller
+/// civilian agents in the same km of view. At `share` = 1 this is C/A
+/// exactly (A·1 = A), so unrefined runs keep their bytes.
+fn deterrence_ratio(share: f64, units: u32, actives: u32) -> f64 {
+    f64::from(units) / (f64::from(actives) * share)
 }
 
 /// Arms for one more fighter agent of faction `f`, as a share in [0, 1]:
@@ -145,7 +153,11 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> b
         c.quiet_recruit_weight * grievance(s, i)
     };
     let (avail, brought) = recruit_arms(s, f);
-    let p = c.recruit_rate * f64::from(sym) * avail * boost * weight;
+    // A recruit is a unit of `people_per_unit` people whatever the agent's
+    // size, so the chance per agent scales with the people it stands for
+    // (`population.agent_share`; × 1 unrefined).
+    let share = s.rules.config.population.agent_share;
+    let p = c.recruit_rate * f64::from(sym) * avail * boost * weight * share;
     if !chance(&mut s.rng.civilians, p) {
         return false;
     }
@@ -297,6 +309,20 @@ pub fn release(s: &mut MissionState, id: u32) -> bool {
 mod tests {
     use super::super::forces::tests::gaza;
     use super::*;
+
+    #[test]
+    fn the_arrest_ratio_counts_actives_in_people() {
+        // Unrefined: Epstein's C/A, bit for bit.
+        for (c, a) in [(0, 1), (1, 1), (3, 7), (5, 40)] {
+            let epstein = f64::from(c) / f64::from(a);
+            assert_eq!(deterrence_ratio(1.0, c, a).to_bits(), epstein.to_bits());
+        }
+        // Refined 2-fold: four times the active agents in the same km of
+        // view, each a quarter of the people, is the same ratio.
+        assert_eq!(deterrence_ratio(0.25, 3, 4 * 7), 3.0 / 7.0);
+        // Unweighted it would fall four-fold (the defect).
+        assert!(deterrence_ratio(1.0, 3, 4 * 7) < 0.3 * (3.0 / 7.0));
+    }
 
     #[test]
     fn recruits_bring_arms_where_the_faction_has_none_to_spare() {

@@ -6,11 +6,14 @@
 //! (tip-driven) or collective (larger groups, bystanders, more coercion
 //! seen). Released detainees go back to their group.
 
+use rand::RngExt;
+
 use super::civilians;
 use super::draw::chance;
 use super::harm::nth_civilian;
 use super::state::{Held, MissionState, Perpetrator, Status, UnitKind};
 use crate::scenario::Targeting;
+use crate::world::Cell;
 
 /// People who can be held today: the places (per 1,000 residents at day
 /// 0) or what the units on duty can hold, whichever is fewer.
@@ -50,6 +53,7 @@ pub fn arrest(s: &mut MissionState, u: usize, id: u32, term: u32) {
     if !take_group(s, id, group, term, coercion, perp) {
         return;
     }
+    disperse_crowd(s, u);
     // Whole bystander groups, then one more with the fractional chance.
     let whole = bystanders.floor();
     let extra = u32::from(chance(&mut s.rng.forces, bystanders - whole));
@@ -62,6 +66,33 @@ pub fn arrest(s: &mut MissionState, u: usize, id: u32, term: u32) {
         };
         let people = s.rules.config.detention.people_per_arrest;
         take_group(s, v, people, term, coercion, perp);
+    }
+}
+
+/// The crowd an arrest disperses is the people of one agent of the
+/// calibration: at a finer grain (`population.agent_share` σ < 1) the
+/// arrested agent ([`take_group`]) and about 1/σ − 1 more active agents in
+/// the unit's view turn quiescent, so a unit's arrest quiets the same
+/// people at any grain. Unrefined (σ = 1) nothing more is drawn.
+fn disperse_crowd(s: &mut MissionState, u: usize) {
+    let share = s.rules.config.population.agent_share;
+    let more = ((1.0 / share).round() as u32).saturating_sub(1);
+    if more == 0 {
+        return;
+    }
+    let at = s.units.cell[u];
+    let mut actives = s.map.unit_view.count_mission(&s.map.grid, at).actives;
+    for _ in 0..more {
+        if actives == 0 {
+            break;
+        }
+        let n = s.rng.forces.random_range(0..actives);
+        let Some(cell) = s.map.unit_view.nth(&s.map.grid, at, Cell::Active, n) else {
+            break;
+        };
+        let id = s.map.grid.occupant(cell);
+        s.set_status(id, Status::Quiescent);
+        actives -= 1;
     }
 }
 

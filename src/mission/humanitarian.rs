@@ -106,7 +106,9 @@ fn looting_weights(s: &MissionState) -> Vec<f64> {
                 let f = s.civilians.faction[i] as usize;
                 w[f] += h.loot_rate * s.rules.config.factions[f].loot_propensity;
             }
-            Status::Active => w[nf] += h.crowd_loot_rate,
+            // A crowd's weight is its people's: an agent counts as its
+            // share of a calibration agent (`population.agent_share`).
+            Status::Active => w[nf] += h.crowd_loot_rate * s.rules.config.population.agent_share,
             _ => {}
         }
     }
@@ -126,7 +128,7 @@ fn looting_hazard(s: &mut MissionState) -> Vec<f32> {
                 let f = &s.rules.config.factions[s.civilians.faction[i] as usize];
                 h.loot_rate * f.loot_propensity
             }
-            Status::Active => h.crowd_loot_rate,
+            Status::Active => h.crowd_loot_rate * s.rules.config.population.agent_share,
             _ => 0.0,
         };
         if weight > 0.0 {

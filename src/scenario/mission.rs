@@ -76,7 +76,21 @@ group! {
         /// Share of agents who are former officials or members of the old
         /// order (those an exclusion policy can bar from jobs).
         former_officials_share: f64 = 0.08, unit;
+        /// People a civilian agent stands for, as a share of those it stood
+        /// for where the rules were calibrated (1 as written; `world.refine
+        /// = k` divides it by k²). Rules calibrated on counts of civilian
+        /// agents weight each agent by it, so that a finer grain is the
+        /// same model at a finer grain (docs/ODD.md M1.7). Left out of the
+        /// resolved scenario at 1, so unrefined outputs keep their bytes.
+        #[serde(skip_serializing_if = "is_unrefined")]
+        agent_share: f64 = 1.0, number(1e-6, 1e6);
     }
+}
+
+/// Whether `population.agent_share` is the unrefined 1 (left out of the
+/// resolved scenario, as `world.refine = 1` is).
+fn is_unrefined(share: &f64) -> bool {
+    *share == 1.0
 }
 
 /// How fighters are disarmed.

@@ -4,7 +4,9 @@
 //! for `k²` times fewer people. Distances keep their meaning in km:
 //! `mission.cell_km` is divided by `k` (every `*_km` radius and speed is
 //! converted with it) and the one radius given in cells, `citizens.vision`,
-//! is multiplied by `k`.
+//! is multiplied by `k`. `mission.population.agent_share` is divided by
+//! `k²`, so that the rules that count civilian agents count the same
+//! people (docs/ODD.md M1.7).
 //!
 //! Applied once, when the scenario loads, after validation of what was
 //! written: everything downstream (world building, the memory guard, the
@@ -108,7 +110,8 @@ fn radii_km(scenario: &Scenario) -> Vec<(&'static str, f64)> {
 }
 
 /// Refines a scenario that [`violations`] accepts: the inline map and
-/// sector map, the size, `mission.cell_km` and `citizens.vision`; then
+/// sector map, the size, `mission.cell_km`, `citizens.vision` and
+/// `mission.population.agent_share`; then
 /// `world.refine` is 1. Nothing changes when it already is.
 pub fn apply(scenario: &mut Scenario) {
     let k = scenario.world.refine;
@@ -128,6 +131,9 @@ pub fn apply(scenario: &mut Scenario) {
     scenario.citizens.vision *= k;
     if let Some(mission) = &mut scenario.mission {
         mission.cell_km /= f64::from(k);
+        // Each agent now stands for k² times fewer people: the count-based
+        // rules read this to stay at their calibration.
+        mission.population.agent_share /= f64::from(k * k);
     }
 }
 
