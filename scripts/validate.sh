@@ -6,8 +6,10 @@
 # BEGIN/END GENERATED marker comments) from its report.md, with the wall
 # time the run took.
 #
-# Usage: scripts/validate.sh [extra stabsim validate flags, e.g. --threads 2]
+# Usage: scripts/validate.sh [extra stabsim validate flags, e.g. --threads 2;
+#        not --replicates: set REPLICATES]
 # Environment (defaults in brackets):
+#   REPLICATES        replicates per arm                   [30]
 #   OUT               the outputs folder                   [outputs/validate]
 #   CARGO_TARGET_DIR  the build folder                     [target]
 #   NO_DOC            1: leave docs/VALIDATION.md alone    [0]
@@ -21,7 +23,7 @@ DOC=docs/VALIDATION.md
 
 cargo build --release --quiet
 start=$(date +%s)
-"$TARGET/release/stabsim" validate --out "$OUT" "$@"
+"$TARGET/release/stabsim" validate --replicates "${REPLICATES:-30}" --out "$OUT" "$@"
 elapsed=$(( $(date +%s) - start ))
 cores=$(nproc 2>/dev/null || echo "?")
 echo "validate: ${elapsed} s wall on ${cores} cores"
