@@ -193,6 +193,13 @@ try {
 } catch (e) {
   failures.push(String(e));
   console.log(`FAIL ${e}`);
+  // Where it stopped: the line of this script that waited, and the page.
+  const at = String(e.stack || "").split("\n").find((l) => l.includes("browser_test.mjs"));
+  console.log(`     at ${at ? at.trim() : "an unknown line"}`);
+  const state = await page
+    .evaluate(() => ({ status: document.querySelector("#status")?.textContent, lastDay: window.stabsim?.lastDay, view: window.stabsim?.view }))
+    .catch(() => ({}));
+  console.log(`     page: ${JSON.stringify(state)}`);
   await page.screenshot({ path: join(shots, "failure.png"), fullPage: true }).catch(() => {});
 } finally {
   await context.close();

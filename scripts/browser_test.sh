@@ -39,4 +39,8 @@ for _ in $(seq 100); do
 done
 [ -n "$URL" ] || { cat "$LOG"; echo "browser test: the server did not start"; exit 1; }
 cp scripts/browser_test.mjs "$NODE_DIR/browser_test.mjs"
-node "$NODE_DIR/browser_test.mjs" "$URL"
+node "$NODE_DIR/browser_test.mjs" "$URL" || {
+    echo "server log (last 20 lines):"
+    tail -n 20 "$LOG"
+    exit 1
+}
