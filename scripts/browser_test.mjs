@@ -47,7 +47,8 @@ try {
 
   // Pick a scenario, move a lever, add a second mandate.
   await page.selectOption("#scenario", "gaza/baseline");
-  await page.waitForFunction(() => document.querySelector("#description").textContent.includes("Gaza"));
+  // Its levers loaded (typing before they arrive would be undone).
+  await page.waitForFunction(() => window.stabsim.leversFor === "gaza/baseline");
   await page.fill("#days", "400");
   await page.fill(lever(0, "force_scale"), "1.5");
   await page.check("#compare");
@@ -141,8 +142,11 @@ try {
   await page.locator("#scrub").fill("140");
   await page.waitForFunction(() => window.stabsim.view === 140);
   await page.selectOption("#speed", "0");
+  const rewinds = await page.evaluate(() => window.stabsim.rewinds);
   await page.click("#play");
-  await page.waitForFunction(() => window.stabsim.view === null && window.stabsim.lastDay >= 200, null, { timeout: 240000 });
+  // Day 140 came back from the server (a re-run), then the days after it.
+  await page.waitForFunction((r) => window.stabsim.rewinds > r && window.stabsim.view === null && window.stabsim.lastDay >= 200,
+    rewinds, { timeout: 240000 });
   await page.click("#pause");
   const after = await page.evaluate(() => {
     const s = window.stabsim;

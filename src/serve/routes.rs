@@ -11,7 +11,7 @@ use serde_json::json;
 use tiny_http::{Header, Method, Request, Response};
 
 use super::catalog::MAX_UPLOAD_BYTES;
-use super::session::{Run, Settings};
+use super::session::{Frame, Run, Settings};
 use super::{App, Slot, ensemble};
 use crate::output::resolved_toml;
 
@@ -503,28 +503,13 @@ fn serve_stream(slot: &Slot, out: &mut dyn Write) -> std::io::Result<()> {
             let mut run = slot.run.lock().expect("run lock");
             let now = Instant::now();
             let due = run.playing && now >= next_due;
-            let frame = if (due || run.pending > 0) && !run.finished() {
-                run.pending = run.pending.saturating_sub(u32::from(!due));
-                if due && run.speed > 0.0 {
-                    let period = Duration::from_secs_f64(1.0 / run.speed);
-                    next_due = (next_due + period).max(now);
-                }
-                let frame = run.advance(true);
-                if run.finished() {
-                    run.playing = false;
-                    run.pending = 0;
-                }
-                frame
-            } else if sent_day != Some(run.day()) {
-                // Reset, or stepped through the API: today's map as it is.
-                Some(run.frame(true))
-            } else {
-                if run.finished() || !run.playing {
-                    next_due = now;
-                }
-                None
-            };
-            frame.map(|f| {
+            if due && run.speed > 0.0 && !run.finished() {
+                let period = Duration::from_secs_f64(1.0 / run.speed);
+                next_due = (next_due + period).max(now);
+            } else if !due && (run.finished() || !run.playing) {
+                next_due = now;
+            }
+            next_frame(&mut run, sent_day, due).map(|f| {
                 sent_day = Some(f.day);
                 serde_json::to_string(&f).unwrap_or_default()
             })
@@ -547,5 +532,66 @@ fn serve_stream(slot: &Slot, out: &mut dyn Write) -> std::io::Result<()> {
                 std::thread::sleep(Duration::from_millis(5));
             }
         }
+    }
+}
+
+/// The stream's next frame, if one is due: first the day a reset or seek
+/// went back to (so that the page sees it even when a play follows at
+/// once), then a new day while the run plays (`due`) or has steps pending,
+/// else today's map if the page has not had it (stepped through the API).
+fn next_frame(run: &mut Run, sent_day: Option<u32>, due: bool) -> Option<Frame> {
+    if run.take_rewound() {
+        return Some(run.frame(true));
+    }
+    if (due || run.pending > 0) && !run.finished() {
+        run.pending = run.pending.saturating_sub(u32::from(!due));
+        let frame = run.advance(true);
+        if run.finished() {
+            run.playing = false;
+            run.pending = 0;
+        }
+        return frame;
+    }
+    (sent_day != Some(run.day())).then(|| run.frame(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::catalog::{Catalog, scenario_root};
+
+    fn run(days: u32) -> Run {
+        let catalog = Catalog::shipped(&scenario_root());
+        let settings: Settings =
+            serde_json::from_value(json!({ "scenario": "gaza/baseline", "days": days })).unwrap();
+        Run::new(settings, &catalog).unwrap()
+    }
+
+    /// A reset followed at once by a play (the page's clicks reach the
+    /// server in any order the lock gives them): the stream still sends
+    /// day 0 before day 1, and a seek's day before the next.
+    #[test]
+    fn the_day_gone_back_to_is_sent_before_any_later_day() {
+        let mut r = run(10);
+        let mut sent = None;
+        for _ in 0..3 {
+            sent = next_frame(&mut r, sent, true).map(|f| f.day);
+        }
+        assert_eq!(sent, Some(3));
+        r.reset();
+        r.playing = true;
+        let days: Vec<_> = (0..2)
+            .map(|_| next_frame(&mut r, sent, true).map(|f| f.day))
+            .collect();
+        assert_eq!(days, [Some(0), Some(1)]);
+
+        r.seek(5).unwrap();
+        r.seek(2).unwrap();
+        r.playing = true;
+        assert_eq!(next_frame(&mut r, Some(1), true).map(|f| f.day), Some(2));
+        assert_eq!(next_frame(&mut r, Some(2), true).map(|f| f.day), Some(3));
+        // Paused with today's frame sent: nothing.
+        r.playing = false;
+        assert!(next_frame(&mut r, Some(3), false).is_none());
     }
 }

@@ -239,6 +239,10 @@ pub struct Run {
     pub speed: f64,
     /// Single days asked for (the step button), taken by the stream.
     pub pending: u32,
+    /// Set by a reset or a seek, taken by the stream: the day gone back to
+    /// is sent before any later day, even when a play arrives first, so
+    /// that the page always sees where the run went back to.
+    rewound: bool,
 }
 
 impl Run {
@@ -274,6 +278,7 @@ impl Run {
             playing: false,
             speed: 10.0,
             pending: 0,
+            rewound: false,
         })
     }
 
@@ -305,6 +310,12 @@ impl Run {
         }
         self.playing = false;
         self.pending = 0;
+        self.rewound = true;
+    }
+
+    /// Whether the run went back (reset or seek) since the last call.
+    pub fn take_rewound(&mut self) -> bool {
+        std::mem::take(&mut self.rewound)
     }
 
     /// Takes the run to day `day`, paused: forward by stepping, back by
@@ -335,6 +346,7 @@ impl Run {
         }
         self.playing = false;
         self.pending = 0;
+        self.rewound = true;
         Ok(())
     }
 

@@ -39,6 +39,9 @@ const state = {
   logLines: [],
   // The day shown, or null for the live end.
   view: null, viewCache: null, chartsAt: 0,
+  // The scenario whose levers are shown, and how many times the run went
+  // back to an earlier day (a reset or a re-run from a day).
+  leversFor: null, rewinds: 0,
 };
 window.stabsim = state; // for the browser test
 
@@ -104,12 +107,19 @@ async function loadScenarios(select) {
   }
   const wanted = select || new URLSearchParams(location.search).get("scenario");
   if (wanted && scenarios.some((s) => s.id === wanted)) sel.value = wanted;
-  await loadLevers();
+  await loadLevers(true);
 }
 
-async function loadLevers() {
+// Shows the levers of the chosen scenario. What the user typed is kept
+// unless the scenario changes: a change event on the scenario already
+// shown does nothing, and an answer for a scenario no longer chosen (the
+// user chose again while it loaded) is dropped.
+async function loadLevers(force) {
   const id = $("scenario").value;
+  if (id === state.leversFor && !force) return;
   const table = await api("GET", `/api/levers?scenario=${encodeURIComponent(id)}`);
+  if ($("scenario").value !== id) return;
+  state.leversFor = id;
   state.levers = table.levers;
   $("description").textContent = table.description;
   $("seed").value = table.seed;
@@ -263,14 +273,23 @@ async function stopRun() {
   state.playing = false;
 }
 
-async function control(body) {
-  if (!state.run) return;
-  try {
-    const r = await api("POST", `/api/runs/${state.run}/control`, body);
-    state.playing = r.playing;
-  } catch (e) {
-    showError(e.message);
-  }
+// Controls reach the server one after another, in the order they were
+// clicked (a pause clicked while a re-run from a day is still computing
+// comes after that re-run's play, not before it); each goes to the run it
+// was clicked for.
+let controls = Promise.resolve();
+function control(body) {
+  const id = state.run;
+  controls = controls.then(async () => {
+    if (!id || state.run !== id) return;
+    try {
+      const r = await api("POST", `/api/runs/${id}/control`, body);
+      if (state.run === id) state.playing = r.playing;
+    } catch (e) {
+      showError(e.message);
+    }
+  });
+  return controls;
 }
 
 function col(name) {
@@ -350,6 +369,7 @@ function onFrame(frame) {
   if (frame.day <= state.lastDay) {
     // A reset (day 0) or a re-run from an earlier day: that day again.
     forgetFrom(frame.day);
+    state.rewinds++;
   }
   state.lastDay = frame.day;
   state.framesReceived++;
@@ -422,12 +442,12 @@ function stepBack(day) {
 // Continues from the day shown: the server re-runs the run from day 0 to
 // that day on the same seed (deterministic: the same days again), and the
 // page forgets the days after it.
-async function runFromView(then) {
+function runFromView(then) {
   const day = state.view;
-  if (day === null) return;
+  if (day === null) return control(then);
   state.view = null;
-  await control({ action: "seek", day });
-  if (then) await control(then);
+  control({ action: "seek", day });
+  return control(then);
 }
 
 function renderLog() {
@@ -764,16 +784,12 @@ function wire() {
   $("start").addEventListener("click", async () => { await startRun(); });
   // From a day stepped back to, run and step continue from that day (the
   // server re-runs to it); "Back to the newest day" returns without re-running.
-  $("play").addEventListener("click", async () => {
-    if (state.view !== null) await runFromView();
+  $("play").addEventListener("click", () => {
     state.playing = true;
-    control({ action: "play" });
+    runFromView({ action: "play" });
   });
   $("pause").addEventListener("click", () => control({ action: "pause" }));
-  $("step").addEventListener("click", async () => {
-    if (state.view !== null) await runFromView();
-    control({ action: "step" });
-  });
+  $("step").addEventListener("click", () => runFromView({ action: "step" }));
   $("scrub").addEventListener("input", () => stepBack(Number($("scrub").value)));
   $("back").addEventListener("click", () => stepBack(viewDay() - 1));
   $("forward").addEventListener("click", () => setView(viewDay() + 1));
