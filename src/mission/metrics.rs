@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 42] = [
+const FIXED: [&str; 46] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -50,6 +50,10 @@ const FIXED: [&str; 42] = [
     "controlled_share",
     "at_war",
     "ceasefire_broken",
+    "witnesses_faction_harm",
+    "trust_response_faction_harm",
+    "witnesses_mission_harm",
+    "trust_response_mission_harm",
 ];
 
 /// Column names for a mission configuration: statuses (people), the fixed
@@ -200,6 +204,10 @@ impl MissionState {
                 / self.sectors.len().max(1) as f64,
             at_war as f64,
             f64::from(u8::from(broken)),
+            t.witnessed.faction_people,
+            t.witnessed.faction_response,
+            t.witnessed.mission_people,
+            t.witnessed.mission_response,
         ]);
         row.extend_from_slice(&t.civilian_deaths);
         for k in 0..self.forces.contributors.len() {

@@ -10,7 +10,7 @@
 //! [0, 1] without clamping.
 
 use super::field::Layer;
-use super::state::{MissionState, Rules, Status, flag};
+use super::state::{MissionState, Rules, Status, WitnessResponse, Witnesses, flag};
 
 /// Today's sector totals heard as rumour.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +42,11 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
     let rumours = sector_rumours(s);
     let started = s.mission_started(t);
     let policing = policing_nearby(s);
+    let w = &mut s.witnesses;
+    w.trust_before.clear();
+    w.trust_before.extend_from_slice(&s.civilians.trust);
+    w.saw.clear();
+    w.saw.resize(s.civilians.len(), Witnesses::OTHER);
     for i in 0..s.civilians.len() {
         if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
             continue;
@@ -51,11 +56,13 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
         let cell = s.civilians.cell[i];
         let at = s.map.grid.interior(cell);
         let k = usize::from(s.map.cell_sector[at]);
+        s.witnesses.saw[i] = harm_seen(&s.layers, at);
         update_hardship(s, i, k, started);
         update_trust(s, i, (at, k), &rumours, &policing, started);
         update_sympathy(s, i, (at, k), &rumours);
     }
     contagion(s);
+    s.today.witnessed = witness_response(s);
     update_legitimacy(&mut s.legitimacy, &s.rules);
     let l = &mut s.layers;
     for layer in [
@@ -70,6 +77,59 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
     for layer in &mut l.harm_faction {
         layer.clear();
     }
+}
+
+/// What harm a civilian at interior cell `at` saw today (read before
+/// contagion reuses the scratch layers).
+fn harm_seen(l: &super::state::Layers, at: usize) -> u8 {
+    let faction = l.seen_faction.iter().any(|x| x.get(at) > 0.0);
+    let attributed = l.scratch[0].get(at) > 0.0;
+    let backlash = l.scratch[1].get(at) > 0.0;
+    match (faction, attributed, backlash) {
+        (false, false, false) => Witnesses::NONE,
+        (true, false, false) => Witnesses::FACTION,
+        (false, true, _) => Witnesses::MISSION,
+        _ => Witnesses::OTHER,
+    }
+}
+
+/// The day's trust change (update and contagion) of the witnesses of
+/// faction killings and of mission harm, each against the mean change of
+/// the civilians of its sector who saw no harm (people-weighted; a sector
+/// with none of them adds nothing). Recruits are left out, as in
+/// `trust_mean`. An observation, not a rule: nothing reads it back.
+fn witness_response(s: &MissionState) -> WitnessResponse {
+    let c = &s.civilians;
+    let w = &s.witnesses;
+    let ns = s.sectors.len();
+    let counted = |i: usize| c.status[i] != Status::Recruited && w.saw[i] != Witnesses::OTHER;
+    let sector = |i: usize| usize::from(s.map.cell_sector[s.map.grid.interior(c.cell[i])]);
+    let change = |i: usize| f64::from(c.trust[i]) - f64::from(w.trust_before[i]);
+    // Mean change of the unharmed, per sector.
+    let mut unharmed = vec![(0.0f64, 0.0f64); ns];
+    for i in (0..c.len()).filter(|&i| counted(i) && w.saw[i] == Witnesses::NONE) {
+        let m = f64::from(c.members[i]);
+        let u = &mut unharmed[sector(i)];
+        u.0 += m * change(i);
+        u.1 += m;
+    }
+    let mut r = WitnessResponse::default();
+    for i in (0..c.len()).filter(|&i| counted(i) && w.saw[i] != Witnesses::NONE) {
+        let (sum, people) = unharmed[sector(i)];
+        if people <= 0.0 {
+            continue;
+        }
+        let m = f64::from(c.members[i]);
+        let excess = m * (change(i) - sum / people);
+        if w.saw[i] == Witnesses::FACTION {
+            r.faction_people += m;
+            r.faction_response += excess;
+        } else {
+            r.mission_people += m;
+            r.mission_response += excess;
+        }
+    }
+    r
 }
 
 /// Per-sector rumour levels: the sector's total of each kind of event
@@ -484,6 +544,50 @@ mod tests {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&sparse), bits(&dense));
         assert_eq!(bits(&sums_by_sector(&Layer::new(w, h), &cells, ns)), [0; 4]);
+    }
+
+    /// The witnesses' response on day 40 after `harm` was done at every
+    /// 50th civilian's cell, with `protection` (share saved) at the same
+    /// cells, `insecurity_blame` and `trust_protection_gain` as given.
+    fn response_after(
+        harm: Perpetrator,
+        protection: f32,
+        blame: f64,
+        gain: f64,
+    ) -> super::super::state::WitnessResponse {
+        let mut s = gaza(&[], 40);
+        s.rules.config.civilians.insecurity_blame = blame;
+        s.rules.config.civilians.trust_protection_gain = gain;
+        for i in (0..s.civilians.len()).step_by(50) {
+            let cell = s.civilians.cell[i];
+            s.record_harm(cell, 3.0, harm);
+            let at = s.map.grid.interior(cell);
+            s.layers.protection.add(at, protection);
+        }
+        update_perceptions(&mut s, 40);
+        s.today.witnessed
+    }
+
+    #[test]
+    fn witnesses_of_harm_are_compared_with_the_unharmed_of_their_sector() {
+        // Faction killings with no response: a present mission is blamed.
+        let r = response_after(Perpetrator::Faction(0), 0.0, 0.5, 0.05);
+        assert!(r.faction_people > 0.0 && r.mission_people == 0.0, "{r:?}");
+        assert!(r.faction_response < 0.0, "{r:?}");
+        // The same killings answered by the mission, whose protection the
+        // same witnesses see: the measure shows the credit outweighing the
+        // blame (it is an observation, not a rule that forbids it).
+        let r = response_after(Perpetrator::Faction(0), 1.0, 0.05, 0.1);
+        assert!(r.faction_response > 0.0, "{r:?}");
+        // Harm by the mission: its witnesses lose trust.
+        let r = response_after(Perpetrator::Mission, 0.0, 0.1, 0.05);
+        assert!(r.mission_people > 0.0 && r.faction_people == 0.0, "{r:?}");
+        assert!(r.mission_response < 0.0, "{r:?}");
+        // Nobody harmed: no witnesses, nothing to report.
+        let mut s = gaza(&[], 40);
+        update_perceptions(&mut s, 40);
+        let r = s.today.witnessed;
+        assert_eq!((r.faction_people, r.mission_people), (0.0, 0.0));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::police::deploy_trained;
 use super::state::{
     Civilians, ContributorState, Derived, External, FactionState, Factions, Forces, Layers, Map,
     MissionState, NO_FACTION, Police, Rules, SectorState, Status, Streams, Tally, Totals, Units,
-    War, flag,
+    War, Witnesses, flag,
 };
 use crate::rng::{SimRng, Stream, stream};
 use crate::scenario::MAX_MISSION_RADIUS;
@@ -144,6 +144,7 @@ impl MissionState {
                 scratch: [layer(), layer(), layer(), layer()],
                 table: Vec::new(),
             },
+            witnesses: Witnesses::default(),
             today: Tally::default(),
             totals: Totals::default(),
             order: Vec::new(),

@@ -313,6 +313,50 @@ pub struct Tally {
     pub recruits: f64,
     /// Attacks on service projects (in contested sectors).
     pub attacks_on_projects: u32,
+    /// The day's trust response of witnesses of civilian harm (metrics
+    /// only; see [`Witnesses`]).
+    pub witnessed: WitnessResponse,
+}
+
+/// The day's trust response of civilians who witnessed harm, against
+/// civilians of the same sector who witnessed none (a within-sector
+/// difference, so rumours and sector-wide credit cancel). Lyall, Blair &
+/// Imai (2013) measure this response: people harmed by ISAF lost support
+/// for it; people harmed by the Taliban did not gain support for ISAF.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WitnessResponse {
+    /// People who saw faction killings today and no harm by the mission.
+    pub faction_people: f64,
+    /// Σ people × (their trust change today − their sector's unharmed mean change).
+    pub faction_response: f64,
+    /// People who saw harm attributed to the mission today and no faction killings.
+    pub mission_people: f64,
+    /// Σ people × (their trust change today − their sector's unharmed mean change).
+    pub mission_response: f64,
+}
+
+/// Per civilian, for one perception phase: trust at its start and what
+/// harm it saw (see `perception::witness_response`). Kept between days
+/// only so that the day allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Witnesses {
+    /// Trust at the start of the phase.
+    pub trust_before: Vec<f32>,
+    /// What was seen: [`Witnesses::NONE`], [`Witnesses::FACTION`],
+    /// [`Witnesses::MISSION`], or [`Witnesses::OTHER`] (both, or not
+    /// updated today).
+    pub saw: Vec<u8>,
+}
+
+impl Witnesses {
+    /// Saw no civilian harm (the comparison group).
+    pub const NONE: u8 = 0;
+    /// Saw faction killings only.
+    pub const FACTION: u8 = 1;
+    /// Saw harm attributed to the mission only.
+    pub const MISSION: u8 = 2;
+    /// Saw both, harm by the external military only, or was not updated.
+    pub const OTHER: u8 = 3;
 }
 
 /// Cumulative counters.
@@ -555,6 +599,8 @@ pub struct MissionState {
     pub(crate) layers: Layers,
     /// Civilians held after arrests.
     pub(crate) detention: Detention,
+    /// Scratch of the witnesses' trust response (metrics only).
+    pub(crate) witnesses: Witnesses,
     /// Today's events.
     pub(crate) today: Tally,
     /// Cumulative counters.

@@ -259,9 +259,10 @@ fn evaluate(
             Err(e) => return FactResult::unexpressible(k, context, e.clone()),
         }
     }
-    if arms
-        .iter()
-        .all(|a| same_experiment(&arms[0].scenario, &a.scenario))
+    if arms.len() > 1
+        && arms
+            .iter()
+            .all(|a| same_experiment(&arms[0].scenario, &a.scenario))
     {
         return FactResult::unexpressible(
             k,

@@ -608,14 +608,18 @@ impl Validation {
                 } else {
                     String::new()
                 };
+                // One arm: the measure is itself the contrast.
+                let arms = match c.spec.arm_names.as_slice() {
+                    [one] => format!("{one}, the measure itself"),
+                    [control, rest @ ..] => format!("{} vs {control}", rest.join(" / ")),
+                    [] => String::new(),
+                };
                 let _ = writeln!(
                     s,
-                    "**{}**{cond}: `{}`, {} vs {}, expect **{}**{margin}{note}.\n\n\
+                    "**{}**{cond}: `{}`, {arms}, expect **{}**{margin}{note}.\n\n\
                      | context | arm means (control first) | contrast [95 % CI] | method | n | p | Holm p | MDE (80 %) | n needed | result |\n|---|---|---|---|---|---|---|---|---|---|",
                     c.label(),
                     c.spec.measure,
-                    c.spec.arm_names[1..].join(" / "),
-                    c.spec.arm_names[0],
                     c.expect.label()
                 );
             }

@@ -162,7 +162,9 @@ pub struct CheckSpec {
     /// Each arm's overrides (`key.path=value`; `rows[*].field=value` sets a
     /// field of every row of an array such as `mission.contributors`).
     pub arms: Vec<Vec<String>>,
-    /// Weights of the arms in the contrast; default (−1, 1) for two arms.
+    /// Weights of the arms in the contrast; default (−1, 1) for two arms,
+    /// (1) for one arm (the measure is itself a contrast, e.g. witnesses'
+    /// trust response against the unharmed of their sector).
     #[serde(default)]
     pub contrast: Vec<f64>,
     /// The measure ([`crate::validation::Measure`] syntax).
@@ -270,15 +272,19 @@ impl Suite {
             if !facts.iter().any(|f| f.id == spec.id) {
                 return Err(format!("{at}: no fact {} in stylized_facts.csv", spec.id));
             }
-            if spec.arms.len() < 2 || spec.arms.len() != spec.arm_names.len() {
+            if spec.arms.is_empty() || spec.arms.len() != spec.arm_names.len() {
                 return Err(format!(
-                    "{at}: {} arms and {} arm names (expected at least two arms, each named)",
+                    "{at}: {} arms and {} arm names (expected at least one arm, each named)",
                     spec.arms.len(),
                     spec.arm_names.len()
                 ));
             }
             let weights = if spec.contrast.is_empty() && spec.arms.len() == 2 {
                 vec![-1.0, 1.0]
+            } else if spec.contrast.is_empty() && spec.arms.len() == 1 {
+                // One arm: the measure itself is tested (a within-run
+                // contrast such as witnesses against the unharmed).
+                vec![1.0]
             } else {
                 spec.contrast.clone()
             };
