@@ -13,7 +13,7 @@ use super::qrf::{Incident, resolve_incident};
 use super::state::{Civilians, Map, MissionState, SectorState, Status};
 use super::units::{acting_units, is_observer};
 use crate::scenario::ServiceSectors;
-use crate::world::CellIndex;
+use crate::world::{CellIndex, Grid};
 
 /// Phase 7 (and setup): living people per sector (agents on the grid or displaced; detained
 /// people are fed elsewhere).
@@ -51,9 +51,19 @@ pub fn convoys(s: &mut MissionState) {
         let Some(sector) = neediest_sector(s) else {
             break;
         };
-        let entry = entry_cell(s);
-        let depot = s.sectors[sector].depot;
-        let exposure = route_exposure(s, &hazard, entry, depot);
+        let exposure: f64 = match entry_crossing(s) {
+            // The route was sampled at setup; the same cells in the same
+            // order give the same sum.
+            Some(c) => {
+                let route = &s.map.routes[c * s.sectors.len() + sector];
+                route.iter().map(|&i| f64::from(hazard[i as usize])).sum()
+            }
+            None => {
+                let entry = random_open_cell(s);
+                let cells = route_cells(&s.map.grid, entry, s.sectors[sector].depot);
+                cells.map(|i| f64::from(hazard[i])).sum()
+            }
+        };
         let escorted = s.rng.humanitarian.random::<f64>() < escort;
         let shield = if escorted { 1.0 - h.escort_effect } else { 1.0 };
         if chance(&mut s.rng.humanitarian, 1.0 - (-exposure * shield).exp()) {
@@ -149,31 +159,51 @@ fn neediest_sector(s: &MissionState) -> Option<usize> {
         })
 }
 
-/// A random crossing, or a random open cell on a map without crossings.
-fn entry_cell(s: &mut MissionState) -> CellIndex {
-    if s.map.crossings.is_empty() {
-        let open = s.map.grid.open_cells();
-        open[s.rng.humanitarian.random_range(0..open.len())]
-    } else {
-        s.map.crossings[s.rng.humanitarian.random_range(0..s.map.crossings.len())]
-    }
+/// The index of a random crossing where a convoy enters; `None` on a map
+/// without crossings (the convoy then enters at a random open cell, drawn
+/// by [`random_open_cell`]). One draw either way.
+fn entry_crossing(s: &mut MissionState) -> Option<usize> {
+    let n = s.map.crossings.len();
+    (n > 0).then(|| s.rng.humanitarian.random_range(0..n))
 }
 
-/// Sum of the looting hazard over cells along the straight route, one
-/// sample per cell of length.
-fn route_exposure(s: &MissionState, hazard: &[f32], from: CellIndex, to: CellIndex) -> f64 {
-    let (x0, y0) = s.map.grid.coords(from);
-    let (x1, y1) = s.map.grid.coords(to);
+/// A random open cell.
+fn random_open_cell(s: &mut MissionState) -> CellIndex {
+    let open = s.map.grid.open_cells();
+    open[s.rng.humanitarian.random_range(0..open.len())]
+}
+
+/// Every crossing's route to every sector's depot (see `Map::routes`).
+pub fn convoy_routes(map: &Map, sectors: &[SectorState]) -> Vec<Vec<u32>> {
+    let mut routes = Vec::with_capacity(map.crossings.len() * sectors.len());
+    for &entry in &map.crossings {
+        for sector in sectors {
+            routes.push(if sector.depot == crate::world::NO_CELL {
+                Vec::new()
+            } else {
+                route_cells(&map.grid, entry, sector.depot)
+                    .map(|i| i as u32)
+                    .collect()
+            });
+        }
+    }
+    routes
+}
+
+/// The interior cells (row-major positions) along the straight route
+/// from `from` to `to`, one sample per cell of length; the convoy's
+/// exposure is the looting hazard summed over them in this order.
+fn route_cells(grid: &Grid, from: CellIndex, to: CellIndex) -> impl Iterator<Item = usize> {
+    let (x0, y0) = grid.coords(from);
+    let (x1, y1) = grid.coords(to);
     let steps = x0.abs_diff(x1).max(y0.abs_diff(y1)).max(1);
-    let w = s.map.grid.width();
-    (0..=steps)
-        .map(|k| {
-            let f = k as f64 / steps as f64;
-            let x = round_to_index(x0 as f64 + f * (x1 as f64 - x0 as f64));
-            let y = round_to_index(y0 as f64 + f * (y1 as f64 - y0 as f64));
-            f64::from(hazard[y * w + x])
-        })
-        .sum()
+    let w = grid.width();
+    (0..=steps).map(move |k| {
+        let f = k as f64 / steps as f64;
+        let x = round_to_index(x0 as f64 + f * (x1 as f64 - x0 as f64));
+        let y = round_to_index(y0 as f64 + f * (y1 as f64 - y0 as f64));
+        y * w + x
+    })
 }
 
 /// `v.round() as usize`, to the bit, for every `v` (NaN and negatives give
@@ -334,6 +364,37 @@ mod tests {
         let (covered, escorted) = coverages(&gaza(&["mission.mandate.convoy_escort=0"], 90));
         assert!(covered > 0.0);
         assert_eq!(escorted, 0.0);
+    }
+
+    #[test]
+    fn routes_sampled_at_setup_are_the_straight_lines_convoys_take() {
+        let s = gaza(&[], 0);
+        let (grid, ns) = (&s.map.grid, s.sectors.len());
+        assert!(!s.map.crossings.is_empty());
+        assert_eq!(s.map.routes.len(), s.map.crossings.len() * ns);
+        for (c, &entry) in s.map.crossings.iter().enumerate() {
+            for (k, sector) in s.sectors.iter().enumerate() {
+                let route = &s.map.routes[c * ns + k];
+                if sector.depot == crate::world::NO_CELL {
+                    assert!(route.is_empty());
+                    continue;
+                }
+                // The samples as route_exposure took them before routes
+                // were kept: libm's rounding, one sample per cell of length.
+                let (x0, y0) = grid.coords(entry);
+                let (x1, y1) = grid.coords(sector.depot);
+                let steps = x0.abs_diff(x1).max(y0.abs_diff(y1)).max(1);
+                let want: Vec<u32> = (0..=steps)
+                    .map(|j| {
+                        let f = j as f64 / steps as f64;
+                        let x = (x0 as f64 + f * (x1 as f64 - x0 as f64)).round() as usize;
+                        let y = (y0 as f64 + f * (y1 as f64 - y0 as f64)).round() as usize;
+                        (y * grid.width() + x) as u32
+                    })
+                    .collect();
+                assert_eq!(route, &want, "crossing {c}, sector {k}");
+            }
+        }
     }
 
     #[test]

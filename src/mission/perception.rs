@@ -271,13 +271,7 @@ fn update_trust(
     let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
     let policing = f64::from(match policing {
         Policing::Summed => l.scratch[3].get(at),
-        Policing::ByRow(rows) => policing_seen(
-            l,
-            rows,
-            s.rules.derived.witness_cells,
-            s.map.grid.width(),
-            at,
-        ),
+        Policing::ByRow(seen) => seen[at],
     });
     let aid = if started {
         sector.escorted_coverage
@@ -308,50 +302,60 @@ fn update_trust(
 enum Policing {
     /// Box-summed once for the day into `scratch[3]`.
     Summed,
-    /// Row by row for each civilian (`policing_seen`); which rows hold a
-    /// contact.
-    ByRow(Vec<bool>),
+    /// Added up row by row for every cell (`policing_by_rows`), row-major.
+    ByRow(Vec<f32>),
 }
 
 /// Today's policing contacts, box-summed for all civilians at once when
-/// that gives `policing_seen`'s bits: its `f32` sums are exact when
+/// that gives `policing_by_rows`' bits: its `f32` sums are exact when
 /// [`Layer::sums_are_exact`] holds for `f32`, and then, the values being
 /// at least zero, equal the exact box sum the table gives.
 fn policing_nearby(s: &mut MissionState) -> Policing {
     let l = &mut s.layers;
     let nonnegative = l.policing.values().iter().all(|&v| v >= 0.0);
+    let r = s.rules.derived.witness_cells;
     if nonnegative && l.policing.sums_are_exact(f32::MANTISSA_DIGITS) {
-        let r = s.rules.derived.witness_cells;
         l.policing.box_sum(r, &mut l.table, &mut l.scratch[3]);
         Policing::Summed
     } else {
-        Policing::ByRow(nonzero_rows(&l.policing, s.map.grid.width()))
+        Policing::ByRow(policing_by_rows(&l.policing, s.map.grid.width(), r))
     }
 }
 
-/// Community-policing contacts within the witness radius of `at`: few
-/// units, so counted directly rather than with a full box sum. Rows
-/// without a contact (`nonzero_rows`) are skipped: adding their +0.0 sum
-/// would not change the total, and on most days every row is empty.
-fn policing_seen(
-    l: &super::state::Layers,
-    nonzero_rows: &[bool],
-    r: usize,
-    w: usize,
-    at: usize,
-) -> f32 {
-    let h = l.policing.values().len() / w.max(1);
-    let (x, y) = (at % w, at / w);
-    let mut sum = 0.0;
-    let rows = l.policing.values().chunks(w.max(1)).zip(nonzero_rows);
-    for (row, &any) in rows.take((y + r + 1).min(h)).skip(y.saturating_sub(r)) {
-        if any {
-            sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
+/// Community-policing contacts within the witness radius of every cell, in
+/// `f32`: per row of the square, the sum of the row's values within the
+/// radius, left to right; these row sums added top to bottom, from +0.0.
+/// Rows without a contact are skipped: adding their +0.0 sum would not
+/// change the total, and on most days most rows are empty.
+///
+/// The same additions in the same order as a scan per civilian, but each
+/// row sum is made once for all the cells that share it, and the columns
+/// are added for all cells of a row at once (vectorised).
+fn policing_by_rows(layer: &Layer, w: usize, r: usize) -> Vec<f32> {
+    let w = w.max(1);
+    let n = layer.values().len();
+    let any = nonzero_rows(layer, w);
+    let h = any.len();
+    let mut row_sums = vec![0.0f32; n];
+    let rows = layer.values().chunks(w).zip(row_sums.chunks_mut(w));
+    for ((row, out), _) in rows.zip(&any).filter(|(_, any)| **any) {
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = row[x.saturating_sub(r)..(x + r + 1).min(w)]
                 .iter()
                 .sum::<f32>();
         }
     }
-    sum
+    let mut seen = vec![0.0f32; n];
+    for (y, out) in seen.chunks_mut(w).enumerate() {
+        for row in y.saturating_sub(r)..(y + r + 1).min(h) {
+            if any[row] {
+                for (o, &v) in out.iter_mut().zip(&row_sums[row * w..(row + 1) * w]) {
+                    *o += v;
+                }
+            }
+        }
+    }
+    seen
 }
 
 /// Whether each row of `layer` (width `w`) holds a value other than zero.
@@ -513,17 +517,61 @@ mod tests {
             s.layers.policing.add(i, (k % 3 + 1) as f32);
         }
         let w = s.map.grid.width();
-        let rows = nonzero_rows(&s.layers.policing, w);
-        assert!(matches!(policing_nearby(&mut s), Policing::Summed));
         let r = s.rules.derived.witness_cells;
-        for at in 0..n {
-            let by_row = policing_seen(&s.layers, &rows, r, w, at);
-            assert_eq!(s.layers.scratch[3].get(at).to_bits(), by_row.to_bits());
+        let by_rows = policing_by_rows(&s.layers.policing, w, r);
+        assert!(matches!(policing_nearby(&mut s), Policing::Summed));
+        for (at, seen) in by_rows.iter().enumerate() {
+            let summed = s.layers.scratch[3].get(at);
+            assert_eq!(summed.to_bits(), seen.to_bits());
         }
         // A fraction too fine for an f32 sum beside a large count: row by row.
         s.layers.policing.add(5, 1.0e-6);
         s.layers.policing.add(6, 4096.0);
         assert!(matches!(policing_nearby(&mut s), Policing::ByRow(_)));
+    }
+
+    /// The per-civilian scan that `policing_by_rows` replaced: each row's
+    /// window summed in `f32`, rows without a contact skipped.
+    fn policing_seen_plain(layer: &Layer, r: usize, w: usize, at: usize) -> f32 {
+        let h = layer.values().len() / w;
+        let (x, y) = (at % w, at / w);
+        let mut sum = 0.0;
+        let rows = layer.values().chunks(w).zip(nonzero_rows(layer, w));
+        for (row, any) in rows.take((y + r + 1).min(h)).skip(y.saturating_sub(r)) {
+            if any {
+                sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
+                    .iter()
+                    .sum::<f32>();
+            }
+        }
+        sum
+    }
+
+    #[test]
+    fn policing_by_rows_gives_the_per_civilian_scan_to_the_bit() {
+        // Inexact values (the contacts' credit × quality), −0.0, a fraction
+        // too fine beside a large count, empty rows; radii cut by the edges.
+        let (w, h) = (23, 17);
+        let mut layer = Layer::new(w, h);
+        let mut u = 7u64;
+        for i in 0..w * h {
+            u = u
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if (u >> 60) < 3 && (i / w) % 4 != 1 {
+                layer.add(i, ((u >> 11) as f32 / (1u64 << 53) as f32) * 0.7);
+            }
+        }
+        layer.add(3, 4096.0);
+        layer.add(4, 1.0e-6);
+        layer.values_mut()[5 * w + 2] = -0.0;
+        for r in [0, 1, 4, 9, 30] {
+            let seen = policing_by_rows(&layer, w, r);
+            for (at, v) in seen.iter().enumerate() {
+                let plain = policing_seen_plain(&layer, r, w, at);
+                assert_eq!(v.to_bits(), plain.to_bits(), "r {r} at {at}");
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use rand::RngExt;
 
 use super::draw::rate_from_half_life;
 use super::field::Layer;
-use super::humanitarian::count_sector_people;
+use super::humanitarian::{convoy_routes, count_sector_people};
 use super::police::deploy_trained;
 use super::state::{
     Civilians, ContributorState, Derived, External, FactionState, Factions, Forces, Layers, Map,
@@ -81,6 +81,7 @@ impl MissionState {
             unit_view: Neighbourhood::new(shape, unit_vision, grid.stride()),
             cell_sector: vec![0; w * h],
             crossings: Vec::new(),
+            routes: Vec::new(),
             grid,
         };
         let factions = Factions {
@@ -167,6 +168,7 @@ impl MissionState {
         state.place_civilians(scenario, terrain, &mut rng_world);
         state.recruit_initial_fighters(&mut rng_world);
         state.place_depots_and_bases();
+        state.map.routes = convoy_routes(&state.map, &state.sectors);
         state.forces.contributors = plan_contributors(&state.rules.config);
         deploy_trained(&mut state, 0);
         count_sector_people(&mut state.sectors, &state.civilians, &state.map);

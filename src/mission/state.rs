@@ -485,6 +485,10 @@ pub struct Map {
     pub(crate) cell_sector: Vec<u16>,
     /// The crossings (padded indices), where convoys enter.
     pub(crate) crossings: Vec<CellIndex>,
+    /// The convoy route from crossing `c` to sector `k`'s depot at
+    /// `c · sectors + k`: the interior cells sampled along it
+    /// (`humanitarian::route_cells`), empty where the sector has no depot.
+    pub(crate) routes: Vec<Vec<u32>>,
 }
 
 impl Map {

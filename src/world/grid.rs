@@ -145,8 +145,11 @@ impl Grid {
     /// Interior coordinates (x, y) of an interior padded index.
     #[inline]
     pub fn coords(&self, idx: CellIndex) -> (usize, usize) {
-        let i = idx as usize;
-        (i % self.stride - self.pad, i / self.stride - self.pad)
+        // In 32 bits (indices are `u32`, so the stride fits): a shorter
+        // division than in 64.
+        let stride = self.stride as u32;
+        let (col, row) = ((idx % stride) as usize, (idx / stride) as usize);
+        (col - self.pad, row - self.pad)
     }
 
     /// Row-major position (y · width + x) of an interior padded index, for
@@ -166,12 +169,14 @@ impl Grid {
         self.index(x, y)
     }
 
-    /// The interior index a (possibly ghost) index stands for.
+    /// The interior index a (possibly ghost) index stands for. On a
+    /// bounded grid there are no ghosts (the border is wall): every index
+    /// stands for itself.
     #[inline]
     pub fn canonical(&self, idx: CellIndex) -> CellIndex {
         // Interior cells map to themselves: answer without touching the
-        // table (a cache miss on large grids).
-        if self.is_interior_far_from_edge(idx as usize) {
+        // table (a cache miss on large grids) or dividing by the stride.
+        if !self.torus || self.is_interior_far_from_edge(idx as usize) {
             idx
         } else {
             self.canonical[idx as usize]
