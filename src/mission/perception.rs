@@ -250,8 +250,9 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 /// Trust in the mission: up with the aid it escorted once it is there (the
 /// mission's share of that credit; aid it neither brought nor protected
 /// earns it nothing),
-/// services restored, protection witnessed or heard of and community
-/// policing nearby; down with harm attributed to the mission, weighted by
+/// services restored, protection witnessed (only
+/// `trust_protection_after_killing` of it on a day a faction killing was
+/// seen too) or heard of, and community policing nearby; down with harm attributed to the mission, weighted by
 /// the negativity bias, and, once the mission is there, with the factions'
 /// killings it failed to prevent (`insecurity_blame`); then anchored to the
 /// agent's own baseline T0 (Friedkin–Johnsen: T ← λ·T + (1 − λ)·T0, 1 − λ
@@ -268,7 +269,15 @@ fn update_trust(
     let sector = &s.sectors[k];
     let l = &s.layers;
     let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
-    let protection = f64::from(l.scratch[2].get(at)) + rumours[k].protection;
+    let seen_faction: f64 = l.seen_faction.iter().map(|x| f64::from(x.get(at))).sum();
+    // Protection seen beside a faction killing is an answer that came too
+    // late for what was seen: it earns only part of its credit (fact 12).
+    let credited = if seen_faction > 0.0 {
+        c.trust_protection_after_killing
+    } else {
+        1.0
+    };
+    let protection = credited * f64::from(l.scratch[2].get(at)) + rumours[k].protection;
     let policing = f64::from(match policing {
         Policing::Summed => l.scratch[3].get(at),
         Policing::ByRow(seen) => seen[at],
@@ -286,7 +295,6 @@ fn update_trust(
     // 2013); a mission that is there and does not stop them is partly
     // blamed for the insecurity.
     let insecurity = if started {
-        let seen_faction: f64 = l.seen_faction.iter().map(|x| f64::from(x.get(at))).sum();
         c.insecurity_blame * (seen_faction + rumours[k].faction.iter().sum::<f64>())
     } else {
         0.0
@@ -596,16 +604,19 @@ mod tests {
 
     /// The witnesses' response on day 40 after `harm` was done at every
     /// 50th civilian's cell, with `protection` (share saved) at the same
-    /// cells, `insecurity_blame` and `trust_protection_gain` as given.
+    /// cells, `insecurity_blame`, `trust_protection_gain` and
+    /// `trust_protection_after_killing` as given.
     fn response_after(
         harm: Perpetrator,
         protection: f32,
         blame: f64,
-        gain: f64,
+        (gain, after_killing): (f64, f64),
     ) -> super::super::state::WitnessResponse {
         let mut s = gaza(&[], 40);
-        s.rules.config.civilians.insecurity_blame = blame;
-        s.rules.config.civilians.trust_protection_gain = gain;
+        let c = &mut s.rules.config.civilians;
+        c.insecurity_blame = blame;
+        c.trust_protection_gain = gain;
+        c.trust_protection_after_killing = after_killing;
         for i in (0..s.civilians.len()).step_by(50) {
             let cell = s.civilians.cell[i];
             s.record_harm(cell, 3.0, harm);
@@ -619,16 +630,17 @@ mod tests {
     #[test]
     fn witnesses_of_harm_are_compared_with_the_unharmed_of_their_sector() {
         // Faction killings with no response: a present mission is blamed.
-        let r = response_after(Perpetrator::Faction(0), 0.0, 0.5, 0.05);
+        let r = response_after(Perpetrator::Faction(0), 0.0, 0.5, (0.05, 0.0));
         assert!(r.faction_people > 0.0 && r.mission_people == 0.0, "{r:?}");
         assert!(r.faction_response < 0.0, "{r:?}");
         // The same killings answered by the mission, whose protection the
-        // same witnesses see: the measure shows the credit outweighing the
-        // blame (it is an observation, not a rule that forbids it).
-        let r = response_after(Perpetrator::Faction(0), 1.0, 0.05, 0.1);
+        // same witnesses see, fully credited: the measure shows the credit
+        // outweighing the blame (it is an observation, not a rule that
+        // forbids it).
+        let r = response_after(Perpetrator::Faction(0), 1.0, 0.05, (0.1, 1.0));
         assert!(r.faction_response > 0.0, "{r:?}");
         // Harm by the mission: its witnesses lose trust.
-        let r = response_after(Perpetrator::Mission, 0.0, 0.1, 0.05);
+        let r = response_after(Perpetrator::Mission, 0.0, 0.1, (0.05, 0.0));
         assert!(r.mission_people > 0.0 && r.faction_people == 0.0, "{r:?}");
         assert!(r.mission_response < 0.0, "{r:?}");
         // Nobody harmed: no witnesses, nothing to report.
@@ -636,6 +648,39 @@ mod tests {
         update_perceptions(&mut s, 40);
         let r = s.today.witnessed;
         assert_eq!((r.faction_people, r.mission_people), (0.0, 0.0));
+    }
+
+    #[test]
+    fn protection_seen_beside_a_faction_killing_earns_only_its_share() {
+        let answered = |share| response_after(Perpetrator::Faction(0), 1.0, 0.05, (0.1, share));
+        // Uncredited, the answered killing leaves its witnesses below the
+        // unharmed, as an unanswered one does.
+        let none = answered(0.0);
+        assert!(none.faction_response < 0.0, "{none:?}");
+        // The response rises with the share credited.
+        let half = answered(0.5);
+        let full = answered(1.0);
+        assert!(
+            none.faction_response < half.faction_response,
+            "{none:?} {half:?}"
+        );
+        assert!(
+            half.faction_response < full.faction_response,
+            "{half:?} {full:?}"
+        );
+        // Protection without a killing is credited whatever the share.
+        let trust = |protection: f32, share: f64| {
+            let mut s = gaza(&[], 40);
+            s.rules.config.civilians.trust_protection_after_killing = share;
+            let at = s.map.grid.interior(s.civilians.cell[0]);
+            s.layers.protection.add(at, protection);
+            update_perceptions(&mut s, 40);
+            s.civilians.trust[0]
+        };
+        let unprotected = trust(0.0, 0.0);
+        let (uncredited, credited) = (trust(1.0, 0.0), trust(1.0, 1.0));
+        assert!(credited > unprotected + 1e-3, "{credited} vs {unprotected}");
+        assert_eq!(uncredited.to_bits(), credited.to_bits());
     }
 
     #[test]

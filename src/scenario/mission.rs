@@ -273,6 +273,11 @@ group! {
         trust_services_gain: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Trust gained per protective event witnessed.
         trust_protection_gain: f64 = 0.05, unit, plausible(0.025, 0.1);
+        /// Share of the protection they saw that civilians credit on a day
+        /// they saw a faction killing: the answer came too late for what
+        /// they saw, and people harmed by a faction do not credit the force
+        /// that fought it (Lyall, Blair & Imai 2013).
+        trust_protection_after_killing: f64 = 0.0, unit, plausible(0.0, 0.5);
         /// Trust gained per community-policing contact nearby.
         trust_policing_gain: f64 = 0.005, unit, plausible(0.0025, 0.01);
         /// Trust lost per death attributed to the mission (witnessed).
