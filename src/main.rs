@@ -427,7 +427,22 @@ struct SweepArgs {
     /// there.
     #[arg(long, value_delimiter = ',', value_name = "TRANSFORM:COL")]
     outputs: Vec<String>,
-    /// Replicates per point (default: the scenario's `run.replicates`).
+    #[command(flatten)]
+    runs: PointRuns,
+    /// Output folder (default: outputs/<scenario name>-sweep/). Replaced as
+    /// a whole.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+/// How each design point of a sweep or a sensitivity analysis runs.
+#[derive(Args, Debug)]
+struct PointRuns {
+    /// Replicates per design point (default: the scenario's
+    /// `run.replicates`); a sensitivity analysis averages them.
     #[arg(long, short = 'n')]
     replicates: Option<u32>,
     /// Master seed, shared by every point (default: the scenario's `run.seed`).
@@ -439,22 +454,40 @@ struct SweepArgs {
     /// Worker threads; 0 = one per core. Outputs do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Output folder (default: outputs/<scenario name>-sweep/). Replaced as
-    /// a whole.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short = 'q')]
-    quiet: bool,
     #[command(flatten)]
     overrides: Overrides,
     #[command(flatten)]
     resilience: Resilience,
     /// Run only shard K of N: the design points p with p mod N = K, into a
-    /// shard folder (default outputs/<name>-sweep.shard-K-of-N) that `stabsim
-    /// merge` combines with the others (docs/CLUSTER.md).
+    /// shard folder (default: the default output folder's name followed by
+    /// `.shard-K-of-N`) that `stabsim merge` combines with the others
+    /// (docs/CLUSTER.md).
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
+}
+
+impl PointRuns {
+    /// The base scenario with the `--set`s and shorthands, checked against
+    /// the memory the threads would need.
+    fn load(&self, scenario: &Path) -> Result<Scenario, Failure> {
+        let shorthands = shorthands(self.replicates, self.seed, self.ticks);
+        let base = load(scenario, &self.overrides, &shorthands)?;
+        check_memory(&base, self.threads, false)?;
+        Ok(base)
+    }
+
+    /// The overrides every point shares: the user's `--set`, then the run
+    /// shorthands.
+    fn overrides(&self) -> Vec<String> {
+        let mut set = self.overrides.set.clone();
+        let given = shorthands(self.replicates, self.seed, self.ticks);
+        for (key, _, value) in given {
+            if let Some(v) = value {
+                set.push(format!("{key}={v}"));
+            }
+        }
+        set
+    }
 }
 
 /// A sensitivity method.
@@ -499,19 +532,8 @@ struct SensitivityArgs {
     /// Sobol: base sample size N, a power of two (N (k + 2) design points).
     #[arg(long = "samples", short = 'N', default_value_t = 64)]
     samples: usize,
-    /// Replicates per design point, averaged (default: the scenario's
-    /// `run.replicates`).
-    #[arg(long, short = 'n')]
-    replicates: Option<u32>,
-    /// Master seed, shared by every point (default: the scenario's `run.seed`).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Days per replicate (default: the scenario's `run.ticks`).
-    #[arg(long)]
-    ticks: Option<u32>,
-    /// Worker threads; 0 = one per core. Outputs do not depend on it.
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    runs: PointRuns,
     /// Output folder (default: outputs/<scenario name>-<method>/). Replaced
     /// as a whole.
     #[arg(long)]
@@ -519,15 +541,6 @@ struct SensitivityArgs {
     /// No progress bar and no table.
     #[arg(long, short = 'q')]
     quiet: bool,
-    #[command(flatten)]
-    overrides: Overrides,
-    #[command(flatten)]
-    resilience: Resilience,
-    /// Run only shard K of N: the design points p with p mod N = K, into a
-    /// shard folder (default outputs/<name>-<method>.shard-K-of-N) that `stabsim
-    /// merge` combines with the others (docs/CLUSTER.md).
-    #[arg(long, value_name = "K/N")]
-    shard: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -672,6 +685,19 @@ fn load(path: &Path, overrides: &Overrides, shorthands: &[Shorthand]) -> Result<
 /// A flag that stands for a scenario field: (field, flag, value given).
 type Shorthand = (&'static str, &'static str, Option<String>);
 
+/// The run shorthands `--replicates`, `--seed` and `--ticks`, as given.
+fn shorthands(replicates: Option<u32>, seed: Option<u64>, ticks: Option<u32>) -> [Shorthand; 3] {
+    [
+        (
+            "run.replicates",
+            "--replicates",
+            replicates.map(|v| v.to_string()),
+        ),
+        ("run.seed", "--seed", seed.map(|v| v.to_string())),
+        ("run.ticks", "--ticks", ticks.map(|v| v.to_string())),
+    ]
+}
+
 /// Shorthand flags are applied as the last `--set`; an error in one names
 /// the flag the user typed rather than a `--set` they did not.
 fn blame_flag(error: ScenarioError, shorthands: &[Shorthand]) -> ScenarioError {
@@ -714,15 +740,7 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         let sc = load(
             file,
             &args.overrides,
-            &[
-                (
-                    "run.replicates",
-                    "--replicates",
-                    args.replicates.map(|v| v.to_string()),
-                ),
-                ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
-                ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
-            ],
+            &shorthands(args.replicates, args.seed, args.ticks),
         )?;
         check_memory(
             &sc,
@@ -1846,18 +1864,8 @@ fn cmd_dock(args: DockArgs) -> Result<(), Failure> {
         )));
     }
     check_threads(args.threads)?;
-    let sc = load(
-        &args.scenario,
-        &args.overrides,
-        &[
-            (
-                "run.replicates",
-                "--replicates",
-                args.replicates.map(|v| v.to_string()),
-            ),
-            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
-        ],
-    )?;
+    let given = shorthands(args.replicates, None, args.ticks);
+    let sc = load(&args.scenario, &args.overrides, &given)?;
     check_memory(&sc, args.threads, false)?;
     let reference = validation::ReferenceRuns::load(&args.reference)
         .map_err(|e| Failure::BadInput(e.to_string()))?;
@@ -1990,27 +1998,6 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The overrides every point of a sweep shares: the user's `--set`, then
-/// the run shorthands.
-fn run_overrides(
-    overrides: &Overrides,
-    replicates: Option<u32>,
-    seed: Option<u64>,
-    ticks: Option<u32>,
-) -> Vec<String> {
-    let mut set = overrides.set.clone();
-    for (key, v) in [
-        ("run.replicates", replicates.map(|v| v.to_string())),
-        ("run.seed", seed.map(|v| v.to_string())),
-        ("run.ticks", ticks.map(|v| v.to_string())),
-    ] {
-        if let Some(v) = v {
-            set.push(format!("{key}={v}"));
-        }
-    }
-    set
-}
-
 /// Splits `key=rest` for `flag`'s messages.
 fn split_factor<'a>(text: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), Failure> {
     text.split_once('=')
@@ -2115,23 +2102,10 @@ fn sweep_failure(e: sweep::SweepError) -> Failure {
 }
 
 fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
-    check_threads(args.threads)?;
+    check_threads(args.runs.threads)?;
     args.scenario = scenario::pack::resolve(&args.scenario);
-    let base_set = run_overrides(&args.overrides, args.replicates, args.seed, args.ticks);
-    let base = load(
-        &args.scenario,
-        &args.overrides,
-        &[
-            (
-                "run.replicates",
-                "--replicates",
-                args.replicates.map(|v| v.to_string()),
-            ),
-            ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
-            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
-        ],
-    )?;
-    check_memory(&base, args.threads, false)?;
+    let base_set = args.runs.overrides();
+    let base = args.runs.load(&args.scenario)?;
     let design = sweep_design(&args, &base)?;
     let columns = stabsim::model::OutcomeRule::for_scenario(&base).columns();
     let transforms = sweep::measure::transformed(&args.outputs, columns, "--outputs")
@@ -2140,7 +2114,7 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
         file: args.scenario.clone(),
         base: base_set,
         design,
-        threads: args.threads,
+        threads: args.runs.threads,
         transforms,
     };
     spec.check().map_err(sweep_failure)?;
@@ -2149,8 +2123,8 @@ fn cmd_sweep(mut args: SweepArgs) -> Result<(), Failure> {
     let run = PointsRun {
         out: args.out.clone(),
         folder: &folder,
-        resilience: &args.resilience,
-        shard: args.shard.as_deref(),
+        resilience: &args.runs.resilience,
+        shard: args.runs.shard.as_deref(),
         quiet: args.quiet,
         message: format!("sweep {points} points"),
     };
@@ -2332,22 +2306,9 @@ fn sensitivity_ranges(
 
 fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
     use sweep::sensitivity::{Method, run_sensitivity};
-    check_threads(args.threads)?;
+    check_threads(args.runs.threads)?;
     args.scenario = scenario::pack::resolve(&args.scenario);
-    let base = load(
-        &args.scenario,
-        &args.overrides,
-        &[
-            (
-                "run.replicates",
-                "--replicates",
-                args.replicates.map(|v| v.to_string()),
-            ),
-            ("run.seed", "--seed", args.seed.map(|v| v.to_string())),
-            ("run.ticks", "--ticks", args.ticks.map(|v| v.to_string())),
-        ],
-    )?;
-    check_memory(&base, args.threads, false)?;
+    let base = args.runs.load(&args.scenario)?;
     let ranges = sensitivity_ranges(&args, &base)?;
     let method = match args.method {
         MethodArg::Morris => {
@@ -2426,9 +2387,9 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
     let (design, morris) = method.design(&ranges, base.run.seed);
     let spec = sweep::SweepSpec {
         file: args.scenario.clone(),
-        base: run_overrides(&args.overrides, args.replicates, args.seed, args.ticks),
+        base: args.runs.overrides(),
         design,
-        threads: args.threads,
+        threads: args.runs.threads,
         transforms: Vec::new(),
     };
     let name = match args.method {
@@ -2440,8 +2401,8 @@ fn cmd_sensitivity(mut args: SensitivityArgs) -> Result<(), Failure> {
     let run = PointsRun {
         out: args.out.clone(),
         folder: &folder,
-        resilience: &args.resilience,
-        shard: args.shard.as_deref(),
+        resilience: &args.runs.resilience,
+        shard: args.runs.shard.as_deref(),
         quiet: args.quiet,
         message: format!("{name}: {} parameters, {points} points", ranges.len()),
     };
