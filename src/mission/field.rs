@@ -378,10 +378,51 @@ mod tests {
     }
 
     #[test]
+    fn box_sum_keeps_the_plain_loops_rounding() {
+        // Values up to 1 in the upper rows, below 2^-20 in the lower ones:
+        // the table's f64 sums round, and a box of tiny values far from
+        // its origin is a difference of large entries, so another order
+        // of additions shows in the f32 results (checked: the same loop
+        // down the columns first gives other bits at some radius).
+        for (w, h) in [(56, 160), (13, 21)] {
+            let mut layer = Layer::new(w, h);
+            for i in 0..w * h {
+                let y = i / w;
+                let scale = if y < h / 2 {
+                    1.0
+                } else {
+                    2f32.powi(-20 - (i % 20) as i32)
+                };
+                layer.add(i, (i as f32 * 0.618_034).fract() * scale);
+            }
+            let mut transposed = Layer::new(h, w);
+            for (i, &v) in layer.values().iter().enumerate() {
+                transposed.values_mut()[(i % w) * h + i / w] = v;
+            }
+            let mut out = Layer::new(w, h);
+            let mut table = Vec::new();
+            let mut shows = false;
+            for r in [1, 4, 9] {
+                assert!(
+                    same_as_plain(&layer, r, &mut table, &mut out),
+                    "{w}x{h} r={r}"
+                );
+                let columns_first = box_sum_plain(&transposed, r);
+                shows |= (0..w * h).any(|i| {
+                    let t = columns_first[(i % w) * h + i / w];
+                    t.to_bits() != out.get(i).to_bits()
+                });
+            }
+            assert!(shows, "{w}x{h}: the order does not show");
+        }
+    }
+
+    #[test]
     fn a_box_read_from_the_table_has_the_box_sums_bits() {
-        // Every cell of layers whose sums round, sparse ones (where
-        // `box_sum` may scatter) and an empty one, with a table left dirty
-        // by another layer's or of another size.
+        // Every cell of layers whose sums round even in f64 (magnitudes
+        // from 2^-40 to 2^20), sparse ones (where `box_sum` may scatter)
+        // and an empty one, with a table left dirty by another layer's or
+        // of another size.
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
             seed ^= seed << 13;
@@ -395,7 +436,8 @@ mod tests {
                 let mut layer = Layer::new(w, h);
                 for i in 0..w * h {
                     if next() % 100 < density {
-                        layer.add(i, (next() % 1_000_000) as f32 / 1.3e6);
+                        let scale = 2f32.powi((next() % 61) as i32 - 40);
+                        layer.add(i, (next() % 1_000_000) as f32 / 1.3e6 * scale);
                     }
                 }
                 let mut out = Layer::new(w, h);

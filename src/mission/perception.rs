@@ -688,14 +688,25 @@ mod tests {
             }
         }
         // A faction nobody sympathises with but a few (its layer sparse:
-        // `box_sum` may scatter it) and one with sympathies that round.
+        // `box_sum` may scatter it), and one with sympathies below 2^-20 in
+        // the grid's lower half, up to 1 above: the table's f64 sums round,
+        // and a box of tiny values far from the table's origin is a
+        // difference of large entries, where a change in the order of the
+        // operations would show even in f32.
         let mut kept = gaza(&[], 5);
         let nf = kept.factions.len();
         let n = kept.civilians.len();
+        let h = kept.map.grid.height();
         for i in 0..n {
+            let (_, y) = kept.map.grid.coords(kept.civilians.cell[i]);
+            let scale = if y < h / 2 {
+                1.0
+            } else {
+                2f32.powi(-20 - (i % 20) as i32)
+            };
             let row = &mut kept.civilians.sympathy[i * nf..(i + 1) * nf];
             row[0] = if i % 97 == 0 { 0.5 } else { 0.0 };
-            row[nf - 1] = (i as f32 * 0.618_034).fract() / 3.0;
+            row[nf - 1] = (i as f32 * 0.618_034).fract() * scale;
         }
         let mut plain = kept.clone();
         for _ in 0..3 {
