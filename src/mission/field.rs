@@ -124,6 +124,85 @@ impl Layer {
         }
     }
 
+    /// Builds this layer's summed-area table in `table` (resized as needed):
+    /// `table[(y+1)(w+1) + x+1]` is the sum over rows ≤ y and columns ≤ x,
+    /// the first row and column zero. [`Self::box_sum`] reads its boxes
+    /// from it; [`Self::table_box_sum`] reads one box.
+    ///
+    /// Each entry is the plain loop's `above + row prefix`, the row
+    /// prefixes summed left to right.
+    pub fn summed_area(&self, table: &mut Vec<f64>) {
+        let (w, h) = (self.width, self.height);
+        let tw = w + 1;
+        // Only the first row and column need clearing: the loops below
+        // write every other entry before reading it.
+        if table.len() == tw * (h + 1) {
+            table[..tw].fill(0.0);
+            table.iter_mut().step_by(tw).for_each(|t| *t = 0.0);
+        } else {
+            table.clear();
+            table.resize(tw * (h + 1), 0.0);
+        }
+        // Four rows at a time: each row's running sum is a serial chain of
+        // additions, so interleaving four of them keeps the adder busy.
+        // Each entry is the plain loop's `above + row prefix`, the entry
+        // above written just before (or in the row before the four).
+        let mut y = 0;
+        while y + 4 <= h {
+            let (done, rows) = table.split_at_mut((y + 1) * tw);
+            let above = &done[y * tw + 1..][..w];
+            let (t0, rows) = rows.split_at_mut(tw);
+            let (t1, rows) = rows.split_at_mut(tw);
+            let (t2, t3) = rows.split_at_mut(tw);
+            let (t0, t1, t2, t3) = (
+                &mut t0[1..][..w],
+                &mut t1[1..][..w],
+                &mut t2[1..][..w],
+                &mut t3[1..][..w],
+            );
+            let v = |k: usize| &self.values[(y + k) * w..][..w];
+            let (v0, v1, v2, v3) = (v(0), v(1), v(2), v(3));
+            let (mut r0, mut r1, mut r2, mut r3) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+            for x in 0..w {
+                r0 += f64::from(v0[x]);
+                r1 += f64::from(v1[x]);
+                r2 += f64::from(v2[x]);
+                r3 += f64::from(v3[x]);
+                t0[x] = above[x] + r0;
+                t1[x] = t0[x] + r1;
+                t2[x] = t1[x] + r2;
+                t3[x] = t2[x] + r3;
+            }
+            y += 4;
+        }
+        for y in y..h {
+            let (done, rows) = table.split_at_mut((y + 1) * tw);
+            let above = &done[y * tw + 1..][..w];
+            let t = &mut rows[1..][..w];
+            let v = &self.values[y * w..][..w];
+            let mut row = 0.0f64;
+            for x in 0..w {
+                row += f64::from(v[x]);
+                t[x] = above[x] + row;
+            }
+        }
+    }
+
+    /// The sum of this layer over the square of radius `r` around cell
+    /// (`x`, `y`) (cut at the edges), from the table [`Self::summed_area`]
+    /// built: the bits [`Self::box_sum`] writes there. For reading a few
+    /// cells' boxes without writing every cell's.
+    #[inline]
+    pub fn table_box_sum(&self, table: &[f64], r: usize, (x, y): (usize, usize)) -> f32 {
+        let (w, h) = (self.width, self.height);
+        let tw = w + 1;
+        let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        let (top, bottom) = (&table[y0 * tw..], &table[y1 * tw..]);
+        let s = bottom[x1] - top[x1] - bottom[x0] + top[x0];
+        s.max(0.0) as f32
+    }
+
     /// Writes into `out` the sum of this layer over the square of radius
     /// `r` around every cell (cut at the edges), using `table` as scratch.
     ///
@@ -135,69 +214,30 @@ impl Layer {
         let (w, h) = (self.width, self.height);
         // Most of a day's event layers are empty: their box sums are all
         // +0.0 (what the table's differences give), without building it.
-        let nonzero = self.values.iter().filter(|&&v| magnitude(v) != 0).count();
+        // Scatter costs a box per nonzero cell; the table about four
+        // passes over the grid. The nonzero cells are counted a block at a
+        // time (a sum of 0s and 1s, which vectorises), and only until there
+        // are too many to scatter.
+        let side = 2 * r + 1;
+        let scatter_limit = (4 * w * h) / side.saturating_mul(side).max(1);
+        let mut nonzero = 0usize;
+        for block in self.values.chunks(256) {
+            let n: u32 = block.iter().map(|&v| u32::from(magnitude(v) != 0)).sum();
+            nonzero += n as usize;
+            if nonzero > scatter_limit {
+                break;
+            }
+        }
         if nonzero == 0 {
             out.values.fill(0.0);
             return;
         }
-        // Scatter costs a box per nonzero cell; the table about four
-        // passes over the grid.
-        let side = 2 * r + 1;
-        if nonzero <= (4 * w * h) / side.saturating_mul(side).max(1)
-            && self.sums_are_exact(f64::MANTISSA_DIGITS)
-        {
+        if nonzero <= scatter_limit && self.sums_are_exact(f64::MANTISSA_DIGITS) {
             self.scatter_box_sum(r, table, out);
             return;
         }
+        self.summed_area(table);
         let tw = w + 1;
-        // table[(y+1)(w+1) + x+1] = sum over rows ≤ y, columns ≤ x. Only
-        // the first row and column need clearing: the passes below write
-        // every other entry before reading it.
-        if table.len() == tw * (h + 1) {
-            table[..tw].fill(0.0);
-            table.iter_mut().step_by(tw).for_each(|t| *t = 0.0);
-        } else {
-            table.clear();
-            table.resize(tw * (h + 1), 0.0);
-        }
-        // Row prefix sums first, four rows at a time: each row's running sum
-        // is a serial chain of additions, so interleaving four of them keeps
-        // the adder busy; each addition is the one the plain loop makes.
-        let mut y = 0;
-        while y + 4 <= h {
-            let (mut r0, mut r1, mut r2, mut r3) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-            let v = &self.values[y * w..(y + 4) * w];
-            let t = &mut table[(y + 1) * tw..(y + 5) * tw];
-            for x in 0..w {
-                r0 += f64::from(v[x]);
-                r1 += f64::from(v[w + x]);
-                r2 += f64::from(v[2 * w + x]);
-                r3 += f64::from(v[3 * w + x]);
-                t[x + 1] = r0;
-                t[tw + x + 1] = r1;
-                t[2 * tw + x + 1] = r2;
-                t[3 * tw + x + 1] = r3;
-            }
-            y += 4;
-        }
-        for y in y..h {
-            let mut row = 0.0f64;
-            let v = &self.values[y * w..(y + 1) * w];
-            let t = &mut table[(y + 1) * tw + 1..(y + 2) * tw];
-            for (t, &v) in t.iter_mut().zip(v) {
-                row += f64::from(v);
-                *t = row;
-            }
-        }
-        // Then the rows above: table[y+1][x] = table[y][x] + row prefix
-        // (addition commutes exactly).
-        for y in 0..h {
-            let (above, below) = table.split_at_mut((y + 1) * tw);
-            let above = &above[y * tw..];
-            for (t, &a) in below[..tw].iter_mut().zip(above) {
-                *t += a;
-            }
-        }
         let table = &table[..];
         for y in 0..h {
             let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
@@ -332,6 +372,86 @@ mod tests {
                     }
                     let same = same_as_plain(&layer, r, &mut table, &mut out);
                     assert!(same, "{w}x{h}, density {density} %, r={r}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn box_sum_keeps_the_plain_loops_rounding() {
+        // Values up to 1 in the upper rows, below 2^-20 in the lower ones:
+        // the table's f64 sums round, and a box of tiny values far from
+        // its origin is a difference of large entries, so another order
+        // of additions shows in the f32 results (checked: the same loop
+        // down the columns first gives other bits at some radius).
+        for (w, h) in [(56, 160), (13, 21)] {
+            let mut layer = Layer::new(w, h);
+            for i in 0..w * h {
+                let y = i / w;
+                let scale = if y < h / 2 {
+                    1.0
+                } else {
+                    2f32.powi(-20 - (i % 20) as i32)
+                };
+                layer.add(i, (i as f32 * 0.618_034).fract() * scale);
+            }
+            let mut transposed = Layer::new(h, w);
+            for (i, &v) in layer.values().iter().enumerate() {
+                transposed.values_mut()[(i % w) * h + i / w] = v;
+            }
+            let mut out = Layer::new(w, h);
+            let mut table = Vec::new();
+            let mut shows = false;
+            for r in [1, 4, 9] {
+                assert!(
+                    same_as_plain(&layer, r, &mut table, &mut out),
+                    "{w}x{h} r={r}"
+                );
+                let columns_first = box_sum_plain(&transposed, r);
+                shows |= (0..w * h).any(|i| {
+                    let t = columns_first[(i % w) * h + i / w];
+                    t.to_bits() != out.get(i).to_bits()
+                });
+            }
+            assert!(shows, "{w}x{h}: the order does not show");
+        }
+    }
+
+    #[test]
+    fn a_box_read_from_the_table_has_the_box_sums_bits() {
+        // Every cell of layers whose sums round even in f64 (magnitudes
+        // from 2^-40 to 2^20), sparse ones (where `box_sum` may scatter)
+        // and an empty one, with a table left dirty by another layer's or
+        // of another size.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut table = vec![f64::NAN; 3];
+        for (w, h) in [(56, 160), (13, 7), (5, 11), (1, 6), (2, 2)] {
+            for density in [0, 2, 60, 100] {
+                let mut layer = Layer::new(w, h);
+                for i in 0..w * h {
+                    if next() % 100 < density {
+                        let scale = 2f32.powi((next() % 61) as i32 - 40);
+                        layer.add(i, (next() % 1_000_000) as f32 / 1.3e6 * scale);
+                    }
+                }
+                let mut out = Layer::new(w, h);
+                for r in [0, 1, 4, 9, 60] {
+                    layer.box_sum(r, &mut table, &mut out);
+                    table.iter_mut().for_each(|t| *t = f64::NAN);
+                    layer.summed_area(&mut table);
+                    for y in 0..h {
+                        for x in 0..w {
+                            let read = layer.table_box_sum(&table, r, (x, y));
+                            let full = out.get(y * w + x);
+                            assert_eq!(read.to_bits(), full.to_bits(), "{w}x{h} r={r} ({x},{y})");
+                        }
+                    }
                 }
             }
         }

@@ -10,7 +10,7 @@
 //! [0, 1] without clamping.
 
 use super::field::Layer;
-use super::state::{MissionState, Rules, Status, WitnessResponse, Witnesses, flag};
+use super::state::{MissionState, OnGrid, Rules, Status, WitnessResponse, Witnesses, flag};
 
 /// Today's sector totals heard as rumour.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +60,10 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
         update_hardship(s, i, k, started);
         update_trust(s, i, (at, k), &rumours, &policing, started);
         update_sympathy(s, i, (at, k), &rumours);
+    }
+    // The row-by-row sums' storage is kept for tomorrow.
+    if let Policing::ByRow(seen) = policing {
+        s.layers.policing_seen = seen;
     }
     contagion(s);
     s.today.witnessed = witness_response(s);
@@ -326,7 +330,13 @@ fn policing_nearby(s: &mut MissionState) -> Policing {
         l.policing.box_sum(r, &mut l.table, &mut l.scratch[3]);
         Policing::Summed
     } else {
-        Policing::ByRow(policing_by_rows(&l.policing, s.map.grid.width(), r))
+        let (mut rows, mut seen) = (
+            std::mem::take(&mut l.policing_rows),
+            std::mem::take(&mut l.policing_seen),
+        );
+        policing_by_rows(&l.policing, s.map.grid.width(), r, &mut rows, &mut seen);
+        l.policing_rows = rows;
+        Policing::ByRow(seen)
     }
 }
 
@@ -338,13 +348,24 @@ fn policing_nearby(s: &mut MissionState) -> Policing {
 ///
 /// The same additions in the same order as a scan per civilian, but each
 /// row sum is made once for all the cells that share it, and the columns
-/// are added for all cells of a row at once (vectorised).
-fn policing_by_rows(layer: &Layer, w: usize, r: usize) -> Vec<f32> {
+/// are added for all cells of a row at once (vectorised). The sums go to
+/// `seen` (row-major), `row_sums` is scratch; both are resized, and
+/// whatever they held does not matter (a row's sums are written before
+/// they are read, `seen` is cleared).
+fn policing_by_rows(
+    layer: &Layer,
+    w: usize,
+    r: usize,
+    row_sums: &mut Vec<f32>,
+    seen: &mut Vec<f32>,
+) {
     let w = w.max(1);
     let n = layer.values().len();
     let any = nonzero_rows(layer, w);
     let h = any.len();
-    let mut row_sums = vec![0.0f32; n];
+    row_sums.resize(n, 0.0);
+    seen.clear();
+    seen.resize(n, 0.0);
     let rows = layer.values().chunks(w).zip(row_sums.chunks_mut(w));
     for ((row, out), _) in rows.zip(&any).filter(|(_, any)| **any) {
         for (x, o) in out.iter_mut().enumerate() {
@@ -353,7 +374,6 @@ fn policing_by_rows(layer: &Layer, w: usize, r: usize) -> Vec<f32> {
                 .sum::<f32>();
         }
     }
-    let mut seen = vec![0.0f32; n];
     for (y, out) in seen.chunks_mut(w).enumerate() {
         for row in y.saturating_sub(r)..(y + r + 1).min(h) {
             if any[row] {
@@ -363,7 +383,6 @@ fn policing_by_rows(layer: &Layer, w: usize, r: usize) -> Vec<f32> {
             }
         }
     }
-    seen
 }
 
 /// Whether each row of `layer` (width `w`) holds a value other than zero.
@@ -419,44 +438,64 @@ fn contagion(s: &mut MissionState) {
     let c = &s.rules.config.civilians;
     let (mu_trust, mu) = (c.trust_contagion_weight as f32, c.contagion_weight as f32);
     let nf = s.factions.len();
-    let (w, h) = (s.map.grid.width(), s.map.grid.height());
-    let mut count = Layer::new(w, h);
-    let mut count_sum = Layer::new(w, h);
-    let on_grid: Vec<(usize, usize)> = (0..s.civilians.len())
-        .filter(|&i| {
-            !matches!(
-                s.civilians.status[i],
-                Status::Dead | Status::Detained | Status::Recruited
-            )
-        })
-        .map(|i| (i, s.map.grid.interior(s.civilians.cell[i])))
-        .collect();
-    for &(_, at) in &on_grid {
-        count.add(at, 1.0);
+    let civ = &mut s.civilians;
+    let l = &mut s.layers;
+    let grid = &s.map.grid;
+    l.on_grid.clear();
+    l.on_grid.extend(
+        (0..civ.len())
+            .filter(|&i| {
+                !matches!(
+                    civ.status[i],
+                    Status::Dead | Status::Detained | Status::Recruited
+                )
+            })
+            .map(|agent| {
+                let xy = grid.coords(civ.cell[agent]);
+                let at = xy.1 * grid.width() + xy.0;
+                OnGrid { agent, at, xy }
+            }),
+    );
+    l.count.clear();
+    for g in &l.on_grid {
+        l.count.add(g.at, 1.0);
     }
-    count.box_sum(r, &mut s.layers.table, &mut count_sum);
-    // Trust first (its mean also feeds community-policing tips), then each sympathy.
+    l.count.box_sum(r, &mut l.table, &mut l.count_sum);
+    // Trust first (its mean around every cell also feeds community-policing
+    // tips), then each sympathy.
     for attitude in 0..=nf {
-        let [raw, mean, ..] = &mut s.layers.scratch;
+        let [raw, mean, ..] = &mut l.scratch;
         raw.clear();
-        for &(i, at) in &on_grid {
-            raw.add(at, attitude_of(&s.civilians, nf, i, attitude));
+        for g in &l.on_grid {
+            raw.add(g.at, attitude_of(civ, nf, g.agent, attitude));
         }
-        raw.box_sum(r, &mut s.layers.table, mean);
-        for (m, &n) in mean.values_mut().iter_mut().zip(count_sum.values()) {
-            *m = if n > 0.0 { *m / n } else { 0.0 };
-        }
-        for &(i, at) in &on_grid {
-            let x = attitude_of(&s.civilians, nf, i, attitude);
-            let w = if attitude == 0 { mu_trust } else { mu };
-            let pulled = x + w * (mean.get(at) - x);
-            set_attitude(&mut s.civilians, nf, i, attitude, pulled.clamp(0.0, 1.0));
-        }
+        let w = if attitude == 0 { mu_trust } else { mu };
+        let pull = |x: f32, sum: f32, n: f32| {
+            let m = if n > 0.0 { sum / n } else { 0.0 };
+            (x + w * (m - x)).clamp(0.0, 1.0)
+        };
         if attitude == 0 {
-            s.layers
-                .trust_nearby
-                .values_mut()
-                .copy_from_slice(s.layers.scratch[1].values());
+            raw.box_sum(r, &mut l.table, mean);
+            for g in &l.on_grid {
+                let x = attitude_of(civ, nf, g.agent, attitude);
+                let pulled = pull(x, mean.get(g.at), l.count_sum.get(g.at));
+                set_attitude(civ, nf, g.agent, attitude, pulled);
+            }
+            let nearby = l.trust_nearby.values_mut().iter_mut();
+            for ((t, &m), &n) in nearby.zip(mean.values()).zip(l.count_sum.values()) {
+                *t = if n > 0.0 { m / n } else { 0.0 };
+            }
+        } else {
+            // A sympathy's mean is read only at the civilians' own cells:
+            // their boxes are read from the table, the same bits as the
+            // box sum of every cell gives there.
+            raw.summed_area(&mut l.table);
+            for g in &l.on_grid {
+                let x = attitude_of(civ, nf, g.agent, attitude);
+                let sum = raw.table_box_sum(&l.table, r, g.xy);
+                let pulled = pull(x, sum, l.count_sum.get(g.at));
+                set_attitude(civ, nf, g.agent, attitude, pulled);
+            }
         }
     }
 }
@@ -526,7 +565,8 @@ mod tests {
         }
         let w = s.map.grid.width();
         let r = s.rules.derived.witness_cells;
-        let by_rows = policing_by_rows(&s.layers.policing, w, r);
+        let (mut rows, mut by_rows) = (Vec::new(), Vec::new());
+        policing_by_rows(&s.layers.policing, w, r, &mut rows, &mut by_rows);
         assert!(matches!(policing_nearby(&mut s), Policing::Summed));
         for (at, seen) in by_rows.iter().enumerate() {
             let summed = s.layers.scratch[3].get(at);
@@ -573,12 +613,114 @@ mod tests {
         layer.add(3, 4096.0);
         layer.add(4, 1.0e-6);
         layer.values_mut()[5 * w + 2] = -0.0;
+        // Scratch left by a larger grid and by the last radius, NaN where
+        // nothing should read it: it must not show.
+        let (mut rows, mut seen) = (vec![f32::NAN; 2 * w * h], vec![f32::NAN; w * h + 5]);
         for r in [0, 1, 4, 9, 30] {
-            let seen = policing_by_rows(&layer, w, r);
+            policing_by_rows(&layer, w, r, &mut rows, &mut seen);
+            assert_eq!(seen.len(), w * h);
             for (at, v) in seen.iter().enumerate() {
                 let plain = policing_seen_plain(&layer, r, w, at);
                 assert_eq!(v.to_bits(), plain.to_bits(), "r {r} at {at}");
             }
+        }
+    }
+
+    /// The contagion step as it was before its scratch was kept and the
+    /// sympathies' means were read at the civilians' cells only: every
+    /// mean box-summed over the whole grid, then divided cell by cell.
+    fn contagion_plain(s: &mut MissionState) {
+        let r = s.rules.derived.contagion_cells;
+        let c = &s.rules.config.civilians;
+        let (mu_trust, mu) = (c.trust_contagion_weight as f32, c.contagion_weight as f32);
+        let nf = s.factions.len();
+        let (w, h) = (s.map.grid.width(), s.map.grid.height());
+        let mut count = Layer::new(w, h);
+        let mut count_sum = Layer::new(w, h);
+        let on_grid: Vec<(usize, usize)> = (0..s.civilians.len())
+            .filter(|&i| {
+                !matches!(
+                    s.civilians.status[i],
+                    Status::Dead | Status::Detained | Status::Recruited
+                )
+            })
+            .map(|i| (i, s.map.grid.interior(s.civilians.cell[i])))
+            .collect();
+        for &(_, at) in &on_grid {
+            count.add(at, 1.0);
+        }
+        count.box_sum(r, &mut s.layers.table, &mut count_sum);
+        for attitude in 0..=nf {
+            let [raw, mean, ..] = &mut s.layers.scratch;
+            raw.clear();
+            for &(i, at) in &on_grid {
+                raw.add(at, attitude_of(&s.civilians, nf, i, attitude));
+            }
+            raw.box_sum(r, &mut s.layers.table, mean);
+            for (m, &n) in mean.values_mut().iter_mut().zip(count_sum.values()) {
+                *m = if n > 0.0 { *m / n } else { 0.0 };
+            }
+            for &(i, at) in &on_grid {
+                let x = attitude_of(&s.civilians, nf, i, attitude);
+                let w = if attitude == 0 { mu_trust } else { mu };
+                let pulled = x + w * (mean.get(at) - x);
+                set_attitude(&mut s.civilians, nf, i, attitude, pulled.clamp(0.0, 1.0));
+            }
+            if attitude == 0 {
+                s.layers
+                    .trust_nearby
+                    .values_mut()
+                    .copy_from_slice(s.layers.scratch[1].values());
+            }
+        }
+    }
+
+    #[test]
+    fn contagion_gives_the_plain_steps_bits() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let same = |a: &MissionState, b: &MissionState| {
+            assert_eq!(bits(&a.civilians.trust), bits(&b.civilians.trust));
+            assert_eq!(bits(&a.civilians.sympathy), bits(&b.civilians.sympathy));
+            let nearby = |s: &MissionState| bits(s.layers.trust_nearby.values());
+            assert_eq!(nearby(a), nearby(b));
+        };
+        // Days 0 and 40 of the baseline, twice over on the same state (the
+        // second time on kept scratch).
+        for day in [0, 40] {
+            let mut kept = gaza(&[], day);
+            let mut plain = kept.clone();
+            for _ in 0..2 {
+                contagion(&mut kept);
+                contagion_plain(&mut plain);
+                same(&kept, &plain);
+            }
+        }
+        // A faction nobody sympathises with but a few (its layer sparse:
+        // `box_sum` may scatter it), and one with sympathies below 2^-20 in
+        // the grid's lower half, up to 1 above: the table's f64 sums round,
+        // and a box of tiny values far from the table's origin is a
+        // difference of large entries, where a change in the order of the
+        // operations would show even in f32.
+        let mut kept = gaza(&[], 5);
+        let nf = kept.factions.len();
+        let n = kept.civilians.len();
+        let h = kept.map.grid.height();
+        for i in 0..n {
+            let (_, y) = kept.map.grid.coords(kept.civilians.cell[i]);
+            let scale = if y < h / 2 {
+                1.0
+            } else {
+                2f32.powi(-20 - (i % 20) as i32)
+            };
+            let row = &mut kept.civilians.sympathy[i * nf..(i + 1) * nf];
+            row[0] = if i % 97 == 0 { 0.5 } else { 0.0 };
+            row[nf - 1] = (i as f32 * 0.618_034).fract() * scale;
+        }
+        let mut plain = kept.clone();
+        for _ in 0..3 {
+            contagion(&mut kept);
+            contagion_plain(&mut plain);
+            same(&kept, &plain);
         }
     }
 

@@ -401,6 +401,28 @@ pub struct Layers {
     pub scratch: [Layer; 4],
     /// Scratch summed-area table.
     pub table: Vec<f64>,
+    /// Contagion scratch, kept rather than allocated every day: the
+    /// civilians on the grid.
+    pub on_grid: Vec<OnGrid>,
+    /// Contagion scratch: civilians per cell.
+    pub count: Layer,
+    /// Contagion scratch: civilians within the contagion radius of each cell.
+    pub count_sum: Layer,
+    /// Scratch for policing contacts added up by rows: the rows' sums.
+    pub policing_rows: Vec<f32>,
+    /// Scratch for policing contacts added up by rows: each cell's total.
+    pub policing_seen: Vec<f32>,
+}
+
+/// A civilian on the grid, for the day's contagion.
+#[derive(Debug, Clone, Copy)]
+pub struct OnGrid {
+    /// The civilian agent.
+    pub agent: usize,
+    /// Its interior cell, row-major.
+    pub at: usize,
+    /// The same cell's interior coordinates (x, y).
+    pub xy: (usize, usize),
 }
 
 /// Radii and rates derived once from the scenario.
