@@ -313,11 +313,13 @@ fn world_bytes_per_cell(scenario: &Scenario) -> u64 {
     };
     let factions = mission.factions.len() as u64;
     // The same grid tables (padding at most doubles them) and the sector of
-    // each cell; the f32 layers (eleven, two per faction, and a box-sum
-    // table of f64); a civilian's columns (45 bytes, 4 per faction, and
-    // its place in the activation order), whose vectors grow by doubling.
+    // each cell; the f32 layers (eleven, two per faction, three kept as
+    // scratch for contagion's counts and the policing row sums, and a
+    // box-sum table of f64); a civilian's columns (45 bytes, 4 per faction,
+    // and its place in the activation order), whose vectors grow by
+    // doubling.
     let grid = 2 * (1 + 4 + 12 + 4 + 2);
-    let layers = 4 * (11 + 2 * factions) + 8;
+    let layers = 4 * (14 + 2 * factions) + 8;
     let agent = 2 * (45 + 4 * factions + 4);
     grid + layers + agent
 }
