@@ -512,8 +512,8 @@ struct SensitivityArgs {
     #[arg(long, num_args = 1.., value_name = "KEY[=LO:HI]")]
     params: Vec<String>,
     /// End-of-run measures (runs.csv columns), comma-separated (default:
-    /// civilian_deaths, mean_trust and ceasefire_collapsed where the model
-    /// has them, else every measure). `log1p:COL` analyses log(1 + COL) of
+    /// civilian_deaths, mean_trust and collapse_risk where the model has
+    /// them, else every measure). `log1p:COL` analyses log(1 + COL) of
     /// each run; `censored:COL` a day column (collapse_tick) with the
     /// horizon where the event did not happen.
     #[arg(long, value_delimiter = ',')]
@@ -2266,7 +2266,7 @@ fn points_failure(
 
 /// The measures a sensitivity analysis reports by default, where the
 /// model has them: civilian deaths, time-averaged trust, ceasefire collapse.
-const DEFAULT_OUTPUTS: [&str; 3] = ["civilian_deaths", "mean_trust", "ceasefire_collapsed"];
+const DEFAULT_OUTPUTS: [&str; 3] = ["civilian_deaths", "mean_trust", "collapse_risk"];
 
 /// The ranges `--params` names (or every plausible range).
 fn sensitivity_ranges(

@@ -117,7 +117,7 @@ fn a_comparison_writes_its_report_and_plot_redraws_the_same_bytes() {
     // few") and nothing is significant.
     let moe = text(&bytes_of(&out, "moe.csv"));
     let rows = moe_rows(&moe);
-    assert_eq!(rows.len(), 3 * 11, "{moe}");
+    assert_eq!(rows.len(), 3 * 12, "{moe}");
     let row = |scenario: &str, measure: &str| -> &std::collections::BTreeMap<String, String> {
         rows.iter()
             .find(|r| r["scenario"] == scenario && r["measure"] == measure)

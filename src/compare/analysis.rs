@@ -127,7 +127,7 @@ use Source::{Column, Complement, EventTick};
 
 /// Every measure of effectiveness, in report order; those at a horizon
 /// not strictly inside the run are dropped by [`measures_for`].
-pub const MEASURES: [Measure; 17] = [
+pub const MEASURES: [Measure; 18] = [
     Measure {
         key: "civilian_deaths",
         label: "Civilian deaths",
@@ -215,6 +215,16 @@ pub const MEASURES: [Measure; 17] = [
         better: Higher,
         kind: Binary,
         source: Complement("ceasefire_collapsed"),
+        horizon: None,
+        headline: false,
+    },
+    Measure {
+        key: "collapse_risk",
+        label: "Risk of ceasefire collapse (from the daily hazard)",
+        unit: "probability",
+        better: Lower,
+        kind: Continuous,
+        source: Column("collapse_risk"),
         horizon: None,
         headline: false,
     },

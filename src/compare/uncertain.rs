@@ -63,7 +63,7 @@ pub const MEASURES: [(&str, &str, Better); 5] = [
         Better::Lower,
     ),
     ("mean_trust", "time-averaged trust", Better::Higher),
-    ("ceasefire_collapsed", "ceasefire collapse", Better::Lower),
+    ("collapse_risk", "ceasefire collapse risk", Better::Lower),
     ("handover_achieved", "full handover", Better::Higher),
 ];
 

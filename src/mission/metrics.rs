@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 46] = [
+const FIXED: [&str; 47] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -50,6 +50,7 @@ const FIXED: [&str; 46] = [
     "controlled_share",
     "at_war",
     "ceasefire_broken",
+    "collapse_hazard",
     "witnesses_faction_harm",
     "trust_response_faction_harm",
     "witnesses_mission_harm",
@@ -204,6 +205,7 @@ impl MissionState {
                 / self.sectors.len().max(1) as f64,
             at_war as f64,
             f64::from(u8::from(broken)),
+            self.war.collapse_hazard,
             t.witnessed.faction_people,
             t.witnessed.faction_response,
             t.witnessed.mission_people,
@@ -226,7 +228,7 @@ impl MissionState {
 }
 
 /// Column names of the mission model's `runs.csv` (after `replicate`).
-pub const MISSION_RUN_COLUMNS: [&str; 26] = [
+pub const MISSION_RUN_COLUMNS: [&str; 27] = [
     "civilian_deaths",
     "civilian_deaths_mission_side",
     "civilian_deaths_external",
@@ -251,6 +253,7 @@ pub const MISSION_RUN_COLUMNS: [&str; 26] = [
     "contributors_withdrawn",
     "ceasefire_collapsed",
     "collapse_tick",
+    "collapse_risk",
     "handover_achieved",
     "handover_tick",
 ];
@@ -258,8 +261,8 @@ pub const MISSION_RUN_COLUMNS: [&str; 26] = [
 /// The mission model's per-run outcomes over ticks `burn_in + 1 ..= T`:
 /// totals of daily counts, means and final values of levels, ceasefire
 /// collapse (the first day an armed group, a party to the ceasefire, is at
-/// war: `ceasefire_broken`) and handover (every sector handed over; the
-/// tick is the first such day).
+/// war: `ceasefire_broken`), its risk ([`collapse_risk`]) and handover
+/// (every sector handed over; the tick is the first such day).
 pub fn mission_outcome(series: &Series, burn_in: u32, _config: &MissionConfig) -> Vec<Option<f64>> {
     let col =
         |name: &str| -> Vec<f64> { series.column(name).map(|c| c.collect()).unwrap_or_default() };
@@ -311,9 +314,46 @@ pub fn mission_outcome(series: &Series, burn_in: u32, _config: &MissionConfig) -
         Some(last("contributors_withdrawn")),
         Some(if collapse.is_some() { 1.0 } else { 0.0 }),
         collapse.map(|t| t as f64),
+        Some(collapse_risk(
+            &col("collapse_hazard"),
+            &col("ceasefire_broken"),
+            from,
+        )),
         Some(if handover.is_some() { 1.0 } else { 0.0 }),
         handover,
     ]
+}
+
+/// A run's risk of ceasefire collapse: the sum of the daily collapse
+/// probabilities (`hazard`, the series `collapse_hazard`) from tick `from`
+/// through the day of collapse or the horizon, whichever comes first. This
+/// is the compensator of the collapse indicator (Andersen, Borgan, Gill &
+/// Keiding 1993): each day adds the chance of collapsing that day given
+/// that the ceasefire held to it, so its mean over runs equals P(collapse by
+/// the horizon) exactly; but a run gives a continuous value from its whole
+/// path, not one yes/no draw, so it needs far fewer runs (`docs/ODD.md`
+/// §Observation). A war carried over the burn-in is counted as it is (1 if
+/// still on at `from`, as [`first_day`] counts it), since the day's hazard
+/// covers only the parties at peace.
+pub fn collapse_risk(hazard: &[f64], broken: &[f64], from: usize) -> f64 {
+    let is_broken = |t: usize| broken.get(t).is_some_and(|&b| b >= 0.5);
+    let mut start = from;
+    if from > 0 && is_broken(from - 1) {
+        if is_broken(from) {
+            return 1.0;
+        }
+        // Peace was made on day `from`: the new ceasefire's risk starts the
+        // day after.
+        start = from + 1;
+    }
+    let mut risk = 0.0;
+    for (t, h) in hazard.iter().enumerate().skip(start) {
+        risk += h;
+        if is_broken(t) {
+            break;
+        }
+    }
+    risk
 }
 
 /// The first tick at or after `from` on which `flag` is set (≥ 0.5).
@@ -337,5 +377,23 @@ mod tests {
         assert_eq!(first_day(&x, 3), Some(3));
         assert_eq!(first_day(&x, 4), Some(5));
         assert_eq!(first_day(&[0.0; 5], 0), None);
+    }
+
+    #[test]
+    fn collapse_risk_sums_the_daily_hazard_up_to_and_including_the_collapse() {
+        let h = [0.5, 0.01, 0.02, 0.04, 0.08, 0.16];
+        // Held throughout: every day from `from` on.
+        assert!((collapse_risk(&h, &[0.0; 6], 1) - 0.31).abs() < 1e-15);
+        assert!((collapse_risk(&h, &[0.0; 6], 3) - 0.28).abs() < 1e-15);
+        // Broken on day 3: days 1-3 count, not the days at war after it.
+        let b = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0];
+        assert!((collapse_risk(&h, &b, 1) - 0.07).abs() < 1e-15);
+        // A war carried over the burn-in is a collapse on `from` (as
+        // first_day says); one that ended on `from` restarts the sum after it.
+        assert_eq!(collapse_risk(&h, &b, 4), 1.0);
+        assert_eq!(first_day(&b, 4), Some(4));
+        assert!((collapse_risk(&h, &b, 5) - 0.0).abs() < 1e-15);
+        assert_eq!(first_day(&b, 5), None);
+        assert_eq!(collapse_risk(&[], &[], 1), 0.0);
     }
 }

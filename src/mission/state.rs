@@ -574,6 +574,10 @@ pub struct Forces {
 pub struct War {
     /// Smoothed incidents per day per million residents.
     pub(crate) violence: f64,
+    /// Today's probability that at least one party at peace returned to
+    /// war, from the hazards drawn today: 1 − Π(1 − hazard) over them
+    /// (set in phase 17; the series `collapse_hazard`).
+    pub(crate) collapse_hazard: f64,
 }
 
 /// The local police beyond their units.

@@ -124,6 +124,9 @@ pub fn update_war(s: &mut MissionState, t: u32) {
     } else {
         0.0
     };
+    // The chance that no party at peace breaks today, for the run's
+    // collapse risk (`metrics::collapse_risk`).
+    let mut none_breaks = 1.0;
     for f in 0..s.factions.len() {
         if !is_party(s.rules.config.factions[f].kind) {
             continue;
@@ -147,10 +150,13 @@ pub fn update_war(s: &mut MissionState, t: u32) {
             legitimacy: s.legitimacy,
             troops_per_1000,
         };
-        if chance(&mut s.rng.war, war_hazard(&w, &inputs)) {
+        let hazard = war_hazard(&w, &inputs);
+        none_breaks *= 1.0 - hazard;
+        if chance(&mut s.rng.war, hazard) {
             s.factions.state[f].at_war = true;
         }
     }
+    s.war.collapse_hazard = 1.0 - none_breaks;
 }
 
 #[cfg(test)]
