@@ -9,7 +9,7 @@ use super::draw::chance;
 use super::state::{MissionState, NO_FACTION, Status, flag};
 use super::units::acting_units;
 use crate::epstein::citizens::arrest_probability_of_ratio;
-use crate::world::{Cell, CellIndex, NO_CELL};
+use crate::world::{Cell, CellIndex, EmptiesByRow, NO_CELL};
 
 /// Random open cells looked at when choosing where to flee.
 const FLIGHT_CANDIDATES: usize = 8;
@@ -27,7 +27,11 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
         return;
     }
     let cell = s.civilians.cell[i];
-    let seen = s.map.civilian_view.count_mission(&s.map.grid, cell);
+    let mut rows = EmptiesByRow::default();
+    let seen = s
+        .map
+        .civilian_view
+        .count_mission_rows(&s.map.grid, cell, &mut rows);
     // Rule A's arrest risk counts only units that arrest: unarmed
     // observers do not hold civilians back (HKS 2013: observers do not
     // protect civilians).
@@ -41,15 +45,46 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
             Status::Quiescent
         },
     );
-    if maybe_recruit(s, id, seen.empties, active) {
-        return;
-    }
-    if let Some(to) =
-        s.map
-            .civilian_view
-            .random_empty(&s.map.grid, &mut s.rng.civilians, cell, seen.empties)
-    {
+    // Until now only the agent's own cell changed (quiescent or active,
+    // never empty), so the row counts still describe its neighbourhood; a
+    // fighter split off onto an empty cell changes that, and the draw then
+    // scans the live grid as before (with the count taken before the split).
+    let rows = match maybe_recruit(s, id, seen.empties, Some(&rows), active) {
+        Recruitment::Agent => return,
+        Recruitment::Split => None,
+        Recruitment::None => Some(&rows),
+    };
+    if let Some(to) = draw_empty(s, cell, seen.empties, rows) {
         s.move_agent(id, to);
+    }
+}
+
+/// What an agent's recruitment draw did to it and the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recruitment {
+    /// Nothing: the grid is as it was.
+    None,
+    /// A fighter agent was split off it (onto an empty cell, which is no
+    /// longer empty); the agent itself stays a civilian.
+    Split,
+    /// The agent itself became fighters.
+    Agent,
+}
+
+/// A random empty cell in view of `at` among the `empties` counted there:
+/// found from the row counts `rows` where the grid is unchanged since they
+/// were counted, by scanning the live grid otherwise (`None`). The same
+/// draw and, on an unchanged grid, the same cell either way.
+fn draw_empty(
+    s: &mut MissionState,
+    at: CellIndex,
+    empties: u32,
+    rows: Option<&EmptiesByRow>,
+) -> Option<CellIndex> {
+    let (view, grid, rng) = (&s.map.civilian_view, &s.map.grid, &mut s.rng.civilians);
+    match rows {
+        Some(rows) => view.random_empty_by_rows(grid, rng, at, empties, rows),
+        None => view.random_empty(grid, rng, at, empties),
     }
 }
 
@@ -127,13 +162,21 @@ fn join(
 /// most, if there are arms for it ([`recruit_arms`]): p = rate · sympathy ·
 /// availability · w, raised for excluded agents, with w = 1 for an active
 /// agent and `quiet_recruit_weight` · grievance for a quiescent one (so
-/// recruitment goes on while grievance and arms exist). Returns whether the agent
-/// itself became fighters (a group no larger than a unit).
-fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> bool {
+/// recruitment goes on while grievance and arms exist). A unit split off a
+/// larger group goes to a random empty cell among the `empties` counted
+/// around the agent on the grid as it is (by rows: `rows`, see
+/// [`draw_empty`]).
+fn maybe_recruit(
+    s: &mut MissionState,
+    id: u32,
+    empties: u32,
+    rows: Option<&EmptiesByRow>,
+    active: bool,
+) -> Recruitment {
     let i = id as usize;
     let nf = s.factions.len();
     if nf == 0 {
-        return false;
+        return Recruitment::None;
     }
     let row = &s.civilians.sympathy[i * nf..(i + 1) * nf];
     let (f, &sym) = row
@@ -159,19 +202,20 @@ fn maybe_recruit(s: &mut MissionState, id: u32, empties: u32, active: bool) -> b
     let share = s.rules.config.population.agent_share;
     let p = c.recruit_rate * f64::from(sym) * avail * boost * weight * share;
     if !chance(&mut s.rng.civilians, p) {
-        return false;
+        return Recruitment::None;
     }
     let at = s.civilians.cell[i];
-    let to = s
-        .map
-        .civilian_view
-        .random_empty(&s.map.grid, &mut s.rng.civilians, at, empties);
+    let to = draw_empty(s, at, empties, rows);
     let fighter = join(s, id, f, to, brought);
     if let Some(x) = fighter {
         s.today.recruits += f64::from(s.civilians.members[x as usize]);
     }
     // The group itself turned fighter only if it was no larger than a unit.
-    fighter == Some(id)
+    match fighter {
+        Some(x) if x == id => Recruitment::Agent,
+        Some(_) => Recruitment::Split,
+        None => Recruitment::None,
+    }
 }
 
 /// An unemployed ex-fighter may rejoin its faction: p = `relapse_rate` ·
@@ -322,6 +366,75 @@ mod tests {
         assert_eq!(deterrence_ratio(0.25, 3, 4 * 7), 3.0 / 7.0);
         // Unweighted it would fall four-fold (the defect).
         assert!(deterrence_ratio(1.0, 3, 4 * 7) < 0.3 * (3.0 / 7.0));
+    }
+
+    /// The civilian's turn as it was before the row counts were kept:
+    /// every empty cell drawn by scanning the live grid.
+    fn civilian_step_live(s: &mut MissionState, id: u32) {
+        let i = id as usize;
+        match s.civilians.status[i] {
+            Status::Quiescent | Status::Active => {}
+            Status::Displaced => return try_return(s, id),
+            Status::Recruited | Status::Detained | Status::Harmed | Status::Dead => return,
+        }
+        if maybe_relapse(s, id) || maybe_flee(s, id) {
+            return;
+        }
+        let cell = s.civilians.cell[i];
+        let seen = s.map.civilian_view.count_mission(&s.map.grid, cell);
+        let units = acting_units(s, &s.map.civilian_view, cell, seen.units);
+        let active = decide(s, i, units, seen.actives);
+        let status = if active {
+            Status::Active
+        } else {
+            Status::Quiescent
+        };
+        s.set_status(id, status);
+        if maybe_recruit(s, id, seen.empties, None, active) == Recruitment::Agent {
+            return;
+        }
+        if let Some(to) =
+            s.map
+                .civilian_view
+                .random_empty(&s.map.grid, &mut s.rng.civilians, cell, seen.empties)
+        {
+            s.move_agent(id, to);
+        }
+    }
+
+    #[test]
+    fn turns_draw_the_cells_the_live_scan_draws() {
+        // Every civilian's turn on days 3 and 40 of the baseline, and with
+        // recruitment so likely that fighters split off most agents onto
+        // empty cells (after which the turn's own move scans the live grid):
+        // the same grid, agents, statuses and random stream, to the bit.
+        for (day, forced) in [(3, false), (40, false), (40, true)] {
+            let mut rows = gaza(&[], day);
+            if forced {
+                rows.rules.config.civilians.recruit_rate = 1000.0;
+            }
+            let mut live = rows.clone();
+            let before = rows.civilians.len();
+            for id in 0..before as u32 {
+                civilian_step(&mut rows, id);
+                civilian_step_live(&mut live, id);
+            }
+            // (`assert!`, not `assert_eq!`: the grids are too long to print.)
+            let same = |what: &str, equal: bool| assert!(equal, "{what} differ on day {day}");
+            same("grids", rows.map.grid.cells() == live.map.grid.cells());
+            same("cells", rows.civilians.cell == live.civilians.cell);
+            same("statuses", rows.civilians.status == live.civilians.status);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            same(
+                "sizes",
+                bits(&rows.civilians.members) == bits(&live.civilians.members),
+            );
+            same("random streams", rows.rng.civilians == live.rng.civilians);
+            if forced {
+                let split = rows.civilians.len() - before;
+                assert!(split > 100, "{split} fighters split off");
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ struct Rumours {
     backlash: f64,
     protection: f64,
     faction: Vec<f64>,
+    /// `faction`'s sum, taken once for the sector's civilians.
+    faction_total: f64,
 }
 
 /// Phase 13: runs the update for day `t`.
@@ -47,18 +49,24 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
     w.trust_before.extend_from_slice(&s.civilians.trust);
     w.saw.clear();
     w.saw.resize(s.civilians.len(), Witnesses::OTHER);
+    s.layers.on_grid.clear();
     for i in 0..s.civilians.len() {
         if matches!(s.civilians.status[i], Status::Dead | Status::Detained) {
             continue;
         }
         // The agent's interior cell and sector, found once for the three
-        // updates (each a division by the padded grid's stride).
-        let cell = s.civilians.cell[i];
-        let at = s.map.grid.interior(cell);
+        // updates, the contagion and the witnesses' response (the cell a
+        // division by the padded grid's stride).
+        let xy = s.map.grid.coords(s.civilians.cell[i]);
+        let at = xy.1 * s.map.grid.width() + xy.0;
+        if s.civilians.status[i] != Status::Recruited {
+            s.layers.on_grid.push(OnGrid { agent: i, at, xy });
+        }
         let k = usize::from(s.map.cell_sector[at]);
-        s.witnesses.saw[i] = harm_seen(&s.layers, at);
+        let (saw, seen_faction) = harm_seen(&s.layers, at);
+        s.witnesses.saw[i] = saw;
         update_hardship(s, i, k, started);
-        update_trust(s, i, (at, k), &rumours, &policing, started);
+        update_trust(s, i, (at, k, seen_faction), &rumours, &policing, started);
         update_sympathy(s, i, (at, k), &rumours);
     }
     // The row-by-row sums' storage is kept for tomorrow.
@@ -84,17 +92,28 @@ pub fn update_perceptions(s: &mut MissionState, t: u32) {
 }
 
 /// What harm a civilian at interior cell `at` saw today (read before
-/// contagion reuses the scratch layers).
-fn harm_seen(l: &super::state::Layers, at: usize) -> u8 {
-    let faction = l.seen_faction.iter().any(|x| x.get(at) > 0.0);
+/// contagion reuses the scratch layers), and the faction killings it saw,
+/// all factions' added up (for `update_trust`, from the same reads).
+fn harm_seen(l: &super::state::Layers, at: usize) -> (u8, f64) {
+    let mut faction = false;
+    let seen_faction: f64 = l
+        .seen_faction
+        .iter()
+        .map(|x| {
+            let v = x.get(at);
+            faction |= v > 0.0;
+            f64::from(v)
+        })
+        .sum();
     let attributed = l.scratch[0].get(at) > 0.0;
     let backlash = l.scratch[1].get(at) > 0.0;
-    match (faction, attributed, backlash) {
+    let saw = match (faction, attributed, backlash) {
         (false, false, false) => Witnesses::NONE,
         (true, false, false) => Witnesses::FACTION,
         (false, true, _) => Witnesses::MISSION,
         _ => Witnesses::OTHER,
-    }
+    };
+    (saw, seen_faction)
 }
 
 /// The day's trust change (update and contagion) of the witnesses of
@@ -102,24 +121,40 @@ fn harm_seen(l: &super::state::Layers, at: usize) -> u8 {
 /// the civilians of its sector who saw no harm (people-weighted; a sector
 /// with none of them adds nothing). Recruits are left out, as in
 /// `trust_mean`. An observation, not a rule: nothing reads it back.
-fn witness_response(s: &MissionState) -> WitnessResponse {
+///
+/// Every civilian counted (updated today, not a recruit) is in the day's
+/// list of civilians on the grid (`Layers::on_grid`, in agent order, with
+/// its cell), so the list is walked instead of every agent.
+fn witness_response(s: &mut MissionState) -> WitnessResponse {
+    // Kept scratch, taken out for the day and put back.
+    let mut unharmed = std::mem::take(&mut s.witnesses.unharmed);
     let c = &s.civilians;
     let w = &s.witnesses;
+    let on_grid = &s.layers.on_grid;
     let ns = s.sectors.len();
     let counted = |i: usize| c.status[i] != Status::Recruited && w.saw[i] != Witnesses::OTHER;
-    let sector = |i: usize| usize::from(s.map.cell_sector[s.map.grid.interior(c.cell[i])]);
+    let sector = |g: &OnGrid| usize::from(s.map.cell_sector[g.at]);
     let change = |i: usize| f64::from(c.trust[i]) - f64::from(w.trust_before[i]);
     // Mean change of the unharmed, per sector.
-    let mut unharmed = vec![(0.0f64, 0.0f64); ns];
-    for i in (0..c.len()).filter(|&i| counted(i) && w.saw[i] == Witnesses::NONE) {
+    unharmed.clear();
+    unharmed.resize(ns, (0.0, 0.0));
+    for g in on_grid {
+        let i = g.agent;
+        if !(counted(i) && w.saw[i] == Witnesses::NONE) {
+            continue;
+        }
         let m = f64::from(c.members[i]);
-        let u = &mut unharmed[sector(i)];
+        let u = &mut unharmed[sector(g)];
         u.0 += m * change(i);
         u.1 += m;
     }
     let mut r = WitnessResponse::default();
-    for i in (0..c.len()).filter(|&i| counted(i) && w.saw[i] != Witnesses::NONE) {
-        let (sum, people) = unharmed[sector(i)];
+    for g in on_grid {
+        let i = g.agent;
+        if !(counted(i) && w.saw[i] != Witnesses::NONE) {
+            continue;
+        }
+        let (sum, people) = unharmed[sector(g)];
         if people <= 0.0 {
             continue;
         }
@@ -133,6 +168,7 @@ fn witness_response(s: &MissionState) -> WitnessResponse {
             r.mission_response += excess;
         }
     }
+    s.witnesses.unharmed = unharmed;
     r
 }
 
@@ -204,6 +240,7 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
         tot.attributed *= damp;
         tot.backlash *= damp;
         tot.protection *= comm;
+        tot.faction_total = tot.faction.iter().sum::<f64>();
     }
     totals
 }
@@ -260,11 +297,12 @@ fn saturating(x: f64, up: f64, down: f64) -> f64 {
 /// the negativity bias, and, once the mission is there, with the factions'
 /// killings it failed to prevent (`insecurity_blame`); then anchored to the
 /// agent's own baseline T0 (Friedkin–Johnsen: T ← λ·T + (1 − λ)·T0, 1 − λ
-/// the daily rate of the trust half-life).
+/// the daily rate of the trust half-life). `seen_faction` is the faction
+/// killings seen at the agent's cell `at` ([`harm_seen`]'s sum).
 fn update_trust(
     s: &mut MissionState,
     i: usize,
-    (at, k): (usize, usize),
+    (at, k, seen_faction): (usize, usize, f64),
     rumours: &[Rumours],
     policing: &Policing,
     started: bool,
@@ -273,7 +311,6 @@ fn update_trust(
     let sector = &s.sectors[k];
     let l = &s.layers;
     let seen_harm = f64::from(l.scratch[0].get(at)) + rumours[k].attributed;
-    let seen_faction: f64 = l.seen_faction.iter().map(|x| f64::from(x.get(at))).sum();
     // Protection seen beside a faction killing is an answer that came too
     // late for what was seen: it earns only part of its credit (fact 12).
     let credited = if seen_faction > 0.0 {
@@ -299,7 +336,7 @@ fn update_trust(
     // 2013); a mission that is there and does not stop them is partly
     // blamed for the insecurity.
     let insecurity = if started {
-        c.insecurity_blame * (seen_faction + rumours[k].faction.iter().sum::<f64>())
+        c.insecurity_blame * (seen_faction + rumours[k].faction_total)
     } else {
         0.0
     };
@@ -432,7 +469,9 @@ fn update_sympathy(s: &mut MissionState, i: usize, (at, k): (usize, usize), rumo
 /// towards the mean of agents within the contagion radius (synchronous:
 /// means are taken before anyone moves). Trust's pull is weaker than its
 /// anchoring to each agent's own baseline (Friedkin–Johnsen), so agents
-/// keep their differences.
+/// keep their differences. The civilians on the grid (neither dead,
+/// detained nor recruited) are those `update_perceptions` listed in
+/// `Layers::on_grid` today.
 fn contagion(s: &mut MissionState) {
     let r = s.rules.derived.contagion_cells;
     let c = &s.rules.config.civilians;
@@ -440,22 +479,6 @@ fn contagion(s: &mut MissionState) {
     let nf = s.factions.len();
     let civ = &mut s.civilians;
     let l = &mut s.layers;
-    let grid = &s.map.grid;
-    l.on_grid.clear();
-    l.on_grid.extend(
-        (0..civ.len())
-            .filter(|&i| {
-                !matches!(
-                    civ.status[i],
-                    Status::Dead | Status::Detained | Status::Recruited
-                )
-            })
-            .map(|agent| {
-                let xy = grid.coords(civ.cell[agent]);
-                let at = xy.1 * grid.width() + xy.0;
-                OnGrid { agent, at, xy }
-            }),
-    );
     l.count.clear();
     for g in &l.on_grid {
         l.count.add(g.at, 1.0);
@@ -626,6 +649,27 @@ mod tests {
         }
     }
 
+    /// The list of civilians on the grid `contagion` reads, as it made it
+    /// itself before `update_perceptions` made it.
+    fn list_on_grid(s: &mut MissionState) {
+        let (civ, grid) = (&s.civilians, &s.map.grid);
+        s.layers.on_grid.clear();
+        s.layers.on_grid.extend(
+            (0..civ.len())
+                .filter(|&i| {
+                    !matches!(
+                        civ.status[i],
+                        Status::Dead | Status::Detained | Status::Recruited
+                    )
+                })
+                .map(|agent| {
+                    let xy = grid.coords(civ.cell[agent]);
+                    let at = xy.1 * grid.width() + xy.0;
+                    OnGrid { agent, at, xy }
+                }),
+        );
+    }
+
     /// The contagion step as it was before its scratch was kept and the
     /// sympathies' means were read at the civilians' cells only: every
     /// mean box-summed over the whole grid, then divided cell by cell.
@@ -690,6 +734,7 @@ mod tests {
             let mut kept = gaza(&[], day);
             let mut plain = kept.clone();
             for _ in 0..2 {
+                list_on_grid(&mut kept);
                 contagion(&mut kept);
                 contagion_plain(&mut plain);
                 same(&kept, &plain);
@@ -718,6 +763,7 @@ mod tests {
         }
         let mut plain = kept.clone();
         for _ in 0..3 {
+            list_on_grid(&mut kept);
             contagion(&mut kept);
             contagion_plain(&mut plain);
             same(&kept, &plain);
@@ -767,6 +813,142 @@ mod tests {
         }
         update_perceptions(&mut s, 40);
         s.today.witnessed
+    }
+
+    /// The witnesses' response as it was before it walked the day's list
+    /// of civilians on the grid: every agent, its sector found again from
+    /// its cell, a new vector of sector sums.
+    fn witness_response_plain(s: &MissionState) -> WitnessResponse {
+        let c = &s.civilians;
+        let w = &s.witnesses;
+        let ns = s.sectors.len();
+        let counted = |i: usize| c.status[i] != Status::Recruited && w.saw[i] != Witnesses::OTHER;
+        let sector = |i: usize| usize::from(s.map.cell_sector[s.map.grid.interior(c.cell[i])]);
+        let change = |i: usize| f64::from(c.trust[i]) - f64::from(w.trust_before[i]);
+        let mut unharmed = vec![(0.0f64, 0.0f64); ns];
+        for i in (0..c.len()).filter(|&i| counted(i) && w.saw[i] == Witnesses::NONE) {
+            let m = f64::from(c.members[i]);
+            let u = &mut unharmed[sector(i)];
+            u.0 += m * change(i);
+            u.1 += m;
+        }
+        let mut r = WitnessResponse::default();
+        for i in (0..c.len()).filter(|&i| counted(i) && w.saw[i] != Witnesses::NONE) {
+            let (sum, people) = unharmed[sector(i)];
+            if people <= 0.0 {
+                continue;
+            }
+            let m = f64::from(c.members[i]);
+            let excess = m * (change(i) - sum / people);
+            if w.saw[i] == Witnesses::FACTION {
+                r.faction_people += m;
+                r.faction_response += excess;
+            } else {
+                r.mission_people += m;
+                r.mission_response += excess;
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn faction_killings_seen_are_read_once_with_the_same_bits() {
+        // Killings by every faction, of magnitudes far apart, at different
+        // civilians' cells: at every cell, `harm_seen` classes what was seen
+        // as the test on each faction's layer did, and its sum has the bits
+        // `update_trust` took itself; each sector's faction rumour total has
+        // the bits of the sum taken per civilian.
+        let mut s = gaza(&[], 40);
+        let nf = s.factions.len();
+        assert!(nf > 1);
+        for i in (0..s.civilians.len()).step_by(29) {
+            let cell = s.civilians.cell[i];
+            if cell == crate::world::NO_CELL {
+                continue;
+            }
+            let size = [3.0, 1.0e-5, 700.0][i % 3];
+            s.record_harm(cell, size, Perpetrator::Faction((i % nf) as u8));
+        }
+        let r = s.rules.derived.witness_cells;
+        let l = &mut s.layers;
+        for (raw, seen) in l.harm_faction.iter().zip(l.seen_faction.iter_mut()) {
+            raw.box_sum(r, &mut l.table, seen);
+        }
+        // No harm by the mission seen today, but at a few cells.
+        l.scratch[0].clear();
+        l.scratch[1].clear();
+        for at in (0..l.scratch[0].values().len()).step_by(97) {
+            l.scratch[at % 2].add(at, 0.5);
+        }
+        let mut classes = [0; 4];
+        for at in 0..s.layers.seen_faction[0].values().len() {
+            let l = &s.layers;
+            let (saw, sum) = harm_seen(l, at);
+            let plain: f64 = l.seen_faction.iter().map(|x| f64::from(x.get(at))).sum();
+            assert_eq!(sum.to_bits(), plain.to_bits(), "at {at}");
+            let faction = l.seen_faction.iter().any(|x| x.get(at) > 0.0);
+            let attributed = l.scratch[0].get(at) > 0.0;
+            let backlash = l.scratch[1].get(at) > 0.0;
+            let want = match (faction, attributed, backlash) {
+                (false, false, false) => Witnesses::NONE,
+                (true, false, false) => Witnesses::FACTION,
+                (false, true, _) => Witnesses::MISSION,
+                _ => Witnesses::OTHER,
+            };
+            assert_eq!(saw, want, "at {at}");
+            classes[usize::from(saw)] += 1;
+        }
+        assert!(classes.iter().all(|&n| n > 10), "{classes:?}");
+        for tot in sector_rumours(&s) {
+            let plain = tot.faction.iter().sum::<f64>();
+            assert!(plain > 0.0);
+            assert_eq!(tot.faction_total.to_bits(), plain.to_bits());
+        }
+    }
+
+    #[test]
+    fn the_day_lists_civilians_and_witnesses_as_before() {
+        // Days 40 to 42 on one state (kept scratch), with faction killings
+        // and mission harm at different civilians' cells, recruits on the
+        // grid: the list of civilians on the grid the perception update
+        // leaves is the one contagion made itself, and the witnesses'
+        // response has the bits of the scan over every agent.
+        let bits = |r: WitnessResponse| {
+            [
+                r.faction_people,
+                r.faction_response,
+                r.mission_people,
+                r.mission_response,
+            ]
+            .map(f64::to_bits)
+        };
+        let listed = |s: &MissionState| {
+            let l = &s.layers.on_grid;
+            l.iter().map(|g| (g.agent, g.at, g.xy)).collect::<Vec<_>>()
+        };
+        let mut s = gaza(&[], 40);
+        assert!(s.civilians.status.contains(&Status::Recruited));
+        for day in 40..43 {
+            for i in (0..s.civilians.len()).step_by(37) {
+                let cell = s.civilians.cell[i];
+                if cell == crate::world::NO_CELL {
+                    continue;
+                }
+                let who = if i % 2 == 0 {
+                    Perpetrator::Faction(0)
+                } else {
+                    Perpetrator::Mission
+                };
+                s.record_harm(cell, 2.0, who);
+            }
+            update_perceptions(&mut s, day);
+            let r = s.today.witnessed;
+            assert!(r.faction_people > 0.0 && r.mission_people > 0.0, "{r:?}");
+            assert_eq!(bits(r), bits(witness_response_plain(&s)), "day {day}");
+            let kept = listed(&s);
+            list_on_grid(&mut s);
+            assert_eq!(kept, listed(&s), "day {day}");
+        }
     }
 
     #[test]

@@ -346,6 +346,9 @@ pub struct Witnesses {
     /// [`Witnesses::MISSION`], or [`Witnesses::OTHER`] (both, or not
     /// updated today).
     pub saw: Vec<u8>,
+    /// Per sector, the unharmed's people-weighted trust change and their
+    /// people (scratch of `perception::witness_response`).
+    pub unharmed: Vec<(f64, f64)>,
 }
 
 impl Witnesses {

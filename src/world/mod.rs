@@ -4,4 +4,4 @@ mod grid;
 mod neighbourhood;
 
 pub use grid::{CELL_KINDS, Cell, CellIndex, Grid, NO_CELL};
-pub use neighbourhood::{Counts, MissionCounts, Neighbourhood};
+pub use neighbourhood::{Counts, EmptiesByRow, MissionCounts, Neighbourhood};

@@ -67,6 +67,27 @@ pub struct MissionCounts {
 // radius validation accepts has 3968.
 const _: () = assert!((2 * MAX_MISSION_RADIUS + 1).pow(2) < 1 << MISSION_BITS);
 
+/// Rows of the largest mission neighbourhood (radius [`MAX_MISSION_RADIUS`]).
+const MAX_MISSION_ROWS: usize = 2 * MAX_MISSION_RADIUS + 1;
+
+/// Empty cells counted up to the end of each row of a mission
+/// neighbourhood, centre included, as [`Neighbourhood::count_mission_rows`]
+/// left them: where a draw on the same, unchanged grid may go straight to
+/// the row that holds the `n`-th empty cell
+/// ([`Neighbourhood::random_empty_by_rows`]).
+#[derive(Debug, Clone, Copy)]
+pub struct EmptiesByRow {
+    upto: [u16; MAX_MISSION_ROWS],
+}
+
+impl Default for EmptiesByRow {
+    fn default() -> Self {
+        Self {
+            upto: [0; MAX_MISSION_ROWS],
+        }
+    }
+}
+
 const MISSION_BITS: u32 = 12;
 const MISSION_MASK: u64 = (1 << MISSION_BITS) - 1;
 const MISSION_WEIGHT: [u64; CELL_KINDS] = {
@@ -133,6 +154,87 @@ impl Neighbourhood {
         }
     }
 
+    /// [`Self::count_mission`], also keeping in `rows` the empty cells
+    /// counted up to the end of each row, for a draw that follows on the
+    /// same grid ([`Self::random_empty_by_rows`]). The radius must be at
+    /// most [`MAX_MISSION_RADIUS`].
+    #[inline]
+    pub fn count_mission_rows(
+        &self,
+        grid: &Grid,
+        centre: CellIndex,
+        rows: &mut EmptiesByRow,
+    ) -> MissionCounts {
+        // Every row must have its place (the zip below would drop rows).
+        assert!(self.segments.len() <= MAX_MISSION_ROWS);
+        let cells = grid.cells();
+        let c = centre as isize;
+        let mut sum = 0u64;
+        for (seg, upto) in self.segments.iter().zip(rows.upto.iter_mut()) {
+            let from = (c + seg.start) as usize;
+            for &cell in &cells[from..from + seg.len] {
+                sum += MISSION_WEIGHT[cell as usize];
+            }
+            *upto = ((sum >> (2 * MISSION_BITS)) & MISSION_MASK) as u16;
+        }
+        let sum = sum - MISSION_WEIGHT[cells[centre as usize] as usize];
+        let field = |k: u32| ((sum >> (k * MISSION_BITS)) & MISSION_MASK) as u32;
+        MissionCounts {
+            units: field(0),
+            actives: field(1),
+            empties: field(2),
+            fighters: field(3),
+            civilians: field(4),
+        }
+    }
+
+    /// [`Self::random_empty`] on a grid unchanged since
+    /// [`Self::count_mission_rows`] counted `rows` around `centre` (its
+    /// centre aside, which holds the agent asking and is not empty either
+    /// way): the same draw and the same cell, but only the row holding it is
+    /// scanned.
+    pub fn random_empty_by_rows<R: rand::Rng>(
+        &self,
+        grid: &Grid,
+        rng: &mut R,
+        centre: CellIndex,
+        empties: u32,
+        rows: &EmptiesByRow,
+    ) -> Option<CellIndex> {
+        use rand::RngExt;
+        if empties == 0 {
+            return None;
+        }
+        let n = rng.random_range(0..empties);
+        let cell = self.nth_empty_by_rows(grid, centre, n, rows)?;
+        Some(grid.canonical(cell))
+    }
+
+    /// `nth(grid, centre, Cell::Empty, n)` from the row counts `rows` of
+    /// the same grid: the first row whose count to its end exceeds `n`
+    /// holds the cell, the `n − (count before the row)`-th empty one in it.
+    #[inline]
+    fn nth_empty_by_rows(
+        &self,
+        grid: &Grid,
+        centre: CellIndex,
+        n: u32,
+        rows: &EmptiesByRow,
+    ) -> Option<CellIndex> {
+        let cells = grid.cells();
+        debug_assert_ne!(cells[centre as usize], Cell::Empty, "centre is empty");
+        let upto = &rows.upto[..self.segments.len()];
+        let row = upto.partition_point(|&k| u32::from(k) <= n);
+        let seg = self.segments.get(row)?;
+        let before = if row == 0 {
+            0
+        } else {
+            u32::from(upto[row - 1])
+        };
+        let from = (centre as isize + seg.start) as usize;
+        nth_in_row(cells, from, seg.len, Cell::Empty, (n - before) as usize).ok()
+    }
+
     /// Sum of `weights[cell]` over the neighbourhood, centre excluded.
     #[inline]
     fn tally(&self, grid: &Grid, centre: CellIndex, weights: &[u64; CELL_KINDS]) -> u64 {
@@ -179,29 +281,45 @@ impl Neighbourhood {
         let mut left = n as usize;
         for seg in &self.segments {
             let from = (c + seg.start) as usize;
-            // Eight cells at a time, without a branch per cell: byte j of
-            // `upto` counts the matches among the word's bytes 0..=j (a
-            // multiply adds each byte's 0 or 1 into every byte above it;
-            // at most 8, so no byte overflows), the top byte all of them.
-            for at in (from..from + seg.len).step_by(8) {
-                let lanes = (from + seg.len - at).min(8);
-                let hits = matches(word(cells, at), kind) & first_bytes(lanes);
-                let upto = (hits >> 7).wrapping_mul(ONES);
-                let here = (upto >> 56) as usize;
-                if left < here {
-                    // The answer is the first byte counting more than
-                    // `left` matches: adding 127 − left to every count sets
-                    // the top bit of exactly those bytes (no carry: at
-                    // most 8 + 127).
-                    let past = upto.wrapping_add(ONES * (0x7f - left as u64)) & !LOW7;
-                    let byte = past.trailing_zeros() as usize / 8;
-                    return Some((at + byte) as CellIndex);
-                }
-                left -= here;
+            match nth_in_row(cells, from, seg.len, kind, left) {
+                Ok(cell) => return Some(cell),
+                Err(rest) => left = rest,
             }
         }
         None
     }
+}
+
+/// The `left`-th cell (0-based) holding `kind` among cells `from .. from +
+/// len`, or, if there are not that many, `left` less the number there.
+#[inline]
+fn nth_in_row(
+    cells: &[Cell],
+    from: usize,
+    len: usize,
+    kind: Cell,
+    mut left: usize,
+) -> Result<CellIndex, usize> {
+    // Eight cells at a time, without a branch per cell: byte j of `upto`
+    // counts the matches among the word's bytes 0..=j (a multiply adds each
+    // byte's 0 or 1 into every byte above it; at most 8, so no byte
+    // overflows), the top byte all of them.
+    for at in (from..from + len).step_by(8) {
+        let lanes = (from + len - at).min(8);
+        let hits = matches(word(cells, at), kind) & first_bytes(lanes);
+        let upto = (hits >> 7).wrapping_mul(ONES);
+        let here = (upto >> 56) as usize;
+        if left < here {
+            // The answer is the first byte counting more than `left`
+            // matches: adding 127 − left to every count sets the top bit
+            // of exactly those bytes (no carry: at most 8 + 127).
+            let past = upto.wrapping_add(ONES * (0x7f - left as u64)) & !LOW7;
+            let byte = past.trailing_zeros() as usize / 8;
+            return Ok((at + byte) as CellIndex);
+        }
+        left -= here;
+    }
+    Err(left)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -480,6 +598,72 @@ mod tests {
             }
         }
         assert!(checked > 100_000, "{checked}");
+    }
+
+    #[test]
+    fn draws_by_rows_find_the_cell_the_live_scan_finds() {
+        // Every shape, radii from 1 to the mission's largest, both
+        // topologies, crowded and sparse fills; every centre not empty,
+        // every draw: the same counts as `count_mission` and the same cell
+        // as `nth` of the n-th empty cell.
+        use rand::SeedableRng;
+        let fills = [
+            [4, 3, 2, 1, 2, 1, 1],
+            [1, 8, 1, 0, 1, 1, 1],
+            [20, 1, 0, 0, 1, 0, 1],
+        ];
+        let mut checked = 0;
+        for (topology, (w, h)) in [(Topology::Bounded, (13, 9)), (Topology::Torus, (19, 21))] {
+            for r in [1usize, 2, 4, 9, MAX_MISSION_RADIUS] {
+                if topology == Topology::Torus && 2 * r >= w.min(h) {
+                    continue;
+                }
+                for fill in fills {
+                    let grid = random_grid(w, h, topology, r, fill);
+                    for shape in [
+                        NeighbourhoodShape::VonNeumann,
+                        NeighbourhoodShape::Moore,
+                        NeighbourhoodShape::Euclidean,
+                    ] {
+                        let nb = Neighbourhood::new(shape, r, grid.stride());
+                        // Rows left over from another centre must not show.
+                        let mut rows = EmptiesByRow {
+                            upto: [u16::MAX; MAX_MISSION_ROWS],
+                        };
+                        for y in 0..h {
+                            for x in 0..w {
+                                let idx = grid.index(x, y);
+                                if grid.cell(idx) == Cell::Empty {
+                                    continue;
+                                }
+                                let counts = nb.count_mission_rows(&grid, idx, &mut rows);
+                                assert_eq!(counts, nb.count_mission(&grid, idx));
+                                for n in 0..=counts.empties + 1 {
+                                    assert_eq!(
+                                        nb.nth_empty_by_rows(&grid, idx, n, &rows),
+                                        nb.nth(&grid, idx, Cell::Empty, n),
+                                        "{shape:?} r {r} at ({x},{y}) n {n}"
+                                    );
+                                    checked += 1;
+                                }
+                                // The same draw, the same generator state after.
+                                let (mut a, mut b) = (
+                                    crate::rng::SimRng::seed_from_u64(checked),
+                                    crate::rng::SimRng::seed_from_u64(checked),
+                                );
+                                let e = counts.empties;
+                                assert_eq!(
+                                    nb.random_empty_by_rows(&grid, &mut a, idx, e, &rows),
+                                    nb.random_empty(&grid, &mut b, idx, e)
+                                );
+                                assert_eq!(a, b);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
     }
 
     #[test]
