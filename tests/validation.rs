@@ -152,7 +152,21 @@ fn arms_that_change_nothing_are_caught() {
 #[test]
 fn results_and_files_do_not_depend_on_threads() {
     let run_with = |threads: usize, out: &Path| {
-        let suite = subset(&["T24 looting", "T05 collapse by the horizon"]);
+        let mut suite = subset(&["T24 looting", "T05 collapse by the horizon"]);
+        // The yes/no outcome on the same arms at 4x the replicates: no
+        // embedded check uses the binary path since the collapse rows
+        // moved to `collapse_risk`, and an arm shared by checks of
+        // different factors must run at the largest.
+        let mut yes_no = suite
+            .checks
+            .iter()
+            .find(|c| c.spec.id == "T05")
+            .expect("T05")
+            .clone();
+        yes_no.spec.part = "collapse as yes/no".into();
+        yes_no.spec.measure = "event:ceasefire_collapsed".into();
+        yes_no.spec.replicate_factor = 4;
+        suite.checks.push(yes_no);
         let options = ValidationOptions {
             contexts: vec![root().join("scenarios/gaza/baseline.toml")],
             run: RunSettings {
@@ -186,12 +200,12 @@ fn results_and_files_do_not_depend_on_threads() {
     assert_eq!(header, stabsim::validation::FACTS_COLUMNS);
     let at = |name: &str| header.iter().position(|c| *c == name).unwrap();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let row = |id: &str| {
+    let row = |id: &str, part: &str| {
         rows.iter()
-            .find(|r| r[at("id")] == id && r[at("context")] != "all")
-            .unwrap_or_else(|| panic!("no {id} row"))
+            .find(|r| r[at("id")] == id && r[at("part")] == part && r[at("context")] != "all")
+            .unwrap_or_else(|| panic!("no {id} {part} row"))
     };
-    let looting = row("T24");
+    let looting = row("T24", "looting");
     assert_eq!(looting[at("status")], "fail: inconclusive", "{looting:?}");
     assert_eq!(looting[at("n")], "3");
     let method = looting[at("method")];
@@ -203,20 +217,29 @@ fn results_and_files_do_not_depend_on_threads() {
     assert!(p > 0.14, "{looting:?}");
     let mde: f64 = looting[at("mde_80")].parse().unwrap();
     assert!(mde >= 0.0, "{looting:?}");
-    // T05 is yes/no at 4 x 3 pairs: Newcombe + McNemar, one of the four
-    // results.
-    let collapse = row("T05");
+    // T05's collapse risk is continuous at 3 pairs (signed-rank, or the
+    // sign-flip test where every contrast is 0, as before the mission
+    // deploys in these 20 days); the yes/no outcome runs at 4 x 3 pairs:
+    // Newcombe + McNemar. Each is one of the four results.
+    let results = [
+        "pass",
+        "fail: wrong direction",
+        "fail: inconclusive",
+        "not expressible",
+    ];
+    let risk = row("T05", "collapse by the horizon");
+    assert_eq!(risk[at("n")], "3");
+    assert_eq!(risk[at("measure")], "run:collapse_risk");
+    let method = risk[at("method")];
+    assert!(
+        method.starts_with("signed-rank") || method == "sign-flip exact",
+        "{risk:?}"
+    );
+    assert!(results.contains(&risk[at("status")]));
+    let collapse = row("T05", "collapse as yes/no");
     assert_eq!(collapse[at("n")], "12");
     assert_eq!(collapse[at("method")], "Newcombe + exact McNemar");
-    assert!(
-        [
-            "pass",
-            "fail: wrong direction",
-            "fail: inconclusive",
-            "not expressible"
-        ]
-        .contains(&collapse[at("status")])
-    );
+    assert!(results.contains(&collapse[at("status")]));
     assert!(dir.path().join("one/report.md").is_file());
     assert!(dir.path().join("one/manifest.json").is_file());
 }

@@ -13,8 +13,8 @@ use stabsim::stats::PairedInterval;
 
 /// Renewed war is rare (about one Gaza replicate in three, with or without
 /// the mission, sees a party return to war within two years), so 12 pairs
-/// hold about four with any war at all, too few for any test: 48 pairs,
-/// as the validation suite's collapse rows use (`replicate_factor = 4`).
+/// hold about four with any war at all, too few for a test of the days at
+/// war: 48 pairs.
 const REPLICATES: u32 = 48;
 /// Two years, Fortna's (2004) longest horizon: recurrence builds over it.
 /// (Over the first year alone the paired difference in party-days at war
