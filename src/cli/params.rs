@@ -2,7 +2,7 @@
 //! value, default, accepted and plausible ranges, unit and meaning, from
 //! the `group!` tables that also validate it (`list_params`, `FIELDS`).
 
-use stabsim::scenario::params::{Accepts, Field, Group, Param, Params, Range, Value};
+use stabsim::scenario::params::{self, Field, Group, Param, Params, Range, Value};
 use stabsim::scenario::{Contributor, Faction, MissionConfig, Scenario};
 
 /// One row of the listing.
@@ -67,20 +67,9 @@ pub fn rows(scenario: &Scenario, filter: Option<&str>) -> Vec<Row> {
         .collect()
 }
 
-/// The field a parameter path names, through tables and arrays of tables
-/// (`factions[2]` is a `factions` element).
+/// The field a parameter path names (see [`params::field_at`]).
 fn field_at(path: &[String]) -> Option<&'static Field> {
-    let mut fields: &'static [Field] = Scenario::FIELDS;
-    let mut found = None;
-    for segment in path {
-        let name = segment.split('[').next().unwrap_or(segment);
-        let field = fields.iter().find(|f| f.name == name)?;
-        if let Accepts::Table(sub) | Accepts::Tables(_, sub) = field.accepts {
-            fields = sub;
-        }
-        found = Some(field);
-    }
-    found
+    params::field_at(Scenario::FIELDS, path)
 }
 
 /// A unit where the field's name or doc states one (the model's

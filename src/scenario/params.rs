@@ -431,6 +431,23 @@ macro_rules! group {
 
 pub(crate) use group;
 
+/// The field a parameter path names below `fields`, through tables and
+/// arrays of tables (`factions[2]` is a `factions` element).
+pub fn field_at<S: AsRef<str>>(fields: &'static [Field], path: &[S]) -> Option<&'static Field> {
+    let mut fields = fields;
+    let mut found = None;
+    for segment in path {
+        let segment = segment.as_ref();
+        let name = segment.split('[').next().unwrap_or(segment);
+        let field = fields.iter().find(|f| f.name == name)?;
+        if let Accepts::Table(sub) | Accepts::Tables(_, sub) = field.accepts {
+            fields = sub;
+        }
+        found = Some(field);
+    }
+    found
+}
+
 /// The documented path of every field below `fields` that is not a table,
 /// `prefix.name` with array elements written `[]`, in declaration order.
 pub fn leaf_paths(prefix: &str, fields: &[Field]) -> Vec<String> {

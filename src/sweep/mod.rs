@@ -20,7 +20,7 @@ pub use run::{
 };
 
 use crate::scenario::Scenario;
-use crate::scenario::params::{Group, Param, Params, Range as Accepted};
+use crate::scenario::params::{Group, Param, Params, Range as Accepted, field_at};
 
 /// Every numeric parameter of a scenario, with its value and accepted
 /// range, by `--set` key (`mission.mandate.force_scale`); array elements,
@@ -112,9 +112,19 @@ pub fn plausible_ranges(scenario: &Scenario) -> Vec<Range> {
 /// say what a key means without a file at run time.
 const ODD: &str = include_str!("../../docs/ODD.md");
 
-/// The one-line meaning of parameter `key` from ODD §7.P (backticks and
-/// Markdown escapes removed), if it has a row.
+/// The one-line meaning of parameter `key`: from ODD §7.P's mission tables
+/// (backticks and Markdown escapes removed) where it has a row there, else
+/// the first sentence of the field's doc comment (the Epstein table of
+/// §7.P has no meaning column), if the key names a field.
 pub fn describe(key: &str) -> Option<String> {
+    odd_meaning(key).or_else(|| {
+        let path: Vec<&str> = key.split('.').collect();
+        let text = field_at(Scenario::FIELDS, &path)?.meaning();
+        (!text.is_empty()).then_some(text)
+    })
+}
+
+fn odd_meaning(key: &str) -> Option<String> {
     let cell = format!("| `{key}` |");
     let line = ODD.lines().find(|l| l.starts_with(&cell))?;
     // field | default | range | plausible | unit | meaning | basis
@@ -133,5 +143,8 @@ mod tests {
         let d = describe("mission.civilians.trust_harm_loss").unwrap();
         assert!(d.starts_with("trust push down per attributed death"), "{d}");
         assert_eq!(describe("no.such.key"), None);
+        // Epstein keys have no meaning column in the ODD: the field's doc.
+        let v = describe("citizens.vision").unwrap();
+        assert!(v.starts_with("Vision radius v in cells"), "{v}");
     }
 }
