@@ -149,6 +149,7 @@ impl MissionState {
                 count_sum: layer(),
                 policing_rows: Vec::new(),
                 policing_seen: Vec::new(),
+                table_boxes: Vec::new(),
             },
             witnesses: Witnesses::default(),
             today: Tally::default(),

@@ -415,6 +415,9 @@ pub struct Layers {
     pub policing_rows: Vec<f32>,
     /// Scratch for policing contacts added up by rows: each cell's total.
     pub policing_seen: Vec<f32>,
+    /// Contagion scratch: each civilian's box in the summed-area table
+    /// ([`Layer::table_box`]), in the order of `on_grid`.
+    pub table_boxes: Vec<[usize; 4]>,
 }
 
 /// A civilian on the grid, for the day's contagion.
