@@ -463,7 +463,15 @@ mod tests {
         // Recruitment rates in between make the draw's probability neither
         // tiny nor certain for many agents, so that a different grievance
         // would show in the draws.
-        let cases = [(3, 0.0), (40, 0.0), (40, 1000.0), (40, 3.0), (40, 30.0)];
+        let cases = [
+            (3, 0.0),
+            (40, 0.0),
+            (40, 1000.0),
+            (40, 3.0),
+            (40, 30.0),
+            (40, 100.0),
+            (40, 300.0),
+        ];
         for (day, rate) in cases {
             let forced = rate >= 1000.0;
             let mut rows = gaza(&[], day);
@@ -493,6 +501,28 @@ mod tests {
                 assert!(split > 100, "{split} fighters split off");
             }
         }
+    }
+
+    #[test]
+    fn setting_the_status_leaves_the_grievance_as_it_was() {
+        // The turn works the grievance out before rule A sets the status
+        // and reuses it for the recruitment draw: the status must not move
+        // it, to the bit.
+        let mut s = gaza(&[], 40);
+        let mut checked = 0;
+        for id in 0..s.civilians.len() as u32 {
+            let i = id as usize;
+            if !matches!(s.civilians.status[i], Status::Quiescent | Status::Active) {
+                continue;
+            }
+            let before = grievance(&s, i).to_bits();
+            for status in [Status::Active, Status::Quiescent] {
+                s.set_status(id, status);
+                assert_eq!(grievance(&s, i).to_bits(), before, "agent {i}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked} civilians checked");
     }
 
     #[test]
