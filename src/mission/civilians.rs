@@ -41,7 +41,8 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     // depends on (hardship, trust, exclusion, legitimacy) changes between
     // them, so it is worked out once.
     let grievance = grievance(s, i);
-    let active = decide(s, i, grievance, units, seen.actives);
+    let p = arrest_probability_kept(s, units, seen.actives);
+    let active = decide(s, i, grievance, p);
     s.set_status(
         id,
         if active {
@@ -112,12 +113,46 @@ fn grievance(s: &MissionState, i: usize) -> f64 {
 }
 
 /// Rule A: `grievance` H·(1 − L) ([`grievance`] of agent `i`) minus net
-/// risk R·P above the threshold, with P from the security units and
-/// actives in view (the agent counts itself as active).
-fn decide(s: &MissionState, i: usize, grievance: f64, units: u32, actives: u32) -> bool {
-    let ratio = deterrence_ratio(s.rules.config.population.agent_share, units, actives + 1);
-    let p = arrest_probability(s.rules.arrest_constant, s.rules.rounding, ratio);
+/// risk R·P above the threshold, with P the arrest probability
+/// ([`arrest_probability_in_view`]).
+fn decide(s: &MissionState, i: usize, grievance: f64, p: f64) -> bool {
     grievance - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
+}
+
+/// The arrest probability P from the security units and actives in view
+/// (the agent counts itself as active).
+fn arrest_probability_in_view(s: &MissionState, units: u32, actives: u32) -> f64 {
+    let ratio = deterrence_ratio(s.rules.config.population.agent_share, units, actives + 1);
+    arrest_probability(s.rules.arrest_constant, s.rules.rounding, ratio)
+}
+
+/// Units in view up to which [`arrest_probability_kept`] keeps P.
+const KEPT_UNITS: u32 = 8;
+
+/// [`arrest_probability_in_view`], the same bits, kept once worked out:
+/// within a run it depends only on (units, actives), and the civilians'
+/// turns ask for the same few pairs a million times a year (each an `exp`
+/// and a rounding). Kept for 1 to [`KEPT_UNITS`] units and any count of
+/// actives the view can hold (no units: no call, see
+/// [`arrest_probability`]).
+fn arrest_probability_kept(s: &mut MissionState, units: u32, actives: u32) -> f64 {
+    let cells = s.map.civilian_view.len();
+    if units == 0 || units > KEPT_UNITS || actives as usize > cells {
+        return arrest_probability_in_view(s, units, actives);
+    }
+    let len = KEPT_UNITS as usize * (cells + 1);
+    if s.arrest_kept.len() != len {
+        s.arrest_kept.clear();
+        s.arrest_kept.resize(len, f64::NAN);
+    }
+    let at = (units as usize - 1) * (cells + 1) + actives as usize;
+    let kept = s.arrest_kept[at];
+    if !kept.is_nan() {
+        return kept;
+    }
+    let p = arrest_probability_in_view(s, units, actives);
+    s.arrest_kept[at] = p;
+    p
 }
 
 /// [`arrest_probability_of_ratio`], its bits, without the `exp` (and the
@@ -432,7 +467,8 @@ mod tests {
         let cell = s.civilians.cell[i];
         let seen = s.map.civilian_view.count_mission(&s.map.grid, cell);
         let units = acting_units(s, &s.map.civilian_view, cell, seen.units);
-        let active = decide(s, i, grievance(s, i), units, seen.actives);
+        let p = arrest_probability_in_view(s, units, seen.actives);
+        let active = decide(s, i, grievance(s, i), p);
         let status = if active {
             Status::Active
         } else {
@@ -495,10 +531,43 @@ mod tests {
                 bits(&rows.civilians.members) == bits(&live.civilians.members),
             );
             same("random streams", rows.rng.civilians == live.rng.civilians);
+            // The kept arrest probabilities are a cache the reference
+            // turn does not fill, not the model's state: left out.
+            live.arrest_kept.clone_from(&rows.arrest_kept);
             same("states", format!("{rows:?}") == format!("{live:?}"));
             if forced {
                 let split = rows.civilians.len() - before;
                 assert!(split > 100, "{split} fighters split off");
+            }
+        }
+    }
+
+    #[test]
+    fn the_kept_arrest_probability_has_the_formulas_bits() {
+        // Every (units, actives) the view can hold and beyond, asked twice
+        // (worked out, then read back), in two orders, against the formula.
+        for rounding in ["none", "floor", "round"] {
+            let set = format!("rules.arrest_rounding={rounding}");
+            let mut s = gaza(&[&set], 0);
+            // A refined grain's share (so C/A rounds at other ratios).
+            s.rules.config.population.agent_share = 0.37;
+            let cells = s.map.civilian_view.len() as u32;
+            assert!(cells > 20);
+            let mut asked = Vec::new();
+            for units in 0..=KEPT_UNITS + 3 {
+                for actives in 0..=cells + 3 {
+                    asked.push((units, actives));
+                }
+            }
+            let reversed: Vec<_> = asked.iter().rev().copied().collect();
+            for (units, actives) in asked.into_iter().chain(reversed) {
+                let formula = arrest_probability_in_view(&s, units, actives);
+                let kept = arrest_probability_kept(&mut s, units, actives);
+                assert_eq!(
+                    kept.to_bits(),
+                    formula.to_bits(),
+                    "{units} units, {actives}"
+                );
             }
         }
     }

@@ -155,6 +155,7 @@ impl MissionState {
             today: Tally::default(),
             totals: Totals::default(),
             order: Vec::new(),
+            arrest_kept: Vec::new(),
             rng: Streams {
                 schedule: stream(seed, replicate, Stream::Schedule),
                 civilians: stream(seed, replicate, Stream::Actions),

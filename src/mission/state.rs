@@ -643,6 +643,10 @@ pub struct MissionState {
     pub(crate) totals: Totals,
     /// Activation order (civilians, then units with [`UNIT_BIT`]).
     pub(crate) order: Vec<u32>,
+    /// Rule A's arrest probability by (units, actives) in a civilian's
+    /// view, kept as worked out (NaN: not yet), for few units
+    /// (`civilians::arrest_probability_kept`); the run's rules fix it.
+    pub(crate) arrest_kept: Vec<f64>,
     /// Random streams, one per process.
     pub(crate) rng: Streams,
     /// Incidents per interior cell since the last map frame, counted only
