@@ -9,6 +9,7 @@ use super::draw::chance;
 use super::state::{MissionState, NO_FACTION, Status, flag};
 use super::units::acting_units;
 use crate::epstein::citizens::arrest_probability_of_ratio;
+use crate::scenario::ArrestRounding;
 use crate::world::{Cell, CellIndex, EmptiesByRow, NO_CELL};
 
 /// Random open cells looked at when choosing where to flee.
@@ -36,7 +37,12 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     // observers do not hold civilians back (HKS 2013: observers do not
     // protect civilians).
     let units = acting_units(s, &s.map.civilian_view, cell, seen.units);
-    let active = decide(s, i, units, seen.actives);
+    // Rule A and the recruitment draw read the same grievance: nothing it
+    // depends on (hardship, trust, exclusion, legitimacy) changes between
+    // them, so it is worked out once.
+    let grievance = grievance(s, i);
+    let p = arrest_probability_kept(s, units, seen.actives);
+    let active = decide(s, i, grievance, p);
     s.set_status(
         id,
         if active {
@@ -49,7 +55,7 @@ pub fn civilian_step(s: &mut MissionState, id: u32) {
     // never empty), so the row counts still describe its neighbourhood; a
     // fighter split off onto an empty cell changes that, and the draw then
     // scans the live grid as before (with the count taken before the split).
-    let rows = match maybe_recruit(s, id, seen.empties, Some(&rows), active) {
+    let rows = match maybe_recruit(s, id, seen.empties, Some(&rows), active, grievance) {
         Recruitment::Agent => return,
         Recruitment::Split => None,
         Recruitment::None => Some(&rows),
@@ -106,16 +112,59 @@ fn grievance(s: &MissionState, i: usize) -> f64 {
     f64::from(s.civilians.hardship[i]) * (1.0 - agent_legitimacy(s, i))
 }
 
-/// Rule A: grievance H·(1 − L) minus net risk R·P above the threshold,
-/// with P from the security units and actives in view (the agent counts
-/// itself as active).
-fn decide(s: &MissionState, i: usize, units: u32, actives: u32) -> bool {
-    let p = arrest_probability_of_ratio(
-        s.rules.arrest_constant,
-        s.rules.rounding,
-        deterrence_ratio(s.rules.config.population.agent_share, units, actives + 1),
-    );
-    grievance(s, i) - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
+/// Rule A: `grievance` H·(1 − L) ([`grievance`] of agent `i`) minus net
+/// risk R·P above the threshold, with P the arrest probability
+/// ([`arrest_probability_in_view`]).
+fn decide(s: &MissionState, i: usize, grievance: f64, p: f64) -> bool {
+    grievance - f64::from(s.civilians.risk[i]) * p > s.rules.threshold
+}
+
+/// The arrest probability P from the security units and actives in view
+/// (the agent counts itself as active).
+fn arrest_probability_in_view(s: &MissionState, units: u32, actives: u32) -> f64 {
+    let ratio = deterrence_ratio(s.rules.config.population.agent_share, units, actives + 1);
+    arrest_probability(s.rules.arrest_constant, s.rules.rounding, ratio)
+}
+
+/// Units in view up to which [`arrest_probability_kept`] keeps P.
+const KEPT_UNITS: u32 = 8;
+
+/// [`arrest_probability_in_view`], the same bits, kept once worked out:
+/// within a run it depends only on (units, actives), and the civilians'
+/// turns ask for the same few pairs a million times a year (each an `exp`
+/// and a rounding). Kept for 1 to [`KEPT_UNITS`] units and any count of
+/// actives the view can hold (no units: no call, see
+/// [`arrest_probability`]).
+fn arrest_probability_kept(s: &mut MissionState, units: u32, actives: u32) -> f64 {
+    let cells = s.map.civilian_view.len();
+    if units == 0 || units > KEPT_UNITS || actives as usize > cells {
+        return arrest_probability_in_view(s, units, actives);
+    }
+    let len = KEPT_UNITS as usize * (cells + 1);
+    if s.arrest_kept.len() != len {
+        s.arrest_kept.clear();
+        s.arrest_kept.resize(len, f64::NAN);
+    }
+    let at = (units as usize - 1) * (cells + 1) + actives as usize;
+    let kept = s.arrest_kept[at];
+    if !kept.is_nan() {
+        return kept;
+    }
+    let p = arrest_probability_in_view(s, units, actives);
+    s.arrest_kept[at] = p;
+    p
+}
+
+/// [`arrest_probability_of_ratio`], its bits, without the `exp` (and the
+/// rounding) when the ratio is zero, as it is for most civilians (no
+/// arresting unit in view): zero rounds to itself, −k·(±0) is ±0 for a
+/// finite k, exp(±0) is exactly 1, and 1 − 1 is +0.0.
+#[inline]
+fn arrest_probability(k: f64, rounding: ArrestRounding, ratio: f64) -> f64 {
+    if ratio == 0.0 && k.is_finite() {
+        return 0.0;
+    }
+    arrest_probability_of_ratio(k, rounding, ratio)
 }
 
 /// Epstein's C/A with the actives in people: each active agent counts as
@@ -162,7 +211,8 @@ fn join(
 /// most, if there are arms for it ([`recruit_arms`]): p = rate · sympathy ·
 /// availability · w, raised for excluded agents, with w = 1 for an active
 /// agent and `quiet_recruit_weight` · grievance for a quiescent one (so
-/// recruitment goes on while grievance and arms exist). A unit split off a
+/// recruitment goes on while grievance and arms exist; `grievance` is the
+/// agent's [`grievance`]). A unit split off a
 /// larger group goes to a random empty cell among the `empties` counted
 /// around the agent on the grid as it is (by rows: `rows`, see
 /// [`draw_empty`]).
@@ -172,6 +222,7 @@ fn maybe_recruit(
     empties: u32,
     rows: Option<&EmptiesByRow>,
     active: bool,
+    grievance: f64,
 ) -> Recruitment {
     let i = id as usize;
     let nf = s.factions.len();
@@ -193,7 +244,7 @@ fn maybe_recruit(
     let weight = if active {
         1.0
     } else {
-        c.quiet_recruit_weight * grievance(s, i)
+        c.quiet_recruit_weight * grievance
     };
     let (avail, brought) = recruit_arms(s, f);
     // A recruit is a unit of `people_per_unit` people whatever the agent's
@@ -368,6 +419,39 @@ mod tests {
         assert!(deterrence_ratio(1.0, 3, 4 * 7) < 0.3 * (3.0 / 7.0));
     }
 
+    #[test]
+    fn the_arrest_probability_keeps_its_bits_without_the_exp() {
+        // Ratios of zero (either sign) take the shortcut; the others, and
+        // every ratio at an infinite or NaN constant, the full formula.
+        let roundings = [
+            ArrestRounding::None,
+            ArrestRounding::Floor,
+            ArrestRounding::Round,
+        ];
+        let ks = [0.0, -0.0, 1e-300, 0.5, 2.3, 10.0, f64::INFINITY, f64::NAN];
+        let ratios = [0.0, -0.0, 1e-300, 0.25, 0.5, 1.5, 2.5, 3.0, f64::NAN];
+        for rounding in roundings {
+            for k in ks {
+                for ratio in ratios {
+                    let full = arrest_probability_of_ratio(k, rounding, ratio);
+                    let short = arrest_probability(k, rounding, ratio);
+                    // (A NaN's sign and payload are not specified, and
+                    // differ between constant folding and run time.)
+                    let same = if full.is_nan() {
+                        short.is_nan()
+                    } else {
+                        short.to_bits() == full.to_bits()
+                    };
+                    assert!(same, "k={k} ratio={ratio} {rounding:?}: {short} vs {full}");
+                }
+            }
+        }
+        // The ratio of a civilian with no arresting unit in view is zero.
+        for (share, actives) in [(1.0, 1), (0.25, 40), (3.0, 7)] {
+            assert_eq!(deterrence_ratio(share, 0, actives).to_bits(), 0u64);
+        }
+    }
+
     /// The civilian's turn as it was before the row counts were kept:
     /// every empty cell drawn by scanning the live grid.
     fn civilian_step_live(s: &mut MissionState, id: u32) {
@@ -383,14 +467,18 @@ mod tests {
         let cell = s.civilians.cell[i];
         let seen = s.map.civilian_view.count_mission(&s.map.grid, cell);
         let units = acting_units(s, &s.map.civilian_view, cell, seen.units);
-        let active = decide(s, i, units, seen.actives);
+        let p = arrest_probability_in_view(s, units, seen.actives);
+        let active = decide(s, i, grievance(s, i), p);
         let status = if active {
             Status::Active
         } else {
             Status::Quiescent
         };
         s.set_status(id, status);
-        if maybe_recruit(s, id, seen.empties, None, active) == Recruitment::Agent {
+        // The grievance worked out again after the status is set, as the
+        // turn did before it was kept.
+        let again = grievance(s, i);
+        if maybe_recruit(s, id, seen.empties, None, active, again) == Recruitment::Agent {
             return;
         }
         if let Some(to) =
@@ -408,10 +496,23 @@ mod tests {
         // recruitment so likely that fighters split off most agents onto
         // empty cells (after which the turn's own move scans the live grid):
         // the same grid, agents, statuses and random stream, to the bit.
-        for (day, forced) in [(3, false), (40, false), (40, true)] {
+        // Recruitment rates in between make the draw's probability neither
+        // tiny nor certain for many agents, so that a different grievance
+        // would show in the draws.
+        let cases = [
+            (3, 0.0),
+            (40, 0.0),
+            (40, 1000.0),
+            (40, 3.0),
+            (40, 30.0),
+            (40, 100.0),
+            (40, 300.0),
+        ];
+        for (day, rate) in cases {
+            let forced = rate >= 1000.0;
             let mut rows = gaza(&[], day);
-            if forced {
-                rows.rules.config.civilians.recruit_rate = 1000.0;
+            if rate > 0.0 {
+                rows.rules.config.civilians.recruit_rate = rate;
             }
             let mut live = rows.clone();
             let before = rows.civilians.len();
@@ -430,11 +531,67 @@ mod tests {
                 bits(&rows.civilians.members) == bits(&live.civilians.members),
             );
             same("random streams", rows.rng.civilians == live.rng.civilians);
+            // The kept arrest probabilities are a cache the reference
+            // turn does not fill, not the model's state: left out.
+            live.arrest_kept.clone_from(&rows.arrest_kept);
+            same("states", format!("{rows:?}") == format!("{live:?}"));
             if forced {
                 let split = rows.civilians.len() - before;
                 assert!(split > 100, "{split} fighters split off");
             }
         }
+    }
+
+    #[test]
+    fn the_kept_arrest_probability_has_the_formulas_bits() {
+        // Every (units, actives) the view can hold and beyond, asked twice
+        // (worked out, then read back), in two orders, against the formula.
+        for rounding in ["none", "floor", "round"] {
+            let set = format!("rules.arrest_rounding={rounding}");
+            let mut s = gaza(&[&set], 0);
+            // A refined grain's share (so C/A rounds at other ratios).
+            s.rules.config.population.agent_share = 0.37;
+            let cells = s.map.civilian_view.len() as u32;
+            assert!(cells > 20);
+            let mut asked = Vec::new();
+            for units in 0..=KEPT_UNITS + 3 {
+                for actives in 0..=cells + 3 {
+                    asked.push((units, actives));
+                }
+            }
+            let reversed: Vec<_> = asked.iter().rev().copied().collect();
+            for (units, actives) in asked.into_iter().chain(reversed) {
+                let formula = arrest_probability_in_view(&s, units, actives);
+                let kept = arrest_probability_kept(&mut s, units, actives);
+                assert_eq!(
+                    kept.to_bits(),
+                    formula.to_bits(),
+                    "{units} units, {actives}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn setting_the_status_leaves_the_grievance_as_it_was() {
+        // The turn works the grievance out before rule A sets the status
+        // and reuses it for the recruitment draw: the status must not move
+        // it, to the bit.
+        let mut s = gaza(&[], 40);
+        let mut checked = 0;
+        for id in 0..s.civilians.len() as u32 {
+            let i = id as usize;
+            if !matches!(s.civilians.status[i], Status::Quiescent | Status::Active) {
+                continue;
+            }
+            let before = grievance(&s, i).to_bits();
+            for status in [Status::Active, Status::Quiescent] {
+                s.set_status(id, status);
+                assert_eq!(grievance(&s, i).to_bits(), before, "agent {i}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked} civilians checked");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::state::{Factions, MissionState, Perpetrator, Rules, Status, UnitKind,
 use super::units::{unit_acceptability, unit_capability};
 use super::war::{heavy_tailed, tempo_attack_probability};
 use crate::scenario::Disarmament;
-use crate::world::{Cell, CellIndex};
+use crate::world::{Cell, CellIndex, EmptiesByRow};
 
 impl MissionState {
     /// Share of faction `f`'s fighters who hold a weapon.
@@ -61,18 +61,37 @@ pub fn fighter_step(s: &mut MissionState, id: u32) {
         return;
     }
     let cell = s.civilians.cell[i];
-    let seen = s.map.unit_view.count_mission(&s.map.grid, cell);
-    maybe_attack(s, id, f, seen.units, seen.civilians);
+    let mut rows = EmptiesByRow::default();
+    let seen = s
+        .map
+        .unit_view
+        .count_mission_rows(&s.map.grid, cell, &mut rows);
+    let attacked = maybe_attack(s, id, f, seen.units, seen.civilians);
     if s.civilians.status[i] != Status::Recruited {
         return;
     }
-    let cell = s.civilians.cell[i];
-    let empties = s.map.unit_view.count_mission(&s.map.grid, cell).empties;
-    if let Some(to) = s
-        .map
-        .unit_view
-        .random_empty(&s.map.grid, &mut s.rng.fighters, cell, empties)
-    {
+    // Without an attack nothing on the grid changed since the count (the
+    // attack draw failed before anyone was harmed or moved), so its empty
+    // cells and row counts still hold: the move draws from them, the same
+    // number from the same stream and the same cell as a fresh count and
+    // scan would give. After an attack the grid may have changed: count
+    // again and scan the live grid.
+    let to = if attacked {
+        let cell = s.civilians.cell[i];
+        let empties = s.map.unit_view.count_mission(&s.map.grid, cell).empties;
+        s.map
+            .unit_view
+            .random_empty(&s.map.grid, &mut s.rng.fighters, cell, empties)
+    } else {
+        s.map.unit_view.random_empty_by_rows(
+            &s.map.grid,
+            &mut s.rng.fighters,
+            cell,
+            seen.empties,
+            &rows,
+        )
+    };
+    if let Some(to) = to {
         s.move_agent(id, to);
     }
 }
@@ -117,7 +136,10 @@ fn maybe_hand_in(s: &mut MissionState, id: u32, f: usize) -> bool {
 /// civilians, with heavy-tailed deaths. Police and unarmed observers do
 /// not fight it out: most often they withdraw, and the attack falls on
 /// civilians instead.
-fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: u32) {
+///
+/// Returns whether the attack draw succeeded; when it did not, nothing but
+/// the fighters' random stream was touched (no state, no grid cell).
+fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: u32) -> bool {
     let w = &s.rules.config.war;
     let at_war = s.factions.state[f].at_war;
     let war_rate = if at_war { w.attack_multiplier } else { 1.0 };
@@ -133,7 +155,9 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let at = s.civilians.cell[id as usize];
     let mut seen = units_by_kind(s, at, units);
     let deterrers = seen.armed + fp.observer_deterrence * seen.observers;
-    let deterrence = (-fp.deterrence_per_unit * military * deterrers).exp();
+    // exp(±0) is exactly 1: no call when no unit deters (most fighters).
+    let x = -fp.deterrence_per_unit * military * deterrers;
+    let deterrence = if x == 0.0 { 1.0 } else { x.exp() };
     // Monitoring in effect (M3.3a): 0 before the mission, scaled by the
     // personnel on duty. A report deters only as far as a response can
     // follow it: unarmed observers' monitoring deters as little as their
@@ -152,7 +176,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     let revenge = revenge_attack_probability(s, at) * s.armed_share(f);
     let p = ordinary + revenge;
     if !chance(&mut s.rng.fighters, p) {
-        return;
+        return false;
     }
     // Every attack raises the faction's tempo (self-excitation).
     s.factions.state[f].tempo += 1.0;
@@ -161,7 +185,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         if let Some(unit) = unit_in_sector(s, at) {
             attack_unit(s, id, f, unit, severity);
         }
-        return;
+        return true;
     }
     // Raids and strikes turn a faction against the mission (T13).
     let pressed = (w.pressure_targeting * s.factions.state[f].pressure).min(1.0);
@@ -172,7 +196,7 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
         // police and unarmed observers only when none is in view, so that
         // police in view do not draw fire away from the troops.
         let Some(unit) = target_unit(s, at, units, seen.armed > 0.0) else {
-            return;
+            return true;
         };
         match evades(s, unit) {
             // The unit withdraws rather than fight (no exchange of fire,
@@ -190,13 +214,14 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
                 if !chance(&mut s.rng.fighters, spared) {
                     attack_unit(s, id, f, unit, severity);
                 }
-                return;
+                return true;
             }
         }
     }
     if civilians > 0 {
         attack_civilians(s, id, f, &seen, civilians, severity);
     }
+    true
 }
 
 /// Fighter agent `id` resists a search raid by unit `unit` (M3.1b): an
@@ -452,6 +477,90 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
 mod tests {
     use super::super::forces::tests::gaza;
     use super::*;
+
+    /// The fighter's turn as it was before the count was kept: counted
+    /// again after the attack draw, the move drawn by scanning the live
+    /// grid. Returns whether an attack left a different number of empty
+    /// cells around the fighter (where the count before it would be stale).
+    fn fighter_step_recounting(s: &mut MissionState, id: u32) -> bool {
+        let i = id as usize;
+        let f = s.civilians.faction[i] as usize;
+        if maybe_hand_in(s, id, f) {
+            return false;
+        }
+        let cell = s.civilians.cell[i];
+        let seen = s.map.unit_view.count_mission(&s.map.grid, cell);
+        maybe_attack(s, id, f, seen.units, seen.civilians);
+        if s.civilians.status[i] != Status::Recruited {
+            return false;
+        }
+        let cell = s.civilians.cell[i];
+        let empties = s.map.unit_view.count_mission(&s.map.grid, cell).empties;
+        if let Some(to) =
+            s.map
+                .unit_view
+                .random_empty(&s.map.grid, &mut s.rng.fighters, cell, empties)
+        {
+            s.move_agent(id, to);
+        }
+        empties != seen.empties
+    }
+
+    #[test]
+    fn fighters_turns_match_the_recounting_turn() {
+        // Every fighter's turn, in agent order, on days of the baseline
+        // before and after the mission arrives, with attacks so likely that
+        // most turns attack (killing, harming, returning fire), and with
+        // attacks so deadly that they wipe out the groups they hit, emptying
+        // cells around the fighter (the count before the attack is then
+        // stale, and the move must count again): the whole state and every
+        // random stream the same, to the bit.
+        let wipe_out = [
+            "mission.fighters.attack_rate=0.6",
+            "mission.fighters.civilian_deaths_per_attack=5000",
+        ];
+        let cases: [(u32, &[&str]); 4] = [
+            (40, &[]),
+            (150, &[]),
+            (60, &["mission.fighters.attack_rate=0.6"]),
+            (3, &wipe_out),
+        ];
+        // The deterrence's shortcut: exp(±0) is exactly 1.
+        assert_eq!(0.0f64.exp().to_bits(), 1.0f64.to_bits());
+        assert_eq!((-0.0f64).exp().to_bits(), 1.0f64.to_bits());
+        for (day, overrides) in cases {
+            let mut kept = gaza(overrides, day);
+            let mut recounting = kept.clone();
+            let tempo = |s: &MissionState| s.factions.state.iter().map(|f| f.tempo).sum::<f64>();
+            let before = tempo(&kept);
+            let (mut turns, mut stale) = (0, 0);
+            for id in 0..kept.civilians.len() as u32 {
+                let fighter =
+                    |s: &MissionState| s.civilians.status[id as usize] == Status::Recruited;
+                assert_eq!(fighter(&kept), fighter(&recounting));
+                if fighter(&kept) {
+                    turns += 1;
+                    fighter_step(&mut kept, id);
+                    stale += usize::from(fighter_step_recounting(&mut recounting, id));
+                }
+            }
+            let attacks = tempo(&kept) - before;
+            assert!(turns > 50, "{turns} fighters' turns on day {day}");
+            assert!(attacks >= 1.0, "no attack on day {day} {overrides:?}");
+            if overrides == wipe_out {
+                assert!(stale > 10, "{stale} attacks emptied cells in view");
+            }
+            assert!(
+                kept.rng.fighters == recounting.rng.fighters,
+                "random streams differ on day {day}"
+            );
+            // (`assert!`, not `assert_eq!`: the states are too long to print.)
+            assert!(
+                format!("{kept:?}") == format!("{recounting:?}"),
+                "states differ on day {day} {overrides:?}"
+            );
+        }
+    }
 
     /// Mission deaths over 150 days on Gaza with police only (no troops,
     /// no PMCs).

@@ -96,11 +96,25 @@ impl Layer {
     /// clamped at zero).
     fn scatter_box_sum(&self, r: usize, acc: &mut Vec<f64>, out: &mut Layer) {
         let (w, h) = (self.width, self.height);
-        acc.clear();
-        acc.resize(w * h, 0.0);
+        let cells: Vec<(usize, f32)> = self.nonzero().collect();
         // Per row, the columns some box reached (`first > last`: none).
         let mut reach = vec![(usize::MAX, 0usize); h];
-        for (i, v) in self.nonzero() {
+        for &(i, _) in &cells {
+            let (x, y) = (i % w, i / w);
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            for row in &mut reach[y.saturating_sub(r)..(y + r + 1).min(h)] {
+                *row = (row.0.min(x0), row.1.max(x1));
+            }
+        }
+        // Only the reached spans are added into and read back, so only they
+        // are cleared (the rest of `acc` may hold anything).
+        acc.resize(w * h, 0.0);
+        for (y, &(x0, x1)) in reach.iter().enumerate() {
+            if x0 < x1 {
+                acc[y * w + x0..y * w + x1].fill(0.0);
+            }
+        }
+        for (i, v) in cells {
             let (x, y) = (i % w, i / w);
             let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
             let v = f64::from(v);
@@ -108,8 +122,6 @@ impl Layer {
                 for a in &mut acc[yy * w + x0..yy * w + x1] {
                     *a += v;
                 }
-                let row = &mut reach[yy];
-                *row = (row.0.min(x0), row.1.max(x1));
             }
         }
         out.values.fill(0.0);
@@ -127,7 +139,7 @@ impl Layer {
     /// Builds this layer's summed-area table in `table` (resized as needed):
     /// `table[(y+1)(w+1) + x+1]` is the sum over rows ≤ y and columns ≤ x,
     /// the first row and column zero. [`Self::box_sum`] reads its boxes
-    /// from it; [`Self::table_box_sum`] reads one box.
+    /// from it; [`table_box_read`] reads one box.
     ///
     /// Each entry is the plain loop's `above + row prefix`, the row
     /// prefixes summed left to right.
@@ -188,19 +200,21 @@ impl Layer {
         }
     }
 
-    /// The sum of this layer over the square of radius `r` around cell
-    /// (`x`, `y`) (cut at the edges), from the table [`Self::summed_area`]
-    /// built: the bits [`Self::box_sum`] writes there. For reading a few
-    /// cells' boxes without writing every cell's.
+    /// Where the sum of this layer over the square of radius `r` around
+    /// cell (`x`, `y`) (cut at the edges) lies in the table
+    /// [`Self::summed_area`] builds: the entries (bottom right, top right,
+    /// bottom left, top left) of the four-term difference
+    /// [`Self::box_sum`] takes there. [`table_box_read`] reads the box, so
+    /// the same box can be read in several tables (one per attitude)
+    /// without working it out each time.
     #[inline]
-    pub fn table_box_sum(&self, table: &[f64], r: usize, (x, y): (usize, usize)) -> f32 {
+    pub fn table_box(&self, r: usize, (x, y): (usize, usize)) -> [usize; 4] {
         let (w, h) = (self.width, self.height);
         let tw = w + 1;
         let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
         let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-        let (top, bottom) = (&table[y0 * tw..], &table[y1 * tw..]);
-        let s = bottom[x1] - top[x1] - bottom[x0] + top[x0];
-        s.max(0.0) as f32
+        let at = |row: usize, col: usize| row * tw + col;
+        [at(y1, x1), at(y0, x1), at(y1, x0), at(y0, x0)]
     }
 
     /// Writes into `out` the sum of this layer over the square of radius
@@ -274,6 +288,16 @@ impl Layer {
             }
         }
     }
+}
+
+/// The box sum at the entries `b` ([`Layer::table_box`]) of a table
+/// [`Layer::summed_area`] built: the bits [`Layer::box_sum`] writes there,
+/// the same four-term difference in the same order, clamped the same way.
+#[inline]
+pub fn table_box_read(table: &[f64], b: [usize; 4]) -> f32 {
+    let e = |k: usize| table[b[k]];
+    let s = e(0) - e(1) - e(2) + e(3);
+    s.max(0.0) as f32
 }
 
 /// The bits of `v` without its sign: zero exactly for ±0.0 (a test that
@@ -447,7 +471,7 @@ mod tests {
                     layer.summed_area(&mut table);
                     for y in 0..h {
                         for x in 0..w {
-                            let read = layer.table_box_sum(&table, r, (x, y));
+                            let read = table_box_read(&table, layer.table_box(r, (x, y)));
                             let full = out.get(y * w + x);
                             assert_eq!(read.to_bits(), full.to_bits(), "{w}x{h} r={r} ({x},{y})");
                         }
@@ -484,6 +508,42 @@ mod tests {
                     let same = same_as_plain(&layer, r, &mut table, &mut out);
                     assert!(same, "{w}x{h}, case {c}, r={r}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn the_scatter_ignores_what_its_scratch_held() {
+        // The scatter clears only the spans its boxes reach: scratch full
+        // of NaN, of the layer's size, shorter or longer, or left by a
+        // layer whose boxes reached elsewhere, gives the plain loop's bits.
+        for (w, h) in [(160, 56), (56, 160), (13, 7)] {
+            let n = w * h;
+            let mut layer = Layer::new(w, h);
+            for (k, v) in [3.0, 1.0, 0.5, 7.0, 2.0].into_iter().enumerate() {
+                layer.add((k * 997 + 13) % n, v);
+            }
+            let mut other = Layer::new(w, h);
+            other.add(n / 2, 5.0);
+            other.add(n - 1, 1.0);
+            assert!(layer.sums_are_exact(f64::MANTISSA_DIGITS));
+            let mut out = Layer::new(w, h);
+            for r in [0, 1, 4, 9] {
+                for len in [0, 7, n, n + 100] {
+                    let mut table = vec![f64::NAN; len];
+                    let same = same_as_plain(&layer, r, &mut table, &mut out);
+                    assert!(same, "{w}x{h} r={r}, scratch of {len} NaN");
+                }
+                let mut table = Vec::new();
+                other.scatter_box_sum(r + 3, &mut table, &mut out);
+                let mut before = table.clone();
+                layer.scatter_box_sum(r, &mut table, &mut out);
+                let plain = box_sum_plain(&layer, r);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert!(bits(out.values()) == bits(&plain), "{w}x{h} r={r}, dirty");
+                // The direct call above is the scatter (not the table).
+                before.fill(0.0);
+                assert_ne!(table, before, "{w}x{h} r={r}: nothing scattered");
             }
         }
     }

@@ -9,7 +9,7 @@
 //! saturating form x + (1 − x)·min(1, U) − x·min(1, D), which stays in
 //! [0, 1] without clamping.
 
-use super::field::Layer;
+use super::field::{Layer, table_box_read};
 use super::state::{MissionState, OnGrid, Rules, Status, WitnessResponse, Witnesses, flag};
 
 /// Today's sector totals heard as rumour.
@@ -361,7 +361,12 @@ enum Policing {
 /// at least zero, equal the exact box sum the table gives.
 fn policing_nearby(s: &mut MissionState) -> Policing {
     let l = &mut s.layers;
-    let nonnegative = l.policing.values().iter().all(|&v| v >= 0.0);
+    // (A fold, not `all`: without the early exit it vectorises.)
+    let nonnegative = l
+        .policing
+        .values()
+        .iter()
+        .fold(true, |a, &v| a & (v >= 0.0));
     let r = s.rules.derived.witness_cells;
     if nonnegative && l.policing.sums_are_exact(f32::MANTISSA_DIGITS) {
         l.policing.box_sum(r, &mut l.table, &mut l.scratch[3]);
@@ -405,11 +410,7 @@ fn policing_by_rows(
     seen.resize(n, 0.0);
     let rows = layer.values().chunks(w).zip(row_sums.chunks_mut(w));
     for ((row, out), _) in rows.zip(&any).filter(|(_, any)| **any) {
-        for (x, o) in out.iter_mut().enumerate() {
-            *o = row[x.saturating_sub(r)..(x + r + 1).min(w)]
-                .iter()
-                .sum::<f32>();
-        }
+        window_sums(row, r, out);
     }
     for (y, out) in seen.chunks_mut(w).enumerate() {
         for row in y.saturating_sub(r)..(y + r + 1).min(h) {
@@ -422,12 +423,50 @@ fn policing_by_rows(
     }
 }
 
-/// Whether each row of `layer` (width `w`) holds a value other than zero.
+/// `out[x]`: the sum of `row` within `r` of column `x` (cut at the ends),
+/// left to right, as `iter().sum::<f32>()` of that window adds it.
+///
+/// Where the window is not cut, the sums of all such columns are built
+/// together, one term at a time (the same additions in the same order for
+/// each column, vectorised across columns); the first term goes through
+/// `Sum` itself, so the sum starts from whatever `Sum` starts from.
+fn window_sums(row: &[f32], r: usize, out: &mut [f32]) {
+    let w = row.len();
+    let plain = |x: usize| {
+        row[x.saturating_sub(r)..(x + r + 1).min(w)]
+            .iter()
+            .sum::<f32>()
+    };
+    if w <= 2 * r {
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = plain(x);
+        }
+        return;
+    }
+    // Columns r .. r + n have the whole window x − r ..= x + r.
+    let n = w - 2 * r;
+    let inner = &mut out[r..r + n];
+    for (o, &v) in inner.iter_mut().zip(&row[..n]) {
+        *o = std::iter::once(v).sum::<f32>();
+    }
+    for k in 1..=2 * r {
+        for (o, &v) in inner.iter_mut().zip(&row[k..k + n]) {
+            *o += v;
+        }
+    }
+    for x in (0..r).chain(r + n..w) {
+        out[x] = plain(x);
+    }
+}
+
+/// Whether each row of `layer` (width `w`) holds a value other than zero
+/// (±0.0 are zero; NaN is not). Tested without an early exit, so that it
+/// vectorises: most rows are empty and are read to their end either way.
 fn nonzero_rows(layer: &Layer, w: usize) -> Vec<bool> {
     layer
         .values()
         .chunks(w.max(1))
-        .map(|row| row.iter().any(|&v| v != 0.0))
+        .map(|row| row.iter().fold(0, |a, &v| a | (v.to_bits() & 0x7fff_ffff)) != 0)
         .collect()
 }
 
@@ -511,11 +550,17 @@ fn contagion(s: &mut MissionState) {
         } else {
             // A sympathy's mean is read only at the civilians' own cells:
             // their boxes are read from the table, the same bits as the
-            // box sum of every cell gives there.
+            // box sum of every cell gives there. Where each civilian's box
+            // lies in the table is worked out once for all the factions.
+            if attitude == 1 {
+                l.table_boxes.clear();
+                let boxes = l.on_grid.iter().map(|g| raw.table_box(r, g.xy));
+                l.table_boxes.extend(boxes);
+            }
             raw.summed_area(&mut l.table);
-            for g in &l.on_grid {
+            for (g, &b) in l.on_grid.iter().zip(&l.table_boxes) {
                 let x = attitude_of(civ, nf, g.agent, attitude);
-                let sum = raw.table_box_sum(&l.table, r, g.xy);
+                let sum = table_box_read(&l.table, b);
                 let pulled = pull(x, sum, l.count_sum.get(g.at));
                 set_attitude(civ, nf, g.agent, attitude, pulled);
             }
@@ -607,9 +652,9 @@ mod tests {
         let h = layer.values().len() / w;
         let (x, y) = (at % w, at / w);
         let mut sum = 0.0;
-        let rows = layer.values().chunks(w).zip(nonzero_rows(layer, w));
-        for (row, any) in rows.take((y + r + 1).min(h)).skip(y.saturating_sub(r)) {
-            if any {
+        let rows = layer.values().chunks(w);
+        for row in rows.take((y + r + 1).min(h)).skip(y.saturating_sub(r)) {
+            if row.iter().any(|&v| v != 0.0) {
                 sum += row[x.saturating_sub(r)..(x + r + 1).min(w)]
                     .iter()
                     .sum::<f32>();
@@ -622,7 +667,12 @@ mod tests {
     fn policing_by_rows_gives_the_per_civilian_scan_to_the_bit() {
         // Inexact values (the contacts' credit × quality), −0.0, a fraction
         // too fine beside a large count, empty rows; radii cut by the edges.
-        let (w, h) = (23, 17);
+        for (w, h) in [(23, 17), (56, 160), (1, 9), (4, 3)] {
+            check_policing_by_rows(w, h);
+        }
+    }
+
+    fn check_policing_by_rows(w: usize, h: usize) {
         let mut layer = Layer::new(w, h);
         let mut u = 7u64;
         for i in 0..w * h {
@@ -633,9 +683,15 @@ mod tests {
                 layer.add(i, ((u >> 11) as f32 / (1u64 << 53) as f32) * 0.7);
             }
         }
-        layer.add(3, 4096.0);
-        layer.add(4, 1.0e-6);
-        layer.values_mut()[5 * w + 2] = -0.0;
+        layer.add(3 % (w * h), 4096.0);
+        layer.add(4 % (w * h), 1.0e-6);
+        layer.values_mut()[(5 * w + 2) % (w * h)] = -0.0;
+        // A row of −0.0 and +0.0 only, and a NaN's row (in the larger grid).
+        if h > 20 {
+            layer.values_mut()[9 * w..10 * w].fill(-0.0);
+            layer.values_mut()[9 * w + 3] = 0.0;
+            layer.values_mut()[13 * w + 5] = f32::NAN;
+        }
         // Scratch left by a larger grid and by the last radius, NaN where
         // nothing should read it: it must not show.
         let (mut rows, mut seen) = (vec![f32::NAN; 2 * w * h], vec![f32::NAN; w * h + 5]);
@@ -644,7 +700,7 @@ mod tests {
             assert_eq!(seen.len(), w * h);
             for (at, v) in seen.iter().enumerate() {
                 let plain = policing_seen_plain(&layer, r, w, at);
-                assert_eq!(v.to_bits(), plain.to_bits(), "r {r} at {at}");
+                assert_eq!(v.to_bits(), plain.to_bits(), "{w}x{h} r {r} at {at}");
             }
         }
     }

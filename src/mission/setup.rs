@@ -149,11 +149,13 @@ impl MissionState {
                 count_sum: layer(),
                 policing_rows: Vec::new(),
                 policing_seen: Vec::new(),
+                table_boxes: Vec::new(),
             },
             witnesses: Witnesses::default(),
             today: Tally::default(),
             totals: Totals::default(),
             order: Vec::new(),
+            arrest_kept: Vec::new(),
             rng: Streams {
                 schedule: stream(seed, replicate, Stream::Schedule),
                 civilians: stream(seed, replicate, Stream::Actions),

@@ -415,6 +415,9 @@ pub struct Layers {
     pub policing_rows: Vec<f32>,
     /// Scratch for policing contacts added up by rows: each cell's total.
     pub policing_seen: Vec<f32>,
+    /// Contagion scratch: each civilian's box in the summed-area table
+    /// ([`Layer::table_box`]), in the order of `on_grid`.
+    pub table_boxes: Vec<[usize; 4]>,
 }
 
 /// A civilian on the grid, for the day's contagion.
@@ -640,6 +643,10 @@ pub struct MissionState {
     pub(crate) totals: Totals,
     /// Activation order (civilians, then units with [`UNIT_BIT`]).
     pub(crate) order: Vec<u32>,
+    /// Rule A's arrest probability by (units, actives) in a civilian's
+    /// view, kept as worked out (NaN: not yet), for few units
+    /// (`civilians::arrest_probability_kept`); the run's rules fix it.
+    pub(crate) arrest_kept: Vec<f64>,
     /// Random streams, one per process.
     pub(crate) rng: Streams,
     /// Incidents per interior cell since the last map frame, counted only
