@@ -129,6 +129,12 @@ fn arrest_probability_in_view(s: &MissionState, units: u32, actives: u32) -> f64
 /// Units in view up to which [`arrest_probability_kept`] keeps P.
 const KEPT_UNITS: u32 = 8;
 
+/// The most bytes a replicate's kept arrest probabilities take: one f64 per
+/// (units, actives) pair, actives up to the largest view the radius cap
+/// allows (for the memory guard).
+pub const ARREST_KEPT_MAX_BYTES: u64 =
+    KEPT_UNITS as u64 * ((2 * crate::scenario::MAX_MISSION_RADIUS as u64 + 1).pow(2) + 1) * 8;
+
 /// [`arrest_probability_in_view`], the same bits, kept once worked out:
 /// within a run it depends only on (units, actives), and the civilians'
 /// turns ask for the same few pairs a million times a year (each an `exp`

@@ -75,6 +75,7 @@ mod war;
 
 use rand::seq::SliceRandom;
 
+pub use civilians::ARREST_KEPT_MAX_BYTES;
 pub use frames::{Control, MAX_FRAME_CELLS, MapFrame, frame_block};
 pub use metrics::{MISSION_RUN_COLUMNS, metric_names, mission_outcome};
 pub use state::{

@@ -291,7 +291,12 @@ pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize, frames: bool) -
     let summary = Summary::bound_bytes(metrics as usize, scenario.run.ticks as usize) as u64;
     let threads = effective_threads(threads) as u64;
     let cells = u64::from(scenario.world.width) * u64::from(scenario.world.height);
-    let world = cells * world_bytes_per_cell(scenario);
+    let world = cells * world_bytes_per_cell(scenario)
+        + if scenario.mission.is_some() {
+            crate::mission::ARREST_KEPT_MAX_BYTES
+        } else {
+            0
+        };
     let series = rows * metrics * 8;
     let in_flight = threads.min(u64::from(scenario.run.replicates));
     let frames = if frames {
@@ -316,11 +321,12 @@ fn world_bytes_per_cell(scenario: &Scenario) -> u64 {
     // each cell; the f32 layers (eleven, two per faction, three kept as
     // scratch for contagion's counts and the policing row sums, and a
     // box-sum table of f64); a civilian's columns (45 bytes, 4 per faction,
-    // and its place in the activation order), whose vectors grow by
-    // doubling.
+    // its place in the activation order and its contagion box, four
+    // usize), whose vectors grow by doubling. A replicate's kept arrest
+    // probabilities are counted once per world (`estimated_peak_bytes`).
     let grid = 2 * (1 + 4 + 12 + 4 + 2);
     let layers = 4 * (14 + 2 * factions) + 8;
-    let agent = 2 * (45 + 4 * factions + 4);
+    let agent = 2 * (45 + 4 * factions + 4 + 32);
     grid + layers + agent
 }
 
