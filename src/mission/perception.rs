@@ -523,6 +523,11 @@ fn contagion(s: &mut MissionState) {
         l.count.add(g.at, 1.0);
     }
     l.count.box_sum(r, &mut l.table, &mut l.count_sum);
+    // Where each civilian's box lies in a summed-area table depends only on
+    // the grid's shape: worked out once for every sympathy below.
+    l.table_boxes.clear();
+    let boxes = l.on_grid.iter().map(|g| l.count.table_box(r, g.xy));
+    l.table_boxes.extend(boxes);
     // Trust first (its mean around every cell also feeds community-policing
     // tips), then each sympathy.
     for attitude in 0..=nf {
@@ -550,13 +555,7 @@ fn contagion(s: &mut MissionState) {
         } else {
             // A sympathy's mean is read only at the civilians' own cells:
             // their boxes are read from the table, the same bits as the
-            // box sum of every cell gives there. Where each civilian's box
-            // lies in the table is worked out once for all the factions.
-            if attitude == 1 {
-                l.table_boxes.clear();
-                let boxes = l.on_grid.iter().map(|g| raw.table_box(r, g.xy));
-                l.table_boxes.extend(boxes);
-            }
+            // box sum of every cell gives there.
             raw.summed_area(&mut l.table);
             for (g, &b) in l.on_grid.iter().zip(&l.table_boxes) {
                 let x = attitude_of(civ, nf, g.agent, attitude);
