@@ -174,13 +174,32 @@ fn maybe_attack(s: &mut MissionState, id: u32, f: usize, units: u32, civilians: 
     // Shapiro 2012; Condra et al. 2010). The revenge is local to the
     // sector, not to the fighter's view: it seeks a unit out.
     let revenge = revenge_attack_probability(s, at) * s.armed_share(f);
-    let p = ordinary + revenge;
+    // Reprisals (M2.4c): armed groups kill those who side with the other
+    // camp where control is contested (Kalyvas 2006), so local partners
+    // cost lives where the mission does not hold the sector and inform it
+    // where it does (M2.4b, M3.1c).
+    let exposed = 1.0 - s.sectors[s.sector_of(at)].control;
+    let reprisal = if exposed > 0.0 {
+        fp.partner_reprisal * m.local_ownership * exposed * base * s.armed_share(f) * monitoring
+    } else {
+        0.0
+    };
+    let p = ordinary + revenge + reprisal;
     if !chance(&mut s.rng.fighters, p) {
         return false;
     }
     // Every attack raises the faction's tempo (self-excitation).
     s.factions.state[f].tempo += 1.0;
     let avenging = revenge > 0.0 && s.rng.fighters.random::<f64>() * p < revenge;
+    // A reprisal falls on civilians in view, whatever else is there.
+    let reprising =
+        !avenging && reprisal > 0.0 && s.rng.fighters.random::<f64>() * (p - revenge) < reprisal;
+    if reprising {
+        if civilians > 0 {
+            attack_civilians(s, id, f, &seen, civilians, severity);
+        }
+        return true;
+    }
     if avenging && units == 0 {
         if let Some(unit) = unit_in_sector(s, at) {
             attack_unit(s, id, f, unit, severity);
@@ -679,6 +698,43 @@ mod tests {
         // ... troops without partners do not, nor partners without troops.
         assert_eq!(attacks_that_happen("0", 2.0), 40);
         assert_eq!(attacks_that_happen("1", 0.0), 40);
+    }
+
+    /// Attacks in 300 turns of a fighter with civilians and no unit in view
+    /// on day 5 (the same state each time), at local ownership `ownership`
+    /// from then on, with every sector held to the share `control`.
+    fn reprisal_attacks(ownership: f64, control: f64) -> u32 {
+        let mut s = gaza(&["mission.fighters.partner_reprisal=20"], 5);
+        s.rules.config.mandate.local_ownership = ownership;
+        for sector in &mut s.sectors {
+            sector.control = control;
+        }
+        let (id, civilians) = (0..s.civilians.len() as u32)
+            .filter(|&id| s.civilians.status[id as usize] == Status::Recruited)
+            .map(|id| {
+                let cell = s.civilians.cell[id as usize];
+                let seen = s.map.unit_view.count_mission(&s.map.grid, cell);
+                (id, seen.units, seen.civilians)
+            })
+            .find(|&(_, units, civilians)| units == 0 && civilians > 0)
+            .map(|(id, _, civilians)| (id, civilians))
+            .expect("a fighter with civilians and no unit in view");
+        let f = s.civilians.faction[id as usize] as usize;
+        (0..300)
+            .filter(|_| maybe_attack(&mut s, id, f, 0, civilians))
+            .count() as u32
+    }
+
+    #[test]
+    fn exposed_partners_draw_reprisals_where_the_mission_does_not_hold_the_ground() {
+        // In a contested sector, partners who own the process are targets ...
+        let (none, full) = (reprisal_attacks(0.0, 0.0), reprisal_attacks(1.0, 0.0));
+        assert!(full > none + 20, "{none} -> {full}");
+        // ... partly held, fewer ...
+        let half = reprisal_attacks(1.0, 0.5);
+        assert!(none < half && half < full, "{none} < {half} < {full}");
+        // ... and where the mission holds the sector, none: the same draws.
+        assert_eq!(reprisal_attacks(1.0, 1.0), reprisal_attacks(0.0, 1.0));
     }
 
     #[test]

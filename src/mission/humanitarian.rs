@@ -272,6 +272,11 @@ fn update_control(s: &mut MissionState) {
     let ratio = s.rules.config.humanitarian.control_units_per_fighter;
     for (k, sector) in s.sectors.iter_mut().enumerate() {
         sector.controlled = sector.handed_over.is_some() || units[k] >= ratio * fighters[k];
+        sector.control = if sector.controlled {
+            1.0
+        } else {
+            units[k] / (ratio * fighters[k])
+        };
     }
 }
 

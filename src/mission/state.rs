@@ -236,6 +236,10 @@ pub struct SectorState {
     /// Whether the mission (or the police) controls the sector today
     /// (phase 14).
     pub controlled: bool,
+    /// How far the mission holds the sector today (phase 14): its security
+    /// units on duty over those control needs, at most 1 (1 when
+    /// controlled). Local partners are exposed to reprisals in the rest.
+    pub control: f64,
     /// Fighter agents in the sector (phase 7).
     pub fighter_agents: f64,
     /// Attacks on the mission owed here for civilian harm and coercion

@@ -447,6 +447,13 @@ group! {
         /// to an armed unit's deterrence: the unit forestalls the attack
         /// (troops × partners complements, Biddle, Friedman & Shapiro 2012).
         partner_warning: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
+        /// Reprisals on exposed partners: extra attacks on civilians by a
+        /// fighter with no armed unit in view, at full
+        /// `mandate.local_ownership`, relative to its faction's base attack
+        /// rate. Armed groups kill those who side with the other camp where
+        /// nobody can protect them (Kalyvas 2006), so partners without
+        /// troops cost lives (Biddle, Friedman & Shapiro 2012).
+        partner_reprisal: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);
         /// Share of attacks aimed at a local police unit that it evades by
         /// withdrawing rather than fighting (no exchange of fire): the
         /// attack falls on civilians in view instead. Police are not combat
