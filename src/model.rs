@@ -12,6 +12,7 @@ use crate::epstein::state::SimState;
 use crate::metrics::{Names, Series};
 use crate::mission::{self, MISSION_RUN_COLUMNS, MapFrame, MissionState, mission_outcome};
 use crate::scenario::{MapError, MissionConfig, Scenario, SectorMap, TerrainMap};
+use crate::stats::SizeHistogram;
 
 /// A scenario prepared for running replicates: its map parsed once, its
 /// model chosen (Epstein, or the mission model when `[mission]` is present)
@@ -25,7 +26,14 @@ pub struct Model<'a> {
     /// Map frames to record while the batch runs one replicate (see
     /// [`Model::capture_frames`]); shared by clones.
     capture: Option<Arc<FrameCapture>>,
+    /// Each replicate's civilians killed per incident, kept when asked
+    /// (see [`Model::capture_incident_sizes`]); shared by clones.
+    sizes: Option<Arc<KeptSizes>>,
 }
+
+/// Each replicate's histogram of civilians killed per incident, by
+/// replicate, as the batch's threads finish them.
+type KeptSizes = Mutex<Vec<(u64, SizeHistogram)>>;
 
 /// Which replicate's map frames [`Model::run`] records, and where it puts
 /// them: recording while the batch runs the replicate anyway saves running
@@ -99,6 +107,7 @@ impl<'a> Model<'a> {
             sectors,
             names: metric_names(scenario),
             capture: None,
+            sizes: None,
         })
     }
 
@@ -125,6 +134,29 @@ impl<'a> Model<'a> {
         let capture = self.capture.as_ref()?;
         let mut frames = capture.frames.lock().unwrap_or_else(|e| e.into_inner());
         frames.take()
+    }
+
+    /// Makes [`Model::run`] of a mission scenario also keep each
+    /// replicate's histogram of civilians killed per incident, for
+    /// [`Model::take_incident_sizes`]: event sizes are not a daily series,
+    /// so they are not in the [`Series`] or its CSVs. Only observes: the
+    /// series is the same bytes.
+    pub fn capture_incident_sizes(mut self) -> Self {
+        if self.scenario.mission.is_some() {
+            self.sizes = Some(Arc::new(Mutex::new(Vec::new())));
+        }
+        self
+    }
+
+    /// The histograms kept since [`Model::capture_incident_sizes`], in
+    /// replicate order (empty for an Epstein scenario); taken.
+    pub fn take_incident_sizes(&self) -> Vec<SizeHistogram> {
+        let Some(sizes) = self.sizes.as_ref() else {
+            return Vec::new();
+        };
+        let mut kept = std::mem::take(&mut *sizes.lock().unwrap_or_else(|e| e.into_inner()));
+        kept.sort_by_key(|(replicate, _)| *replicate);
+        kept.into_iter().map(|(_, h)| h).collect()
     }
 
     /// The per-tick metric names, in column order.
@@ -198,6 +230,10 @@ impl<'a> Model<'a> {
             if let Some(observer) = frames.as_deref_mut() {
                 observer.observe(&mut state, tick, ticks);
             }
+        }
+        if let (Some(sizes), Replicate::Mission(s)) = (&self.sizes, &state) {
+            let mut kept = sizes.lock().unwrap_or_else(|e| e.into_inner());
+            kept.push((replicate, s.incident_sizes().clone()));
         }
         series
     }

@@ -381,7 +381,7 @@ fn attack_civilians(
     // The killing goes on after the onset until someone stops it: the
     // ongoing share is left to the incident's course (M2.5).
     let ongoing = (f64::from(deaths) * s.rules.config.fighters.ongoing_share).floor() as u32;
-    s.kill(victim, deaths - ongoing, Perpetrator::Faction(f as u8));
+    let onset = s.kill(victim, deaths - ongoing, Perpetrator::Faction(f as u8));
     resolve_incident(
         s,
         Incident {
@@ -390,6 +390,7 @@ fn attack_civilians(
             cell: at,
             units_near: seen.responders,
             severity: f64::from(deaths - ongoing),
+            deaths: onset,
             ongoing,
         },
     );
@@ -460,6 +461,7 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
         tail,
     );
     let mut severity = f64::from(mission_deaths);
+    let mut killed = 0.0;
     if let Some(v) = nth_civilian(
         &s.map.grid,
         &s.map.unit_view,
@@ -467,7 +469,8 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
         at,
         bystanders,
     ) {
-        severity += s.kill(v, collateral, Perpetrator::Faction(f as u8));
+        killed = s.kill(v, collateral, Perpetrator::Faction(f as u8));
+        severity += killed;
     }
     let perp = match s.units.kind[unit] {
         UnitKind::Contingent => Perpetrator::Mission,
@@ -487,6 +490,7 @@ fn attack_unit(s: &mut MissionState, id: u32, f: usize, unit: usize, severity: f
             cell: at,
             units_near: 1,
             severity,
+            deaths: killed,
             ongoing: 0,
         },
     );

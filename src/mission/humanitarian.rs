@@ -335,6 +335,7 @@ fn attack_projects(s: &mut MissionState) {
                 cell,
                 units_near,
                 severity: 0.0,
+                deaths: 0.0,
                 ongoing: 0,
             },
         );

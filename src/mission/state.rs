@@ -8,6 +8,7 @@
 use super::field::Layer;
 use crate::rng::SimRng;
 use crate::scenario::MissionConfig;
+use crate::stats::SizeHistogram;
 use crate::world::{CellIndex, Grid, Neighbourhood};
 
 /// A civilian agent's status. Every agent is in exactly one.
@@ -381,6 +382,10 @@ pub struct Totals {
     pub incidents: u32,
     /// Contributors withdrawn.
     pub withdrawals: u32,
+    /// Civilians killed per incident (onset, escalation and the response's
+    /// bystanders), every incident since day 1: the event sizes of
+    /// Bohorquez et al. (2009), for pattern test P04.
+    pub incident_sizes: SizeHistogram,
 }
 
 /// Per-cell layers: today's events and what civilians perceive of them.
@@ -714,6 +719,11 @@ impl MissionState {
     /// Ticks completed.
     pub fn tick(&self) -> u32 {
         self.tick
+    }
+
+    /// Civilians killed per incident so far, binned (pattern test P04).
+    pub fn incident_sizes(&self) -> &SizeHistogram {
+        &self.totals.incident_sizes
     }
 
     /// The scenario's mission configuration.

@@ -474,7 +474,8 @@ group! {
         return_fire_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
         /// Mean bystanders killed in an attack on a unit.
         collateral_deaths_per_attack: f64 = 0.3, number(0.0, 1e4), plausible(0.15, 0.6);
-        /// Mean further deaths if an incident runs its full course.
+        /// Mean further deaths (heavy-tailed, `war.death_tail`) if an
+        /// incident runs its full course.
         escalation_deaths: f64 = 2.0, number(0.0, 1e4), plausible(1.0, 4.0);
         /// Share of an attack on civilians' (heavy-tailed) deaths that
         /// would come after its onset, as the killing goes on: a response
@@ -865,7 +866,8 @@ group! {
         tempo_half_life_days: f64 = 1.0, number(0.1, 1e6), plausible(0.5, 3.0);
         /// Tempo added by a coercive blow (raid, CT raid, strike), per unit of pressure, as a share of an attack.
         blow_tempo: f64 = 1.0, number(0.0, MAX_RATE), plausible(0.5, 2.0);
-        /// Tail exponent α of deaths per attack (density ∝ x^−α, same mean).
+        /// Tail exponent α of deaths per attack, per incident's escalation and
+        /// per clash (density ∝ x^−α, same mean).
         death_tail: f64 = 2.5, number(2.05, 20.0), plausible(2.2, 2.8);
         /// Extra share of attacks aimed at the mission per unit of coercive pressure.
         pressure_targeting: f64 = 0.5, number(0.0, MAX_RATE), plausible(0.25, 1.0);

@@ -64,5 +64,8 @@ pub use signflip::{
 };
 pub use sketch::{DEFAULT_SKETCH_CAPACITY, QuantileSketch};
 pub use survival::{BandStep, KaplanMeier, LogRank, Observation, RiskRow, Rmst, log_rank};
-pub use tails::{HillEstimate, ccdf, dispersion_index, excess_kurtosis, hill, outburst_gaps};
+pub use tails::{
+    HillEstimate, SIZE_BINS, SizeHistogram, ccdf, dispersion_index, excess_kurtosis, hill,
+    outburst_gaps,
+};
 pub use wilcoxon::{EXACT_BELOW, SignedRank, signed_rank, signed_rank_at};

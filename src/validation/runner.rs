@@ -6,6 +6,7 @@ use crate::batch::{ReplicateSink, run_batch};
 use crate::metrics::Series;
 use crate::model::{Model, OutcomeRule};
 use crate::scenario::Scenario;
+use crate::stats::SizeHistogram;
 
 use super::measure::Measure;
 
@@ -38,15 +39,39 @@ pub fn run_collect<T: Send>(
     reduce: Reduce<'_, T>,
     tick: Tick<'_>,
 ) -> Result<Vec<T>, String> {
+    collect(sc, threads, reduce, tick, false).map(|(out, _)| out)
+}
+
+/// As [`run_collect`], also returning each replicate's civilians killed
+/// per incident (empty for an Epstein scenario), in replicate order.
+pub fn run_collect_sizes<T: Send>(
+    sc: &Scenario,
+    threads: usize,
+    reduce: Reduce<'_, T>,
+    tick: Tick<'_>,
+) -> Result<(Vec<T>, Vec<SizeHistogram>), String> {
+    collect(sc, threads, reduce, tick, true)
+}
+
+fn collect<T: Send>(
+    sc: &Scenario,
+    threads: usize,
+    reduce: Reduce<'_, T>,
+    tick: Tick<'_>,
+    sizes: bool,
+) -> Result<(Vec<T>, Vec<SizeHistogram>), String> {
     let terrain = sc.world.terrain().map_err(|e| e.to_string())?;
-    let model = Model::new(sc, &terrain).map_err(|e| e.to_string())?;
+    let mut model = Model::new(sc, &terrain).map_err(|e| e.to_string())?;
+    if sizes {
+        model = model.capture_incident_sizes();
+    }
     let mut sink = Collect {
         rule: OutcomeRule::for_scenario(sc),
         reduce,
         out: Vec::with_capacity(sc.run.replicates as usize),
     };
     run_batch(&model, sc, threads, &mut sink, &mut |_| tick()).map_err(|e| e.to_string())?;
-    Ok(sink.out)
+    Ok((sink.out, model.take_incident_sizes()))
 }
 
 /// Per measure, each replicate's value, or why the model cannot give it.
