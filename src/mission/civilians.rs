@@ -597,7 +597,9 @@ mod tests {
             }
             checked += 1;
         }
-        assert!(checked > 1000, "{checked} civilians checked");
+        // Enough civilians to mean something (984 on day 40 since the
+        // reprisals of M2.4c; the property is the bit equality above).
+        assert!(checked > 500, "{checked} civilians checked");
     }
 
     #[test]
