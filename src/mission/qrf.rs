@@ -152,13 +152,14 @@ mod tests {
     use super::super::forces::tests::gaza;
     use super::*;
 
-    /// Civilians killed by an incident at a fighter agent's cell with 16
-    /// deaths still to come, answered by a unit in view or by nobody.
-    fn course_deaths(answered: bool) -> f64 {
-        let mut s = gaza(
+    /// Day 0 of Gaza with no QRF and no suppression, at escalation deaths
+    /// `escalation` and local response probability `response`, and its
+    /// first fighter agent with its cell.
+    fn without_qrf(escalation: &str, response: &str) -> (MissionState, u32, CellIndex) {
+        let s = gaza(
             &[
-                "mission.fighters.escalation_deaths=0",
-                "mission.forces.local_response_probability=1",
+                &format!("mission.fighters.escalation_deaths={escalation}"),
+                &format!("mission.forces.local_response_probability={response}"),
                 "mission.forces.suppression=0",
                 "mission.mandate.qrf_units=0",
             ],
@@ -169,6 +170,13 @@ mod tests {
             .map(|i| (i as u32, s.civilians.cell[i]))
             .next()
             .expect("a fighter agent");
+        (s, attacker, cell)
+    }
+
+    /// Civilians killed by an incident at a fighter agent's cell with 16
+    /// deaths still to come, answered by a unit in view or by nobody.
+    fn course_deaths(answered: bool) -> f64 {
+        let (mut s, attacker, cell) = without_qrf("0", "1");
         let before = s.totals.civilian_deaths;
         resolve_incident(
             &mut s,
@@ -188,20 +196,7 @@ mod tests {
     #[test]
     fn escalation_deaths_keep_their_mean_and_have_a_heavy_tail() {
         // Nobody answers, no onset, nothing ongoing: escalation deaths alone.
-        let mut s = gaza(
-            &[
-                "mission.fighters.escalation_deaths=1",
-                "mission.forces.local_response_probability=0",
-                "mission.forces.suppression=0",
-                "mission.mandate.qrf_units=0",
-            ],
-            0,
-        );
-        let (attacker, cell) = (0..s.civilians.len())
-            .filter(|&i| s.civilians.status[i] == Status::Recruited)
-            .map(|i| (i as u32, s.civilians.cell[i]))
-            .next()
-            .expect("a fighter agent");
+        let (mut s, attacker, cell) = without_qrf("1", "0");
         let n = 4_000;
         let mut sizes = Vec::with_capacity(n);
         for _ in 0..n {

@@ -382,21 +382,12 @@ pub fn mission_patterns(
         return (rows, Vec::new());
     }
     let h = density_tail(&deaths);
-    rows.push(PatternRow {
-        id: "P04",
-        context: context.name.clone(),
-        statistic: TAIL,
-        estimate: h.alpha,
-        low: h.low,
-        high: h.high,
-        n: h.k,
-        reference: "alpha ~ 2.5 (Bohorquez et al. 2009; Clauset et al. 2009): consistent when the CI meets [2, 3]",
-        status: if h.low <= 3.0 && h.high >= 2.0 {
-            Status::Pass
-        } else {
-            Status::Fail
-        },
-    });
+    rows.push(tail_row(
+        &context.name,
+        TAIL,
+        &h,
+        "alpha ~ 2.5 (Bohorquez et al. 2009; Clauset et al. 2009): consistent when the CI meets [2, 3]",
+    ));
     rows.push(event_tail_row(&context.name, EVENT, &sizes));
     (rows, ccdf(&deaths))
 }
@@ -422,7 +413,22 @@ fn event_tail_row(context: &str, statistic: &'static str, sizes: &[SizeHistogram
             "no incident killed a civilian".into(),
         );
     }
-    let h = density_tail(&values);
+    tail_row(
+        context,
+        statistic,
+        &density_tail(&values),
+        "alpha ~ 2.5 (Bohorquez et al. 2009); partly built in (onset and escalation drawn with war.death_tail): consistent when the CI meets [2, 3]",
+    )
+}
+
+/// A P04 tail row: consistent with Bohorquez et al.'s α ≈ 2.5 when the
+/// density exponent's interval meets [2, 3].
+fn tail_row(
+    context: &str,
+    statistic: &'static str,
+    h: &HillEstimate,
+    reference: &'static str,
+) -> PatternRow {
     PatternRow {
         id: "P04",
         context: context.to_string(),
@@ -431,7 +437,7 @@ fn event_tail_row(context: &str, statistic: &'static str, sizes: &[SizeHistogram
         low: h.low,
         high: h.high,
         n: h.k,
-        reference: "alpha ~ 2.5 (Bohorquez et al. 2009); partly built in (onset and escalation drawn with war.death_tail): consistent when the CI meets [2, 3]",
+        reference,
         status: if h.low <= 3.0 && h.high >= 2.0 {
             Status::Pass
         } else {
