@@ -4,7 +4,8 @@
 # the published magnitudes and the pattern tests) into outputs/validate/,
 # and refreshes the generated part of docs/VALIDATION.md (between the
 # BEGIN/END GENERATED marker comments) from its report.md, with the wall
-# time the run took.
+# time the run took, and the charts it shows (dose-response and survival
+# per context) in docs/images/validation/.
 #
 # Usage: scripts/validate.sh [extra stabsim validate flags, e.g. --threads 2;
 #        not --replicates: set REPLICATES]
@@ -52,3 +53,11 @@ new = open(gen, encoding="utf-8").read().rstrip("\n")
 open(doc, "w", encoding="utf-8").write(text[:begin] + new + text[end:])
 PY
 echo "refreshed the generated part of $DOC"
+
+# The charts the document embeds, replaced as a set so none is left from an
+# earlier run of other contexts.
+IMAGES=docs/images/validation
+rm -rf "$IMAGES"
+mkdir -p "$IMAGES"
+cp "$OUT"/dose_*.png "$OUT"/survival_*.png "$IMAGES"/
+echo "copied $(ls "$IMAGES" | wc -l) charts to $IMAGES"

@@ -1,7 +1,8 @@
 //! `stabsim validate`'s fast subset: a handful of stylized facts through
 //! the validate code path at small n on the Gaza baseline, chosen among
 //! mechanisms whose sign does not hang on calibration (each must also reach
-//! p < 0.05 on its own), plus the machinery: unknown override paths and
+//! p < 0.05 on its own), two of them on the renewed-war hazard (the
+//! mission and the political horizon on collapse risk), plus the machinery: unknown override paths and
 //! unrecorded measures are "not expressible", never a panic; identical arms
 //! are caught; results do not depend on the thread count; bad input on the
 //! command line exits 2 with a located message.
@@ -55,6 +56,8 @@ fn robust_facts_pass_on_gaza_through_the_validate_path() {
         "T18 attrition",
         "T18 attributed harm",
         "T24 looting",
+        "T05 collapse by the horizon",
+        "T25 collapse",
     ]);
     // Eight pairs, not six: the signed-rank test at n = 6 reaches p < 0.05
     // only when all six contrasts agree (one small reversal gives p =
