@@ -26,14 +26,26 @@ pub struct Model<'a> {
     /// Map frames to record while the batch runs one replicate (see
     /// [`Model::capture_frames`]); shared by clones.
     capture: Option<Arc<FrameCapture>>,
-    /// Each replicate's civilians killed per incident, kept when asked
-    /// (see [`Model::capture_incident_sizes`]); shared by clones.
-    sizes: Option<Arc<KeptSizes>>,
+    /// What each replicate ended with, kept when asked (see
+    /// [`Model::capture_run_ends`]); shared by clones.
+    ends: Option<Arc<KeptEnds>>,
 }
 
-/// Each replicate's histogram of civilians killed per incident, by
-/// replicate, as the batch's threads finish them.
-type KeptSizes = Mutex<Vec<(u64, SizeHistogram)>>;
+/// What a mission replicate ended with that its daily [`Series`] does not
+/// carry (pattern test P04): kept only when asked, so the series and its
+/// CSVs are the same bytes with or without it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunEnd {
+    /// Civilians killed per incident, binned.
+    pub incident_sizes: SizeHistogram,
+    /// The people-weighted standard deviation of civilians' trust on the
+    /// last day ([`MissionState::trust_spread`]).
+    pub trust_spread: f64,
+}
+
+/// Each replicate's [`RunEnd`], by replicate, as the batch's threads
+/// finish them.
+type KeptEnds = Mutex<Vec<(u64, RunEnd)>>;
 
 /// Which replicate's map frames [`Model::run`] records, and where it puts
 /// them: recording while the batch runs the replicate anyway saves running
@@ -107,7 +119,7 @@ impl<'a> Model<'a> {
             sectors,
             names: metric_names(scenario),
             capture: None,
-            sizes: None,
+            ends: None,
         })
     }
 
@@ -136,27 +148,27 @@ impl<'a> Model<'a> {
         frames.take()
     }
 
-    /// Makes [`Model::run`] of a mission scenario also keep each
-    /// replicate's histogram of civilians killed per incident, for
-    /// [`Model::take_incident_sizes`]: event sizes are not a daily series,
-    /// so they are not in the [`Series`] or its CSVs. Only observes: the
-    /// series is the same bytes.
-    pub fn capture_incident_sizes(mut self) -> Self {
+    /// Makes [`Model::run`] of a mission scenario also keep what each
+    /// replicate ended with ([`RunEnd`]: civilians killed per incident, the
+    /// spread of trust on the last day), for [`Model::take_run_ends`]:
+    /// neither is a daily series, so neither is in the [`Series`] or its
+    /// CSVs. Only observes: the series is the same bytes.
+    pub fn capture_run_ends(mut self) -> Self {
         if self.scenario.mission.is_some() {
-            self.sizes = Some(Arc::new(Mutex::new(Vec::new())));
+            self.ends = Some(Arc::new(Mutex::new(Vec::new())));
         }
         self
     }
 
-    /// The histograms kept since [`Model::capture_incident_sizes`], in
+    /// The [`RunEnd`]s kept since [`Model::capture_run_ends`], in
     /// replicate order (empty for an Epstein scenario); taken.
-    pub fn take_incident_sizes(&self) -> Vec<SizeHistogram> {
-        let Some(sizes) = self.sizes.as_ref() else {
+    pub fn take_run_ends(&self) -> Vec<RunEnd> {
+        let Some(ends) = self.ends.as_ref() else {
             return Vec::new();
         };
-        let mut kept = std::mem::take(&mut *sizes.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut kept = std::mem::take(&mut *ends.lock().unwrap_or_else(|e| e.into_inner()));
         kept.sort_by_key(|(replicate, _)| *replicate);
-        kept.into_iter().map(|(_, h)| h).collect()
+        kept.into_iter().map(|(_, e)| e).collect()
     }
 
     /// The per-tick metric names, in column order.
@@ -231,9 +243,13 @@ impl<'a> Model<'a> {
                 observer.observe(&mut state, tick, ticks);
             }
         }
-        if let (Some(sizes), Replicate::Mission(s)) = (&self.sizes, &state) {
-            let mut kept = sizes.lock().unwrap_or_else(|e| e.into_inner());
-            kept.push((replicate, s.incident_sizes().clone()));
+        if let (Some(ends), Replicate::Mission(s)) = (&self.ends, &state) {
+            let end = RunEnd {
+                incident_sizes: s.incident_sizes().clone(),
+                trust_spread: s.trust_spread(),
+            };
+            let mut kept = ends.lock().unwrap_or_else(|e| e.into_inner());
+            kept.push((replicate, end));
         }
         series
     }
@@ -338,5 +354,35 @@ mod tests {
         // Trust is NaN where nobody lives, so compare the printed frames.
         assert_eq!(format!("{captured:?}"), format!("{frames:?}"));
         assert_eq!(capturing.take_frames(), None, "taken once");
+    }
+
+    #[test]
+    fn run_ends_only_observe_and_are_those_of_the_last_day() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/gaza/baseline.toml");
+        let overrides = ["run.ticks=40".to_string()];
+        let sc = crate::scenario::load(&path, &overrides).expect("Gaza baseline");
+        let terrain = sc.world.terrain().expect("Gaza map");
+        let plain = Model::new(&sc, &terrain).unwrap();
+        let capturing = Model::new(&sc, &terrain).unwrap().capture_run_ends();
+        // The same series with or without the capture, in any order of
+        // replicates; the ends come back in replicate order.
+        assert_eq!(capturing.run(1), plain.run(1));
+        assert_eq!(capturing.run(0), plain.run(0));
+        let ends = capturing.take_run_ends();
+        assert_eq!(ends.len(), 2);
+        assert!(capturing.take_run_ends().is_empty(), "taken once");
+        // Each is what a state stepped to the horizon ends with.
+        for (replicate, end) in ends.iter().enumerate() {
+            let mut s = MissionState::new(&sc, &terrain, plain.sectors.as_ref(), replicate as u64);
+            for _ in 0..sc.run.ticks {
+                s.step();
+            }
+            assert_eq!(end.incident_sizes, *s.incident_sizes());
+            assert_eq!(end.trust_spread.to_bits(), s.trust_spread().to_bits());
+            assert!(end.trust_spread > 0.0, "trust differs between people");
+        }
+        assert_ne!(ends[0], ends[1], "replicates differ");
+        assert!(plain.take_run_ends().is_empty(), "nothing kept unasked");
     }
 }

@@ -90,6 +90,31 @@ pub fn metric_names(config: &MissionConfig) -> Vec<String> {
 }
 
 impl MissionState {
+    /// The people-weighted standard deviation of trust over the civilians
+    /// `trust_mean` averages (living, not recruited), 0 when there are none:
+    /// how much trust differs between people today (pattern test P04 reads
+    /// it on the last day). Not a column of the daily row: the series and
+    /// its CSVs stay as they are.
+    pub fn trust_spread(&self) -> f64 {
+        let c = &self.civilians;
+        let (mut people, mut sum, mut squares) = (0.0f64, 0.0f64, 0.0f64);
+        for i in 0..c.len() {
+            if matches!(c.status[i], Status::Dead | Status::Recruited) {
+                continue;
+            }
+            let (m, t) = (f64::from(c.members[i]), f64::from(c.trust[i]));
+            people += m;
+            sum += m * t;
+            squares += m * t * t;
+        }
+        if people <= 0.0 {
+            return 0.0;
+        }
+        let mean = sum / people;
+        // Rounding can leave a tiny negative variance when all agree.
+        (squares / people - mean * mean).max(0.0).sqrt()
+    }
+
     /// Today's row, in the order of [`metric_names`], written into `row`.
     pub fn metrics_into(&self, row: &mut Vec<f64>) {
         row.clear();

@@ -53,7 +53,8 @@ pub use adjust::{benjamini_hochberg, holm};
 pub use ks::{KS_EXACT_MAX_PRODUCT, KsResult, kolmogorov_sf, ks_critical_d, ks_two_sample};
 pub use moments::RunningMoments;
 pub use paired::{
-    PairedInterval, mean_interval, paired_differences, t_central_probability, t_critical,
+    PairedInterval, mean_interval, paired_differences, sd_interval, t_central_probability,
+    t_critical,
 };
 pub use power::{Detectable, POWER, detectable, detectable_se};
 pub use proportions::{PairedCounts, PairedProportions, mcnemar_exact, wilson};

@@ -91,6 +91,27 @@ pub fn mean_interval(x: &[f64], level: f64) -> (f64, f64, f64) {
     (m, m - h, m + h)
 }
 
+/// The sample standard deviation of `x` and its two-sided interval at
+/// `level` for normal data: √((n−1)s² / χ²) at the upper and lower
+/// quantiles of χ² with n − 1 degrees of freedom (R:
+/// `sqrt((n-1)*s^2/qchisq(c(0.975,0.025), n-1))`). NaN bounds for fewer
+/// than two values.
+pub fn sd_interval(x: &[f64], level: f64) -> (f64, f64, f64) {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let n = x.len();
+    if n < 2 {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let m = x.iter().sum::<f64>() / n as f64;
+    let ss = x.iter().map(|v| (v - m).powi(2)).sum::<f64>();
+    let sd = (ss / (n - 1) as f64).sqrt();
+    let chi = ChiSquared::new((n - 1) as f64).expect("n - 1 >= 1 degrees of freedom");
+    let tail = (1.0 - level) / 2.0;
+    let low = (ss / chi.inverse_cdf(1.0 - tail)).sqrt();
+    let high = (ss / chi.inverse_cdf(tail)).sqrt();
+    (sd, low, high)
+}
+
 /// The two-sided critical value of Student's t with `df` degrees of
 /// freedom: the t with P(|T| ≤ t) = `level`. Found by bisection on the
 /// exact CDF, to about 1e-12.
@@ -183,6 +204,18 @@ fn erf(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sd_interval_matches_r() {
+        // R 4.x: x <- 1:10; sd(x) = 3.02765;
+        // sqrt(9 * var(x) / qchisq(c(0.975, 0.025), 9)) = 2.082525, 5.527309.
+        let x: Vec<f64> = (1..=10).map(f64::from).collect();
+        let (sd, lo, hi) = sd_interval(&x, 0.95);
+        assert!((sd - 3.027_650).abs() < 1e-5, "{sd}");
+        assert!((lo - 2.082_525).abs() < 1e-4, "{lo}");
+        assert!((hi - 5.527_309).abs() < 1e-4, "{hi}");
+        assert!(sd_interval(&[1.0], 0.95).1.is_nan());
+    }
 
     #[test]
     fn mean_interval_matches_r_t_test() {

@@ -56,19 +56,22 @@ pub enum Status {
     Inconclusive,
     /// A pattern test's criterion is not met.
     Fail,
+    /// A pattern statistic given for what it shows, with no criterion.
+    Reported,
     /// The check cannot run here, and why.
     NotExpressible(String),
 }
 
 impl Status {
-    /// "pass", "fail: wrong direction", "fail: inconclusive", "fail" or
-    /// "not expressible".
+    /// "pass", "fail: wrong direction", "fail: inconclusive", "fail",
+    /// "reported" or "not expressible".
     pub fn label(&self) -> &'static str {
         match self {
             Self::Pass => "pass",
             Self::WrongDirection => "fail: wrong direction",
             Self::Inconclusive => "fail: inconclusive",
             Self::Fail => "fail",
+            Self::Reported => "reported",
             Self::NotExpressible(_) => "not expressible",
         }
     }

@@ -19,19 +19,28 @@
 //!   the largest 10 % of positive days, pooled over replicates, next to
 //!   Bohorquez et al. (2009)'s density exponent α ≈ 2.5 for event sizes
 //!   (consistent when its interval meets [2, 3]).
+//! * P04, beside them, two things issue 13 asks of the mission model that
+//!   no other output shows, from the same runs: violence that can flare
+//!   again (the share of replicates whose daily incidents, in 30-day
+//!   windows, rise to at least 1.5× their lowest window after it, and the
+//!   median of that rise), and trust that stays heterogeneous (how much
+//!   time-averaged mean trust differs between replicates, how much trust
+//!   differs between people on the last day, and how often the share
+//!   trusting lies strictly between 0.05 and 0.95).
 
 use std::path::Path;
 
 use super::contexts::{Context, RunSettings, arm_scenario};
 use super::facts::{LEVEL, Status, contrast_interval};
 use super::measure::Measure;
-use super::runner::{Tick, run_collect, run_collect_sizes, run_measures};
+use super::runner::{Tick, run_collect, run_collect_ends, run_measures};
 use crate::metrics::Series;
-use crate::model::OutcomeRule;
+use crate::model::{OutcomeRule, RunEnd};
 use crate::stats::{
     HillEstimate, SizeHistogram, ccdf, dispersion_index, excess_kurtosis, hill, mean_interval,
-    outburst_gaps,
+    outburst_gaps, quantile_sorted, sd_interval, wilson,
 };
+use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal};
 
 /// One pattern statistic.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +74,78 @@ pub const EPSTEIN: [&str; 5] = [
     "scenarios/epstein/cops_cut_gradual.toml",
 ];
 
-/// Days per window of the dispersion index.
+/// Days per window of the dispersion index and of the re-flare test.
 pub const WINDOW_DAYS: usize = 30;
+
+/// How many times its lowest window a later 30-day window of incidents
+/// must reach for violence to count as flaring again.
+pub const FLARE_FACTOR: f64 = 1.5;
+
+/// Whether one replicate's violence flares again after its low.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reflare {
+    /// A later window reached [`FLARE_FACTOR`] × the lowest (any later
+    /// window above 0 when the lowest is 0).
+    pub flared: bool,
+    /// The largest later window over the lowest: +∞ when the lowest is 0
+    /// and a later window is not, 1 when both are 0 (no rise).
+    pub ratio: f64,
+}
+
+/// The re-flare of a daily series: its sums over consecutive,
+/// non-overlapping [`WINDOW_DAYS`]-day windows from its first day (an
+/// incomplete last window is left out); the lowest window before the last
+/// (the earliest, if several are equally low); and the largest window
+/// after it. `None` with fewer than two windows. A series that only
+/// decays never flares: every window after the low is no higher than it.
+pub fn reflare(daily: &[f64]) -> Option<Reflare> {
+    let w: Vec<f64> = daily
+        .chunks_exact(WINDOW_DAYS)
+        .map(|c| c.iter().sum())
+        .collect();
+    if w.len() < 2 {
+        return None;
+    }
+    let mut at = 0;
+    for (k, &x) in w[..w.len() - 1].iter().enumerate() {
+        if x < w[at] {
+            at = k;
+        }
+    }
+    let low = w[at];
+    let later = w[at + 1..]
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (flared, ratio) = if low > 0.0 {
+        (later >= FLARE_FACTOR * low, later / low)
+    } else if later > 0.0 {
+        (true, f64::INFINITY)
+    } else {
+        (false, 1.0)
+    };
+    Some(Reflare { flared, ratio })
+}
+
+/// The median of `x` and its distribution-free interval at `level`: the
+/// order statistics x(k) and x(n+1−k) with the largest k whose coverage,
+/// 1 − 2·P(Binomial(n, ½) ≤ k − 1), is at least `level` (NaN bounds when
+/// even the minimum and maximum cover less, n ≤ 5 at 95 %).
+pub fn median_interval(x: &[f64], level: f64) -> (f64, f64, f64) {
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let median = quantile_sorted(&v, 0.5);
+    let b = Binomial::new(0.5, n as u64).expect("p = 0.5 is valid");
+    let covers = |k: usize| 1.0 - 2.0 * b.cdf(k as u64 - 1) >= level;
+    let Some(k) = (1..=n.div_ceil(2)).take_while(|&k| covers(k)).last() else {
+        return (median, f64::NAN, f64::NAN);
+    };
+    (median, v[k - 1], v[n - k])
+}
 
 fn row(
     id: &'static str,
@@ -91,6 +170,19 @@ fn row(
         } else {
             Status::Fail
         },
+    }
+}
+
+/// A [`row`] given for what it shows, with no criterion.
+fn reported(
+    context: &str,
+    statistic: &'static str,
+    x: &[f64],
+    reference: &'static str,
+) -> PatternRow {
+    PatternRow {
+        status: Status::Reported,
+        ..row("P04", context, statistic, x, reference, |_, _| true)
     }
 }
 
@@ -330,9 +422,14 @@ pub fn mission_patterns(
     let burn = sc.run.burn_in as usize + 1;
     let reduce = |s: &Series, _: &OutcomeRule, _: &[Option<f64>]| {
         let col = |n: &str| s.column(n).map(|c| c.skip(burn).collect::<Vec<f64>>());
-        (col("incidents"), col("civilian_deaths"))
+        (
+            col("incidents"),
+            col("civilian_deaths"),
+            col("trust_mean"),
+            col("trust_share"),
+        )
     };
-    let (v, sizes) = match run_collect_sizes(&sc, threads, &reduce, tick) {
+    let (v, ends) = match run_collect_ends(&sc, threads, &reduce, tick) {
         Ok(v) => v,
         Err(e) => {
             return (
@@ -342,7 +439,7 @@ pub fn mission_patterns(
         }
     };
     let mut rows = Vec::new();
-    if v.iter().any(|(i, _)| i.is_none()) {
+    if v.iter().any(|(i, ..)| i.is_none()) {
         rows.push(unexpressible(
             "P04",
             &context.name,
@@ -352,7 +449,7 @@ pub fn mission_patterns(
     } else {
         let d: Vec<f64> = v
             .iter()
-            .filter_map(|(i, _)| {
+            .filter_map(|(i, ..)| {
                 let w: Vec<f64> = i
                     .as_deref()?
                     .chunks_exact(WINDOW_DAYS)
@@ -370,8 +467,22 @@ pub fn mission_patterns(
             "> 1: over-dispersed (Poisson = 1); Bohorquez et al. 2009",
             |lo, _| lo > 1.0,
         ));
+        let flares: Vec<Reflare> = v
+            .iter()
+            .filter_map(|(i, ..)| reflare(i.as_deref()?))
+            .collect();
+        rows.extend(reflare_rows(&context.name, &flares));
     }
-    let deaths: Vec<f64> = v.iter().filter_map(|(_, c)| c.clone()).flatten().collect();
+    let trust: Vec<(&[f64], &[f64])> = v
+        .iter()
+        .filter_map(|(.., m, s)| Some((m.as_deref()?, s.as_deref()?)))
+        .collect();
+    rows.extend(trust_rows(&context.name, &trust, &ends));
+    let deaths: Vec<f64> = v
+        .iter()
+        .filter_map(|(_, c, ..)| c.clone())
+        .flatten()
+        .collect();
     if deaths.is_empty() {
         rows.push(unexpressible(
             "P04",
@@ -388,8 +499,133 @@ pub fn mission_patterns(
         &h,
         "alpha ~ 2.5 (Bohorquez et al. 2009; Clauset et al. 2009): consistent when the CI meets [2, 3]",
     ));
+    let sizes: Vec<SizeHistogram> = ends.into_iter().map(|e| e.incident_sizes).collect();
     rows.push(event_tail_row(&context.name, EVENT, &sizes));
     (rows, ccdf(&deaths))
+}
+
+/// The re-flare rows (issue 13: "violence that can flare again"): the
+/// share of replicates whose incidents flare again after their low, with
+/// Wilson's interval, passing when its lower bound is above 0 (the model
+/// does not make violence only decay), and the median rise.
+fn reflare_rows(context: &str, flares: &[Reflare]) -> Vec<PatternRow> {
+    const SHARE: &str = "share of replicates in which daily incidents flare again after their low (a later 30-day window >= 1.5x the lowest before the last)";
+    const RISE: &str =
+        "median over replicates of the largest later 30-day window of incidents / the lowest";
+    if flares.is_empty() {
+        return vec![unexpressible(
+            "P04",
+            context,
+            SHARE,
+            "fewer than two 30-day windows after the burn-in".into(),
+        )];
+    }
+    let n = flares.len();
+    let flared = flares.iter().filter(|f| f.flared).count();
+    let z = Normal::standard().inverse_cdf(0.5 + LEVEL / 2.0);
+    let (low, high) = wilson(flared as f64, n as f64, z);
+    let ratios: Vec<f64> = flares.iter().map(|f| f.ratio).collect();
+    let (median, mlow, mhigh) = median_interval(&ratios, LEVEL);
+    vec![
+        PatternRow {
+            id: "P04",
+            context: context.to_string(),
+            statistic: SHARE,
+            estimate: flared as f64 / n as f64,
+            low,
+            high,
+            n,
+            reference: "> 0: violence can flare again (issue 13; not decay by design)",
+            status: if low > 0.0 {
+                Status::Pass
+            } else {
+                Status::Fail
+            },
+        },
+        PatternRow {
+            id: "P04",
+            context: context.to_string(),
+            statistic: RISE,
+            estimate: median,
+            low: mlow,
+            high: mhigh,
+            n,
+            reference: "reported (interval: order statistics of the median; infinite when the low is 0)",
+            status: Status::Reported,
+        },
+    ]
+}
+
+/// The trust rows (issue 13: "trust that stays heterogeneous so the share
+/// is informative, with replicate-to-replicate variation an analyst can
+/// believe"), from each replicate's daily `trust_mean` and `trust_share`
+/// (after the burn-in) and its [`RunEnd`]. All three are reported, not
+/// tested: the defect the issue describes (mean trust ≈ 0.003 apart
+/// between replicates, the share flipping between ≈ 0 and ≈ 1) is one
+/// observation, not a threshold, and how much replicates should differ
+/// depends on the context; a pass on "above 0.003" would call any
+/// context with steady trust a failure.
+fn trust_rows(context: &str, trust: &[(&[f64], &[f64])], ends: &[RunEnd]) -> Vec<PatternRow> {
+    const BETWEEN: &str =
+        "SD between replicates of time-averaged mean trust (CI: chi-square, normal data)";
+    const PEOPLE: &str =
+        "SD of trust between people on the last day (people-weighted), mean over replicates";
+    const SHARE: &str = "share of days with 0.05 < share trusting < 0.95, mean over replicates";
+    let mut rows = Vec::new();
+    let averages: Vec<f64> = trust
+        .iter()
+        .filter(|(m, _)| !m.is_empty())
+        .map(|(m, _)| m.iter().sum::<f64>() / m.len() as f64)
+        .collect();
+    if averages.len() < 2 {
+        rows.push(unexpressible(
+            "P04",
+            context,
+            BETWEEN,
+            "fewer than two replicates record daily trust".into(),
+        ));
+    } else {
+        let (sd, low, high) = sd_interval(&averages, LEVEL);
+        rows.push(PatternRow {
+            id: "P04",
+            context: context.to_string(),
+            statistic: BETWEEN,
+            estimate: sd,
+            low,
+            high,
+            n: averages.len(),
+            reference: "reported; the issue's defect was ~0.003",
+            status: Status::Reported,
+        });
+    }
+    let spread: Vec<f64> = ends.iter().map(|e| e.trust_spread).collect();
+    if spread.is_empty() {
+        rows.push(unexpressible(
+            "P04",
+            context,
+            PEOPLE,
+            "no replicate's last day was kept".into(),
+        ));
+    } else {
+        rows.push(reported(context, PEOPLE, &spread, "reported"));
+    }
+    let informative: Vec<f64> = trust
+        .iter()
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(_, s)| {
+            let inside = s.iter().filter(|&&x| x > 0.05 && x < 0.95).count();
+            inside as f64 / s.len() as f64
+        })
+        .collect();
+    if !informative.is_empty() {
+        rows.push(reported(
+            context,
+            SHARE,
+            &informative,
+            "reported (the share is informative, not a step)",
+        ));
+    }
+    rows
 }
 
 /// The density exponent of civilians killed per incident, pooled over
@@ -461,5 +697,70 @@ mod tests {
         let h = density_tail(&x);
         assert!((h.alpha - 2.5).abs() < 0.1, "{}", h.alpha);
         assert!(h.low <= 2.5 && h.high >= 2.5);
+    }
+
+    /// A daily series whose 30-day windows sum to `windows` (spread evenly,
+    /// plus 10 days that make no window).
+    fn daily(windows: &[f64]) -> Vec<f64> {
+        let mut d: Vec<f64> = windows
+            .iter()
+            .flat_map(|w| std::iter::repeat_n(w / WINDOW_DAYS as f64, WINDOW_DAYS))
+            .collect();
+        d.extend([1000.0; 10]);
+        d
+    }
+
+    #[test]
+    fn violence_that_only_decays_does_not_flare() {
+        let f = reflare(&daily(&[90.0, 60.0, 30.0, 30.0, 15.0])).unwrap();
+        assert!(!f.flared);
+        // The low is the 30 (earliest of the two) before the last window.
+        assert!((f.ratio - 1.0).abs() < 1e-9, "{}", f.ratio);
+        // A rise short of 1.5x is no flare either.
+        let f = reflare(&daily(&[90.0, 20.0, 29.0, 25.0])).unwrap();
+        assert!(!f.flared);
+        assert!((f.ratio - 1.45).abs() < 1e-9, "{}", f.ratio);
+    }
+
+    #[test]
+    fn a_dip_then_a_rise_flares() {
+        let f = reflare(&daily(&[90.0, 20.0, 30.0, 10.0])).unwrap();
+        // The lowest before the last is 20, and 30 = 1.5 x 20.
+        assert!(f.flared);
+        assert!((f.ratio - 1.5).abs() < 1e-9, "{}", f.ratio);
+        let f = reflare(&daily(&[50.0, 10.0, 80.0, 40.0])).unwrap();
+        assert!(f.flared);
+        assert!((f.ratio - 8.0).abs() < 1e-9, "{}", f.ratio);
+        // The last window alone is never the low.
+        assert!(!reflare(&daily(&[50.0, 60.0, 0.0])).unwrap().flared);
+        // One window is not enough.
+        assert_eq!(reflare(&daily(&[50.0])), None);
+    }
+
+    #[test]
+    fn a_low_of_zero_flares_on_any_later_violence() {
+        let f = reflare(&daily(&[40.0, 0.0, 0.0, 1.0])).unwrap();
+        assert!(f.flared);
+        assert!(f.ratio.is_infinite());
+        let f = reflare(&daily(&[40.0, 0.0, 0.0, 0.0])).unwrap();
+        assert!(!f.flared);
+        assert_eq!(f.ratio, 1.0);
+        // The earliest of equal lows: violence after the first zero counts.
+        assert!(reflare(&daily(&[0.0, 5.0, 0.0, 0.0])).unwrap().flared);
+    }
+
+    #[test]
+    fn the_median_interval_is_the_order_statistics_of_r() {
+        // R: n = 10, 1 - 2 * pbinom(1, 10, 0.5) = 0.9785 >= 0.95 and
+        // 1 - 2 * pbinom(2, 10, 0.5) = 0.8906 < 0.95, so [x(2), x(9)].
+        let x: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        assert_eq!(median_interval(&x, 0.95), (5.5, 2.0, 9.0));
+        // n = 5: even [min, max] covers 1 - 2 / 32 = 0.9375 < 0.95.
+        let (m, lo, hi) = median_interval(&[3.0, 1.0, 2.0, 5.0, 4.0], 0.95);
+        assert_eq!(m, 3.0);
+        assert!(lo.is_nan() && hi.is_nan());
+        // n = 6: [min, max] covers 1 - 2 / 64 = 0.969.
+        let (_, lo, hi) = median_interval(&[3.0, 1.0, 2.0, 5.0, 4.0, 6.0], 0.95);
+        assert_eq!((lo, hi), (1.0, 6.0));
     }
 }

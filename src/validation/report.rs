@@ -493,8 +493,8 @@ impl Validation {
             match r.status {
                 Status::Pass => c.pass += 1,
                 Status::WrongDirection => c.wrong_direction += 1,
-                // A fact row never gets the pattern tests' bare fail.
-                Status::Inconclusive | Status::Fail => c.inconclusive += 1,
+                // A fact row never gets the pattern tests' bare fail or reported.
+                Status::Inconclusive | Status::Fail | Status::Reported => c.inconclusive += 1,
                 Status::NotExpressible(_) => c.not_expressible += 1,
             }
         }

@@ -4,9 +4,8 @@
 
 use crate::batch::{ReplicateSink, run_batch};
 use crate::metrics::Series;
-use crate::model::{Model, OutcomeRule};
+use crate::model::{Model, OutcomeRule, RunEnd};
 use crate::scenario::Scenario;
-use crate::stats::SizeHistogram;
 
 use super::measure::Measure;
 
@@ -42,14 +41,15 @@ pub fn run_collect<T: Send>(
     collect(sc, threads, reduce, tick, false).map(|(out, _)| out)
 }
 
-/// As [`run_collect`], also returning each replicate's civilians killed
-/// per incident (empty for an Epstein scenario), in replicate order.
-pub fn run_collect_sizes<T: Send>(
+/// As [`run_collect`], also returning what each replicate ended with
+/// ([`RunEnd`]: civilians killed per incident, the spread of trust on the
+/// last day; empty for an Epstein scenario), in replicate order.
+pub fn run_collect_ends<T: Send>(
     sc: &Scenario,
     threads: usize,
     reduce: Reduce<'_, T>,
     tick: Tick<'_>,
-) -> Result<(Vec<T>, Vec<SizeHistogram>), String> {
+) -> Result<(Vec<T>, Vec<RunEnd>), String> {
     collect(sc, threads, reduce, tick, true)
 }
 
@@ -58,12 +58,12 @@ fn collect<T: Send>(
     threads: usize,
     reduce: Reduce<'_, T>,
     tick: Tick<'_>,
-    sizes: bool,
-) -> Result<(Vec<T>, Vec<SizeHistogram>), String> {
+    ends: bool,
+) -> Result<(Vec<T>, Vec<RunEnd>), String> {
     let terrain = sc.world.terrain().map_err(|e| e.to_string())?;
     let mut model = Model::new(sc, &terrain).map_err(|e| e.to_string())?;
-    if sizes {
-        model = model.capture_incident_sizes();
+    if ends {
+        model = model.capture_run_ends();
     }
     let mut sink = Collect {
         rule: OutcomeRule::for_scenario(sc),
@@ -71,7 +71,7 @@ fn collect<T: Send>(
         out: Vec::with_capacity(sc.run.replicates as usize),
     };
     run_batch(&model, sc, threads, &mut sink, &mut |_| tick()).map_err(|e| e.to_string())?;
-    Ok((sink.out, model.take_incident_sizes()))
+    Ok((sink.out, model.take_run_ends()))
 }
 
 /// Per measure, each replicate's value, or why the model cannot give it.
