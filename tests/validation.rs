@@ -284,3 +284,27 @@ fn bad_contexts_and_flags_exit_2_with_a_located_message() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("T99"));
 }
+
+#[test]
+fn the_summary_names_every_fact_it_cannot_express_patterns_too() {
+    // T11 is a suite fact listed as unexpressible; P03 is a pattern fact
+    // whose one row is "not expressible" (the two-group variant is not in
+    // the model). Neither runs a replicate, so this is fast.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v");
+    let o = stabsim(&[
+        "validate",
+        "--only",
+        "T11,P03",
+        "--quick",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let report = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    assert!(
+        report.contains("2 facts not expressible in any context (T11, P03)"),
+        "{report}"
+    );
+}

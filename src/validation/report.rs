@@ -502,15 +502,26 @@ impl Validation {
     }
 
     /// The facts the model cannot express in any context (listed apart
-    /// from the check × context rows), as "; N facts … (T11, T27)", or
-    /// nothing when there are none.
+    /// from the check × context rows), as "; N facts … (T11, P03)", or
+    /// nothing when there are none: the suite's unexpressible facts, then
+    /// the pattern facts run whose every row is not expressible.
     pub fn unexpressible_note(&self) -> String {
-        let ids: Vec<&str> = self
+        let mut ids: Vec<&str> = self
             .suite
             .unexpressible
             .iter()
             .map(|u| u.id.as_str())
             .collect();
+        for p in &self.patterns {
+            let all_unexpressible = self
+                .patterns
+                .iter()
+                .filter(|q| q.id == p.id)
+                .all(|q| matches!(q.status, Status::NotExpressible(_)));
+            if all_unexpressible && !ids.contains(&p.id) {
+                ids.push(p.id);
+            }
+        }
         if ids.is_empty() {
             return String::new();
         }
