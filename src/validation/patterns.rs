@@ -175,6 +175,7 @@ fn row(
 
 /// A [`row`] given for what it shows, with no criterion.
 fn reported(
+    id: &'static str,
     context: &str,
     statistic: &'static str,
     x: &[f64],
@@ -182,7 +183,7 @@ fn reported(
 ) -> PatternRow {
     PatternRow {
         status: Status::Reported,
-        ..row("P04", context, statistic, x, reference, |_, _| true)
+        ..row(id, context, statistic, x, reference, |_, _| true)
     }
 }
 
@@ -278,13 +279,12 @@ pub fn epstein_patterns(
                         |lo, _| lo > 0.0,
                     ));
                     let g: Vec<f64> = v.iter().map(|x| x.1).filter(|x| x.is_finite()).collect();
-                    rows.push(row(
+                    rows.push(reported(
                         "P01",
                         &sc.name,
                         "mean days between outburst starts",
                         &g,
                         "reported (irregular recurrences)",
-                        |lo, _| lo > 1.0,
                     ));
                 }
                 Err(e) => rows.push(unexpressible(
@@ -607,7 +607,7 @@ fn trust_rows(context: &str, trust: &[(&[f64], &[f64])], ends: &[RunEnd]) -> Vec
             "no replicate's last day was kept".into(),
         ));
     } else {
-        rows.push(reported(context, PEOPLE, &spread, "reported"));
+        rows.push(reported("P04", context, PEOPLE, &spread, "reported"));
     }
     let informative: Vec<f64> = trust
         .iter()
@@ -619,6 +619,7 @@ fn trust_rows(context: &str, trust: &[(&[f64], &[f64])], ends: &[RunEnd]) -> Vec
         .collect();
     if !informative.is_empty() {
         rows.push(reported(
+            "P04",
             context,
             SHARE,
             &informative,
