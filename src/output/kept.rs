@@ -42,10 +42,7 @@ pub struct Kind {
 /// Writes `bytes` to `path` atomically: a temporary file in the same
 /// folder, synced, renamed over `path`, and the folder synced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = parent_of(path);
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -61,6 +58,36 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// The folder beside `dir` that [`KeptFolder::fresh`] moves the old one
+/// to, or builds the new one in: hidden, named after `dir`.
+fn aside(dir: &Path, what: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    dir.with_file_name(format!(".{name}.{what}"))
+}
+
+/// The folder holding `path` (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether `dir` holds nothing but temporary files of a writer killed
+/// mid-write ([`write_atomic`]'s `.NAME.tmp-PID`): such a folder is as
+/// good as empty.
+fn holds_only_temporaries(dir: &Path) -> io::Result<bool> {
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with('.') && name.contains(".tmp-")) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 impl Kind {
@@ -145,12 +172,22 @@ impl KeptFolder {
 
     /// A fresh folder `dir` for `state`: whatever it held is removed (it
     /// belongs to earlier, abandoned work), unless it is a folder of the
-    /// user's own files.
+    /// user's own files. `dir` changes in whole steps, each one rename, so a
+    /// process killed at any instant leaves under `dir` either the old
+    /// folder, nothing, or the new folder with its state: never pieces
+    /// without a state, which a resumed run would refuse as another's files.
     pub fn fresh<S: Serialize>(kind: &'static Kind, dir: &Path, state: &S) -> io::Result<Self> {
+        let (old, new) = (aside(dir, "old"), aside(dir, "new"));
+        // Left by a process killed while it replaced this folder.
+        for stale in [&old, &new] {
+            if fs::symlink_metadata(stale).is_ok() {
+                super::refuse_symlink(stale)?;
+                fs::remove_dir_all(stale)?;
+            }
+        }
         if fs::symlink_metadata(dir).is_ok() {
             super::refuse_symlink(dir)?;
-            let empty = fs::read_dir(dir)?.next().is_none();
-            if !empty && !dir.join(STATE_FILE).is_file() {
+            if !dir.join(STATE_FILE).is_file() && !holds_only_temporaries(dir)? {
                 return Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
                     format!(
@@ -161,12 +198,15 @@ impl KeptFolder {
                     ),
                 ));
             }
-            fs::remove_dir_all(dir)?;
+            fs::rename(dir, &old)?;
+            fs::remove_dir_all(&old)?;
         }
-        fs::create_dir_all(dir)?;
+        fs::create_dir_all(&new)?;
         let mut text = serde_json::to_string_pretty(state).map_err(io::Error::other)?;
         text.push('\n');
-        write_atomic(&dir.join(STATE_FILE), text.as_bytes())?;
+        write_atomic(&new.join(STATE_FILE), text.as_bytes())?;
+        fs::rename(&new, dir)?;
+        sync_dir(parent_of(dir))?;
         Ok(Self {
             kind,
             dir: Some(dir.to_path_buf()),
@@ -337,6 +377,60 @@ mod tests {
         assert_eq!(KIND.kept_count(&dir, false), 1);
         assert_eq!(KIND.kept_count(tmp.path(), false), 0);
         assert_eq!(KIND.kept_count(tmp.path(), true), 1);
+    }
+
+    #[test]
+    fn a_kill_while_a_fresh_folder_is_made_leaves_nothing_a_resume_refuses() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kept");
+        // Killed while writing the state: only its temporary file is there.
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(".state.json.tmp-77"), b"{").unwrap();
+        // Killed while replacing an old folder: its halves lie beside.
+        for half in [".kept.old", ".kept.new"] {
+            fs::create_dir_all(tmp.path().join(half)).unwrap();
+            fs::write(tmp.path().join(half).join("piece-00000001.bin"), b"x").unwrap();
+        }
+        let folder = KeptFolder::resume(&KIND, &dir, &7u32, |_, _| None).unwrap();
+        assert_eq!(folder.len(), 0);
+        assert!(dir.join(STATE_FILE).is_file());
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["kept"],
+            "the halves of the killed replacement are gone"
+        );
+        // A folder of the user's own files is still refused.
+        let own = tmp.path().join("own");
+        fs::create_dir_all(&own).unwrap();
+        fs::write(own.join("notes.txt"), b"mine").unwrap();
+        let err = KeptFolder::fresh(&KIND, &own, &7u32).unwrap_err();
+        assert!(
+            err.to_string().contains("holds files but no state.json"),
+            "{err}"
+        );
+        assert!(own.join("notes.txt").is_file());
+    }
+
+    #[test]
+    fn a_fresh_folder_replaces_the_old_one_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kept");
+        let folder = KeptFolder::fresh(&KIND, &dir, &7u32).unwrap();
+        folder.write(4, b"old").unwrap();
+        let again = KeptFolder::fresh(&KIND, &dir, &8u32).unwrap();
+        assert_eq!(again.len(), 0);
+        assert_eq!(
+            KIND.kept_count(&dir, false),
+            0,
+            "the old pieces went with it"
+        );
+        let state = fs::read_to_string(dir.join(STATE_FILE)).unwrap();
+        assert_eq!(state.trim(), "8");
     }
 
     #[test]
