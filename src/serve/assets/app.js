@@ -635,7 +635,13 @@ function lineChart(canvas, lines, opts) {
     }
   }
   if (!Number.isFinite(lo)) { lo = 0; hi = 1; }
-  if (hi - lo < 1e-9) hi = lo + 1;
+  if (hi - lo < 1e-9) {
+    // One value (day 0, or a flat line): a unit range above a fixed floor
+    // (counts), else a narrow band around it, so trust at 0.35 is not drawn
+    // on an axis that runs to 1.35.
+    if (opts.min !== undefined) hi = lo + 1;
+    else { const pad = Math.max(0.05, Math.abs(lo) * 0.1); lo -= pad; hi += pad; }
+  }
   const x = (d) => m.l + (d / days) * (W - m.l - m.r);
   const y = (v) => H - m.b - ((v - lo) / (hi - lo)) * (H - m.t - m.b);
   ctx.strokeStyle = "#E3E3E3"; ctx.fillStyle = "#555"; ctx.lineWidth = 1;
