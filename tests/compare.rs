@@ -117,13 +117,17 @@ fn a_comparison_writes_its_report_and_plot_redraws_the_same_bytes() {
     // few") and nothing is significant.
     let moe = text(&bytes_of(&out, "moe.csv"));
     let rows = moe_rows(&moe);
-    assert_eq!(rows.len(), 3 * 12, "{moe}");
+    assert_eq!(rows.len(), 3 * 13, "{moe}");
     let row = |scenario: &str, measure: &str| -> &std::collections::BTreeMap<String, String> {
         rows.iter()
             .find(|r| r["scenario"] == scenario && r["measure"] == measure)
             .unwrap_or_else(|| panic!("no row {scenario},{measure}"))
     };
     assert_eq!(row("gaza_baseline", "civilian_deaths")["diff"], "");
+    // Mean trust beside the share trusting: a level in (0, 1), not a share
+    // at its floor.
+    let trust: f64 = row("gaza_baseline", "mean_trust")["mean"].parse().unwrap();
+    assert!(trust > 0.2 && trust < 0.6, "mean trust {trust}");
     let late: f64 = row("gaza_deployment_late", "civilian_deaths")["diff"]
         .parse()
         .unwrap();

@@ -127,7 +127,7 @@ use Source::{Column, Complement, EventTick};
 
 /// Every measure of effectiveness, in report order; those at a horizon
 /// not strictly inside the run are dropped by [`measures_for`].
-pub const MEASURES: [Measure; 18] = [
+pub const MEASURES: [Measure; 19] = [
     Measure {
         key: "civilian_deaths",
         label: "Civilian deaths",
@@ -197,6 +197,19 @@ pub const MEASURES: [Measure; 18] = [
         source: Column("trust_share_mean"),
         horizon: None,
         headline: true,
+    },
+    // Mean trust beside the share: where few people's trust reaches the
+    // threshold (Gaza, mean trust ≈ 0.35 against 0.5) the share sits near
+    // its floor and says little; mean trust is the state the levers move.
+    Measure {
+        key: "mean_trust",
+        label: "Mean trust in the mission, time-averaged",
+        unit: "trust (0–1)",
+        better: Higher,
+        kind: Continuous,
+        source: Column("mean_trust"),
+        horizon: None,
+        headline: false,
     },
     Measure {
         key: "final_trust_share",
