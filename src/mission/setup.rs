@@ -6,7 +6,7 @@
 
 use rand::RngExt;
 
-use super::draw::rate_from_half_life;
+use super::draw::{OpeningTrust, rate_from_half_life};
 use super::field::Layer;
 use super::humanitarian::{convoy_routes, count_sector_people};
 use super::police::deploy_trained;
@@ -254,6 +254,7 @@ impl MissionState {
             / open.len().max(1) as f64;
         let (hr, rr) = (scenario.citizens.hardship, scenario.citizens.risk_aversion);
         let civ = &self.rules.config.civilians;
+        let opening_trust = OpeningTrust::new(civ.trust_initial_mean, civ.trust_initial_sd);
         let mandate = &self.rules.config.mandate;
         for &idx in &open {
             let p = if mean_weight > 0.0 {
@@ -275,8 +276,7 @@ impl MissionState {
             c.hardship.push(h0 as f32);
             let r = rr.min + (rr.max - rr.min) * rng.random::<f64>();
             c.risk.push(r as f32);
-            let t0 = civ.trust_initial_min
-                + (civ.trust_initial_max - civ.trust_initial_min) * rng.random::<f64>();
+            let t0 = opening_trust.draw(rng.random::<f64>());
             c.trust.push(t0 as f32);
             c.trust0.push(t0 as f32);
             c.loss.push(0.0);

@@ -1153,6 +1153,21 @@ fn describe_serde_error(raw: &str, path: &FieldPath, tree: &Entry) -> (String, b
     (wrong_value(raw, path, tree.get(path)), false)
 }
 
+/// Keys an earlier version read, and what took their place, so that an
+/// old scenario file is told how to say the same thing now.
+const RETIRED_KEYS: &[(&str, &str)] = &[
+    (
+        "trust_initial_min",
+        "the opening trust is now a beta distribution: give `trust_initial_mean` and \
+         `trust_initial_sd` (U(a, b) had mean (a + b)/2 and SD (b − a)/√12)",
+    ),
+    (
+        "trust_initial_max",
+        "the opening trust is now a beta distribution: give `trust_initial_mean` and \
+         `trust_initial_sd` (U(a, b) had mean (a + b)/2 and SD (b − a)/√12)",
+    ),
+];
+
 /// `unknown key; did you mean `vision`? (expected one of `vision`, …)`
 /// from the rest of serde's "unknown field" message.
 fn unknown_key(key: &str, serde_rest: &str) -> String {
@@ -1164,6 +1179,9 @@ fn unknown_key(key: &str, serde_rest: &str) -> String {
         [first, second] => format!("{first} or {second}"),
         _ => format!("one of {}", quoted.join(", ")),
     };
+    if let Some((_, now)) = RETIRED_KEYS.iter().find(|(old, _)| *old == key) {
+        return format!("unknown key: {now} (expected {expected})");
+    }
     match did_you_mean(key, &names) {
         Some(name) => format!("unknown key; did you mean `{name}`? (expected {expected})"),
         None => format!("unknown key (expected {expected})"),
@@ -1663,6 +1681,18 @@ mod tests {
             err("[citizens]\nvisoin = 3\n", &[]),
             "s.toml:2:1: field citizens.visoin: unknown key; did you mean `vision`? \
              (expected one of `vision`, `threshold`, `arrest_constant`, `hardship`, `risk_aversion`)"
+        );
+    }
+
+    #[test]
+    fn a_retired_key_says_what_took_its_place() {
+        let message = err("[mission.civilians]\ntrust_initial_min = 0.1\n", &[]);
+        assert!(
+            message.starts_with(
+                "s.toml:2:1: field mission.civilians.trust_initial_min: unknown key: the opening \
+                 trust is now a beta distribution: give `trust_initial_mean` and `trust_initial_sd`"
+            ),
+            "{message}"
         );
     }
 

@@ -259,10 +259,15 @@ group! {
         hardship_jobs_relief: f64 = 0.2, unit, plausible(0.1, 0.4);
         /// Half-life of the memory of losses.
         loss_half_life_days: f64 = 90.0, number(0.1, 1e6), plausible(45.0, 180.0);
-        /// Lower end of initial trust in the mission.
-        trust_initial_min: f64 = 0.2, unit;
-        /// Upper end of initial trust in the mission.
-        trust_initial_max: f64 = 0.5, unit;
+        /// Mean of the opening trust in the mission T0, drawn from a beta
+        /// distribution (calibrated with `trust_initial_sd` to the shares
+        /// of an opinion poll: Gaza's default to the 38 % who supported
+        /// multinational forces in 2008).
+        trust_initial_mean: f64 = 0.42, unit, plausible(0.3, 0.55);
+        /// Standard deviation of the opening trust T0 (people differ: polls
+        /// split between strong support and strong opposition); below
+        /// √(mean·(1 − mean)), 0 for everyone at the mean.
+        trust_initial_sd: f64 = 0.27, unit, plausible(0.15, 0.3);
         /// Trust gained per day at full coverage by aid the mission escorted
         /// (times `aid_credit`).
         trust_aid_gain: f64 = 0.002, unit, plausible(0.001, 0.004);

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use super::MAX_MISSION_RADIUS;
 
 use super::error::{FieldPath, Location, PathSegment, ScenarioError};
-use super::mission::{CivilianParams, MissionConfig, PoliceParams};
+use super::mission::{MissionConfig, PoliceParams};
 use super::params::{Accepts, Group, NAME_RULE, Params, Range, Value, no_such_variant};
 use super::types::{
     JailPlacement, LegitimacyShape, MAX_SIDE, MAX_TICKS, Scenario, Topology, UniformRange,
@@ -474,15 +474,17 @@ fn check_mission(scenario: &Scenario, mission: &MissionConfig, out: &mut Vec<Vio
         check_param(param_path(&p.path), p.value, p.range, out);
     }
     let civ = &mission.civilians;
-    if civ.trust_initial_min > civ.trust_initial_max {
-        let (_, most) = number_range::<CivilianParams>("trust_initial_max");
+    let (m, sd) = (civ.trust_initial_mean, civ.trust_initial_sd);
+    // A beta distribution of mean m has a variance below m(1 − m).
+    if sd > 0.0 && sd * sd >= m * (1.0 - m) {
         out.push(Violation::new(
-            FieldPath::keys(&["mission", "civilians", "trust_initial_max"]),
+            FieldPath::keys(&["mission", "civilians", "trust_initial_sd"]),
             format!(
-                "{} is below mission.civilians.trust_initial_min = {} (expected {})",
-                number(civ.trust_initial_max),
-                number(civ.trust_initial_min),
-                numbers(civ.trust_initial_min, most)
+                "{} is too wide for mission.civilians.trust_initial_mean = {} \
+                 (expected a standard deviation below √(mean·(1 − mean)) = {:.3})",
+                number(sd),
+                number(m),
+                (m * (1.0 - m)).sqrt()
             ),
         ));
     }
@@ -870,8 +872,8 @@ mod tests {
     #[test]
     fn mission_lower_bound_above_upper_bound() {
         let mut mission = MissionConfig::default();
-        mission.civilians.trust_initial_min = 0.6;
-        mission.civilians.trust_initial_max = 0.4;
+        mission.civilians.trust_initial_mean = 0.9;
+        mission.civilians.trust_initial_sd = 0.3;
         mission.police.capability_initial = 0.9;
         mission.police.capability_max = 0.5;
         let s = Scenario {
@@ -885,7 +887,7 @@ mod tests {
         assert_eq!(
             messages[..2],
             [
-                "mission.civilians.trust_initial_max: 0.4 is below mission.civilians.trust_initial_min = 0.6 (expected a number in 0.6..=1)",
+                "mission.civilians.trust_initial_sd: 0.3 is too wide for mission.civilians.trust_initial_mean = 0.9 (expected a standard deviation below √(mean·(1 − mean)) = 0.300)",
                 "mission.police.capability_max: 0.5 is below mission.police.capability_initial = 0.9 (expected a number in 0.9..=10)",
             ]
         );
