@@ -199,8 +199,8 @@ pub const MEASURES: [Measure; 19] = [
         headline: true,
     },
     // Mean trust beside the share: where few people's trust reaches the
-    // threshold (Gaza, mean trust ≈ 0.35 against 0.5) the share sits near
-    // its floor and says little; mean trust is the state the levers move.
+    // threshold (a low-trust context) the share sits near its floor and
+    // says little; mean trust is the state the levers move.
     Measure {
         key: "mean_trust",
         label: "Mean trust in the mission, time-averaged",
