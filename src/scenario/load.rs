@@ -1156,17 +1156,13 @@ fn describe_serde_error(raw: &str, path: &FieldPath, tree: &Entry) -> (String, b
 /// Keys an earlier version read, and what took their place, so that an
 /// old scenario file is told how to say the same thing now.
 const RETIRED_KEYS: &[(&str, &str)] = &[
-    (
-        "trust_initial_min",
-        "the opening trust is now a beta distribution: give `trust_initial_mean` and \
-         `trust_initial_sd` (U(a, b) had mean (a + b)/2 and SD (b − a)/√12)",
-    ),
-    (
-        "trust_initial_max",
-        "the opening trust is now a beta distribution: give `trust_initial_mean` and \
-         `trust_initial_sd` (U(a, b) had mean (a + b)/2 and SD (b − a)/√12)",
-    ),
+    ("trust_initial_min", OPENING_TRUST_IS_BETA),
+    ("trust_initial_max", OPENING_TRUST_IS_BETA),
 ];
+
+/// What replaced the uniform opening trust's two ends.
+const OPENING_TRUST_IS_BETA: &str = "the opening trust is now a beta distribution: give \
+    `trust_initial_mean` and `trust_initial_sd` (U(a, b) had mean (a + b)/2 and SD (b − a)/√12)";
 
 /// `unknown key; did you mean `vision`? (expected one of `vision`, …)`
 /// from the rest of serde's "unknown field" message.
