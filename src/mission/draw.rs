@@ -1,7 +1,7 @@
 //! Small random draws the mission model needs beyond uniform numbers.
 
 use rand::RngExt;
-use statrs::distribution::{Beta, ContinuousCDF};
+use statrs::distribution::{Beta, ContinuousCDF, Normal};
 
 use crate::rng::SimRng;
 
@@ -48,33 +48,59 @@ pub fn rate_from_half_life(days: f64) -> f64 {
 /// The opening trust T0: a beta distribution of a given mean and standard
 /// deviation, drawn by inverting its distribution function at one uniform
 /// number (one draw per agent, whatever the shape). A standard deviation
-/// of 0, or a mean at 0 or 1, puts everyone at the mean.
+/// of 0, or a mean at 0 or 1, puts everyone at the mean; a standard
+/// deviation so small that the shapes pass [`OpeningTrust::MAX_SHAPE_SUM`]
+/// is drawn from the normal of the same mean and SD (statrs' inversion
+/// does not return for shapes in the billions, and there the two differ by
+/// less than a few such SDs, under 0.002).
 #[derive(Debug, Clone)]
 pub struct OpeningTrust {
     mean: f64,
-    beta: Option<Beta>,
+    shape: Shape,
+}
+
+#[derive(Debug, Clone)]
+enum Shape {
+    Point,
+    Beta(Beta),
+    Normal(Normal),
 }
 
 impl OpeningTrust {
+    /// Largest a + b inverted as a beta (above, the normal approximation):
+    /// inversion takes microseconds up to here at any mean, and the SD is
+    /// then below √(0.25 / 10⁶) = 0.0005.
+    pub const MAX_SHAPE_SUM: f64 = 1e6;
+
     /// The distribution of mean `mean` and standard deviation `sd`; the
     /// scenario's check has made sure `sd² < mean·(1 − mean)`.
     pub fn new(mean: f64, sd: f64) -> Self {
         let spread = mean * (1.0 - mean);
-        let beta = (sd > 0.0 && spread > 0.0 && sd * sd < spread)
-            .then(|| {
-                // Method of moments: a + b = m(1 − m)/sd² − 1.
-                let k = spread / (sd * sd) - 1.0;
-                Beta::new(mean * k, (1.0 - mean) * k).ok()
-            })
-            .flatten();
-        Self { mean, beta }
+        let shape = if sd > 0.0 && spread > 0.0 && sd * sd < spread {
+            // Method of moments: a + b = m(1 − m)/sd² − 1.
+            let k = spread / (sd * sd) - 1.0;
+            if k > Self::MAX_SHAPE_SUM {
+                Normal::new(mean, sd).map_or(Shape::Point, Shape::Normal)
+            } else {
+                Beta::new(mean * k, (1.0 - mean) * k).map_or(Shape::Point, Shape::Beta)
+            }
+        } else {
+            Shape::Point
+        };
+        Self { mean, shape }
     }
 
     /// The opening trust at the uniform number `u` in [0, 1).
     pub fn draw(&self, u: f64) -> f64 {
-        match &self.beta {
-            Some(beta) => beta.inverse_cdf(u).clamp(0.0, 1.0),
-            None => self.mean,
+        let t = match &self.shape {
+            Shape::Beta(beta) => beta.inverse_cdf(u),
+            Shape::Normal(normal) => normal.inverse_cdf(u),
+            Shape::Point => self.mean,
+        };
+        if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            self.mean
         }
     }
 }
@@ -114,6 +140,31 @@ mod tests {
         // Degenerate: everyone at the mean.
         for (mean, sd) in [(0.4, 0.0), (0.0, 0.2), (1.0, 0.1)] {
             assert_eq!(OpeningTrust::new(mean, sd).draw(0.7), mean);
+        }
+    }
+
+    #[test]
+    fn opening_trust_returns_at_every_shape() {
+        // statrs' beta inversion does not return at a + b ≈ 3·10¹⁰ (mean
+        // 0.5, SD 3·10⁻⁶): a scenario with such an SD hung before the
+        // normal approximation. Every draw here is finite, in [0, 1] and
+        // near the mean when the SD is small.
+        let means = [1e-12, 1e-6, 0.01, 0.3, 0.5, 0.9, 1.0 - 1e-9];
+        let sds = [0.3, 0.05, 1e-3, 5e-4, 3e-6, 1e-9, 1e-15];
+        for mean in means {
+            for sd in sds {
+                if sd * sd >= mean * (1.0 - mean) {
+                    continue;
+                }
+                let t = OpeningTrust::new(mean, sd);
+                for i in 0..50 {
+                    let x = t.draw((f64::from(i) + 0.5) / 50.0);
+                    assert!((0.0..=1.0).contains(&x), "{x} at mean {mean}, sd {sd}");
+                    if sd <= 5e-4 {
+                        assert!((x - mean).abs() < 0.01, "{x} at mean {mean}, sd {sd}");
+                    }
+                }
+            }
         }
     }
 
