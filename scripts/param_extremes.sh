@@ -6,9 +6,11 @@
 #
 # For each `mission.*` key that `stabsim params SCENARIO` lists, the
 # scenario runs 1 replicate of TICKS days on one thread with that key set
-# to the lower and then the upper end of its accepted range. A run that
-# exits 0 or 2 (a refusal, whose message is printed) is fine; any other
-# exit code (a panic is 101, a time-out past LIMIT seconds 124) is a
+# to each end of its accepted range and to points just inside them, on a
+# log scale: lo + (hi − lo)·10⁻ᵏ and hi − (hi − lo)·10⁻ᵏ for k = 3, 6, 9
+# (also rounded where the ends are integers; a repeated value runs once).
+# A run that exits 0 or 2 (a refusal, whose message is printed) is fine; any other
+# exit code (a panic is 101, a run past LIMIT seconds 124 or 137) is a
 # failure, printed with the end of its output.
 #
 # Usage: scripts/param_extremes.sh [--help]
@@ -36,10 +38,28 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 ran=0 refused=0 failed=0
+# The values of one accepted range `lo..hi`, one per line. Ends written as
+# integers may be an integer key's or a float key's ("0..1"): both the
+# exact and the rounded inner points are run (an integer key refuses the
+# exact ones with a message).
+values() {
+    awk -v lo="$1" -v hi="$2" 'BEGIN {
+        integer = (lo ~ /^-?[0-9]+$/ && hi ~ /^-?[0-9]+$/)
+        print lo; print hi
+        for (k = 3; k <= 9; k += 3) {
+            d = (hi - lo) * 10 ^ -k
+            printf "%.17g\n%.17g\n", lo + d, hi - d
+            if (integer) { printf "%d\n%d\n", lo + int(d + 0.5), hi - int(d + 0.5) }
+        }
+    }' | awk '!seen[$0]++'
+}
+
 while read -r key accepts; do
-    for value in "${accepts%%..*}" "${accepts##*..}"; do
+    for value in $(values "${accepts%%..*}" "${accepts##*..}"); do
         set +e
-        output=$(timeout "$LIMIT" "$BIN" run "$SCENARIO" -n 1 --ticks "$TICKS" --threads 1 \
+        # -k: stabsim takes the first SIGTERM as "stop after the replicates
+        # in progress" (kept for --resume), so a hung run needs the KILL.
+        output=$(timeout -k 5 "$LIMIT" "$BIN" run "$SCENARIO" -n 1 --ticks "$TICKS" --threads 1 \
             -q --outputs minimal --set "$key=$value" --out "$OUT/run" 2>&1)
         rc=$?
         set -e
