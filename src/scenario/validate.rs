@@ -870,7 +870,7 @@ mod tests {
     }
 
     #[test]
-    fn mission_lower_bound_above_upper_bound() {
+    fn mission_pairs_that_contradict_each_other() {
         let mut mission = MissionConfig::default();
         mission.civilians.trust_initial_mean = 0.9;
         mission.civilians.trust_initial_sd = 0.3;
