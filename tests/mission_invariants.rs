@@ -288,6 +288,16 @@ fn check(
         s.legitimacy()
     );
     prop_assert!(in_unit(s.intel()), "tick {}: intel = {}", t, s.intel());
+    // Incidents in contested sectors are a part of the day's incidents.
+    let col = |n: &str| row[names.iter().position(|x| x == n).unwrap()];
+    let (contested, all) = (col("incidents_contested"), col("incidents"));
+    prop_assert!(
+        contested >= 0.0 && contested <= all,
+        "tick {}: incidents_contested {} of {} incidents",
+        t,
+        contested,
+        all
+    );
     prop_assert!(
         s.threat().is_finite() && s.threat() >= 0.0,
         "tick {}: threat = {}",

@@ -7,7 +7,7 @@ use crate::metrics::Series;
 use crate::scenario::MissionConfig;
 
 /// Metrics that do not depend on the line-up, after the statuses.
-const FIXED: [&str; 47] = [
+const FIXED: [&str; 48] = [
     "units",
     "legitimacy",
     "cumulative_civilian_deaths",
@@ -47,6 +47,7 @@ const FIXED: [&str; 47] = [
     "relapses",
     "recruits",
     "attacks_on_projects",
+    "incidents_contested",
     "controlled_share",
     "at_war",
     "ceasefire_broken",
@@ -226,6 +227,7 @@ impl MissionState {
             t.relapses,
             t.recruits,
             f64::from(t.attacks_on_projects),
+            f64::from(t.incidents_contested),
             self.sectors.iter().filter(|s| s.controlled).count() as f64
                 / self.sectors.len().max(1) as f64,
             at_war as f64,

@@ -73,6 +73,9 @@ pub fn resolve_incident(s: &mut MissionState, inc: Incident) {
         map[s.map.grid.interior(inc.cell)] += 1;
     }
     let sector = s.sector_of(inc.cell);
+    if !s.sectors[sector].controlled {
+        s.today.incidents_contested += 1;
+    }
     let slot = (s.tick + 1) as usize % s.sectors[sector].incidents.len();
     s.sectors[sector].incidents[slot] += 1;
     let damage = s.rules.config.humanitarian.incident_services_damage;
@@ -225,6 +228,27 @@ mod tests {
             expected.record(x);
         }
         assert_eq!(s.incident_sizes(), &expected);
+    }
+
+    #[test]
+    fn incidents_count_as_contested_only_where_the_sector_is_not_held() {
+        let (mut s, attacker, cell) = without_qrf("0", "0");
+        let sector = s.sector_of(cell);
+        let inc = Incident {
+            attacker,
+            faction: 0,
+            cell,
+            units_near: 0,
+            severity: 0.0,
+            deaths: 0.0,
+            ongoing: 0,
+        };
+        s.sectors[sector].controlled = false;
+        resolve_incident(&mut s, inc);
+        assert_eq!((s.today.incidents, s.today.incidents_contested), (1, 1));
+        s.sectors[sector].controlled = true;
+        resolve_incident(&mut s, inc);
+        assert_eq!((s.today.incidents, s.today.incidents_contested), (2, 1));
     }
 
     #[test]

@@ -318,6 +318,10 @@ pub struct Tally {
     pub recruits: f64,
     /// Attacks on service projects (in contested sectors).
     pub attacks_on_projects: u32,
+    /// Incidents in sectors the mission did not hold when they began (as
+    /// phase 14 last judged them): the violence Sexton (2016) measures in
+    /// contested districts.
+    pub incidents_contested: u32,
     /// The day's trust response of witnesses of civilian harm (metrics
     /// only; see [`Witnesses`]).
     pub witnessed: WitnessResponse,
