@@ -173,9 +173,10 @@ fn witness_response(s: &mut MissionState) -> WitnessResponse {
 }
 
 /// Per-sector rumour levels: the sector's total of each kind of event
-/// times the rumour weight, plus the theatre's total times the news
-/// weight; good communication damps rumours of mission
-/// harm and spreads word of protection.
+/// times the rumour weight (diluted in sectors larger than a rumour's
+/// reach, [`rumour_share`]), plus the theatre's total times the news
+/// weight; good communication damps rumours of mission harm and spreads
+/// word of protection.
 fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
     let ns = s.sectors.len();
     let nf = s.factions.len();
@@ -225,8 +226,9 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
             news.faction[f] += tot.faction[f];
         }
     }
-    let (rw, nw) = (c.rumour_weight, c.news_weight);
-    for tot in &mut totals {
+    let nw = c.news_weight;
+    for (tot, sector) in totals.iter_mut().zip(&s.sectors) {
+        let rw = c.rumour_weight * rumour_share(c.rumour_reach_people, sector.people);
         tot.attributed = rw * tot.attributed + nw * news.attributed;
         tot.backlash = rw * tot.backlash + nw * news.backlash;
         tot.protection = rw * tot.protection + nw * news.protection;
@@ -243,6 +245,13 @@ fn sector_rumours(s: &MissionState) -> Vec<Rumours> {
         tot.faction_total = tot.faction.iter().sum::<f64>();
     }
     totals
+}
+
+/// The share of a sector's `people` that word of its events reaches: all
+/// of them up to `reach` people, `reach` / `people` beyond. Exactly 1 in
+/// a sector no larger than the reach, so such sectors keep their bits.
+fn rumour_share(reach: f64, people: f64) -> f64 {
+    if people > reach { reach / people } else { 1.0 }
 }
 
 /// Each sector's total of `layer`: cells added in cell order. Only cells
@@ -823,6 +832,23 @@ mod tests {
             contagion_plain(&mut plain);
             same(&kept, &plain);
         }
+    }
+
+    #[test]
+    fn rumours_follow_violence_per_head_beyond_their_reach() {
+        let reach = 1_000_000.0;
+        // Up to the reach everyone hears, with the weight's own bits.
+        for people in [0.0, 1.0, 287_206.0, reach] {
+            assert_eq!(rumour_share(reach, people).to_bits(), 1f64.to_bits());
+        }
+        // Beyond it a person hears the sector's events in proportion to the
+        // violence per head: one sector of 4 million with 40 events sounds
+        // to each person like one of 2 million with 20, or of the reach
+        // with 10 (and not four times as loud, as without a reach).
+        let heard = |people: f64, events: f64| events * rumour_share(reach, people);
+        assert_eq!(heard(4e6, 40.0), heard(2e6, 20.0));
+        assert_eq!(heard(4e6, 40.0), heard(reach, 10.0));
+        assert!(rumour_share(reach, 2.2e6) < 0.5);
     }
 
     #[test]

@@ -243,6 +243,11 @@ group! {
         witness_radius_km: f64 = 1.0, number(0.0, 100.0), plausible(0.5, 2.0);
         /// Weight of an event heard as rumour elsewhere in the same sector.
         rumour_weight: f64 = 0.05, unit, plausible(0.025, 0.1);
+        /// People word of a sector's events reaches: in a sector of P
+        /// living people each hears them at `rumour_weight` · min(1,
+        /// reach / P), so beyond this size a person's rumours follow the
+        /// violence per head, not how the map was cut into sectors.
+        rumour_reach_people: f64 = 1_000_000.0, number(1.0, 1e12), plausible(500_000.0, 2_000_000.0);
         /// How far good communication damps rumours of mission harm.
         communication_damping: f64 = 0.6, unit, plausible(0.4, 0.8);
         /// Hardship from unmet aid needs.
