@@ -2,7 +2,7 @@
 # Profiles the mission model with perf and prints the top functions,
 # inlined ones told apart (scripts/perf_top.py): one Gaza replicate-year
 # (model only: `stabsim timing`) and the whole `stabsim run` pipeline
-# (batch, outputs, the frames re-run of replicate 0, charts) on one thread.
+# (batch, outputs, map frames recorded during replicate 0, charts) on one thread.
 #
 # Usage: scripts/profile.sh [--help]
 # Environment (defaults in brackets):
