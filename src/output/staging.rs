@@ -123,6 +123,45 @@ pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Swaps the entries `a` and `b` (both must exist) in one atomic step.
+/// `Ok(false)` where the system or the file system cannot (the caller then
+/// falls back to two renames); other errors are real.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call;
+    // the call reads them and touches no memory of ours.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        // Not supported by this kernel, this C library or this file system.
+        Some(libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// The pid and stamp (nanoseconds since the epoch) in a name ending
 /// `…-PID-STAMP`.
 fn pid_and_stamp(name: &str) -> Option<(u32, u128)> {
@@ -321,16 +360,28 @@ impl Staging {
     /// one renames its files into the folder in the order written, so the
     /// manifest, written last, lands last.
     ///
-    /// A replacing commit is two renames (old folder aside, new one in),
-    /// each made durable before the next: killed at any instant, the folder
-    /// holds either the whole previous outputs or the whole new ones, or is
-    /// missing with the previous outputs in `.NAME.old-*`, which the next
-    /// run puts back ([`recover`]) before anything else.
+    /// A replacing commit swaps the staging folder and the output folder in
+    /// one step where the system can (Linux `renameat2` with
+    /// `RENAME_EXCHANGE`): killed at any instant, the folder holds either
+    /// the whole previous outputs or the whole new ones, and the previous
+    /// ones, left under the staging folder's name, are deleted (by this run,
+    /// or by the next as a dead writer's staging). Elsewhere, or on a file
+    /// system without the exchange, it is two renames (old folder aside,
+    /// new one in), each made durable before the next; killed between
+    /// them, the folder is missing with the previous outputs in
+    /// `.NAME.old-*`, which the next run puts back ([`recover`]) before
+    /// anything else.
     pub fn commit(mut self) -> io::Result<Vec<WrittenFile>> {
         sync_dir(&self.stage)?;
         match self.mode {
             Mode::Replace => {
-                if fs::symlink_metadata(&self.dir).is_ok() {
+                if fs::symlink_metadata(&self.dir).is_ok() && exchange(&self.stage, &self.dir)? {
+                    // The staging folder's name now holds the old outputs.
+                    let parent = parent_and_name(&self.dir)?.0;
+                    sync_dir(&parent)?;
+                    fs::remove_dir_all(&self.stage)?;
+                    sync_dir(&parent)?;
+                } else if fs::symlink_metadata(&self.dir).is_ok() {
                     let (parent, name) = parent_and_name(&self.dir)?;
                     let old = parent.join(format!(
                         ".{}.old-{}",
@@ -552,6 +603,61 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, tmp.path().join(".out.partial-0-1")).unwrap();
         Staging::create(&tmp.path().join("out")).unwrap();
         assert!(elsewhere.join("keep.csv").exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        for (d, text) in [(&a, "in a"), (&b, "in b")] {
+            fs::create_dir(d).unwrap();
+            fs::write(d.join("f"), text).unwrap();
+        }
+        assert!(exchange(&a, &b).unwrap());
+        assert_eq!(fs::read_to_string(a.join("f")).unwrap(), "in b");
+        assert_eq!(fs::read_to_string(b.join("f")).unwrap(), "in a");
+        // A missing side is an error, not a silent fallback.
+        assert!(exchange(&a, &tmp.path().join("none")).is_err());
+    }
+
+    /// Watched from another thread, a replaced output folder is never
+    /// missing: every look finds it, with a whole set of files. (With two
+    /// renames there is a window, made wider by the sync between them, in
+    /// which it is gone.)
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_replaced_folder_is_never_missing_while_it_is_swapped() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let mut first = Staging::create(&out).unwrap();
+        first.write("a.csv", b"0").unwrap();
+        first.write(MANIFEST, b"{}").unwrap();
+        first.commit().unwrap();
+        let done = AtomicBool::new(false);
+        let (looks, missing) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(Ordering::SeqCst) {
+                    looks.fetch_add(1, Ordering::SeqCst);
+                    if fs::symlink_metadata(&out).is_err() {
+                        missing.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+            for i in 1..=40 {
+                let mut st = Staging::create(&out).unwrap();
+                st.write("a.csv", i.to_string().as_bytes()).unwrap();
+                st.write(MANIFEST, b"{}").unwrap();
+                st.commit().unwrap();
+            }
+            done.store(true, Ordering::SeqCst);
+        });
+        assert!(looks.load(Ordering::SeqCst) > 40);
+        assert_eq!(missing.load(Ordering::SeqCst), 0);
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "40");
+        assert_eq!(names(tmp.path()), ["out"]);
     }
 
     #[test]
