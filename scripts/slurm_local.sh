@@ -12,7 +12,8 @@
 #   SCENARIO (default scenarios/epstein/mesa_app_default.toml),
 #   REPLICATES (default 40), WORK (default a temporary folder).
 # Needs root (it writes /etc/slurm and starts the daemons) and
-# `apt-get install slurm-wlm`. Exit 0: merged outputs identical.
+# `apt-get install slurm-wlm`. Exit 0: merged outputs identical; 1: a
+# difference; 2: SLURM missing or not started.
 set -euo pipefail
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
     awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
@@ -55,11 +56,16 @@ CONF
 # Start the daemons unless they already run (a second run of the script).
 scontrol ping 2>/dev/null | grep -q UP || slurmctld -i
 pgrep -x slurmd >/dev/null || slurmd
+up=0
 for _ in $(seq 60); do
-    sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mix|alloc' && break
+    if sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mix|alloc'; then up=1; break; fi
     sleep 1
 done
-sinfo
+sinfo || true
+if ((!up)); then
+    echo "slurm_local.sh: the local SLURM did not come up within 60 s (see /var/log/slurm/)" >&2
+    exit 2
+fi
 
 cd "$WORK"
 LAST=$((N - 1))
@@ -92,6 +98,10 @@ prove() {
     local files
     files=$(cd "$name-single" && find . -type f | sort)
     [[ -n "$files" ]] || { echo "$name: no outputs"; status=1; return; }
+    # A file the merge wrote that one machine did not is a difference too.
+    local extra
+    extra=$(comm -13 <(echo "$files") <(cd "$name-result" 2>/dev/null && find . -type f | sort))
+    for f in $extra; do echo "EXTRA: $name/${f#./}"; status=1; done
     for f in $files; do
         if [[ "$(basename "$f")" == "$skip" ]]; then continue; fi
         if cmp -s "$name-single/$f" "$name-result/$f"; then echo "same: $name/${f#./}"; else echo "DIFFERENT: $name/${f#./}"; status=1; fi
