@@ -114,29 +114,47 @@ fn meminfo_total(text: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// The memory limit of this process's cgroup (`/proc/self/cgroup` given),
-/// v2 (`memory.max`) or v1 (`memory.limit_in_bytes`), looked up at the
-/// cgroup's own path and, inside a container's namespace, at the root.
+/// The memory limit of this process's cgroup (`/proc/self/cgroup` given):
+/// the least over the cgroup and every ancestor up to the hierarchy's root,
+/// v2 (`memory.max`) or v1 (`memory.limit_in_bytes`). A limit set on a
+/// parent binds its children, and SLURM sets it on the job or step while
+/// the task runs in a child cgroup, so the cgroup's own file alone (often
+/// `max`) says nothing.
 fn cgroup_limit(proc_self_cgroup: &str) -> Option<u64> {
-    let mut files = Vec::new();
+    cgroup_limit_under(Path::new("/sys/fs/cgroup"), proc_self_cgroup)
+}
+
+/// [`cgroup_limit`] with the cgroup file systems mounted under `mount`
+/// (v2 at `mount` itself or, in the hybrid layout, at `mount/unified`; v1's
+/// memory controller at `mount/memory`).
+fn cgroup_limit_under(mount: &Path, proc_self_cgroup: &str) -> Option<u64> {
+    let mut limits = Vec::new();
     for line in proc_self_cgroup.lines() {
         let mut parts = line.splitn(3, ':');
-        let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
-        let path = path.trim_start_matches('/');
-        if controllers.is_empty() {
-            files.push(Path::new("/sys/fs/cgroup").join(path).join("memory.max"));
-            files.push(Path::new("/sys/fs/cgroup/memory.max").to_path_buf());
+        let (Some(_), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let path = Path::new(path.trim_start_matches('/'));
+        let (roots, file) = if controllers.is_empty() {
+            (
+                vec![mount.to_path_buf(), mount.join("unified")],
+                "memory.max",
+            )
         } else if controllers.split(',').any(|c| c == "memory") {
-            let root = Path::new("/sys/fs/cgroup/memory");
-            files.push(root.join(path).join("memory.limit_in_bytes"));
-            files.push(root.join("memory.limit_in_bytes"));
+            (vec![mount.join("memory")], "memory.limit_in_bytes")
+        } else {
+            continue;
+        };
+        for root in roots {
+            // The cgroup itself, then each ancestor, the root last.
+            for dir in path.ancestors() {
+                let text = fs::read_to_string(root.join(dir).join(file));
+                limits.extend(text.ok().and_then(|t| cgroup_value(&t)));
+            }
         }
     }
-    files
-        .iter()
-        .filter_map(|f| fs::read_to_string(f).ok())
-        .filter_map(|t| cgroup_value(&t))
-        .min()
+    limits.into_iter().min()
 }
 
 /// A cgroup limit file's value: `max` (v2) or a v1 value near 2⁶³ mean none.
@@ -184,6 +202,65 @@ mod tests {
         assert_eq!(cgroup_value("8589934592\n"), Some(8_589_934_592));
         assert_eq!(cgroup_value("max\n"), None);
         assert_eq!(cgroup_value("9223372036854771712\n"), None);
+    }
+
+    /// A fake cgroup mount: `files` are (path under the mount, contents).
+    fn fake_mount(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = tmp.path().join(path);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        tmp
+    }
+
+    #[test]
+    fn a_limit_on_a_parent_cgroup_binds_its_children() {
+        // v2, SLURM's layout: the job's limit, the step and task unlimited.
+        let v2 = fake_mount(&[
+            ("memory.max", "max\n"),
+            (
+                "system.slice/slurmstepd.scope/job_7/memory.max",
+                "1073741824\n",
+            ),
+            (
+                "system.slice/slurmstepd.scope/job_7/step_0/memory.max",
+                "max\n",
+            ),
+            (
+                "system.slice/slurmstepd.scope/job_7/step_0/user/task_0/memory.max",
+                "max\n",
+            ),
+        ]);
+        let own = "0::/system.slice/slurmstepd.scope/job_7/step_0/user/task_0\n";
+        assert_eq!(cgroup_limit_under(v2.path(), own), Some(1 << 30));
+        // A grandparent's limit, with a looser one below it: the tighter wins.
+        let v1 = fake_mount(&[
+            ("memory/memory.limit_in_bytes", "9223372036854771712\n"),
+            ("memory/a/memory.limit_in_bytes", "2000000000\n"),
+            ("memory/a/b/memory.limit_in_bytes", "3000000000\n"),
+            (
+                "memory/a/b/c/memory.limit_in_bytes",
+                "9223372036854771712\n",
+            ),
+        ]);
+        let own = "5:cpu:/\n4:memory:/a/b/c\n0::/\n";
+        assert_eq!(cgroup_limit_under(v1.path(), own), Some(2_000_000_000));
+        // The hybrid layout's v2 tree under `unified`, and a tighter limit
+        // on the cgroup itself than on its parent.
+        let hybrid = fake_mount(&[
+            ("unified/job/memory.max", "5000000000\n"),
+            ("unified/job/task/memory.max", "4000000000\n"),
+        ]);
+        assert_eq!(
+            cgroup_limit_under(hybrid.path(), "0::/job/task\n"),
+            Some(4_000_000_000)
+        );
+        // No limit anywhere, or nothing mounted: none.
+        let none = fake_mount(&[("memory.max", "max\n"), ("a/memory.max", "max\n")]);
+        assert_eq!(cgroup_limit_under(none.path(), "0::/a\n"), None);
+        assert_eq!(cgroup_limit_under(none.path(), "garbage\n"), None);
     }
 
     #[test]
