@@ -742,11 +742,15 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
             &args.overrides,
             &shorthands(args.replicates, args.seed, args.ticks),
         )?;
-        check_memory(
-            &sc,
-            args.threads,
-            outputs_level(&args.outputs).writes_frames(),
-        )?;
+        if args.shard.is_some() {
+            output::check_shard_memory(&sc, args.threads).map_err(Failure::BadInput)?;
+        } else {
+            check_memory(
+                &sc,
+                args.threads,
+                outputs_level(&args.outputs).writes_frames(),
+            )?;
+        }
         loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
     }
     if let Some(text) = &args.shard {
@@ -1195,11 +1199,15 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         }
     }
     for (_, sc, _) in &loaded {
-        check_memory(
-            sc,
-            args.threads,
-            outputs_level(&args.outputs).writes_frames(),
-        )?;
+        if args.shard.is_some() {
+            output::check_shard_memory(sc, args.threads).map_err(Failure::BadInput)?;
+        } else {
+            check_memory(
+                sc,
+                args.threads,
+                outputs_level(&args.outputs).writes_frames(),
+            )?;
+        }
     }
     // A variant that the overrides made identical to the baseline would be
     // reported under its old name with zero differences: say so up front

@@ -586,3 +586,69 @@ fn every_world_allocating_command_refuses_beyond_the_process_memory_limits() {
         assert!(!out.exists(), "{args:?} wrote outputs before refusing");
     }
 }
+
+/// A shard is guarded for what it holds (its worlds and series, not the
+/// per-tick summary it never builds: a 700-day shard needing 30 MB was
+/// refused at the whole batch's 0.3 GiB), and `stabsim merge`, which
+/// builds the summary, is guarded at all (a merge of two 20,000-day Gaza
+/// shards under `ulimit -d` 800 MB aborted with a backtrace).
+#[cfg(target_os = "linux")]
+#[test]
+fn shards_and_their_merge_are_guarded_for_what_each_holds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shard = tmp.path().join("s0");
+    let merged = tmp.path().join("merged");
+    let limit = "--data=150000000";
+    let Some(o) = under_prlimit(
+        limit,
+        &[
+            "run",
+            "scenarios/gaza/baseline.toml",
+            "-n",
+            "1",
+            "--ticks",
+            "700",
+            "--threads",
+            "1",
+            "--quiet",
+            "--shard",
+            "0/1",
+            "--out",
+            shard.to_str().unwrap(),
+        ],
+    ) else {
+        return;
+    };
+    assert!(o.status.success(), "the shard was refused: {}", stderr(&o));
+    let o = under_prlimit(
+        limit,
+        &[
+            "merge",
+            shard.to_str().unwrap(),
+            "--threads",
+            "1",
+            "--out",
+            merged.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("merging these shards would need about")
+            && err.contains("the data-segment limit (ulimit -d)")
+            && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert!(!merged.exists());
+    // Without the limit the same merge goes through.
+    let o = stabsim(&[
+        "merge",
+        shard.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

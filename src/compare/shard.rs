@@ -231,6 +231,7 @@ pub fn merge(
                 shards[0].1.join(SHARD_FILE).display()
             )));
         }
+        crate::output::check_merge_memory(&scenario, threads).map_err(MergeError::Shards)?;
         if k == 0 {
             columns = OutcomeRule::for_scenario(&scenario).columns().to_vec();
         }

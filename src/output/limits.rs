@@ -66,18 +66,55 @@ pub fn check_batch_memory(
     threads: usize,
     frames: bool,
 ) -> Result<(), String> {
+    check_need(
+        &scenario.name,
+        "this batch",
+        super::estimated_peak_bytes(scenario, threads, frames),
+    )
+}
+
+/// [`check_batch_memory`] for a shard (`--shard K/N`), which holds no
+/// per-tick summary and draws no map: a shard refused at the whole batch's
+/// estimate (2 GiB for a shard that needed 31 MB) could not run where a
+/// cluster node had room for it.
+pub fn check_shard_memory(
+    scenario: &crate::scenario::Scenario,
+    threads: usize,
+) -> Result<(), String> {
+    check_need(
+        &scenario.name,
+        "this shard",
+        super::estimated_shard_peak_bytes(scenario, threads),
+    )
+}
+
+/// [`check_batch_memory`] for `stabsim merge` on `threads`, which
+/// aggregates every replicate into the per-tick summary, as one machine's
+/// run does, and runs replicate 0 again for its map.
+pub fn check_merge_memory(
+    scenario: &crate::scenario::Scenario,
+    threads: usize,
+) -> Result<(), String> {
+    check_need(
+        &scenario.name,
+        "merging these shards",
+        super::estimated_merge_peak_bytes(scenario, threads),
+    )
+}
+
+/// Refuses `need` bytes when they exceed [`MEMORY_SHARE`] of the tightest
+/// limit, naming it: `what` ("this batch") would need about … .
+fn check_need(name: &str, what: &str, need: u64) -> Result<(), String> {
     let Some(limit) = memory_limit() else {
         return Ok(());
     };
-    let need = super::estimated_peak_bytes(scenario, threads, frames);
     if need as f64 <= MEMORY_SHARE * limit.bytes as f64 {
         return Ok(());
     }
     let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
     Err(format!(
-        "{}: this batch would need about {:.1} GiB of memory, more than {:.0} % of the {:.1} GiB \
+        "{name}: {what} would need about {:.1} GiB of memory, more than {:.0} % of the {:.1} GiB \
          that {} allows (expected fewer run.ticks, a smaller world, or fewer --threads)",
-        scenario.name,
         gib(need),
         MEMORY_SHARE * 100.0,
         gib(limit.bytes),

@@ -16,14 +16,18 @@ mod writer;
 pub use frames::{
     FRAME_EVERY, FRAMES_HEADER, block_majority, frame_grid, frames_csv, read_frames, regroup,
 };
-pub use limits::{MEMORY_SHARE, MemoryLimit, check_batch_memory, memory_limit};
+pub use limits::{
+    MEMORY_SHARE, MemoryLimit, check_batch_memory, check_merge_memory, check_shard_memory,
+    memory_limit,
+};
 pub use manifest::{Manifest, Timings};
 pub use read::{
     MetricBands, ReadError, RunsTable, SummaryBands, Traces, read_first_trace, read_traces,
 };
 pub use run::{
     OutputLevel, RunError, RunOptions, RunReport, default_out_dir, effective_threads,
-    estimated_peak_bytes, folder_name, resolved_toml, run_to_dir, scenario_charts, status_chart,
+    estimated_merge_peak_bytes, estimated_peak_bytes, estimated_shard_peak_bytes, folder_name,
+    resolved_toml, run_to_dir, scenario_charts, status_chart,
 };
 pub use staging::{
     HashingWriter, MANIFEST, Staging, WrittenFile, check_replaceable, recover, refuse_symlink,

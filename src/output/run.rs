@@ -286,9 +286,36 @@ pub fn run_to_dir(
 /// `world.refine` was set, since loading applies it) and its agents (at
 /// most one per cell).
 pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize, frames: bool) -> u64 {
+    let worlds = effective_threads(threads).min(scenario.run.replicates as usize);
+    summary_bytes(scenario) + workers_bytes(scenario, threads, worlds, frames)
+}
+
+/// What a shard (`--shard K/N`) holds at its peak: [`estimated_peak_bytes`]
+/// without the per-tick summary and the map (a shard keeps its replicates
+/// on disk and aggregates nothing).
+pub fn estimated_shard_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
+    let worlds = effective_threads(threads).min(scenario.run.replicates as usize);
+    workers_bytes(scenario, threads, worlds, false)
+}
+
+/// What `stabsim merge` holds at its peak: the per-tick summary, the series
+/// its `threads` read back from the shards, and one world, replicate 0's,
+/// run again for its map.
+pub fn estimated_merge_peak_bytes(scenario: &Scenario, threads: usize) -> u64 {
+    summary_bytes(scenario) + workers_bytes(scenario, threads, 1, true)
+}
+
+/// The per-tick summary's bound ([`Summary::bound_bytes`]) for `scenario`.
+fn summary_bytes(scenario: &Scenario) -> u64 {
+    let metrics = crate::model::metric_names(scenario).len();
+    Summary::bound_bytes(metrics, scenario.run.ticks as usize) as u64
+}
+
+/// `worlds` worlds, the two windows of finished series of `threads`
+/// workers, and the map frames when `frames`.
+fn workers_bytes(scenario: &Scenario, threads: usize, worlds: usize, frames: bool) -> u64 {
     let rows = u64::from(scenario.run.ticks) + 1;
     let metrics = crate::model::metric_names(scenario).len() as u64;
-    let summary = Summary::bound_bytes(metrics as usize, scenario.run.ticks as usize) as u64;
     let threads = effective_threads(threads) as u64;
     let cells = u64::from(scenario.world.width) * u64::from(scenario.world.height);
     let world = cells * world_bytes_per_cell(scenario)
@@ -298,13 +325,12 @@ pub fn estimated_peak_bytes(scenario: &Scenario, threads: usize, frames: bool) -
             0
         };
     let series = rows * metrics * 8;
-    let in_flight = threads.min(u64::from(scenario.run.replicates));
     let frames = if frames {
         super::limits::frames_bytes(scenario)
     } else {
         0
     };
-    summary + in_flight * world + 2 * 4 * threads * series + frames
+    worlds as u64 * world + 2 * 4 * threads * series + frames
 }
 
 /// Upper bytes of one replicate's world per grid cell, an agent included

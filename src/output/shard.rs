@@ -324,6 +324,7 @@ pub fn merge(
     progress: &mut (dyn FnMut(u64) + Send),
 ) -> Result<RunReport, MergeError> {
     let (infos, scenario) = check_shards(dirs)?;
+    super::limits::check_merge_memory(&scenario, threads).map_err(MergeError::Shards)?;
     let store = ReplicateStore::read_only(dirs).map_err(MergeError::Shards)?;
     let total = u64::from(scenario.run.replicates);
     if let Some(i) = (0..total).find(|&i| !store.has(i)) {
