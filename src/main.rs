@@ -1384,7 +1384,7 @@ fn compare_shard(
             run_failure(e, &out, Some(&out))
         })?;
         before += own(sc);
-        let info = std::fs::read_to_string(dir.join(output::shard::SHARD_FILE))
+        let info = stabsim::scenario::input::read_text(&dir.join(output::shard::SHARD_FILE))
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok())
             .ok_or_else(|| Failure::Other(format!("{}: shard.json unreadable", dir.display())))?;
@@ -2028,7 +2028,7 @@ fn sweep_design(args: &SweepArgs, base: &Scenario) -> Result<sweep::Design, Fail
                 args.ranges[0]
             )));
         }
-        let text = std::fs::read_to_string(file)
+        let text = stabsim::scenario::input::read_text(file)
             .map_err(|e| Failure::BadInput(format!("{}: cannot read: {e}", file.display())))?;
         return design::Design::from_csv(&text, &file.display().to_string())
             .map_err(Failure::BadInput);

@@ -97,7 +97,10 @@ pub fn draw(
     // A comparison run with --uncertain keeps its robustness files (and so
     // its report section and their entries in the manifest).
     for name in uncertain::FILES {
-        if let Ok(bytes) = std::fs::read(dir.join(name)) {
+        if let Ok(bytes) = crate::scenario::input::read_bytes_limited(
+            &dir.join(name),
+            crate::scenario::input::MAX_INPUT_BYTES,
+        ) {
             staging.write(name, &bytes)?;
         }
     }
@@ -371,10 +374,11 @@ pub fn redraw_comparison(dir: &Path) -> Result<Drawn, CompareError> {
 /// updates their entries in its manifest.
 pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
     let manifest_path = dir.join(crate::output::MANIFEST);
-    let text = std::fs::read_to_string(&manifest_path).map_err(|source| LoadError::Io {
-        path: manifest_path.display().to_string(),
-        source,
-    })?;
+    let text =
+        crate::scenario::input::read_text(&manifest_path).map_err(|source| LoadError::Io {
+            path: manifest_path.display().to_string(),
+            source,
+        })?;
     let mut manifest: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         LoadError::Read(crate::output::ReadError::content(
             &manifest_path,
@@ -424,7 +428,7 @@ pub fn redraw_scenario(dir: &Path) -> Result<Vec<WrittenFile>, CompareError> {
 /// against its manifest before anything is redrawn from them.
 fn check_manifest(dir: &Path) -> Result<(), LoadError> {
     let path = dir.join(crate::output::MANIFEST);
-    let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+    let text = crate::scenario::input::read_text(&path).map_err(|source| LoadError::Io {
         path: path.display().to_string(),
         source,
     })?;
@@ -458,11 +462,11 @@ fn check_unchanged(dir: &Path, manifest: &serde_json::Value) -> Result<(), LoadE
             continue;
         }
         let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io {
+        let digest = crate::output::sha256_file_hex(&path).map_err(|source| LoadError::Io {
             path: path.display().to_string(),
             source,
         })?;
-        if crate::output::sha256_hex(&bytes) != sha {
+        if digest != sha {
             return Err(LoadError::Mismatch(format!(
                 "{}: changed since the run wrote it (its SHA-256 differs from {}'s); charts are \
                  redrawn only from unchanged outputs (expected the file as written, or a re-run)",

@@ -6,7 +6,6 @@
 //! every scenario's files, the comparison tables, report and charts, byte
 //! for byte (the scenario manifests' wall times aside).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -62,7 +61,7 @@ pub struct CompareShardInfo {
 
 /// Whether `dir` holds a comparison's shard, by its `shard.json`'s kind.
 pub fn is_compare_shard(dir: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(dir.join(SHARD_FILE)) else {
+    let Ok(text) = crate::scenario::input::read_text(&dir.join(SHARD_FILE)) else {
         return false;
     };
     serde_json::from_str::<serde_json::Value>(&text)

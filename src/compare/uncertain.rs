@@ -101,13 +101,13 @@ pub fn parse_spec(text: &str) -> Result<UncertainSpec, String> {
     let path = Path::new(text);
     let flag = "--uncertain";
     let looks_like_file = text.ends_with(".csv") || text.ends_with(".toml");
-    if looks_like_file && !path.is_file() {
+    if looks_like_file && !path.exists() {
         return Err(format!(
             "{flag}: {text}: no such file (expected a design file, .csv or .toml, or N[:key,key=lo:hi,…])"
         ));
     }
     if text.ends_with(".csv") {
-        let body = std::fs::read_to_string(path).map_err(|e| format!("{text}: {e}"))?;
+        let body = crate::scenario::input::read_text(path).map_err(|e| format!("{text}: {e}"))?;
         let design = Design::from_csv(&body, text)?;
         return Ok(UncertainSpec {
             points: design.points.len(),
@@ -118,7 +118,7 @@ pub fn parse_spec(text: &str) -> Result<UncertainSpec, String> {
         });
     }
     if text.ends_with(".toml") {
-        let body = std::fs::read_to_string(path).map_err(|e| format!("{text}: {e}"))?;
+        let body = crate::scenario::input::read_text(path).map_err(|e| format!("{text}: {e}"))?;
         let file: SpecFile = toml::from_str(&body).map_err(|e| {
             let at = e
                 .span()
@@ -739,7 +739,7 @@ pub fn prim_csv(
 }
 
 fn records(path: &Path) -> Result<Vec<csv::StringRecord>, std::io::Error> {
-    let mut r = csv::Reader::from_path(path).map_err(std::io::Error::other)?;
+    let mut r = csv::Reader::from_reader(crate::scenario::input::open_regular(path)?);
     r.records()
         .collect::<Result<_, _>>()
         .map_err(std::io::Error::other)

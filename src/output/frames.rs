@@ -139,7 +139,8 @@ pub fn read_frames(path: &Path, width: usize, height: usize) -> Result<Vec<MapFr
         path: path.display().to_string(),
         source,
     };
-    let mut reader = csv::Reader::from_path(path).map_err(csv_err)?;
+    let file = crate::scenario::input::open_regular(path).map_err(|e| csv_err(e.into()))?;
+    let mut reader = csv::Reader::from_reader(file);
     // Files of versions before the scenario and replicate columns start
     // at `tick`; both are read.
     let skip = match reader.headers().map_err(csv_err)?.get(0) {

@@ -108,7 +108,7 @@ impl Kind {
     /// Reads a kept folder's state, if the folder has one.
     pub fn read_state<S: DeserializeOwned>(&self, dir: &Path) -> Result<Option<S>, String> {
         let path = dir.join(STATE_FILE);
-        match fs::read_to_string(&path) {
+        match crate::scenario::input::read_text(&path) {
             Ok(text) => serde_json::from_str(&text)
                 .map(Some)
                 .map_err(|e| format!("{}:{}: {e}{}", path.display(), e.line(), self.state_hint)),
@@ -311,7 +311,15 @@ impl KeptFolder {
     /// kept.
     pub fn read(&self, i: u64) -> io::Result<Option<(&Path, Vec<u8>)>> {
         match self.kept.get(&i) {
-            Some(path) => Ok(Some((path, fs::read(path)?))),
+            Some(path) => {
+                // A FIFO or device in the folder is refused, not read.
+                let located =
+                    |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+                let mut file = crate::scenario::input::open_regular(path).map_err(located)?;
+                let mut bytes = Vec::new();
+                io::Read::read_to_end(&mut file, &mut bytes).map_err(located)?;
+                Ok(Some((path, bytes)))
+            }
             None => Ok(None),
         }
     }

@@ -31,6 +31,6 @@ pub use run::{
 };
 pub use staging::{
     HashingWriter, MANIFEST, Staging, WrittenFile, check_replaceable, recover, refuse_symlink,
-    sha256_hex,
+    sha256_file_hex, sha256_hex,
 };
 pub use writer::{BatchAggregates, BatchWriter, number_text, summary_csv};

@@ -50,6 +50,14 @@ impl ReadError {
     }
 }
 
+/// A CSV reader over the regular file at `path` (a FIFO or device put in
+/// an output folder is refused, not read forever).
+fn csv_reader(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
+    let file = crate::scenario::input::open_regular(path)
+        .map_err(|e| ReadError::csv(path, csv::Error::from(e)))?;
+    Ok(csv::Reader::from_reader(file))
+}
+
 /// Per-tick mean and 5 %, 50 %, 95 % quantiles of one metric.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricBands {
@@ -102,7 +110,7 @@ impl SummaryBands {
     /// Reads `summary.csv` (`tick,metric,n,mean,sd,p05,p50,p95`, ticks in
     /// order from 0); empty cells read as NaN.
     pub fn read(path: &Path) -> Result<Self, ReadError> {
-        let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+        let mut reader = csv_reader(path)?;
         let mut out = SummaryBands::default();
         for (k, record) in reader.records().enumerate() {
             let record = record.map_err(|e| ReadError::csv(path, e))?;
@@ -211,7 +219,7 @@ impl RunsTable {
     /// Reads `runs.csv` (`[scenario,]replicate,outcome…`); replicates must
     /// be 0, 1, 2, … in order.
     pub fn read(path: &Path) -> Result<Self, ReadError> {
-        let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+        let mut reader = csv_reader(path)?;
         let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
         let id = id_columns(header);
         if header.get(id) != Some("replicate") {
@@ -267,7 +275,7 @@ impl RunsTable {
 /// `replicate,tick,metric…`); reading stops at the first row of replicate 1.
 /// `None` if the file has no such column.
 pub fn read_first_trace(path: &Path, metric: &str) -> Result<Option<Vec<f64>>, ReadError> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+    let mut reader = csv_reader(path)?;
     let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
     let id = id_columns(header);
     let Some(j) = header.iter().position(|h| h == metric) else {
@@ -301,7 +309,7 @@ pub struct Traces {
 
 /// Reads `metrics` for every replicate of `timeseries.csv`.
 pub fn read_traces(path: &Path, metrics: &[&str]) -> Result<Traces, ReadError> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| ReadError::csv(path, e))?;
+    let mut reader = csv_reader(path)?;
     let header = reader.headers().map_err(|e| ReadError::csv(path, e))?;
     let id = id_columns(header);
     if header.get(id) != Some("replicate") || header.get(id + 1) != Some("tick") {

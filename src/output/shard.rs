@@ -243,7 +243,7 @@ pub fn read_shard_json<T: serde::de::DeserializeOwned>(
     hint: &str,
 ) -> Result<T, String> {
     let path = dir.join(SHARD_FILE);
-    let text = fs::read_to_string(&path).map_err(|e| {
+    let text = crate::scenario::input::read_text(&path).map_err(|e| {
         format!(
             "{}: {e} (expected a finished shard folder of {what}; an unfinished one completes \
              with the same command and --resume)",

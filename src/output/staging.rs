@@ -494,6 +494,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// The SHA-256 of the regular file at `path`, read as a stream (an output
+/// CSV may be larger than memory allows holding whole).
+pub fn sha256_file_hex(path: &Path) -> io::Result<String> {
+    let mut file = crate::scenario::input::open_regular(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match io::Read::read(&mut file, &mut buf) {
+            Ok(0) => return Ok(hex(&hasher.finalize())),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -509,6 +525,24 @@ mod tests {
             .collect();
         n.sort();
         n
+    }
+
+    #[test]
+    fn a_file_hashed_as_a_stream_has_the_digest_of_its_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Over one read buffer, not a multiple of it.
+        let bytes: Vec<u8> = (0..200_003u32).map(|i| (i % 251) as u8).collect();
+        fs::write(tmp.path().join("a.csv"), &bytes).unwrap();
+        assert_eq!(
+            sha256_file_hex(&tmp.path().join("a.csv")).unwrap(),
+            sha256_hex(&bytes)
+        );
+        // The SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+        fs::write(tmp.path().join("abc"), "abc").unwrap();
+        assert_eq!(
+            sha256_file_hex(&tmp.path().join("abc")).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

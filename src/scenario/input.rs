@@ -1,5 +1,7 @@
-//! Reading input files (scenarios, the files they extend, maps, comparison
-//! files) safely: only regular files, and no larger than
+//! Reading files safely: input files (scenarios, the files they extend,
+//! maps, comparison files, sweep designs, docking references) and the
+//! files of earlier outputs read back (manifests, shards' and kept
+//! stores' state, CSVs): only regular files, and inputs no larger than
 //! [`MAX_INPUT_BYTES`]. A FIFO would block `open` forever and `/dev/zero`
 //! would be read until memory runs out; both are refused from their
 //! metadata, before the file is opened.
@@ -26,39 +28,74 @@ pub fn read_text_limited(path: &Path, limit: u64) -> io::Result<String> {
             io::Error::new(io::ErrorKind::NotFound, "not a file of the shipped pack")
         });
     }
-    // `metadata` follows symlinks and does not open the file, so it cannot
-    // block on a FIFO.
-    let meta = fs::metadata(path)?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file (a pipe, socket or device)"
-        };
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, what));
-    }
+    let bytes = read_bytes_limited(path, limit)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = NotUtf8::at(e.as_bytes(), e.utf8_error().valid_up_to());
+        io::Error::new(io::ErrorKind::InvalidData, at)
+    })
+}
+
+/// The bytes of the regular file at `path`, if it is at most `limit`
+/// bytes long: for files read whole (a sweep's design, a docking
+/// reference, a shard's or a kept store's JSON, a manifest).
+pub fn read_bytes_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let file = open_regular(path)?;
     let too_large = || {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!("larger than the {} MiB input limit", limit / (1024 * 1024)),
         )
     };
-    if meta.len() > limit {
+    let len = file.metadata()?.len();
+    if len > limit {
         return Err(too_large());
     }
     // The file may grow between the check and the read: read one byte past
     // the limit at most.
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = NotUtf8::at(e.as_bytes(), e.utf8_error().valid_up_to());
-        io::Error::new(io::ErrorKind::InvalidData, at)
-    })
+    Ok(bytes)
+}
+
+/// Opens the regular file at `path` for reading, refusing anything else:
+/// for files read as a stream (an output folder's CSVs, which may be
+/// larger than any input limit). A FIFO is refused from its metadata,
+/// before it is opened (opening it would block until a writer came), and
+/// the opened file is checked again, so a FIFO or device put in its place
+/// between the two is refused too.
+pub fn open_regular(path: &Path) -> io::Result<fs::File> {
+    // `metadata` follows symlinks and does not open the file, so it cannot
+    // block on a FIFO.
+    not_regular(&fs::metadata(path)?)?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        // Opening a FIFO without a writer returns at once with O_NONBLOCK,
+        // so a swap after the check above cannot block; on a regular file
+        // the flag changes nothing.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    not_regular(&file.metadata()?)?;
+    Ok(file)
+}
+
+/// An error unless `meta` is a regular file's.
+fn not_regular(meta: &fs::Metadata) -> io::Result<()> {
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file (a pipe, socket or device)"
+    };
+    Err(io::Error::new(io::ErrorKind::InvalidInput, what))
 }
 
 /// Where a file stops being UTF-8 text: carried inside the `io::Error` of
@@ -142,6 +179,33 @@ mod tests {
         // Opening the FIFO would block this test forever.
         let e = read_text(&fifo).unwrap_err();
         assert!(e.to_string().contains("not a regular file"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn opening_for_a_stream_refuses_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.csv");
+        fs::write(&path, "a,b\n").unwrap();
+        let mut text = String::new();
+        open_regular(&path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "a,b\n");
+        let link = dir.path().join("zero.csv");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let e = open_regular(&link).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        let e = read_bytes_limited(&link, 1 << 20).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        let fifo = dir.path().join("pipe.csv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            // Opening the FIFO would block this test forever.
+            let e = open_regular(&fifo).unwrap_err();
+            assert!(e.to_string().contains("not a regular file"), "{e}");
+        }
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub struct SweepShardInfo {
 /// Whether `dir` holds a sweep's (or sensitivity analysis's) shard, by
 /// the kind its `shard.json` records.
 pub fn is_sweep_shard(dir: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(dir.join(SHARD_FILE)) else {
+    let Ok(text) = crate::scenario::input::read_text(&dir.join(SHARD_FILE)) else {
         return false;
     };
     let kind = serde_json::from_str::<serde_json::Value>(&text)

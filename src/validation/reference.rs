@@ -48,10 +48,11 @@ impl ReferenceRuns {
     /// Reads a reference CSV.
     pub fn load(path: &Path) -> Result<Self, ReferenceError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ReferenceError::Io {
-            file: file.clone(),
-            source,
-        })?;
+        let text =
+            crate::scenario::input::read_text(path).map_err(|source| ReferenceError::Io {
+                file: file.clone(),
+                source,
+            })?;
         Self::parse(&text, &file)
     }
 
