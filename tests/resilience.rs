@@ -801,3 +801,45 @@ fn a_damaged_kept_replicate_is_refused_located_and_left_alone() {
     );
     assert!(!merged.exists(), "a refused merge wrote outputs");
 }
+
+/// Ctrl-C in a comparison's second scenario counts every scenario's kept
+/// replicates (the first's all kept, the second's so far), as the store
+/// holds them and a resume uses them; it used to count the second's only.
+#[test]
+fn ctrl_c_in_a_comparison_counts_every_scenarios_kept_replicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let root = stabsim::output::resume::store_dir(&out);
+    let args: Vec<String> = [
+        "compare",
+        "scenarios/epstein/mesa_app_default.toml",
+        "scenarios/epstein/mesa_default.toml",
+        "--replicates",
+        "40",
+        "--ticks",
+        "200",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn(&refs);
+    wait_for_kept(&mut child, &root.join("mesa_default"), 2);
+    signal(&child, "-INT");
+    let o = child.wait_with_output().unwrap();
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{msg}");
+    let count = kept(&root);
+    assert!(count > 40, "{count} kept: {msg}");
+    assert!(
+        msg.contains(&format!(
+            "{count} finished replicates are kept in {}",
+            root.display()
+        )),
+        "{msg}"
+    );
+}

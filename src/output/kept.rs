@@ -171,8 +171,8 @@ impl Kind {
         if Sha256::digest(&bytes[..end])[..] != bytes[end..] {
             return Err(self.bad(
                 path,
-                "its SHA-256 checksum does not match its contents (the file was changed or \
-                 damaged after it was written)",
+                "its SHA-256 checksum does not match its contents: the file was changed or \
+                 damaged after it was written",
             ));
         }
         bytes.truncate(end);
