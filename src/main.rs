@@ -977,22 +977,54 @@ fn kept_message(count: usize, what: &str, store: &Path, out: &Path) -> String {
     )
 }
 
-/// A run's failure, saying for an interrupt (or a replicate that could
-/// not be kept) what was kept and how to resume.
+/// `msg`, followed by what is kept (`count` finished `what` in `store`)
+/// and how to resume into `out`, if anything is kept: a failure after
+/// work was kept (a full disk while writing the outputs) loses none of it.
+fn with_kept(msg: String, count: usize, what: &str, store: Option<&Path>, out: &Path) -> String {
+    match store {
+        Some(store) if count > 0 => format!("{msg}. {}", kept_message(count, what, store, out)),
+        _ => msg,
+    }
+}
+
+/// A kept piece that cannot be read back (another format, a failed
+/// checksum, a wrong length): the message names the file.
+fn bad_kept(e: &std::io::Error) -> bool {
+    // InvalidInput: a FIFO or device in the kept folder (`open_regular`).
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+    )
+}
+
+/// A run's failure, saying for an interrupt, a replicate that could not
+/// be kept or read back, or outputs that could not be written, what was
+/// kept in `store` (with its subfolders: a comparison's every scenario)
+/// and how to resume.
 fn run_failure(e: output::RunError, out: &Path, store: Option<&Path>) -> Failure {
     use stabsim::batch::BatchError;
-    let kept =
-        |store: &Path| kept_message(output::resume::kept_count(store), "replicates", store, out);
+    let count = store.map_or(0, output::resume::kept_count);
+    let kept = |store: &Path| kept_message(count, "replicates", store, out);
     match (e, store) {
         (output::RunError::Batch(BatchError::Interrupted), Some(store)) => {
             Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))
+        }
+        // Damaged or foreign kept data: the user's to delete.
+        (output::RunError::Batch(BatchError::Keep(e)), store) if bad_kept(&e) => {
+            Failure::BadInput(with_kept(e.to_string(), count, "replicates", store, out))
         }
         (output::RunError::Batch(BatchError::Keep(e)), Some(store)) => Failure::Other(format!(
             "{}: {e} (expected a writable folder with free space). {}",
             store.display(),
             kept(store)
         )),
-        (e, _) => Failure::Other(format!("{}: {e}", out.display())),
+        (e, store) => Failure::Other(with_kept(
+            format!("{}: {e}", out.display()),
+            count,
+            "replicates",
+            store,
+            out,
+        )),
     }
 }
 
@@ -1060,7 +1092,13 @@ fn run_all(
                 .map_err(|e| {
                     bar.finish_and_clear();
                     let out = comparison.unwrap_or(&opts.out_dir);
-                    run_failure(e, out, store_dir.as_deref())
+                    // A comparison's scenarios keep their replicates side by
+                    // side: what is kept is all of theirs.
+                    let kept_in = match comparison {
+                        Some(_) => store_dir.as_deref().and_then(Path::parent),
+                        None => store_dir.as_deref(),
+                    };
+                    run_failure(e, out, kept_in)
                 })?;
         if comparison.is_none() {
             if let Some(store) = opts.store.take() {
@@ -1303,14 +1341,21 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
             .map(|(_, f)| f.weights.clone().into_iter().collect())
             .unwrap_or_default(),
     };
+    // The comparison's outputs could not be written: every scenario's
+    // replicates are kept.
+    let failed = |msg: String| {
+        bar.finish_and_clear();
+        let count = output::resume::kept_count(&store_root);
+        Failure::Other(with_kept(msg, count, "replicates", Some(&store_root), &out))
+    };
     let outputs = spec
         .scenarios
         .iter()
         .map(|s| ScenarioOutputs::read(&staging.path().join(s)))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Failure::Other(e.to_string()))?;
+        .map_err(|e| failed(e.to_string()))?;
     let drawn = compare::draw_staged(staging, &spec, &outputs)
-        .map_err(|e| Failure::Other(format!("{}: {e}", out.display())))?;
+        .map_err(|e| failed(format!("{}: {e}", out.display())))?;
     // The comparison is in place: the kept replicates are no longer needed.
     if let Err(e) = std::fs::remove_dir_all(&store_root) {
         if e.kind() != std::io::ErrorKind::NotFound {
@@ -2249,8 +2294,9 @@ fn remove_point_store(store: sweep::store::PointStore) {
     }
 }
 
-/// A sweep's failure, saying for an interrupt (or a point that could not
-/// be kept) what was kept and how to resume.
+/// A sweep's failure, saying for an interrupt, a point that could not be
+/// kept or read back, or outputs that could not be written, what was kept
+/// and how to resume.
 fn points_failure(
     e: sweep::SweepError,
     out: &Path,
@@ -2258,17 +2304,25 @@ fn points_failure(
     bar: &Progress,
 ) -> Failure {
     bar.finish_and_clear();
-    let kept =
-        |store: &Path| kept_message(sweep::store::kept_count(store), "design points", store, out);
+    let count = store.map_or(0, sweep::store::kept_count);
+    let kept = |store: &Path| kept_message(count, "design points", store, out);
     match (e, store) {
         (sweep::SweepError::Interrupted, Some(store)) => {
             Failure::Interrupted(format!("stabsim: interrupted. {}", kept(store)))
+        }
+        // Damaged or foreign kept data: the user's to delete.
+        (sweep::SweepError::Keep(e), store) if bad_kept(&e) => {
+            Failure::BadInput(with_kept(e.to_string(), count, "design points", store, out))
         }
         (sweep::SweepError::Keep(e), Some(store)) => Failure::Other(format!(
             "{e} (expected a writable folder with free space). {}",
             kept(store)
         )),
-        (e, _) => sweep_failure(e),
+        // The outputs could not be written: the kept points are not lost.
+        (e, store) => match sweep_failure(e) {
+            Failure::Other(m) => Failure::Other(with_kept(m, count, "design points", store, out)),
+            other => other,
+        },
     }
 }
 

@@ -652,3 +652,194 @@ fn shards_and_their_merge_are_guarded_for_what_each_holds() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `stabsim ARGS` under `prlimit --fsize=BYTES` (Linux), with SIGXFSZ
+/// ignored so that a write past the limit fails with EFBIG ("File too
+/// large"), as on a full disk, instead of killing the process; `None`
+/// without prlimit.
+#[cfg(target_os = "linux")]
+fn under_file_size_limit(bytes: u64, args: &[String]) -> Option<Output> {
+    let script = "trap '' XFSZ; exec \"$0\" \"$@\"";
+    let o = Command::new("prlimit")
+        .arg(format!("--fsize={bytes}"))
+        .args(["bash", "-c", script])
+        .arg(env!("CARGO_BIN_EXE_stabsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    if stderr(&o).starts_with("prlimit:") {
+        return None;
+    }
+    Some(o)
+}
+
+/// A full disk while the outputs are written (each kept replicate is a
+/// small file, `timeseries.csv` is not: a file size limit between the two
+/// lets every replicate be kept and the outputs fail) is a clear message
+/// that names what is kept and the command that resumes; the previous
+/// outputs stay as they were, and the resumed run writes the bytes of an
+/// uninterrupted one. The message used to name only the failed write.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_while_writing_outputs_says_what_is_kept_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let store = stabsim::output::resume::store_dir(&out);
+    let args = epstein_args(&out, "1", "21");
+    ok(&args);
+    let expected = all_bytes(&out);
+    // The series (about 8 kB a replicate) go past the limit some ten
+    // replicates in; each kept replicate (8 kB) is far below it.
+    const LIMIT: u64 = 100_000;
+    let series = expected["timeseries.csv"].len() as u64;
+    assert!(series > 2 * LIMIT, "timeseries.csv is {series} bytes");
+    // The previous outputs, of another seed, in place.
+    ok(&epstein_args(&out, "1", "22"));
+    let previous = all_bytes(&out);
+    assert_ne!(previous, expected);
+    let Some(o) = under_file_size_limit(LIMIT, &args) else {
+        eprintln!("skipped: prlimit is not available");
+        return;
+    };
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    let count = kept(&store);
+    assert!(count > 0, "nothing was kept: {msg}");
+    for e in fs::read_dir(&store).unwrap() {
+        let len = e.unwrap().metadata().unwrap().len();
+        assert!(len < LIMIT / 4, "a kept file of {len} bytes");
+    }
+    assert!(
+        msg.contains("File too large")
+            && msg.contains(&format!(
+                "{count} finished replicates are kept in {}",
+                store.display()
+            ))
+            && msg.contains("Resume with: ")
+            && msg.trim_end().ends_with("--resume"),
+        "{msg}"
+    );
+    assert_eq!(all_bytes(&out), previous, "the previous outputs changed");
+    let mut again = args.clone();
+    again.push("--resume".into());
+    ok(&again);
+    assert_eq!(all_bytes(&out), expected);
+    assert!(!store.exists(), "the kept replicates outlive the outputs");
+}
+
+/// Flips one bit in the middle of `path`'s payload (its length unchanged).
+fn flip_a_bit(path: &Path) -> Vec<u8> {
+    let mut bytes = fs::read(path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    fs::write(path, &bytes).unwrap();
+    bytes
+}
+
+/// A kept replicate whose bytes changed (its length did not: bit rot, a
+/// torn page) is refused on `--resume` and on `merge`, the file named with
+/// what to do; nothing is overwritten. It used to be taken as finished.
+#[test]
+fn a_damaged_kept_replicate_is_refused_located_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let store = stabsim::output::resume::store_dir(&out);
+    let args = epstein_args(&out, "1", "23");
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn(&refs);
+    wait_for_kept(&mut child, &store, 3);
+    signal(&child, "-KILL");
+    child.wait().unwrap();
+    assert!(kept(&store) >= 3, "the run ended before it was killed");
+    let piece = store.join("rep-00000001.bin");
+    let damaged = flip_a_bit(&piece);
+    let before = kept(&store);
+    let mut again = args.clone();
+    again.push("--resume".into());
+    let o = stabsim(&again);
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "{}: its SHA-256 checksum does not match",
+            piece.display()
+        )) && msg.contains("delete it to run the replicate again"),
+        "{msg}"
+    );
+    assert!(!out.exists(), "a refused resume wrote outputs");
+    assert_eq!(fs::read(&piece).unwrap(), damaged, "the file was rewritten");
+    assert!(
+        kept(&store) >= before,
+        "a refused resume lost kept replicates"
+    );
+    // As the message says: delete it and resume.
+    fs::remove_file(&piece).unwrap();
+    ok(&again);
+    assert!(!store.exists());
+
+    // A finished shard, one replicate damaged: its merge is refused.
+    let shard = tmp.path().join("s0");
+    ok(&gaza_args(&shard, &["--shard", "0/1"]));
+    let piece = shard.join("rep-00000002.bin");
+    flip_a_bit(&piece);
+    let merged = tmp.path().join("merged");
+    let o = stabsim(&[
+        "merge",
+        shard.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "{}: its SHA-256 checksum does not match",
+            piece.display()
+        )),
+        "{msg}"
+    );
+    assert!(!merged.exists(), "a refused merge wrote outputs");
+}
+
+/// Ctrl-C in a comparison's second scenario counts every scenario's kept
+/// replicates (the first's all kept, the second's so far), as the store
+/// holds them and a resume uses them; it used to count the second's only.
+#[test]
+fn ctrl_c_in_a_comparison_counts_every_scenarios_kept_replicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let root = stabsim::output::resume::store_dir(&out);
+    let args: Vec<String> = [
+        "compare",
+        "scenarios/epstein/mesa_app_default.toml",
+        "scenarios/epstein/mesa_default.toml",
+        "--replicates",
+        "40",
+        "--ticks",
+        "200",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn(&refs);
+    wait_for_kept(&mut child, &root.join("mesa_default"), 2);
+    signal(&child, "-INT");
+    let o = child.wait_with_output().unwrap();
+    let msg = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{msg}");
+    let count = kept(&root);
+    assert!(count > 40, "{count} kept: {msg}");
+    assert!(
+        msg.contains(&format!(
+            "{count} finished replicates are kept in {}",
+            root.display()
+        )),
+        "{msg}"
+    );
+}

@@ -187,11 +187,11 @@ fn files_of_earlier_outputs_are_refused_not_read() {
         } else {
             zero(&file);
         }
-        // A kept replicate that cannot be read is an error reading kept
-        // data (exit 1, as for a truncated one), named, not a hang.
+        // Refused as a damaged kept replicate is (exit 2), named, not a
+        // hang.
         refused(
             &["merge", s(&edited), s(&s1), "--out", s(&merged)],
-            1,
+            2,
             &file,
         );
     }

@@ -258,8 +258,15 @@ pub fn merge(
             // Re-encoded from the kept replicates: one machine's bytes.
             columnar: info.columnar,
         };
-        run_to_dir(&scenario, &opts, progress)
-            .map_err(|e| MergeError::Write(format!("{}: {e}", out.display())))?;
+        run_to_dir(&scenario, &opts, progress).map_err(|e| match e {
+            // A damaged or foreign replicate file in a shard: named.
+            crate::output::RunError::Batch(crate::batch::BatchError::Keep(e))
+                if e.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                MergeError::Shards(e.to_string())
+            }
+            e => MergeError::Write(format!("{}: {e}", out.display())),
+        })?;
     }
     if let Some(u) = &info.uncertain {
         merge_uncertain(&shards, u, columns, &mut staging, threads)?;

@@ -6,10 +6,13 @@
 //! must match it) and one `PREFIX-NNNNNNNN.bin` per finished piece. Each
 //! file is written under a temporary name, synced, renamed into place and
 //! the folder synced, so a kill at any instant leaves either the whole file
-//! or none under its final name. This type knows files and indices only:
-//! each payload's encoding stays with its store ([`super::resume`],
-//! [`crate::sweep::store`]), which also checks lengths on reading, so
-//! nothing half-written is taken as finished.
+//! or none under its final name. Each file is its kind's magic (format
+//! name and version), the payload, and the SHA-256 of both: on reading, a
+//! file of another format (an older stabsim's included) or whose checksum
+//! fails (a byte changed, a torn page after a crash) is refused, located,
+//! never taken as finished. This type knows files, indices and the frame
+//! only: each payload's encoding stays with its store ([`super::resume`],
+//! [`crate::sweep::store`]), which also checks lengths on reading.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -18,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 
 use super::staging::sync_dir;
 
@@ -37,7 +41,16 @@ pub struct Kind {
     pub short: &'static str,
     /// Appended to a message about an unreadable `state.json` (may be "").
     pub state_hint: &'static str,
+    /// First bytes of every piece file: format name, version, newline
+    /// (`STBREP2\n`). A new version refuses the files of the old.
+    pub magic: &'static [u8; 8],
+    /// Ends a message about a bad piece file: what was expected and what
+    /// to do ("...; delete it to run the replicate again").
+    pub hint: &'static str,
 }
+
+/// Bytes of the SHA-256 that ends every piece file.
+const CHECKSUM: usize = 32;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same
 /// folder, synced, renamed over `path`, and the folder synced.
@@ -103,6 +116,68 @@ impl Kind {
             .strip_suffix(".bin")?
             .parse()
             .ok()
+    }
+
+    /// The error for the piece file `path`: `what` is wrong with it.
+    pub fn bad(&self, path: &Path, what: &str) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {what} ({})", path.display(), self.hint),
+        )
+    }
+
+    /// The bytes of a piece file holding `payload`: magic, payload, and
+    /// the SHA-256 of both.
+    fn frame(&self, payload: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(self.magic.len() + payload.len() + CHECKSUM);
+        bytes.extend_from_slice(self.magic);
+        bytes.extend_from_slice(payload);
+        let sum = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&sum);
+        bytes
+    }
+
+    /// The payload of the piece file `path` whose bytes are `bytes`; an
+    /// error naming the file if it is not of this kind and format, or if
+    /// its checksum fails.
+    fn unframe(&self, path: &Path, mut bytes: Vec<u8>) -> io::Result<Vec<u8>> {
+        let m = self.magic.len();
+        if bytes.len() < m || bytes[..m] != self.magic[..] {
+            // The same format name, another version: say which.
+            let name = m - 2;
+            let old = bytes.len() >= m
+                && bytes[..name] == self.magic[..name]
+                && bytes[m - 1] == b'\n'
+                && bytes[name].is_ascii_digit();
+            let found = String::from_utf8_lossy(&bytes[..m.min(bytes.len())]).into_owned();
+            return Err(if old {
+                self.bad(
+                    path,
+                    &format!(
+                        "format {} of another stabsim version, not {} (this stabsim reads \
+                         only its own format)",
+                        found.trim_end(),
+                        String::from_utf8_lossy(self.magic).trim_end()
+                    ),
+                )
+            } else {
+                self.bad(path, &format!("not a {} file", self.one))
+            });
+        }
+        if bytes.len() < m + CHECKSUM {
+            return Err(self.bad(path, "truncated"));
+        }
+        let end = bytes.len() - CHECKSUM;
+        if Sha256::digest(&bytes[..end])[..] != bytes[end..] {
+            return Err(self.bad(
+                path,
+                "its SHA-256 checksum does not match its contents: the file was changed or \
+                 damaged after it was written",
+            ));
+        }
+        bytes.truncate(end);
+        bytes.drain(..m);
+        Ok(bytes)
     }
 
     /// Reads a kept folder's state, if the folder has one.
@@ -307,8 +382,9 @@ impl KeptFolder {
         self.kept.keys().copied()
     }
 
-    /// The bytes of kept piece `i` and the file they came from, if it is
-    /// kept.
+    /// The payload of kept piece `i` and the file it came from, if it is
+    /// kept; an error naming the file if it is of another format or its
+    /// checksum fails.
     pub fn read(&self, i: u64) -> io::Result<Option<(&Path, Vec<u8>)>> {
         match self.kept.get(&i) {
             Some(path) => {
@@ -318,19 +394,25 @@ impl KeptFolder {
                 let mut file = crate::scenario::input::open_regular(path).map_err(located)?;
                 let mut bytes = Vec::new();
                 io::Read::read_to_end(&mut file, &mut bytes).map_err(located)?;
-                Ok(Some((path, bytes)))
+                Ok(Some((path, self.kind.unframe(path, bytes)?)))
             }
             None => Ok(None),
         }
     }
 
-    /// Keeps piece `i` as `bytes` (atomically; see the module's doc). A
-    /// no-op for a folder that writes nowhere.
-    pub fn write(&self, i: u64, bytes: &[u8]) -> io::Result<()> {
+    /// Keeps piece `i` holding `payload` (atomically, with its magic and
+    /// checksum; see the module's doc). A no-op for a folder that writes
+    /// nowhere.
+    pub fn write(&self, i: u64, payload: &[u8]) -> io::Result<()> {
         match &self.dir {
-            Some(dir) => write_atomic(&dir.join(self.kind.file_name(i)), bytes),
+            Some(dir) => write_atomic(&dir.join(self.kind.file_name(i)), &self.kind.frame(payload)),
             None => Ok(()),
         }
+    }
+
+    /// What the pieces are.
+    pub fn kind(&self) -> &'static Kind {
+        self.kind
     }
 
     /// Removes the folder (after the outputs were committed).
@@ -355,6 +437,8 @@ mod tests {
         many: "pieces",
         short: "piece",
         state_hint: "",
+        magic: b"STBPCE2\n",
+        hint: "expected a piece; delete it to run the piece again",
     };
 
     #[test]
@@ -453,5 +537,65 @@ mod tests {
             matches!(&err, ResumeError::Refused(m) if m.ends_with("state.json: kept 7")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn a_piece_with_one_byte_changed_is_refused_located() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kept");
+        let folder = KeptFolder::fresh(&KIND, &dir, &7u32).unwrap();
+        folder.write(1, b"payload of piece one").unwrap();
+        let path = dir.join(KIND.file_name(1));
+        let good = fs::read(&path).unwrap();
+        assert_eq!(&good[..8], KIND.magic);
+        // Every byte in turn: magic, payload and checksum alike.
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x04;
+            fs::write(&path, &bad).unwrap();
+            let again = KeptFolder::resume(&KIND, &dir, &7u32, |_, _| None).unwrap();
+            let err = again.read(1).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData, "byte {at}");
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with(&path.display().to_string())
+                    && msg.ends_with("(expected a piece; delete it to run the piece again)"),
+                "byte {at}: {msg}"
+            );
+            if (8..good.len() - CHECKSUM).contains(&at) {
+                assert!(msg.contains("checksum does not match"), "byte {at}: {msg}");
+            }
+        }
+        fs::write(&path, &good).unwrap();
+        let again = KeptFolder::resume(&KIND, &dir, &7u32, |_, _| None).unwrap();
+        assert_eq!(again.read(1).unwrap().unwrap().1, b"payload of piece one");
+    }
+
+    #[test]
+    fn a_piece_of_an_older_format_or_cut_short_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("kept");
+        KeptFolder::fresh(&KIND, &dir, &7u32).unwrap();
+        let path = dir.join(KIND.file_name(0));
+        // Version 1: the magic and the payload, no checksum.
+        fs::write(&path, b"STBPCE1\npayload of piece zero").unwrap();
+        let folder = KeptFolder::resume(&KIND, &dir, &7u32, |_, _| None).unwrap();
+        let msg = folder.read(0).unwrap_err().to_string();
+        assert!(
+            msg.contains("format STBPCE1 of another stabsim version, not STBPCE2"),
+            "{msg}"
+        );
+        fs::write(&path, b"something else entirely").unwrap();
+        let msg = folder.read(0).unwrap_err().to_string();
+        assert!(msg.contains(": not a piece file ("), "{msg}");
+        // The magic and part of the checksum.
+        fs::write(&path, b"STBPCE2\n0123456789").unwrap();
+        let msg = folder.read(0).unwrap_err().to_string();
+        assert!(msg.contains(": truncated ("), "{msg}");
+        // A checksum without its last byte.
+        let full = KIND.frame(b"abc");
+        fs::write(&path, &full[..full.len() - 1]).unwrap();
+        let msg = folder.read(0).unwrap_err().to_string();
+        assert!(msg.contains("checksum does not match"), "{msg}");
     }
 }

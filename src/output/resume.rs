@@ -8,9 +8,10 @@
 //! value as the bits of its `f64`, so a replicate read back is the very
 //! replicate that was run. Each file is written under a temporary name,
 //! synced, renamed into place and the folder synced, so a kill at any
-//! instant leaves either the whole file or none under its final name;
-//! lengths are checked on reading, so nothing half-written is taken as a
-//! replicate.
+//! instant leaves either the whole file or none under its final name; each
+//! ends with the SHA-256 of its bytes, and checksum, format and lengths are
+//! checked on reading, so nothing half-written or damaged is taken as a
+//! replicate (see [`super::kept`]).
 
 use std::fs;
 use std::io;
@@ -22,8 +23,9 @@ use super::kept::{KeptFolder, Kind, ResumeError};
 use crate::batch::Keep;
 use crate::metrics::{Names, Series};
 
-/// First bytes of a replicate file (format version 1).
-const MAGIC: &[u8; 8] = b"STBREP1\n";
+/// First bytes of a replicate file (format version 2: version 1 had no
+/// checksum).
+const MAGIC: &[u8; 8] = b"STBREP2\n";
 
 /// What a store's replicates belong to: a resumed or merged run must match
 /// it exactly, or its replicates would be mixed with another scenario's.
@@ -84,6 +86,8 @@ static REPLICATES: Kind = Kind {
     many: "replicates",
     short: "replicate",
     state_hint: "",
+    magic: MAGIC,
+    hint: "expected a replicate file written by this stabsim; delete it to run the replicate again",
 };
 
 /// Finished replicates on disk: read from one or more folders (several
@@ -161,26 +165,18 @@ impl ReplicateStore {
         let Some((path, bytes)) = self.0.read(i)? else {
             return Ok(None);
         };
-        let bad = |what: &str| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "{}: {what} (expected a replicate file written by this stabsim; delete it \
-                     to run the replicate again)",
-                    path.display()
-                ),
-            )
-        };
-        let header = MAGIC.len() + 8 + 4 + 4;
-        if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(bad("not a replicate file"));
+        let bad = |what: &str| REPLICATES.bad(path, what);
+        // After the magic, which the kept folder checked with the checksum.
+        let header = 8 + 4 + 4;
+        if bytes.len() < header {
+            return Err(bad("truncated"));
         }
         let word = |at: usize, n: usize| -> u64 {
             let mut b = [0u8; 8];
             b[..n].copy_from_slice(&bytes[at..at + n]);
             u64::from_le_bytes(b)
         };
-        let (idx, rows, cols) = (word(8, 8), word(16, 4), word(20, 4));
+        let (idx, rows, cols) = (word(0, 8), word(8, 4), word(12, 4));
         if idx != i {
             return Err(bad(&format!("holds replicate {idx}, not {i}")));
         }
@@ -212,8 +208,7 @@ impl ReplicateStore {
     pub fn save(&self, i: u64, series: &Series) -> io::Result<()> {
         let cols = series.names().len();
         let rows = series.len();
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 16 + 8 * rows * cols);
-        bytes.extend_from_slice(MAGIC);
+        let mut bytes = Vec::with_capacity(16 + 8 * rows * cols);
         bytes.extend_from_slice(&i.to_le_bytes());
         bytes.extend_from_slice(&(rows as u32).to_le_bytes());
         bytes.extend_from_slice(&(cols as u32).to_le_bytes());
@@ -413,7 +408,7 @@ mod tests {
         assert_eq!(again.indices().collect::<Vec<_>>(), [0, 1]);
         let err = again.load(1, &names, 2).unwrap_err().to_string();
         assert!(
-            err.contains("rep-00000001.bin") && err.contains("truncated"),
+            err.contains("rep-00000001.bin") && err.contains("checksum does not match"),
             "{err}"
         );
         assert!(
@@ -459,5 +454,59 @@ mod tests {
             .unwrap();
         let err = ReplicateStore::read_only(&[a, b]).unwrap_err();
         assert!(err.contains("replicate 1 is also in"), "{err}");
+    }
+
+    #[test]
+    fn a_replicate_with_one_value_changed_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("store");
+        let store = ReplicateStore::fresh(&dir, &state()).unwrap();
+        let (names, s) = series(3.0);
+        store.save(2, &s).unwrap();
+        let path = dir.join(REPLICATES.file_name(2));
+        let mut bytes = fs::read(&path).unwrap();
+        // The lowest bit of the first value: the length is unchanged, the
+        // value still a number, only the checksum tells.
+        bytes[8 + 16] ^= 1;
+        fs::write(&path, &bytes).unwrap();
+        let again = ReplicateStore::resume(&dir, &state()).unwrap();
+        let err = again.load(2, &names, 2).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        let err = err.to_string();
+        assert!(
+            err.starts_with(&path.display().to_string())
+                && err.contains("checksum does not match")
+                && err.ends_with("delete it to run the replicate again)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_replicate_of_the_first_format_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("store");
+        ReplicateStore::fresh(&dir, &state()).unwrap();
+        let (names, s) = series(4.0);
+        // As stabsim wrote replicates before checksums: a whole, well
+        // formed version 1 file, which the old reader took.
+        let mut v1 = b"STBREP1\n".to_vec();
+        v1.extend_from_slice(&0u64.to_le_bytes());
+        v1.extend_from_slice(&3u32.to_le_bytes());
+        v1.extend_from_slice(&2u32.to_le_bytes());
+        for t in 0..3 {
+            for v in s.row(t) {
+                v1.extend_from_slice(&v.to_bits().to_le_bytes());
+            }
+        }
+        let path = dir.join(REPLICATES.file_name(0));
+        fs::write(&path, &v1).unwrap();
+        let again = ReplicateStore::resume(&dir, &state()).unwrap();
+        let err = again.load(0, &names, 2).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&path.display().to_string())
+                && err.contains("format STBREP1 of another stabsim version, not STBREP2")
+                && err.ends_with("delete it to run the replicate again)"),
+            "{err}"
+        );
     }
 }

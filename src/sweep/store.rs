@@ -8,9 +8,10 @@
 //! point: every replicate's end-of-run measures, each as a presence byte
 //! and the bits of its `f64`, so a point read back is the very point that
 //! was run. Files are written as the replicate store's are (temporary
-//! name, fsync, rename, fsync of the folder): a kill at any instant leaves
-//! the whole file or none under its final name, and lengths are checked on
-//! reading, so nothing half-written is taken as a finished point.
+//! name, fsync, rename, fsync of the folder, a SHA-256 at the end): a kill
+//! at any instant leaves the whole file or none under its final name, and
+//! checksum, format and lengths are checked on reading, so nothing
+//! half-written or damaged is taken as a finished point.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -19,8 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::output::kept::{KeptFolder, Kind, ResumeError};
 
-/// First bytes of a point file (format version 1).
-const MAGIC: &[u8; 8] = b"STBPNT1\n";
+/// First bytes of a point file (format version 2: version 1 had no
+/// checksum).
+const MAGIC: &[u8; 8] = b"STBPNT2\n";
 
 /// One design point's results: `[replicate][measure]`, `None` where the
 /// measure is undefined.
@@ -114,6 +116,8 @@ static POINTS: Kind = Kind {
     many: "design points",
     short: "point",
     state_hint: " (expected the state of a sweep's kept design points)",
+    magic: MAGIC,
+    hint: "expected a design point file written by this stabsim; delete it to run the point again",
 };
 
 /// Reads a store's state, if the folder has one.
@@ -195,26 +199,18 @@ impl PointStore {
         let Some((path, bytes)) = self.0.read(p as u64)? else {
             return Ok(None);
         };
-        let bad = |what: &str| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "{}: {what} (expected a design point file written by this stabsim; delete \
-                     it to run the point again)",
-                    path.display()
-                ),
-            )
-        };
-        let header = MAGIC.len() + 8 + 4 + 4;
-        if bytes.len() < header || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(bad("not a design point file"));
+        let bad = |what: &str| POINTS.bad(path, what);
+        // After the magic, which the kept folder checked with the checksum.
+        let header = 8 + 4 + 4;
+        if bytes.len() < header {
+            return Err(bad("truncated"));
         }
         let word = |at: usize, n: usize| -> u64 {
             let mut b = [0u8; 8];
             b[..n].copy_from_slice(&bytes[at..at + n]);
             u64::from_le_bytes(b)
         };
-        let (idx, reps, cols) = (word(8, 8), word(16, 4), word(20, 4));
+        let (idx, reps, cols) = (word(0, 8), word(8, 4), word(12, 4));
         if idx != p as u64 {
             return Err(bad(&format!("holds design point {idx}, not {p}")));
         }
@@ -247,8 +243,7 @@ impl PointStore {
     /// store that writes nowhere.
     pub fn save(&self, p: usize, values: &[Vec<Option<f64>>]) -> io::Result<()> {
         let cols = values.first().map_or(0, Vec::len);
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 16 + 9 * values.len() * cols);
-        bytes.extend_from_slice(MAGIC);
+        let mut bytes = Vec::with_capacity(16 + 9 * values.len() * cols);
         bytes.extend_from_slice(&(p as u64).to_le_bytes());
         bytes.extend_from_slice(&(values.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&(cols as u32).to_le_bytes());
@@ -368,7 +363,7 @@ mod tests {
         assert_eq!(again.len(), 1);
         let err = again.load(0, 2, 3).unwrap_err().to_string();
         assert!(
-            err.contains("point-00000000.bin") && err.contains("truncated"),
+            err.contains("point-00000000.bin") && err.contains("checksum does not match"),
             "{err}"
         );
         assert!(!tmp_file.exists());
@@ -406,5 +401,36 @@ mod tests {
         let err = PointStore::fresh(tmp.path(), &state()).unwrap_err();
         assert!(err.to_string().contains("will not be replaced"), "{err}");
         assert!(tmp.path().join("mine.txt").exists());
+    }
+
+    #[test]
+    fn a_point_with_one_byte_changed_or_of_the_first_format_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("store");
+        let store = PointStore::fresh(&dir, &state()).unwrap();
+        store.save(1, &values(5.0)).unwrap();
+        let path = dir.join(POINTS.file_name(1));
+        let good = fs::read(&path).unwrap();
+        // The lowest bit of the first value (after its presence byte).
+        let mut bad = good.clone();
+        bad[8 + 16 + 1] ^= 1;
+        fs::write(&path, &bad).unwrap();
+        let again = PointStore::resume(&dir, &state()).unwrap();
+        let err = again.load(1, 2, 3).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&path.display().to_string())
+                && err.contains("checksum does not match")
+                && err.ends_with("delete it to run the point again)"),
+            "{err}"
+        );
+        // Version 1, as written before checksums: magic and payload.
+        let mut v1 = b"STBPNT1\n".to_vec();
+        v1.extend_from_slice(&good[8..good.len() - 32]);
+        fs::write(&path, &v1).unwrap();
+        let err = again.load(1, 2, 3).unwrap_err().to_string();
+        assert!(
+            err.contains("format STBPNT1 of another stabsim version, not STBPNT2"),
+            "{err}"
+        );
     }
 }
