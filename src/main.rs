@@ -627,9 +627,23 @@ fn check_threads(threads: usize) -> Result<(), Failure> {
 
 /// Refuses a batch whose estimated peak memory exceeds what this process
 /// may use (see [`output::check_batch_memory`]), before anything is
-/// allocated or written. `frames`: the command may record map frames.
+/// allocated or written, or that the CPU-time limit would end midway
+/// ([`output::check_batch_time`]). `frames`: the command may record map
+/// frames.
 fn check_memory(sc: &Scenario, threads: usize, frames: bool) -> Result<(), Failure> {
-    output::check_batch_memory(sc, threads, frames).map_err(Failure::BadInput)
+    output::check_batch_memory(sc, threads, frames).map_err(Failure::BadInput)?;
+    output::check_batch_time(sc, u64::from(sc.run.replicates), "this batch")
+        .map_err(Failure::BadInput)
+}
+
+/// [`check_memory`] for shard `text` (`K/N`) of a batch: what the shard
+/// holds, and the CPU time of the replicates it runs.
+fn check_shard_limits(sc: &Scenario, threads: usize, text: &str) -> Result<(), Failure> {
+    output::check_shard_memory(sc, threads).map_err(Failure::BadInput)?;
+    // The shard's own replicates, the fewest any shard of N runs.
+    let n = output::shard::parse_shard(text).map_or(1, |(_, n)| n.max(1));
+    output::check_batch_time(sc, u64::from(sc.run.replicates / n), "this shard")
+        .map_err(Failure::BadInput)
 }
 
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
@@ -742,8 +756,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
             &args.overrides,
             &shorthands(args.replicates, args.seed, args.ticks),
         )?;
-        if args.shard.is_some() {
-            output::check_shard_memory(&sc, args.threads).map_err(Failure::BadInput)?;
+        if let Some(text) = &args.shard {
+            check_shard_limits(&sc, args.threads, text)?;
         } else {
             check_memory(
                 &sc,
@@ -1237,8 +1251,8 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         }
     }
     for (_, sc, _) in &loaded {
-        if args.shard.is_some() {
-            output::check_shard_memory(sc, args.threads).map_err(Failure::BadInput)?;
+        if let Some(text) = &args.shard {
+            check_shard_limits(sc, args.threads, text)?;
         } else {
             check_memory(
                 sc,
@@ -1902,7 +1916,9 @@ fn cmd_timing(args: TimingArgs) -> Result<(), Failure> {
             ("run.burn_in", "--ticks", Some("0".to_string())),
         ],
     )?;
-    check_memory(&sc, 1, false)?;
+    // One replicate is timed, whatever the scenario's batch.
+    output::check_batch_memory(&sc, 1, false).map_err(Failure::BadInput)?;
+    output::check_batch_time(&sc, 1, "timing").map_err(Failure::BadInput)?;
     let report =
         validation::time_ticks(&sc, args.ticks).map_err(|e| Failure::Other(e.to_string()))?;
     println!("{}", report.to_json());

@@ -843,3 +843,77 @@ fn ctrl_c_in_a_comparison_counts_every_scenarios_kept_replicates() {
         "{msg}"
     );
 }
+
+/// A batch that the CPU-time limit (`ulimit -t`) would end midway is
+/// refused before it starts, naming the limit, at the pace measured on
+/// replicate 0 (it was killed by SIGXCPU, with no message); a batch, a
+/// shard or a timing that fits runs under the same limit.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_batch_beyond_the_cpu_time_limit_is_refused_and_one_within_it_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let limit = "--cpu=10";
+    // 400 Gaza replicates of 4,000 days: 11 min of CPU on this machine's
+    // optimised build, a quarter of it for a quarter of the shards.
+    let big = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "run",
+            "scenarios/gaza/baseline.toml",
+            "-n",
+            "400",
+            "--ticks",
+            "4000",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let Some(o) = under_prlimit(limit, &as_refs(&big(&[]))) else {
+        return;
+    };
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("gaza_baseline: this batch would need at least")
+            && err.contains("the CPU-time limit (ulimit -t)"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!out.exists(), "nothing is written");
+    // A quarter of the shards is as certain to be cut short.
+    let o = under_prlimit(limit, &as_refs(&big(&["--shard", "0/4"]))).unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("this shard would need at least"), "{err}");
+    // One replicate's shard fits, and runs.
+    let o = under_prlimit(limit, &as_refs(&big(&["--shard", "0/400"]))).unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // `timing` times one replicate, whatever the scenario's batch.
+    let o = under_prlimit(
+        limit,
+        &[
+            "timing",
+            "scenarios/gaza/baseline.toml",
+            "--ticks",
+            "50",
+            "--set",
+            "run.replicates=100000",
+        ],
+    )
+    .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `args` as `&str`s.
+#[cfg(target_os = "linux")]
+fn as_refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}

@@ -122,6 +122,120 @@ fn check_need(name: &str, what: &str, need: u64) -> Result<(), String> {
     ))
 }
 
+/// Share of a batch's extrapolated CPU time that [`check_batch_time`]
+/// takes as certain: a batch is refused only when a quarter of what a short
+/// run of replicate 0 extrapolates to exceeds the limit, so a model whose
+/// first ticks cost up to four times its later ones, or a timer's noise,
+/// never refuses a batch that would have finished.
+pub const CPU_TIME_SHARE: f64 = 0.25;
+
+/// Ticks of replicate 0 timed to extrapolate a replicate's CPU time.
+const CALIBRATION_TICKS: u32 = 8;
+
+/// The CPU seconds this process may still use under its soft CPU-time
+/// limit (`ulimit -t`, RLIMIT_CPU, which ends it with SIGXCPU), if it has
+/// one. Linux only.
+pub fn cpu_seconds_left() -> Option<f64> {
+    let text = fs::read_to_string("/proc/self/limits").ok()?;
+    let limit = soft_limit(&text, "Max cpu time")? as f64;
+    Some(limit - cpu_clock(CpuClock::Process)?)
+}
+
+/// Refuses `replicates` replicates of `scenario` (`what`: "this batch",
+/// "this shard") when even [`CPU_TIME_SHARE`] of the CPU time they would
+/// take exceeds what the CPU-time limit leaves this process: such a batch
+/// could only be killed midway. The time is measured, not guessed: the
+/// setup and [`CALIBRATION_TICKS`] ticks of replicate 0 on this thread's
+/// CPU clock (load on the machine does not inflate it), extrapolated to
+/// the horizon. Nothing is run when no such limit is set.
+pub fn check_batch_time(
+    scenario: &crate::scenario::Scenario,
+    replicates: u64,
+    what: &str,
+) -> Result<(), String> {
+    let Some(left) = cpu_seconds_left() else {
+        return Ok(());
+    };
+    let Some(per_replicate) = replicate_cpu_seconds(scenario) else {
+        return Ok(());
+    };
+    let need = CPU_TIME_SHARE * per_replicate * replicates as f64;
+    if need <= left {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: {what} would need at least {} of CPU time ({replicates} replicates of {} ticks, at {:.0} % \
+         of the pace measured here on replicate 0), more than the {} that the CPU-time limit \
+         (ulimit -t) leaves (expected fewer replicates or run.ticks, or the batch split with \
+         --shard K/N)",
+        scenario.name,
+        duration_text(need),
+        scenario.run.ticks,
+        CPU_TIME_SHARE * 100.0,
+        duration_text(left.max(0.0)),
+    ))
+}
+
+/// CPU seconds one replicate of `scenario` takes on this thread: its setup
+/// and [`CALIBRATION_TICKS`] ticks timed, the ticks extrapolated to the
+/// horizon. `None` where there is no CPU clock.
+fn replicate_cpu_seconds(scenario: &crate::scenario::Scenario) -> Option<f64> {
+    let k = scenario.run.ticks.min(CALIBRATION_TICKS);
+    let timed = |ticks: u32| -> Option<f64> {
+        let mut sc = scenario.clone();
+        sc.run.ticks = ticks;
+        let terrain = sc.world.terrain().ok()?;
+        let model = crate::model::Model::new(&sc, &terrain).ok()?;
+        let start = cpu_clock(CpuClock::Thread)?;
+        std::hint::black_box(model.run(0));
+        Some(cpu_clock(CpuClock::Thread)? - start)
+    };
+    let setup = timed(0)?;
+    let per_tick = (timed(k)? - setup).max(0.0) / f64::from(k.max(1));
+    Some(setup + per_tick * f64::from(scenario.run.ticks))
+}
+
+/// `seconds` for a message: "40 s", "3.2 min", "5.1 h".
+fn duration_text(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+/// A CPU-time clock: the whole process's, or the calling thread's.
+#[derive(Clone, Copy)]
+enum CpuClock {
+    Process,
+    Thread,
+}
+
+/// Seconds of CPU time on `clock`, where there is one (Linux).
+fn cpu_clock(clock: CpuClock) -> Option<f64> {
+    #[cfg(target_os = "linux")]
+    {
+        let id = match clock {
+            CpuClock::Process => libc::CLOCK_PROCESS_CPUTIME_ID,
+            CpuClock::Thread => libc::CLOCK_THREAD_CPUTIME_ID,
+        };
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid timespec for the call to write.
+        let ok = unsafe { libc::clock_gettime(id, &mut ts) } == 0;
+        ok.then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = clock;
+        None
+    }
+}
+
 /// Upper bytes of replicate 0's map frames and their `frames.csv` text (a
 /// mission scenario whose output level may record them). Held for the
 /// whole run, per frame cell and frame: the frame's ≈ 10 bytes and a CSV
@@ -210,6 +324,32 @@ fn soft_limit(text: &str, name: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_cpu_time_limit_and_words_durations() {
+        let limits = "Max cpu time              20                   30                   seconds\n\
+                      Max file size             unlimited            unlimited            bytes\n";
+        assert_eq!(soft_limit(limits, "Max cpu time"), Some(20));
+        assert_eq!(soft_limit(limits, "Max file size"), None);
+        assert_eq!(duration_text(40.4), "40 s");
+        assert_eq!(duration_text(150.0), "2.5 min");
+        assert_eq!(duration_text(9000.0), "2.5 h");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_thread_cpu_clock_counts_work_not_waiting() {
+        let start = cpu_clock(CpuClock::Thread).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let slept = cpu_clock(CpuClock::Thread).unwrap() - start;
+        assert!(slept < 0.1, "sleeping used {slept} s of CPU");
+        let start = cpu_clock(CpuClock::Thread).unwrap();
+        let mut x = 0u64;
+        while cpu_clock(CpuClock::Thread).unwrap() - start < 0.05 {
+            x = std::hint::black_box(x.wrapping_add(1));
+        }
+        assert!(cpu_clock(CpuClock::Process).unwrap() >= 0.05);
+    }
 
     #[test]
     fn reads_physical_memory() {

@@ -17,8 +17,8 @@ pub use frames::{
     FRAME_EVERY, FRAMES_HEADER, block_majority, frame_grid, frames_csv, read_frames, regroup,
 };
 pub use limits::{
-    MEMORY_SHARE, MemoryLimit, check_batch_memory, check_merge_memory, check_shard_memory,
-    memory_limit,
+    CPU_TIME_SHARE, MEMORY_SHARE, MemoryLimit, check_batch_memory, check_batch_time,
+    check_merge_memory, check_shard_memory, cpu_seconds_left, memory_limit,
 };
 pub use manifest::{Manifest, Timings};
 pub use read::{
