@@ -392,13 +392,19 @@ fn an_unwritable_folder_is_a_clear_message() {
 
 /// A short Gaza run (map frames and charts included) as `--shard`s.
 fn gaza_args(out: &Path, extra: &[&str]) -> Vec<String> {
+    gaza_batch(out, 6, 20, extra)
+}
+
+/// A one-thread Gaza batch of `replicates` replicates of `ticks` days into
+/// `out`, with `extra` flags.
+fn gaza_batch(out: &Path, replicates: u32, ticks: u32, extra: &[&str]) -> Vec<String> {
     let mut args: Vec<String> = [
         "run",
         "scenarios/gaza/baseline.toml",
         "--replicates",
-        "6",
+        &replicates.to_string(),
         "--ticks",
-        "20",
+        &ticks.to_string(),
         "--threads",
         "1",
         "--quiet",
@@ -856,26 +862,7 @@ fn a_batch_beyond_the_cpu_time_limit_is_refused_and_one_within_it_runs() {
     let limit = "--cpu=10";
     // 400 Gaza replicates of 4,000 days: 11 min of CPU on this machine's
     // optimised build, a quarter of it for a quarter of the shards.
-    let big = |extra: &[&str]| -> Vec<String> {
-        let mut a: Vec<String> = [
-            "run",
-            "scenarios/gaza/baseline.toml",
-            "-n",
-            "400",
-            "--ticks",
-            "4000",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
-    };
+    let big = |extra: &[&str]| gaza_batch(&out, 400, 4000, extra);
     let Some(o) = under_prlimit(limit, &as_refs(&big(&[]))) else {
         return;
     };
