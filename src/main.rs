@@ -640,10 +640,17 @@ fn check_memory(sc: &Scenario, threads: usize, frames: bool) -> Result<(), Failu
 /// holds, and the CPU time of the replicates it runs.
 fn check_shard_limits(sc: &Scenario, threads: usize, text: &str) -> Result<(), Failure> {
     output::check_shard_memory(sc, threads).map_err(Failure::BadInput)?;
-    // The shard's own replicates, the fewest any shard of N runs.
-    let n = output::shard::parse_shard(text).map_or(1, |(_, n)| n.max(1));
-    output::check_batch_time(sc, u64::from(sc.run.replicates / n), "this shard")
+    output::check_batch_time(sc, shard_replicates(sc, Some(text)), "this shard")
         .map_err(Failure::BadInput)
+}
+
+/// The replicates of `sc` that shard `text` (`K/N`) runs at least (the
+/// fewest any shard of N runs), or all of them without a shard.
+fn shard_replicates(sc: &Scenario, text: Option<&str>) -> u64 {
+    let n = text
+        .and_then(|t| output::shard::parse_shard(t).ok())
+        .map_or(1, |(_, n)| n.max(1));
+    u64::from(sc.run.replicates / n)
 }
 
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
@@ -1251,16 +1258,23 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         }
     }
     for (_, sc, _) in &loaded {
-        if let Some(text) = &args.shard {
-            check_shard_limits(sc, args.threads, text)?;
+        if args.shard.is_some() {
+            output::check_shard_memory(sc, args.threads).map_err(Failure::BadInput)?;
         } else {
-            check_memory(
-                sc,
-                args.threads,
-                outputs_level(&args.outputs).writes_frames(),
-            )?;
+            let frames = outputs_level(&args.outputs).writes_frames();
+            output::check_batch_memory(sc, args.threads, frames).map_err(Failure::BadInput)?;
         }
     }
+    // The scenarios run one after another: their CPU times add up.
+    let batches: Vec<(&Scenario, u64)> = loaded
+        .iter()
+        .map(|(_, sc, _)| (sc, shard_replicates(sc, args.shard.as_deref())))
+        .collect();
+    let what = match args.shard {
+        Some(_) => "this shard of the comparison",
+        None => "this comparison",
+    };
+    output::check_batches_time(&batches, what).map_err(Failure::BadInput)?;
     // A variant that the overrides made identical to the baseline would be
     // reported under its old name with zero differences: say so up front
     // (the report says it too).

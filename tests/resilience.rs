@@ -880,6 +880,30 @@ fn a_batch_beyond_the_cpu_time_limit_is_refused_and_one_within_it_runs() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("this shard would need at least"), "{err}");
+    // A comparison runs its scenarios one after another: their times add.
+    let o = under_prlimit(
+        limit,
+        &[
+            "compare",
+            "scenarios/gaza/baseline.toml",
+            "scenarios/gaza/force_large.toml",
+            "-n",
+            "400",
+            "--ticks",
+            "4000",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("gaza_baseline and 1 more: this comparison would need at least")
+            && err.contains("(2 scenarios, 800 replicates in all,"),
+        "{err}"
+    );
     // One replicate's shard fits, and runs.
     let o = under_prlimit(limit, &as_refs(&big(&["--shard", "0/400"]))).unwrap();
     assert!(o.status.success(), "{}", stderr(&o));

@@ -153,24 +153,50 @@ pub fn check_batch_time(
     replicates: u64,
     what: &str,
 ) -> Result<(), String> {
+    check_batches_time(&[(scenario, replicates)], what)
+}
+
+/// [`check_batch_time`] for batches run one after another in one process
+/// (a comparison's scenarios): their CPU times add up.
+pub fn check_batches_time(
+    batches: &[(&crate::scenario::Scenario, u64)],
+    what: &str,
+) -> Result<(), String> {
     let Some(left) = cpu_seconds_left() else {
         return Ok(());
     };
-    let Some(per_replicate) = replicate_cpu_seconds(scenario) else {
-        return Ok(());
-    };
-    let need = CPU_TIME_SHARE * per_replicate * replicates as f64;
+    let mut need = 0.0;
+    for &(scenario, replicates) in batches {
+        let Some(per_replicate) = replicate_cpu_seconds(scenario) else {
+            return Ok(());
+        };
+        need += CPU_TIME_SHARE * per_replicate * replicates as f64;
+        if need > left {
+            break; // already refused: "at least" holds without the rest
+        }
+    }
     if need <= left {
         return Ok(());
     }
+    let (name, detail) = match batches {
+        [(scenario, replicates)] => (
+            scenario.name.clone(),
+            format!("{replicates} replicates of {} ticks", scenario.run.ticks),
+        ),
+        _ => (
+            format!("{} and {} more", batches[0].0.name, batches.len() - 1),
+            format!(
+                "{} scenarios, {} replicates in all",
+                batches.len(),
+                batches.iter().map(|b| b.1).sum::<u64>()
+            ),
+        ),
+    };
     Err(format!(
-        "{}: {what} would need at least {} of CPU time ({replicates} replicates of {} ticks, at {:.0} % \
-         of the pace measured here on replicate 0), more than the {} that the CPU-time limit \
-         (ulimit -t) leaves (expected fewer replicates or run.ticks, or the batch split with \
-         --shard K/N)",
-        scenario.name,
+        "{name}: {what} would need at least {} of CPU time ({detail}, at {:.0} % of the pace \
+         measured here on replicate 0), more than the {} that the CPU-time limit (ulimit -t) \
+         leaves (expected fewer replicates or run.ticks, or the batch split with --shard K/N)",
         duration_text(need),
-        scenario.run.ticks,
         CPU_TIME_SHARE * 100.0,
         duration_text(left.max(0.0)),
     ))

@@ -18,7 +18,7 @@ pub use frames::{
 };
 pub use limits::{
     CPU_TIME_SHARE, MEMORY_SHARE, MemoryLimit, check_batch_memory, check_batch_time,
-    check_merge_memory, check_shard_memory, cpu_seconds_left, memory_limit,
+    check_batches_time, check_merge_memory, check_shard_memory, cpu_seconds_left, memory_limit,
 };
 pub use manifest::{Manifest, Timings};
 pub use read::{
