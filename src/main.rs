@@ -636,21 +636,46 @@ fn check_memory(sc: &Scenario, threads: usize, frames: bool) -> Result<(), Failu
         .map_err(Failure::BadInput)
 }
 
-/// [`check_memory`] for shard `text` (`K/N`) of a batch: what the shard
-/// holds, and the CPU time of the replicates it runs.
-fn check_shard_limits(sc: &Scenario, threads: usize, text: &str) -> Result<(), Failure> {
-    output::check_shard_memory(sc, threads).map_err(Failure::BadInput)?;
-    output::check_batch_time(sc, shard_replicates(sc, Some(text)), "this shard")
-        .map_err(Failure::BadInput)
+/// Memory only: [`check_memory`] without the CPU-time guard, for commands
+/// that check the time once they know what a resume keeps
+/// ([`check_time`]). A shard (`shard`) holds no per-tick summary.
+fn check_memory_only(
+    sc: &Scenario,
+    threads: usize,
+    frames: bool,
+    shard: bool,
+) -> Result<(), Failure> {
+    match shard {
+        true => output::check_shard_memory(sc, threads),
+        false => output::check_batch_memory(sc, threads, frames),
+    }
+    .map_err(Failure::BadInput)
 }
 
-/// The replicates of `sc` that shard `text` (`K/N`) runs at least (the
-/// fewest any shard of N runs), or all of them without a shard.
-fn shard_replicates(sc: &Scenario, text: Option<&str>) -> u64 {
-    let n = text
-        .and_then(|t| output::shard::parse_shard(t).ok())
-        .map_or(1, |(_, n)| n.max(1));
-    u64::from(sc.run.replicates / n)
+/// The replicates of `sc` still to run: the shard's own (all of them
+/// without a shard), less those kept in `store` when resuming. Counting a
+/// store that the resume will refuse only lowers the figure, and the
+/// guard it feeds refuses only above it.
+fn replicates_to_run(
+    sc: &Scenario,
+    shard: Option<(u32, u32)>,
+    store: &Path,
+    flags: &Resilience,
+) -> u64 {
+    let own = shard.map_or(sc.run.replicates, |s| {
+        output::shard::own_replicates(sc.run.replicates, s)
+    });
+    let kept = match flags.resume {
+        true => output::resume::kept_count(store),
+        false => 0,
+    };
+    u64::from(own).saturating_sub(kept as u64)
+}
+
+/// The CPU-time guard ([`output::check_batches_time`]) over batches run
+/// one after another, with the replicates each still has to run.
+fn check_time(batches: &[(&Scenario, u64)], what: &str) -> Result<(), Failure> {
+    output::check_batches_time(batches, what).map_err(Failure::BadInput)
 }
 
 /// How a command failed: the user's input (exit 2) or something else (exit 1).
@@ -763,15 +788,8 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
             &args.overrides,
             &shorthands(args.replicates, args.seed, args.ticks),
         )?;
-        if let Some(text) = &args.shard {
-            check_shard_limits(&sc, args.threads, text)?;
-        } else {
-            check_memory(
-                &sc,
-                args.threads,
-                outputs_level(&args.outputs).writes_frames(),
-            )?;
-        }
+        let frames = outputs_level(&args.outputs).writes_frames();
+        check_memory_only(&sc, args.threads, frames, args.shard.is_some())?;
         loaded.push((file.clone(), sc, t.elapsed().as_secs_f64()));
     }
     if let Some(text) = &args.shard {
@@ -794,6 +812,19 @@ fn cmd_run(args: RunArgs) -> Result<(), Failure> {
         output::check_replaceable(&dir).map_err(Failure::BadInput)?;
         dirs.push(dir);
     }
+    // The scenarios run one after another: their CPU times add up.
+    let batches: Vec<(&Scenario, u64)> = loaded
+        .iter()
+        .zip(&dirs)
+        .map(|(l, dir)| {
+            let store = output::resume::store_dir(dir);
+            (
+                &l.1,
+                replicates_to_run(&l.1, None, &store, &args.resilience),
+            )
+        })
+        .collect();
+    check_time(&batches, if several { "these runs" } else { "this batch" })?;
     let stores = dirs
         .iter()
         .zip(&loaded)
@@ -849,8 +880,11 @@ fn run_shard(args: &RunArgs, text: &str, loaded: &[Loaded]) -> Result<(), Failur
         let name = output::folder_name(&sc.name, &args.overrides.set);
         Path::new("outputs").join(format!("{name}.shard-{}-of-{}", shard.0, shard.1))
     });
+    let to_run = replicates_to_run(sc, Some(shard), &out, &args.resilience);
+    check_time(&[(sc, to_run)], "this shard")?;
     let store = open_store(&out, sc, &args.resilience)?;
-    let bar = progress_bar(u64::from(sc.run.replicates.div_ceil(shard.1)), args.quiet);
+    let own = output::shard::own_replicates(sc.run.replicates, shard);
+    let bar = progress_bar(u64::from(own), args.quiet);
     // The recorded command is the single-machine one: without --shard K/N.
     let command = command_without_shard();
     let n = output::shard::run_shard(
@@ -1009,13 +1043,10 @@ fn with_kept(msg: String, count: usize, what: &str, store: Option<&Path>, out: &
 }
 
 /// A kept piece that cannot be read back (another format, a failed
-/// checksum, a wrong length): the message names the file.
+/// checksum, a wrong length, not a regular file): the message names the
+/// file.
 fn bad_kept(e: &std::io::Error) -> bool {
-    // InvalidInput: a FIFO or device in the kept folder (`open_regular`).
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
-    )
+    output::kept::is_unusable_piece(e)
 }
 
 /// A run's failure, saying for an interrupt, a replicate that could not
@@ -1258,23 +1289,9 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
         }
     }
     for (_, sc, _) in &loaded {
-        if args.shard.is_some() {
-            output::check_shard_memory(sc, args.threads).map_err(Failure::BadInput)?;
-        } else {
-            let frames = outputs_level(&args.outputs).writes_frames();
-            output::check_batch_memory(sc, args.threads, frames).map_err(Failure::BadInput)?;
-        }
+        let frames = outputs_level(&args.outputs).writes_frames();
+        check_memory_only(sc, args.threads, frames, args.shard.is_some())?;
     }
-    // The scenarios run one after another: their CPU times add up.
-    let batches: Vec<(&Scenario, u64)> = loaded
-        .iter()
-        .map(|(_, sc, _)| (sc, shard_replicates(sc, args.shard.as_deref())))
-        .collect();
-    let what = match args.shard {
-        Some(_) => "this shard of the comparison",
-        None => "this comparison",
-    };
-    output::check_batches_time(&batches, what).map_err(Failure::BadInput)?;
     // A variant that the overrides made identical to the baseline would be
     // reported under its old name with zero differences: say so up front
     // (the report says it too).
@@ -1325,6 +1342,18 @@ fn cmd_compare(args: CompareArgs) -> Result<(), Failure> {
     }
 
     let store_root = output::resume::store_dir(&out);
+    // The scenarios run one after another: their CPU times add up.
+    let batches: Vec<(&Scenario, u64)> = loaded
+        .iter()
+        .map(|l| {
+            let store = store_root.join(&l.1.name);
+            (
+                &l.1,
+                replicates_to_run(&l.1, None, &store, &args.resilience),
+            )
+        })
+        .collect();
+    check_time(&batches, "this comparison")?;
     let stores = loaded
         .iter()
         .map(|l| open_store(&store_root.join(&l.1.name), &l.1, &args.resilience))
@@ -1418,6 +1447,15 @@ fn compare_shard(
         dir.with_file_name(format!("{name}.shard-{}-of-{}", shard.0, shard.1))
     });
     output::refuse_symlink(&out).map_err(|e| Failure::BadInput(e.to_string()))?;
+    let batches: Vec<(&Scenario, u64)> = loaded
+        .iter()
+        .zip(scenario_dirs(loaded, &out)?)
+        .map(|(l, dir)| {
+            let to_run = replicates_to_run(&l.1, Some(shard), &dir, &args.resilience);
+            (&l.1, to_run)
+        })
+        .collect();
+    check_time(&batches, "this shard of the comparison")?;
     // An earlier shard.json goes first: the folder is unfinished until the
     // new one is written.
     match std::fs::remove_file(out.join(output::shard::SHARD_FILE)) {
@@ -1432,8 +1470,7 @@ fn compare_shard(
         .zip(loaded)
         .map(|(dir, l)| open_store(dir, &l.1, &args.resilience))
         .collect::<Result<Vec<_>, _>>()?;
-    let own =
-        |sc: &Scenario| u64::from(sc.run.replicates.saturating_sub(shard.0).div_ceil(shard.1));
+    let own = |sc: &Scenario| u64::from(output::shard::own_replicates(sc.run.replicates, shard));
     let bar = progress_bar(loaded.iter().map(|l| own(&l.1)).sum(), args.quiet);
     let command = command_without_shard();
     let given_out = args.out.as_ref().map(|o| o.display().to_string());
@@ -2012,6 +2049,7 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
         ));
     }
     let mut contexts = Vec::new();
+    let mut at_suite = Vec::new();
     for f in &files {
         let c = validation::Context::load(f).map_err(Failure::BadInput)?;
         if !c.mission {
@@ -2038,9 +2076,18 @@ fn cmd_validate(args: ValidateArgs) -> Result<(), Failure> {
             format!("run.replicates={replicates}"),
             "run.burn_in=0".to_string(),
         ];
-        check_memory(&scenario::load(f, &at)?, args.threads, false)?;
+        let sc = scenario::load(f, &at)?;
+        check_memory_only(&sc, args.threads, false, false)?;
+        at_suite.push(sc);
         contexts.push(c);
     }
+    // The contexts run one after another, each many times over (a batch
+    // per arm of each test): one batch each is a lower bound.
+    let batches: Vec<(&Scenario, u64)> = at_suite
+        .iter()
+        .map(|sc| (sc, u64::from(sc.run.replicates)))
+        .collect();
+    check_time(&batches, "the validation suite")?;
     let (mut magnitudes, mut patterns) = (true, true);
     if let Some(only) = &args.only {
         let known = |id: &str| id == "magnitudes" || suite.fact(id).is_some();

@@ -860,8 +860,9 @@ fn a_batch_beyond_the_cpu_time_limit_is_refused_and_one_within_it_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let limit = "--cpu=10";
-    // 400 Gaza replicates of 4,000 days: 11 min of CPU on this machine's
-    // optimised build, a quarter of it for a quarter of the shards.
+    // 400 Gaza replicates of 4,000 days: 11 min of CPU on the development
+    // machine's optimised build, half of it for half of the shards; the
+    // guard refuses at a quarter, so a CPU 8 times faster is still refused.
     let big = |extra: &[&str]| gaza_batch(&out, 400, 4000, extra);
     let Some(o) = under_prlimit(limit, &as_refs(&big(&[]))) else {
         return;
@@ -875,35 +876,58 @@ fn a_batch_beyond_the_cpu_time_limit_is_refused_and_one_within_it_runs() {
     );
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(!out.exists(), "nothing is written");
-    // A quarter of the shards is as certain to be cut short.
-    let o = under_prlimit(limit, &as_refs(&big(&["--shard", "0/4"]))).unwrap();
+    // Half of the shards is as certain to be cut short.
+    let o = under_prlimit(limit, &as_refs(&big(&["--shard", "0/2"]))).unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("this shard would need at least"), "{err}");
-    // A comparison runs its scenarios one after another: their times add.
-    let o = under_prlimit(
-        limit,
-        &[
-            "compare",
-            "scenarios/gaza/baseline.toml",
-            "scenarios/gaza/force_large.toml",
-            "-n",
-            "400",
-            "--ticks",
-            "4000",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    )
-    .unwrap();
+    // A comparison, or a run of several scenarios, runs them one after
+    // another: their times add.
+    for (command, what) in [("compare", "this comparison"), ("run", "these runs")] {
+        let o = under_prlimit(
+            limit,
+            &[
+                command,
+                "scenarios/gaza/baseline.toml",
+                "scenarios/gaza/force_large.toml",
+                "-n",
+                "400",
+                "--ticks",
+                "4000",
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        )
+        .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "gaza_baseline and 1 more: {what} would need at least"
+            )) && err.contains("(2 scenarios, 800 replicates in all,"),
+            "{err}"
+        );
+    }
+    // A resume is charged for the replicates left: with 399 of 400 kept,
+    // the guard lets it through (and the resume then refuses these
+    // stand-in files, which are not a store).
+    let store = stabsim::output::resume::store_dir(&out);
+    fs::create_dir_all(&store).unwrap();
+    for i in 0..399 {
+        fs::write(store.join(format!("rep-{i:08}.bin")), b"").unwrap();
+    }
+    let o = under_prlimit(limit, &as_refs(&big(&["--resume"]))).unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.starts_with("gaza_baseline and 1 more: this comparison would need at least")
-            && err.contains("(2 scenarios, 800 replicates in all,"),
-        "{err}"
+        !err.contains("CPU time"),
+        "the 399 kept were charged: {err}"
     );
+    assert!(err.contains("state.json"), "{err}");
+    let o = under_prlimit(limit, &as_refs(&big(&[]))).unwrap();
+    assert!(stderr(&o).contains("CPU time"), "{}", stderr(&o));
+    fs::remove_dir_all(&store).unwrap();
     // One replicate's shard fits, and runs.
     let o = under_prlimit(limit, &as_refs(&big(&["--shard", "0/400"]))).unwrap();
     assert!(o.status.success(), "{}", stderr(&o));

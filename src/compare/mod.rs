@@ -97,10 +97,7 @@ pub fn draw(
     // A comparison run with --uncertain keeps its robustness files (and so
     // its report section and their entries in the manifest).
     for name in uncertain::FILES {
-        if let Ok(bytes) = crate::scenario::input::read_bytes_limited(
-            &dir.join(name),
-            crate::scenario::input::MAX_INPUT_BYTES,
-        ) {
+        if let Ok(bytes) = crate::scenario::input::read_regular(&dir.join(name)) {
             staging.write(name, &bytes)?;
         }
     }

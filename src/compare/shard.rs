@@ -261,7 +261,7 @@ pub fn merge(
         run_to_dir(&scenario, &opts, progress).map_err(|e| match e {
             // A damaged or foreign replicate file in a shard: named.
             crate::output::RunError::Batch(crate::batch::BatchError::Keep(e))
-                if e.kind() == std::io::ErrorKind::InvalidData =>
+                if crate::output::kept::is_unusable_piece(&e) =>
             {
                 MergeError::Shards(e.to_string())
             }

@@ -103,6 +103,26 @@ fn holds_only_temporaries(dir: &Path) -> io::Result<bool> {
     Ok(true)
 }
 
+/// A kept piece that cannot be used: damaged, of another format, or not a
+/// regular file. It is the user's to delete (a refusal, exit 2), not a
+/// failing disk; marked by its type, not by an error kind that a failed
+/// write could share.
+#[derive(Debug)]
+pub struct UnusablePiece(String);
+
+impl std::fmt::Display for UnusablePiece {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnusablePiece {}
+
+/// Whether `e` says a kept piece cannot be used ([`Kind::bad`]).
+pub fn is_unusable_piece(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<UnusablePiece>())
+}
+
 impl Kind {
     /// The file name of piece `i`.
     pub fn file_name(&self, i: u64) -> String {
@@ -118,11 +138,12 @@ impl Kind {
             .ok()
     }
 
-    /// The error for the piece file `path`: `what` is wrong with it.
+    /// The error for the piece file `path`: `what` is wrong with it
+    /// ([`is_unusable_piece`]).
     pub fn bad(&self, path: &Path, what: &str) -> io::Error {
         io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("{}: {what} ({})", path.display(), self.hint),
+            UnusablePiece(format!("{}: {what} ({})", path.display(), self.hint)),
         )
     }
 
@@ -388,12 +409,13 @@ impl KeptFolder {
     pub fn read(&self, i: u64) -> io::Result<Option<(&Path, Vec<u8>)>> {
         match self.kept.get(&i) {
             Some(path) => {
-                // A FIFO or device in the folder is refused, not read.
-                let located =
-                    |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
-                let mut file = crate::scenario::input::open_regular(path).map_err(located)?;
-                let mut bytes = Vec::new();
-                io::Read::read_to_end(&mut file, &mut bytes).map_err(located)?;
+                let bytes = crate::scenario::input::read_regular(path).map_err(|e| {
+                    match e.kind() {
+                        // A FIFO or device in the folder is refused, not read.
+                        io::ErrorKind::InvalidInput => self.kind.bad(path, &e.to_string()),
+                        _ => io::Error::new(e.kind(), format!("{}: {e}", path.display())),
+                    }
+                })?;
                 Ok(Some((path, self.kind.unframe(path, bytes)?)))
             }
             None => Ok(None),
@@ -408,11 +430,6 @@ impl KeptFolder {
             Some(dir) => write_atomic(&dir.join(self.kind.file_name(i)), &self.kind.frame(payload)),
             None => Ok(()),
         }
-    }
-
-    /// What the pieces are.
-    pub fn kind(&self) -> &'static Kind {
-        self.kind
     }
 
     /// Removes the folder (after the outputs were committed).

@@ -195,7 +195,8 @@ pub fn check_batches_time(
     Err(format!(
         "{name}: {what} would need at least {} of CPU time ({detail}, at {:.0} % of the pace \
          measured here on replicate 0), more than the {} that the CPU-time limit (ulimit -t) \
-         leaves (expected fewer replicates or run.ticks, or the batch split with --shard K/N)",
+         leaves (expected fewer replicates or ticks, a higher limit, or the work split into jobs \
+         with --shard K/N)",
         duration_text(need),
         CPU_TIME_SHARE * 100.0,
         duration_text(left.max(0.0)),
@@ -364,17 +365,24 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn the_thread_cpu_clock_counts_work_not_waiting() {
-        let start = cpu_clock(CpuClock::Thread).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(200));
-        let slept = cpu_clock(CpuClock::Thread).unwrap() - start;
-        assert!(slept < 0.1, "sleeping used {slept} s of CPU");
-        let start = cpu_clock(CpuClock::Thread).unwrap();
-        let mut x = 0u64;
-        while cpu_clock(CpuClock::Thread).unwrap() - start < 0.05 {
-            x = std::hint::black_box(x.wrapping_add(1));
-        }
-        assert!(cpu_clock(CpuClock::Process).unwrap() >= 0.05);
+    fn the_thread_cpu_clock_counts_this_threads_work_only() {
+        let spin = |seconds: f64| {
+            let start = cpu_clock(CpuClock::Thread).unwrap();
+            let mut x = 0u64;
+            while cpu_clock(CpuClock::Thread).unwrap() - start < seconds {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+        };
+        let (thread0, process0) = (
+            cpu_clock(CpuClock::Thread).unwrap(),
+            cpu_clock(CpuClock::Process).unwrap(),
+        );
+        // Another thread's work, while this one waits for it.
+        std::thread::spawn(move || spin(0.2)).join().unwrap();
+        let waited = cpu_clock(CpuClock::Thread).unwrap() - thread0;
+        let process = cpu_clock(CpuClock::Process).unwrap() - process0;
+        assert!(waited < 0.1, "waiting used {waited} s of this thread's CPU");
+        assert!(process >= 0.2, "the process used {process} s");
     }
 
     #[test]

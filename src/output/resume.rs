@@ -290,7 +290,7 @@ pub fn open(
 }
 
 /// How many replicate files `dir` (and, for a comparison's store, its
-/// subfolders one level down) holds.
+/// subfolders) holds.
 pub fn kept_count(dir: &Path) -> usize {
     REPLICATES.kept_count(dir, true)
 }

@@ -52,6 +52,12 @@ pub struct ShardInfo {
     pub columnar: bool,
 }
 
+/// How many of `replicates` shard `(k, n)` runs: replicates k, k + n,
+/// k + 2n, ….
+pub fn own_replicates(replicates: u32, (k, n): (u32, u32)) -> u32 {
+    replicates.saturating_sub(k).div_ceil(n)
+}
+
 /// Reads `K/N` (0 <= K < N).
 pub fn parse_shard(text: &str) -> Result<(u32, u32), String> {
     let bad = || {

@@ -60,6 +60,14 @@ pub fn read_bytes_limited(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The bytes of the regular file at `path`, whatever its size: for files
+/// stabsim wrote itself and reads back whole (kept pieces, a report).
+pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_regular(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Opens the regular file at `path` for reading, refusing anything else:
 /// for files read as a stream (an output folder's CSVs, which may be
 /// larger than any input limit). A FIFO is refused from its metadata,
